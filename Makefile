@@ -1,0 +1,49 @@
+# Two commands do all set-up on a fresh Debian machine:
+#   make run   - create .venv, install, serve the app on 127.0.0.1 with the bundled data
+#   make test  - create/refresh .venv, install test deps and Debian chromium/gdal/poppler, run ruff + pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8501
+STORE  ?=
+STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+DEBIAN_TEST_PKGS = chromium gdal-bin poppler-utils
+
+.PHONY: run test lint venv system-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/incident-map serve --port $(PORT) $(if $(STORE),--store $(STORE),)
+
+# Browser tests use Debian's chromium (never a downloaded browser); ogrinfo and pdftotext check exports.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v ogrinfo  >/dev/null 2>&1 || missing="$$missing gdal-bin"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check dashboard tests scripts benchmarks
+
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,226 @@
+"""``incident-map``: serve the dashboard, query and summarise the store, import and export incidents."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from dashboard.data.schema import PERPETRATOR_CATEGORIES, parse_sources
+from dashboard.data.store import STORE_ENV, StoreError, dataset_version, ensure_store, read_store
+from dashboard.query.aggregate import by_category, by_column, totals
+from dashboard.query.filters import filter_incidents
+from dashboard.query.spec import FilterSpec, SpecError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help=f"GeoPackage store (default: ${STORE_ENV} or data/incidents.gpkg; "
+                                 "created from the bundled data if missing)"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD); date spans overlapping count")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive")]
+CategoryOpt = Annotated[
+    list[str] | None,
+    typer.Option("--perpetrator-category", help=f"Repeatable; one of: {', '.join(PERPETRATOR_CATEGORIES)}"),
+]
+ActorOpt = Annotated[list[str] | None, typer.Option("--actor", help="Repeatable; perpetrator name contains (any case)")]
+CercleOpt = Annotated[list[str] | None, typer.Option("--cercle", help="Repeatable; cercle (admin2) name")]
+EventTypeOpt = Annotated[list[str] | None, typer.Option("--event-type", help="Repeatable; ACLED event type")]
+DatasetOpt = Annotated[list[str] | None, typer.Option("--dataset", help="Repeatable; segou-curated, acled, ucdp, user")]
+CivilianOpt = Annotated[bool, typer.Option("--civilian-only", help="Only incidents that targeted civilians")]
+
+
+def _spec(start, end, categories, actors, cercles, event_types, datasets, civilian_only) -> FilterSpec:
+    try:
+        return FilterSpec.from_query_params(
+            {
+                "from": start,
+                "to": end,
+                "cat": categories or [],
+                "actor": actors or [],
+                "cercle": cercles or [],
+                "type": event_types or [],
+                "dataset": datasets or [],
+                "civ": "1" if civilian_only else None,
+            }
+        )
+    except SpecError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _load(store: Path | None) -> pd.DataFrame:
+    try:
+        return read_store(store)
+    except StoreError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def stats(
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    category: CategoryOpt = None,
+    actor: ActorOpt = None,
+    cercle: CercleOpt = None,
+    event_type: EventTypeOpt = None,
+    dataset: DatasetOpt = None,
+    civilian_only: CivilianOpt = False,
+) -> None:
+    """Key figures: incidents, killed as a min–max range, by perpetrator category and cercle."""
+    incidents = _load(store)
+    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only)
+    view = filter_incidents(incidents, spec)
+    t = totals(view)
+    cats = by_category(view)
+    cercles = by_column(view, "admin2")
+    if as_json:
+        typer.echo(json.dumps({
+            "filter": spec.describe(),
+            "dataset_version": dataset_version(incidents),
+            "incidents": t.incidents,
+            "fatalities_min": t.killed_min,
+            "fatalities_max": t.killed_max,
+            "toll_unknown": t.unknown_toll,
+            "no_upper_bound": t.open_ended,
+            "by_perpetrator_category": {k: int(v) for k, v in cats["incidents"].items()},
+            "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
+        }, ensure_ascii=False, indent=2))
+        return
+    typer.echo(spec.describe())
+    typer.echo(t.sentence(total=len(incidents)))
+    typer.echo("\nBy perpetrator category (an incident with several counts in each):")
+    for _, r in cats.iterrows():
+        typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {r['killed_min']}–{r['killed_max']}")
+    typer.echo("\nBy cercle:")
+    for name, r in cercles.iterrows():
+        typer.echo(f"  {name:<26} {r['incidents']:>5} incidents  killed {r['killed_min']}–{r['killed_max']}")
+    typer.echo(f"\ndataset version {dataset_version(incidents)}")
+
+
+def incident_records(view: pd.DataFrame) -> list[dict]:
+    """JSON-ready records of a selection (used by ``query --json``)."""
+    out = []
+    for r in view.itertuples(index=False):
+        point = r.geometry
+        out.append({
+            "incident_id": r.incident_id,
+            "date_start": r.date_start.date().isoformat(),
+            "date_end": r.date_end.date().isoformat(),
+            "date_precision": r.date_precision,
+            "location": r.location,
+            "admin1": _opt(r.admin1),
+            "admin2": _opt(r.admin2),
+            "latitude": None if point is None else point.y,
+            "longitude": None if point is None else point.x,
+            "geo_precision": int(r.geo_precision),
+            "event_type": r.event_type,
+            "perpetrators": _opt(r.perpetrators),
+            "perpetrator_category": r.perpetrator_category.split(";"),
+            "attribution_basis": r.attribution_basis,
+            "fatalities_min": _opt(r.fatalities_min),
+            "fatalities_max": _opt(r.fatalities_max),
+            "civilian_targeting": _opt(r.civilian_targeting),
+            "verification": r.verification,
+            "dataset": r.dataset,
+            "summary": _opt(r.summary),
+            "sources": [_source_dict(s) for s in parse_sources(r.sources)],
+        })
+    return out
+
+
+def _source_dict(s) -> dict:
+    return {"organisation": s.organisation, "title": s.title, "url": s.url, "published": s.published}
+
+
+def _opt(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+@app.command()
+def query(
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    category: CategoryOpt = None,
+    actor: ActorOpt = None,
+    cercle: CercleOpt = None,
+    event_type: EventTypeOpt = None,
+    dataset: DatasetOpt = None,
+    civilian_only: CivilianOpt = False,
+) -> None:
+    """List the incidents a filter selects, oldest first."""
+    incidents = _load(store)
+    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only)
+    view = filter_incidents(incidents, spec).sort_values(["date_start", "incident_id"])
+    if as_json:
+        typer.echo(json.dumps(incident_records(view), ensure_ascii=False, indent=2))
+        return
+    typer.echo(spec.describe())
+    typer.echo(totals(view).sentence(total=len(incidents)))
+    for r in incident_records(view):
+        toll = _toll(r["fatalities_min"], r["fatalities_max"])
+        typer.echo(f"{r['incident_id']:<14} {r['date_start']}  {r['location'][:40]:<40} "
+                   f"{'/'.join(r['perpetrator_category']):<30} killed {toll}")
+
+
+def _toll(lo, hi) -> str:
+    if lo is None and hi is None:
+        return "unknown"
+    if hi is None:
+        return f"≥{lo}"
+    if lo is None or lo == hi:
+        return str(hi)
+    return f"{lo}–{hi}"
+
+
+@app.command()
+def validate(store: StoreOpt = None) -> None:
+    """Read and validate the store; exit 0 if every incident passes."""
+    incidents = _load(store)
+    typer.echo(f"{len(incidents)} incidents valid in {ensure_store(store)} (version {dataset_version(incidents)})")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501,
+    store: StoreOpt = None,
+    public: Annotated[bool, typer.Option("--public", help="Public mode: coarsened places, no internal notes")] = False,
+) -> None:
+    """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on)."""
+    store_path = ensure_store(store)
+    app_path = Path(__file__).resolve().parent / "ui" / "app.py"
+    env = dict(os.environ, **{STORE_ENV: str(store_path.resolve())})
+    if public:
+        env["INCIDENT_MAP_PUBLIC"] = "1"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--server.enableStaticServing", "true",
+        "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false",
+    ]
+    typer.echo(f"Serving {store_path} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+if __name__ == "__main__":
+    app()

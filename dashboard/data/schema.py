@@ -1,0 +1,283 @@
+"""The canonical incident frame: one pandera model, its vocabularies, and the sources codec.
+
+Every adapter (ACLED, UCDP, native files) produces a frame with exactly these columns; nothing downstream
+reads anything else. Multi-valued fields are stored as text so that the frame survives CSV, GeoPackage and
+Parquet unchanged:
+
+* ``perpetrators`` and ``perpetrator_category`` are ``"; "`` / ``";"``-separated lists;
+* ``sources`` is a JSON array of ``{"organisation", "title", "url", "published"}`` objects.
+
+Unknown stays unknown: fatalities are nullable integers and are never filled with 0.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+DATE_PRECISIONS = ("day", "week", "month", "year")
+GEO_PRECISIONS = (1, 2, 3)
+GEO_PRECISION_LABELS = {
+    1: "exact place",
+    2: "near a named place (approximate)",
+    3: "region only",
+}
+PERPETRATOR_CATEGORIES = (
+    "state_forces",
+    "foreign_forces",
+    "progov_militia",
+    "jihadist_group",
+    "communal_militia",
+    "other_armed_group",
+    "unidentified",
+)
+PERPETRATOR_LABELS = {
+    "state_forces": "State forces",
+    "foreign_forces": "Foreign forces",
+    "progov_militia": "Pro-government militia",
+    "jihadist_group": "Jihadist armed group",
+    "communal_militia": "Communal militia",
+    "other_armed_group": "Other armed group",
+    "unidentified": "Unidentified",
+}
+ATTRIBUTION_BASES = ("witness", "survivor", "claimed", "official", "source_attributed", "unknown")
+VERIFICATION_STATUSES = ("confirmed", "corroborated", "reported", "contested")
+DATASETS = ("segou-curated", "acled", "ucdp", "user")
+EVENT_TYPES = (
+    "Violence against civilians",
+    "Battles",
+    "Explosions/Remote violence",
+    "Strategic developments",
+    "Riots",
+    "Protests",
+)
+
+# Column order of the canonical frame (geometry comes last in the GeoDataFrame; flat files carry
+# latitude/longitude in its place).
+COLUMNS = (
+    "incident_id",
+    "event_group",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "location",
+    "admin1",
+    "admin2",
+    "admin3",
+    "geo_precision",
+    "geocoded_from",
+    "event_type",
+    "sub_event_type",
+    "civilian_targeting",
+    "perpetrators",
+    "perpetrator_category",
+    "attribution_basis",
+    "victims",
+    "fatalities_min",
+    "fatalities_max",
+    "fatalities_best",
+    "injured",
+    "abducted",
+    "summary",
+    "sources",
+    "verification",
+    "verification_note",
+    "inclusion_note",
+    "dataset",
+    "source_record_id",
+)
+FLAT_COLUMNS = (*COLUMNS[:9], "latitude", "longitude", *COLUMNS[9:])
+REQUIRED_COLUMNS = (
+    "incident_id",
+    "date_start",
+    "date_precision",
+    "location",
+    "geo_precision",
+    "event_type",
+    "perpetrator_category",
+    "sources",
+    "verification",
+    "dataset",
+)
+TEXT_COLUMNS = (
+    "event_group",
+    "location",
+    "admin1",
+    "admin2",
+    "admin3",
+    "geocoded_from",
+    "event_type",
+    "sub_event_type",
+    "perpetrators",
+    "victims",
+    "injured",
+    "abducted",
+    "summary",
+    "verification_note",
+    "inclusion_note",
+    "source_record_id",
+)
+# Fields that may identify witnesses or describe how a source knows; dropped in public mode.
+INTERNAL_COLUMNS = ("verification_note", "geocoded_from", "source_record_id")
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+class SourceError(ValueError):
+    """A ``sources`` cell that is not a JSON list of source objects."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    organisation: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.organisation, str) or not self.organisation.strip():
+            raise SourceError("every source needs an organisation")
+        if self.url is not None and not is_http_url(self.url):
+            raise SourceError(f"source URL must start with http:// or https://, got {self.url!r}")
+        if self.published is not None and not _PARTIAL_DATE.match(self.published):
+            raise SourceError(f"source date must be YYYY, YYYY-MM or YYYY-MM-DD, got {self.published!r}")
+
+
+def is_http_url(value: object) -> bool:
+    """True only for absolute http(s) URLs: the only links the app ever makes clickable."""
+    return isinstance(value, str) and bool(_HTTP_URL.match(value.strip()))
+
+
+def parse_sources(cell: object) -> list[Source]:
+    """Decode a ``sources`` cell; raises :class:`SourceError` with a readable reason."""
+    if not isinstance(cell, str) or not cell.strip():
+        raise SourceError("at least one source is required")
+    try:
+        raw = json.loads(cell)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"sources is not valid JSON ({exc.msg})") from None
+    if not isinstance(raw, list) or not raw:
+        raise SourceError("sources must be a non-empty JSON list")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise SourceError("each source must be an object with an organisation")
+        unknown = set(item) - {"organisation", "title", "url", "published"}
+        if unknown:
+            raise SourceError(f"unknown source field(s): {', '.join(sorted(unknown))}")
+        out.append(
+            Source(
+                organisation=item.get("organisation"),
+                title=_none_if_blank(item.get("title")),
+                url=_none_if_blank(item.get("url")),
+                published=_none_if_blank(item.get("published")),
+            )
+        )
+    return out
+
+
+def dump_sources(sources: Iterable[Source]) -> str:
+    items = [{k: v for k, v in asdict(s).items() if v is not None} for s in sources]
+    if not items:
+        raise SourceError("at least one source is required")
+    return json.dumps(items, ensure_ascii=False)
+
+
+def split_codes(cell: object) -> list[str]:
+    """``"state_forces;progov_militia"`` → ``["state_forces", "progov_militia"]``."""
+    if not isinstance(cell, str):
+        return []
+    return [c.strip() for c in cell.split(";") if c.strip()]
+
+
+def join_codes(codes: Sequence[str]) -> str:
+    return ";".join(dict.fromkeys(codes))
+
+
+def _none_if_blank(value: object) -> object:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value
+
+
+def _sources_ok(cell: object) -> bool:
+    try:
+        parse_sources(cell)
+    except SourceError:
+        return False
+    return True
+
+
+def _codes_ok(cell: object) -> bool:
+    codes = split_codes(cell)
+    return bool(codes) and all(c in PERPETRATOR_CATEGORIES for c in codes)
+
+
+class IncidentModel(pa.DataFrameModel):
+    """Attributes of one incident (the geometry is checked in :func:`dashboard.data.validate`)."""
+
+    incident_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1, "max_value": 200})
+    event_group: Series[str] = pa.Field(nullable=True)
+    date_start: Series[pd.Timestamp]
+    date_end: Series[pd.Timestamp]
+    date_precision: Series[str] = pa.Field(isin=DATE_PRECISIONS)
+    location: Series[str] = pa.Field(str_length={"min_value": 1})
+    admin1: Series[str] = pa.Field(nullable=True)
+    admin2: Series[str] = pa.Field(nullable=True)
+    admin3: Series[str] = pa.Field(nullable=True)
+    geo_precision: Series[pd.Int8Dtype] = pa.Field(isin=GEO_PRECISIONS)
+    geocoded_from: Series[str] = pa.Field(nullable=True)
+    event_type: Series[str] = pa.Field(isin=EVENT_TYPES)
+    sub_event_type: Series[str] = pa.Field(nullable=True)
+    civilian_targeting: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    perpetrators: Series[str] = pa.Field(nullable=True)
+    perpetrator_category: Series[str] = pa.Field()
+    attribution_basis: Series[str] = pa.Field(isin=ATTRIBUTION_BASES)
+    victims: Series[str] = pa.Field(nullable=True)
+    fatalities_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    fatalities_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    fatalities_best: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    injured: Series[str] = pa.Field(nullable=True)
+    abducted: Series[str] = pa.Field(nullable=True)
+    summary: Series[str] = pa.Field(nullable=True)
+    sources: Series[str] = pa.Field()
+    verification: Series[str] = pa.Field(isin=VERIFICATION_STATUSES)
+    verification_note: Series[str] = pa.Field(nullable=True)
+    inclusion_note: Series[str] = pa.Field(nullable=True)
+    dataset: Series[str] = pa.Field(isin=DATASETS)
+    source_record_id: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        coerce = True
+        strict = "filter"
+        ordered = False
+
+    @pa.check("perpetrator_category", name="known perpetrator category codes", element_wise=True)
+    def _categories(cls, cell: object) -> bool:
+        return _codes_ok(cell)
+
+    @pa.check("sources", name="JSON list of sources with organisation and http(s) URLs", element_wise=True)
+    def _sources(cls, cell: object) -> bool:
+        return _sources_ok(cell)
+
+    @pa.dataframe_check(name="date_end on or after date_start")
+    def _date_order(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["date_end"].isna() | df["date_start"].isna() | (df["date_end"] >= df["date_start"])
+
+    @pa.dataframe_check(name="fatalities_max at least fatalities_min")
+    def _toll_order(cls, df: pd.DataFrame) -> Series[bool]:
+        lo, hi = df["fatalities_min"], df["fatalities_max"]
+        return (lo.isna() | hi.isna() | (hi >= lo)).astype(bool)
+
+    @pa.dataframe_check(name="fatalities_best within min..max")
+    def _best_in_range(cls, df: pd.DataFrame) -> Series[bool]:
+        best, lo, hi = df["fatalities_best"], df["fatalities_min"], df["fatalities_max"]
+        ok = best.isna() | ((lo.isna() | (best >= lo)) & (hi.isna() | (best <= hi)))
+        return ok.astype(bool)

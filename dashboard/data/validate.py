@@ -1,0 +1,219 @@
+"""Split a flat frame of candidate incidents into valid canonical rows and rejects with reasons.
+
+Validation is lazy: every problem of every row is collected (pandera ``lazy=True``), so one bad row never
+hides another and never stops the good rows from loading. The frame's index is the row number in the
+source file, so each reject can be traced back to the line a user has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from dashboard.data.schema import COLUMNS, REQUIRED_COLUMNS, TEXT_COLUMNS, IncidentModel
+
+CRS = "EPSG:4326"
+REJECT_COLUMNS = ("row", "incident_id", "column", "problem", "value")
+
+
+class LayoutError(ValueError):
+    """The file as a whole does not have the expected layout (a missing required column...)."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    valid: gpd.GeoDataFrame
+    rejects: pd.DataFrame  # one line per problem: row, incident_id, column, problem, value
+
+    @property
+    def rejected_rows(self) -> list:
+        return sorted(set(self.rejects["row"]))
+
+
+def empty_incidents() -> gpd.GeoDataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return _to_geo(IncidentModel.validate(frame), np.array([]), np.array([]))
+
+
+def validate_flat(frame: pd.DataFrame, *, source_name: str = "input") -> ValidationResult:
+    """Validate a frame with the canonical columns plus ``latitude``/``longitude``.
+
+    Raises :class:`LayoutError` when a required column is missing altogether (nothing can be imported);
+    otherwise returns the valid rows as a GeoDataFrame and every problem as a rejects table.
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise LayoutError(
+            f"{source_name}: missing required column(s) {', '.join(missing)}; "
+            f"expected the canonical incident columns (see docs/schema.md)"
+        )
+    df = _normalise(frame)
+    problems: list[dict] = []
+    lat, lon = _coordinates(df, problems)
+    _fill_date_end(df)
+    _duplicates(df, problems)
+    try:
+        IncidentModel.validate(df[list(COLUMNS)], lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems.extend(_failures(err.failure_cases, df))
+    bad = {p["row"] for p in problems}
+    keep = ~df.index.isin(list(bad))
+    checked = IncidentModel.validate(df.loc[keep, list(COLUMNS)])
+    rejects = pd.DataFrame(problems, columns=list(REJECT_COLUMNS))
+    rejects = rejects.drop_duplicates(["row", "column", "problem"]).sort_values(["row", "column"], kind="stable")
+    return ValidationResult(
+        valid=_to_geo(checked, lat.loc[checked.index].to_numpy(), lon.loc[checked.index].to_numpy()),
+        rejects=rejects.reset_index(drop=True),
+    )
+
+
+def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    df = frame.copy()
+    for col in (*COLUMNS, "latitude", "longitude"):
+        if col not in df.columns:
+            df[col] = pd.NA
+    for col in (*TEXT_COLUMNS, "incident_id", "date_precision", "perpetrator_category", "attribution_basis",
+                "verification", "dataset", "sources"):
+        df[col] = _clean_text(df[col])
+    df["attribution_basis"] = df["attribution_basis"].fillna("unknown")
+    df["civilian_targeting"] = _booleans(df["civilian_targeting"])
+    for col in ("date_start", "date_end"):
+        df[col] = _dates(df[col])
+    for col in ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best"):
+        df[col] = _whole_numbers(df[col])
+    return df
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    """Parse ISO-like dates; an unreadable value stays as text so that validation reports it."""
+    text = _clean_text(series)
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed").dt.normalize()
+    unreadable = text.notna() & parsed.isna()
+    if unreadable.any():
+        return parsed.astype(object).where(~unreadable, text)
+    return parsed
+
+
+def _whole_numbers(series: pd.Series) -> pd.Series:
+    """Whole numbers (``"12"``, ``"12.0"``); blanks become missing, anything else stays for validation."""
+    text = _clean_text(series)
+    numbers = pd.to_numeric(text, errors="coerce")
+    whole = numbers.notna() & (numbers == numbers.round())
+    if (text.notna() & ~whole).any():
+        return text.astype(object).where(~whole, numbers)
+    return numbers.astype("Int64")
+
+
+def _clean_text(series: pd.Series) -> pd.Series:
+    out = series.astype("string").str.strip()
+    return out.mask(out == "", pd.NA)
+
+
+def _booleans(series: pd.Series) -> pd.Series:
+    mapping = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    text = series.astype("string").str.strip().str.lower()
+    return text.map(mapping, na_action="ignore").astype("boolean")
+
+
+_PERIOD = {"day": "D", "week": "W", "month": "M", "year": "Y"}
+
+
+def _fill_date_end(df: pd.DataFrame) -> None:
+    """A missing ``date_end`` is the end of the period ``date_start`` is precise to (not a guess)."""
+    start = df["date_start"]
+    if start.dtype == object:  # some start dates are unreadable: leave those rows to validation
+        start = pd.to_datetime(start.where(start.map(lambda v: isinstance(v, pd.Timestamp))), errors="coerce")
+    missing = df["date_end"].isna() & start.notna() & df["date_precision"].isin(list(_PERIOD))
+    for precision, freq in _PERIOD.items():
+        sel = missing & (df["date_precision"] == precision)
+        if sel.any():
+            if precision == "day":
+                df.loc[sel, "date_end"] = start[sel]
+            elif precision == "week":
+                df.loc[sel, "date_end"] = start[sel] + pd.Timedelta(days=6)
+            else:
+                periods = start[sel].dt.to_period(freq)
+                df.loc[sel, "date_end"] = periods.dt.end_time.dt.normalize()
+
+
+def _duplicates(df: pd.DataFrame, problems: list[dict]) -> None:
+    """The first row with an incident_id wins; later rows with the same id are rejected, naming the first."""
+    ids = df["incident_id"]
+    dup = ids.notna() & ids.duplicated(keep="first")
+    if dup.any():
+        first = {v: r for r, v in ids[ids.notna() & ~dup].items()}
+        for r in df.index[dup.to_numpy(dtype=bool)]:
+            problems.append(_problem(df, r, "incident_id", f"duplicate incident_id (first at row {first[ids[r]]})",
+                                     ids[r]))
+
+
+def _coordinates(df: pd.DataFrame, problems: list[dict]) -> tuple[pd.Series, pd.Series]:
+    lat = pd.to_numeric(df["latitude"], errors="coerce")
+    lon = pd.to_numeric(df["longitude"], errors="coerce")
+    raw_lat, raw_lon = df["latitude"].astype("string"), df["longitude"].astype("string")
+    checks = (
+        ("latitude", lat.isna() & raw_lat.str.strip().fillna("").ne(""), "not a number"),
+        ("longitude", lon.isna() & raw_lon.str.strip().fillna("").ne(""), "not a number"),
+        ("latitude", (lat < -90) | (lat > 90), "outside -90..90"),
+        ("longitude", (lon < -180) | (lon > 180), "outside -180..180"),
+        ("latitude", lat.isna() != lon.isna(), "latitude and longitude must both be given or both empty"),
+        ("latitude", (lat == 0) & (lon == 0), "(0, 0) is a placeholder, not a place"),
+    )
+    for column, mask, problem in checks:
+        for row in df.index[mask.fillna(False).to_numpy(dtype=bool)]:
+            problems.append(_problem(df, row, column, problem, df.at[row, column]))
+    return lat, lon
+
+
+# Row-level checks name the column a user should look at.
+_ROW_CHECK_COLUMN = {
+    "date_end on or after date_start": "date_end",
+    "fatalities_max at least fatalities_min": "fatalities_max",
+    "fatalities_best within min..max": "fatalities_best",
+}
+
+
+def _failures(cases: pd.DataFrame, df: pd.DataFrame) -> list[dict]:
+    out = []
+    for case in cases.itertuples(index=False):
+        row = case.index
+        check = str(case.check)
+        if (row is None or (isinstance(row, float) and np.isnan(row)) or check.startswith("dtype(")
+                or check == "field_uniqueness"):
+            continue  # column-level summaries repeat what the per-row failures already say
+        if check in _ROW_CHECK_COLUMN:
+            column = _ROW_CHECK_COLUMN[check]
+            out.append(_problem(df, row, column, check, df.at[row, column]))
+            continue
+        column = case.column if isinstance(case.column, str) else "(row)"
+        if check.startswith("coerce_dtype"):
+            check = f"cannot be read as {check.split('(')[-1].rstrip(')')}"
+        elif check == "not_nullable":
+            check = "required value is empty"
+        elif check.startswith("isin"):
+            check = f"not one of the allowed values {check[len('isin('):-1]}"
+        out.append(_problem(df, row, column, check, case.failure_case))
+    return out
+
+
+def _problem(df: pd.DataFrame, row, column: str, problem: str, value) -> dict:
+    ident = df.at[row, "incident_id"] if row in df.index else None
+    return {
+        "row": row,
+        "incident_id": None if pd.isna(ident) else str(ident),
+        "column": column,
+        "problem": problem,
+        "value": None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)[:200],
+    }
+
+
+def _to_geo(frame: pd.DataFrame, lat: np.ndarray, lon: np.ndarray) -> gpd.GeoDataFrame:
+    frame = frame[list(COLUMNS)].reset_index(drop=True)
+    has_point = ~(pd.isna(lat) | pd.isna(lon))
+    geometry = gpd.points_from_xy(np.where(has_point, lon, 0.0), np.where(has_point, lat, 0.0), crs=CRS)
+    geometry[~has_point] = None
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)

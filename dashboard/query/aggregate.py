@@ -1,0 +1,85 @@
+"""Pure summaries of a selection: totals with honest toll ranges, breakdowns, per-period counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    incidents: int
+    killed_min: int          # sum of lower bounds (known tolls only)
+    killed_max: int          # sum of upper bounds, using the lower bound where no upper bound is reported
+    unknown_toll: int        # incidents with no toll at all
+    open_ended: int          # incidents with a lower bound but no upper bound ("at least 6")
+
+    def sentence(self, total: int | None = None) -> str:
+        """"Showing 2 of 36 incidents · at least 31 (up to 47) killed · toll unknown for 1"."""
+        shown = f"Showing {self.incidents} of {total} incidents" if total is not None else (
+            f"{self.incidents} incident{'s' if self.incidents != 1 else ''}")
+        parts = [shown, f"at least {self.killed_min} {_range_tail(self)}killed"]
+        if self.unknown_toll:
+            parts.append(f"toll unknown for {self.unknown_toll}")
+        if self.open_ended:
+            parts.append(f"no upper bound reported for {self.open_ended}")
+        return " · ".join(parts)
+
+
+def _range_tail(t: Totals) -> str:
+    if t.killed_max == t.killed_min and not t.open_ended:
+        return ""
+    return f"(up to {t.killed_max}{'+' if t.open_ended else ''}) "
+
+
+def totals(incidents: pd.DataFrame) -> Totals:
+    lo, hi = incidents["fatalities_min"], incidents["fatalities_max"]
+    return Totals(
+        incidents=len(incidents),
+        killed_min=int(lo.sum(skipna=True)),
+        killed_max=int(_upper(incidents).sum(skipna=True)),
+        unknown_toll=int((lo.isna() & hi.isna()).sum()),
+        open_ended=int((lo.notna() & hi.isna()).sum()),
+    )
+
+
+def explode_categories(incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per (incident, perpetrator category): an incident with two categories counts in both."""
+    out = incidents[["incident_id", "perpetrator_category", "fatalities_min", "fatalities_max",
+                     "date_start"]].copy()
+    out["category"] = out["perpetrator_category"].str.split(";")
+    out = out.explode("category")
+    out["category"] = out["category"].str.strip()
+    return out.drop(columns="perpetrator_category")
+
+
+def _upper(incidents: pd.DataFrame) -> pd.Series:
+    """Upper bound of each toll: the reported maximum, else the lower bound (flagged as open-ended)."""
+    return incidents["fatalities_max"].fillna(incidents["fatalities_min"])
+
+
+def _summarise(frame: pd.DataFrame, keys: pd.Series, count: str) -> pd.DataFrame:
+    frame = frame.assign(_hi=_upper(frame))
+    return frame.groupby(keys, sort=False).agg(
+        incidents=("incident_id", count),
+        killed_min=("fatalities_min", lambda s: int(s.sum(skipna=True))),
+        killed_max=("_hi", lambda s: int(s.sum(skipna=True))),
+    )
+
+
+def by_category(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents and killed (min, max) per perpetrator category, in the canonical category order."""
+    rows = explode_categories(incidents)
+    grouped = _summarise(rows, rows["category"], "nunique")
+    order = [c for c in PERPETRATOR_CATEGORIES if c in grouped.index]
+    grouped = grouped.loc[order]
+    grouped.insert(0, "label", [PERPETRATOR_LABELS[c] for c in order])
+    return grouped
+
+
+def by_column(incidents: pd.DataFrame, column: str, missing: str = "(not stated)") -> pd.DataFrame:
+    grouped = _summarise(incidents, incidents[column].fillna(missing), "size")
+    return grouped.sort_values("incidents", ascending=False)

@@ -1,0 +1,54 @@
+"""Small incident rows written in code: each test states exactly the facts it relies on."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from dashboard.data.schema import FLAT_COLUMNS
+from dashboard.data.validate import validate_flat
+
+SOURCE = json.dumps([{"organisation": "Test Desk", "title": "A report", "url": "https://example.org/r/1",
+                      "published": "2025-10-20"}])
+
+
+def row(**overrides) -> dict:
+    base = {
+        "incident_id": "T-1",
+        "date_start": "2025-10-02",
+        "date_precision": "day",
+        "location": "Kamona",
+        "admin1": "Ségou",
+        "admin2": "Niono",
+        "latitude": "14.2526",
+        "longitude": "-5.993",
+        "geo_precision": "2",
+        "event_type": "Violence against civilians",
+        "sub_event_type": "Attack",
+        "civilian_targeting": "true",
+        "perpetrators": "Malian army; Dozo militia",
+        "perpetrator_category": "state_forces;progov_militia",
+        "attribution_basis": "witness",
+        "fatalities_min": "21",
+        "fatalities_max": "37",
+        "summary": "Test incident.",
+        "sources": SOURCE,
+        "verification": "corroborated",
+        "dataset": "user",
+        "source_record_id": "T-1",
+    }
+    base.update(overrides)
+    return base
+
+
+def flat(*rows: dict) -> pd.DataFrame:
+    df = pd.DataFrame(list(rows), columns=list(FLAT_COLUMNS)).astype(object)
+    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    return df
+
+
+def incidents(*rows: dict):
+    result = validate_flat(flat(*rows))
+    assert result.rejects.empty, result.rejects.to_string()
+    return result.valid
