@@ -1,0 +1,135 @@
+"""Incident cards and tooltips as HTML. Incident text is untrusted: every value is escaped by jinja2's
+autoescape, and only absolute http(s) URLs ever become links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment
+
+from dashboard.data.schema import (
+    GEO_PRECISION_LABELS,
+    PERPETRATOR_LABELS,
+    is_http_url,
+    parse_sources,
+    split_codes,
+)
+from dashboard.query.spec import format_day
+from dashboard.viz.palette import CATEGORY_COLOURS
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+CARD = _ENV.from_string(
+    """\
+<div class="incident-card" data-incident-id="{{ id }}" style="font-family:system-ui,sans-serif;font-size:13px;\
+line-height:1.35;max-width:{{ width }}px">
+<div style="font-weight:600;font-size:14px">{{ location }}</div>
+<div style="color:#444">{{ when }}{% if admin %} · {{ admin }}{% endif %}</div>
+<div style="margin:4px 0">
+{% for label, colour in categories %}<span style="display:inline-block;padding:0 6px;margin:1px 2px 1px 0;\
+border-radius:8px;background:{{ colour }};color:#fff;font-size:11px">{{ label }}</span>{% endfor %}
+</div>
+<div><b>Killed:</b> {{ toll }}{% if injured %} · <b>injured:</b> {{ injured }}{% endif %}\
+{% if abducted %} · <b>abducted/missing:</b> {{ abducted }}{% endif %}</div>
+{% if perpetrators %}<div><b>Alleged perpetrators:</b> {{ perpetrators }} <i>({{ basis }})</i></div>{% endif %}
+{% if victims %}<div><b>Victims:</b> {{ victims }}</div>{% endif %}
+{% if summary %}<p style="margin:4px 0">{{ summary }}</p>{% endif %}
+<div style="color:#444"><b>Verification:</b> {{ verification }} · <b>Location:</b> {{ precision }}\
+{% if geocoded_from %} ({{ geocoded_from }}){% endif %}</div>
+{% if inclusion_note %}<div style="color:#8a4b00"><b>Note:</b> {{ inclusion_note }}</div>{% endif %}
+<ol class="sources" style="margin:4px 0 0 18px;padding:0">
+{% for s in sources %}<li>{% if s.link %}<a href="{{ s.url }}" target="_blank" rel="noopener noreferrer">\
+{{ s.organisation }}</a>{% else %}{{ s.organisation }}{% endif %}{% if s.title %}: {{ s.title }}{% endif %}\
+{% if s.published %} ({{ s.published }}){% endif %}{% if s.url and not s.link %} [{{ s.url }}]{% endif %}</li>
+{% endfor %}
+</ol>
+<div style="color:#777;font-size:11px">{{ id }} · {{ dataset }}</div>
+</div>"""
+)
+
+BASIS_WORDS = {
+    "witness": "per witnesses",
+    "survivor": "per survivors",
+    "claimed": "claimed",
+    "official": "per officials",
+    "source_attributed": "as attributed by the source",
+    "unknown": "basis unknown",
+}
+
+
+def toll_text(lo: Any, hi: Any) -> str:
+    """"21–37", "10", "at least 6", "unknown": a range is never collapsed and unknown is never 0."""
+    lo = None if lo is None or pd.isna(lo) else int(lo)
+    hi = None if hi is None or pd.isna(hi) else int(hi)
+    if lo is None and hi is None:
+        return "unknown"
+    if hi is None:
+        return f"at least {lo}"
+    if lo is None:
+        return f"up to {hi}"
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def when_text(row: Mapping[str, Any]) -> str:
+    start, end, precision = row["date_start"], row["date_end"], row["date_precision"]
+    if precision == "year":
+        return f"{start.year} (date known to the year)"
+    if precision == "month" and start.day == 1 and end.month == start.month:
+        return f"{start.strftime('%b %Y')} (date known to the month)"
+    if pd.isna(end) or end == start:
+        return format_day(start.date())
+    span = f"{format_day(start.date())} – {format_day(end.date())}"
+    return span if precision == "day" else f"{span} (date known to the {precision})"
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 340) -> dict:
+    sources = []
+    for s in parse_sources(row["sources"]):
+        sources.append({"organisation": s.organisation, "title": s.title, "url": s.url,
+                        "published": s.published, "link": is_http_url(s.url)})
+    admin = ", ".join(x for x in (_text(row.get("admin3")), _text(row.get("admin2")), _text(row.get("admin1"))) if x)
+    return {
+        "id": row["incident_id"],
+        "width": width,
+        "location": row["location"],
+        "when": when_text(row),
+        "admin": admin,
+        "categories": [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c]) for c in split_codes(row["perpetrator_category"])],
+        "toll": toll_text(row["fatalities_min"], row["fatalities_max"]),
+        "injured": _text(row.get("injured")),
+        "abducted": _text(row.get("abducted")),
+        "perpetrators": _text(row.get("perpetrators")),
+        "basis": BASIS_WORDS.get(row.get("attribution_basis"), "basis unknown"),
+        "victims": _text(row.get("victims")),
+        "summary": _text(row.get("summary")),
+        "verification": row["verification"],
+        "precision": GEO_PRECISION_LABELS.get(int(row["geo_precision"]), "?"),
+        "geocoded_from": None if public else _text(row.get("geocoded_from")),
+        "inclusion_note": _text(row.get("inclusion_note")),
+        "sources": sources,
+        "dataset": row["dataset"],
+    }
+
+
+def incident_card_html(row: Mapping[str, Any], *, public: bool = False, width: int = 340) -> str:
+    return CARD.render(**card_context(row, public=public, width=width))
+
+
+def tooltip_text(row: Mapping[str, Any]) -> str:
+    """Plain text (folium escapes tooltips it is given as text); starts with the id so a click maps back."""
+    toll = toll_text(row["fatalities_min"], row["fatalities_max"])
+    return f"{row['incident_id']} · {when_text(row)} · {row['location'][:60]} · killed: {toll}"
+
+
+def incident_id_from_tooltip(tooltip: str | None) -> str | None:
+    if not tooltip:
+        return None
+    return tooltip.split(" · ", 1)[0].strip() or None

@@ -1,0 +1,281 @@
+"""The incident map as a ``folium.Map`` (pure: data in, map object out; no Streamlit here).
+
+Honesty rules drawn on the map:
+* precision 1 (exact place): a filled circle;
+* precision 2 (near a named place): a hollow, dashed circle plus a faint ring — the point is a reference
+  town, not the village;
+* precision 3 / no coordinates: not drawn at all (they are listed beside the map by the UI, see
+  :func:`unplotted`), never planted on a city.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import folium
+import geopandas as gpd
+import h3
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement, Template
+from folium.plugins import HeatMap, MarkerCluster
+from jinja2 import Environment
+
+from dashboard.data.schema import PERPETRATOR_CATEGORIES
+from dashboard.viz.cards import incident_card_html, tooltip_text
+from dashboard.viz.palette import (
+    CATEGORY_COLOURS,
+    OTHER_REGIONS_FILL,
+    REGION_EDGE,
+    REGION_FILL,
+    WATER,
+    colour_for,
+    legend_items,
+)
+
+MapMode = Literal["points", "clusters", "heat", "hexbin"]
+MAP_MODES: tuple[MapMode, ...] = ("points", "clusters", "heat", "hexbin")
+SEGOU_CENTER = (13.9, -5.6)
+SEGOU_ZOOM = 7
+APPROX_RING_M = 15_000  # drawn around precision-2 points: "somewhere near here"
+
+
+@dataclass(frozen=True, slots=True)
+class Basemap:
+    """Vector layers drawn under the incidents (no tiles needed)."""
+
+    region: gpd.GeoDataFrame | None = None
+    other_regions: gpd.GeoDataFrame | None = None
+    seats: pd.DataFrame | None = None  # name, latitude, longitude
+
+
+def plottable(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Incidents that have a point and a location finer than the region."""
+    geom = incidents.geometry
+    has_point = geom.notna() & ~geom.is_empty
+    return incidents.loc[has_point & (incidents["geo_precision"] < 3)]
+
+
+def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Incidents the map does not draw (region-level or no coordinates)."""
+    return incidents.loc[~incidents.index.isin(plottable(incidents).index)]
+
+
+def marker_radius(lo, hi) -> float:
+    """Pixel radius grows with the square root of the upper toll; unknown tolls get the smallest size."""
+    n = hi if hi is not None and not pd.isna(hi) else lo
+    n = 0 if n is None or pd.isna(n) else int(n)
+    return 5.0 + 2.2 * math.sqrt(n)
+
+
+def build_incident_map(
+    incidents: gpd.GeoDataFrame,
+    *,
+    basemap: Basemap | None = None,
+    mode: MapMode = "points",
+    online_tiles: bool = False,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    public: bool = False,
+    hex_resolution: int = 6,
+) -> folium.Map:
+    """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
+    (they need the internet; off by default so that nothing leaves the machine)."""
+    if mode not in MAP_MODES:
+        raise ValueError(f"unknown map mode {mode!r}; expected one of {', '.join(MAP_MODES)}")
+    m = folium.Map(location=center or SEGOU_CENTER, zoom_start=zoom or SEGOU_ZOOM, tiles=None,
+                   control_scale=True, prefer_canvas=False)
+    m.options["maxZoom"] = 14  # MarkerCluster needs a map maxZoom; without tiles folium sets none
+    m.options["minZoom"] = 4
+    m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{WATER}}}</style>"))
+    from dashboard.viz.assets import LocalIconPath  # local Leaflet images, see OFFLINE_MAP.md
+
+    m.add_child(LocalIconPath())
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False).add_to(m)
+        folium.TileLayer(
+            tiles="https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+            attr="Esri World Imagery", name="Satellite (online)", show=False,
+        ).add_to(m)
+    _add_basemap(m, basemap or Basemap())
+    points = plottable(incidents)
+    layer_name = {"points": "Incidents", "clusters": "Incidents (clustered)", "heat": "Heat (killed)",
+                  "hexbin": "Incidents per hexagon"}[mode]
+    if mode == "heat":
+        _add_heat(m, points, layer_name)
+    elif mode == "hexbin":
+        _add_hexbins(m, points, layer_name, hex_resolution)
+    else:
+        target = MarkerCluster(name=layer_name, options={"maxClusterRadius": 40}) if mode == "clusters" else \
+            folium.FeatureGroup(name=layer_name)
+        target.add_to(m)
+        _add_markers(target, points, public=public)
+    m.add_child(Legend(mode=mode, drawn=len(points), not_drawn=len(incidents) - len(points)))
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def _add_basemap(m: folium.Map, basemap: Basemap) -> None:
+    if basemap.other_regions is not None:
+        folium.GeoJson(
+            basemap.other_regions[["name", "geometry"]].to_json(),
+            name="Regions of Mali (pre-2016)",
+            style_function=lambda _: {"fillColor": OTHER_REGIONS_FILL, "color": "#9a9a9a", "weight": 1,
+                                      "fillOpacity": 1.0},
+            tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+        ).add_to(m)
+    if basemap.region is not None:
+        folium.GeoJson(
+            basemap.region[["name", "geometry"]].to_json(),
+            name="Ségou region",
+            style_function=lambda _: {"fillColor": REGION_FILL, "color": REGION_EDGE, "weight": 2.5,
+                                      "fillOpacity": 1.0},
+        ).add_to(m)
+    if basemap.seats is not None and len(basemap.seats):
+        seats = folium.FeatureGroup(name="Cercle seats")
+        for s in basemap.seats.itertuples(index=False):
+            folium.CircleMarker(
+                [s.latitude, s.longitude], radius=2.5, color="#333", weight=1, fill=True, fill_color="#333",
+                fill_opacity=1,
+            ).add_to(seats)
+            folium.Marker(
+                [s.latitude, s.longitude],
+                icon=folium.DivIcon(
+                    html=f'<div class="seat-label" style="font:11px system-ui,sans-serif;color:#333;'
+                    f'white-space:nowrap;text-shadow:0 0 2px #fff">{html.escape(s.name)}</div>',
+                    icon_size=(120, 14), icon_anchor=(-4, 7),
+                ),
+            ).add_to(seats)
+        seats.add_to(m)
+
+
+def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool) -> None:
+    records = points.to_dict("records")
+    for r in records:
+        colour = colour_for(r["perpetrator_category"])
+        lat, lon = r["geometry"].y, r["geometry"].x
+        approximate = int(r["geo_precision"]) >= 2
+        tip = folium.Tooltip(html.escape(tooltip_text(r)))
+        popup = folium.Popup(incident_card_html(r, public=public), max_width=360)
+        if approximate:
+            folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
+                          fill=True, fill_opacity=0.06, dash_array="2 4", interactive=False).add_to(target)
+        folium.CircleMarker(
+            [lat, lon],
+            radius=marker_radius(r["fatalities_min"], r["fatalities_max"]),
+            color=colour,
+            weight=2.5 if approximate else 1.5,
+            dash_array="4 3" if approximate else None,
+            fill=True,
+            fill_color="#ffffff" if approximate else colour,
+            fill_opacity=0.55 if approximate else 0.85,
+            tooltip=tip,
+            popup=popup,
+            class_name=f"incident-marker precision-{int(r['geo_precision'])}",
+        ).add_to(target)
+
+
+def _add_heat(m: folium.Map, points: gpd.GeoDataFrame, name: str) -> None:
+    weight = points["fatalities_max"].fillna(points["fatalities_min"]).fillna(1).astype(float).clip(lower=1)
+    data = np.column_stack([points.geometry.y, points.geometry.x, weight]).tolist()
+    HeatMap(data, name=name, radius=22, blur=18, min_opacity=0.35).add_to(m)
+
+
+def hexbin_counts(points: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame:
+    """Incidents and killed (min, max) per H3 cell."""
+    if points.empty:
+        return pd.DataFrame(columns=["cell", "incidents", "killed_min", "killed_max"])
+    cells = [h3.latlng_to_cell(y, x, resolution) for y, x in zip(points.geometry.y, points.geometry.x, strict=True)]
+    frame = pd.DataFrame({
+        "cell": cells,
+        "lo": points["fatalities_min"].to_numpy(),
+        "hi": points["fatalities_max"].fillna(points["fatalities_min"]).to_numpy(),
+    })
+    out = frame.groupby("cell").agg(incidents=("cell", "size"), killed_min=("lo", "sum"), killed_max=("hi", "sum"))
+    return out.reset_index()
+
+
+def _add_hexbins(m: folium.Map, points: gpd.GeoDataFrame, name: str, resolution: int) -> None:
+    counts = hexbin_counts(points, resolution)
+    top = max(int(counts["incidents"].max()), 1) if len(counts) else 1
+    features = []
+    for c in counts.itertuples(index=False):
+        ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(c.cell)]
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            "properties": {"incidents": int(c.incidents), "killed": f"{int(c.killed_min)}–{int(c.killed_max)}",
+                           "share": int(c.incidents) / top},
+        })
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=lambda f: {"fillColor": "#3B0F70", "color": "#3B0F70", "weight": 1,
+                                  "fillOpacity": 0.15 + 0.7 * f["properties"]["share"]},
+        tooltip=folium.GeoJsonTooltip(["incidents", "killed"], aliases=["Incidents", "Killed (min–max)"]),
+    ).add_to(m)
+
+
+class Legend(MacroElement):
+    """A static HTML legend (no branca colormap: that would pull d3 from a CDN)."""
+
+    # A Leaflet control added from the map script: streamlit-folium renders scripts, not figure HTML.
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function() {
+  var legend = L.control({position: "bottomleft"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "incident-legend");
+    div.innerHTML = {{ this.markup|tojson }};
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, *, mode: str, drawn: int, not_drawn: int) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.mode = mode
+        self.drawn = drawn
+        self.not_drawn = not_drawn
+        self.markup = _LEGEND.render(
+            items=legend_items() if mode in ("points", "clusters") else [],
+            mode=mode, drawn=drawn, not_drawn=not_drawn,
+        )
+
+
+_LEGEND = Environment(autoescape=True).from_string(
+    """<div style="background:rgba(255,255,255,.94);padding:8px 10px;border:1px solid #999;border-radius:6px;
+font:12px system-ui,sans-serif;line-height:1.5;max-width:270px">
+{% if items %}<div style="font-weight:600;margin-bottom:2px">Alleged perpetrator (first named)</div>
+{% for label, colour in items %}<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
+background:{{ colour }};margin-right:6px;vertical-align:-1px"></span>{{ label }}</div>{% endfor %}
+<div style="margin-top:4px"><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
+background:#555;margin-right:6px;vertical-align:-1px"></span>exact place</div>
+<div><span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:2px dashed #555;
+margin-right:6px;vertical-align:-1px"></span>approximate: reference town, ring ≈15 km</div>
+<div>size: number killed (upper bound)</div>{% endif %}
+{% if mode == "heat" %}<div>Heat weighted by number killed (upper bound)</div>{% endif %}
+{% if mode == "hexbin" %}<div>Darker hexagon: more incidents</div>{% endif %}
+<div style="margin-top:4px">{{ drawn }} incident(s) on the map{% if not_drawn %};
+<b>{{ not_drawn }} not drawn</b> (no point or region-level; listed beside the map){% endif %}</div></div>"""
+)
+
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "MAP_MODES",
+    "PERPETRATOR_CATEGORIES",
+    "Basemap",
+    "build_incident_map",
+    "hexbin_counts",
+    "plottable",
+    "unplotted",
+]
