@@ -83,3 +83,11 @@ def by_category(incidents: pd.DataFrame) -> pd.DataFrame:
 def by_column(incidents: pd.DataFrame, column: str, missing: str = "(not stated)") -> pd.DataFrame:
     grouped = _summarise(incidents, incidents[column].fillna(missing), "size")
     return grouped.sort_values("incidents", ascending=False)
+
+
+def distinct_values(incidents: pd.DataFrame, column: str, split: str | None = None) -> list[str]:
+    """Sorted distinct non-empty values of a column (split multi-valued cells on ``split``)."""
+    values = incidents[column].dropna()
+    if split:
+        values = values.str.split(split).explode().str.strip()
+    return sorted(v for v in values.unique() if v)

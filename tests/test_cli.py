@@ -1,0 +1,64 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from dashboard.cli import app
+from dashboard.data.store import load_bundled
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("cli") / "incidents.gpkg")
+
+
+def run(*args):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_query_october_2025_state_forces_lists_kamona_and_balle(store):
+    out = json.loads(run("query", "--store", store, "--from", "2025-10-01", "--to", "2025-10-31",
+                         "--perpetrator-category", "state_forces", "--json"))
+    by_id = {r["incident_id"]: r for r in out}
+    assert by_id["SEG-2025-008"]["fatalities_min"] == 21 and by_id["SEG-2025-008"]["location"].startswith("Kamona")
+    assert by_id["SEG-2025-010"]["fatalities_min"] == 10 and by_id["SEG-2025-010"]["location"].startswith("Balle")
+    assert by_id["SEG-2025-010"]["latitude"] is None
+    for r in out:
+        assert {"incident_id", "date_start", "location", "admin2", "perpetrator_category", "fatalities_min",
+                "fatalities_max", "geo_precision", "sources"} <= set(r)
+        assert "state_forces" in r["perpetrator_category"]
+        assert r["sources"] and all("organisation" in s for s in r["sources"])
+    assert sum(r["fatalities_min"] for r in out if r["incident_id"] in {"SEG-2025-008", "SEG-2025-010"}) == 31
+
+
+def test_stats_json_matches_the_data(store):
+    out = json.loads(run("stats", "--store", store, "--json"))
+    bundled = load_bundled()
+    assert out["incidents"] == len(bundled)
+    assert out["fatalities_min"] == int(bundled["fatalities_min"].sum())
+    assert out["by_perpetrator_category"]["state_forces"] == int(
+        bundled["perpetrator_category"].str.contains("state_forces").sum())
+    assert out["fatalities_max"] >= out["fatalities_min"]
+
+
+def test_actor_filter_is_case_insensitive_and_repeatable(store):
+    a = json.loads(run("query", "--store", store, "--actor", "DOZO", "--json"))
+    b = json.loads(run("query", "--store", store, "--actor", "dozo", "--actor", "wagner", "--json"))
+    assert a and {r["incident_id"] for r in a} < {r["incident_id"] for r in b}
+
+
+def test_text_output_and_bad_input(store):
+    out = run("query", "--store", store, "--cercle", "Macina")
+    assert out.splitlines()[0] == "Incidents in Macina"
+    bad = runner.invoke(app, ["query", "--store", store, "--from", "yesterday"])
+    assert bad.exit_code != 0 and "from must be a date" in bad.output
+    bad = runner.invoke(app, ["stats", "--store", store, "--perpetrator-category", "aliens"])
+    assert bad.exit_code != 0 and "unknown perpetrator category" in bad.output
+
+
+def test_validate_command(store):
+    assert "incidents valid" in run("validate", "--store", store)
