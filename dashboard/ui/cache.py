@@ -1,0 +1,69 @@
+"""Every Streamlit cache of the app, keyed on what really changes (the store file), never on a DataFrame."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from dashboard.data.public import public_view
+from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+from dashboard.data.store import dataset_version, ensure_store, read_store
+from dashboard.query.aggregate import distinct_values
+from dashboard.viz.maps import Basemap
+
+PUBLIC_ENV = "INCIDENT_MAP_PUBLIC"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    incidents: gpd.GeoDataFrame  # shared between sessions: treat as read-only
+    version: str
+    store: Path
+    public: bool
+
+
+def public_mode() -> bool:
+    return os.environ.get(PUBLIC_ENV, "") in {"1", "true", "yes"}
+
+
+def store_key() -> tuple[str, int, int]:
+    path = ensure_store(None)
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
+def _load(path: str, mtime_ns: int, size: int, public: bool) -> Loaded:
+    incidents = read_store(path)
+    version = dataset_version(incidents)
+    if public:
+        incidents = public_view(incidents, cercle_seats())
+    return Loaded(incidents=incidents, version=version, store=Path(path), public=public)
+
+
+def loaded() -> Loaded:
+    return _load(*store_key(), public_mode())
+
+
+@st.cache_resource
+def basemap() -> Basemap:
+    return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+
+
+@st.cache_data(max_entries=4)
+def filter_options(path: str, mtime_ns: int, size: int, public: bool) -> dict[str, list[str]]:
+    incidents = _load(path, mtime_ns, size, public).incidents
+    return {
+        "actors": distinct_values(incidents, "perpetrators", split=";"),
+        "admin2": distinct_values(incidents, "admin2"),
+        "event_type": distinct_values(incidents, "event_type"),
+        "dataset": distinct_values(incidents, "dataset"),
+    }
+
+
+def options() -> dict[str, list[str]]:
+    return filter_options(*store_key(), public_mode())

@@ -1,0 +1,25 @@
+"""What every page gets: the data, the filter, the selection and the view (built once per run in app.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+
+from dashboard.query.aggregate import Totals
+from dashboard.query.spec import FilterSpec
+from dashboard.ui.cache import Loaded
+from dashboard.ui.state import ViewState
+
+
+@dataclass(frozen=True)
+class PageContext:
+    data: Loaded
+    spec: FilterSpec
+    view: gpd.GeoDataFrame  # the filtered incidents
+    totals: Totals
+    state: ViewState
+
+    @property
+    def all(self) -> gpd.GeoDataFrame:
+        return self.data.incidents

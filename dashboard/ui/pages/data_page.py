@@ -1,0 +1,54 @@
+"""Data page: what is loaded (store, version, datasets) and importing a file (ACLED, UCDP GED, native)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.data.importer import ImportReport, import_file
+from dashboard.ui import common, state
+from dashboard.ui.context import PageContext
+
+FORMATS = ("auto", "acled", "ucdp", "native")
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Data and import")
+    st.markdown(f"Store: `{ctx.data.store}` · dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
+    counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
+    st.dataframe(counts, hide_index=True)
+    st.subheader("Import a file", divider="gray")
+    if ctx.data.public:
+        st.info("Imports are turned off in the public view.")
+        state.publish(ctx.spec, ctx.state)
+        return
+    st.markdown(
+        "ACLED exports (CSV or API JSON, current and pre-2023 layouts), UCDP GED CSV, or files in this tool's own "
+        "layout (CSV, GeoJSON, GeoPackage). Valid rows are added; invalid rows are kept aside with the reason in a "
+        "rejects file next to the store; re-importing the same file adds nothing."
+    )
+    upload = st.file_uploader("File", type=["csv", "json", "geojson", "gpkg"], key="upload")
+    c1, c2, c3 = st.columns(3)
+    fmt = c1.selectbox("Layout", FORMATS, key="import_format")
+    strict = c2.checkbox("Strict (import nothing if any row is bad)", key="import_strict")
+    dry = c3.checkbox("Dry run (check only)", key="import_dry")
+    if upload is not None and st.button("Import", type="primary", key="import_go"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            try:
+                report = import_file(path, ctx.data.store, fmt=fmt, dry_run=dry, strict=strict)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                _show(report)
+    state.publish(ctx.spec, ctx.state)
+
+
+def _show(report: ImportReport) -> None:
+    st.success(common.md_escape(report.summary())) if not report.rejected else st.warning(
+        common.md_escape(report.summary()))
+    if report.rejects_path and report.rejected:
+        st.caption(f"Rejected rows with their reasons: {report.rejects_path}")

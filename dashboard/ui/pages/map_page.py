@@ -1,0 +1,111 @@
+"""Map page: the filtered incidents on a vector basemap, the selected incident's card, what is not drawn."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard.query.aggregate import totals
+from dashboard.ui import cache, common, state
+from dashboard.ui.context import PageContext
+from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
+from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
+from dashboard.viz.timeline import brushed_dates, timeline_chart
+
+MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)"}
+TIMELINE_KEY = "overview_timeline"
+
+
+def months_of(incidents: pd.DataFrame) -> list[str]:
+    return sorted(incidents["date_start"].dt.strftime("%Y-%m").unique())
+
+
+def in_period(incidents: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Incidents whose date span overlaps [start, end]."""
+    return incidents.loc[(incidents["date_end"] >= start) & (incidents["date_start"] <= end)]
+
+
+def _step(months: list[str], delta: int) -> None:
+    current = st.session_state.get("play_month", months[-1])
+    i = months.index(current) if current in months else len(months) - 1
+    st.session_state["play_month"] = months[max(0, min(len(months) - 1, i + delta))]
+
+
+def render(ctx: PageContext) -> None:
+    common.header(ctx, "Incidents in the Ségou region")
+    if "map_mode" not in st.session_state:
+        st.session_state["map_mode"] = ctx.state.mode
+    c1, c2, c3 = st.columns([3, 1.3, 1.5])
+    mode = c1.radio("Map display", MAP_MODES, horizontal=True, key="map_mode", format_func=MODE_LABELS.get)
+    tiles = c2.toggle("Online basemap", key="online_tiles",
+                      help="Adds OpenStreetMap and satellite layers to the layer menu. They load from the internet; "
+                           "off, nothing leaves this machine.")
+    play = c3.toggle("Step through months", key="play", help="For presentations: one month at a time.")
+    view = ctx.view
+    month = None
+    if play and len(view):
+        months = months_of(view)
+        if st.session_state.get("play_month") not in months:
+            st.session_state["play_month"] = ctx.state.month if ctx.state.month in months else months[0]
+        b1, b2, b3 = st.columns([1, 8, 1])
+        b1.button("◀ Prev", on_click=_step, args=(months, -1), width="stretch")
+        month = b2.select_slider("Month", months, key="play_month", label_visibility="collapsed")
+        b3.button("Next ▶", on_click=_step, args=(months, 1), width="stretch")
+        start = pd.Timestamp(f"{month}-01")
+        view = in_period(view, start, start + pd.offsets.MonthEnd(0))
+        st.markdown(f"**{start.strftime('%B %Y')}** — {totals(view).sentence()}")
+    brushed = brushed_dates(st.session_state.get(TIMELINE_KEY))
+    if brushed and not play:
+        view = in_period(view, *brushed)
+        st.markdown(f"**Brushed period {brushed[0]:%d %b %Y} – {brushed[1]:%d %b %Y}** — {totals(view).sentence()} "
+                    "(drag on the timeline below to change it, double-click it to clear)")
+    selected = _selected_id(ctx)
+    if not common.empty_state(ctx) and len(view) == 0:
+        st.info("No incidents in this period.")
+    left, right = st.columns([2.2, 1])
+    with left:
+        if len(ctx.view):
+            fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
+                                      public=ctx.data.public)
+            clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
+                                returned_objects=["last_object_clicked_tooltip"])
+            clicked_id = incident_id_from_tooltip((clicked or {}).get("last_object_clicked_tooltip"))
+            if clicked_id and clicked_id in set(view["incident_id"]):
+                selected = clicked_id
+    with right:
+        _detail(view, selected, ctx)
+        _not_drawn(view, ctx)
+    if len(ctx.view):
+        st.subheader("Timeline", divider="gray")
+        st.altair_chart(timeline_chart(ctx.view, freq="month", height=180), key=TIMELINE_KEY, on_select="rerun",
+                        selection_mode="period", width="stretch")
+    common.cite(ctx, "map")
+    state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month))
+
+
+def _selected_id(ctx: PageContext) -> str | None:
+    return ctx.state.selected if ctx.state.selected in set(ctx.all["incident_id"]) else None
+
+
+def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
+    st.markdown("#### Selected incident")
+    row = ctx.all.loc[ctx.all["incident_id"] == selected] if selected else None
+    if row is None or row.empty:
+        st.caption("Click a marker on the map to see its sources here.")
+        return
+    st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))
+    if selected not in set(view["incident_id"]):
+        st.caption("This incident is outside the current filter.")
+
+
+def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
+    missing = unplotted(view)
+    if missing.empty:
+        return
+    st.markdown(f"#### Not on the map ({len(missing)})")
+    st.caption("Their place is known only to the region, or has no coordinates: they are listed here rather "
+               "than planted on a town.")
+    for r in missing.sort_values("date_start").to_dict("records"):
+        with st.expander(common.md_escape(f"{r['date_start']:%d %b %Y} · {r['location'][:50]}")):
+            st.html(incident_card_html(r, public=ctx.data.public, width=520))

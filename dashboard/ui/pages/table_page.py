@@ -1,0 +1,72 @@
+"""Table page: key figures and the sortable table of the filtered incidents."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data.schema import GEO_PRECISION_LABELS, PERPETRATOR_LABELS, is_http_url, parse_sources, split_codes
+from dashboard.query.aggregate import by_category, by_column
+from dashboard.ui import common, state
+from dashboard.ui.context import PageContext
+from dashboard.viz.cards import toll_text
+
+
+def incident_table(view: pd.DataFrame) -> pd.DataFrame:
+    """The display table: plain values only (st.dataframe draws text, never HTML)."""
+    first_url = []
+    n_sources = []
+    for cell in view["sources"]:
+        sources = parse_sources(cell)
+        urls = [s.url for s in sources if is_http_url(s.url)]
+        first_url.append(urls[0] if urls else None)
+        n_sources.append(len(sources))
+    return pd.DataFrame({
+        "id": view["incident_id"].to_numpy(),
+        "date": view["date_start"].dt.date.to_numpy(),
+        "date precision": view["date_precision"].to_numpy(),
+        "place (as reported)": view["location"].to_numpy(),
+        "cercle": view["admin2"].to_numpy(),
+        "location precision": view["geo_precision"].map(GEO_PRECISION_LABELS).to_numpy(),
+        "alleged perpetrators": view["perpetrators"].to_numpy(),
+        "category": [", ".join(PERPETRATOR_LABELS[c] for c in split_codes(v)) for v in view["perpetrator_category"]],
+        "killed": [toll_text(a, b) for a, b in zip(view["fatalities_min"], view["fatalities_max"], strict=True)],
+        "killed (min)": view["fatalities_min"].to_numpy(),
+        "verification": view["verification"].to_numpy(),
+        "sources": n_sources,
+        "first source": first_url,
+        "dataset": view["dataset"].to_numpy(),
+    })
+
+
+def render(ctx: PageContext) -> None:
+    common.header(ctx, "Table and key figures")
+    if common.empty_state(ctx):
+        state.publish(ctx.spec, ctx.state)
+        return
+    t = ctx.totals
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Incidents", t.incidents)
+    m2.metric("Killed, at least", t.killed_min)
+    m3.metric("Killed, up to", f"{t.killed_max}{'+' if t.open_ended else ''}")
+    m4.metric("Toll unknown", t.unknown_toll)
+    c1, c2 = st.columns(2)
+    cats = by_category(ctx.view).rename(columns={"label": "category"})
+    c1.markdown("**By alleged perpetrator category** (an incident with several counts in each)")
+    c1.dataframe(cats, hide_index=True, width="stretch")
+    c2.markdown("**By cercle**")
+    c2.dataframe(by_column(ctx.view, "admin2").rename_axis("cercle").reset_index(), hide_index=True,
+                 width="stretch")
+    st.subheader("Incidents", divider="gray")
+    table = incident_table(ctx.view.sort_values("date_start"))
+    st.dataframe(
+        table, hide_index=True, width="stretch", key="incident_table",
+        column_config={
+            "first source": st.column_config.LinkColumn("first source"),
+            "killed (min)": st.column_config.NumberColumn("killed (min)", help="Lower bound; empty = unknown"),
+        },
+    )
+    st.caption("Select an incident on the map to see all its sources; the 'first source' column links the first "
+               "http(s) source only. Sort by clicking a column header.")
+    common.cite(ctx, "table")
+    state.publish(ctx.spec, ctx.state)

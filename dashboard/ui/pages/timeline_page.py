@@ -1,0 +1,41 @@
+"""Timeline page: incidents or killed per week/month by perpetrator, and the chronological incident cards."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.ui import common, state
+from dashboard.ui.context import PageContext
+from dashboard.ui.pages.map_page import in_period
+from dashboard.viz.cards import incident_card_html
+from dashboard.viz.timeline import brushed_dates, timeline_chart
+
+MAX_CARDS = 200
+
+
+def render(ctx: PageContext) -> None:
+    common.header(ctx, "Timeline")
+    if common.empty_state(ctx):
+        state.publish(ctx.spec, ctx.state)
+        return
+    c1, c2 = st.columns(2)
+    freq = c1.radio("Per", ["month", "week", "year"], horizontal=True, key="tl_freq")
+    measure = c2.radio("Count", ["incidents", "killed"], horizontal=True, key="tl_measure",
+                       format_func={"incidents": "Incidents", "killed": "Killed (lower bound)"}.get)
+    event = st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=320), key="timeline",
+                            on_select="rerun", selection_mode="period", width="stretch")
+    st.caption("Lighter bars: incidents dated only to the week, month or year (counted in the period they start). "
+               "An incident attributed to two categories counts in both. Drag across the chart to list one period.")
+    view = ctx.view
+    brushed = brushed_dates(event)
+    if brushed:
+        view = in_period(view, *brushed)
+        st.markdown(f"**{brushed[0]:%d %b %Y} – {brushed[1]:%d %b %Y}**: {len(view)} incident(s)")
+    st.subheader("Incidents, oldest first", divider="gray")
+    ordered = view.sort_values(["date_start", "incident_id"])
+    for r in ordered.head(MAX_CARDS).to_dict("records"):
+        st.html(incident_card_html(r, public=ctx.data.public, width=900))
+    if len(ordered) > MAX_CARDS:
+        st.caption(f"Showing the first {MAX_CARDS} of {len(ordered)}; narrow the filter to see the rest.")
+    common.cite(ctx, "timeline")
+    state.publish(ctx.spec, ctx.state)

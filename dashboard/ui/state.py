@@ -1,0 +1,57 @@
+"""Filter and view state ⇄ URL, so that a view can be cited and reopened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.query.spec import FilterSpec, SpecError
+from dashboard.viz.maps import MAP_MODES
+
+VIEW_KEYS = ("mode", "sel", "month")
+
+
+@dataclass(frozen=True, slots=True)
+class ViewState:
+    mode: str = "points"
+    selected: str | None = None
+    month: str | None = None  # playback month "YYYY-MM"
+
+
+def _params() -> dict[str, str | list[str]]:
+    qp = st.query_params
+    return {k: (qp.get_all(k) if len(qp.get_all(k)) > 1 or k in _MULTI else qp.get(k)) for k in qp}
+
+
+_MULTI = {"cat", "actor", "type", "cercle", "verif", "prec", "dataset"}
+
+
+def spec_from_url() -> tuple[FilterSpec, str | None]:
+    """The filter in the URL, and an error message if the URL could not be understood."""
+    try:
+        return FilterSpec.from_query_params(_params()), None
+    except SpecError as exc:
+        return FilterSpec(), f"Ignored the filter in the link: {exc}"
+
+
+def view_from_url() -> ViewState:
+    qp = st.query_params
+    mode = qp.get("mode", "points")
+    return ViewState(mode=mode if mode in MAP_MODES else "points", selected=qp.get("sel") or None,
+                     month=qp.get("month") or None)
+
+
+def publish(spec: FilterSpec, view: ViewState) -> None:
+    """Write the current filter and view into the URL (only when it changed, to avoid extra reruns)."""
+    params: dict[str, str | list[str]] = dict(spec.to_query_params())
+    if view.mode != "points":
+        params["mode"] = view.mode
+    if view.selected:
+        params["sel"] = view.selected
+    if view.month:
+        params["month"] = view.month
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(params)
