@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -57,9 +59,8 @@ def filters(incidents: pd.DataFrame, options: dict[str, list]) -> FilterSpec:
     """Draw the filters in the sidebar and return what they select."""
     sb = st.sidebar
     sb.header("Filters")
-    lo, hi = incidents["date_start"].min(), incidents["date_end"].max()
-    lo = lo.date() if pd.notna(lo) else None
-    hi = hi.date() if pd.notna(hi) else None
+    # wide fixed bounds: a cited link may name dates outside the data, which must not crash the page
+    lo, hi = date(1990, 1, 1), date(2100, 12, 31)
     c1, c2 = sb.columns(2)
     start = c1.date_input("From", key=KEYS["start"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
     end = c2.date_input("To", key=KEYS["end"], min_value=lo, max_value=hi, format="YYYY-MM-DD")

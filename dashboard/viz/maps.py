@@ -115,7 +115,27 @@ def build_incident_map(
         _add_markers(target, points, public=public)
     m.add_child(Legend(mode=mode, drawn=len(points), not_drawn=len(incidents) - len(points)))
     folium.LayerControl(collapsed=True).add_to(m)
+    _stable_ids(m)
     return m
+
+
+def _stable_ids(m: folium.Map) -> None:
+    """Replace folium's random element ids with ones derived from the tree, so the same data gives the same
+    HTML: streamlit-folium then keeps the mounted map (and the user's pan/zoom and open popup) across reruns."""
+    counter = 0
+
+    def walk(el) -> None:
+        nonlocal counter
+        el._id = f"{counter:032x}"
+        counter += 1
+        for child in el._children.values():
+            walk(child)
+        # children are keyed by the name they had when added; templates use those keys as JS names
+        el._children = type(el._children)((child.get_name(), child) for child in el._children.values())
+        if isinstance(el, folium.Popup):  # a popup keeps its content in a separate element tree
+            walk(el.html)
+
+    walk(m.get_root())
 
 
 def _add_basemap(m: folium.Map, basemap: Basemap) -> None:

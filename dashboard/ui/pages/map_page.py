@@ -15,6 +15,7 @@ from dashboard.viz.timeline import brushed_dates, timeline_chart
 
 MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)"}
 TIMELINE_KEY = "overview_timeline"
+MAP_KEY = "map"
 
 
 def months_of(incidents: pd.DataFrame) -> list[str]:
@@ -68,9 +69,12 @@ def render(ctx: PageContext) -> None:
         if len(ctx.view):
             fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
                                       public=ctx.data.public)
-            clicked = st_folium(fmap, key="map", height=560, use_container_width=True,
-                                returned_objects=["last_object_clicked_tooltip"])
-            clicked_id = incident_id_from_tooltip((clicked or {}).get("last_object_clicked_tooltip"))
+            st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
+                      returned_objects=["last_object_clicked_tooltip"])
+            # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a hash
+            # of the map script and would be empty after a rerun)
+            clicked = st.session_state.get(MAP_KEY) or {}
+            clicked_id = incident_id_from_tooltip(clicked.get("last_object_clicked_tooltip"))
             if clicked_id and clicked_id in set(view["incident_id"]):
                 selected = clicked_id
     with right:

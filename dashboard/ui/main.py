@@ -1,0 +1,47 @@
+"""The app: sidebar filters, then the chosen page (``app.py`` is the script Streamlit runs)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.query.aggregate import totals
+from dashboard.query.filters import filter_incidents
+from dashboard.ui import cache, state, widgets
+from dashboard.ui.context import PageContext
+from dashboard.ui.pages import about, data_page, map_page, table_page, timeline_page
+from dashboard.viz.assets import use_local_assets
+
+PAGES = ("map", "timeline", "table", "data", "about")
+
+
+def main(default: str = "map") -> None:
+    """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it)."""
+    st.set_page_config(page_title="Ségou incident map", page_icon="🗺️", layout="wide")
+    use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
+    try:
+        data = cache.loaded()
+    except Exception as exc:  # the store is unreadable: say so plainly instead of a traceback
+        st.error(f"Could not load the incident store: {exc}")
+        st.stop()
+    options = cache.options()
+    if "_seeded" not in st.session_state:
+        spec, problem = state.spec_from_url()
+        dropped = widgets.seed_from(spec, options)
+        st.session_state["_seeded"] = True
+        if problem:
+            st.warning(problem)
+        if dropped:
+            st.warning(f"Ignored value(s) from the link that are not in this dataset: {', '.join(dropped)}")
+    spec = widgets.filters(data.incidents, options)
+    view_state = state.view_from_url()
+    view = filter_incidents(data.incidents, spec)
+    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
+    pages = [
+        st.Page(lambda: map_page.render(ctx), title="Map", url_path="map", default=default == "map", icon="🗺️"),
+        st.Page(lambda: timeline_page.render(ctx), title="Timeline", url_path="timeline", default=default == "timeline", icon="📈"),
+        st.Page(lambda: table_page.render(ctx), title="Table & figures", url_path="table", default=default == "table", icon="📋"),
+        st.Page(lambda: data_page.render(ctx), title="Data & import", url_path="data", default=default == "data", icon="📥"),
+        st.Page(lambda: about.render(ctx), title="About & sources", url_path="about", default=default == "about", icon="ℹ️"),
+    ]
+    st.navigation(pages).run()
+

@@ -1,0 +1,158 @@
+"""The app in-process (streamlit.testing AppTest): filters, captions, URL state, empty selections, pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.data.store import STORE_ENV, load_bundled
+from dashboard.query.aggregate import totals
+from dashboard.query.filters import filter_incidents
+from dashboard.query.spec import FilterSpec
+from dashboard.viz.maps import plottable
+
+APP = "dashboard/ui/app.py"
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path_factory, monkeypatch):
+    path = tmp_path_factory.getbasetemp() / "apptest" / "incidents.gpkg"
+    monkeypatch.setenv(STORE_ENV, str(path))
+    return path
+
+
+def page_script(page: str) -> None:  # run by AppTest.from_function in its own namespace
+    from dashboard.ui.main import main
+
+    main(default=page)
+
+
+def open_page(page: str, **params) -> AppTest:
+    at = AppTest.from_function(page_script, args=(page,), default_timeout=90)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def map_component(at: AppTest):
+    found = [el for el in at.main if getattr(el, "type", None) == "component_instance"]
+    found += [el for el in _walk(at.main) if getattr(el, "type", None) == "component_instance"]
+    assert found, "no st_folium component on the page"
+    return json.loads(found[0].proto.json_args)
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def qp(at: AppTest, key: str) -> list[str]:
+    value = at.query_params[key]
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def expected_sentence(spec: FilterSpec) -> str:
+    bundled = load_bundled()
+    return totals(filter_incidents(bundled, spec)).sentence(total=len(bundled))
+
+
+def test_default_map_page_shows_every_incident_and_the_map():
+    at = open_page("map")
+    assert expected_sentence(FilterSpec()) in captions(at)
+    args = map_component(at)
+    script = args["script"]
+    assert script.count("incident-marker precision-") == len(plottable(load_bundled()))
+    links = [*args["js_links"], *args["css_links"]]
+    assert links
+    assert not [u for u in links if u.startswith(("http:", "https:", "//"))]
+    assert args["returned_objects"] == ["last_object_clicked_tooltip"]
+
+
+def test_url_parameters_restore_a_view():
+    at = open_page("map", **{"from": "2025-10-01", "to": "2025-10-31", "cat": ["state_forces", "progov_militia"]})
+    spec = FilterSpec(start=date(2025, 10, 1), end=date(2025, 10, 31),
+                      perpetrator_categories=frozenset({"state_forces", "progov_militia"}))
+    assert expected_sentence(spec) in captions(at)
+    assert sorted(at.sidebar.multiselect(key="f_cat").value) == ["progov_militia", "state_forces"]
+    assert at.sidebar.date_input(key="f_start").value == date(2025, 10, 1)
+    assert any(spec.describe() in m.value for m in at.markdown)
+
+
+def test_setting_filters_changes_counts_caption_and_url():
+    at = open_page("map")
+    at.sidebar.multiselect(key="f_cat").set_value(["jihadist_group"]).run()
+    spec = FilterSpec(perpetrator_categories=frozenset({"jihadist_group"}))
+    assert expected_sentence(spec) in captions(at)
+    assert qp(at, "cat") == ["jihadist_group"]
+    at.sidebar.multiselect(key="f_cercle").set_value(["Macina"]).run()
+    spec = spec.with_(admin2=frozenset({"Macina"}))
+    assert expected_sentence(spec) in captions(at)
+    assert qp(at, "cercle") == ["Macina"]
+    at.sidebar.text_input(key="f_text").set_value("Dozo").run()
+    assert expected_sentence(spec.with_(text="Dozo")) in captions(at)
+
+
+def test_an_empty_selection_says_so_on_every_page():
+    for page in ("map", "timeline", "table"):
+        at = open_page(page, **{"from": "2016-01-01", "to": "2016-01-31"})
+        assert any("No incidents match" in i.value for i in at.info), page
+        assert "Showing 0 of 36 incidents · at least 0 killed" in captions(at)
+
+
+def test_a_bad_link_is_ignored_with_a_warning():
+    at = open_page("map", cat="aliens")
+    assert any("Ignored the filter in the link" in w.value for w in at.warning)
+    assert expected_sentence(FilterSpec()) in captions(at)
+
+
+def test_clicking_a_marker_selects_the_incident():
+    at = open_page("map", **{"from": "2025-10-02", "to": "2025-10-02"})
+    at.session_state["map"] = {"last_object_clicked_tooltip": "SEG-2025-008 · 2 Oct 2025 · Kamona · killed: 21–37"}
+    at.run()
+    assert qp(at, "sel") == ["SEG-2025-008"]
+    html = [el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html"]
+    assert any('data-incident-id="SEG-2025-008"' in h for h in html)
+
+
+def test_region_level_incidents_are_listed_beside_the_map():
+    at = open_page("map", **{"from": "2025-10-13", "to": "2025-10-13"})
+    assert any("Not on the map (1)" in m.value for m in at.markdown)
+    assert map_component(at)["script"].count("incident-marker precision-") == 0
+
+
+def test_timeline_and_table_pages():
+    at = open_page("timeline", **{"from": "2025-10-01", "to": "2025-10-31"})
+    assert len(at.get("vega_lite_chart")) == 1
+    html = [el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html"]
+    assert sum("incident-card" in h for h in html) == 3
+    at = open_page("table", **{"from": "2025-10-01", "to": "2025-10-31"})
+    table = at.dataframe[-1].value
+    assert list(table["id"]) == ["SEG-2025-008", "SEG-2025-009", "SEG-2025-010"]
+    assert list(table["killed"]) == ["21–37", "6", "10"]
+    assert [m.value for m in at.metric][:2] == ["3", "37"]
+
+
+def test_cite_line_carries_the_filter_and_dataset_version():
+    at = open_page("map", cat="state_forces")
+    cite = [c.value for c in at.code][-1]
+    assert "cat=state_forces" in cite
+    assert "dataset version " in cite
+
+
+def test_public_mode_never_sends_precise_coordinates(monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
+    at = open_page("map", **{"from": "2022-03-01", "to": "2022-03-02"})  # Danguèrè Wotoro, an exact village point
+    script = map_component(at)["script"]
+    assert "14.805833" not in script
+    assert "-6.018333" not in script
+    assert any("Public view" in w.value for w in at.warning)

@@ -1,0 +1,120 @@
+import re
+
+import pytest
+
+from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+from dashboard.data.store import load_bundled
+from dashboard.viz.assets import remote_asset_links, use_local_assets
+from dashboard.viz.maps import MAP_MODES, Basemap, build_incident_map, hexbin_counts, plottable, unplotted
+from dashboard.viz.palette import CATEGORY_COLOURS
+from tests.factories import incidents, row
+
+HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_bundled()
+
+
+@pytest.fixture(scope="module")
+def basemap():
+    return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+
+
+def render(m) -> str:
+    use_local_assets()
+    return m.get_root().render()
+
+
+def children_of_type(m, name):
+    found = []
+
+    def walk(el):
+        for child in el._children.values():
+            if type(child).__name__ == name:
+                found.append(child)
+            walk(child)
+
+    walk(m)
+    return found
+
+
+def test_points_mode_draws_one_marker_per_plottable_incident(bundled, basemap):
+    m = build_incident_map(bundled, basemap=basemap, mode="points")
+    markers = [c for c in children_of_type(m, "CircleMarker") if "incident-marker" in str(c.options)]
+    assert len(markers) == len(plottable(bundled))
+    # region-level / no-point incidents are not planted on a town
+    assert len(unplotted(bundled)) == int((bundled.geometry.isna() | (bundled["geo_precision"] == 3)).sum())
+    html = render(m)
+    assert html.count("incident-marker precision-2") == int((plottable(bundled)["geo_precision"] == 2).sum())
+    assert html.count("incident-marker precision-1") == int((plottable(bundled)["geo_precision"] == 1).sum())
+
+
+def test_approximate_points_are_hollow_with_a_ring_and_exact_ones_filled():
+    view = incidents(row(incident_id="exact", geo_precision="1", perpetrator_category="jihadist_group"),
+                     row(incident_id="near", geo_precision="2", perpetrator_category="state_forces"))
+    m = build_incident_map(view, mode="points")
+    markers = {c.options.get("className"): c.options for c in children_of_type(m, "CircleMarker")}
+    exact = markers["incident-marker precision-1"]
+    near = markers["incident-marker precision-2"]
+    assert exact["fillColor"] == CATEGORY_COLOURS["jihadist_group"]
+    assert near["fillColor"] == "#ffffff"
+    assert near["color"] == CATEGORY_COLOURS["state_forces"]
+    assert near.get("dashArray")
+    rings = children_of_type(m, "Circle")
+    assert len(rings) == 1
+
+
+@pytest.mark.parametrize("mode", MAP_MODES)
+def test_every_mode_renders_offline_with_the_region_outline_and_legend(bundled, basemap, mode):
+    m = build_incident_map(bundled, basemap=basemap, mode=mode)
+    html = render(m)
+    assert remote_asset_links(html) == []
+    layers = {c.layer_name for c in children_of_type(m, "GeoJson")}
+    assert {"Ségou region", "Regions of Mali (pre-2016)"} <= layers
+    assert len(children_of_type(m, "DivIcon")) == len(cercle_seats())
+    assert "incident-legend" in html
+    assert "tile.openstreetmap" not in html
+    assert m.options["maxZoom"] == 14
+
+
+def test_online_tiles_are_optional_layers(bundled):
+    html = render(build_incident_map(bundled, online_tiles=True))
+    assert "tile.openstreetmap.org" in html
+    assert "World_Imagery" in html
+
+
+def test_legend_lists_every_category_and_counts_what_is_not_drawn(bundled):
+    html = render(build_incident_map(bundled, mode="points"))
+    legend = re.search(r'div\.innerHTML = (".*?");', html, re.S).group(1)
+    for colour in CATEGORY_COLOURS.values():
+        assert colour in legend
+    assert f"{len(unplotted(bundled))} not drawn" in legend
+
+
+def test_incident_text_is_escaped_in_popups_and_tooltips():
+    view = incidents(row(summary=HOSTILE, location=HOSTILE, perpetrators=HOSTILE, incident_id="x<b>y"))
+    html = render(build_incident_map(view, mode="points"))
+    assert "<script>alert(2)</script>" not in html
+    assert '<img src=x onerror="alert(1)">' not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_hexbins_count_incidents_and_tolls():
+    view = incidents(row(incident_id="a", fatalities_min="2", fatalities_max="4"),
+                     row(incident_id="b", fatalities_min="1", fatalities_max=""),
+                     row(incident_id="c", latitude="13.0", longitude="-5.0"))
+    counts = hexbin_counts(plottable(view), 5).set_index("incidents")
+    assert sorted(counts.index) == [1, 2]
+    assert (counts.loc[2, "killed_min"], counts.loc[2, "killed_max"]) == (3, 5)
+
+
+def test_unknown_mode_is_an_error(bundled):
+    with pytest.raises(ValueError, match="unknown map mode"):
+        build_incident_map(bundled, mode="3d")
+
+
+@pytest.mark.parametrize("mode", MAP_MODES)
+def test_the_same_data_gives_the_same_html_so_the_browser_keeps_its_view(bundled, mode):
+    assert render(build_incident_map(bundled, mode=mode)) == render(build_incident_map(bundled, mode=mode))
