@@ -222,5 +222,45 @@ def serve(
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, JSON, GeoJSON or GeoPackage file to import")],
+    fmt: Annotated[str, typer.Option("--format", help="auto, acled, ucdp or native")] = "auto",
+    store: StoreOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected")] = False,
+    gazetteer: Annotated[
+        Path | None, typer.Option("--gazetteer", help="Gazetteer CSV for places without coordinates "
+                                                      "(default: data/gazetteer.csv)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import an ACLED export, a UCDP GED file or a file in the canonical layout into the store.
+
+    Bad rows go to <store>.rejects.csv with the reason; rows already in the store are skipped.
+
+    Exit code 0 on success, 1 if rows were rejected with --strict (nothing imported), 2 if the file cannot be read.
+    """
+    from dashboard.data.gazetteer import Gazetteer
+    from dashboard.data.importer import FORMATS, import_file
+    from dashboard.data.sources.native import UnreadableFile
+
+    if fmt not in ("auto", *FORMATS):
+        raise typer.BadParameter(f"--format must be auto, {', '.join(FORMATS)}; got {fmt!r}")
+    try:
+        gaz = Gazetteer.from_csv(gazetteer) if gazetteer else None
+        report = import_file(file, store, fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz)
+    except (UnreadableFile, StoreError, OSError) as exc:
+        message = " ".join(str(exc).split()) if not isinstance(exc, OSError) else f"{file.name}: {exc.strerror or exc}"
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.summary())
+    if report.blocked:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()

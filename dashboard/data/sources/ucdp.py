@@ -1,0 +1,152 @@
+"""Adapter for the UCDP Georeferenced Event Dataset (GED) CSV (49 columns) and the UCDP API's records.
+
+Mapping (documented in the README):
+
+* ``incident_id`` = ``UCDP-<id>``; ``source_record_id`` = ``id``; dataset ``ucdp``; verification
+  ``reported`` (UCDP codes from news reports; this project has not verified the event).
+* ``type_of_violence`` 3 (one-sided violence) → "Violence against civilians" / "Attack", civilian
+  targeting true, ``victims`` = side_b. Types 1 (state-based) and 2 (non-state) → "Battles" /
+  "Armed clash", civilian targeting false; their deaths stay in the fatalities (``deaths_civilians`` is
+  not used to flag targeting: civilians dying in crossfire is not targeting).
+* ``perpetrators`` = side_a for every type (for one-sided violence side_a is the perpetrator by
+  definition; for battles it is one of the two parties, as with ACLED's actor1).
+  ``perpetrator_category`` from side_a's name (shared rules in :mod:`dashboard.data.sources.actors`),
+  else ``other_armed_group`` (every GED actor is an organised armed actor).
+* ``where_prec`` → ``geo_precision``: 1 (exact place) → 1; 2 (within ~25 km of a named place) → 2;
+  3 (only the ADM2 — cercle — is known; GED puts the point at its centroid) and 4–7 (ADM1, wider area,
+  country, water) → 3. Never claim more precision than the source: a cercle centroid is not "near a
+  named place".
+* ``date_prec`` → ``date_precision``: 1 → day; 2 (2–6 days) and 3 (a known week) → week; 4 (a month,
+  or 8–30 days) → month; 5 (within a year, or longer) → year. ``date_start``/``date_end`` are UCDP's own,
+  so the span is exactly what UCDP gives even where the label is a rounding.
+* Fatalities: ``fatalities_min`` = ``low``, ``fatalities_max`` = ``high``, ``fatalities_best`` = ``best``.
+* ``location`` = ``where_coordinates`` (the place name), ``admin1``/``admin2`` = ``adm_1``/``adm_2`` as
+  given (e.g. "Ségou region", "Macina cercle"); ``summary`` = ``where_description`` (GED has no narrative,
+  and none is invented).
+* ``sources``: one per ``;``-separated ``source_office``, with the matching ``source_date`` as
+  ``published`` and ``source_headline`` as title when the lists line up one to one; then UCDP GED itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from dashboard.data.schema import FLAT_COLUMNS, Source, dump_sources
+from dashboard.data.sources.acled import codes, parse_dates, text
+from dashboard.data.sources.actors import categorise
+from dashboard.data.validate import LayoutError
+
+GED_COLUMNS = (
+    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
+    "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id",
+    "side_a_new_id", "side_a", "side_b_dset_id", "side_b_new_id", "side_b", "number_of_sources",
+    "source_article", "source_office", "source_date", "source_headline", "source_original", "where_prec",
+    "where_coordinates", "where_description", "adm_1", "adm_2", "latitude", "longitude", "geom_wkt",
+    "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec", "date_start", "date_end",
+    "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
+)
+REQUIRED_COLUMNS = (
+    "id", "type_of_violence", "side_a", "side_b", "where_prec", "where_coordinates", "latitude", "longitude",
+    "date_prec", "date_start", "date_end", "best", "low", "high",
+)
+_SIGNATURE = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "date_prec")
+_WHERE_PREC = {"1": "1", "2": "2", "3": "3", "4": "3", "5": "3", "6": "3", "7": "3"}
+_DATE_PREC = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+_EVENT = {  # type_of_violence → (event_type, sub_event_type, civilian_targeting)
+    "1": ("Battles", "Armed clash", "false"),
+    "2": ("Battles", "Armed clash", "false"),
+    "3": ("Violence against civilians", "Attack", "true"),
+}
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def looks_like_ucdp(columns: Iterable[str]) -> bool:
+    cols = {str(c).strip().lower() for c in columns}
+    return set(_SIGNATURE) <= cols
+
+
+def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
+    """UCDP GED rows → flat canonical frame (text values), same index. Raises :class:`LayoutError`."""
+    raw = raw.rename(columns=lambda c: str(c).strip().lower())
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        raise LayoutError(f"missing UCDP GED column(s) {', '.join(missing)}")
+
+    def col(name: str) -> pd.Series:
+        return text(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+
+    ident = codes(col("id"))
+    kind = codes(col("type_of_violence"))
+    event = kind.map(lambda k: _EVENT.get(k, (k, None, None)) if isinstance(k, str) else (None, None, None))
+    side_a, side_b = col("side_a"), col("side_b")
+
+    out = pd.DataFrame(index=raw.index, columns=list(FLAT_COLUMNS), dtype=object)
+    out["incident_id"] = "UCDP-" + ident
+    out["date_start"] = parse_dates(col("date_start"), _DATE_FORMATS)
+    out["date_end"] = parse_dates(col("date_end"), _DATE_FORMATS)
+    prec = codes(col("date_prec"))
+    out["date_precision"] = prec.map(_DATE_PREC).fillna(prec)
+    out["location"] = col("where_coordinates")
+    out["admin1"] = col("adm_1")
+    out["admin2"] = col("adm_2")
+    out["latitude"] = col("latitude")
+    out["longitude"] = col("longitude")
+    where = codes(col("where_prec"))
+    out["geo_precision"] = where.map(_WHERE_PREC).fillna(where)
+    out["event_type"] = [e[0] for e in event]
+    out["sub_event_type"] = [e[1] for e in event]
+    out["civilian_targeting"] = [e[2] for e in event]
+    out["perpetrators"] = side_a
+    categories = [categorise(None if pd.isna(a) else a, fallback="other_armed_group") for a in side_a]
+    out["perpetrator_category"] = categories
+    out["attribution_basis"] = ["unknown" if c == "unidentified" else "source_attributed" for c in categories]
+    out["victims"] = side_b.where(kind.eq("3").fillna(False), pd.NA)
+    out["fatalities_min"] = col("low")
+    out["fatalities_max"] = col("high")
+    out["fatalities_best"] = col("best")
+    out["summary"] = col("where_description")
+    out["sources"] = [
+        _sources(o, d, h, i)
+        for o, d, h, i in zip(col("source_office"), col("source_date"), col("source_headline"), ident,
+                              strict=True)
+    ]
+    out["verification"] = "reported"
+    out["dataset"] = "ucdp"
+    out["source_record_id"] = ident
+    return out.astype(object).where(out.notna(), None)
+
+
+def _split(cell: object) -> list[str]:
+    if not isinstance(cell, str):
+        return []
+    return [part.strip() for part in cell.split(";")]
+
+
+def _published(value: str) -> str | None:
+    parsed = parse_dates(pd.Series([value], dtype="string"), _DATE_FORMATS).iloc[0]
+    return parsed if isinstance(parsed, str) and _ISO.match(parsed) else None
+
+
+def _sources(offices: object, dates: object, headlines: object, ident: object) -> str:
+    names = _split(offices)
+    day_list, titles = _split(dates), _split(headlines)
+    if len(day_list) == 1 and len(names) > 1:
+        day_list = day_list * len(names)  # one date given for all the reports
+    paired_dates = len(day_list) == len(names)
+    paired_titles = len(titles) == len(names)
+    items = []
+    for i, name in enumerate(names):
+        if not name:
+            continue
+        items.append(Source(
+            organisation=name,
+            title=(titles[i] or None) if paired_titles else None,
+            published=_published(day_list[i]) if paired_dates and day_list[i] else None,
+        ))
+    items.append(Source(organisation="UCDP GED", title=None if not isinstance(ident, str) else f"event {ident}"))
+    return dump_sources(items)
+

@@ -1,0 +1,103 @@
+"""UCDP GED adapter: types of violence, precision codes, fatalities range and sources."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.data.importer import detect_format, read_any
+from dashboard.data.schema import parse_sources
+from dashboard.data.sources.native import UnreadableFile
+from dashboard.data.sources.ucdp import GED_COLUMNS, looks_like_ucdp
+from dashboard.data.validate import validate_flat
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def ged() -> pd.DataFrame:
+    result = validate_flat(read_any(FIXTURES / "ucdp_ged.csv"), source_name="ucdp_ged.csv")
+    assert result.rejects.empty, result.rejects.to_string()
+    return result.valid.set_index("incident_id", drop=False)
+
+
+def test_detected_and_all_49_columns_known():
+    assert len(GED_COLUMNS) == 49
+    assert detect_format(FIXTURES / "ucdp_ged.csv") == "ucdp"
+    header = (FIXTURES / "ucdp_ged.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert tuple(header) == GED_COLUMNS and looks_like_ucdp(header)
+
+
+def test_ids_dataset_and_count(ged):
+    assert ged.index.tolist() == [f"UCDP-90000{i}" for i in range(1, 6)]
+    assert ged["source_record_id"].tolist() == [f"90000{i}" for i in range(1, 6)]
+    assert set(ged["dataset"]) == {"ucdp"} and set(ged["verification"]) == {"reported"}
+
+
+def test_one_sided_violence_is_violence_against_civilians(ged):
+    one = ged.loc["UCDP-900001"]
+    assert (one["event_type"], one["sub_event_type"]) == ("Violence against civilians", "Attack")
+    assert bool(one["civilian_targeting"]) and one["victims"] == "Civilians"
+    assert one["perpetrators"] == "JNIM" and one["perpetrator_category"] == "jihadist_group"
+    battle = ged.loc["UCDP-900002"]
+    assert (battle["event_type"], battle["sub_event_type"]) == ("Battles", "Armed clash")
+    assert not bool(battle["civilian_targeting"]) and pd.isna(battle["victims"])
+
+
+def test_fatalities_low_high_best(ged):
+    one = ged.loc["UCDP-900001"]
+    assert (one["fatalities_min"], one["fatalities_best"], one["fatalities_max"]) == (7, 7, 9)
+    assert tuple(ged.loc["UCDP-900004", ["fatalities_min", "fatalities_best", "fatalities_max"]]) == (15, 20, 40)
+
+
+def test_where_prec_never_claims_more_precision(ged):
+    # where_prec 1, 3 (cercle centroid), 2, 6 (country), 4 (region)
+    assert ged["geo_precision"].tolist() == [1, 3, 2, 3, 3]
+
+
+def test_date_prec_labels_with_ucdp_own_spans(ged):
+    spans = [(r.date_precision, r.date_start.date().isoformat(), r.date_end.date().isoformat())
+             for r in ged.itertuples()]
+    assert spans == [
+        ("day", "2023-02-10", "2023-02-10"),
+        ("month", "2023-03-01", "2023-03-31"),
+        ("week", "2023-05-03", "2023-05-05"),
+        ("year", "2023-01-01", "2023-12-31"),
+        ("day", "2023-08-08", "2023-08-08"),
+    ]
+
+
+def test_places_and_summary_as_given(ged):
+    one = ged.loc["UCDP-900001"]
+    assert one["location"] == "Dioura village"
+    assert (one["admin1"], one["admin2"]) == ("Ségou region", "Macina cercle")
+    assert one["summary"] == "Dioura, Ké-Macina cercle, Ségou region"
+
+
+def test_sources_pair_offices_dates_and_headlines(ged):
+    sources = parse_sources(ged.loc["UCDP-900001", "sources"])
+    assert [(s.organisation, s.title, s.published) for s in sources] == [
+        ("Reuters", "Gunmen kill villagers, officials say", "2023-02-11"),
+        ("AFP", "Mali: village attacked", "2023-02-12"),
+        ("UCDP GED", "event 900001", None),
+    ]
+    assert [s.organisation for s in parse_sources(ged.loc["UCDP-900002", "sources"])] == ["Le Républicain", "UCDP GED"]
+
+
+def test_empty_office_and_unreadable_source_date(ged):
+    assert [s.organisation for s in parse_sources(ged.loc["UCDP-900003", "sources"])] == ["UCDP GED"]
+    hrw = parse_sources(ged.loc["UCDP-900004", "sources"])[0]
+    assert (hrw.organisation, hrw.published) == ("HRW", None)  # "not a date" is dropped, not invented
+
+
+def test_categories(ged):
+    assert ged["perpetrator_category"].tolist() == [
+        "jihadist_group", "state_forces", "progov_militia", "jihadist_group", "state_forces"]
+
+
+def test_missing_ucdp_column_is_one_clear_message(tmp_path):
+    raw = pd.read_csv(FIXTURES / "ucdp_ged.csv", dtype=str).drop(columns=["best"])
+    path = tmp_path / "ged_cut.csv"
+    raw.to_csv(path, index=False)
+    with pytest.raises(UnreadableFile, match=r"^ged_cut\.csv: missing UCDP GED column\(s\) best"):
+        read_any(path)
