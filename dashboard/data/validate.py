@@ -60,6 +60,10 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input") -> Validat
         IncidentModel.validate(df[list(COLUMNS)], lazy=True)
     except pa.errors.SchemaErrors as err:
         problems.extend(_failures(err.failure_cases, df))
+    unreadable_start = {p["row"] for p in problems if p["column"] == "date_start"}
+    problems = [p for p in problems  # an end date cannot be derived from an unreadable start: say it once
+                if not (p["column"] == "date_end" and p["row"] in unreadable_start
+                        and p["problem"] == "required value is empty")]
     bad = {p["row"] for p in problems}
     keep = ~df.index.isin(list(bad))
     checked = IncidentModel.validate(df.loc[keep, list(COLUMNS)])

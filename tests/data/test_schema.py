@@ -90,3 +90,8 @@ def test_sources_codec_rejects_non_http_links_and_unknown_fields():
                 '[{"organisation": "A", "published": "last week"}]'):
         with pytest.raises(SourceError):
             parse_sources(bad)
+
+
+def test_an_unreadable_start_date_is_reported_once():
+    _, found = problems(row(date_start="3 Octobre 2025"))
+    assert set(found) == {(2, "date_start")}
