@@ -10,6 +10,8 @@ import streamlit as st
 from dashboard.ui.context import PageContext
 from dashboard.ui.state import ViewState
 
+DEFAULT_PAGE = "map"
+
 
 def header(ctx: PageContext, title: str) -> None:
     st.title(title)
@@ -38,7 +40,8 @@ def cite_line(ctx: PageContext, page: str) -> str:
         params["sel"] = state.selected
     host = st.context.headers.get("Host", "127.0.0.1:8501") if st.context.headers else "127.0.0.1:8501"
     query = urlencode(params, doseq=True)
-    url = f"http://{host}/{page}" + (f"?{query}" if query else "")
+    path = "" if page == DEFAULT_PAGE else page  # the default page is served at "/", not "/map"
+    url = f"http://{host}/{path}" + (f"?{query}" if query else "")
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"{url} · dataset version {ctx.data.version} · viewed {now}"
 

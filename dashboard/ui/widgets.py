@@ -61,9 +61,8 @@ def filters(incidents: pd.DataFrame, options: dict[str, list]) -> FilterSpec:
     sb.header("Filters")
     # wide fixed bounds: a cited link may name dates outside the data, which must not crash the page
     lo, hi = date(1990, 1, 1), date(2100, 12, 31)
-    c1, c2 = sb.columns(2)
-    start = c1.date_input("From", key=KEYS["start"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
-    end = c2.date_input("To", key=KEYS["end"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
+    start = sb.date_input("From", key=KEYS["start"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
+    end = sb.date_input("To", key=KEYS["end"], min_value=lo, max_value=hi, format="YYYY-MM-DD")
     if start and end and end < start:
         sb.warning("'To' is before 'From': the end date is ignored.")
         end = None

@@ -35,7 +35,7 @@ border-radius:8px;background:{{ colour }};color:#fff;font-size:11px">{{ label }}
 {% if abducted %} · <b>abducted/missing:</b> {{ abducted }}{% endif %}</div>
 {% if perpetrators %}<div><b>Alleged perpetrators:</b> {{ perpetrators }} <i>({{ basis }})</i></div>{% endif %}
 {% if victims %}<div><b>Victims:</b> {{ victims }}</div>{% endif %}
-{% if summary %}<p style="margin:4px 0">{{ summary }}</p>{% endif %}
+{% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}</p>{% endif %}
 <div style="color:#444"><b>Verification:</b> {{ verification }} · <b>Location:</b> {{ precision }}\
 {% if geocoded_from %} ({{ geocoded_from }}){% endif %}</div>
 {% if inclusion_note %}<div style="color:#8a4b00"><b>Note:</b> {{ inclusion_note }}</div>{% endif %}

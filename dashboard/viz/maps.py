@@ -40,7 +40,7 @@ MapMode = Literal["points", "clusters", "heat", "hexbin"]
 MAP_MODES: tuple[MapMode, ...] = ("points", "clusters", "heat", "hexbin")
 SEGOU_CENTER = (13.9, -5.6)
 SEGOU_ZOOM = 7
-APPROX_RING_M = 15_000  # drawn around precision-2 points: "somewhere near here"
+APPROX_RING_M = 25_000  # drawn around precision-2 points: "somewhere near here" (wider than big markers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +179,7 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool) -> None:
         lat, lon = r["geometry"].y, r["geometry"].x
         approximate = int(r["geo_precision"]) >= 2
         tip = folium.Tooltip(html.escape(tooltip_text(r)))
-        popup = folium.Popup(incident_card_html(r, public=public), max_width=360)
+        popup = folium.Popup(incident_card_html(r, public=public), max_width=360, max_height=320)
         if approximate:
             folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
                           fill=True, fill_opacity=0.06, dash_array="2 4", interactive=False).add_to(target)
@@ -253,7 +253,11 @@ class Legend(MacroElement):
     div.innerHTML = {{ this.markup|tojson }};
     return div;
   };
-  legend.addTo({{ this._parent.get_name() }});
+  var map = {{ this._parent.get_name() }};
+  legend.addTo(map);
+  // the legend is a control, drawn above popups: step aside while a popup is open
+  map.on("popupopen", function () { legend.getContainer().style.display = "none"; });
+  map.on("popupclose", function () { legend.getContainer().style.display = ""; });
 })();
 {% endmacro %}
 """
@@ -280,7 +284,7 @@ background:{{ colour }};margin-right:6px;vertical-align:-1px"></span>{{ label }}
 <div style="margin-top:4px"><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
 background:#555;margin-right:6px;vertical-align:-1px"></span>exact place</div>
 <div><span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:2px dashed #555;
-margin-right:6px;vertical-align:-1px"></span>approximate: reference town, ring ≈15 km</div>
+margin-right:6px;vertical-align:-1px"></span>approximate: reference town, ring ≈25 km</div>
 <div>size: number killed (upper bound)</div>{% endif %}
 {% if mode == "heat" %}<div>Heat weighted by number killed (upper bound)</div>{% endif %}
 {% if mode == "hexbin" %}<div>Darker hexagon: more incidents</div>{% endif %}

@@ -78,11 +78,12 @@ def render(ctx: PageContext) -> None:
             if clicked_id and clicked_id in set(view["incident_id"]):
                 selected = clicked_id
     with right:
-        _detail(view, selected, ctx)
-        _not_drawn(view, ctx)
+        if len(view):
+            _detail(view, selected, ctx)
+            _not_drawn(view, ctx)
     if len(ctx.view):
         st.subheader("Timeline", divider="gray")
-        st.altair_chart(timeline_chart(ctx.view, freq="month", height=180), key=TIMELINE_KEY, on_select="rerun",
+        st.altair_chart(timeline_chart(ctx.view, freq="month", height=280), key=TIMELINE_KEY, on_select="rerun",
                         selection_mode="period", width="stretch")
     common.cite(ctx, "map")
     state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month))

@@ -1,0 +1,219 @@
+"""The served dashboard in Debian's chromium, with no network: the map draws, markers and popups work, the
+timeline draws, URL filters restore a view, an empty selection is handled, and nothing leaves 127.0.0.1.
+
+Expected numbers are computed from the bundled data with the same pure functions the app uses, never typed in.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard.data.schema import PERPETRATOR_LABELS, parse_sources
+from dashboard.data.store import load_bundled
+from dashboard.query.filters import filter_incidents
+from dashboard.query.spec import FilterSpec
+from dashboard.viz.maps import plottable
+
+pytestmark = pytest.mark.browser
+
+FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MARKERS = "path.incident-marker"
+EXCEPTION = "[data-testid='stException']"
+CHART = "[data-testid='stVegaLiteChart']"
+NO_MATCH = "No incidents match these filters"
+KAMONA = "SEG-2025-008"
+MAP_TIMEOUT_MS = 45_000
+
+
+@cache
+def bundled():
+    return load_bundled()
+
+
+def selection(params: dict[str, str | list[str]]):
+    return filter_incidents(bundled(), FilterSpec.from_query_params(params))
+
+
+def caption_for(view) -> str:
+    return f"Showing {len(view)} of {len(bundled())} incidents"
+
+
+def wait_idle(page, timeout_ms: int = 30_000) -> None:
+    """Streamlit marks its root with the script state; ``notRunning`` means the last run finished."""
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout_ms)
+
+
+def map_frame(page):
+    frame = page.frame_locator(FOLIUM_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=MAP_TIMEOUT_MS)
+    return frame
+
+
+def test_map_draws_every_plottable_incident_with_a_legend(web):
+    page = web.open("/")
+    expected = len(plottable(bundled()))
+    not_drawn = len(bundled()) - expected
+    assert expected > 0
+
+    frame = map_frame(page)
+    expect(frame.locator(".leaflet-container")).to_be_visible()
+    expect(frame.locator(MARKERS)).to_have_count(expected, timeout=MAP_TIMEOUT_MS)
+    legend = frame.locator(".incident-legend")
+    expect(legend).to_be_visible()
+    expect(legend).to_contain_text(f"{expected} incident(s) on the map")
+    if not_drawn:
+        expect(legend).to_contain_text(f"{not_drawn} not drawn")
+        expect(page.get_by_text(f"Not on the map ({not_drawn})")).to_be_visible()
+    # approximate places are drawn differently from exact ones (hollow, dashed)
+    n_approx = int((plottable(bundled())["geo_precision"] == 2).sum())
+    expect(frame.locator(f"{MARKERS}.precision-2")).to_have_count(n_approx)
+    expect(frame.locator(f"{MARKERS}.precision-1")).to_have_count(expected - n_approx)
+    expect(page.get_by_text(caption_for(bundled()), exact=False).first).to_be_visible()
+    # the overview timeline under the map
+    expect(page.locator(f"{CHART} svg.marks, {CHART} canvas").first).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+    web.screenshot("map_default.png")
+    web.assert_local_only()
+
+
+def test_clicking_a_marker_opens_its_sourced_card_and_selects_it(web):
+    params = {"from": "2025-10-02", "to": "2025-10-02"}
+    view = selection(params)
+    assert list(view["incident_id"]) == [KAMONA], "the URL filter must isolate the Kamona incident"
+    source_urls = {s.url for s in parse_sources(view.iloc[0]["sources"]) if s.url}
+    assert source_urls
+
+    page = web.open("/?from=2025-10-02&to=2025-10-02")
+    frame = map_frame(page)
+    marker = frame.locator(MARKERS)
+    expect(marker).to_have_count(1, timeout=MAP_TIMEOUT_MS)
+    wait_idle(page)
+    detail = page.locator("[data-testid='stColumn']").filter(
+        has=page.get_by_role("heading", name="Selected incident")).last
+    expect(detail).to_contain_text("Click a marker on the map")
+    expect(detail.locator(".incident-card")).to_have_count(0)
+
+    marker.click()
+    popup = frame.locator(".leaflet-popup")
+    expect(popup).to_be_visible(timeout=10_000)
+    card = popup.locator(".incident-card")
+    expect(card).to_be_visible()
+    expect(card).to_have_attribute("data-incident-id", KAMONA)
+    links = card.locator("a[href^='http']")
+    expect(links.first).to_be_visible()
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    assert hrefs, "the popup has no source link"
+    assert set(hrefs) <= source_urls, f"popup links {hrefs} are not the sources of {KAMONA}: {source_urls}"
+    web.screenshot("map_popup_kamona.png")
+
+    # the click reruns the app: the right-hand card now shows the incident, and the URL cites it
+    selected_card = detail.locator(f".incident-card[data-incident-id='{KAMONA}']")
+    expect(selected_card).to_be_visible(timeout=20_000)
+    expect(selected_card).to_contain_text(view.iloc[0]["location"])
+    expect(page).to_have_url(f"{web.base}/?from=2025-10-02&to=2025-10-02&sel={KAMONA}", timeout=10_000)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+    web.screenshot("map_selected_kamona.png")
+    web.assert_local_only()
+
+
+def test_timeline_page_draws_the_chart_and_lists_the_incidents(web):
+    page = web.open("/timeline")
+    chart = page.locator(CHART).first
+    expect(chart).to_be_visible(timeout=30_000)
+    drawing = chart.locator("svg.marks, canvas").first
+    expect(drawing).to_be_visible()
+    box = drawing.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100, f"chart drawn too small: {box}"
+    if chart.locator("svg.marks").count():
+        assert chart.locator("g.mark-rect path").count() > 0, "the chart has no bars"
+
+    n = len(bundled())
+    expect(page.locator("[data-testid='stMain'] .incident-card")).to_have_count(min(n, 200), timeout=30_000)
+    expect(page.get_by_role("heading", name="Incidents, oldest first")).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+    web.screenshot("timeline.png")
+    web.assert_local_only()
+
+
+def test_url_filters_restore_a_view(web):
+    query = "from=2025-10-01&to=2025-10-31&cat=state_forces&cat=progov_militia"
+    params = {"from": "2025-10-01", "to": "2025-10-31", "cat": ["state_forces", "progov_militia"]}
+    view = selection(params)
+    assert len(view) > 0
+    drawn = len(plottable(view))
+
+    page = web.open(f"/map?{query}")
+    expect(page.get_by_text(caption_for(view), exact=False).first).to_be_visible()
+    expect(page.get_by_text(FilterSpec.from_query_params(params).describe(), exact=True).first).to_be_visible()
+    frame = map_frame(page)
+    expect(frame.locator(MARKERS)).to_have_count(drawn, timeout=MAP_TIMEOUT_MS)
+    expect(frame.locator(".incident-legend")).to_contain_text(f"{drawn} incident(s) on the map")
+    # the sidebar widgets took the values from the link
+    categories = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
+        has=page.get_by_text("Perpetrator category", exact=True))
+    tags = categories.locator("[data-testid='stMultiSelectTagsContainer'] [data-tag]")
+    expect(tags).to_have_count(len(params["cat"]))
+    assert sorted(t.get_attribute("aria-label") for t in tags.all()) == sorted(
+        PERPETRATOR_LABELS[c] for c in params["cat"])
+    # ...and the URL still carries the filter after the app published its state
+    wait_idle(page)
+    for part in ("from=2025-10-01", "to=2025-10-31", "cat=state_forces", "cat=progov_militia"):
+        assert part in page.url, f"{part} lost from {page.url}"
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+    # let the marker-drawing settle before the picture
+    page.wait_for_timeout(500)
+    web.screenshot("oct2025_state_militia.png", full_page=False)
+    web.screenshot("oct2025_state_militia_full.png")
+    web.assert_local_only()
+
+
+EMPTY_QUERY = "from=2016-01-01&to=2016-01-31"
+FILTERED_PAGES = ("/", "/timeline", "/table")
+OTHER_PAGES = ("/data", "/about")
+
+
+@pytest.mark.parametrize("path", FILTERED_PAGES + OTHER_PAGES)
+def test_an_empty_selection_is_explained_not_crashed(web, path):
+    assert len(selection({"from": "2016-01-01", "to": "2016-01-31"})) == 0
+
+    page = web.open(f"{path}?{EMPTY_QUERY}")
+    wait_idle(page)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    if path in FILTERED_PAGES:
+        expect(page.get_by_text(NO_MATCH).first).to_be_visible()
+        expect(page.get_by_text(caption_for(selection({"from": "2016-01-01", "to": "2016-01-31"})),
+                                exact=False).first).to_be_visible()
+        expect(page.locator(FOLIUM_FRAME)).to_have_count(0)
+    # the filter in the link survives on every page
+    assert "from=2016-01-01" in page.url and "to=2016-01-31" in page.url, page.url
+
+    name = "root" if path == "/" else path.strip("/")
+    web.screenshot(f"empty_{name}.png")
+    web.assert_local_only()
+
+
+def test_the_cite_line_of_the_map_reopens_the_same_view_cleanly(web):
+    page = web.open("/?from=2025-10-01&to=2025-10-31&cat=state_forces")
+    wait_idle(page)
+    cite = page.locator("[data-testid='stCode']").last
+    expect(cite).to_contain_text(web.base)
+    url = cite.inner_text().split(" · ", 1)[0].strip()
+    assert url.startswith(web.base), url
+    params = {"from": "2025-10-01", "to": "2025-10-31", "cat": "state_forces"}
+
+    page = web.open(url.removeprefix(web.base))
+    map_frame(page)
+    wait_idle(page)
+    expect(page.get_by_text(caption_for(selection(params)), exact=False).first).to_be_visible()
+    web.screenshot("cited_map_link.png", full_page=False)
+    web.assert_local_only()
+    not_found = page.get_by_role("dialog").filter(has_text="Page not found")
+    assert not_found.count() == 0, f"opening the cited link {url} shows Streamlit's 'Page not found' dialog"
