@@ -217,6 +217,7 @@ def serve(
         "--server.enableStaticServing", "true",
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
     ]
     typer.echo(f"Serving {store_path} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(cmd, env=env))

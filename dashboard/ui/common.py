@@ -17,7 +17,7 @@ def header(ctx: PageContext, title: str) -> None:
     st.title(title)
     if ctx.data.public:
         st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid and internal notes "
-                   "are removed. Precise coordinates are not sent to this browser.", icon="🛡️")
+                   "are removed. Precise coordinates are not sent to this browser.", icon=":material/shield:")
     st.markdown(f"**{ctx.spec.describe()}**")
     st.caption(ctx.totals.sentence(total=len(ctx.all)))
 
@@ -27,7 +27,7 @@ def empty_state(ctx: PageContext) -> bool:
     if len(ctx.view):
         return False
     st.info("No incidents match these filters. Widen the dates or remove a filter "
-            "(the sidebar's **Clear all filters** button resets them).", icon="🔎")
+            "(the sidebar's **Clear all filters** button resets them).", icon=":material/search_off:")
     return True
 
 

@@ -16,7 +16,7 @@ PAGES = ("map", "timeline", "table", "data", "about")
 
 def main(default: str = "map") -> None:
     """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it)."""
-    st.set_page_config(page_title="Ségou incident map", page_icon="🗺️", layout="wide")
+    st.set_page_config(page_title="Ségou incident map", page_icon=":material/map:", layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
     try:
         data = cache.loaded()
@@ -37,11 +37,11 @@ def main(default: str = "map") -> None:
     view = filter_incidents(data.incidents, spec)
     ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
     pages = [
-        st.Page(lambda: map_page.render(ctx), title="Map", url_path="map", default=default == "map", icon="🗺️"),
-        st.Page(lambda: timeline_page.render(ctx), title="Timeline", url_path="timeline", default=default == "timeline", icon="📈"),
-        st.Page(lambda: table_page.render(ctx), title="Table & figures", url_path="table", default=default == "table", icon="📋"),
-        st.Page(lambda: data_page.render(ctx), title="Data & import", url_path="data", default=default == "data", icon="📥"),
-        st.Page(lambda: about.render(ctx), title="About & sources", url_path="about", default=default == "about", icon="ℹ️"),
+        st.Page(lambda: map_page.render(ctx), title="Map", url_path="map", default=default == "map", icon=":material/map:"),
+        st.Page(lambda: timeline_page.render(ctx), title="Timeline", url_path="timeline", default=default == "timeline", icon=":material/timeline:"),
+        st.Page(lambda: table_page.render(ctx), title="Table & figures", url_path="table", default=default == "table", icon=":material/table:"),
+        st.Page(lambda: data_page.render(ctx), title="Data & import", url_path="data", default=default == "data", icon=":material/upload_file:"),
+        st.Page(lambda: about.render(ctx), title="About & sources", url_path="about", default=default == "about", icon=":material/info:"),
     ]
     st.navigation(pages).run()
 

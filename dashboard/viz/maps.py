@@ -24,7 +24,7 @@ from branca.element import Element, MacroElement, Template
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Environment
 
-from dashboard.data.schema import PERPETRATOR_CATEGORIES
+from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.viz.cards import incident_card_html, tooltip_text
 from dashboard.viz.palette import (
     CATEGORY_COLOURS,
@@ -100,7 +100,11 @@ def build_incident_map(
             tiles="https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
             attr="Esri World Imagery", name="Satellite (online)", show=False,
         ).add_to(m)
-    _add_basemap(m, basemap or Basemap())
+    basemap = basemap or Basemap()
+    _add_basemap(m, basemap)
+    if center is None and zoom is None and basemap.region is not None:
+        minx, miny, maxx, maxy = basemap.region.total_bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))  # the region fills the map
     points = plottable(incidents)
     layer_name = {"points": "Incidents", "clusters": "Incidents (clustered)", "heat": "Heat (killed)",
                   "hexbin": "Incidents per hexagon"}[mode]
@@ -112,8 +116,12 @@ def build_incident_map(
         target = MarkerCluster(name=layer_name, options={"maxClusterRadius": 40}) if mode == "clusters" else \
             folium.FeatureGroup(name=layer_name)
         target.add_to(m)
-        _add_markers(target, points, public=public)
-    m.add_child(Legend(mode=mode, drawn=len(points), not_drawn=len(incidents) - len(points)))
+        _add_markers(target, points, public=public, second_rings=mode == "points")
+    rings = mode == "points"
+    present = {c for cell in points["perpetrator_category"] for c in split_codes(cell)[: 2 if rings else 1]}
+    two = rings and bool(points["perpetrator_category"].str.contains(";", regex=False).any())
+    m.add_child(Legend(mode=mode, drawn=len(points), not_drawn=len(incidents) - len(points), categories=present,
+                       second_ring=two))
     folium.LayerControl(collapsed=True).add_to(m)
     _stable_ids(m)
     return m
@@ -172,10 +180,11 @@ def _add_basemap(m: folium.Map, basemap: Basemap) -> None:
         seats.add_to(m)
 
 
-def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool) -> None:
+def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings: bool = True) -> None:
     records = points.to_dict("records")
     for r in records:
         colour = colour_for(r["perpetrator_category"])
+        codes = split_codes(r["perpetrator_category"])
         lat, lon = r["geometry"].y, r["geometry"].x
         approximate = int(r["geo_precision"]) >= 2
         tip = folium.Tooltip(html.escape(tooltip_text(r)))
@@ -196,6 +205,13 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool) -> None:
             popup=popup,
             class_name=f"incident-marker precision-{int(r['geo_precision'])}",
         ).add_to(target)
+        if second_rings and len(codes) > 1 and codes[1] in CATEGORY_COLOURS:
+            # a second alleged perpetrator (e.g. army and Dozo) shows as an outer ring in its own colour
+            folium.CircleMarker(
+                [lat, lon], radius=marker_radius(r["fatalities_min"], r["fatalities_max"]) + 3.5,
+                color=CATEGORY_COLOURS[codes[1]], weight=3, fill=False, interactive=False,
+                class_name="second-category",
+            ).add_to(target)
 
 
 def _add_heat(m: folium.Map, points: gpd.GeoDataFrame, name: str) -> None:
@@ -263,28 +279,32 @@ class Legend(MacroElement):
 """
     )
 
-    def __init__(self, *, mode: str, drawn: int, not_drawn: int) -> None:
+    def __init__(self, *, mode: str, drawn: int, not_drawn: int, categories: set[str] | None = None,
+                 second_ring: bool = False) -> None:
         super().__init__()
         self._name = "Legend"
         self.mode = mode
         self.drawn = drawn
         self.not_drawn = not_drawn
         self.markup = _LEGEND.render(
-            items=legend_items() if mode in ("points", "clusters") else [],
-            mode=mode, drawn=drawn, not_drawn=not_drawn,
+            items=legend_items(categories) if mode in ("points", "clusters") else [],
+            mode=mode, drawn=drawn, not_drawn=not_drawn, second_ring=second_ring,
         )
 
 
 _LEGEND = Environment(autoescape=True).from_string(
     """<div style="background:rgba(255,255,255,.94);padding:8px 10px;border:1px solid #999;border-radius:6px;
 font:12px system-ui,sans-serif;line-height:1.5;max-width:270px">
-{% if items %}<div style="font-weight:600;margin-bottom:2px">Alleged perpetrator (first named)</div>
+{% if items %}<div style="font-weight:600;margin-bottom:2px">Alleged perpetrator</div>
 {% for label, colour in items %}<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
 background:{{ colour }};margin-right:6px;vertical-align:-1px"></span>{{ label }}</div>{% endfor %}
 <div style="margin-top:4px"><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
 background:#555;margin-right:6px;vertical-align:-1px"></span>exact place</div>
 <div><span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:2px dashed #555;
 margin-right:6px;vertical-align:-1px"></span>approximate: reference town, ring ≈25 km</div>
+{% if second_ring %}<div><span style="display:inline-block;width:7px;height:7px;border-radius:50%;background:#999;
+box-shadow:0 0 0 2px #fff,0 0 0 4px #555;margin:0 8px 0 2px;vertical-align:0"></span>fill/outline: first named;
+outer ring: second named</div>{% else %}<div>colour: first-named perpetrator</div>{% endif %}
 <div>size: number killed (upper bound)</div>{% endif %}
 {% if mode == "heat" %}<div>Heat weighted by number killed (upper bound)</div>{% endif %}
 {% if mode == "hexbin" %}<div>Darker hexagon: more incidents</div>{% endif %}

@@ -30,5 +30,7 @@ def colour_for(cell: str) -> str:
     return CATEGORY_COLOURS[primary_category(cell)]
 
 
-def legend_items() -> list[tuple[str, str]]:
-    return [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c]) for c in PERPETRATOR_CATEGORIES]
+def legend_items(categories: set[str] | None = None) -> list[tuple[str, str]]:
+    """Label and colour of each category, in canonical order (only those given, if any)."""
+    return [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c]) for c in PERPETRATOR_CATEGORIES
+            if categories is None or c in categories]

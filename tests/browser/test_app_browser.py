@@ -149,7 +149,7 @@ def test_url_filters_restore_a_view(web):
     assert len(view) > 0
     drawn = len(plottable(view))
 
-    page = web.open(f"/map?{query}")
+    page = web.open(f"/?{query}")
     expect(page.get_by_text(caption_for(view), exact=False).first).to_be_visible()
     expect(page.get_by_text(FilterSpec.from_query_params(params).describe(), exact=True).first).to_be_visible()
     frame = map_frame(page)

@@ -88,8 +88,9 @@ def test_online_tiles_are_optional_layers(bundled):
 def test_legend_lists_every_category_and_counts_what_is_not_drawn(bundled):
     html = render(build_incident_map(bundled, mode="points"))
     legend = re.search(r'div\.innerHTML = (".*?");', html, re.S).group(1)
-    for colour in CATEGORY_COLOURS.values():
-        assert colour in legend
+    drawn = {c.split(";")[0] for c in plottable(bundled)["perpetrator_category"]}
+    for category, colour in CATEGORY_COLOURS.items():
+        assert (colour in legend) == (category in drawn), category
     assert f"{len(unplotted(bundled))} not drawn" in legend
 
 
@@ -118,3 +119,23 @@ def test_unknown_mode_is_an_error(bundled):
 @pytest.mark.parametrize("mode", MAP_MODES)
 def test_the_same_data_gives_the_same_html_so_the_browser_keeps_its_view(bundled, mode):
     assert render(build_incident_map(bundled, mode=mode)) == render(build_incident_map(bundled, mode=mode))
+
+
+def test_a_second_alleged_perpetrator_is_an_outer_ring_in_its_colour():
+    view = incidents(row(perpetrator_category="jihadist_group;state_forces"), row(incident_id="b"))
+    m = build_incident_map(view, mode="points")
+    rings = [c.options for c in children_of_type(m, "CircleMarker") if c.options.get("className") == "second-category"]
+    assert [r["color"] for r in rings] == [CATEGORY_COLOURS["state_forces"], CATEGORY_COLOURS["progov_militia"]]
+    legend = re.search(r'div\.innerHTML = (".*?");', render(m), re.S).group(1)
+    assert "outer ring: second named" in legend
+
+
+def test_legend_names_only_the_categories_on_the_map():
+    view = incidents(row(perpetrator_category="jihadist_group;state_forces"))
+    points = re.search(r'div\.innerHTML = (".*?");', render(build_incident_map(view, mode="points")), re.S).group(1)
+    clusters = re.search(r'div\.innerHTML = (".*?");', render(build_incident_map(view, mode="clusters")), re.S).group(1)
+    assert CATEGORY_COLOURS["jihadist_group"] in points
+    assert CATEGORY_COLOURS["state_forces"] in points  # drawn as the outer ring
+    assert CATEGORY_COLOURS["progov_militia"] not in points
+    assert CATEGORY_COLOURS["state_forces"] not in clusters  # clusters colour by the first-named only
+    assert "colour: first-named perpetrator" in clusters
