@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard.query.aggregate import totals
@@ -11,12 +13,13 @@ from dashboard.ui.context import PageContext
 from dashboard.ui.pages import about, data_page, map_page, table_page, timeline_page
 from dashboard.viz.assets import use_local_assets
 
+ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
 PAGES = ("map", "timeline", "table", "data", "about")
 
 
 def main(default: str = "map") -> None:
     """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it)."""
-    st.set_page_config(page_title="Ségou incident map", page_icon=":material/map:", layout="wide")
+    st.set_page_config(page_title="Ségou incident map", page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
     try:
         data = cache.loaded()
