@@ -47,7 +47,9 @@ def timeline_chart(
 ) -> alt.Chart:
     table = timeline_table(incidents, freq)
     value = "incidents" if measure == "incidents" else "killed_min"
-    title = "Incidents" if measure == "incidents" else "Killed (lower bound)"
+    # an incident with two alleged perpetrators sits in both stacks: the axis says so
+    title = ["Incidents", "(once per alleged perpetrator)"] if measure == "incidents" else [
+        "Killed, lower bound", "(once per alleged perpetrator)"]
     present = [c for c in PERPETRATOR_CATEGORIES if c in set(table["category"])]
     colour = alt.Color(
         "label:N",
