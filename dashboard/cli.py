@@ -263,5 +263,88 @@ def import_(
         raise typer.Exit(1)
 
 
+EXPORT_FORMATS = ("csv", "geojson", "gpkg", "html", "pdf")
+
+
+@app.command("export")
+def export_(
+    fmt: Annotated[str, typer.Option("--format", help="csv, geojson, gpkg, html (self-contained map) or pdf "
+                                                      "(briefing pack)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
+    store: StoreOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    category: CategoryOpt = None,
+    actor: ActorOpt = None,
+    cercle: CercleOpt = None,
+    event_type: EventTypeOpt = None,
+    dataset: DatasetOpt = None,
+    civilian_only: CivilianOpt = False,
+    title: Annotated[str | None, typer.Option("--title", help="Title of the PDF or HTML map")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the PDF: en or fr")] = "en",
+    public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out")] = False,
+    story: Annotated[Path | None, typer.Option("--story", help="A story JSON (saved from the Story page): export "
+                                                               "its incidents, in its order, instead of a filter")] = None,
+) -> None:
+    """Write exactly the filtered incidents (or a story's) as CSV, GeoJSON, GeoPackage, HTML map or PDF briefing.
+
+    Exit code 0 on success, 2 if the store or the story cannot be read.
+    """
+    from datetime import UTC, datetime
+
+    from dashboard.data.public import public_view
+    from dashboard.data.reference import cercle_seats
+    from dashboard.export import briefing, files
+    from dashboard.export.story import Story, StoryError, story_frame
+
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}")
+    if lang not in ("en", "fr"):
+        raise typer.BadParameter(f"--lang must be en or fr; got {lang!r}")
+    incidents = _load(store)
+    version = dataset_version(incidents)
+    if public:
+        incidents = public_view(incidents, cercle_seats())
+    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only)
+    chosen = None
+    if story is not None:
+        if not spec.is_empty():
+            raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
+        try:
+            chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
+        except (StoryError, OSError) as exc:
+            typer.echo(f"error: {story.name}: {exc.strerror if isinstance(exc, OSError) else exc}", err=True)
+            raise typer.Exit(2) from None
+        view = story_frame(incidents, chosen)
+        described = chosen.title or f"A story of {len(chosen)} incident(s)"
+    else:
+        view = filter_incidents(incidents, spec)
+        described = spec.describe()
+    generated_at = datetime.now(UTC)
+    common = {"total": len(incidents), "version": version, "generated_at": generated_at, "lang": lang,
+              "title": title, "public": public}
+    if fmt == "pdf" and chosen is not None:
+        data = briefing.story_pdf(incidents, chosen, **common)
+    elif fmt == "pdf":
+        data = briefing.briefing_pdf(view, spec=spec, **common)
+    elif fmt == "html":
+        footer = (f"{totals(view).sentence(total=len(incidents))} · dataset version {version} · "
+                  f"generated {generated_at:%Y-%m-%d %H:%M} UTC")
+        data = files.to_html_bytes(view, basemap=briefing.default_basemap(), public=public,
+                                   title=title or "Incidents in the Ségou region", description=described,
+                                   footer=footer)
+    else:
+        writer = {"csv": files.to_csv_bytes, "geojson": files.to_geojson_bytes, "gpkg": files.to_gpkg_bytes}[fmt]
+        data = writer(view, public=public)
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        typer.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(described)
+    typer.echo(f"Wrote {len(view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
+               f"dataset version {version})")
+
+
 if __name__ == "__main__":
     app()

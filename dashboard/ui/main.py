@@ -10,11 +10,11 @@ from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
 from dashboard.ui import cache, state, widgets
 from dashboard.ui.context import PageContext
-from dashboard.ui.pages import about, data_page, map_page, table_page, timeline_page
+from dashboard.ui.pages import about, data_page, export_page, map_page, story_page, table_page, timeline_page
 from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
-PAGES = ("map", "timeline", "table", "data", "about")
+PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
 
 
 def main(default: str = "map") -> None:
@@ -43,6 +43,8 @@ def main(default: str = "map") -> None:
         st.Page(lambda: map_page.render(ctx), title="Map", url_path="map", default=default == "map", icon=":material/map:"),
         st.Page(lambda: timeline_page.render(ctx), title="Timeline", url_path="timeline", default=default == "timeline", icon=":material/timeline:"),
         st.Page(lambda: table_page.render(ctx), title="Table & figures", url_path="table", default=default == "table", icon=":material/table:"),
+        st.Page(lambda: story_page.render(ctx), title="Story", url_path="story", default=default == "story", icon=":material/slideshow:"),
+        st.Page(lambda: export_page.render(ctx), title="Briefing & exports", url_path="export", default=default == "export", icon=":material/download:"),
         st.Page(lambda: data_page.render(ctx), title="Data & import", url_path="data", default=default == "data", icon=":material/upload_file:"),
         st.Page(lambda: about.render(ctx), title="About & sources", url_path="about", default=default == "about", icon=":material/info:"),
     ]

@@ -1,0 +1,407 @@
+"""The briefing pack: one PDF of exactly the incidents given (already filtered), in English or French.
+
+Pure: incidents, the filter, the dataset version and the generation time come in; PDF bytes come out. The HTML
+(``templates/briefing.html.j2``) is rendered by jinja2 with autoescape on, since every incident field is untrusted
+text, and turned into a PDF by weasyprint with a URL fetcher that only accepts ``data:`` URIs (nothing is fetched
+from the network). The map is drawn by :mod:`dashboard.export.staticmap` (matplotlib, no tiles) and the timeline
+by :func:`dashboard.viz.timeline.timeline_chart` rendered with ``vl_convert``.
+
+Public mode: the caller passes the already-coarsened frame (:func:`dashboard.data.public.public_view`); the pack
+then says so and shows none of the internal fields (it never shows them anyway: notes on how a source knows,
+record ids, geocoding provenance).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import vl_convert
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from dashboard.data.schema import is_http_url, parse_sources, split_codes
+from dashboard.export import i18n
+from dashboard.export.staticmap import incident_map_svg
+from dashboard.export.story import Story, story_frame
+from dashboard.query.aggregate import by_category, by_column, totals
+from dashboard.query.spec import FilterSpec
+from dashboard.viz.maps import APPROX_RING_M, Basemap, plottable, unplotted
+from dashboard.viz.palette import CATEGORY_COLOURS
+from dashboard.viz.timeline import timeline_chart
+
+__all__ = ["SourceRef", "briefing_html", "briefing_pdf", "default_basemap", "number_sources", "story_html",
+           "story_pdf", "timeline_svg"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                   trim_blocks=True, lstrip_blocks=True)
+TIMELINE_WIDTH = 600
+RING_KM = round(APPROX_RING_M / 1000)  # the ring drawn around approximate places, as the web map draws it
+MAX_STEP_MAPS = 60
+
+
+class BriefingError(RuntimeError):
+    """The pack could not be rendered (the message says which part failed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    number: int
+    organisation: str
+    title: str | None
+    url: str | None
+    published: str | None
+
+    @property
+    def link(self) -> bool:
+        """Only absolute http(s) URLs become clickable."""
+        return is_http_url(self.url)
+
+
+def default_basemap() -> Basemap:
+    """The bundled outlines (Ségou region, Mali's regions) and cercle seats."""
+    from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+
+    return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+
+
+def number_sources(incidents: pd.DataFrame) -> tuple[list[SourceRef], dict[str, list[int]]]:
+    """One numbered list of the distinct sources of ``incidents`` (in order of first citation), and the numbers
+    each incident cites. Sources are the same when their URL is; without a URL, when every field is."""
+    refs: list[SourceRef] = []
+    index: dict[tuple, int] = {}
+    cited: dict[str, list[int]] = {}
+    for ident, cell in zip(incidents["incident_id"], incidents["sources"], strict=True):
+        numbers = []
+        for s in parse_sources(cell):
+            key = ("url", s.url) if s.url else ("text", s.organisation, s.title, s.published)
+            if key not in index:
+                index[key] = len(refs) + 1
+                refs.append(SourceRef(len(refs) + 1, s.organisation, s.title, s.url, s.published))
+            if index[key] not in numbers:
+                numbers.append(index[key])
+        cited[ident] = numbers
+    return refs, cited
+
+
+# ---- charts --------------------------------------------------------------------------------------------------
+def _timeline_freq(incidents: pd.DataFrame) -> str:
+    span = (incidents["date_end"].max() - incidents["date_start"].min()).days
+    return "week" if span <= 120 else ("month" if span <= 5 * 366 else "year")
+
+
+def _translate(value: Any, words: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return words.get(value, value)
+    if isinstance(value, list):
+        return [_translate(v, words) for v in value]
+    if isinstance(value, dict):
+        return {k: _translate(v, words) for k, v in value.items()}
+    return value
+
+
+def timeline_svg(incidents: pd.DataFrame, lang: str = "en", width: int = TIMELINE_WIDTH) -> str:
+    """The dashboard's timeline (no brush, fixed width) as SVG, rendered offline by vl_convert."""
+    chart = timeline_chart(incidents, freq=_timeline_freq(incidents), height=170, brush=False)
+    spec = chart.properties(width=width).to_dict()
+    # measure text with the font the PDF draws it with (else labels overlap)
+    spec.setdefault("config", {})["font"] = "DejaVu Sans"
+    for channel in ("color", "opacity"):  # print: whole labels, not the web's truncated ones
+        legend = spec.get("encoding", {}).get(channel, {}).get("legend")
+        if isinstance(legend, dict):
+            legend.update(labelLimit=400, columns=4 if channel == "color" else 2)
+    locale = None
+    if lang == "fr":
+        spec = _translate(copy.deepcopy(spec), i18n.TIMELINE_WORDS_FR)
+        locale = "fr-FR"
+    try:
+        return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[], time_format_locale=locale,
+                                          format_locale=locale)
+    except Exception as exc:  # vl_convert raises ValueError with the Vega message
+        raise BriefingError(f"could not render the timeline chart ({exc})") from exc
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+# ---- context -------------------------------------------------------------------------------------------------
+def _generated(at: datetime) -> str:
+    if at.tzinfo is not None:
+        return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def _range(lo: int, hi: int, open_ended: bool = False) -> str:
+    if lo == hi and not open_ended:
+        return str(lo)
+    return f"{lo}–{hi}{'+' if open_ended else ''}"
+
+
+def _period(spec: FilterSpec | None, incidents: pd.DataFrame, lang: str) -> str:
+    """The filter's period; without one, the span of the incidents' dates (said as such)."""
+    w = i18n.words(lang)
+    if spec is not None and (spec.start or spec.end):
+        return i18n.describe_period_in(spec.start, spec.end, lang)
+    if incidents.empty:
+        return ""
+    first = i18n.format_date(incidents["date_start"].min().date(), lang)
+    last = i18n.format_date(incidents["date_end"].max().date(), lang)
+    return w["story_dates" if spec is None else "all_dates"].format(first=first, last=last)
+
+
+def _incident(row: Mapping[str, Any], number: int, cited: Sequence[int], lang: str) -> dict:
+    categories = split_codes(row["perpetrator_category"])
+    return {
+        "number": number,
+        "id": row["incident_id"],
+        "when": i18n.when(row, lang),
+        "location": row["location"],
+        "admin": ", ".join(x for x in (_text(row.get("admin3")), _text(row.get("admin2"))) if x),
+        "categories": [(i18n.CATEGORY_LABELS[lang].get(c, c), CATEGORY_COLOURS.get(c, "#6B6B6B"))
+                       for c in categories],
+        "perpetrators": _text(row.get("perpetrators")),
+        "basis": i18n.BASIS_LABELS[lang].get(row.get("attribution_basis"), i18n.BASIS_LABELS[lang]["unknown"]),
+        "victims": _text(row.get("victims")),
+        "toll": i18n.toll(row["fatalities_min"], row["fatalities_max"], lang),
+        "summary": _text(row.get("summary")),
+        "inclusion_note": _text(row.get("inclusion_note")),
+        "verification": i18n.VERIFICATION_LABELS[lang].get(row["verification"], row["verification"]),
+        "precision": i18n.PRECISION_LABELS[lang].get(int(row["geo_precision"]), "?"),
+        "sources": list(cited),
+        "note": "",
+    }
+
+
+def _figures(incidents: pd.DataFrame, lang: str) -> dict:
+    w = i18n.words(lang)
+    t = totals(incidents)
+    cats = by_category(incidents) if len(incidents) else pd.DataFrame(columns=["incidents", "killed_min",
+                                                                               "killed_max"])
+    cercles = by_column(incidents, "admin2", missing=w["not_stated"]) if len(incidents) else cats
+    return {
+        "totals": t,
+        "killed": (w["killed_exact"].format(lo=t.killed_min) if t.killed_min == t.killed_max and not t.open_ended
+                   else w["killed_range"].format(lo=t.killed_min, hi=f"{t.killed_max}{'+' if t.open_ended else ''}")),
+        "killed_range": _range(t.killed_min, t.killed_max, bool(t.open_ended)),
+        "by_category": [
+            {"label": i18n.CATEGORY_LABELS[lang].get(code, code), "colour": CATEGORY_COLOURS.get(code, "#6B6B6B"),
+             "incidents": int(r["incidents"]), "killed": _range(int(r["killed_min"]), int(r["killed_max"]))}
+            for code, r in cats.iterrows()
+        ],
+        "by_cercle": [
+            {"label": str(name), "incidents": int(r["incidents"]),
+             "killed": _range(int(r["killed_min"]), int(r["killed_max"]))}
+            for name, r in cercles.iterrows()
+        ],
+    }
+
+
+def _methods(incidents: pd.DataFrame, lang: str, public: bool) -> list[str]:
+    w = i18n.words(lang)
+    t = totals(incidents)
+    drawn = plottable(incidents)
+    verification = incidents["verification"].value_counts()
+    lines = [
+        w["m_precision"].format(exact=int((drawn["geo_precision"] == 1).sum()),
+                                approx=int((drawn["geo_precision"] == 2).sum()),
+                                region=len(incidents) - len(drawn)),
+        w["m_reported"].format(**{k: int(verification.get(k, 0))
+                                  for k in ("confirmed", "corroborated", "reported", "contested")}),
+        w["m_alleged"],
+        w["m_ranges"],
+        w["m_unknown"].format(unknown=t.unknown_toll, open=t.open_ended),
+    ]
+    imprecise = int((incidents["date_precision"] != "day").sum())
+    if imprecise:
+        lines.append(w["m_dates"].format(imprecise=imprecise))
+    lines.append(w["m_summaries"])
+    if public:
+        lines.append(w["m_public"])
+    return lines
+
+
+def _context(
+    incidents: gpd.GeoDataFrame,
+    *,
+    kind: str,
+    selection: str,
+    period: str,
+    total: int,
+    version: str,
+    generated_at: datetime,
+    lang: str,
+    title: str | None,
+    public: bool,
+    basemap: Basemap | None,
+    notes: Sequence[str] | None = None,
+) -> dict:
+    w = i18n.words(lang)
+    basemap = basemap if basemap is not None else default_basemap()
+    refs, cited = number_sources(incidents)
+    rows = [_incident(r, n, cited[r["incident_id"]], lang)
+            for n, r in enumerate(incidents.to_dict("records"), start=1)]
+    numbers = {item["id"]: str(item["number"]) for item in rows}
+    map_svg = None
+    timeline = None
+    if len(incidents):
+        map_svg = _data_uri(incident_map_svg(
+            incidents, basemap, labels=numbers,
+            legend_labels=i18n.CATEGORY_LABELS[lang],
+            legend_words=(i18n.PRECISION_LABELS[lang][1], w["legend_approx"].format(ring=RING_KM),
+                          w["legend_second"]),
+            attribution=w["map_credit"],
+        ))
+        timeline = _data_uri(timeline_svg(incidents, lang))
+    step_maps: dict[str, str] = {}
+    if kind == "story":
+        for r in plottable(incidents).head(MAX_STEP_MAPS).itertuples(index=False):
+            step_maps[r.incident_id] = _step_map(incidents, basemap, numbers, r)
+        for item, note in zip(rows, notes or [], strict=False):
+            item["note"] = note
+    not_drawn = [{"number": numbers[r["incident_id"]], "when": i18n.when(r, lang), "location": r["location"]}
+                 for r in unplotted(incidents).to_dict("records")]
+    return {
+        "lang": lang,
+        "w": w,
+        "kind": kind,
+        "kind_label": w["kind_story"] if kind == "story" else w["kind_briefing"],
+        "title": title or w["default_title"],
+        "selection": selection,
+        "period": period,
+        "public": public,
+        "map_note": f"{w['map_ref_story' if kind == 'story' else 'map_ref_briefing']} "
+                    f"{w['map_note'].format(ring=RING_KM)}",
+        "figures": _figures(incidents, lang),
+        "total": total,
+        "incidents": rows,
+        "not_drawn": not_drawn,
+        "sources": refs,
+        "methods": _methods(incidents, lang, public) if len(incidents) else [],
+        "map_svg": map_svg,
+        "timeline_svg": timeline,
+        "step_maps": step_maps,
+        "footer": w["footer"].format(version=version, generated=_generated(generated_at)),
+    }
+
+
+def _step_map(incidents: gpd.GeoDataFrame, basemap: Basemap, numbers: Mapping[str, str], r) -> str:
+    return _data_uri(incident_map_svg(
+        incidents, basemap, labels=numbers, highlight=r.incident_id, focus=(r.geometry.y, r.geometry.x),
+        focus_km=45, size=(3.0, 2.6), show_legend=False,
+        attribution="Natural Earth · GeoNames",
+    ))
+
+
+def _render(context: dict) -> str:
+    return _ENV.get_template("briefing.html.j2").render(**context)
+
+
+def _pdf(document: str) -> bytes:
+    import weasyprint  # imported here: it loads pango/harfbuzz, which only PDF output needs
+    from weasyprint.urls import URLFetcher
+
+    # Only data: URIs (the embedded map and chart); nothing is ever fetched from a network or a file.
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    try:
+        return weasyprint.HTML(string=document, url_fetcher=fetcher, base_url=None).write_pdf()
+    except Exception as exc:
+        raise BriefingError(f"could not render the PDF ({type(exc).__name__}: {exc})") from exc
+
+
+# ---- public API ----------------------------------------------------------------------------------------------
+def briefing_html(
+    incidents: gpd.GeoDataFrame,
+    *,
+    spec: FilterSpec,
+    total: int,
+    version: str,
+    generated_at: datetime,
+    lang: str = "en",
+    title: str | None = None,
+    public: bool = False,
+    basemap: Basemap | None = None,
+) -> str:
+    """The pack as an HTML document (what :func:`briefing_pdf` prints)."""
+    lang = i18n.check_lang(lang)
+    ordered = incidents.sort_values(["date_start", "incident_id"], kind="stable")
+    selection = i18n.describe(spec, lang)
+    if spec.is_empty():
+        selection += i18n.words(lang)["no_filter"]
+    context = _context(ordered, kind="briefing", selection=selection,
+                       period=_period(spec, ordered, lang), total=total, version=version,
+                       generated_at=generated_at, lang=lang, title=title, public=public, basemap=basemap)
+    return _render(context)
+
+
+def briefing_pdf(
+    incidents: gpd.GeoDataFrame,
+    *,
+    spec: FilterSpec,
+    total: int,
+    version: str,
+    generated_at: datetime,
+    lang: str = "en",
+    title: str | None = None,
+    public: bool = False,
+    basemap: Basemap | None = None,
+) -> bytes:
+    """The briefing pack of ``incidents`` (already filtered by ``spec``) as PDF bytes.
+
+    ``total`` is the number of incidents in the whole dataset ("3 of 36"), ``version`` the dataset version,
+    ``generated_at`` the time printed in the footer. ``lang`` is "en" or "fr"."""
+    return _pdf(briefing_html(incidents, spec=spec, total=total, version=version, generated_at=generated_at,
+                              lang=lang, title=title, public=public, basemap=basemap))
+
+
+def story_html(
+    incidents: gpd.GeoDataFrame,
+    story: Story,
+    *,
+    total: int,
+    version: str,
+    generated_at: datetime,
+    lang: str = "en",
+    title: str | None = None,
+    public: bool = False,
+    basemap: Basemap | None = None,
+) -> str:
+    """A story (incidents in the story's order, each with its note) as an HTML document."""
+    lang = i18n.check_lang(lang)
+    ordered = story_frame(incidents, story)
+    w = i18n.words(lang)
+    context = _context(ordered, kind="story", selection=w["story_selection"].format(n=len(ordered)),
+                       period=_period(None, ordered, lang), total=total, version=version,
+                       generated_at=generated_at, lang=lang, title=title or story.title, public=public,
+                       basemap=basemap, notes=[s.note for s in story.steps])
+    return _render(context)
+
+
+def story_pdf(
+    incidents: gpd.GeoDataFrame,
+    story: Story,
+    *,
+    total: int,
+    version: str,
+    generated_at: datetime,
+    lang: str = "en",
+    title: str | None = None,
+    public: bool = False,
+    basemap: Basemap | None = None,
+) -> bytes:
+    """The story as a PDF handout: overview map with step numbers, then one section per step."""
+    return _pdf(story_html(incidents, story, total=total, version=version, generated_at=generated_at, lang=lang,
+                           title=title, public=public, basemap=basemap))

@@ -1,0 +1,186 @@
+"""Exports of exactly the incidents given (already filtered): CSV, GeoJSON, GeoPackage and a self-contained HTML map.
+
+Every function is pure (incidents in, bytes out) and writes the canonical columns, so that each file can be read
+back by the native importer (:func:`dashboard.data.importer.read_any`) to the same incidents. With ``public=True``
+the internal columns (:data:`dashboard.data.schema.INTERNAL_COLUMNS`) are left out; the caller passes the
+already-coarsened frame (:func:`dashboard.data.public.public_view`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element
+
+from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS
+from dashboard.data.store import INCIDENT_LAYER, write_store
+from dashboard.viz.assets import inline_assets_html
+from dashboard.viz.maps import Basemap, build_incident_map
+
+__all__ = [
+    "MIME_TYPES",
+    "export_columns",
+    "flat_frame",
+    "to_csv_bytes",
+    "to_geojson_bytes",
+    "to_gpkg_bytes",
+    "to_html_bytes",
+]
+
+MIME_TYPES = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "html": "text/html",
+    "pdf": "application/pdf",
+}
+_DATE_COLUMNS = ("date_start", "date_end")
+_INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best")
+
+
+def export_columns(*, public: bool = False, flat: bool = False) -> list[str]:
+    """The canonical columns (with latitude/longitude in flat files), minus the internal ones in public mode."""
+    columns = FLAT_COLUMNS if flat else COLUMNS
+    return [c for c in columns if not (public and c in INTERNAL_COLUMNS)]
+
+
+def _has_point(incidents: gpd.GeoDataFrame) -> pd.Series:
+    geom = incidents.geometry
+    return (geom.notna() & ~geom.is_empty).fillna(False).astype(bool)
+
+
+def flat_frame(incidents: gpd.GeoDataFrame, *, public: bool = False) -> pd.DataFrame:
+    """Text-ready flat frame: dates as YYYY-MM-DD, ``civilian_targeting`` as true/false, points as
+    latitude/longitude (empty when there is no point), unknowns empty."""
+    out = pd.DataFrame(incidents[list(COLUMNS)]).copy()
+    for col in _DATE_COLUMNS:
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
+    out["civilian_targeting"] = out["civilian_targeting"].map(
+        lambda v: None if pd.isna(v) else ("true" if v else "false")
+    ).astype(object)
+    has_point = _has_point(incidents)
+    geom = incidents.geometry
+    out["latitude"] = geom.y.where(has_point)
+    out["longitude"] = geom.x.where(has_point)
+    return out[export_columns(public=public, flat=True)].reset_index(drop=True)
+
+
+def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> bytes:
+    """Native CSV: canonical columns plus latitude/longitude, ``sources`` as its JSON array.
+
+    UTF-8 with a byte-order mark (as the rejects file), so spreadsheet programs show "Ségou"; the importer reads it.
+    """
+    buffer = io.StringIO()
+    flat_frame(incidents, public=public).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _json_value(column: str, value: Any) -> Any:
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if column in _DATE_COLUMNS:
+        return value.strftime("%Y-%m-%d")
+    if column in _INT_COLUMNS:
+        return int(value)
+    if column == "civilian_targeting":
+        return bool(value)
+    if column == "sources":
+        return json.loads(value)
+    return str(value)
+
+
+def to_geojson_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> bytes:
+    """An RFC 7946 FeatureCollection (WGS84 longitude/latitude, no ``crs`` member).
+
+    Properties are the canonical columns; ``sources`` is a JSON array of source objects; an incident without a
+    point (region-level, or not located) is a feature with ``"geometry": null``.
+    """
+    columns = export_columns(public=public)
+    has_point = _has_point(incidents).to_numpy()
+    features = []
+    for i, record in enumerate(incidents[columns].to_dict("records")):
+        point = incidents.geometry.iloc[i]
+        features.append({
+            "type": "Feature",
+            "id": record["incident_id"],
+            "geometry": {"type": "Point", "coordinates": [point.x, point.y]} if has_point[i] else None,
+            "properties": {c: _json_value(c, record[c]) for c in columns},
+        })
+    doc = {"type": "FeatureCollection", "features": features}
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def to_gpkg_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> bytes:
+    """A GeoPackage laid out like the store (``incidents`` point layer + ``sources`` table), written by
+    :func:`dashboard.data.store.write_store`; in public mode the internal columns are dropped afterwards."""
+    with tempfile.TemporaryDirectory(prefix="incident-export-") as tmp:
+        path = Path(tmp) / "incidents.gpkg"
+        write_store(path, incidents)
+        if public:
+            _drop_columns(path, INCIDENT_LAYER, INTERNAL_COLUMNS)
+        return path.read_bytes()
+
+
+def _drop_columns(path: Path, table: str, columns: tuple[str, ...]) -> None:
+    """Remove plain attribute columns from a GeoPackage table (none of them is indexed or in a trigger)."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        with db:  # one transaction
+            present = {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
+            for col in columns:
+                if col in present:
+                    db.execute(f'ALTER TABLE "{table}" DROP COLUMN "{col}"')
+            if _has_table(db, "gpkg_data_columns"):
+                for col in columns:
+                    db.execute("DELETE FROM gpkg_data_columns WHERE table_name = ? AND column_name = ?",
+                               (table, col))
+        db.execute("VACUUM")  # the dropped values must not linger in free pages of the file
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+
+_HTML_HEADER = """<div class="export-header" style="position:absolute;top:10px;left:50px;z-index:1000;\
+max-width:min(640px,calc(100% - 120px));background:rgba(255,255,255,.95);border:1px solid #999;border-radius:6px;\
+padding:6px 10px;font:13px system-ui,sans-serif;line-height:1.35">\
+<div style="font-weight:600;font-size:15px">{title}</div><div>{description}</div>\
+<div style="color:#555;font-size:11px">{footer}</div></div>"""
+
+
+# branca compiles an Element's text as a jinja2 template: braces must not reach it as such (nor "${" for JS)
+_INERT = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+
+
+def _inert(text: str) -> str:
+    """HTML-escaped text that is also inert in a jinja2 template and a JS template literal."""
+    return html.escape(text).translate(_INERT)
+
+
+def to_html_bytes(
+    incidents: gpd.GeoDataFrame,
+    *,
+    basemap: Basemap | None = None,
+    public: bool = False,
+    title: str = "Incidents in the Ségou region",
+    description: str = "",
+    footer: str = "",
+) -> bytes:
+    """A self-contained HTML map of ``incidents``: the dashboard's map builder with every Leaflet asset inlined,
+    so the file opens with no network. ``title``/``description``/``footer`` are shown in a box over the map
+    (escaped: they may carry the filter's free text)."""
+    m = build_incident_map(incidents, basemap=basemap, public=public)
+    root = m.get_root()
+    root.title = html.escape(title)
+    root.html.add_child(Element(_HTML_HEADER.format(
+        title=_inert(title), description=_inert(description), footer=_inert(footer))))
+    return inline_assets_html(m).encode("utf-8")
+

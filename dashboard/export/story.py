@@ -1,0 +1,187 @@
+"""Stories for presentations: a title and an ordered list of incidents, each step with an optional note.
+
+A story is saved as a small JSON file (:meth:`Story.to_json`) and loaded with :func:`Story.from_json`, which
+checks everything and raises :class:`StoryError` with a sentence a user can act on (which id is unknown, which
+field is wrong). Pure: no Streamlit, no files; the page and the CLI read and write the text.
+
+Also here, for the story page: :func:`story_frame` (the story's incidents in order) and
+:func:`highlight_layer` (a folium layer circling the current incident, sent to ``st_folium`` as a dynamic
+feature group so that stepping does not re-mount the map).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import geopandas as gpd
+
+from dashboard.viz.maps import plottable
+
+FORMAT = "segou-incident-map/story"
+VERSION = 1
+MAX_TITLE = 200
+MAX_NOTE = 2000
+MAX_STEPS = 500
+
+
+class StoryError(ValueError):
+    """A story that cannot be used (bad JSON, a wrong field, an incident id not in the data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryStep:
+    incident_id: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.incident_id, str) or not self.incident_id.strip():
+            raise StoryError("every step needs an incident_id (text)")
+        if not isinstance(self.note, str):
+            raise StoryError(f"the note of step {self.incident_id!r} must be text")
+        if len(self.note) > MAX_NOTE:
+            raise StoryError(f"the note of step {self.incident_id!r} is longer than {MAX_NOTE} characters")
+        object.__setattr__(self, "incident_id", self.incident_id.strip())
+        object.__setattr__(self, "note", self.note.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    title: str
+    steps: tuple[StoryStep, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.title, str):
+            raise StoryError("the story title must be text")
+        title = self.title.strip()
+        if len(title) > MAX_TITLE:
+            raise StoryError(f"the story title is longer than {MAX_TITLE} characters")
+        steps = tuple(self.steps)
+        if len(steps) > MAX_STEPS:
+            raise StoryError(f"a story has at most {MAX_STEPS} steps, this one has {len(steps)}")
+        seen: set[str] = set()
+        for n, step in enumerate(steps, start=1):
+            if not isinstance(step, StoryStep):
+                raise StoryError(f"step {n} is not a story step")
+            if step.incident_id in seen:
+                raise StoryError(f"incident {step.incident_id!r} appears twice (step {n}); each incident is one step")
+            seen.add(step.incident_id)
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "steps", steps)
+
+    @classmethod
+    def of(cls, title: str, incident_ids: Iterable[str], notes: Iterable[str] | None = None) -> Story:
+        ids = list(incident_ids)
+        texts = list(notes) if notes is not None else []
+        texts += [""] * (len(ids) - len(texts))
+        return cls(title=title, steps=tuple(StoryStep(i, n or "") for i, n in zip(ids, texts, strict=False)))
+
+    @property
+    def incident_ids(self) -> tuple[str, ...]:
+        return tuple(s.incident_id for s in self.steps)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(s.note for s in self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def check_ids(self, known: Iterable[str]) -> None:
+        """Raise :class:`StoryError` naming the ids of this story that are not in ``known``."""
+        known_set = set(known)
+        missing = [i for i in self.incident_ids if i not in known_set]
+        if missing:
+            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+            raise StoryError(f"{len(missing)} incident id(s) of the story are not in this dataset: {shown}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "title": self.title,
+            "steps": [{"incident_id": s.incident_id, **({"note": s.note} if s.note else {})} for s in self.steps],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes, known_ids: Iterable[str] | None = None) -> Story:
+        """Parse a story file; with ``known_ids``, every incident must be among them."""
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise StoryError("the story file is not UTF-8 text") from None
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StoryError(f"the story file is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if not isinstance(doc, dict):
+            raise StoryError('a story file is a JSON object {"title": ..., "steps": [...]}')
+        if doc.get("format", FORMAT) != FORMAT:
+            raise StoryError(f"not a story file (format {doc.get('format')!r}, expected {FORMAT!r})")
+        if doc.get("version", VERSION) != VERSION:
+            raise StoryError(f"story file version {doc.get('version')!r} is not supported (expected {VERSION})")
+        unknown = set(doc) - {"format", "version", "title", "steps"}
+        if unknown:
+            raise StoryError(f"unknown field(s) in the story file: {', '.join(sorted(unknown))}")
+        steps = doc.get("steps")
+        if not isinstance(steps, list) or not steps:
+            raise StoryError('the story has no steps: "steps" must be a non-empty list')
+        parsed = []
+        for n, item in enumerate(steps, start=1):
+            if isinstance(item, str):
+                item = {"incident_id": item}
+            if not isinstance(item, dict):
+                raise StoryError(f'step {n} must be an object {{"incident_id": ..., "note": ...}}')
+            extra = set(item) - {"incident_id", "note"}
+            if extra:
+                raise StoryError(f"step {n} has unknown field(s): {', '.join(sorted(extra))}")
+            if not isinstance(item.get("incident_id"), str) or not item["incident_id"].strip():
+                raise StoryError(f"step {n} has no incident_id")
+            note = item.get("note") or ""
+            if not isinstance(note, str):
+                raise StoryError(f"the note of step {n} must be text")
+            parsed.append(StoryStep(item["incident_id"], note))
+        title = doc.get("title", "")
+        if not isinstance(title, str):
+            raise StoryError("the story title must be text")
+        story = cls(title=title, steps=tuple(parsed))
+        if known_ids is not None:
+            story.check_ids(known_ids)
+        return story
+
+
+def story_frame(incidents: gpd.GeoDataFrame, story: Story) -> gpd.GeoDataFrame:
+    """The story's incidents, in the story's order (raises :class:`StoryError` for unknown ids)."""
+    story.check_ids(incidents["incident_id"])
+    position = {ident: n for n, ident in enumerate(story.incident_ids)}
+    chosen = incidents.loc[incidents["incident_id"].isin(position)]
+    order = chosen["incident_id"].map(position).sort_values(kind="stable").index
+    return chosen.loc[order]
+
+
+def step_point(incidents: gpd.GeoDataFrame, incident_id: str) -> tuple[float, float] | None:
+    """(lat, lon) of an incident the map draws (a point finer than the region), else ``None``."""
+    drawn = plottable(incidents.loc[incidents["incident_id"] == incident_id])
+    if drawn.empty:
+        return None
+    point = drawn.geometry.iloc[0]
+    return float(point.y), float(point.x)
+
+
+def highlight_layer(incidents: gpd.GeoDataFrame, incident_id: str) -> folium.FeatureGroup:
+    """A layer with a bold ring around the current step's incident (empty when it has no point)."""
+    group = folium.FeatureGroup(name="Current step", control=False)
+    point = step_point(incidents, incident_id)
+    if point is not None:
+        folium.CircleMarker(point, radius=22, color="#111111", weight=4, fill=False, opacity=0.9,
+                            interactive=False, class_name="story-current").add_to(group)
+        folium.CircleMarker(point, radius=27, color="#FFD400", weight=3, fill=False, opacity=0.9,
+                            interactive=False, class_name="story-current-halo").add_to(group)
+    return group

@@ -1,0 +1,194 @@
+"""Story mode: present chosen incidents one step at a time, for a meeting or a projector.
+
+The story starts as the filtered incidents, oldest first; pick and order incidents yourself, or load a story JSON.
+Each step shows the map zoomed on its incident (``st_folium``'s ``center``/``zoom`` move the view without
+re-mounting the map; the ring around the current incident is a dynamic layer) and its card, large. The step is in
+the URL (``?step=N``) so a step can be cited and reloaded.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard.export import briefing
+from dashboard.export.story import MAX_NOTE, MAX_TITLE, Story, StoryError, highlight_layer, step_point, story_frame
+from dashboard.ui import cache, common
+from dashboard.ui.context import PageContext
+from dashboard.viz.cards import incident_card_html, toll_text
+from dashboard.viz.maps import SEGOU_CENTER, SEGOU_ZOOM, build_incident_map
+
+STEP_PARAM = "step"
+STEP_KEY = "story_step"
+IDS_KEY = "story_ids"
+TITLE_KEY = "story_title"
+CUSTOM_KEY = "story_custom"  # the user chose the incidents: stop following the filter
+LOADED_KEY = "story_loaded_file"
+UPLOAD_KEY = "story_upload"
+MAP_KEY = "story_map"
+STEP_ZOOM = 10
+CARD_ZOOM = 1.45  # readable from the back of a room
+
+
+def note_key(incident_id: str) -> str:
+    return f"story_note_{incident_id}"
+
+
+def _label(incidents: pd.DataFrame) -> dict[str, str]:
+    return {
+        r["incident_id"]: f"{r['date_start']:%Y-%m-%d} · {str(r['location'])[:60]} · killed "
+                          f"{toll_text(r['fatalities_min'], r['fatalities_max'])} ({r['incident_id']})"
+        for r in incidents.to_dict("records")
+    }
+
+
+def _step_from_url() -> int | None:
+    raw = st.query_params.get(STEP_PARAM)
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _go(step: int) -> None:
+    st.session_state[STEP_KEY] = step
+
+
+def _mark_custom() -> None:
+    st.session_state[CUSTOM_KEY] = True
+
+
+def _follow_filter(ids: list[str]) -> None:
+    st.session_state[CUSTOM_KEY] = False
+    st.session_state[IDS_KEY] = ids
+    st.session_state[STEP_KEY] = 1
+
+
+def _load(upload, known: pd.Series) -> None:
+    """Apply an uploaded story once (a rerun must not undo the user's later edits)."""
+    if upload is None or st.session_state.get(LOADED_KEY) == upload.file_id:
+        return
+    st.session_state[LOADED_KEY] = upload.file_id
+    try:
+        story = Story.from_json(upload.getvalue(), known_ids=known)
+    except StoryError as exc:
+        st.error(f"Could not load {common.md_escape(upload.name)}: {common.md_escape(str(exc))}")
+        return
+    st.session_state[IDS_KEY] = list(story.incident_ids)
+    st.session_state[TITLE_KEY] = story.title
+    for step in story.steps:
+        st.session_state[note_key(step.incident_id)] = step.note
+    st.session_state[CUSTOM_KEY] = True
+    st.session_state[STEP_KEY] = 1
+    st.success(f"Loaded a story of {len(story)} step(s).")
+
+
+def _publish(ctx: PageContext, step: int | None) -> None:
+    """The filter and the step in the URL (only when it changed, to avoid extra reruns)."""
+    params: dict[str, str | list[str]] = dict(ctx.spec.to_query_params())
+    if step is not None:
+        params[STEP_PARAM] = str(step)
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(params)
+
+
+def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
+    """Build, load or save the story; returns it."""
+    everything = ctx.all.sort_values(["date_start", "incident_id"])
+    labels = _label(everything)
+    known = everything["incident_id"]
+    with st.expander("Build, load or save the story", expanded=not st.session_state.get(IDS_KEY),
+                     icon=":material/edit_note:"):
+        _load(st.file_uploader("Load a story (JSON)", type=["json"], key=UPLOAD_KEY, max_upload_size=1), known)
+        st.text_input("Story title", key=TITLE_KEY, max_chars=MAX_TITLE)
+        ids = st.multiselect("Incidents, in the order they are presented", list(known), key=IDS_KEY,
+                             format_func=lambda i: labels.get(i, i), on_change=_mark_custom,
+                             help="The story starts as the filtered incidents, oldest first. Add, remove or "
+                                  "re-pick incidents: they are presented in the order chosen here.")
+        st.button("Use the filtered incidents (oldest first)", on_click=_follow_filter, args=(filtered_ids,),
+                  key="story_follow_filter")
+        notes = []
+        for n, ident in enumerate(ids, start=1):
+            notes.append(st.text_input(f"Note for step {n} ({ident})", key=note_key(ident), max_chars=MAX_NOTE))
+        story = Story.of(st.session_state.get(TITLE_KEY) or "", ids, notes)
+        st.download_button("Save story (JSON)", data=story.to_json(), file_name="story.json",
+                           mime="application/json", key="story_save", on_click="ignore", icon=":material/save:",
+                           disabled=not ids)
+    return story
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Story mode")
+    if ctx.data.public:
+        st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid.",
+                   icon=":material/shield:")
+    filtered_ids = list(ctx.view.sort_values(["date_start", "incident_id"])["incident_id"])
+    if not st.session_state.get(CUSTOM_KEY) and st.session_state.get(IDS_KEY) != filtered_ids:
+        st.session_state[IDS_KEY] = filtered_ids  # follow the filter until the user picks incidents
+    story = _editor(ctx, filtered_ids)
+    if not len(story):
+        st.info("The story is empty: pick incidents above, load a story file, or widen the filters.",
+                icon=":material/slideshow:")
+        _publish(ctx, None)
+        return
+    n = len(story)
+    wanted = st.session_state.get(STEP_KEY) or _step_from_url() or 1
+    step = max(1, min(n, wanted))
+    st.session_state[STEP_KEY] = step
+    frame = story_frame(ctx.all, story)
+    current = story.steps[step - 1]
+    row = frame.loc[frame["incident_id"] == current.incident_id].iloc[0].to_dict()
+
+    if story.title:
+        st.subheader(common.md_escape(story.title))
+    c1, c2, c3 = st.columns([1, 6, 1], vertical_alignment="center")
+    c1.button("◀ Prev", on_click=_go, args=(step - 1,), disabled=step <= 1, key="story_prev", width="stretch")
+    c2.markdown(f"<div style='text-align:center;font-size:1.3rem'><b>Step {step} of {n}</b></div>",
+                unsafe_allow_html=True)
+    c3.button("Next ▶", on_click=_go, args=(step + 1,), disabled=step >= n, key="story_next", width="stretch")
+    if current.note:
+        st.html(f'<div class="story-note" style="font-size:1.6rem;line-height:1.3;margin:.3rem 0 .6rem">'
+                f"{_html_text(current.note)}</div>")
+
+    left, right = st.columns([3, 2])
+    with left:
+        point = step_point(frame, current.incident_id)
+        fmap = build_incident_map(frame, basemap=cache.basemap(), public=ctx.data.public)
+        st_folium(fmap, key=MAP_KEY, height=640, use_container_width=True, returned_objects=[],
+                  center=point or SEGOU_CENTER, zoom=STEP_ZOOM if point else SEGOU_ZOOM,
+                  feature_group_to_add=highlight_layer(frame, current.incident_id))
+        if point is None:
+            st.caption("This incident's place is known only to the region (or not located): it is not drawn on "
+                       "the map, which shows the whole region.")
+    with right:
+        card = incident_card_html(row, public=ctx.data.public, width=int(560 / CARD_ZOOM))
+        st.html(f'<div class="story-card" style="zoom:{CARD_ZOOM}">{card}</div>')
+
+    st.divider()
+    d1, d2, _ = st.columns([1, 1, 2])
+    for col, lang, label in ((d1, "en", "Export story as PDF"), (d2, "fr", "PDF du récit (français)")):
+        col.download_button(label, data=_story_pdf(ctx, story, lang), file_name=f"story_{ctx.data.version}_{lang}.pdf",
+                            mime="application/pdf", key=f"story_pdf_{lang}", on_click="ignore",
+                            icon=":material/picture_as_pdf:", width="stretch")
+    st.caption(f"Cite this step: add ?{STEP_PARAM}={step} to the page address (it is there now). "
+               f"Dataset version {ctx.data.version}.")
+    _publish(ctx, step)
+
+
+def _html_text(text: str) -> str:
+    """Untrusted note text as HTML: escaped, line breaks kept."""
+    return "<br>".join(html.escape(line) for line in text.splitlines())
+
+
+def _story_pdf(ctx: PageContext, story: Story, lang: str):
+    def build() -> bytes:
+        return briefing.story_pdf(ctx.all, story, total=len(ctx.all), version=ctx.data.version,
+                                  generated_at=datetime.now(UTC), lang=lang, public=ctx.data.public,
+                                  basemap=cache.basemap())
+    return build

@@ -1,0 +1,161 @@
+"""``incident-map export``: the October 2025 briefing pack from the command line, the data formats checked with the
+tools people open them with (pdftotext, ogrinfo, the native importer), stories, public mode and bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+from typer.testing import CliRunner
+
+from dashboard.cli import app
+from dashboard.data.importer import read_any
+from dashboard.data.schema import INTERNAL_COLUMNS, parse_sources
+from dashboard.data.store import dataset_version, load_bundled
+from dashboard.data.validate import validate_flat
+from dashboard.export.story import Story
+from dashboard.query.filters import filter_incidents
+from dashboard.query.spec import FilterSpec
+from dashboard.viz.assets import remote_asset_links
+from dashboard.viz.maps import plottable
+
+runner = CliRunner()
+OCT = ["--from", "2025-10-01", "--to", "2025-10-31"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("export-cli") / "incidents.gpkg")
+
+
+@pytest.fixture(scope="module")
+def october():
+    return filter_incidents(load_bundled(), FilterSpec.from_query_params({"from": "2025-10-01", "to": "2025-10-31"}))
+
+
+def export(store, *args) -> str:
+    result = runner.invoke(app, ["export", "--store", store, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def plain(output: str) -> str:
+    """CLI output without rich's box drawing and line wrapping."""
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", output).split())
+
+
+def text_of(pdf) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def feature_count(path, layer: str | None = None) -> int:
+    args = ["ogrinfo", "-so", str(path)] + ([layer] if layer else ["-al"])
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Feature Count: (\d+)", out).group(1))
+
+
+def test_october_2025_briefing_pack(store, october, tmp_path):
+    """The issue's proof: `incident-map export --format pdf --from 2025-10-01 --to 2025-10-31 -o oct2025.pdf`."""
+    pdf = tmp_path / "oct2025.pdf"
+    out = export(store, "--format", "pdf", *OCT, "-o", str(pdf))
+    assert f"Wrote {len(october)} incident(s) to {pdf}" in out
+    text = text_of(pdf)
+    one_line = " ".join(text.split())
+    flat = "".join(text.split())
+    assert "Kamona" in text and "Balle" in text
+    assert "37–53" in text and "at least 37, up to 53" in one_line  # killed, as a range
+    assert "Incidents 1–31 Oct 2025" in text  # the filter sentence (FilterSpec.describe)
+    urls = {s.url for cell in october["sources"] for s in parse_sources(cell) if s.url}
+    assert urls and all("".join(u.split()) in flat for u in urls)
+    assert f"dataset version {dataset_version(load_bundled())}" in one_line
+
+
+def test_french_pack_from_the_command_line(store, tmp_path):
+    pdf = tmp_path / "oct2025-fr.pdf"
+    export(store, "--format", "pdf", *OCT, "--lang", "fr", "--title", "Ségou, octobre 2025", "-o", str(pdf))
+    text = " ".join(text_of(pdf).split())
+    assert "Ségou, octobre 2025" in text
+    assert "CHIFFRES CLÉS" in text and "Tués" in text and "Méthode et mises en garde" in text
+    assert "Incidents, du 1er au 31 oct. 2025" in text and "37–53" in text
+
+
+def test_geojson_and_geopackage_open_in_ogrinfo_with_the_right_count(store, october, tmp_path):
+    geojson, gpkg = tmp_path / "oct.geojson", tmp_path / "oct.gpkg"
+    export(store, "--format", "geojson", *OCT, "-o", str(geojson))
+    export(store, "--format", "gpkg", *OCT, "-o", str(gpkg))
+    assert feature_count(geojson) == len(october) == 3
+    assert feature_count(gpkg, "incidents") == len(october)
+    assert feature_count(gpkg, "sources") == sum(len(parse_sources(c)) for c in october["sources"])
+    everything = tmp_path / "all.geojson"
+    export(store, "--format", "geojson", "-o", str(everything))
+    assert feature_count(everything) == len(load_bundled())
+
+
+def test_csv_round_trips_to_the_same_incidents(store, october, tmp_path):
+    csv = tmp_path / "oct.csv"
+    export(store, "--format", "csv", *OCT, "-o", str(csv))
+    back = validate_flat(read_any(csv))
+    assert back.rejects.empty
+    assert dataset_version(back.valid) == dataset_version(october)
+
+
+def test_html_map_has_no_remote_asset_and_draws_the_selection(store, october, tmp_path):
+    page = tmp_path / "oct.html"
+    export(store, "--format", "html", *OCT, "--title", "<script>alert(1)</script>", "-o", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert remote_asset_links(html) == []
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("incident-marker precision-") == len(plottable(october))
+    assert "Showing 3 of 36 incidents" in html
+
+
+def test_public_export_coarsens_and_drops_internal_columns(store, tmp_path):
+    wotoro = ["--from", "2022-03-01", "--to", "2022-03-02"]  # Danguèrè Wotoro: an exact village point
+    full, public = tmp_path / "full.csv", tmp_path / "public.csv"
+    export(store, "--format", "csv", *wotoro, "-o", str(full))
+    export(store, "--format", "csv", *wotoro, "--public", "-o", str(public))
+    assert "14.805833" in full.read_text(encoding="utf-8-sig")
+    text = public.read_text(encoding="utf-8-sig")
+    assert not set(INTERNAL_COLUMNS) & set(text.splitlines()[0].split(","))
+    assert "14.805833" not in text and "-6.018333" not in text
+
+
+def test_story_export_keeps_the_story_order(store, tmp_path):
+    story = tmp_path / "story.json"
+    story.write_text(Story.of("Two weeks in October", ["SEG-2025-010", "SEG-2025-008"],
+                              ["Balle", "Kamona, before"]).to_json(), encoding="utf-8")
+    geojson = tmp_path / "story.geojson"
+    export(store, "--format", "geojson", "--story", str(story), "-o", str(geojson))
+    ids = [f["properties"]["incident_id"] for f in json.loads(geojson.read_text())["features"]]
+    assert ids == ["SEG-2025-010", "SEG-2025-008"]
+    pdf = tmp_path / "story.pdf"
+    export(store, "--format", "pdf", "--story", str(story), "-o", str(pdf))
+    text = text_of(pdf)
+    assert "Two weeks in October" in text and text.index("Step 1 · Balle") < text.index("Step 2 · Kamona")
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--format", "docx", "-o", "x.docx"], 2, "--format must be one of"),
+    (["--format", "pdf", "--lang", "de", "-o", "x.pdf"], 2, "--lang must be en or fr"),
+    (["--format", "pdf", "--from", "soon", "-o", "x.pdf"], 2, "from must be a date"),
+])
+def test_bad_options_say_what_is_wrong(store, tmp_path, args, code, message):
+    result = runner.invoke(app, ["export", "--store", store, *args])
+    assert result.exit_code == code
+    assert message in plain(result.output)
+
+
+def test_bad_stories_are_refused_with_the_reason(store, tmp_path):
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text(Story.of("t", ["SEG-2025-008", "NOT-AN-ID"]).to_json(), encoding="utf-8")
+    result = runner.invoke(app, ["export", "--store", store, "--format", "pdf", "--story", str(unknown), "-o",
+                                 str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2
+    assert "not in this dataset: NOT-AN-ID" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+    result = runner.invoke(app, ["export", "--store", store, "--format", "csv", "--story", str(unknown), *OCT,
+                                 "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2 and "leave out the filter options" in plain(result.output)
