@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -15,11 +16,15 @@ DEFAULT_PAGE = "map"
 
 def header(ctx: PageContext, title: str) -> None:
     st.title(title)
+    public_banner(ctx)
+    st.markdown(f"**{md_inline(ctx.spec.describe())}**")  # names and search text from the data or the URL
+    st.caption(ctx.totals.sentence(total=len(ctx.all)))
+
+
+def public_banner(ctx: PageContext) -> None:
     if ctx.data.public:
         st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid and internal notes "
                    "are removed. Precise coordinates are not sent to this browser.", icon=":material/shield:")
-    st.markdown(f"**{ctx.spec.describe()}**")
-    st.caption(ctx.totals.sentence(total=len(ctx.all)))
 
 
 def empty_state(ctx: PageContext) -> bool:
@@ -38,10 +43,13 @@ def cite_line(ctx: PageContext, page: str) -> str:
         params["mode"] = state.mode
     if state.selected:
         params["sel"] = state.selected
+    if page != DEFAULT_PAGE:
+        # cite "/?page=timeline", not "/timeline": Streamlit shows a "Page not found" dialog when a fresh
+        # session opens a page path of st.navigation directly (streamlit/streamlit#9992)
+        params["page"] = page
     host = st.context.headers.get("Host", "127.0.0.1:8501") if st.context.headers else "127.0.0.1:8501"
     query = urlencode(params, doseq=True)
-    path = "" if page == DEFAULT_PAGE else page  # the default page is served at "/", not "/map"
-    url = f"http://{host}/{path}" + (f"?{query}" if query else "")
+    url = f"http://{host}/" + (f"?{query}" if query else "")
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"{url} · dataset version {ctx.data.version} · viewed {now}"
 
@@ -52,8 +60,22 @@ def cite(ctx: PageContext, page: str) -> None:
 
 
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+_MD_INLINE_SPECIAL = "\\`*_{}[]()#!|<>~$:"
+# GitHub-flavoured autolinks ("http://...", "www....", "name@host") are found in the text *after* backslash
+# escapes are resolved, so escaping cannot stop them: an invisible WORD JOINER (U+2060) breaks the pattern.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
+_WJ = "\u2060"
 
 
 def md_escape(text: str) -> str:
     """Escape Markdown in untrusted text used as a widget label (labels render links and emphasis)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    defused = _AUTOLINK.sub(_WJ, str(text))
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in defused)
+
+
+def md_inline(text: str) -> str:
+    """Escape untrusted text placed *inside* one line of Markdown (after ``**``, so no line starts with it): the
+    inline syntax (links, images, emphasis, code, HTML, autolinks) is escaped, but ``-``, ``.`` and ``+``, which
+    only matter at the start of a line, are kept as they are."""
+    flat = _AUTOLINK.sub(_WJ, " ".join(str(text).split()))
+    return "".join("\\" + ch if ch in _MD_INLINE_SPECIAL else ch for ch in flat)

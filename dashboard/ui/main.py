@@ -8,13 +8,20 @@ import streamlit as st
 
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
-from dashboard.ui import cache, state, widgets
+from dashboard.ui import cache, common, state, widgets
 from dashboard.ui.context import PageContext
 from dashboard.ui.pages import about, data_page, export_page, map_page, story_page, table_page, timeline_page
 from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
 PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
+
+
+def requested_page(default: str) -> str:
+    """``/?page=timeline`` opens that page at the root URL: cited links use this form because opening a page
+    path such as ``/timeline`` in a fresh session shows Streamlit's "Page not found" dialog (streamlit#9992)."""
+    page = st.query_params.get("page")
+    return page if page in PAGES else default
 
 
 def main(default: str = "map") -> None:
@@ -32,12 +39,14 @@ def main(default: str = "map") -> None:
         dropped = widgets.seed_from(spec, options)
         st.session_state["_seeded"] = True
         if problem:
-            st.warning(problem)
+            st.warning(common.md_escape(problem))  # it quotes the link: untrusted text
         if dropped:
-            st.warning(f"Ignored value(s) from the link that are not in this dataset: {', '.join(dropped)}")
+            st.warning("Ignored value(s) from the link that are not in this dataset: "
+                       + common.md_escape(", ".join(dropped)))
     spec = widgets.filters(data.incidents, options)
     view_state = state.view_from_url()
     view = filter_incidents(data.incidents, spec)
+    default = requested_page(default)
     ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
     pages = [
         st.Page(lambda: map_page.render(ctx), title="Map", url_path="map", default=default == "map", icon=":material/map:"),

@@ -51,6 +51,8 @@ def publish(spec: FilterSpec, view: ViewState) -> None:
         params["sel"] = view.selected
     if view.month:
         params["month"] = view.month
+    if st.query_params.get("page"):  # the page a cited link opened (see main.requested_page)
+        params["page"] = st.query_params["page"]
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
     if current != wanted:

@@ -217,3 +217,24 @@ def test_the_cite_line_of_the_map_reopens_the_same_view_cleanly(web):
     web.assert_local_only()
     not_found = page.get_by_role("dialog").filter(has_text="Page not found")
     assert not_found.count() == 0, f"opening the cited link {url} shows Streamlit's 'Page not found' dialog"
+
+
+def test_the_cite_line_of_the_timeline_reopens_the_timeline_without_a_not_found_dialog(web, browser):
+    page = web.open("/?page=timeline&from=2025-10-01&to=2025-10-31")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Timeline").first).to_be_visible()
+    cite = page.locator("[data-testid='stCode']").last
+    url = cite.inner_text().split(" · ", 1)[0].strip()
+    assert "page=timeline" in url
+    assert url.removeprefix(web.base).startswith("/?")
+    fresh = browser.new_context(viewport={"width": 1600, "height": 1000})  # a new session, as a reader would
+    try:
+        reader = fresh.new_page()
+        reader.goto(url)
+        expect(reader.get_by_role("heading", name="Timeline").first).to_be_visible(timeout=60_000)
+        expected = caption_for(selection({"from": "2025-10-01", "to": "2025-10-31"}))
+        expect(reader.get_by_text(expected, exact=False).first).to_be_visible()
+        reader.wait_for_timeout(1000)
+        assert reader.get_by_role("dialog").filter(has_text="Page not found").count() == 0
+    finally:
+        fresh.close()

@@ -30,8 +30,8 @@ def page_script(page: str) -> None:  # run by AppTest.from_function in its own n
     main(default=page)
 
 
-def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_function(page_script, args=(page,), default_timeout=90)
+def open_page(page_: str, **params) -> AppTest:
+    at = AppTest.from_function(page_script, args=(page_,), default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
@@ -156,3 +156,12 @@ def test_public_mode_never_sends_precise_coordinates(monkeypatch):
     assert "14.805833" not in script
     assert "-6.018333" not in script
     assert any("Public view" in w.value for w in at.warning)
+
+
+def test_a_page_parameter_opens_that_page_and_is_kept_in_the_url():
+    at = open_page("map", page="table", cat="state_forces")
+    assert [t.value for t in at.title] == ["Table and key figures"]
+    assert qp(at, "page") == ["table"]
+    cite = [c.value for c in at.code][-1]
+    assert "page=table" in cite
+    assert cite.split(" · ")[0].split("?")[0].endswith("/")
