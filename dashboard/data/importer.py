@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -32,7 +33,7 @@ import pyogrio
 from dashboard.data.gazetteer import Gazetteer
 from dashboard.data.schema import FLAT_COLUMNS, REQUIRED_COLUMNS
 from dashboard.data.sources.acled import acled_to_flat, looks_like_acled
-from dashboard.data.sources.native import UnreadableFile, read_csv_text, read_native_vector
+from dashboard.data.sources.native import UnreadableFile, gdal_reason, read_csv_text, read_native_vector
 from dashboard.data.sources.ucdp import looks_like_ucdp, ucdp_to_flat
 from dashboard.data.store import (
     BUNDLED_CSV,
@@ -195,7 +196,7 @@ def _incident_layer(path: Path) -> str | None:
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # corrupt or not a GeoPackage at all
-        raise UnreadableFile(f"{path.name}: not a readable GeoPackage ({str(exc).strip()[:200]})") from None
+        raise UnreadableFile(f"{path.name}: not a readable GeoPackage ({gdal_reason(exc)})") from None
     if not layers:
         raise UnreadableFile(f"{path.name}: the GeoPackage has no layers; expected a layer of incidents")
     return INCIDENT_LAYER if INCIDENT_LAYER in layers else layers[0]
@@ -249,7 +250,12 @@ def _as_text(value: object) -> object:
 
 
 def _unknown_layout(path: Path, columns) -> str:
-    shown = ", ".join(str(c) for c in list(columns)[:8]) + (", ..." if len(columns) > 8 else "")
+    names = [str(c) for c in columns]
+    for sep, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+        if len(names) <= 2 and names and names[0].count(sep) >= 2:
+            return (f"{path.name}: the columns are separated by {word}, not commas (header: "
+                    f"{names[0][:80]!r}...); save the file as comma-separated CSV")
+    shown = ", ".join(n[:40] for n in names[:8]) + (", ..." if len(names) > 8 else "")
     return f"{path.name}: unrecognised layout (columns: {shown or 'none'}); {_EXPECTED}"
 
 
@@ -304,14 +310,17 @@ def import_file(
     dry_run: bool = False,
     strict: bool = False,
     gazetteer: Gazetteer | None = None,
+    today: date | None = None,
 ) -> ImportReport:
-    """Read, adapt, geocode, validate and append a file's new incidents to the store (see module doc)."""
+    """Read, adapt, geocode, validate and append a file's new incidents to the store (see module doc).
+
+    ``today`` is the import day for the future-date rule (default: the local date now)."""
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
     flat, unresolved = geocode_missing(flat, gazetteer if gazetteer is not None else Gazetteer.default())
     try:
-        result = validate_flat(flat, source_name=path.name)
+        result = validate_flat(flat, source_name=path.name, today=today or date.today())
     except LayoutError as exc:
         raise UnreadableFile(str(exc)) from None
     problems = result.rejects

@@ -1,23 +1,41 @@
-"""Split a flat frame of candidate incidents into valid canonical rows and rejects with reasons.
+r"""Split a flat frame of candidate incidents into valid canonical rows and rejects with reasons.
 
 Validation is lazy: every problem of every row is collected (pandera ``lazy=True``), so one bad row never
 hides another and never stops the good rows from loading. The frame's index is the row number in the
 source file, so each reject can be traced back to the line a user has to fix.
+
+Import rules (``today`` given), which protect the app rather than describe incidents (README, "Security and
+data protection"):
+
+* an ``incident_id`` holds no `` ` ``, ``\``, ``{``, ``}``, ``$``, ``·``, control or invisible (format)
+  characters: ids travel in URLs and in map tooltips, where a click is mapped back through them, and those
+  characters cannot pass through a tooltip unchanged (see :func:`dashboard.viz.cards.tooltip_text`);
+* a text cell holds at most :data:`MAX_TEXT_CHARS` characters (a card is not a document store) and no
+  control characters other than tab and line breaks (the GeoPackage would silently cut the text at a NUL);
+* ``date_start`` may be at most one day after ``today``.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from dashboard.data.schema import COLUMNS, REQUIRED_COLUMNS, TEXT_COLUMNS, IncidentModel
+from dashboard.data.schema import COLUMNS, REQUIRED_COLUMNS, TEXT_COLUMNS, IncidentModel, SourceError, parse_sources
 
 CRS = "EPSG:4326"
 REJECT_COLUMNS = ("row", "incident_id", "column", "problem", "value")
+MAX_TEXT_CHARS = 10_000
+FUTURE_SLACK = pd.Timedelta(days=1)  # time zones: "tomorrow" somewhere is today here
+_ID_FORBIDDEN = re.compile(r"[`\\{}$\u00b7\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SOURCES_CHECK = "JSON list of sources with organisation and http(s) URLs"
 
 
 class LayoutError(ValueError):
@@ -39,8 +57,13 @@ def empty_incidents() -> gpd.GeoDataFrame:
     return _to_geo(IncidentModel.validate(frame), np.array([]), np.array([]))
 
 
-def validate_flat(frame: pd.DataFrame, *, source_name: str = "input") -> ValidationResult:
+def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: date | None = None) -> ValidationResult:
     """Validate a frame with the canonical columns plus ``latitude``/``longitude``.
+
+    Imports pass ``today`` (the import day; pure code has no clock), which turns on the import rules: no
+    ``date_start`` more than one day after it, and the limits that protect the app (incident id characters,
+    text size, control characters). A store is read without them, so that one written before a limit existed
+    stays readable.
 
     Raises :class:`LayoutError` when a required column is missing altogether (nothing can be imported);
     otherwise returns the valid rows as a GeoDataFrame and every problem as a rejects table.
@@ -56,10 +79,13 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input") -> Validat
     lat, lon = _coordinates(df, problems)
     _fill_date_end(df)
     _duplicates(df, problems)
+    if today is not None:
+        _limits(df, problems, today)
     try:
         IncidentModel.validate(df[list(COLUMNS)], lazy=True)
     except pa.errors.SchemaErrors as err:
         problems.extend(_failures(err.failure_cases, df))
+    _source_reasons(df, problems)
     unreadable_start = {p["row"] for p in problems if p["column"] == "date_start"}
     problems = [p for p in problems  # an end date cannot be derived from an unreadable start: say it once
                 if not (p["column"] == "date_end" and p["row"] in unreadable_start
@@ -153,6 +179,43 @@ def _duplicates(df: pd.DataFrame, problems: list[dict]) -> None:
         for r in df.index[dup.to_numpy(dtype=bool)]:
             problems.append(_problem(df, r, "incident_id", f"duplicate incident_id (first at row {first[ids[r]]})",
                                      ids[r]))
+
+
+def _limits(df: pd.DataFrame, problems: list[dict], today: date) -> None:
+    """Incident ids safe in tooltips, bounded text cells without control characters, no future dates."""
+    for row, ident in df["incident_id"].dropna().items():
+        bad = [ch for ch in ident if _ID_FORBIDDEN.match(ch) or unicodedata.category(ch) == "Cf"]
+        if bad:
+            shown = ", ".join(f"U+{ord(ch):04X}" if not ch.isprintable() else repr(ch) for ch in dict.fromkeys(bad))
+            problems.append(_problem(df, row, "incident_id", f"may not contain ` \\ {{ }} $ · or control/invisible "
+                                     f"characters (found {shown})", ident))
+    for col in (*TEXT_COLUMNS, "sources"):
+        for row, cell in df[col].dropna().items():
+            found = _CONTROL.search(cell)
+            if found:
+                problems.append(_problem(df, row, col, f"contains the control character U+{ord(found.group()):04X} "
+                                         f"at position {found.start()}; remove it", cell))
+        lengths = df[col].str.len()
+        for row in df.index[(lengths > MAX_TEXT_CHARS).fillna(False).to_numpy(dtype=bool)]:
+            problems.append(_problem(df, row, col, f"text of {int(lengths[row])} characters is longer than the "
+                                     f"limit of {MAX_TEXT_CHARS}; shorten it (link the full text as a source)",
+                                     df.at[row, col]))
+    start = df["date_start"]
+    latest = pd.Timestamp(today) + FUTURE_SLACK
+    future = start.map(lambda v: isinstance(v, pd.Timestamp) and v > latest)
+    for row in df.index[future.to_numpy(dtype=bool)]:
+        problems.append(_problem(df, row, "date_start", f"{start[row]:%Y-%m-%d} is in the future (after the "
+                                 f"import day {today:%Y-%m-%d} + 1 day)", f"{start[row]:%Y-%m-%d}"))
+
+
+def _source_reasons(df: pd.DataFrame, problems: list[dict]) -> None:
+    """Say what is wrong with a sources cell ("...: source URL must start with http:// or https://...")."""
+    for p in problems:
+        if p["column"] == "sources" and p["problem"] == _SOURCES_CHECK:
+            try:
+                parse_sources(df.at[p["row"], "sources"])
+            except SourceError as exc:
+                p["problem"] = f"{_SOURCES_CHECK}: {exc}"
 
 
 def _coordinates(df: pd.DataFrame, problems: list[dict]) -> tuple[pd.Series, pd.Series]:

@@ -1,5 +1,12 @@
 """Incident cards and tooltips as HTML. Incident text is untrusted: every value is escaped by jinja2's
-autoescape, and only absolute http(s) URLs ever become links."""
+autoescape, and only absolute http(s) URLs ever become links.
+
+HTML escaping is not enough for the map: folium puts a popup's HTML inside a JavaScript template literal
+(`` $(`...`) ``) and then compiles the resulting script as a *jinja2 template* on the server; tooltips go the
+same way. So a card also writes the characters that are live there -- backtick, ``$``, backslash, ``{`` and
+``}`` -- as HTML character references: the browser shows them unchanged, but ``${...}`` cannot run in the
+page and ``{{ ... }}`` cannot run on the server. Tooltips are plain text in which those characters are
+replaced by look-alikes (see :func:`tooltip_text`)."""
 
 from __future__ import annotations
 
@@ -119,14 +126,25 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
     }
 
 
+# Live in JS template literals (`, ${, \\) and in jinja2 source ({{ }}, {% %}); inert as character references.
+_INERT_IN_TEMPLATES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+# Tooltips are plain text (the map builder HTML-escapes them), so character references are not available.
+_TOOLTIP_LOOKALIKES = str.maketrans({"`": "\u02cb", "\\": "\u2216", "{": "(", "}": ")"})
+
+
 def incident_card_html(row: Mapping[str, Any], *, public: bool = False, width: int = 340) -> str:
-    return CARD.render(**card_context(row, public=public, width=width))
+    """The card as escaped HTML that is also inert inside a JS template literal or a jinja2 template."""
+    return CARD.render(**card_context(row, public=public, width=width)).translate(_INERT_IN_TEMPLATES)
 
 
 def tooltip_text(row: Mapping[str, Any]) -> str:
-    """Plain text (folium escapes tooltips it is given as text); starts with the id so a click maps back."""
+    """Plain text that starts with the id, so a click maps back (incident ids are restricted to characters
+    that need no escaping, see :mod:`dashboard.data.validate`). folium does *not* escape tooltip text: the
+    caller HTML-escapes it, and the characters live in folium's JS template literal and jinja2 pass (backtick,
+    backslash, braces) are replaced here by look-alikes (a tooltip is a preview; the card keeps the exact text)."""
     toll = toll_text(row["fatalities_min"], row["fatalities_max"])
-    return f"{row['incident_id']} · {when_text(row)} · {row['location'][:60]} · killed: {toll}"
+    text = f"{row['incident_id']} · {when_text(row)} · {row['location'][:60]} · killed: {toll}"
+    return text.translate(_TOOLTIP_LOOKALIKES)
 
 
 def incident_id_from_tooltip(tooltip: str | None) -> str | None:

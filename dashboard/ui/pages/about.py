@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import state
+from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
 
 ABOUT = """
@@ -34,6 +34,7 @@ Leaflet (BSD-2-Clause) via folium; optional online basemaps © OpenStreetMap con
 
 def render(ctx: PageContext) -> None:
     st.title("About this dashboard")
+    common.public_banner(ctx)
     st.markdown(ABOUT)
     st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {ctx.data.store.name}")
     state.publish(ctx.spec, ctx.state)

@@ -16,6 +16,7 @@ FORMATS = ("auto", "acled", "ucdp", "native")
 
 def render(ctx: PageContext) -> None:
     st.title("Data and import")
+    common.public_banner(ctx)
     st.markdown(f"Store: `{ctx.data.store}` · dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
     counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
     st.dataframe(counts, hide_index=True)
@@ -40,8 +41,8 @@ def render(ctx: PageContext) -> None:
             path.write_bytes(upload.getvalue())
             try:
                 report = import_file(path, ctx.data.store, fmt=fmt, dry_run=dry, strict=strict)
-            except ValueError as exc:
-                st.error(str(exc))
+            except ValueError as exc:  # the message quotes the file's name and columns: untrusted text
+                st.error(common.md_escape(str(exc)))
             else:
                 _show(report)
     state.publish(ctx.spec, ctx.state)
@@ -50,5 +51,5 @@ def render(ctx: PageContext) -> None:
 def _show(report: ImportReport) -> None:
     st.success(common.md_escape(report.summary())) if not report.rejected else st.warning(
         common.md_escape(report.summary()))
-    if report.rejects_path and report.rejected:
-        st.caption(f"Rejected rows with their reasons: {report.rejects_path}")
+    if report.rejects_file and report.rejected:
+        st.caption(f"Rejected rows with their reasons: {common.md_escape(str(report.rejects_file))}")

@@ -1,0 +1,151 @@
+"""The app in-process (AppTest) on a store holding the hostile corpus: every Markdown string the pages send
+(markdown, captions, alerts, expander labels) has the corpus escaped -- no link, image, autolink or HTML from the
+data or from the link can render -- and every st.html body is an incident card with no live markup."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.data.store import STORE_ENV
+from tests.hardening.conftest import import_hostile
+from tests.hardening.htmlcheck import CARD_ATTRS, CARD_TAGS, assert_no_live_markup, card_links_are_http
+
+ESCAPES = re.compile(r"\\(.)")
+# what Markdown would turn into a link, an image or HTML
+LIVE_MARKDOWN = (
+    (re.compile(r"(?<!\\)\]\s*\("), "link or image"),
+    (re.compile(r"(?<!\\)<[A-Za-z/!?]"), "HTML or <autolink>"),
+)
+AUTOLINK = re.compile(r"(?i)[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]@[\w-]")
+
+
+def page_script(page: str) -> None:
+    from dashboard.ui.main import main
+
+    main(default=page)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    imported = import_hostile("native.csv", tmp_path_factory.mktemp("hostile-apptest"))
+    return imported
+
+
+@pytest.fixture
+def store_env(hostile, tmp_path, monkeypatch):
+    store = tmp_path / "incidents.gpkg"
+    shutil.copy(hostile.store, store)
+    monkeypatch.setenv(STORE_ENV, str(store))
+    monkeypatch.delenv("INCIDENT_MAP_PUBLIC", raising=False)
+    return store
+
+
+def run(page: str, **params) -> AppTest:
+    at = AppTest.from_function(page_script, args=(page,), default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+def markdown_strings(at: AppTest) -> list[tuple[str, str]]:
+    out = []
+    for kind in ("markdown", "caption", "warning", "info", "error", "success", "title", "subheader", "header"):
+        out += [(kind, el.value) for el in getattr(at, kind)]
+    out += [("expander", el.label) for el in at.expander]
+    return out
+
+
+def assert_inert_markdown(at: AppTest, where: str) -> None:
+    strings = markdown_strings(at)
+    assert strings
+    for kind, value in strings:
+        for pattern, what in LIVE_MARKDOWN:
+            assert not pattern.search(value), f"{where}: {kind} renders a {what}: {value[:200]!r}"
+        shown = ESCAPES.sub(r"\1", value)  # autolinks are found after escapes are resolved
+        assert not AUTOLINK.search(shown), f"{where}: {kind} would autolink: {value[:200]!r}"
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html"]
+
+
+@pytest.mark.parametrize("page", ["map", "timeline", "table"])
+def test_pages_render_the_corpus_as_text(store_env, hostile, page):
+    at = run(page)
+    assert_inert_markdown(at, page)
+    bodies = html_bodies(at)
+    if page == "timeline":
+        assert len(bodies) == len(hostile.incidents)
+    if page == "map":
+        # region-level incidents are listed under expanders labelled with their (hostile) place names
+        unplaced = int(hostile.incidents.geometry.isna().sum())
+        assert len([e for e in at.expander if e.label != "More filters"]) == unplaced > 10
+    for body in bodies:
+        parsed = assert_no_live_markup(body, tags=CARD_TAGS, attrs=CARD_ATTRS, where=page)
+        card_links_are_http(parsed, page)
+
+
+def test_selected_hostile_incident_and_hostile_filters(store_env, hostile):
+    stored = hostile.incidents
+    actor = "[pwned](http://evil.example/pwned)"
+    cercle = "![pwned](http://evil.example/pwned.png)"
+    ident = "<img src=x onerror=alert('pwned') data-pwned>"
+    assert ident in set(stored["incident_id"])
+    at = run("map", sel=ident)
+    cards = [b for b in html_bodies(at) if "data-incident-id=\"&lt;img" in b]
+    assert len(cards) == 1
+    assert_no_live_markup(cards[0], tags=CARD_TAGS, attrs=CARD_ATTRS, where="selected card")
+    assert_inert_markdown(at, "map with a hostile selection")
+    at = run("map", actor=actor, cercle=cercle,
+             q="![pwned](http://evil.example/q.png) <b data-pwned>x</b> www.evil.example")
+    assert_inert_markdown(at, "map with hostile filters")
+    assert at.sidebar.multiselect(key="f_actor").value == [actor]
+    assert at.sidebar.multiselect(key="f_cercle").value == [cercle]
+    at.sidebar.text_input(key="f_text").set_value("[pwned](javascript:alert(1))").run()
+    assert_inert_markdown(at, "map after typing a hostile search")
+
+
+def test_bad_link_values_are_escaped_in_the_warning(store_env):
+    at = run("map", min_killed="![pwned](http://evil.example/warn.png)")
+    assert_inert_markdown(at, "warning about the link")
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.get("file_uploader")[0].upload(name, data, "text/csv").run()
+    at.button(key="import_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_data_page_upload_of_an_unreadable_hostile_file_is_one_escaped_error(store_env):
+    """The error quotes the file name and its columns: both come from whoever made the file."""
+    before = store_env.read_bytes()
+    at = run("data")
+    header = "![pwned](http://evil.example/col.png),[pwned](javascript:alert(1)),<b data-pwned>x</b>\n1,2,3\n"
+    upload(at, "![pwned](http:__evil.example_name.png).csv", header.encode())
+    assert len(at.error) == 1 and "unrecognised layout" in at.error[0].value
+    assert_inert_markdown(at, "data page error")
+    assert store_env.read_bytes() == before
+
+
+def test_data_page_upload_with_rejected_rows_reports_them_escaped(store_env, tmp_path):
+    from tests.hardening import corpus
+
+    accepted, rejected = corpus.hostile_rows()
+    data = corpus.write_native_csv(tmp_path / "hostile.csv", accepted[:3] + rejected).read_bytes()
+    at = upload(run("data"), "hostile.csv", data)
+    assert at.warning and "rejected" in at.warning[0].value  # AttributeError here before the fix
+    assert any("Rejected rows with their reasons" in c.value for c in at.caption)
+    assert_inert_markdown(at, "import report")
