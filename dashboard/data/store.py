@@ -4,6 +4,11 @@
 * Writes are atomic (a temporary file in the same folder, then ``os.replace``) and serialised by an
   exclusive lock file, so an interrupted or concurrent import never leaves a half-written store.
 * Reading returns the canonical GeoDataFrame, validated; a store that fails validation is an error.
+* A fast cache sits beside the store: ``<store>.parquet`` (GeoParquet, zstd, page checksums) holding the validated
+  frame and its dataset version. It is keyed on the GeoPackage's size, mtime and inode and on the validation rules
+  (a hash of ``schema.py`` and ``validate.py``), and is rebuilt whenever any of them differs or the file cannot be
+  read back exactly (corrupt, truncated, other columns or dtypes): it is never trusted over the store. Reading 1 M
+  incidents from it takes 2–3 s instead of about 70 s of GeoPackage reading and validation.
 """
 
 from __future__ import annotations
@@ -11,24 +16,35 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
 
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.sources.native import flatten_geometry, read_native_csv
-from dashboard.data.validate import validate_flat
+from dashboard.data.validate import CRS, validate_flat
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 BUNDLED_CSV = REPO_DATA / "incidents.csv"
 STORE_ENV = "INCIDENT_MAP_STORE"
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
+CACHE_SUFFIX = ".parquet"
+CACHE_FORMAT = 1  # bump when the cached layout changes
+_CACHE_META = b"incident_map_cache"
+log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -61,9 +77,45 @@ def ensure_store(path: str | Path | None = None) -> Path:
     return store
 
 
+@dataclass(frozen=True)
+class StoreData:
+    """The validated incidents of a store, their dataset version, and whether they came from the fast cache."""
+
+    incidents: gpd.GeoDataFrame
+    version: str
+    from_cache: bool
+
+
 def read_store(path: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Read and validate the incidents of a store (created from the bundled data if missing)."""
+    """Read and validate the incidents of a store (created from the bundled data if missing).
+
+    Uses the fast cache when it is fresh but never writes one: a plain read (a CLI query, an import's dry run)
+    leaves no file behind. :func:`load_store`, which the app uses, builds the cache."""
+    return load_store(path, write_cache=False).incidents
+
+
+def load_store(path: str | Path | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
+    """The store's incidents and dataset version: from the fast cache when it is fresh, otherwise from the
+    GeoPackage (validated), after which the cache is (re)built unless ``write_cache`` is false."""
     store = ensure_store(path)
+    key = _cache_key(store)
+    if use_cache:
+        cached = _read_cache(store, key)
+        if cached is not None:
+            return cached
+    incidents = _read_geopackage(store)
+    version = dataset_version(incidents)
+    if use_cache and write_cache and _cache_key(store) == key:  # the store did not change while it was read
+        _write_cache(store, key, incidents, version)
+    return StoreData(incidents=incidents, version=version, from_cache=False)
+
+
+def cache_path(path: str | Path) -> Path:
+    store = Path(path)
+    return store.with_name(store.name + CACHE_SUFFIX)
+
+
+def _read_geopackage(store: Path) -> gpd.GeoDataFrame:
     try:
         layer = pyogrio.read_dataframe(store, layer=INCIDENT_LAYER)
     except Exception as exc:
@@ -79,6 +131,91 @@ def read_store(path: str | Path | None = None) -> gpd.GeoDataFrame:
     return result.valid
 
 
+# ---- the fast cache ----------------------------------------------------------------------------------------
+def _cache_key(store: Path) -> dict:
+    stat = store.stat()
+    return {"format": CACHE_FORMAT, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino,
+            "rules": _rules_fingerprint()}
+
+
+@cache
+def _rules_fingerprint() -> str:
+    """Validation rules in force: a cache validated under other rules is stale."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("schema.py", "validate.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
+
+
+def _read_cache(store: Path, key: dict) -> StoreData | None:
+    """The cached frame if the cache is fresh and reads back whole; ``None`` (rebuild) otherwise."""
+    path = cache_path(store)
+    if not path.exists():
+        return None
+    try:
+        meta = json.loads(pq.read_schema(path).metadata[_CACHE_META])
+        if meta.get("key") != key:
+            return None  # stale: the store (or the validation rules) changed since the cache was built
+        # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
+        table = pq.ParquetFile(path, page_checksum_verification=True).read()
+        if table.num_rows != meta["rows"] or table.column_names != [*COLUMNS, "geometry"]:
+            raise ValueError("unexpected rows or columns")
+        geometry = table.column("geometry").combine_chunks()
+        frame = table.drop(["geometry"]).combine_chunks().to_pandas(
+            types_mapper={pa.string(): _STRING, pa.large_string(): _STRING}.get)
+        has_point = geometry.is_valid().to_numpy(zero_copy_only=False)
+        x = np.where(has_point, geometry.field("x").to_numpy(zero_copy_only=False), 0.0)
+        y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)
+        points = gpd.points_from_xy(x, y, crs=CRS)
+        points[~has_point] = None
+        incidents = gpd.GeoDataFrame(frame, geometry=points, crs=CRS)
+        if _dtypes(incidents) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
+            raise ValueError("unexpected dtypes")
+        return StoreData(incidents=incidents, version=str(meta["version"]), from_cache=True)
+    except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
+        log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
+        return None
+
+
+def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
+    return {c: f"{t}/{getattr(t, 'storage', '')}/{getattr(t, 'na_value', '')}" for c, t in frame.dtypes.items()}
+
+
+def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: str) -> None:
+    """Write the cache atomically; a cache that cannot be written (read-only folder...) is simply skipped."""
+    path = cache_path(store)
+    tmp = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        table = pa.Table.from_pandas(pd.DataFrame(incidents[list(COLUMNS)]), preserve_index=False)
+        geom = incidents.geometry
+        has_point = (geom.notna() & ~geom.is_empty).to_numpy()
+        xy = pa.StructArray.from_arrays(
+            [pa.array(np.where(has_point, geom.x, 0.0)), pa.array(np.where(has_point, geom.y, 0.0))],
+            names=["x", "y"], mask=pa.array(~has_point))
+        table = table.append_column(pa.field("geometry", xy.type, nullable=True), xy)
+        geo = {"version": "1.1.0", "primary_column": "geometry",
+               "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
+                                        "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
+        meta = {"key": key, "rows": len(incidents), "version": version, "dtypes": _dtypes(incidents)}
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
+                                               _CACHE_META: json.dumps(meta).encode()})
+        pq.write_table(table, tmp, compression="zstd", write_page_checksum=True)
+        os.chmod(tmp, store.stat().st_mode & 0o666)  # as readable as the store (mkstemp makes it private)
+        os.replace(tmp, path)
+    except Exception as exc:
+        log.warning("%s: could not write the store cache (%s)", path, exc)
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
 def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
     """Atomically replace the store with ``incidents`` (callers hold :func:`store_lock`)."""
     store = Path(path)
@@ -92,6 +229,7 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
         pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
         pyogrio.write_dataframe(sources_table(incidents), tmp, layer=SOURCE_LAYER, driver="GPKG", append=True)
         os.replace(tmp, store)
+        cache_path(store).unlink(missing_ok=True)  # stale now (and its key would say so anyway)
     finally:
         tmp.unlink(missing_ok=True)
 

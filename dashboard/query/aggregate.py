@@ -87,7 +87,7 @@ def by_column(incidents: pd.DataFrame, column: str, missing: str = "(not stated)
 
 def distinct_values(incidents: pd.DataFrame, column: str, split: str | None = None) -> list[str]:
     """Sorted distinct non-empty values of a column (split multi-valued cells on ``split``)."""
-    values = incidents[column].dropna()
+    values = pd.Series(incidents[column].dropna().unique())  # distinct cells first: fast on 1 M rows
     if split:
         values = values.str.split(split).explode().str.strip()
     return sorted(v for v in values.unique() if v)

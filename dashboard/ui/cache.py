@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.data.public import public_view
 from dashboard.data.reference import cercle_seats, mali_regions, region_outline
-from dashboard.data.store import dataset_version, ensure_store, read_store
+from dashboard.data.store import ensure_store, load_store
 from dashboard.query.aggregate import distinct_values
 from dashboard.viz.maps import Basemap
 
@@ -38,8 +38,8 @@ def store_key() -> tuple[str, int, int]:
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def _load(path: str, mtime_ns: int, size: int, public: bool) -> Loaded:
-    incidents = read_store(path)
-    version = dataset_version(incidents)
+    stored = load_store(path)  # the fast cache beside the store, rebuilt when stale (see data/store.py)
+    incidents, version = stored.incidents, stored.version
     if public:
         incidents = public_view(incidents, cercle_seats())
     return Loaded(incidents=incidents, version=version, store=Path(path), public=public)

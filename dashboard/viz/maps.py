@@ -6,6 +6,9 @@ Honesty rules drawn on the map:
   town, not the village;
 * precision 3 / no coordinates: not drawn at all (they are listed beside the map by the UI, see
   :func:`unplotted`), never planted on a city.
+
+At scale (see :mod:`dashboard.viz.scale`): above a point budget the incidents are aggregated server-side into H3
+hexagons sized for the view, and the legend says so; at or below it every incident keeps its marker and card.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from typing import Literal
 
 import folium
 import geopandas as gpd
-import h3
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement, Template
@@ -25,6 +27,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Environment
 
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
+from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, tooltip_text
 from dashboard.viz.palette import (
     CATEGORY_COLOURS,
@@ -54,14 +57,12 @@ class Basemap:
 
 def plottable(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents that have a point and a location finer than the region."""
-    geom = incidents.geometry
-    has_point = geom.notna() & ~geom.is_empty
-    return incidents.loc[has_point & (incidents["geo_precision"] < 3)]
+    return incidents.loc[scale.plottable_mask(incidents)]
 
 
 def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents the map does not draw (region-level or no coordinates)."""
-    return incidents.loc[~incidents.index.isin(plottable(incidents).index)]
+    return incidents.loc[~scale.plottable_mask(incidents)]
 
 
 def marker_radius(lo, hi) -> float:
@@ -80,10 +81,19 @@ def build_incident_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     public: bool = False,
-    hex_resolution: int = 6,
+    hex_resolution: int | None = None,
+    bounds: scale.Bounds | None = None,
+    max_markers: int = scale.MAX_MARKERS,
+    max_marker_bytes: int = scale.MAX_MARKER_BYTES,
 ) -> folium.Map:
     """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
-    (they need the internet; off by default so that nothing leaves the machine)."""
+    (they need the internet; off by default so that nothing leaves the machine).
+
+    ``bounds`` ((south, west), (north, east)) is the view to show; by default the region outline widened to the
+    plotted incidents. In points and clusters modes, more than ``max_markers`` plottable incidents (or markers
+    whose cards would exceed ``max_marker_bytes`` of script) are drawn as H3 hexagons instead, at a resolution
+    chosen from the view; ``hex_resolution`` fixes it (hexbin mode). Heat uses at most
+    :data:`~dashboard.viz.scale.MAX_HEAT_POINTS` points."""
     if mode not in MAP_MODES:
         raise ValueError(f"unknown map mode {mode!r}; expected one of {', '.join(MAP_MODES)}")
     m = folium.Map(location=center or SEGOU_CENTER, zoom_start=zoom or SEGOU_ZOOM, tiles=None,
@@ -102,26 +112,37 @@ def build_incident_map(
         ).add_to(m)
     basemap = basemap or Basemap()
     _add_basemap(m, basemap)
-    if center is None and zoom is None and basemap.region is not None:
-        minx, miny, maxx, maxy = basemap.region.total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(10, 10))  # the region fills the map
-    points = plottable(incidents)
+    mask = scale.plottable_mask(incidents)
+    lat, lng = scale.coordinates(incidents, mask)
+    if bounds is None and center is None and zoom is None and basemap.region is not None:
+        bounds = scale.view_bounds(lat, lng, basemap.region)  # the region fills the map, widened to the data
+    if bounds is not None:
+        m.fit_bounds([list(bounds[0]), list(bounds[1])], padding=(10, 10))
+    view = bounds or scale.data_bounds(lat, lng)
+    drawn = int(mask.sum())
+    # above the point budget, markers would make the page too heavy: hexagons instead (the legend says so)
+    aggregated = mode in ("points", "clusters") and not scale.markers_fit(
+        incidents, mask, max_markers=max_markers, max_bytes=max_marker_bytes, public=public)
+    shown = "hexbin" if aggregated else mode
     layer_name = {"points": "Incidents", "clusters": "Incidents (clustered)", "heat": "Heat (killed)",
-                  "hexbin": "Incidents per hexagon"}[mode]
-    if mode == "heat":
-        _add_heat(m, points, layer_name)
-    elif mode == "hexbin":
-        _add_hexbins(m, points, layer_name, hex_resolution)
+                  "hexbin": "Incidents per hexagon"}[shown]
+    present: set[str] = set()
+    two = False
+    if shown == "heat":
+        _add_heat(m, incidents, mask, lat, lng, view, layer_name)
+    elif shown == "hexbin":
+        _add_hexbins(m, incidents, mask, lat, lng, layer_name, hex_resolution if hex_resolution is not None else scale.resolution_for_bounds(view))
     else:
+        points = incidents.loc[mask]
         target = MarkerCluster(name=layer_name, options={"maxClusterRadius": 40}) if mode == "clusters" else \
             folium.FeatureGroup(name=layer_name)
         target.add_to(m)
         _add_markers(target, points, public=public, second_rings=mode == "points")
-    rings = mode == "points"
-    present = {c for cell in points["perpetrator_category"] for c in split_codes(cell)[: 2 if rings else 1]}
-    two = rings and bool(points["perpetrator_category"].str.contains(";", regex=False).any())
-    m.add_child(Legend(mode=mode, drawn=len(points), not_drawn=len(incidents) - len(points), categories=present,
-                       second_ring=two))
+        rings = mode == "points"
+        present = {c for cell in points["perpetrator_category"].unique() for c in split_codes(cell)[: 2 if rings else 1]}
+        two = rings and bool(points["perpetrator_category"].str.contains(";", regex=False).any())
+    m.add_child(Legend(mode=shown, drawn=drawn, not_drawn=len(incidents) - drawn, categories=present,
+                       second_ring=two, aggregated=drawn if aggregated else 0, max_markers=max_markers))
     folium.LayerControl(collapsed=True).add_to(m)
     _stable_ids(m)
     return m
@@ -214,45 +235,28 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
             ).add_to(target)
 
 
-def _add_heat(m: folium.Map, points: gpd.GeoDataFrame, name: str) -> None:
-    weight = points["fatalities_max"].fillna(points["fatalities_min"]).fillna(1).astype(float).clip(lower=1)
-    data = np.column_stack([points.geometry.y, points.geometry.x, weight]).tolist()
-    HeatMap(data, name=name, radius=22, blur=18, min_opacity=0.35).add_to(m)
+def _add_heat(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, lat: np.ndarray, lng: np.ndarray,
+              view: scale.Bounds | None, name: str) -> None:
+    _, hi, _ = scale.upper_tolls(incidents, mask)
+    weight = np.nan_to_num(hi, nan=1.0).clip(min=1.0)
+    HeatMap(scale.heat_points(lat, lng, weight, view), name=name, radius=22, blur=18, min_opacity=0.35).add_to(m)
 
 
 def hexbin_counts(points: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame:
-    """Incidents and killed (min, max) per H3 cell."""
+    """Incidents, killed (min, max) and unknown tolls per H3 cell (``points`` are plottable incidents)."""
     if points.empty:
-        return pd.DataFrame(columns=["cell", "incidents", "killed_min", "killed_max"])
-    cells = [h3.latlng_to_cell(y, x, resolution) for y, x in zip(points.geometry.y, points.geometry.x, strict=True)]
-    frame = pd.DataFrame({
-        "cell": cells,
-        "lo": points["fatalities_min"].to_numpy(),
-        "hi": points["fatalities_max"].fillna(points["fatalities_min"]).to_numpy(),
-    })
-    out = frame.groupby("cell").agg(incidents=("cell", "size"), killed_min=("lo", "sum"), killed_max=("hi", "sum"))
-    return out.reset_index()
+        return pd.DataFrame(columns=["cell", "incidents", "killed_min", "killed_max", "unknown_toll"])
+    mask = np.ones(len(points), dtype=bool)
+    lat, lng = scale.coordinates(points, mask)
+    lo, hi, _ = scale.upper_tolls(points, mask)
+    return scale.hex_bins(lat, lng, lo, hi, resolution)[0]
 
 
-def _add_hexbins(m: folium.Map, points: gpd.GeoDataFrame, name: str, resolution: int) -> None:
-    counts = hexbin_counts(points, resolution)
-    top = max(int(counts["incidents"].max()), 1) if len(counts) else 1
-    features = []
-    for c in counts.itertuples(index=False):
-        ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(c.cell)]
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
-            "properties": {"incidents": int(c.incidents), "killed": f"{int(c.killed_min)}–{int(c.killed_max)}",
-                           "share": int(c.incidents) / top},
-        })
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=name,
-        style_function=lambda f: {"fillColor": "#3B0F70", "color": "#3B0F70", "weight": 1,
-                                  "fillOpacity": 0.15 + 0.7 * f["properties"]["share"]},
-        tooltip=folium.GeoJsonTooltip(["incidents", "killed"], aliases=["Incidents", "Killed (min–max)"]),
-    ).add_to(m)
+def _add_hexbins(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, lat: np.ndarray, lng: np.ndarray,
+                 name: str, resolution: int) -> None:
+    lo, hi, _ = scale.upper_tolls(incidents, mask)
+    table, _ = scale.hex_bins(lat, lng, lo, hi, resolution, max_cells=scale.MAX_HEX_CELLS)
+    scale.HexLayer(table, name=name).add_to(m)
 
 
 class Legend(MacroElement):
@@ -280,13 +284,14 @@ class Legend(MacroElement):
     )
 
     def __init__(self, *, mode: str, drawn: int, not_drawn: int, categories: set[str] | None = None,
-                 second_ring: bool = False) -> None:
+                 second_ring: bool = False, aggregated: int = 0, max_markers: int = scale.MAX_MARKERS) -> None:
         super().__init__()
         self._name = "Legend"
         self.mode = mode
         self.drawn = drawn
         self.not_drawn = not_drawn
-        self.markup = _LEGEND.render(
+        self.aggregated = aggregated
+        self.markup = _LEGEND.render(aggregated=f"{aggregated:,}", max_markers=f"{max_markers:,}",
             items=legend_items(categories) if mode in ("points", "clusters") else [],
             mode=mode, drawn=drawn, not_drawn=not_drawn, second_ring=second_ring,
         )
@@ -308,6 +313,9 @@ outer ring: second named</div>{% else %}<div>colour: first-named perpetrator</di
 <div>size: number killed (upper bound)</div>{% endif %}
 {% if mode == "heat" %}<div>Heat weighted by number killed (upper bound)</div>{% endif %}
 {% if mode == "hexbin" %}<div>Darker hexagon: more incidents</div>{% endif %}
+{% if aggregated != "0" %}<div class="aggregated-note" style="margin-top:4px"><b>{{ aggregated }} incidents shown as
+hexagons; zoom in or filter to see individual incidents</b> (a cercle, period or category: each is drawn once at most
+{{ max_markers }} remain)</div>{% endif %}
 <div style="margin-top:4px">{{ drawn }} incident(s) on the map{% if not_drawn %};
 <b>{{ not_drawn }} not drawn</b> (no point or region-level; listed beside the map){% endif %}</div></div>"""
 )

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Literal
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS
-from dashboard.query.aggregate import explode_categories
 from dashboard.viz.palette import CATEGORY_COLOURS
 
 Freq = Literal["week", "month", "year"]
@@ -22,16 +22,45 @@ _PERIOD = {"week": "W-MON", "month": "M", "year": "Y"}
 
 
 def timeline_table(incidents: pd.DataFrame, freq: Freq = "month") -> pd.DataFrame:
-    """Per (period, category, precise-to-the-day?): incidents and killed (min, max)."""
-    rows = explode_categories(incidents)
-    rows["precise"] = (incidents.loc[rows.index, "date_precision"] == "day").to_numpy()
-    rows["period"] = rows["date_start"].dt.to_period(_PERIOD[freq]).dt.start_time
-    rows["hi"] = rows["fatalities_max"].fillna(rows["fatalities_min"])
-    table = rows.groupby(["period", "category", "precise"], as_index=False).agg(
-        incidents=("incident_id", "nunique"),
-        killed_min=("fatalities_min", lambda s: int(s.sum(skipna=True))),
-        killed_max=("hi", lambda s: int(s.sum(skipna=True))),
-    )
+    """Per (period, category, precise-to-the-day?): incidents and killed (min, max).
+
+    Vectorised for large selections (1 M incidents in well under a second): categories are split once per distinct
+    ``perpetrator_category`` cell, periods are computed once per distinct start date, and the groups are summed
+    with ``np.bincount``. An incident counts once per distinct category it names."""
+    n = len(incidents)
+    cell_codes, cells = pd.factorize(incidents["perpetrator_category"])
+    per_cell = [list(dict.fromkeys(c.strip() for c in str(cell).split(";") if c.strip())) for cell in cells]
+    categories = sorted({c for cats in per_cell for c in cats})
+    cat_index = {c: i for i, c in enumerate(categories)}
+    width = max((len(c) for c in per_cell), default=0)
+    cat_table = np.full((len(cells), max(width, 1)), -1, dtype=np.int64)
+    for k, cats in enumerate(per_cell):
+        cat_table[k, : len(cats)] = [cat_index[c] for c in cats]
+    lengths = (cat_table >= 0).sum(axis=1)
+    valid = cell_codes >= 0
+    per_row = np.where(valid, lengths[np.where(valid, cell_codes, 0)], 0)
+    row = np.repeat(np.arange(n), per_row)
+    slot = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    category = cat_table[cell_codes[row], slot]
+    day_codes, days = pd.factorize(incidents["date_start"].to_numpy())
+    period_of_day = pd.DatetimeIndex(days).to_period(_PERIOD[freq]).start_time.to_numpy()
+    period_codes, periods = pd.factorize(period_of_day[day_codes[row]], sort=True)
+    precise = (incidents["date_precision"] == "day").to_numpy(dtype=bool)[row]
+    key = (period_codes * len(categories) + category) * 2 + precise
+    size = len(periods) * len(categories) * 2
+    lo = incidents["fatalities_min"].to_numpy(dtype="float64", na_value=np.nan)
+    hi = incidents["fatalities_max"].to_numpy(dtype="float64", na_value=np.nan)
+    hi = np.where(np.isnan(hi), lo, hi)
+    counts = np.bincount(key, minlength=size)
+    present = np.flatnonzero(counts)
+    table = pd.DataFrame({
+        "period": periods[present // (len(categories) * 2)],
+        "category": np.array(categories, dtype=object)[(present // 2) % max(len(categories), 1)],
+        "precise": (present % 2).astype(bool),
+        "incidents": counts[present].astype(np.int64),
+        "killed_min": pd.array(np.bincount(key, np.nan_to_num(lo[row]), minlength=size)[present], dtype="Int64"),
+        "killed_max": pd.array(np.bincount(key, np.nan_to_num(hi[row]), minlength=size)[present], dtype="Int64"),
+    })
     table["label"] = table["category"].map(PERPETRATOR_LABELS)
     table["date_known"] = table["precise"].map({True: "to the day", False: "only to the week/month/year"})
     return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -9,6 +10,7 @@ from streamlit_folium import st_folium
 from dashboard.query.aggregate import totals
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
+from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
 from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
 from dashboard.viz.timeline import brushed_dates, timeline_chart
@@ -16,10 +18,27 @@ from dashboard.viz.timeline import brushed_dates, timeline_chart
 MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)"}
 TIMELINE_KEY = "overview_timeline"
 MAP_KEY = "map"
+NOT_DRAWN_LISTED = 50  # cards listed beside the map; the rest are counted (the table page lists them all)
+MIN_VIEW_SPAN_DEG = 0.6  # a filtered view never zooms closer than this (one village would fill the map)
 
 
 def months_of(incidents: pd.DataFrame) -> list[str]:
-    return sorted(incidents["date_start"].dt.strftime("%Y-%m").unique())
+    return [str(m) for m in np.unique(incidents["date_start"].to_numpy().astype("datetime64[M]"))]
+
+
+def map_view(view: pd.DataFrame, filtered: bool) -> scale.Bounds | None:
+    """What the map shows: the whole region (widened to the data) when nothing is filtered, otherwise the extent
+    of the filtered incidents, so that filtering zooms in (finer hexagons, then individual markers)."""
+    if not filtered:
+        return None  # the map builder's default: the region outline, widened to the data
+    mask = scale.plottable_mask(view)
+    box = scale.data_bounds(*scale.coordinates(view, mask))
+    if box is None:
+        return None
+    (south, west), (north, east) = box
+    pad_lat = max(MIN_VIEW_SPAN_DEG - (north - south), 0) / 2 + 0.05 * (north - south)
+    pad_lng = max(MIN_VIEW_SPAN_DEG - (east - west), 0) / 2 + 0.05 * (east - west)
+    return (south - pad_lat, west - pad_lng), (north + pad_lat, east + pad_lng)
 
 
 def in_period(incidents: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -67,15 +86,16 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([2.2, 1])
     with left:
         if len(ctx.view):
+            filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter, a month or a brush
             fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
-                                      public=ctx.data.public)
+                                      public=ctx.data.public, bounds=map_view(view, filtered))
             st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
                       returned_objects=["last_object_clicked_tooltip"])
             # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a hash
             # of the map script and would be empty after a rerun)
             clicked = st.session_state.get(MAP_KEY) or {}
             clicked_id = incident_id_from_tooltip(clicked.get("last_object_clicked_tooltip"))
-            if clicked_id and clicked_id in set(view["incident_id"]):
+            if clicked_id and bool((view["incident_id"] == clicked_id).any()):
                 selected = clicked_id
     with right:
         if len(view):
@@ -90,7 +110,8 @@ def render(ctx: PageContext) -> None:
 
 
 def _selected_id(ctx: PageContext) -> str | None:
-    return ctx.state.selected if ctx.state.selected in set(ctx.all["incident_id"]) else None
+    selected = ctx.state.selected
+    return selected if selected and bool((ctx.all["incident_id"] == selected).any()) else None
 
 
 def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
@@ -100,7 +121,7 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
         st.caption("Click a marker on the map to see its sources here.")
         return
     st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))
-    if selected not in set(view["incident_id"]):
+    if not bool((view["incident_id"] == selected).any()):
         st.caption("This incident is outside the current filter.")
 
 
@@ -111,6 +132,10 @@ def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
     st.markdown(f"#### Not on the map ({len(missing)})")
     st.caption("Their place is known only to the region, or has no coordinates: they are listed here rather "
                "than planted on a town.")
-    for r in missing.sort_values("date_start").to_dict("records"):
+    if len(missing) > NOT_DRAWN_LISTED:
+        st.caption(f"The first {NOT_DRAWN_LISTED} by date are listed; narrow the filter, or see them all on the "
+                   "Table page.")
+        missing = missing.nsmallest(NOT_DRAWN_LISTED, "date_start", keep="first")
+    for r in missing.sort_values("date_start", kind="stable").to_dict("records"):
         with st.expander(common.md_escape(f"{r['date_start']:%d %b %Y} · {r['location'][:50]}")):
             st.html(incident_card_html(r, public=ctx.data.public, width=520))

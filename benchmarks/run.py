@@ -1,0 +1,446 @@
+"""How fast is the dashboard from 10 k to 1 M incidents?  ``make bench`` / ``python benchmarks/run.py``.
+
+For each size N (``--sizes``, default 10 000, 100 000 and 1 000 000) a fresh Python process builds (or reuses)
+a GeoPackage store of synthetic incidents (:mod:`benchmarks.synthetic`) and measures:
+
+* store load: cold (GeoPackage read + validation + building the fast cache) and warm (from the cache);
+* filter time for typical specs (date range, category, cercle, text search): the mask, and the selection;
+* map build + render time and payload bytes at region zoom (the Ségou cercles) and country zoom (everything),
+  plus a small selection that is drawn as individual markers;
+* timeline build (Altair spec with its data);
+* the real map page in Streamlit's AppTest: the first run from a warm store (every Streamlit cache cleared; the
+  median of three sessions) and reruns after filter changes, one of them to the largest selection still drawn as
+  individual markers;
+* peak memory of the process (``ru_maxrss``).
+
+A naive folium map (one MarkerCluster marker with a popup card per incident) is measured at 10 k in the same run,
+and the app's map is compared with it. The budgets are printed as met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+BASELINE_N = 10_000
+FIRST_RUNS = 3  # the first page is timed this many times (median)
+GENERATOR_VERSION = 1  # bump when benchmarks/synthetic.py changes what it generates
+SEGOU_CERCLES = ("Barouéli", "Bla", "Macina", "Niono", "San", "Ségou", "Tominian")
+BUDGETS = {
+    "first_page_s": 5.0,  # at 1 M, from a warm store
+    "filter_ms": 50.0,  # a filter mask at 1 M
+    "payload_mb": 1.5,  # map payload at any zoom
+    "rerun_s": 1.5,  # any rerun after a filter change, at 1 M
+    "speedup": 20.0,  # vs the naive MarkerCluster map at 10 k
+    "shrink": 10.0,
+}
+
+
+def _timed(fn, *args, repeat: int = 1, **kwargs):
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def store_for(n: int, workdir: Path, seed: int) -> tuple[Path, float | None]:
+    """The synthetic store for ``n`` (reused when it already exists) and the seconds spent writing it."""
+    from benchmarks.synthetic import write_synthetic_store
+
+    path = workdir / f"synthetic-{n}-seed{seed}-v{GENERATOR_VERSION}.gpkg"
+    if path.exists():
+        return path, None
+    _log(f"[{n:,}] generating and writing the store {path}")
+    seconds, _ = _timed(write_synthetic_store, path, n, seed=seed)
+    return path, seconds
+
+
+def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
+    """Everything for one size, in this process (run once per process so that peak memory is per size)."""
+    from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+    from dashboard.data.store import cache_path, load_store
+    from dashboard.query.filters import filter_incidents, filter_mask
+    from dashboard.query.spec import FilterSpec
+    from dashboard.ui.pages.map_page import map_view
+    from dashboard.viz.assets import use_local_assets
+    from dashboard.viz.maps import Basemap, build_incident_map
+    from dashboard.viz.timeline import timeline_chart
+
+    use_local_assets()
+    out: dict = {"n": n}
+    store, out["write_store_s"] = store_for(n, workdir, seed)
+    cache_path(store).unlink(missing_ok=True)
+    _log(f"[{n:,}] cold load (GeoPackage + validation + cache)")
+    out["load_cold_s"], cold = _timed(load_store, store)
+    assert not cold.from_cache
+    version = cold.version
+    del cold
+    warm_times, incidents = [], None
+    for _ in range(3):  # the previous frame is freed first, as a new process would find it
+        incidents = None
+        gc.collect()
+        seconds, warm = _timed(load_store, store)
+        warm_times.append(seconds)
+        assert warm.from_cache
+        assert warm.version == version
+        incidents = warm.incidents
+        del warm
+    out["load_warm_s"] = statistics.median(warm_times)
+
+    specs = {
+        "date range (1 year)": FilterSpec(start=date(2023, 1, 1), end=date(2023, 12, 31)),
+        "category": FilterSpec(perpetrator_categories=frozenset({"state_forces"})),
+        "cercle": FilterSpec(admin2=frozenset({"Niono"})),
+        "text search": FilterSpec(text="Dogofry"),
+    }
+    out["filters"] = {}
+    for label, spec in specs.items():
+        mask_s, mask = _timed(filter_mask, incidents, spec, repeat=5)
+        view_s, _ = _timed(filter_incidents, incidents, spec, repeat=3)
+        out["filters"][label] = {"mask_ms": mask_s * 1000, "select_ms": view_s * 1000, "rows": int(mask.sum())}
+
+    basemap = Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+    region = filter_incidents(incidents, FilterSpec(admin2=frozenset(SEGOU_CERCLES)))
+    small = filter_incidents(incidents, FilterSpec(admin2=frozenset({"Niono"}), start=date(2024, 6, 1),
+                                                   end=date(2024, 6, 7)))
+    views = {"country zoom": (incidents, None), "region zoom": (region, map_view(region, True)),
+             "small selection": (small, map_view(small, True))}
+    out["maps"] = {}
+    for label, (view, bounds) in views.items():
+        build_s, fmap = _timed(build_incident_map, view, basemap=basemap, bounds=bounds)
+        render_s, html = _timed(fmap.get_root().render)
+        out["maps"][label] = {"incidents": len(view), "build_s": build_s, "render_s": render_s,
+                              "bytes": len(html.encode()), "hexagons": "incident-hex" in html,
+                              "markers": html.count("incident-marker precision-")}
+    for mode in ("heat", "hexbin", "clusters"):
+        build_s, fmap = _timed(build_incident_map, incidents, basemap=basemap, mode=mode)
+        render_s, html = _timed(fmap.get_root().render)
+        out["maps"][f"country, {mode}"] = {"incidents": n, "build_s": build_s, "render_s": render_s,
+                                           "bytes": len(html.encode())}
+    out["timeline_s"], _ = _timed(lambda: timeline_chart(incidents, freq="month").to_dict())
+    del region, small
+    if apptest:
+        out["apptest"] = measure_apptest(store, widest_window(incidents))
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def widest_window(incidents, start: date = date(2024, 1, 1)) -> tuple[str, date, date, int]:
+    """The costliest selection still drawn as individual markers: the busiest Ségou cercle whose incidents over
+    some period from ``start`` fit the point budget, and the longest such period."""
+    from datetime import timedelta
+
+    from dashboard.query.filters import filter_mask
+    from dashboard.query.spec import FilterSpec
+    from dashboard.viz import scale
+
+    plottable = scale.plottable_mask(incidents)
+
+    def drawn(cercle: str, days: int) -> int:
+        spec = FilterSpec(admin2=frozenset({cercle}), start=start, end=start + timedelta(days=days))
+        return int((filter_mask(incidents, spec) & plottable).sum())
+
+    busiest = incidents["admin2"].value_counts()
+    for cercle in [c for c in busiest.index if c in SEGOU_CERCLES]:
+        if drawn(cercle, 0) > scale.MAX_MARKERS:
+            continue  # even one day (with the month- and year-dated incidents it overlaps) is too many
+        lo, hi = 0, 4_000
+        while lo < hi:  # the largest number of days with at most MAX_MARKERS drawn
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if drawn(cercle, mid) <= scale.MAX_MARKERS else (lo, mid - 1)
+        return cercle, start, start + timedelta(days=lo), drawn(cercle, lo)
+    raise RuntimeError("no Ségou cercle fits the point budget on a single day")
+
+
+def measure_apptest(store: Path, window: tuple[str, date, date, int]) -> dict:
+    """The real map page in AppTest: first run with every Streamlit cache cleared (the store cache is warm), then
+    reruns after filter changes (one of them to the largest selection still drawn as individual markers)."""
+    # the benchmark drives the UI from outside, as tests/ui does
+    import streamlit as st  # noqa: TID251
+    from streamlit.testing.v1 import AppTest  # noqa: TID251
+
+    from dashboard.data.store import STORE_ENV
+
+    os.environ[STORE_ENV] = str(store)
+    os.environ.pop("INCIDENT_MAP_PUBLIC", None)
+    firsts = []
+    for _ in range(FIRST_RUNS):  # a new session each time, with every Streamlit cache cleared
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(REPO / "dashboard" / "ui" / "app.py"), default_timeout=600)
+        firsts.append(_timed(at.run)[0])
+        assert not at.exception, [e.value for e in at.exception]
+    first = statistics.median(firsts)
+    payload, _ = _component(at)
+    reruns = []
+    cercle, start, end, _ = window
+    changes = (
+        ("cercle = Niono", lambda: at.sidebar.multiselect(key="f_cercle").set_value(["Niono"])),
+        ("+ category state forces", lambda: at.sidebar.multiselect(key="f_cat").set_value(["state_forces"])),
+        ("+ from 2024-06-01", lambda: at.sidebar.date_input(key="f_start").set_value(date(2024, 6, 1))),
+        ("+ to 2024-06-30", lambda: at.sidebar.date_input(key="f_end").set_value(date(2024, 6, 30))),
+        ("widest selection still drawn as markers", lambda: _window(at, window)),
+        ("text search 'Dogofry' only", lambda: _only_text(at)),
+        ("clear all filters", lambda: _clear(at)),
+    )
+    for label, change in changes:
+        change()
+        seconds, _ = _timed(at.run)
+        assert not at.exception, (label, [e.value for e in at.exception])
+        size, markers = _component(at)
+        reruns.append({"label": label, "s": seconds, "payload_bytes": size, "markers": markers})
+    reruns[4]["detail"] = f"{cercle} {start:%d %b}–{end:%d %b %Y}"
+    return {"first_run_s": first, "first_payload_bytes": payload, "reruns": reruns}
+
+
+def _window(at, window: tuple[str, date, date, int]) -> None:
+    at.sidebar.multiselect(key="f_cercle").set_value([window[0]])
+    at.sidebar.multiselect(key="f_cat").set_value([])
+    at.sidebar.date_input(key="f_start").set_value(window[1])
+    at.sidebar.date_input(key="f_end").set_value(window[2])
+
+
+def _only_text(at) -> None:
+    for key in ("f_cercle", "f_cat"):
+        at.sidebar.multiselect(key=key).set_value([])
+    at.sidebar.date_input(key="f_start").set_value(None)
+    at.sidebar.date_input(key="f_end").set_value(None)
+    at.sidebar.text_input(key="f_text").set_value("Dogofry")
+
+
+def _clear(at) -> None:
+    at.sidebar.text_input(key="f_text").set_value("")
+
+
+def _component(at) -> tuple[int, int]:
+    """Size of what the map component sends to the browser (its arguments: script, links, options) and the number
+    of incident markers in it."""
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    found = [el.proto.json_args for el in walk(at.main) if getattr(el, "type", None) == "component_instance"]
+    if not found:
+        return 0, 0
+    return len(found[0].encode()), found[0].count("incident-marker precision-")
+
+
+def measure_baseline(n: int, seed: int) -> dict:
+    """Naive folium at ``n``: one MarkerCluster marker with a popup card per incident, against the app's map of
+    the same incidents (default view)."""
+    import folium
+    from folium.plugins import MarkerCluster
+
+    from benchmarks.synthetic import synthetic_incidents
+    from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+    from dashboard.viz.assets import use_local_assets
+    from dashboard.viz.cards import incident_card_html
+    from dashboard.viz.maps import SEGOU_CENTER, Basemap, build_incident_map, plottable
+
+    use_local_assets()
+    incidents = synthetic_incidents(n, seed=seed)
+
+    def naive() -> str:
+        m = folium.Map(location=SEGOU_CENTER, zoom_start=6, tiles=None)
+        m.options["maxZoom"] = 14
+        cluster = MarkerCluster().add_to(m)
+        for r in plottable(incidents).to_dict("records"):
+            folium.Marker([r["geometry"].y, r["geometry"].x],
+                          popup=folium.Popup(incident_card_html(r), max_width=360)).add_to(cluster)
+        return m.get_root().render()
+
+    basemap = Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+
+    def app() -> str:
+        return build_incident_map(incidents, basemap=basemap).get_root().render()
+
+    naive_s, naive_html = _timed(naive)
+    app_s, app_html = _timed(app, repeat=3)
+    return {"n": n, "naive_s": naive_s, "naive_bytes": len(naive_html.encode()), "app_s": app_s,
+            "app_bytes": len(app_html.encode())}
+
+
+# ---- the parent process: one child per size, then the table ----------------------------------------------------
+def _child(args: list[str]) -> dict:
+    env = dict(os.environ, STREAMLIT_LOGGER_LEVEL="error")  # no "missing ScriptRunContext" noise
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], stdout=subprocess.PIPE,
+                          text=True, cwd=REPO, check=False, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step {' '.join(args)} failed (exit {proc.returncode})")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _fmt_s(v: float | None) -> str:
+    if v is None:
+        return "–"
+    return f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
+
+
+def _fmt_mb(b: int) -> str:
+    return f"{b / 1e6:.2f} MB" if b >= 100_000 else f"{b / 1e3:.0f} kB"
+
+
+def _rerun_cell(step: dict) -> str:
+    shown = f"{step['markers']} markers" if step["markers"] else "hexagons"
+    where = f"{step['detail']}: " if step.get("detail") else ""
+    return f"{_fmt_s(step['s'])} ({where}{shown}, {_fmt_mb(step['payload_bytes'])})"
+
+
+def table(results: list[dict], baseline: dict | None) -> str:
+    cols = [f"N = {r['n']:,}" for r in results]
+    rows: list[tuple[str, list[str]]] = []
+
+    def add(label: str, fn) -> None:
+        rows.append((label, [fn(r) for r in results]))
+
+    add("store write (GeoPackage, once)", lambda r: _fmt_s(r["write_store_s"]) if r["write_store_s"] else "reused")
+    add("store load, cold (GeoPackage + validate + cache)", lambda r: _fmt_s(r["load_cold_s"]))
+    add("store load, warm (GeoParquet cache)", lambda r: _fmt_s(r["load_warm_s"]))
+    for label in results[0]["filters"]:
+        add(f"filter mask: {label}", lambda r, k=label: f"{r['filters'][k]['mask_ms']:.1f} ms")
+        add(f"  + selecting the rows ({label})", lambda r, k=label: f"{r['filters'][k]['select_ms']:.0f} ms "
+            f"({r['filters'][k]['rows']:,})")
+    for label in results[0]["maps"]:
+        def shown(m):
+            if "hexagons" not in m:
+                return ""
+            return " hexagons" if m["hexagons"] else f" {m['markers']} markers"
+        add(f"map {label}: build + render", lambda r, k=label: f"{_fmt_s(r['maps'][k]['build_s'])} + "
+            f"{_fmt_s(r['maps'][k]['render_s'])}")
+        add(f"map {label}: payload", lambda r, k=label, f=shown: f"{_fmt_mb(r['maps'][k]['bytes'])}"
+            f"{f(r['maps'][k])} ({r['maps'][k]['incidents']:,} inc.)")
+    add("timeline (Altair spec + data)", lambda r: _fmt_s(r["timeline_s"]))
+    if all("apptest" in r for r in results):
+        add("AppTest map page, first run (warm store)", lambda r: _fmt_s(r["apptest"]["first_run_s"]))
+        add("AppTest map payload, first run", lambda r: _fmt_mb(r["apptest"]["first_payload_bytes"]))
+        for i, step in enumerate(results[0]["apptest"]["reruns"]):
+            add(f"AppTest rerun: {step['label']}", lambda r, i=i: _rerun_cell(r["apptest"]["reruns"][i]))
+    add("peak memory (maxrss)", lambda r: f"{r['peak_rss_mb']:,.0f} MB")
+    width = max(len(label) for label, _ in rows)
+    widths = [max(len(c), *(len(v[i]) for _, v in rows)) for i, c in enumerate(cols)]
+    lines = ["| " + "measure".ljust(width) + " | " + " | ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))
+             + " |",
+             "|" + "-" * (width + 2) + "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|"]
+    for label, values in rows:
+        lines.append("| " + label.ljust(width) + " | " + " | ".join(v.rjust(w) for v, w in
+                                                                    zip(values, widths, strict=True)) + " |")
+    if baseline:
+        b = baseline
+        lines += ["", f"Naive folium baseline at N = {b['n']:,} (one MarkerCluster marker + popup per incident): "
+                      f"{_fmt_s(b['naive_s'])} to build and render, {_fmt_mb(b['naive_bytes'])}.",
+                  f"The app's map of the same incidents: {_fmt_s(b['app_s'])}, {_fmt_mb(b['app_bytes'])} -> "
+                  f"{b['naive_s'] / b['app_s']:.0f}x faster, {b['naive_bytes'] / b['app_bytes']:.0f}x smaller."]
+    return "\n".join(lines)
+
+
+def budgets(results: list[dict], baseline: dict | None) -> list[tuple[str, bool | None, str]]:
+    """(budget, met?, measured) — ``None`` when the run did not measure it (e.g. no 1 M size)."""
+    out: list[tuple[str, bool | None, str]] = []
+    big = next((r for r in results if r["n"] == 1_000_000), None)
+    if big and "apptest" in big:
+        first = big["apptest"]["first_run_s"]
+        out.append((f"1 M: first page ready <= {BUDGETS['first_page_s']:.0f} s from a warm store",
+                    first <= BUDGETS["first_page_s"], _fmt_s(first)))
+        worst = max(big["apptest"]["reruns"], key=lambda step: step["s"])
+        out.append((f"1 M: any rerun after a filter change <= {BUDGETS['rerun_s']} s",
+                    worst["s"] <= BUDGETS["rerun_s"], f"slowest {_fmt_s(worst['s'])} ({worst['label']})"))
+    else:
+        out.append(("1 M: first page / reruns (AppTest)", None, "not measured (needs --sizes with 1000000)"))
+    if big:
+        masks = {k: v["mask_ms"] for k, v in big["filters"].items()}
+        structured = {k: v for k, v in masks.items() if k != "text search"}
+        out.append((f"1 M: filter <= {BUDGETS['filter_ms']:.0f} ms (date, category, cercle)",
+                    max(structured.values()) <= BUDGETS["filter_ms"],
+                    ", ".join(f"{k} {v:.0f} ms" for k, v in structured.items())))
+        out.append((f"1 M: filter <= {BUDGETS['filter_ms']:.0f} ms (text search)",
+                    masks["text search"] <= BUDGETS["filter_ms"], f"{masks['text search']:.0f} ms"))
+    payloads = [m["bytes"] for r in results for m in r["maps"].values()]
+    payloads += [r["apptest"]["first_payload_bytes"] for r in results if "apptest" in r]
+    payloads += [v["payload_bytes"] for r in results if "apptest" in r for v in r["apptest"]["reruns"]]
+    out.append((f"map payload <= {BUDGETS['payload_mb']} MB at any zoom and size",
+                max(payloads) <= BUDGETS["payload_mb"] * 1e6, f"largest {_fmt_mb(max(payloads))}"))
+    if baseline:
+        speed = baseline["naive_s"] / baseline["app_s"]
+        size = baseline["naive_bytes"] / baseline["app_bytes"]
+        out.append((f"10 k: >= {BUDGETS['speedup']:.0f}x faster than naive MarkerCluster", speed >= BUDGETS["speedup"],
+                    f"{speed:.0f}x"))
+        out.append((f"10 k: >= {BUDGETS['shrink']:.0f}x smaller than naive MarkerCluster", size >= BUDGETS["shrink"],
+                    f"{size:.0f}x"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(str(n) for n in DEFAULT_SIZES),
+                        help="comma-separated numbers of incidents (default 10000,100000,1000000)")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "incident-map-bench",
+                        help="where the synthetic stores are written and reused")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-apptest", action="store_true", help="skip the Streamlit AppTest runs")
+    parser.add_argument("--json", type=Path, help="also write the raw results to this file")
+    parser.add_argument("--from-json", type=Path, help="print the table of a saved --json file, measure nothing")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size in this process
+    parser.add_argument("--baseline", type=int, help=argparse.SUPPRESS)  # internal: the naive map
+    args = parser.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.one is not None:
+        print(json.dumps(measure_size(args.one, args.workdir, args.seed, apptest=not args.no_apptest)))
+        return 0
+    if args.baseline is not None:
+        print(json.dumps(measure_baseline(args.baseline, args.seed)))
+        return 0
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        report(saved["results"], saved["baseline"], saved.get("header", ""))
+        return 0
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    started = time.perf_counter()
+    results = []
+    for n in sizes:
+        _log(f"measuring N = {n:,} ...")
+        extra = ["--no-apptest"] if args.no_apptest else []
+        results.append(_child(["--one", str(n), "--workdir", str(args.workdir), "--seed", str(args.seed), *extra]))
+    _log(f"measuring the naive folium baseline at N = {BASELINE_N:,} ...")
+    baseline = _child(["--baseline", str(BASELINE_N), "--seed", str(args.seed)])
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    header = (f"Benchmark: {os.cpu_count()} cores, {memory:.0f} GB, Python {sys.version.split()[0]}, "
+              f"{time.strftime('%Y-%m-%d')}, {time.perf_counter() - started:.0f} s in all")
+    if args.json:
+        args.json.write_text(json.dumps({"header": header, "results": results, "baseline": baseline}, indent=2))
+    report(results, baseline, header)
+    return 0
+
+
+def report(results: list[dict], baseline: dict | None, header: str) -> None:
+    print(header + "\n")
+    print(table(results, baseline))
+    print("\nBudgets:")
+    for label, met, measured in budgets(results, baseline):
+        mark = "MET    " if met else ("n/a    " if met is None else "NOT MET")
+        print(f"  {mark} {label}: {measured}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

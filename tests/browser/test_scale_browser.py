@@ -1,0 +1,120 @@
+"""The served dashboard on a 100 k synthetic store, in Debian's chromium, with no network.
+
+Part of ``make test`` (about a minute: the store is written once per session and the server builds its fast cache
+on the first page). The shared ``app_url`` fixture
+serves a fixed store made from the bundled data, so this file starts its own server the same way, on a synthetic
+store, and reuses the session's chromium and the request recorder from ``conftest.py``.
+
+Checks: the map draws (Leaflet container, hexagons, the legend says so), a filter to a small subset shows
+individual markers (as many as the pure functions compute), and no request leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from benchmarks.synthetic import write_synthetic_store
+from dashboard.data.store import read_store
+from dashboard.query.filters import filter_incidents
+from dashboard.query.spec import FilterSpec
+from dashboard.viz import scale
+from dashboard.viz.maps import plottable
+from tests.browser.conftest import VIEWPORT, Web, _free_port, _incident_map_cli, _stop
+
+pytestmark = pytest.mark.browser
+
+N = 100_000
+SERVER_READY_TIMEOUT_S = 90
+FIRST_PAGE_TIMEOUT_MS = 240_000  # the first page builds the store's fast cache (validation of 100 k rows)
+FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
+SMALL = "cercle=Niono&from=2024-06-01&to=2024-06-30"
+SMALL_PARAMS = {"cercle": ["Niono"], "from": "2024-06-01", "to": "2024-06-30"}
+
+
+@pytest.fixture(scope="session")
+def scale_store(tmp_path_factory: pytest.TempPathFactory):
+    return write_synthetic_store(tmp_path_factory.mktemp("scale-store") / "synthetic-100k.gpkg", N, seed=1)
+
+
+@pytest.fixture(scope="session")
+def scale_url(scale_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``incident-map serve`` on the 100 k store, on a free 127.0.0.1 port (as conftest's ``app_url`` does)."""
+    workdir = tmp_path_factory.mktemp("scale-served-app")
+    port = _free_port()
+    out_path, err_path = workdir / "server.stdout", workdir / "server.stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [_incident_map_cli(), "serve", "--port", str(port), "--store", str(scale_store)],
+            cwd=workdir, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_READY_TIMEOUT_S
+        while True:  # polled before any browser work: a plain sleep between probes is harmless here
+            if proc.poll() is not None:
+                pytest.fail(f"incident-map serve exited with code {proc.returncode}.\n"
+                            f"stderr:\n{err_path.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"incident-map serve did not answer within {SERVER_READY_TIMEOUT_S} s.\n"
+                            f"stderr:\n{err_path.read_text(errors='replace')}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture
+def scale_web(scale_url: str, browser) -> Iterator[Web]:
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    recorder = Web(page=page, base=scale_url)
+    page.on("request", lambda request: recorder.requests.append(request.url))
+    page.on("websocket", lambda ws: recorder.requests.append(ws.url))
+    try:
+        yield recorder
+    finally:
+        context.close()
+
+
+def map_frame(page, timeout_ms: int):
+    frame = page.frame_locator(FOLIUM_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
+    return frame
+
+
+def test_100k_store_draws_hexagons_then_markers_for_a_small_filter_all_locally(scale_web, scale_store):
+    page = scale_web.open("/", timeout_ms=FIRST_PAGE_TIMEOUT_MS)
+    frame = map_frame(page, FIRST_PAGE_TIMEOUT_MS)
+    expect(frame.locator(".leaflet-container")).to_be_visible()
+    expect(frame.locator("path.incident-hex").first).to_be_attached(timeout=60_000)
+    assert frame.locator("path.incident-hex").count() > 10
+    expect(frame.locator("path.incident-marker")).to_have_count(0)
+    expect(frame.locator(".incident-legend")).to_contain_text("shown as hexagons")
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    scale_web.screenshot("scale_100k_hexagons.png", full_page=False)
+
+    view = filter_incidents(read_store(scale_store), FilterSpec.from_query_params(SMALL_PARAMS))
+    expected = len(plottable(view))
+    assert 0 < expected <= scale.MAX_MARKERS
+    page = scale_web.open(f"/?{SMALL}", timeout_ms=60_000)
+    frame = map_frame(page, 60_000)
+    expect(frame.locator("path.incident-marker")).to_have_count(expected, timeout=60_000)
+    expect(frame.locator("path.incident-hex")).to_have_count(0)
+    expect(frame.locator(".incident-legend")).to_contain_text(f"{expected} incident(s) on the map")
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    scale_web.screenshot("scale_100k_small_filter.png", full_page=False)
+    scale_web.assert_local_only()

@@ -1,0 +1,94 @@
+"""The real map page (AppTest) on a synthetic store far above the point budget: hexagons and the legend note at
+first, individual markers once a filter leaves few incidents, and a bounded list of what is not drawn."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from benchmarks.synthetic import write_synthetic_store
+from dashboard.data.store import STORE_ENV, load_store
+from dashboard.query.filters import filter_incidents
+from dashboard.query.spec import FilterSpec
+from dashboard.ui.pages.map_page import NOT_DRAWN_LISTED, map_view
+from dashboard.viz import scale
+from dashboard.viz.maps import plottable
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py"
+N = 20_000
+SMALL = {"cercle": "Niono", "from": "2024-06-01", "to": "2024-06-30"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = write_synthetic_store(tmp_path_factory.mktemp("scale-page") / "synthetic.gpkg", N, seed=3)
+    load_store(path)  # build the fast cache once, as the app's first visitor would
+    return path
+
+
+@pytest.fixture
+def app(store, monkeypatch):
+    monkeypatch.setenv(STORE_ENV, str(store))
+    monkeypatch.delenv("INCIDENT_MAP_PUBLIC", raising=False)
+
+    def open_map(**params) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=180)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_map
+
+
+def component(at: AppTest) -> dict:
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    found = [el for el in walk(at.main) if getattr(el, "type", None) == "component_instance"]
+    assert found, "no st_folium component on the page"
+    return json.loads(found[0].proto.json_args)
+
+
+def test_the_whole_store_is_drawn_as_hexagons_with_the_note(app):
+    at = app()
+    script = component(at)["script"]
+    assert "incident-hex" in script
+    assert "incident-marker" not in script
+    assert "incidents shown as" in script
+    assert len(json.dumps(component(at)).encode()) < 1_500_000
+    not_drawn = [m.value for m in at.markdown if m.value.startswith("#### Not on the map")]
+    assert not_drawn
+    assert len(at.main.expander) == NOT_DRAWN_LISTED  # the rest are counted, not rendered one by one
+
+
+def test_a_small_filtered_selection_shows_individual_markers(app, store):
+    incidents = load_store(store).incidents
+    view = filter_incidents(incidents, FilterSpec.from_query_params({**SMALL, "cercle": [SMALL["cercle"]]}))
+    expected = len(plottable(view))
+    assert 0 < expected <= scale.MAX_MARKERS
+    at = app(**SMALL)
+    script = component(at)["script"]
+    assert script.count("incident-marker precision-") == expected
+    assert "incident-hex" not in script
+    box = map_view(view, filtered=True)
+    assert box is not None
+    assert f"[{box[0][0]}, {box[0][1]}]" in script  # the map is fitted to the filtered extent
+
+
+def test_changing_a_filter_switches_between_hexagons_and_markers(app):
+    at = app()
+    assert "incident-hex" in component(at)["script"]
+    at.sidebar.multiselect(key="f_cercle").set_value(["Niono"])
+    at.sidebar.date_input(key="f_start").set_value(date(2024, 6, 1))
+    at.sidebar.date_input(key="f_end").set_value(date(2024, 6, 30))
+    at.run()
+    assert not at.exception
+    assert "incident-marker" in component(at)["script"]

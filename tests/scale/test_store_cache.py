@@ -1,0 +1,122 @@
+"""The fast store cache (GeoParquet beside the GeoPackage): exact round trip, rebuilt whenever the store changes,
+never trusted when stale or damaged, and never written by a plain read."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from benchmarks.synthetic import synthetic_incidents
+from dashboard.data.store import cache_path, dataset_version, load_store, read_store, store_lock, write_store
+
+N = 3_000
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    return synthetic_incidents(N, seed=11)
+
+
+@pytest.fixture
+def store(tmp_path, incidents):
+    path = tmp_path / "scale.gpkg"
+    with store_lock(path):
+        write_store(path, incidents)
+    return path
+
+
+def same(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> None:
+    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")))
+    assert a.geometry.equals(b.geometry)
+    assert a.crs == b.crs
+    assert a.dtypes.astype(str).to_dict() == b.dtypes.astype(str).to_dict()
+
+
+def test_the_cache_round_trips_exactly(store, incidents):
+    cold = load_store(store)
+    assert not cold.from_cache
+    assert cache_path(store).exists()
+    warm = load_store(store)
+    assert warm.from_cache
+    same(warm.incidents, cold.incidents)
+    assert warm.version == cold.version == dataset_version(warm.incidents) == dataset_version(incidents)
+    assert warm.incidents.geometry.isna().sum() == incidents.geometry.isna().sum()  # no point stays no point
+
+
+def test_the_cache_is_geoparquet_that_geopandas_reads(store):
+    load_store(store)
+    other = gpd.read_parquet(cache_path(store))
+    assert len(other) == N
+    assert other.crs.to_epsg() == 4326
+
+
+def test_the_cache_is_rebuilt_when_the_geopackage_changes(store, incidents):
+    first = load_store(store)
+    changed = incidents.copy()
+    changed.loc[0, "summary"] = "A corrected summary."
+    with store_lock(store):
+        write_store(store, changed)
+    again = load_store(store)
+    assert not again.from_cache
+    assert again.version != first.version
+    assert again.version == dataset_version(changed)
+    assert load_store(store).from_cache
+
+
+def test_a_touched_store_makes_the_cache_stale(store):
+    load_store(store)
+    stat = store.stat()
+    os.utime(store, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert not load_store(store).from_cache
+    assert load_store(store).from_cache
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped byte", "other key", "missing column"])
+def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(store, damage):
+    reference = load_store(store)
+    path = cache_path(store)
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"not parquet at all")
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "flipped byte":  # inside the column data: caught by the page checksums
+        i = len(data) // 3
+        path.write_bytes(data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1:])
+    else:
+        table = pq.read_table(path)
+        meta = dict(table.schema.metadata)
+        if damage == "other key":
+            cache_meta = json.loads(meta[b"incident_map_cache"])
+            cache_meta["key"]["size"] += 1
+            meta[b"incident_map_cache"] = json.dumps(cache_meta).encode()
+        else:
+            table = table.drop(["summary"])
+        pq.write_table(table.replace_schema_metadata(meta), path)
+    loaded = load_store(store)
+    assert not loaded.from_cache
+    same(loaded.incidents, reference.incidents)
+    assert loaded.version == reference.version
+    assert load_store(store).from_cache  # and the cache is good again
+
+
+def test_read_store_uses_a_fresh_cache_but_never_writes_one(store):
+    before = sorted(p.name for p in store.parent.iterdir())
+    plain = read_store(store)
+    assert sorted(p.name for p in store.parent.iterdir()) == before  # a plain read leaves nothing behind
+    built = load_store(store)
+    same(read_store(store), plain)
+    assert built.version == dataset_version(plain)
+
+
+def test_writing_the_store_removes_the_old_cache(store, incidents):
+    load_store(store)
+    with store_lock(store):
+        write_store(store, incidents.iloc[:10])
+    assert not cache_path(store).exists()
+    assert len(load_store(store).incidents) == 10
