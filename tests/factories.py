@@ -52,3 +52,25 @@ def incidents(*rows: dict):
     result = validate_flat(flat(*rows))
     assert result.rejects.empty, result.rejects.to_string()
     return result.valid
+
+
+def render(m) -> str:
+    """The full HTML of a folium map, with the local (offline) asset links the app uses."""
+    from dashboard.viz.assets import use_local_assets
+
+    use_local_assets()
+    return m.get_root().render()
+
+
+def children_of_type(m, name: str) -> list:
+    """Every element of a folium map whose class is called ``name`` (depth first)."""
+    found = []
+
+    def walk(el):
+        for child in el._children.values():
+            if type(child).__name__ == name:
+                found.append(child)
+            walk(child)
+
+    walk(m)
+    return found

@@ -12,21 +12,14 @@ Playwright's sync API runs its event dispatch on the calling thread: inside a br
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests import serving
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -48,74 +41,15 @@ VIEWPORT = {"width": 1600, "height": 1000}
 MAX_SHOT_HEIGHT = 16_000
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _incident_map_cli() -> str:
-    beside_python = Path(sys.executable).parent / "incident-map"
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("incident-map")
-    if not found:
-        pytest.fail("the incident-map command is not installed: run `make test` (it installs the package in .venv)")
-    return found
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the dashboard served from a fresh store created from the bundled data."""
     workdir = tmp_path_factory.mktemp("served-app")
-    store = workdir / "incidents.gpkg"
-    port = _free_port()
-    out_path, err_path = workdir / "server.stdout", workdir / "server.stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [_incident_map_cli(), "serve", "--port", str(port), "--store", str(store)],
-            cwd=workdir,  # so nothing the server writes lands in the repository
-            stdout=out,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group: streamlit is a child of the CLI
-        )
-    base = f"http://127.0.0.1:{port}"
     try:
-        # Polling happens before any browser work, so a plain sleep between probes is harmless here.
-        deadline = time.monotonic() + SERVER_READY_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"incident-map serve exited with code {proc.returncode} before it was ready.\n"
-                            f"stderr:\n{err_path.read_text(errors='replace')}\n"
-                            f"stdout:\n{out_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"incident-map serve did not answer {base}/_stcore/health within "
-                            f"{SERVER_READY_TIMEOUT_S} s.\nstderr:\n{err_path.read_text(errors='replace')}\n"
-                            f"stdout:\n{out_path.read_text(errors='replace')}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        _stop(proc)
+        with serving.serve(workdir / "incidents.gpkg", workdir, ready_timeout_s=SERVER_READY_TIMEOUT_S) as served:
+            yield served.base
+    except serving.ServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

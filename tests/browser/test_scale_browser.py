@@ -11,10 +11,6 @@ individual markers (as many as the pure functions compute), and no request leave
 
 from __future__ import annotations
 
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -26,7 +22,8 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz import scale
 from dashboard.viz.maps import plottable
-from tests.browser.conftest import VIEWPORT, Web, _free_port, _incident_map_cli, _stop
+from tests import serving
+from tests.browser.conftest import VIEWPORT, Web
 
 pytestmark = pytest.mark.browser
 
@@ -47,33 +44,11 @@ def scale_store(tmp_path_factory: pytest.TempPathFactory):
 def scale_url(scale_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``incident-map serve`` on the 100 k store, on a free 127.0.0.1 port (as conftest's ``app_url`` does)."""
     workdir = tmp_path_factory.mktemp("scale-served-app")
-    port = _free_port()
-    out_path, err_path = workdir / "server.stdout", workdir / "server.stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [_incident_map_cli(), "serve", "--port", str(port), "--store", str(scale_store)],
-            cwd=workdir, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_READY_TIMEOUT_S
-        while True:  # polled before any browser work: a plain sleep between probes is harmless here
-            if proc.poll() is not None:
-                pytest.fail(f"incident-map serve exited with code {proc.returncode}.\n"
-                            f"stderr:\n{err_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"incident-map serve did not answer within {SERVER_READY_TIMEOUT_S} s.\n"
-                            f"stderr:\n{err_path.read_text(errors='replace')}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        _stop(proc)
+        with serving.serve(scale_store, workdir, ready_timeout_s=SERVER_READY_TIMEOUT_S) as served:
+            yield served.base
+    except serving.ServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture

@@ -10,12 +10,11 @@ import numpy as np
 import pytest
 
 from benchmarks.synthetic import synthetic_incidents
-from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+from dashboard.data.reference import region_outline
 from dashboard.viz import scale
-from dashboard.viz.assets import use_local_assets
-from dashboard.viz.maps import Basemap, build_incident_map, plottable
+from dashboard.viz.maps import build_incident_map, plottable
+from tests.factories import children_of_type, render, row
 from tests.factories import incidents as make_incidents
-from tests.factories import row
 
 BUDGET_BYTES = 1_500_000
 
@@ -23,29 +22,6 @@ BUDGET_BYTES = 1_500_000
 @pytest.fixture(scope="module")
 def big():
     return synthetic_incidents(200_000, seed=5, validate="none")
-
-
-@pytest.fixture(scope="module")
-def basemap():
-    return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
-
-
-def render(m) -> str:
-    use_local_assets()
-    return m.get_root().render()
-
-
-def children_of_type(m, name):
-    found = []
-
-    def walk(el):
-        for child in el._children.values():
-            if type(child).__name__ == name:
-                found.append(child)
-            walk(child)
-
-    walk(m)
-    return found
 
 
 def incident_markers(m):

@@ -2,12 +2,12 @@ import re
 
 import pytest
 
-from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+from dashboard.data.reference import cercle_seats
 from dashboard.data.store import load_bundled
-from dashboard.viz.assets import remote_asset_links, use_local_assets
-from dashboard.viz.maps import MAP_MODES, Basemap, build_incident_map, hexbin_counts, plottable, unplotted
+from dashboard.viz.assets import remote_asset_links
+from dashboard.viz.maps import MAP_MODES, build_incident_map, hexbin_counts, plottable, unplotted
 from dashboard.viz.palette import CATEGORY_COLOURS
-from tests.factories import incidents, row
+from tests.factories import children_of_type, incidents, render, row
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -15,29 +15,6 @@ HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 @pytest.fixture(scope="module")
 def bundled():
     return load_bundled()
-
-
-@pytest.fixture(scope="module")
-def basemap():
-    return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
-
-
-def render(m) -> str:
-    use_local_assets()
-    return m.get_root().render()
-
-
-def children_of_type(m, name):
-    found = []
-
-    def walk(el):
-        for child in el._children.values():
-            if type(child).__name__ == name:
-                found.append(child)
-            walk(child)
-
-    walk(m)
-    return found
 
 
 def test_points_mode_draws_one_marker_per_plottable_incident(bundled, basemap):
