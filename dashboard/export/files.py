@@ -23,7 +23,7 @@ from branca.element import Element
 
 from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS
 from dashboard.data.store import INCIDENT_LAYER, write_store
-from dashboard.viz.assets import inline_assets_html
+from dashboard.viz.inline import inline_assets_html
 from dashboard.viz.maps import Basemap, build_incident_map
 
 __all__ = [

@@ -22,10 +22,10 @@ from dashboard.viz.assets import (
     VENDOR_DIR,
     LocalIconPath,
     MissingLocalAssetError,
-    inline_assets_html,
     remote_asset_links,
     use_local_assets,
 )
+from dashboard.viz.inline import inline_assets_html
 
 
 @pytest.fixture(autouse=True, scope="module")
