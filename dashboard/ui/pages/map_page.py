@@ -19,7 +19,7 @@ MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexb
 TIMELINE_KEY = "overview_timeline"
 MAP_KEY = "map"
 NOT_DRAWN_LISTED = 50  # cards listed beside the map; the rest are counted (the table page lists them all)
-MIN_VIEW_SPAN_DEG = 0.6  # a filtered view never zooms closer than this (one village would fill the map)
+MIN_VIEW_SPAN_DEG = 2.0  # a filtered view keeps ~200 km of context: towns and the region edge stay in sight
 
 
 def months_of(incidents: pd.DataFrame) -> list[str]:
