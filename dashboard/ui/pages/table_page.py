@@ -12,6 +12,9 @@ from dashboard.ui.context import PageContext
 from dashboard.viz.cards import toll_text
 
 
+TOLL_HEADERS = {"killed_min": "killed, at least", "killed_max": "killed, up to"}
+
+
 def incident_table(view: pd.DataFrame) -> pd.DataFrame:
     """The display table: plain values only (st.dataframe draws text, never HTML)."""
     first_url = []
@@ -51,11 +54,12 @@ def render(ctx: PageContext) -> None:
     m3.metric("Killed, up to", f"{t.killed_max}{'+' if t.open_ended else ''}")
     m4.metric("Toll unknown", t.unknown_toll)
     c1, c2 = st.columns(2)
-    cats = by_category(ctx.view).rename(columns={"label": "category"})
+    cats = by_category(ctx.view).rename(columns={"label": "category", **TOLL_HEADERS})
     c1.markdown("**By alleged perpetrator category** (an incident with several counts in each)")
     c1.dataframe(cats, hide_index=True, width="stretch")
     c2.markdown("**By cercle**")
-    c2.dataframe(by_column(ctx.view, "admin2").rename_axis("cercle").reset_index(), hide_index=True,
+    c2.dataframe(by_column(ctx.view, "admin2").rename(columns=TOLL_HEADERS).rename_axis("cercle").reset_index(),
+                 hide_index=True,
                  width="stretch")
     st.subheader("Incidents", divider="gray")
     table = incident_table(ctx.view.sort_values("date_start"))
