@@ -11,7 +11,6 @@ from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
 from dashboard.viz.cards import toll_text
 
-
 TOLL_HEADERS = {"killed_min": "killed, at least", "killed_max": "killed, up to"}
 
 
