@@ -49,7 +49,7 @@ def render(ctx: PageContext) -> None:
 
 
 def _show(report: ImportReport) -> None:
-    st.success(common.md_escape(report.summary())) if not report.rejected else st.warning(
-        common.md_escape(report.summary()))
+    show = st.warning if report.rejected else st.success
+    show(common.md_escape(report.summary()))
     if report.rejects_file and report.rejected:
         st.caption(f"Rejected rows with their reasons: {common.md_escape(str(report.rejects_file))}")
