@@ -12,6 +12,7 @@ Playwright's sync API runs its event dispatch on the calling thread: inside a br
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,12 +118,13 @@ class Web:
         assert not bad, f"{len(bad)} request(s) left 127.0.0.1:\n" + "\n".join(sorted(set(bad)))
 
 
-@pytest.fixture
-def web(app_url: str, browser) -> Iterator[Web]:
+@contextlib.contextmanager
+def recorded_page(browser, base: str, timeout_ms: int = 30_000) -> Iterator[Web]:
+    """A fresh browser context and page on ``base`` that records every request (iframes and websockets too)."""
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     page = context.new_page()
-    page.set_default_timeout(30_000)
-    recorder = Web(page=page, base=app_url)
+    page.set_default_timeout(timeout_ms)
+    recorder = Web(page=page, base=base)
     # page-level "request" events include requests made by the page's iframes (the st_folium component)
     page.on("request", lambda request: recorder.requests.append(request.url))
     page.on("websocket", lambda ws: recorder.requests.append(ws.url))
@@ -130,3 +132,9 @@ def web(app_url: str, browser) -> Iterator[Web]:
         yield recorder
     finally:
         context.close()
+
+
+@pytest.fixture
+def web(app_url: str, browser) -> Iterator[Web]:
+    with recorded_page(browser, app_url) as recorder:
+        yield recorder

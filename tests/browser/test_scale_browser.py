@@ -23,7 +23,7 @@ from dashboard.query.spec import FilterSpec
 from dashboard.viz import scale
 from dashboard.viz.maps import plottable
 from tests import serving
-from tests.browser.conftest import VIEWPORT, Web
+from tests.browser.conftest import Web, recorded_page
 
 pytestmark = pytest.mark.browser
 
@@ -53,16 +53,8 @@ def scale_url(scale_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture
 def scale_web(scale_url: str, browser) -> Iterator[Web]:
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    recorder = Web(page=page, base=scale_url)
-    page.on("request", lambda request: recorder.requests.append(request.url))
-    page.on("websocket", lambda ws: recorder.requests.append(ws.url))
-    try:
+    with recorded_page(browser, scale_url, timeout_ms=60_000) as recorder:
         yield recorder
-    finally:
-        context.close()
 
 
 def map_frame(page, timeout_ms: int):
