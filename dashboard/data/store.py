@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -220,12 +221,11 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
     """Atomically replace the store with ``incidents`` (callers hold :func:`store_lock`)."""
     store = Path(path)
     store.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{store.name}.", suffix=".tmp.gpkg", dir=store.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # GDAL refuses to create a GeoPackage over an existing (empty) file
+    frame = _for_gpkg(incidents)
+    # a fresh name that GDAL itself creates (it refuses to write a GeoPackage over an existing empty file, so no
+    # mkstemp placeholder): once the temporary file exists it stays until it replaces the store or is removed
+    tmp = store.parent / f".{store.name}.{secrets.token_hex(8)}.tmp.gpkg"
     try:
-        frame = _for_gpkg(incidents)
         pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
         pyogrio.write_dataframe(sources_table(incidents), tmp, layer=SOURCE_LAYER, driver="GPKG", append=True)
         os.replace(tmp, store)
