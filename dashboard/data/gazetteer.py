@@ -15,13 +15,13 @@ dropped only when the full name is not found.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.data.sources.native import UnreadableFile, read_csv_text
+from dashboard.data.textfold import fold
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "gazetteer.csv"
 REQUIRED = ("name", "latitude", "longitude")
@@ -38,14 +38,12 @@ class Place:
     source: str | None = None
 
 
+_PLACE_PUNCTUATION = re.compile(r"[\W_]+")
+
+
 def place_key(name: object) -> str:
     """``"Ké-Macina"`` → ``"ke macina"``: NFKD without accents, case-folded, punctuation as spaces."""
-    if not isinstance(name, str):
-        return ""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[\W_]+", " ", text)
-    return " ".join(text.split())
+    return fold(name, _PLACE_PUNCTUATION)
 
 
 class Gazetteer:

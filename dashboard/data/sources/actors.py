@@ -29,7 +29,8 @@ A name no rule recognises falls through to the caller's fallback (ACLED: the ``i
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from dashboard.data.textfold import fold
 
 HOME_COUNTRY = "mali"
 _COMMUNITY = "community"
@@ -75,14 +76,12 @@ _INTER_LABELS = {
 }
 
 
+_ACTOR_PUNCTUATION = re.compile(r"[^\w/\- ]+")
+
+
 def normalise_name(name: object) -> str:
     """Lower case, accents removed, punctuation other than ``/`` and ``-`` turned into spaces."""
-    if not isinstance(name, str):
-        return ""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[^\w/\- ]+", " ", text)
-    return " ".join(text.split())
+    return fold(name, _ACTOR_PUNCTUATION)
 
 
 def category_from_name(name: object) -> str | None:
