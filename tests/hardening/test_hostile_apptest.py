@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.data.store import STORE_ENV
 from tests.hardening.conftest import import_hostile
 from tests.hardening.htmlcheck import CARD_ATTRS, CARD_TAGS, assert_no_live_markup, card_links_are_http
+from tests.ui.test_app import _walk, open_page
 
 ESCAPES = re.compile(r"\\(.)")
 # what Markdown would turn into a link, an image or HTML
@@ -21,12 +22,6 @@ LIVE_MARKDOWN = (
     (re.compile(r"(?<!\\)<[A-Za-z/!?]"), "HTML or <autolink>"),
 )
 AUTOLINK = re.compile(r"(?i)[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]@[\w-]")
-
-
-def page_script(page: str) -> None:
-    from dashboard.ui.main import main
-
-    main(default=page)
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +40,7 @@ def store_env(hostile, tmp_path, monkeypatch):
 
 
 def run(page: str, **params) -> AppTest:
-    at = AppTest.from_function(page_script, args=(page,), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _walk(node):
-    for child in getattr(node, "children", {}).values():
-        yield child
-        yield from _walk(child)
+    return open_page(page, timeout_s=120, **params)
 
 
 def markdown_strings(at: AppTest) -> list[tuple[str, str]]:

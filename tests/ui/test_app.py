@@ -30,8 +30,8 @@ def page_script(page: str) -> None:  # run by AppTest.from_function in its own n
     main(default=page)
 
 
-def open_page(page_: str, **params) -> AppTest:
-    at = AppTest.from_function(page_script, args=(page_,), default_timeout=90)
+def open_page(page_: str, timeout_s: float = 90, **params) -> AppTest:
+    at = AppTest.from_function(page_script, args=(page_,), default_timeout=timeout_s)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()

@@ -73,13 +73,7 @@ def acled_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
 
     Raises :class:`LayoutError` naming the ACLED columns that are missing altogether.
     """
-    raw = raw.rename(columns=lambda c: str(c).strip().lower())
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-    if missing:
-        raise LayoutError(f"missing ACLED column(s) {', '.join(missing)}")
-
-    def col(name: str) -> pd.Series:
-        return text(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+    raw, col = column_reader(raw, REQUIRED_COLUMNS, "ACLED")
 
     event_id = col("event_id_cnty")
     precision_code = codes(col("time_precision"))
@@ -124,6 +118,20 @@ def acled_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- helpers shared with the UCDP adapter -----------------------------------------------------------------
+def column_reader(raw: pd.DataFrame, required, layout: str):
+    """Lower-case the headers, raise :class:`LayoutError` naming the ``required`` columns that are missing, and
+    return ``(raw, col)`` where ``col(name)`` is that column as cleaned text (all missing if absent)."""
+    raw = raw.rename(columns=lambda c: str(c).strip().lower())
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise LayoutError(f"missing {layout} column(s) {', '.join(missing)}")
+
+    def col(name: str) -> pd.Series:
+        return text(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+
+    return raw, col
+
+
 def text(series: pd.Series) -> pd.Series:
     """Any column → stripped text with blanks as missing (numbers from JSON become their text)."""
     out = series.astype(object).where(series.notna(), None).map(lambda v: None if v is None else str(v))

@@ -35,9 +35,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dashboard.data.schema import FLAT_COLUMNS, Source, dump_sources
-from dashboard.data.sources.acled import codes, parse_dates, text
+from dashboard.data.sources.acled import codes, column_reader, parse_dates
 from dashboard.data.sources.actors import categorise
-from dashboard.data.validate import LayoutError
 
 GED_COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -71,13 +70,7 @@ def looks_like_ucdp(columns: Iterable[str]) -> bool:
 
 def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     """UCDP GED rows → flat canonical frame (text values), same index. Raises :class:`LayoutError`."""
-    raw = raw.rename(columns=lambda c: str(c).strip().lower())
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-    if missing:
-        raise LayoutError(f"missing UCDP GED column(s) {', '.join(missing)}")
-
-    def col(name: str) -> pd.Series:
-        return text(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+    raw, col = column_reader(raw, REQUIRED_COLUMNS, "UCDP GED")
 
     ident = codes(col("id"))
     kind = codes(col("type_of_violence"))
