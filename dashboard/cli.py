@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, parse_sources
-from dashboard.data.store import STORE_ENV, StoreError, dataset_version, ensure_store, read_store
+from dashboard.data.store import STORE_ENV, StoreData, StoreError, ensure_store, load_store
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec, SpecError
@@ -37,9 +37,11 @@ CercleOpt = Annotated[list[str] | None, typer.Option("--cercle", help="Repeatabl
 EventTypeOpt = Annotated[list[str] | None, typer.Option("--event-type", help="Repeatable; ACLED event type")]
 DatasetOpt = Annotated[list[str] | None, typer.Option("--dataset", help="Repeatable; segou-curated, acled, ucdp, user")]
 CivilianOpt = Annotated[bool, typer.Option("--civilian-only", help="Only incidents that targeted civilians")]
+TextOpt = Annotated[str | None, typer.Option(
+    "--text", help="Summaries, places, actors or sources contain this (case and accents ignored)")]
 
 
-def _spec(start, end, categories, actors, cercles, event_types, datasets, civilian_only) -> FilterSpec:
+def _spec(start, end, categories, actors, cercles, event_types, datasets, civilian_only, text=None) -> FilterSpec:
     try:
         return FilterSpec.from_query_params(
             {
@@ -51,15 +53,17 @@ def _spec(start, end, categories, actors, cercles, event_types, datasets, civili
                 "type": event_types or [],
                 "dataset": datasets or [],
                 "civ": "1" if civilian_only else None,
+                "q": text,
             }
         )
     except SpecError as exc:
         raise typer.BadParameter(str(exc)) from None
 
 
-def _load(store: Path | None) -> pd.DataFrame:
+def _load(store: Path | None) -> StoreData:
+    """The store's incidents, version and (when one is fresh) search index; never writes a derived file."""
     try:
-        return read_store(store)
+        return load_store(store, write_cache=False)
     except StoreError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -77,18 +81,20 @@ def stats(
     event_type: EventTypeOpt = None,
     dataset: DatasetOpt = None,
     civilian_only: CivilianOpt = False,
+    text: TextOpt = None,
 ) -> None:
     """Key figures: incidents, killed as a min–max range, by perpetrator category and cercle."""
-    incidents = _load(store)
-    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only)
-    view = filter_incidents(incidents, spec)
+    data = _load(store)
+    incidents = data.incidents
+    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only, text)
+    view = filter_incidents(incidents, spec, data.search)
     t = totals(view)
     cats = by_category(view)
     cercles = by_column(view, "admin2")
     if as_json:
         typer.echo(json.dumps({
             "filter": spec.describe(),
-            "dataset_version": dataset_version(incidents),
+            "dataset_version": data.version,
             "incidents": t.incidents,
             "fatalities_min": t.killed_min,
             "fatalities_max": t.killed_max,
@@ -106,7 +112,7 @@ def stats(
     typer.echo("\nBy cercle:")
     for name, r in cercles.iterrows():
         typer.echo(f"  {name:<26} {r['incidents']:>5} incidents  killed {r['killed_min']}–{r['killed_max']}")
-    typer.echo(f"\ndataset version {dataset_version(incidents)}")
+    typer.echo(f"\ndataset version {data.version}")
 
 
 def incident_records(view: pd.DataFrame) -> list[dict]:
@@ -164,11 +170,13 @@ def query(
     event_type: EventTypeOpt = None,
     dataset: DatasetOpt = None,
     civilian_only: CivilianOpt = False,
+    text: TextOpt = None,
 ) -> None:
     """List the incidents a filter selects, oldest first."""
-    incidents = _load(store)
-    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only)
-    view = filter_incidents(incidents, spec).sort_values(["date_start", "incident_id"])
+    data = _load(store)
+    incidents = data.incidents
+    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only, text)
+    view = filter_incidents(incidents, spec, data.search).sort_values(["date_start", "incident_id"])
     if as_json:
         typer.echo(json.dumps(incident_records(view), ensure_ascii=False, indent=2))
         return
@@ -193,8 +201,8 @@ def _toll(lo, hi) -> str:
 @app.command()
 def validate(store: StoreOpt = None) -> None:
     """Read and validate the store; exit 0 if every incident passes."""
-    incidents = _load(store)
-    typer.echo(f"{len(incidents)} incidents valid in {ensure_store(store)} (version {dataset_version(incidents)})")
+    data = _load(store)
+    typer.echo(f"{len(data.incidents)} incidents valid in {ensure_store(store)} (version {data.version})")
 
 
 @app.command()
@@ -280,6 +288,7 @@ def export_(
     event_type: EventTypeOpt = None,
     dataset: DatasetOpt = None,
     civilian_only: CivilianOpt = False,
+    text: TextOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the PDF or HTML map")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the PDF: en or fr")] = "en",
     public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out")] = False,
@@ -301,11 +310,11 @@ def export_(
         raise typer.BadParameter(f"--format must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}")
     if lang not in ("en", "fr"):
         raise typer.BadParameter(f"--lang must be en or fr; got {lang!r}")
-    incidents = _load(store)
-    version = dataset_version(incidents)
+    stored = _load(store)
+    incidents, version = stored.incidents, stored.version
     if public:
-        incidents = public_view(incidents, cercle_seats())
-    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only)
+        incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
+    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only, text)
     chosen = None
     if story is not None:
         if not spec.is_empty():
@@ -318,7 +327,7 @@ def export_(
         view = story_frame(incidents, chosen)
         described = chosen.title or f"A story of {len(chosen)} incident(s)"
     else:
-        view = filter_incidents(incidents, spec)
+        view = filter_incidents(incidents, spec, stored.search)
         described = spec.describe()
     generated_at = datetime.now(UTC)
     common = {"total": len(incidents), "version": version, "generated_at": generated_at, "lang": lang,

@@ -62,3 +62,19 @@ def test_text_output_and_bad_input(store):
 
 def test_validate_command(store):
     assert "incidents valid" in run("validate", "--store", store)
+
+
+def test_text_search_ignores_case_and_accents_and_uses_the_store_index(store):
+    from dashboard.data.store import load_store, search_path
+
+    plain = json.loads(run("query", "--store", store, "--text", "ke-macina", "--json"))
+    accented = json.loads(run("query", "--store", store, "--text", "KÉ-MACINA", "--json"))
+    assert {r["incident_id"] for r in plain} == {r["incident_id"] for r in accented} >= {"SEG-2017-001", "SEG-2017-002"}
+    assert all("macina" in json.dumps(r, ensure_ascii=False).lower().replace("é", "e") for r in plain)
+    assert not search_path(store).exists()  # a CLI read writes no derived file: it scanned
+    load_store(store)  # as the app does: builds the index
+    assert search_path(store).exists()
+    indexed = json.loads(run("query", "--store", store, "--text", "ke-macina", "--json"))
+    assert indexed == plain
+    stats = json.loads(run("stats", "--store", store, "--text", "kamona", "--json"))
+    assert stats["incidents"] >= 1 and "mentioning 'kamona'" in stats["filter"]

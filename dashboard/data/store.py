@@ -9,6 +9,9 @@
   (a hash of ``schema.py`` and ``validate.py``), and is rebuilt whenever any of them differs or the file cannot be
   read back exactly (corrupt, truncated, other columns or dtypes): it is never trusted over the store. Reading 1 M
   incidents from it takes 2–3 s instead of about 70 s of GeoPackage reading and validation.
+* The text-search index (:mod:`dashboard.data.search`) is built with the cache and saved beside it as
+  ``<store>.search.arrow``, keyed on the same key and the dataset version; a stale or unreadable one is rebuilt
+  (by :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +37,7 @@ import pyarrow.parquet as pq
 import pyogrio
 
 from dashboard.data.schema import COLUMNS, parse_sources
+from dashboard.data.search import SearchIndex
 from dashboard.data.sources.native import flatten_geometry, read_native_csv
 from dashboard.data.validate import CRS, validate_flat
 
@@ -43,6 +47,7 @@ STORE_ENV = "INCIDENT_MAP_STORE"
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
+SEARCH_SUFFIX = ".search.arrow"
 CACHE_FORMAT = 1  # bump when the cached layout changes
 _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
@@ -85,6 +90,7 @@ class StoreData:
     incidents: gpd.GeoDataFrame
     version: str
     from_cache: bool
+    search: SearchIndex | None = None  # the text-search index of exactly these rows, when one is fresh
 
 
 def read_store(path: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -100,20 +106,41 @@ def load_store(path: str | Path | None = None, *, use_cache: bool = True, write_
     GeoPackage (validated), after which the cache is (re)built unless ``write_cache`` is false."""
     store = ensure_store(path)
     key = _cache_key(store)
-    if use_cache:
-        cached = _read_cache(store, key)
-        if cached is not None:
-            return cached
-    incidents = _read_geopackage(store)
-    version = dataset_version(incidents)
-    if use_cache and write_cache and _cache_key(store) == key:  # the store did not change while it was read
-        _write_cache(store, key, incidents, version)
-    return StoreData(incidents=incidents, version=version, from_cache=False)
+    data = _read_cache(store, key) if use_cache else None
+    if data is None:
+        incidents = _read_geopackage(store)
+        data = StoreData(incidents=incidents, version=dataset_version(incidents), from_cache=False)
+        if use_cache and write_cache and _cache_key(store) == key:  # the store did not change while it was read
+            _write_cache(store, key, data.incidents, data.version)
+    if not use_cache:
+        return data
+    search_key = {"store": key, "version": data.version, "rows": len(data.incidents)}
+    search = _open_search(store, search_key)
+    if search is None and write_cache and _cache_key(store) == key:
+        search = SearchIndex.build(data.incidents)
+        _atomic_write(search_path(store), lambda tmp: search.save(tmp, search_key), store)
+    return replace(data, search=search)
 
 
 def cache_path(path: str | Path) -> Path:
     store = Path(path)
     return store.with_name(store.name + CACHE_SUFFIX)
+
+
+def search_path(path: str | Path) -> Path:
+    store = Path(path)
+    return store.with_name(store.name + SEARCH_SUFFIX)
+
+
+def _open_search(store: Path, key: dict) -> SearchIndex | None:
+    path = search_path(store)
+    if not path.exists():
+        return None
+    try:
+        return SearchIndex.open(path, key)
+    except Exception as exc:  # truncated or foreign: rebuilt (or, for a plain read, searched by scanning)
+        log.warning("%s: ignoring the search index (%s)", path, exc)
+        return None
 
 
 def _read_geopackage(store: Path) -> gpd.GeoDataFrame:
@@ -187,31 +214,36 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: str) -> None:
-    """Write the cache atomically; a cache that cannot be written (read-only folder...) is simply skipped."""
-    path = cache_path(store)
+    table = pa.Table.from_pandas(pd.DataFrame(incidents[list(COLUMNS)]), preserve_index=False)
+    geom = incidents.geometry
+    has_point = (geom.notna() & ~geom.is_empty).to_numpy()
+    xy = pa.StructArray.from_arrays(
+        [pa.array(np.where(has_point, geom.x, 0.0)), pa.array(np.where(has_point, geom.y, 0.0))],
+        names=["x", "y"], mask=pa.array(~has_point))
+    table = table.append_column(pa.field("geometry", xy.type, nullable=True), xy)
+    geo = {"version": "1.1.0", "primary_column": "geometry",
+           "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
+                                    "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
+    meta = {"key": key, "rows": len(incidents), "version": version, "dtypes": _dtypes(incidents)}
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
+                                           _CACHE_META: json.dumps(meta).encode()})
+    _atomic_write(cache_path(store),
+                  lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
+
+
+def _atomic_write(path: Path, write, store: Path) -> None:
+    """``write(tmp)`` then rename over ``path``, as readable as the store. A derived file that cannot be written
+    (read-only folder, full disk...) is simply skipped: it is rebuilt or done without next time."""
     tmp = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
-        table = pa.Table.from_pandas(pd.DataFrame(incidents[list(COLUMNS)]), preserve_index=False)
-        geom = incidents.geometry
-        has_point = (geom.notna() & ~geom.is_empty).to_numpy()
-        xy = pa.StructArray.from_arrays(
-            [pa.array(np.where(has_point, geom.x, 0.0)), pa.array(np.where(has_point, geom.y, 0.0))],
-            names=["x", "y"], mask=pa.array(~has_point))
-        table = table.append_column(pa.field("geometry", xy.type, nullable=True), xy)
-        geo = {"version": "1.1.0", "primary_column": "geometry",
-               "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
-                                        "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
-        meta = {"key": key, "rows": len(incidents), "version": version, "dtypes": _dtypes(incidents)}
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
-                                               _CACHE_META: json.dumps(meta).encode()})
-        pq.write_table(table, tmp, compression="zstd", write_page_checksum=True)
-        os.chmod(tmp, store.stat().st_mode & 0o666)  # as readable as the store (mkstemp makes it private)
+        write(tmp)
+        os.chmod(tmp, store.stat().st_mode & 0o666)  # mkstemp makes it private
         os.replace(tmp, path)
     except Exception as exc:
-        log.warning("%s: could not write the store cache (%s)", path, exc)
+        log.warning("%s: could not write this derived file (%s)", path, exc)
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
@@ -229,7 +261,8 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
         pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
         pyogrio.write_dataframe(sources_table(incidents), tmp, layer=SOURCE_LAYER, driver="GPKG", append=True)
         os.replace(tmp, store)
-        cache_path(store).unlink(missing_ok=True)  # stale now (and its key would say so anyway)
+        for derived in (cache_path(store), search_path(store)):
+            derived.unlink(missing_ok=True)  # stale now (and their keys would say so anyway)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.data.public import public_view
 from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+from dashboard.data.search import SearchIndex
 from dashboard.data.store import ensure_store, load_store
 from dashboard.query.aggregate import distinct_values
 from dashboard.viz.maps import Basemap
@@ -24,6 +25,7 @@ class Loaded:
     version: str
     store: Path
     public: bool
+    search: SearchIndex | None  # text-search index of exactly these rows (public mode keeps rows and text)
 
 
 def public_mode() -> bool:
@@ -42,7 +44,7 @@ def _load(path: str, mtime_ns: int, size: int, public: bool) -> Loaded:
     incidents, version = stored.incidents, stored.version
     if public:
         incidents = public_view(incidents, cercle_seats())
-    return Loaded(incidents=incidents, version=version, store=Path(path), public=public)
+    return Loaded(incidents=incidents, version=version, store=Path(path), public=public, search=stored.search)
 
 
 def loaded() -> Loaded:

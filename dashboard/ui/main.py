@@ -45,7 +45,7 @@ def main(default: str = "map") -> None:
                        + common.md_escape(", ".join(dropped)))
     spec = widgets.filters(data.incidents, options)
     view_state = state.view_from_url()
-    view = filter_incidents(data.incidents, spec)
+    view = filter_incidents(data.incidents, spec, data.search)
     default = requested_page(default)
     ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
     pages = [

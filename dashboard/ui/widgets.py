@@ -82,7 +82,9 @@ def filters(incidents: pd.DataFrame, options: dict[str, list]) -> FilterSpec:
         datasets = st.multiselect("Dataset", options["dataset"], key=KEYS["datasets"],
                                   help=f"Where rows came from: {', '.join(DATASETS)}")
         civ = st.checkbox("Only incidents that targeted civilians", key=KEYS["civilian_only"])
-    text = sb.text_input("Search summaries, places, sources", key=KEYS["text"])
+    text = sb.text_input("Search summaries, places, sources", key=KEYS["text"],
+                         help="Finds the words anywhere in summaries, places, actors and source links; "
+                              "case and accents are ignored (segou finds Ségou)")
     sb.button("Clear all filters", on_click=reset_filters, width="stretch")
     return FilterSpec(
         start=start,

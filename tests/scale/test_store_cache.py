@@ -1,5 +1,5 @@
-"""The fast store cache (GeoParquet beside the GeoPackage): exact round trip, rebuilt whenever the store changes,
-never trusted when stale or damaged, and never written by a plain read."""
+"""The fast store cache (GeoParquet beside the GeoPackage) and the search index beside it: exact round trip,
+rebuilt whenever the store changes, never trusted when stale or damaged, and never written by a plain read."""
 
 from __future__ import annotations
 
@@ -12,7 +12,18 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic import synthetic_incidents
-from dashboard.data.store import cache_path, dataset_version, load_store, read_store, store_lock, write_store
+from dashboard.data.public import public_view
+from dashboard.data.reference import cercle_seats
+from dashboard.data.search import SEARCH_COLUMNS, text_mask
+from dashboard.data.store import (
+    cache_path,
+    dataset_version,
+    load_store,
+    read_store,
+    search_path,
+    store_lock,
+    write_store,
+)
 
 N = 3_000
 
@@ -114,9 +125,63 @@ def test_read_store_uses_a_fresh_cache_but_never_writes_one(store):
     assert built.version == dataset_version(plain)
 
 
-def test_writing_the_store_removes_the_old_cache(store, incidents):
+def test_writing_the_store_removes_the_old_cache_and_search_index(store, incidents):
     load_store(store)
+    assert search_path(store).exists()
     with store_lock(store):
         write_store(store, incidents.iloc[:10])
     assert not cache_path(store).exists()
+    assert not search_path(store).exists()
     assert len(load_store(store).incidents) == 10
+
+
+QUERIES = ["Dogofry", "niono", "SEGOU", "reliefweb.int", "peulh", "attack on", "zzqx"]
+
+
+def test_the_store_builds_its_search_index_once_and_it_answers_like_a_scan(store):
+    first = load_store(store)
+    assert first.search is not None and search_path(store).exists()
+    again = load_store(store)  # opened from the file this time
+    assert again.search is not None and again.search is not first.search
+    for query in QUERIES:
+        scan = text_mask(again.incidents, query)
+        assert (again.search.mask(query) == scan).all(), query
+    assert sum(text_mask(again.incidents, q).any() for q in QUERIES) >= 5  # the queries do find incidents
+
+
+def test_a_plain_read_uses_a_fresh_search_index_but_never_writes_one(store):
+    assert load_store(store, write_cache=False).search is None  # none built yet, and none written
+    assert not search_path(store).exists()
+    load_store(store)
+    assert load_store(store, write_cache=False).search is not None
+
+
+@pytest.mark.parametrize("damage", ["truncated", "changed byte", "other store"])
+def test_a_damaged_or_stale_search_index_is_rebuilt_or_done_without(store, incidents, damage):
+    load_store(store)
+    path = search_path(store)
+    if damage == "other store":  # an index left from an earlier version of the store
+        with store_lock(store):
+            write_store(store, incidents.iloc[:50])
+        load_store(store)
+        old = path.read_bytes()
+        with store_lock(store):
+            write_store(store, incidents)
+        path.write_bytes(old)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-1000])
+    else:  # one letter of the indexed text
+        raw = path.read_bytes()
+        assert raw.count(b"niono") > 1
+        path.write_bytes(raw.replace(b"niono", b"niona", 1))
+    assert load_store(store, write_cache=False).search is None  # a plain read scans instead
+    rebuilt = load_store(store)
+    assert rebuilt.search is not None and rebuilt.search.rows == len(rebuilt.incidents)
+    assert (rebuilt.search.mask("niono") == text_mask(rebuilt.incidents, "niono")).all()
+
+
+def test_public_mode_keeps_the_searched_text_and_rows_so_the_index_still_applies(store):
+    data = load_store(store)
+    public = public_view(data.incidents, cercle_seats())
+    for col in SEARCH_COLUMNS:
+        pd.testing.assert_series_equal(public[col], data.incidents[col])

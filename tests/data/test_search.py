@@ -1,0 +1,128 @@
+"""Free-text search: what matches (case and accents ignored, per column, missing never), and the word index gives
+exactly what a scan of the folded text gives, for any text and query (hypothesis)."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.data import search
+from dashboard.data.search import SEARCH_COLUMNS, SearchIndex, fold, fold_query, text_mask
+from tests.factories import incidents, row
+
+
+def frame(**columns) -> pd.DataFrame:
+    """Only the searched columns, as text columns of the canonical dtype ("str"); others default to None."""
+    n = len(next(iter(columns.values())))
+    return pd.DataFrame({c: pd.Series(columns.get(c, [None] * n), dtype="str") for c in SEARCH_COLUMNS})
+
+
+def reference(data: pd.DataFrame, text: str) -> np.ndarray:
+    """The definition, value by value: fold(query) is a substring of fold(value) in one column."""
+    needle = fold_query(text)
+    hit = np.zeros(len(data), dtype=bool)
+    for col in SEARCH_COLUMNS:
+        folded = fold(pa.array(data[col].to_numpy(dtype=object), pa.large_string(), from_pandas=True)).to_pylist()
+        hit |= np.array([v is not None and needle in v for v in folded], dtype=bool)
+    return hit
+
+
+def test_case_and_accents_are_ignored_both_ways():
+    data = frame(summary=["Attaque près de Ségou", "SEGOU town", "Dozo hunters", "Niono"],
+                 location=["Kamona", None, "Balle", "Diabaly"])
+    index = SearchIndex.build(data)
+    for query in ("segou", "SÉGOU", "Ségou", "ségou"):
+        assert index.mask(query).tolist() == [True, True, False, False], query
+    assert index.mask("près de").tolist() == [True, False, False, False]
+    assert index.mask("pres de s").tolist() == [True, False, False, False]
+    assert index.mask("DOZO").tolist() == [False, False, True, False]
+    assert index.mask("kamona").tolist() == [True, False, False, False]
+    assert fold_query("ﬁve Æ ŒUVRE") == "five æ œuvre"  # compatibility forms (NFKD); æ/œ are letters, kept
+
+
+def test_a_query_never_matches_across_two_columns_or_a_missing_value():
+    data = frame(summary=["killed in Nio", None], location=["no", None], sources=[None, "https://a.org"])
+    index = SearchIndex.build(data)
+    assert not index.mask("niono").any()
+    assert not index.mask("nio no").any()
+    assert index.mask("https://").tolist() == [False, True]
+    assert index.mask("nio").tolist() == [True, False]
+
+
+def test_an_index_only_answers_for_the_frame_it_was_built_on():
+    data = frame(summary=["a", "b", "c"])
+    index = SearchIndex.build(data)
+    assert text_mask(data, "b", index).tolist() == [False, True, False]
+    with pytest.raises(ValueError, match="covers 3 rows"):
+        text_mask(data.iloc[:2], "b", index)
+
+
+# Text drawn from pieces that stress the word rule: accents (precomposed and combining), other scripts,
+# ligatures, punctuation, spaces, separators between words, and bytes that look alike in UTF-8.
+PIECES = ["a", "b", "e", "é", "e\u0301", "E", "É", "ø", "ß", "ﬁ", "İ", "世", "’", "-", " ", ".", "/", "\n",
+          "\x00", "https://", "Ségou", "seg", "ou", "Niono", "12", "_", "ǅ", "\u200b", "K"]
+texts = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
+cells = st.one_of(st.none(), texts)
+
+
+@st.composite
+def frames_and_queries(draw):
+    n = draw(st.integers(min_value=1, max_value=12))
+    data = frame(**{c: draw(st.lists(cells, min_size=n, max_size=n)) for c in SEARCH_COLUMNS})
+    values = [v for c in SEARCH_COLUMNS for v in data[c].dropna()]
+    if values and draw(st.booleans()):  # a piece of a value: usually a hit
+        value = draw(st.sampled_from(values))
+        i = draw(st.integers(0, len(value)))
+        j = draw(st.integers(i, len(value)))
+        query = value[i:j]
+    else:
+        query = draw(texts)
+    return data, query
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=frames_and_queries())
+def test_the_word_index_and_the_scan_give_exactly_the_definition(case, tmp_path_factory):
+    data, query = case
+    query = query.strip() or "a"  # the filter strips the query; an empty one is no filter at all
+    want = reference(data, query)
+    index = SearchIndex.build(data)
+    for share in (0.0, 1.0):  # phrases checked on the candidates' text, or on all of it
+        with patch.object(search, "SCAN_SHARE", share):
+            assert index.mask(query).tolist() == want.tolist()
+    assert SearchIndex.build(data, words=False).mask(query).tolist() == want.tolist()
+    path = tmp_path_factory.mktemp("index") / "i.arrow"
+    index.save(path, {"k": 1})
+    assert SearchIndex.open(path, {"k": 1}).mask(query).tolist() == want.tolist()
+
+
+def test_a_saved_index_is_used_only_for_its_key_and_code_and_never_when_damaged(tmp_path):
+    data = frame(summary=["Kamona, 2 Oct", "Balle, 13 Oct"], sources=["https://hrw.org/a", "https://rfi.fr/b"])
+    path = tmp_path / "i.arrow"
+    SearchIndex.build(data).save(path, {"store": 1})
+    assert SearchIndex.open(path, {"store": 1}).mask("hrw").tolist() == [True, False]
+    assert SearchIndex.open(path, {"store": 2}) is None
+    raw = path.read_bytes()
+    at = raw.index(b"Balle".lower())  # inside the folded summaries
+    path.write_bytes(raw[:at] + b"x" + raw[at + 1:])
+    with pytest.raises(ValueError, match="damaged"):
+        SearchIndex.open(path, {"store": 1})
+    path.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(pa.ArrowInvalid):  # truncated: Arrow refuses it (the store then rebuilds the index)
+        SearchIndex.open(path, {"store": 1})
+
+
+def test_the_canonical_frame_is_searched_through_its_own_dtypes():
+    data = incidents(row(incident_id="a", summary="Témoins à Kamona", perpetrators="FAMa; Dozo"),
+                     row(incident_id="b", summary="Other", location="Balle", admin2=None))
+    index = SearchIndex.build(data)
+    assert index.mask("temoins").tolist() == [True, False]
+    assert index.mask("fama; d").tolist() == [True, False]
+    assert index.mask("DOZO").tolist() == [True, True]
+    assert index.mask("balle").tolist() == [False, True]
