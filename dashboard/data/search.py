@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -40,6 +40,7 @@ REPEATING_COLUMNS = ("location", "admin2", "admin3", "perpetrators", "victims") 
 WORD_COLUMNS = ("summary", "sources")  # one value per incident: word-indexed
 _META = b"incident_map_search"
 SCAN_SHARE = 0.25  # above this share of candidate rows, a phrase is checked by reading all the text
+DENSE_SHARE = 1 / 32  # a word in more than this share of rows is kept as a bitmap of rows, not a list
 
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[[*range(ord("0"), ord("9") + 1), *range(ord("A"), ord("Z") + 1), *range(ord("a"), ord("z") + 1)]] = True
@@ -65,6 +66,84 @@ def fold_query(text: str) -> str:
 
 
 @dataclass(frozen=True, eq=False)
+class WordIndex:
+    """The words of the word columns and the rows holding each: a list of rows for most words, a bitmap of rows
+    (one bit per row) for the frequent ones, so that a query contained in many words ("e", "de") ORs a few
+    hundred bitmaps instead of gathering tens of millions of row numbers."""
+
+    words: pa.Array  # vocabulary (folded): the all-digit words first (dates, numbers, ids: often most of them)
+    numeric: int  # how many all-digit words: a run with another character cannot be inside one, so is not scanned
+    postings: pa.Array  # large_list<int32> aligned with ``words``: the rows holding each word (empty when dense)
+    dense_words: np.ndarray  # int32, sorted: the words kept as bitmaps
+    dense_bits: np.ndarray  # uint8 (len(dense_words), ceil(rows / 8)): np.packbits of each of their row masks
+
+    @classmethod
+    def build(cls, texts: list[pa.Array], rows: int) -> WordIndex:
+        words, where = zip(*(_words(t) for t in texts), strict=True)
+        encoded = pa.chunked_array(words, pa.large_string()).dictionary_encode().combine_chunks()
+        digits = pc.ascii_is_decimal(encoded.dictionary).to_numpy(zero_copy_only=False)
+        order = np.concatenate([np.flatnonzero(digits), np.flatnonzero(~digits)])
+        vocabulary = encoded.dictionary.take(pa.array(order))
+        new_id = np.empty(len(order), dtype=np.int64)
+        new_id[order] = np.arange(len(order))
+        pairs = (new_id[encoded.indices.to_numpy()] << 32) | np.concatenate(where).astype(np.int64)
+        del encoded, where
+        pairs.sort()
+        if len(pairs):
+            pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # a word counts once per incident
+        word_of = (pairs >> 32).astype(np.int32)
+        row_of = (pairs & 0xFFFFFFFF).astype(np.int32)
+        del pairs
+        counts = np.bincount(word_of, minlength=len(vocabulary))
+        dense = np.flatnonzero(counts > DENSE_SHARE * rows).astype(np.int32)
+        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        bits = np.zeros((len(dense), (rows + 7) // 8), dtype=np.uint8)
+        mask = np.zeros(rows, dtype=bool)
+        for i, w in enumerate(dense):
+            mask[:] = False
+            mask[row_of[offsets[w]:offsets[w + 1]]] = True
+            bits[i] = np.packbits(mask)
+        is_dense = np.zeros(len(vocabulary), dtype=bool)
+        is_dense[dense] = True
+        np.cumsum(np.where(is_dense, 0, counts), out=offsets[1:])  # dense words keep an empty list
+        postings = pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(row_of[~np.repeat(is_dense, counts)]))
+        return cls(words=vocabulary, numeric=int(digits.sum()), postings=postings, dense_words=dense, dense_bits=bits)
+
+    def rows_containing(self, run: str, rows: int) -> np.ndarray:
+        """Mask of the rows holding a word that contains ``run``."""
+        skip = 0 if run.isascii() and run.isdigit() else self.numeric
+        which = (np.flatnonzero(_contains(self.words.slice(skip), run)) + skip).astype(np.int32)
+        found = np.zeros(rows, dtype=bool)
+        if not len(which):
+            return found
+        at = np.searchsorted(self.dense_words, which)
+        is_dense = at < len(self.dense_words)
+        is_dense[is_dense] = self.dense_words[at[is_dense]] == which[is_dense]
+        if is_dense.any():
+            packed = np.bitwise_or.reduce(self.dense_bits[at[is_dense]], axis=0)
+            found |= np.unpackbits(packed, count=rows).view(bool)
+        sparse = which[~is_dense]
+        if len(sparse):
+            found[pc.list_flatten(self.postings.take(pa.array(sparse))).to_numpy()] = True
+        return found
+
+    def arrays(self) -> dict[str, pa.Array]:
+        return {"words": self.words, "numeric": pa.array([self.numeric], pa.int64()), "postings": self.postings,
+                "dense_words": pa.array(self.dense_words), "dense_bits": pa.array(self.dense_bits.reshape(-1))}
+
+    @classmethod
+    def from_arrays(cls, column: dict[str, pa.Array], rows: int) -> WordIndex:
+        dense_words = column["dense_words"].to_numpy()
+        bits = column["dense_bits"].to_numpy().reshape(len(dense_words), (rows + 7) // 8)
+        index = cls(words=column["words"], numeric=column["numeric"][0].as_py(), postings=column["postings"],
+                    dense_words=dense_words, dense_bits=bits)
+        if len(index.postings) != len(index.words) or not 0 <= index.numeric <= len(index.words):
+            raise ValueError("the saved word index does not have the expected shape")
+        return index
+
+
+@dataclass(frozen=True, eq=False)
 class SearchIndex:
     """Everything needed to answer a text query on one frame, by row position. Treat as read-only."""
 
@@ -72,8 +151,7 @@ class SearchIndex:
     codes: dict[str, np.ndarray]  # repeating column -> int32 code per row (-1: missing)
     uniques: dict[str, pa.Array]  # repeating column -> folded distinct values
     texts: dict[str, pa.Array]  # word column -> folded text per row
-    words: pa.Array | None = None  # vocabulary of the word columns (None: no word index, scan the texts)
-    postings: pa.Array | None = None  # list<int32> aligned with ``words``: the rows holding each word
+    words: WordIndex | None = None  # of the word columns (None: no word index, the texts are scanned)
 
     @classmethod
     def build(cls, incidents: pd.DataFrame, *, words: bool = True) -> SearchIndex:
@@ -87,8 +165,7 @@ class SearchIndex:
         index = cls(rows=len(incidents), codes=codes, uniques=uniques, texts=texts)
         if not words:
             return index
-        vocabulary, postings = _word_index(list(texts.values()), len(incidents))
-        return cls(rows=index.rows, codes=codes, uniques=uniques, texts=texts, words=vocabulary, postings=postings)
+        return replace(index, words=WordIndex.build(list(texts.values()), len(incidents)))
 
     def mask(self, text: str) -> np.ndarray:
         """Boolean mask (by row position) of the rows matching ``text``; see the module docstring."""
@@ -96,7 +173,8 @@ class SearchIndex:
         hit = np.zeros(self.rows, dtype=bool)
         for col, codes in self.codes.items():
             per_value = _contains(self.uniques[col], needle)
-            hit |= np.append(per_value, False)[codes]  # code -1 (missing) reads the appended False
+            if per_value.any():
+                hit |= np.append(per_value, False)[codes]  # code -1 (missing) reads the appended False
         runs = sorted(set(_WORD_RUN.findall(needle.encode())), key=len, reverse=True)
         if self.words is None or not runs:
             for values in self.texts.values():
@@ -104,7 +182,7 @@ class SearchIndex:
             return hit
         candidates = None
         for run in runs:  # longest first: usually the rarest
-            holding = self._rows_with_word_containing(run.decode())
+            holding = self.words.rows_containing(run.decode(), self.rows)
             candidates = holding if candidates is None else candidates & holding
             if not candidates.any():
                 return hit
@@ -120,19 +198,12 @@ class SearchIndex:
             hit[rows[_scan(values.take(chosen), needle)]] = True
         return hit
 
-    def _rows_with_word_containing(self, run: str) -> np.ndarray:
-        found = np.zeros(self.rows, dtype=bool)
-        which = np.flatnonzero(_contains(self.words, run))
-        if len(which):
-            found[pc.list_flatten(self.postings.take(pa.array(which))).to_numpy()] = True
-        return found
-
     # ---- persistence ------------------------------------------------------------------------------------
     def save(self, path: str | Path, key: dict) -> None:
         """Write as one Arrow IPC file (a single row of list columns, so arrays of different lengths fit)."""
         if self.words is None:
             raise ValueError("only an index with its word index is worth saving")
-        arrays = {"words": self.words, "postings": self.postings}
+        arrays = self.words.arrays()
         arrays |= {f"text:{c}": v for c, v in self.texts.items()}
         arrays |= {f"codes:{c}": pa.array(v) for c, v in self.codes.items()}
         arrays |= {f"uniques:{c}": v for c, v in self.uniques.items()}
@@ -161,10 +232,10 @@ class SearchIndex:
             codes={c: column[f"codes:{c}"].to_numpy() for c in REPEATING_COLUMNS},
             uniques={c: column[f"uniques:{c}"] for c in REPEATING_COLUMNS},
             texts={c: column[f"text:{c}"] for c in WORD_COLUMNS},
-            words=column["words"], postings=column["postings"],
+            words=WordIndex.from_arrays(column, rows),
         )
         lengths = [len(v) for v in (*index.codes.values(), *index.texts.values())]
-        if lengths != [rows] * len(lengths) or len(index.postings) != len(index.words):
+        if lengths != [rows] * len(lengths):
             raise ValueError("the saved search index does not have the expected shape")
         return index
 
@@ -232,24 +303,6 @@ def _digest(arrays: dict[str, pa.Array]) -> str:
         return [*parts, words(array.to_numpy(zero_copy_only=False))]
 
     return hashlib.sha256(json.dumps({name: of(v) for name, v in arrays.items()}).encode()).hexdigest()[:16]
-
-
-def _word_index(texts: list[pa.Array], rows: int) -> tuple[pa.Array, pa.Array]:
-    """Vocabulary and, for each word, the sorted distinct rows holding it."""
-    words, where = zip(*(_words(t) for t in texts), strict=True)
-    encoded = pa.chunked_array(words, pa.large_string()).dictionary_encode().combine_chunks()
-    vocabulary = encoded.dictionary
-    pairs = (encoded.indices.to_numpy().astype(np.int64) << 32) | np.concatenate(where).astype(np.int64)
-    pairs.sort()
-    if len(pairs):
-        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # a word counts once per incident
-    word_of = (pairs >> 32).astype(np.int32)
-    offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(word_of, minlength=len(vocabulary)), out=offsets[1:])
-    row_of = (pairs & 0xFFFFFFFF).astype(np.int32)
-    if len(row_of) and row_of.max() >= rows:
-        raise ValueError("word rows out of range")  # cannot happen: rows come from the texts themselves
-    return vocabulary, pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(row_of))
 
 
 def _words(folded: pa.Array) -> tuple[pa.Array, np.ndarray]:
