@@ -55,6 +55,18 @@ def test_a_query_never_matches_across_two_columns_or_a_missing_value():
     assert index.mask("nio").tolist() == [True, False]
 
 
+def test_numbers_and_words_with_digits_are_found_inside_words():
+    data = frame(summary=["12 killed on 2024-03-01", "convoy B52 hit", "km², ٣ dead", None],
+                 sources=[None, "https://x.org/r/2024", None, "https://y.org/a1b"])
+    index = SearchIndex.build(data)
+    assert index.mask("2").tolist() == [True, True, True, False]  # "²" is "2" once folded
+    assert index.mask("2024").tolist() == [True, True, False, False]
+    assert index.mask("b5").tolist() == [False, True, False, False]
+    assert index.mask("1b").tolist() == [False, False, False, True]
+    assert index.mask("٣").tolist() == [False, False, True, False]
+    assert index.mask("12 k").tolist() == [True, False, False, False]
+
+
 def test_an_index_only_answers_for_the_frame_it_was_built_on():
     data = frame(summary=["a", "b", "c"])
     index = SearchIndex.build(data)
@@ -66,7 +78,7 @@ def test_an_index_only_answers_for_the_frame_it_was_built_on():
 # Text drawn from pieces that stress the word rule: accents (precomposed and combining), other scripts,
 # ligatures, punctuation, spaces, separators between words, and bytes that look alike in UTF-8.
 PIECES = ["a", "b", "e", "é", "e\u0301", "E", "É", "ø", "ß", "ﬁ", "İ", "世", "’", "-", " ", ".", "/", "\n",
-          "\x00", "https://", "Ségou", "seg", "ou", "Niono", "12", "_", "ǅ", "\u200b", "K"]
+          "\x00", "https://", "Ségou", "seg", "ou", "Niono", "12", "3", "٣", "²", "_", "ǅ", "\u200b", "K"]
 texts = st.lists(st.sampled_from(PIECES), max_size=8).map("".join)
 cells = st.one_of(st.none(), texts)
 
@@ -92,13 +104,15 @@ def test_the_word_index_and_the_scan_give_exactly_the_definition(case, tmp_path_
     data, query = case
     query = query.strip() or "a"  # the filter strips the query; an empty one is no filter at all
     want = reference(data, query)
-    index = SearchIndex.build(data)
-    for share in (0.0, 1.0):  # phrases checked on the candidates' text, or on all of it
-        with patch.object(search, "SCAN_SHARE", share):
-            assert index.mask(query).tolist() == want.tolist()
     assert SearchIndex.build(data, words=False).mask(query).tolist() == want.tolist()
+    for dense_share in (1.0, 0.0, 0.3):  # no word kept as a bitmap of rows, every word, or the frequent ones
+        with patch.object(search, "DENSE_SHARE", dense_share):
+            index = SearchIndex.build(data)
+        for scan_share in (0.0, 1.0):  # phrases checked on the candidates' text, or on all of it
+            with patch.object(search, "SCAN_SHARE", scan_share):
+                assert index.mask(query).tolist() == want.tolist()
     path = tmp_path_factory.mktemp("index") / "i.arrow"
-    index.save(path, {"k": 1})
+    index.save(path, {"k": 1})  # the last one: lists and bitmaps
     assert SearchIndex.open(path, {"k": 1}).mask(query).tolist() == want.tolist()
 
 
