@@ -122,6 +122,7 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
         "text search: a name": FilterSpec(text="Dogofry"),
         "text search: a phrase": FilterSpec(text="niono area"),
         "text search: one letter": FilterSpec(text="e"),
+        "text search: worst case, punctuation in every incident": FilterSpec(text="https://"),
         "text search: a name, scanning (no index)": FilterSpec(text="Dogofry"),
     }
     out["filters"] = {}
@@ -385,12 +386,14 @@ def budgets(results: list[dict], baseline: dict | None) -> list[tuple[str, bool 
         masks = {k: v["mask_ms"] for k, v in big["filters"].items()}
         structured = {k: v for k, v in masks.items() if not k.startswith("text search")}
         text = {k.removeprefix("text search: "): v for k, v in masks.items()
-                if k.startswith("text search") and "no index" not in k}
+                if k.startswith("text search") and "no index" not in k and "worst case" not in k}
+        worst = {k.removeprefix("text search: "): v for k, v in masks.items() if "worst case" in k}
         out.append((f"1 M: filter <= {BUDGETS['filter_ms']:.0f} ms (date, category, cercle)",
                     max(structured.values()) <= BUDGETS["filter_ms"],
                     ", ".join(f"{k} {v:.0f} ms" for k, v in structured.items())))
         out.append((f"1 M: filter <= {BUDGETS['filter_ms']:.0f} ms (text search)",
-                    max(text.values()) <= BUDGETS["filter_ms"], ", ".join(f"{k} {v:.0f} ms" for k, v in text.items())))
+                    max(text.values()) <= BUDGETS["filter_ms"], ", ".join(f"{k} {v:.0f} ms" for k, v in text.items())
+                    + "".join(f" (not budgeted: {k} {v:.0f} ms)" for k, v in worst.items())))
     payloads = [m["bytes"] for r in results for m in r["maps"].values()]
     payloads += [r["apptest"]["first_payload_bytes"] for r in results if "apptest" in r]
     payloads += [v["payload_bytes"] for r in results if "apptest" in r for v in r["apptest"]["reruns"]]
