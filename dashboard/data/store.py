@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import logging
@@ -256,6 +257,7 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
     frame = _for_gpkg(incidents)
     # a fresh name that GDAL itself creates (it refuses to write a GeoPackage over an existing empty file, so no
     # mkstemp placeholder): once the temporary file exists it stays until it replaces the store or is removed
+    _remove_stale_temporaries(store)
     tmp = store.parent / f".{store.name}.{secrets.token_hex(8)}.tmp.gpkg"
     try:
         pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
@@ -265,6 +267,15 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
             derived.unlink(missing_ok=True)  # stale now (and their keys would say so anyway)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(store: Path) -> None:
+    """Temporary stores left by a killed import. Only a writer holding the lock creates one, and the caller holds
+    it now, so any that exists belongs to a writer that died."""
+    for leftover in store.parent.glob(f".{glob.escape(store.name)}.*.tmp.gpkg*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            log.warning("%s: removed a temporary file left by an interrupted write", leftover)
 
 
 @contextlib.contextmanager

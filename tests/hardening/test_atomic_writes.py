@@ -115,6 +115,7 @@ def test_killed_while_writing_the_temporary_file(big, tmp_path):
         retry = start_import(big["file"], store)
         assert retry.wait(timeout=300) == 0, retry.stderr.read().decode()
         assert check_after_kill(store, big) == "after"
+        assert temp_files(store.parent) == [], "the next write removes what the killed one left"
 
 
 def test_concurrent_imports_are_serialised(tmp_path):
