@@ -292,6 +292,9 @@ def export_(
     title: Annotated[str | None, typer.Option("--title", help="Title of the PDF or HTML map")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the PDF: en or fr")] = "en",
     public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out")] = False,
+    spreadsheet_safe: Annotated[bool, typer.Option(
+        "--spreadsheet-safe", help="CSV: put a ' before text cells that start with = + - @ (so they cannot run as "
+                                   "formulas in a spreadsheet); the file then no longer re-imports exactly")] = False,
     story: Annotated[Path | None, typer.Option("--story", help="A story JSON (saved from the Story page): export "
                                                                "its incidents, in its order, instead of a filter")] = None,
 ) -> None:
@@ -344,7 +347,7 @@ def export_(
                                    footer=footer)
     else:
         writer = {"csv": files.to_csv_bytes, "geojson": files.to_geojson_bytes, "gpkg": files.to_gpkg_bytes}[fmt]
-        data = writer(view, public=public)
+        data = writer(view, public=public, **({"spreadsheet_safe": spreadsheet_safe} if fmt == "csv" else {}))
     try:
         output.write_bytes(data)
     except OSError as exc:

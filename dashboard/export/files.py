@@ -74,13 +74,27 @@ def flat_frame(incidents: gpd.GeoDataFrame, *, public: bool = False) -> pd.DataF
     return out[export_columns(public=public, flat=True)].reset_index(drop=True)
 
 
-def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> bytes:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+
+
+def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadsheet_safe: bool = False) -> bytes:
     """Native CSV: canonical columns plus latitude/longitude, ``sources`` as its JSON array.
 
     UTF-8 with a byte-order mark (as the rejects file), so spreadsheet programs show "Ségou"; the importer reads it.
+    ``spreadsheet_safe`` puts a ``'`` before every text cell that starts like a formula (``=HYPERLINK(...)`` in a
+    summary would otherwise run when the file is opened in Excel or LibreOffice); the cell then no longer
+    round-trips exactly, so files meant for re-import are written without it.
     """
+    frame = flat_frame(incidents, public=public)
+    if spreadsheet_safe:
+        for col in frame.columns:
+            if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+                text = frame[col].astype(object)
+                risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).to_numpy(bool)
+                if risky.any():
+                    frame[col] = text.where(~risky, "'" + text.where(risky, ""))
     buffer = io.StringIO()
-    flat_frame(incidents, public=public).to_csv(buffer, index=False, lineterminator="\n")
+    frame.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8-sig")
 
 

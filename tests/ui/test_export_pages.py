@@ -14,7 +14,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from dashboard.data.importer import read_any
 from dashboard.data.schema import INTERNAL_COLUMNS
-from dashboard.data.store import load_bundled
+from dashboard.data.store import STORE_ENV, load_bundled, store_lock, write_store
 from dashboard.data.validate import validate_flat
 from dashboard.export.story import Story
 from dashboard.query.filters import filter_incidents
@@ -22,6 +22,7 @@ from dashboard.query.spec import FilterSpec
 from dashboard.ui.common import md_escape
 from dashboard.viz.assets import remote_asset_links
 from dashboard.viz.maps import SEGOU_CENTER, plottable
+from tests.factories import incidents, row
 from tests.ui.test_app import _walk, open_page, page_script, qp, store  # noqa: F401  (store: autouse fixture)
 
 OCT = {"from": "2025-10-01", "to": "2025-10-31"}
@@ -109,6 +110,20 @@ def test_export_page_in_public_mode_offers_no_raw_data(monkeypatch):
     assert any("not offered in the public view" in i.value for i in at.info)
     html = download(at, "dl_html").decode("utf-8")
     assert "14.805833" not in html and "-6.018333" not in html
+
+
+def test_the_page_csv_is_spreadsheet_safe_unless_unticked(tmp_path, monkeypatch):
+    risky = tmp_path / "risky.gpkg"
+    with store_lock(risky):
+        write_store(risky, incidents(row(summary='=HYPERLINK("http://evil.example","x")')))
+    monkeypatch.setenv(STORE_ENV, str(risky))
+    at = open_page("export")
+    assert at.checkbox(key="csv_safe").value is True
+    assert "\"'=HYPERLINK(" in download(at, "dl_csv").decode("utf-8-sig")
+    at.checkbox(key="csv_safe").uncheck().run()
+    exact = tmp_path / "exact.csv"
+    exact.write_bytes(download(at, "dl_csv"))
+    assert validate_flat(read_any(exact)).valid.loc[:, "summary"].tolist() == ['=HYPERLINK("http://evil.example","x")']
 
 
 def test_export_page_with_nothing_selected_says_so():

@@ -50,11 +50,12 @@ def _html(ctx: PageContext, title: str) -> Callable[[], bytes]:
     return build
 
 
-def _data(ctx: PageContext, fmt: str) -> Callable[[], bytes]:
+def _data(ctx: PageContext, fmt: str, spreadsheet_safe: bool) -> Callable[[], bytes]:
     writer = DATA_FORMATS[fmt][2]
+    options = {"spreadsheet_safe": spreadsheet_safe} if fmt == "csv" else {}
 
     def build() -> bytes:
-        return writer(ctx.view, public=ctx.data.public)
+        return writer(ctx.view, public=ctx.data.public, **options)
     return build
 
 
@@ -97,10 +98,16 @@ def render(ctx: PageContext) -> None:
     else:
         st.caption("The canonical columns (see docs/schema.md) with latitude/longitude; sources as a JSON list. "
                    "Each file can be imported again (Data & import page, or `incident-map import`).")
+        safe = st.checkbox("Spreadsheet-safe CSV", value=True, key="csv_safe",
+                           help="Puts a ' before any text cell that starts with = + - or @, so that text from a "
+                                "source cannot run as a formula when the CSV is opened in Excel or LibreOffice. "
+                                "Untick it for a CSV to import again unchanged (GeoJSON and GeoPackage are always "
+                                "exact).")
         cols = st.columns(len(DATA_FORMATS))
         for col, (fmt, (label, icon, _)) in zip(cols, DATA_FORMATS.items(), strict=True):
-            col.download_button(label, data=_data(ctx, fmt), file_name=f"{stem}.{fmt}", mime=files.MIME_TYPES[fmt],
-                                key=f"dl_{fmt}", on_click="ignore", icon=icon, width="stretch")
+            col.download_button(label, data=_data(ctx, fmt, safe), file_name=f"{stem}.{fmt}",
+                                mime=files.MIME_TYPES[fmt], key=f"dl_{fmt}", on_click="ignore", icon=icon,
+                                width="stretch")
     st.caption("The same files from the command line: `incident-map export --format pdf|csv|geojson|gpkg|html "
                "-o FILE` with the same filter options.")
     common.cite(ctx, "export")
