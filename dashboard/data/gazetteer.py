@@ -56,6 +56,10 @@ class Gazetteer:
                 key = place_key(name)
                 if key and place not in self._index.setdefault(key, []):
                     self._index[key].append(place)
+        self._cercles: dict[str, set[str]] = {}
+        for place in self.places:
+            if place.admin2:
+                self._cercles.setdefault(_admin_key(place.admin2), set()).add(place.admin2)
 
     @classmethod
     def from_csv(cls, path: str | Path) -> Gazetteer:
@@ -101,6 +105,12 @@ class Gazetteer:
             shorter = _GENERIC_SUFFIX.sub("", key)
             found = self._index.get(shorter, []) if shorter != key else []
         return list(found)
+
+    def cercle(self, name: object) -> str | None:
+        """The gazetteer's spelling of the cercle that ``name`` names ("Segou", "SEGOU", "Ségou cercle" → "Ségou");
+        ``None`` when it names no cercle the gazetteer knows, or could be two of them."""
+        spellings = self._cercles.get(_admin_key(name), set())
+        return next(iter(spellings)) if len(spellings) == 1 else None
 
     def lookup(self, name: object, *, admin2: object = None) -> Place | None:
         """The one place this name denotes, or ``None`` if unknown or ambiguous (never a guess).

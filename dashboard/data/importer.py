@@ -68,6 +68,7 @@ class ImportReport:
     added: int  # rows written to the store (0 in a dry run, or a strict import with rejects)
     rejects_file: Path | None
     unresolved_places: list[str] = field(default_factory=list)
+    renamed_cercles: dict[str, str] = field(default_factory=dict)  # cercle as the file spells it -> as stored
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # row, incident_id, column, problem, value
     dry_run: bool = False
     strict: bool = False
@@ -91,6 +92,7 @@ class ImportReport:
             "duplicates": self.duplicates,
             "rejects_file": None if self.rejects_file is None else str(self.rejects_file),
             "places_not_found": list(self.unresolved_places),
+            "cercles_respelled": dict(self.renamed_cercles),
             "dry_run": self.dry_run,
             "strict": self.strict,
             "problems": [
@@ -113,6 +115,7 @@ class ImportReport:
             f"  duplicates        {self.duplicates} (already in the store)",
             f"  rejects file      {self.rejects_file if self.rejects_file else '-'}",
             f"  places not found  {', '.join(self.unresolved_places) if self.unresolved_places else '-'}",
+            f"  cercles respelled {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
         ]
         for rec in self.problems.head(max_problems).itertuples(index=False):
             value = "" if rec.value is None or pd.isna(rec.value) else f" ({str(rec.value)[:60]})"
@@ -289,6 +292,24 @@ def geocode_missing(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFr
     return out, sorted(unresolved)
 
 
+def spell_cercles(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Write cercle (``admin2``) names the gazetteer knows in its spelling, so that one cercle is one filter
+    value whatever the source wrote ("Segou" and "Niono cercle" from ACLED or UCDP become "Ségou" and "Niono").
+    Names it does not know are kept as given. Returns the frame and what was renamed (as given → as written)."""
+    if "admin2" not in flat.columns:
+        return flat, {}
+    renamed = {}
+    for given in flat["admin2"].dropna().unique():
+        canonical = gazetteer.cercle(given) if isinstance(given, str) else None
+        if canonical is not None and canonical != given:
+            renamed[given] = canonical
+    if not renamed:
+        return flat, {}
+    out = flat.copy()
+    out["admin2"] = out["admin2"].map(lambda v: renamed.get(v, v) if isinstance(v, str) else v)
+    return out, dict(sorted(renamed.items()))
+
+
 def _blank(value: object) -> bool:
     if value is None or value is pd.NA:
         return True
@@ -318,7 +339,9 @@ def import_file(
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
-    flat, unresolved = geocode_missing(flat, gazetteer if gazetteer is not None else Gazetteer.default())
+    gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
+    flat, renamed = spell_cercles(flat, gazetteer)
+    flat, unresolved = geocode_missing(flat, gazetteer)
     try:
         result = validate_flat(flat, source_name=path.name, today=today or date.today())
     except LayoutError as exc:
@@ -331,7 +354,7 @@ def import_file(
         new, duplicates = _new_incidents(result.valid, existing)
         report = ImportReport(
             path=path, format=fmt, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
-            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved,
+            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed,
             problems=problems, dry_run=dry_run, strict=strict, store=store_path,
         )
         if dry_run:

@@ -97,3 +97,11 @@ def test_bundled_gazetteer_loads_and_knows_the_towns():
     assert len(gaz) > 0
     for name in ("Ségou", "Segou", "Niono"):
         assert gaz.lookup(name) is not None, name
+
+
+@pytest.mark.parametrize(("given", "want"), [
+    ("Segou", "Ségou"), ("SEGOU", "Ségou"), ("Ségou cercle", "Ségou"), ("Niono cercle", "Niono"),
+    ("niono", "Niono"), ("Macina", "Macina"), ("Mopti", None), ("", None), (None, None),
+])
+def test_cercle_names_in_the_gazetteer_spelling(gaz, given, want):
+    assert gaz.cercle(given) == want

@@ -227,3 +227,16 @@ def test_fixture_copy_with_crlf_and_bom_still_reads(tmp_path):
     flat = read_any(target)
     assert flat["incident_id"].tolist() == ["U-1", "U-2", "U-3", "U-4"]
     assert flat.loc[2, "summary"] == 'Fixture, with a comma; and "quotes".'
+
+
+def test_cercle_names_are_stored_in_the_gazetteer_spelling_and_reported(store):
+    report = run("ucdp_ged.csv", store)
+    stored = read_store(store)
+    from_ucdp = stored.loc[stored["dataset"] == "ucdp", "admin2"].dropna()
+    assert "Niono" in set(from_ucdp) and not any(v.endswith(" cercle") and GAZ.cercle(v) for v in from_ucdp)
+    assert report.renamed_cercles.get("Niono cercle") == "Niono"
+    assert "Niono cercle → Niono" in report.summary()
+    assert report.to_dict()["cercles_respelled"]["Niono cercle"] == "Niono"
+    raw_cercles = set(read_csv_text(FIXTURES / "ucdp_ged.csv")["adm_2"].dropna())
+    unknown = {c for c in raw_cercles if GAZ.cercle(c) is None}
+    assert unknown <= set(from_ucdp)  # names the gazetteer does not know are kept as given
