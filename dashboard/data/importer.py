@@ -30,7 +30,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from dashboard.data.gazetteer import Gazetteer
+from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
 from dashboard.data.schema import FLAT_COLUMNS, REQUIRED_COLUMNS
 from dashboard.data.sources.acled import acled_to_flat, looks_like_acled
 from dashboard.data.sources.native import UnreadableFile, gdal_reason, read_csv_text, read_native_vector
@@ -260,62 +260,6 @@ def _unknown_layout(path: Path, columns) -> str:
                     f"{names[0][:80]!r}...); save the file as comma-separated CSV")
     shown = ", ".join(n[:40] for n in names[:8]) + (", ..." if len(names) > 8 else "")
     return f"{path.name}: unrecognised layout (columns: {shown or 'none'}); {_EXPECTED}"
-
-
-# ---- geocoding ----------------------------------------------------------------------------------------
-def geocode_missing(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFrame, list[str]]:
-    """Give rows that name a place but have no coordinates the gazetteer's point for that place.
-
-    A geocoded row gets ``geo_precision`` 2 ("near a named place"; 3 stays 3: a region-level report does not
-    become more precise because its place has a point) and ``geocoded_from`` = ``"<place> — <source>"``.
-    Names the gazetteer does not know, or cannot tell apart, stay without a point and are returned, sorted.
-    """
-    out = flat.copy()
-    for col in ("latitude", "longitude", "location", "admin2", "geo_precision", "geocoded_from"):
-        if col not in out.columns:
-            out[col] = None
-    out = out.astype({c: object for c in ("latitude", "longitude", "geo_precision", "geocoded_from")})
-    unplaced = out["latitude"].map(_blank) & out["longitude"].map(_blank) & ~out["location"].map(_blank)
-    unresolved: set[str] = set()
-    for row in out.index[unplaced.to_numpy(dtype=bool)]:
-        name = str(out.at[row, "location"]).strip()
-        place = gazetteer.lookup(name, admin2=out.at[row, "admin2"])
-        if place is None:
-            unresolved.add(name)
-            continue
-        out.at[row, "latitude"] = place.latitude
-        out.at[row, "longitude"] = place.longitude
-        current = pd.to_numeric(pd.Series([out.at[row, "geo_precision"]]), errors="coerce").iloc[0]
-        if pd.isna(current) or current in (1, 2):
-            out.at[row, "geo_precision"] = 2
-        out.at[row, "geocoded_from"] = f"{place.name} — {place.source}" if place.source else place.name
-    return out, sorted(unresolved)
-
-
-def spell_cercles(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Write cercle (``admin2``) names the gazetteer knows in its spelling, so that one cercle is one filter
-    value whatever the source wrote ("Segou" and "Niono cercle" from ACLED or UCDP become "Ségou" and "Niono").
-    Names it does not know are kept as given. Returns the frame and what was renamed (as given → as written)."""
-    if "admin2" not in flat.columns:
-        return flat, {}
-    renamed = {}
-    for given in flat["admin2"].dropna().unique():
-        canonical = gazetteer.cercle(given) if isinstance(given, str) else None
-        if canonical is not None and canonical != given:
-            renamed[given] = canonical
-    if not renamed:
-        return flat, {}
-    out = flat.copy()
-    out["admin2"] = out["admin2"].map(lambda v: renamed.get(v, v) if isinstance(v, str) else v)
-    return out, dict(sorted(renamed.items()))
-
-
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float):
-        return value != value
-    return isinstance(value, str) and not value.strip()
 
 
 # ---- importing ----------------------------------------------------------------------------------------

@@ -5,8 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data.gazetteer import DEFAULT_PATH, Gazetteer, Place, place_key
-from dashboard.data.importer import geocode_missing
+from dashboard.data.gazetteer import DEFAULT_PATH, Gazetteer, Place, geocode_missing, place_key
 from dashboard.data.sources.native import UnreadableFile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -7,10 +7,9 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from dashboard.data.gazetteer import Gazetteer
+from dashboard.data.gazetteer import Gazetteer, geocode_missing
 from dashboard.data.importer import (
     detect_format,
-    geocode_missing,
     import_file,
     read_any,
     rejects_path,
