@@ -215,6 +215,7 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: str) -> None:
+    """The validated frame as GeoParquet 1.1 (point encoding, zstd, page checksums), with its key and version."""
     table = pa.Table.from_pandas(pd.DataFrame(incidents[list(COLUMNS)]), preserve_index=False)
     geom = incidents.geometry
     has_point = (geom.notna() & ~geom.is_empty).to_numpy()
@@ -255,9 +256,9 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
     store = Path(path)
     store.parent.mkdir(parents=True, exist_ok=True)
     frame = _for_gpkg(incidents)
+    _remove_stale_temporaries(store)
     # a fresh name that GDAL itself creates (it refuses to write a GeoPackage over an existing empty file, so no
     # mkstemp placeholder): once the temporary file exists it stays until it replaces the store or is removed
-    _remove_stale_temporaries(store)
     tmp = store.parent / f".{store.name}.{secrets.token_hex(8)}.tmp.gpkg"
     try:
         pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")

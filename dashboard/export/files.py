@@ -92,7 +92,8 @@ def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadshe
                 text = frame[col].astype(object)
                 risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).to_numpy(bool)
                 if risky.any():
-                    frame[col] = text.where(~risky, "'" + text.where(risky, ""))
+                    text[risky] = "'" + text[risky]
+                    frame[col] = text
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8-sig")
