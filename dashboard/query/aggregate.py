@@ -18,21 +18,22 @@ class Totals:
     open_ended: int          # incidents with a lower bound but no upper bound ("at least 6")
 
     def sentence(self, total: int | None = None) -> str:
-        """"Showing 2 of 36 incidents · at least 31 (up to 47) killed · toll unknown for 1"."""
-        shown = f"Showing {self.incidents} of {total} incidents" if total is not None else (
-            f"{self.incidents} incident{'s' if self.incidents != 1 else ''}")
-        parts = [shown, f"at least {self.killed_min} {_range_tail(self)}killed"]
+        """"Showing 2 of 36 incidents · at least 31 (up to 47) killed · toll unknown for 1" (thousands with commas:
+        "Showing 34,418 of 1,000,000 incidents")."""
+        shown = f"Showing {self.incidents:,} of {total:,} incidents" if total is not None else (
+            f"{self.incidents:,} incident{'s' if self.incidents != 1 else ''}")
+        parts = [shown, f"at least {self.killed_min:,} {_range_tail(self)}killed"]
         if self.unknown_toll:
-            parts.append(f"toll unknown for {self.unknown_toll}")
+            parts.append(f"toll unknown for {self.unknown_toll:,}")
         if self.open_ended:
-            parts.append(f"no upper bound reported for {self.open_ended}")
+            parts.append(f"no upper bound reported for {self.open_ended:,}")
         return " · ".join(parts)
 
 
 def _range_tail(t: Totals) -> str:
     if t.killed_max == t.killed_min and not t.open_ended:
         return ""
-    return f"(up to {t.killed_max}{'+' if t.open_ended else ''}) "
+    return f"(up to {t.killed_max:,}{'+' if t.open_ended else ''}) "
 
 
 def totals(incidents: pd.DataFrame) -> Totals:
