@@ -43,11 +43,8 @@ def main(default: str = "map") -> None:
         if dropped:
             st.warning("Ignored value(s) from the link that are not in this dataset: "
                        + common.md_escape(", ".join(dropped)))
-    spec = widgets.filters(data.incidents, options)
-    view_state = state.view_from_url()
-    view = filter_incidents(data.incidents, spec, data.search)
     default = requested_page(default)
-    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
+    ctx = None  # the pages read it when they run, after the filters below are drawn
     pages = [
         st.Page(lambda: map_page.render(ctx), title="Map", url_path="map", default=default == "map", icon=":material/map:"),
         st.Page(lambda: timeline_page.render(ctx), title="Timeline", url_path="timeline", default=default == "timeline", icon=":material/timeline:"),
@@ -57,5 +54,14 @@ def main(default: str = "map") -> None:
         st.Page(lambda: data_page.render(ctx), title="Data & import", url_path="data", default=default == "data", icon=":material/upload_file:"),
         st.Page(lambda: about.render(ctx), title="About & sources", url_path="about", default=default == "about", icon=":material/info:"),
     ]
-    st.navigation(pages).run()
+    # Navigation first, widgets after: Streamlit folds the running page's identity into every widget id, and a
+    # new session's first run has another identity than later runs until st.navigation resolves the page. Widgets
+    # drawn before it changed ids on the second run, so the first thing a user did with one (a search typed and
+    # submitted) was silently dropped; drawn after it, they keep their ids.
+    page = st.navigation(pages)
+    spec = widgets.filters(data.incidents, options)
+    view_state = state.view_from_url()
+    view = filter_incidents(data.incidents, spec, data.search)
+    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
+    page.run()
 

@@ -142,6 +142,22 @@ def test_timeline_page_draws_the_chart_and_lists_the_incidents(web):
     web.assert_local_only()
 
 
+def test_the_first_thing_typed_in_a_fresh_session_is_applied(web):
+    """Regression: the sidebar widgets of a new session's first run changed ids on the second run (Streamlit
+    folds the page identity into widget ids), so a first search typed and submitted was silently dropped."""
+    view = selection({"q": "ke-macina"})
+    assert 0 < len(view) < len(bundled())
+    page = web.open("/")
+    map_frame(page)
+    wait_idle(page)
+    box = page.get_by_role("textbox", name="Search summaries, places, sources")
+    box.fill("KÉ-MACINA")  # accents and case ignored
+    box.press("Enter")
+    expect(page.get_by_text(caption_for(view), exact=False).first).to_be_visible(timeout=MAP_TIMEOUT_MS)
+    expect(box).to_have_value("KÉ-MACINA")
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
 def test_url_filters_restore_a_view(web):
     query = "from=2025-10-01&to=2025-10-31&cat=state_forces&cat=progov_militia"
     params = {"from": "2025-10-01", "to": "2025-10-31", "cat": ["state_forces", "progov_militia"]}

@@ -6,7 +6,8 @@ serves a fixed store made from the bundled data, so this file starts its own ser
 store, and reuses the session's chromium and the request recorder from ``conftest.py``.
 
 Checks: the map draws (Leaflet container, hexagons, the legend says so), a filter to a small subset shows
-individual markers (as many as the pure functions compute), and no request leaves 127.0.0.1.
+individual markers (as many as the pure functions compute), a search typed in the sidebar (answered by the store's
+search index) selects as many incidents as a plain scan finds, and no request leaves 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -84,4 +85,20 @@ def test_100k_store_draws_hexagons_then_markers_for_a_small_filter_all_locally(s
     expect(frame.locator(".incident-legend")).to_contain_text(f"{expected} incident(s) on the map")
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     scale_web.screenshot("scale_100k_small_filter.png", full_page=False)
+    scale_web.assert_local_only()
+
+
+def test_100k_store_search_typed_in_the_sidebar_matches_a_scan(scale_web, scale_store):
+    incidents = read_store(scale_store)
+    query = "DOGOFRY"  # a synthetic place, in another case than the data's: folding is part of the check
+    expected = len(filter_incidents(incidents, FilterSpec(text=query)))  # no index given: a scan
+    assert 0 < expected < len(incidents)
+    page = scale_web.open("/", timeout_ms=FIRST_PAGE_TIMEOUT_MS)
+    map_frame(page, FIRST_PAGE_TIMEOUT_MS)
+    box = page.get_by_role("textbox", name="Search summaries, places, sources")
+    box.fill(query)
+    box.press("Enter")
+    expect(page.get_by_text(f"Showing {expected:,} of {N:,} incidents")).to_be_visible(timeout=60_000)
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    scale_web.screenshot("scale_100k_search.png", full_page=False)
     scale_web.assert_local_only()
