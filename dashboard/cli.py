@@ -346,8 +346,7 @@ def export_(
                                    title=title or "Incidents in the Ségou region", description=described,
                                    footer=footer)
     else:
-        writer = {"csv": files.to_csv_bytes, "geojson": files.to_geojson_bytes, "gpkg": files.to_gpkg_bytes}[fmt]
-        data = writer(view, public=public, **({"spreadsheet_safe": spreadsheet_safe} if fmt == "csv" else {}))
+        data = files.data_file_bytes(fmt, view, public=public, spreadsheet_safe=spreadsheet_safe)
     try:
         output.write_bytes(data)
     except OSError as exc:

@@ -27,7 +27,9 @@ from dashboard.viz.inline import inline_assets_html
 from dashboard.viz.maps import Basemap, build_incident_map
 
 __all__ = [
+    "DATA_FORMATS",
     "MIME_TYPES",
+    "data_file_bytes",
     "export_columns",
     "flat_frame",
     "to_csv_bytes",
@@ -143,6 +145,20 @@ def to_gpkg_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> bytes
         if public:
             _drop_columns(path, INCIDENT_LAYER, INTERNAL_COLUMNS)
         return path.read_bytes()
+
+
+DATA_FORMATS = ("csv", "geojson", "gpkg")  # the data files; the HTML map and the PDF take more arguments
+
+
+def data_file_bytes(fmt: str, incidents: gpd.GeoDataFrame, *, public: bool = False,
+                    spreadsheet_safe: bool = False) -> bytes:
+    """One of :data:`DATA_FORMATS` (``spreadsheet_safe`` applies to CSV only: the others hold no formulas)."""
+    if fmt == "csv":
+        return to_csv_bytes(incidents, public=public, spreadsheet_safe=spreadsheet_safe)
+    writer = {"geojson": to_geojson_bytes, "gpkg": to_gpkg_bytes}.get(fmt)
+    if writer is None:
+        raise ValueError(f"not a data file format: {fmt!r} (one of {', '.join(DATA_FORMATS)})")
+    return writer(incidents, public=public)
 
 
 def _drop_columns(path: Path, table: str, columns: tuple[str, ...]) -> None:

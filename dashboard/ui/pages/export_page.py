@@ -16,10 +16,10 @@ from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
 TITLE_KEY = "export_title"
-DATA_FORMATS = {  # format → (label, icon, writer)
-    "csv": ("CSV (spreadsheet)", ":material/table_view:", files.to_csv_bytes),
-    "geojson": ("GeoJSON (GIS)", ":material/map:", files.to_geojson_bytes),
-    "gpkg": ("GeoPackage (QGIS, ArcGIS)", ":material/layers:", files.to_gpkg_bytes),
+DATA_BUTTONS = {  # format → (label, icon), one per files.DATA_FORMATS
+    "csv": ("CSV (spreadsheet)", ":material/table_view:"),
+    "geojson": ("GeoJSON (GIS)", ":material/map:"),
+    "gpkg": ("GeoPackage (QGIS, ArcGIS)", ":material/layers:"),
 }
 
 
@@ -51,11 +51,8 @@ def _html(ctx: PageContext, title: str) -> Callable[[], bytes]:
 
 
 def _data(ctx: PageContext, fmt: str, spreadsheet_safe: bool) -> Callable[[], bytes]:
-    writer = DATA_FORMATS[fmt][2]
-    options = {"spreadsheet_safe": spreadsheet_safe} if fmt == "csv" else {}
-
     def build() -> bytes:
-        return writer(ctx.view, public=ctx.data.public, **options)
+        return files.data_file_bytes(fmt, ctx.view, public=ctx.data.public, spreadsheet_safe=spreadsheet_safe)
     return build
 
 
@@ -103,8 +100,8 @@ def render(ctx: PageContext) -> None:
                                 "source cannot run as a formula when the CSV is opened in Excel or LibreOffice. "
                                 "Untick it for a CSV to import again unchanged (GeoJSON and GeoPackage are always "
                                 "exact).")
-        cols = st.columns(len(DATA_FORMATS))
-        for col, (fmt, (label, icon, _)) in zip(cols, DATA_FORMATS.items(), strict=True):
+        cols = st.columns(len(DATA_BUTTONS))
+        for col, (fmt, (label, icon)) in zip(cols, DATA_BUTTONS.items(), strict=True):
             col.download_button(label, data=_data(ctx, fmt, safe), file_name=f"{stem}.{fmt}",
                                 mime=files.MIME_TYPES[fmt], key=f"dl_{fmt}", on_click="ignore", icon=icon,
                                 width="stretch")
