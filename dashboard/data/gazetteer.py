@@ -1,6 +1,6 @@
 """Offline place-name lookup for incidents that name a place but give no coordinates.
 
-The gazetteer is a CSV (``data/gazetteer.csv``) with at least ``name``, ``alternate_names`` (``;``-separated
+The gazetteer is a CSV (``dashboard/bundled/gazetteer.csv``) with at least ``name``, ``alternate_names`` (``;``-separated
 other spellings), ``latitude``, ``longitude``, ``admin1``, ``admin2`` and ``source``. Lookups ignore case,
 accents, punctuation and spacing ("Ké-Macina" = "ke macina" = "KE MACINA"), and find a place by any of its
 alternate names ("Macina", "Ségou"/"Segou").
@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard import bundled
 from dashboard.data.sources.native import UnreadableFile, read_csv_text
 from dashboard.data.textfold import fold
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "gazetteer.csv"
+DEFAULT_PATH = bundled.path("gazetteer.csv")
 REQUIRED = ("name", "latitude", "longitude")
 _GENERIC_SUFFIX = re.compile(r"\s+(village|town|city|commune|cercle|district|region|area|market|hamlet)$")
 

@@ -7,23 +7,23 @@ from functools import cache
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.data.store import REPO_DATA
+from dashboard import bundled
 
 
 @cache
 def region_outline() -> gpd.GeoDataFrame:
     """Ségou region (pre-2016 boundary, Natural Earth 10m, public domain)."""
-    return gpd.read_file(REPO_DATA / "segou_region.geojson")
+    return gpd.read_file(bundled.path("segou_region.geojson"))
 
 
 @cache
 def mali_regions() -> gpd.GeoDataFrame:
-    return gpd.read_file(REPO_DATA / "mali_regions.geojson")
+    return gpd.read_file(bundled.path("mali_regions.geojson"))
 
 
 @cache
 def gazetteer_table() -> pd.DataFrame:
-    return pd.read_csv(REPO_DATA / "gazetteer.csv", dtype=str, keep_default_na=False)
+    return pd.read_csv(bundled.path("gazetteer.csv"), dtype=str, keep_default_na=False)
 
 
 def cercle_seats() -> pd.DataFrame:

@@ -37,13 +37,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 
+from dashboard import bundled
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.sources.native import flatten_geometry, read_native_csv
 from dashboard.data.validate import CRS, validate_flat
 
-REPO_DATA = Path(__file__).resolve().parents[2] / "data"
-BUNDLED_CSV = REPO_DATA / "incidents.csv"
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"  # the default store folder in a checkout
+BUNDLED_CSV = bundled.path("incidents.csv")
 STORE_ENV = "INCIDENT_MAP_STORE"
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
@@ -67,7 +68,7 @@ def resolve_store(path: str | Path | None) -> Path:
 
 
 def load_bundled() -> gpd.GeoDataFrame:
-    """The curated Ségou incidents shipped in ``data/incidents.csv``, validated."""
+    """The curated Ségou incidents shipped in ``dashboard/bundled/incidents.csv``, validated."""
     result = validate_flat(read_native_csv(BUNDLED_CSV), source_name=BUNDLED_CSV.name)
     if len(result.rejects):
         raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation:\n{result.rejects.to_string()}")

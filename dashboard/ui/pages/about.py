@@ -24,7 +24,7 @@ each traced to its published sources.
 - *Dates have a precision.* Lighter bars on the timeline are incidents dated only to the week, month or year.
 
 **Bundled data**: 36 incidents (2017–2026) compiled from Human Rights Watch, RFI, AFP, Reuters, OHCHR,
-UN/MINUSMA (via the press) and Malian press; summaries are this project's own paraphrases. See `data/README.md`.
+UN/MINUSMA (via the press) and Malian press; summaries are this project's own paraphrases. See `dashboard/bundled/README.md`.
 
 **Credits and licences**: place names and coordinates from [GeoNames](https://www.geonames.org/) (CC BY 4.0);
 region outlines made with [Natural Earth](https://www.naturalearthdata.com/) (public domain); maps drawn with
