@@ -234,13 +234,13 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 TIMELINE_WORDS_FR = {
-    "Alleged perpetrator": "Auteur présumé",
+    "Alleged perpetrator (first named)": "Auteur présumé (premier nommé)",
     "Date known": "Date connue",
     "to the day": "au jour près",
     "only to the week/month/year": "à la semaine, au mois ou à l'année",
     "Killed (lower bound)": "Tués (borne inférieure)",
     "Killed, lower bound": "Tués, borne inférieure",
-    "(once per alleged perpetrator)": "(une fois par auteur présumé)",
+    "(by first-named alleged perpetrator)": "(par premier auteur présumé nommé)",
     "Incidents": "Incidents",
     **{PERPETRATOR_LABELS[c]: label for c, label in CATEGORY_LABELS["fr"].items()},
 }

@@ -1,7 +1,11 @@
-"""The timeline as an Altair chart: incidents (or killed) per week/month, stacked by perpetrator category.
+"""The timeline as an Altair chart: incidents (or killed) per ISO week, month or year, stacked by the first-named
+alleged perpetrator's category (the colour of the incident's map marker), so that a bar's height is the number of
+incidents (an incident with two alleged perpetrators is counted once, under the first one the sources name).
 
-Date precision is shown, not hidden: bars for incidents dated only to the week, month or year are drawn
-lighter, and the tooltip says so. An incident with two perpetrator categories counts in both stacks.
+Weeks are ISO 8601 weeks (Monday–Sunday), labelled as such ("2025-W40"); each bar spans its whole period on a
+continuous time axis, so an empty week or month between two incidents shows as a labelled gap. Date precision is
+shown, not hidden: bars for incidents dated only to the week, month or year are drawn lighter, and the tooltip
+says so.
 """
 
 from __future__ import annotations
@@ -12,58 +16,89 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS
+from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS, split_codes
 from dashboard.viz.palette import CATEGORY_COLOURS
 
 Freq = Literal["week", "month", "year"]
 Measure = Literal["incidents", "killed"]
 BRUSH = "period"
-_PERIOD = {"week": "W-MON", "month": "M", "year": "Y"}
+_PERIOD = {"week": "W-SUN", "month": "M", "year": "Y"}  # "W-SUN": weeks ending on Sunday = ISO weeks
+_STEP = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1), "year": pd.DateOffset(years=1)}
+AXIS_FORMAT = {"week": "%G-W%V", "month": "%b %Y", "year": "%Y"}  # d3-time-format: %G-W%V is the ISO week
+MAX_LABELLED_PERIODS = 30  # up to this many periods every one gets a tick label, empty ones included
+UNKNOWN_CATEGORY = "unidentified"
+
+
+def period_start(days: pd.Series | pd.DatetimeIndex | np.ndarray, freq: Freq) -> np.ndarray:
+    """First day of the ISO week (a Monday), month or year that each day falls in."""
+    return pd.DatetimeIndex(days).to_period(_PERIOD[freq]).start_time.to_numpy()
+
+
+def period_label(start: pd.Timestamp, freq: Freq) -> str:
+    """"2025-W40 (29 Sep – 5 Oct 2025)", "Oct 2025" or "2025"."""
+    start = pd.Timestamp(start)
+    if freq == "week":
+        year, week, _ = start.isocalendar()
+        last = start + pd.Timedelta(days=6)
+        return f"{year}-W{week:02d} ({start.day} {start:%b} – {last.day} {last:%b %Y})"
+    return f"{start:%b %Y}" if freq == "month" else f"{start:%Y}"
+
+
+def first_category(cell: object) -> str:
+    """The first-named alleged perpetrator's category of a ``perpetrator_category`` cell."""
+    codes = split_codes(cell)
+    return codes[0] if codes else UNKNOWN_CATEGORY
 
 
 def timeline_table(incidents: pd.DataFrame, freq: Freq = "month") -> pd.DataFrame:
-    """Per (period, category, precise-to-the-day?): incidents and killed (min, max).
+    """Per (period, first-named category, precise-to-the-day?): incidents and killed (min, max).
 
-    Vectorised for large selections (1 M incidents in well under a second): categories are split once per distinct
-    ``perpetrator_category`` cell, periods are computed once per distinct start date, and the groups are summed
-    with ``np.bincount``. An incident counts once per distinct category it names."""
-    n = len(incidents)
+    Each incident counts once, in the period its ``date_start`` falls in and under its first-named category.
+    Vectorised for large selections: the category is taken once per distinct ``perpetrator_category`` cell, the
+    period once per distinct start date, and the groups are summed with ``np.bincount``."""
     cell_codes, cells = pd.factorize(incidents["perpetrator_category"])
-    per_cell = [list(dict.fromkeys(c.strip() for c in str(cell).split(";") if c.strip())) for cell in cells]
-    categories = sorted({c for cats in per_cell for c in cats})
+    firsts = [first_category(c) for c in cells]
+    categories = sorted(set(firsts) | ({UNKNOWN_CATEGORY} if (cell_codes < 0).any() else set()))
     cat_index = {c: i for i, c in enumerate(categories)}
-    width = max((len(c) for c in per_cell), default=0)
-    cat_table = np.full((len(cells), max(width, 1)), -1, dtype=np.int64)
-    for k, cats in enumerate(per_cell):
-        cat_table[k, : len(cats)] = [cat_index[c] for c in cats]
-    lengths = (cat_table >= 0).sum(axis=1)
-    valid = cell_codes >= 0
-    per_row = np.where(valid, lengths[np.where(valid, cell_codes, 0)], 0)
-    row = np.repeat(np.arange(n), per_row)
-    slot = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    category = cat_table[cell_codes[row], slot]
+    first_of_cell = np.array([cat_index[c] for c in firsts] + [cat_index.get(UNKNOWN_CATEGORY, 0)], dtype=np.int64)
+    category = first_of_cell[cell_codes]  # a missing cell (code -1) takes the appended last entry
     day_codes, days = pd.factorize(incidents["date_start"].to_numpy())
-    period_of_day = pd.DatetimeIndex(days).to_period(_PERIOD[freq]).start_time.to_numpy()
-    period_codes, periods = pd.factorize(period_of_day[day_codes[row]], sort=True)
-    precise = (incidents["date_precision"] == "day").to_numpy(dtype=bool)[row]
-    key = (period_codes * len(categories) + category) * 2 + precise
-    size = len(periods) * len(categories) * 2
+    period_codes, periods = pd.factorize(period_start(days, freq)[day_codes], sort=True)
+    precise = (incidents["date_precision"] == "day").to_numpy(dtype=bool)
+    n_cat = max(len(categories), 1)
+    key = (period_codes * n_cat + category) * 2 + precise
+    size = len(periods) * n_cat * 2
     lo = incidents["fatalities_min"].to_numpy(dtype="float64", na_value=np.nan)
     hi = incidents["fatalities_max"].to_numpy(dtype="float64", na_value=np.nan)
     hi = np.where(np.isnan(hi), lo, hi)
     counts = np.bincount(key, minlength=size)
     present = np.flatnonzero(counts)
+    start = pd.DatetimeIndex(periods[present // (n_cat * 2)])
     table = pd.DataFrame({
-        "period": periods[present // (len(categories) * 2)],
-        "category": np.array(categories, dtype=object)[(present // 2) % max(len(categories), 1)],
+        "period": start,
+        "period_end": start + _STEP[freq],
+        "category": np.array(categories, dtype=object)[(present // 2) % n_cat],
         "precise": (present % 2).astype(bool),
         "incidents": counts[present].astype(np.int64),
-        "killed_min": pd.array(np.bincount(key, np.nan_to_num(lo[row]), minlength=size)[present], dtype="Int64"),
-        "killed_max": pd.array(np.bincount(key, np.nan_to_num(hi[row]), minlength=size)[present], dtype="Int64"),
+        "killed_min": pd.array(np.bincount(key, np.nan_to_num(lo), minlength=size)[present], dtype="Int64"),
+        "killed_max": pd.array(np.bincount(key, np.nan_to_num(hi), minlength=size)[present], dtype="Int64"),
     })
+    labels = {p: period_label(p, freq) for p in table["period"].unique()}
+    table["period_label"] = table["period"].map(labels)
     table["label"] = table["category"].map(PERPETRATOR_LABELS)
     table["date_known"] = table["precise"].map({True: "to the day", False: "only to the week/month/year"})
     return table
+
+
+def period_ticks(table: pd.DataFrame, freq: Freq) -> list[int] | None:
+    """Every period from the first to the last bar (empty ones included), as epoch milliseconds for the axis;
+    ``None`` (Vega chooses) when there are too many to label."""
+    if table.empty:
+        return None
+    starts = pd.date_range(table["period"].min(), table["period"].max(), freq=_STEP[freq])
+    if len(starts) > MAX_LABELLED_PERIODS:
+        return None
+    return [int(t.value // 1_000_000) for t in starts]
 
 
 def timeline_chart(
@@ -76,24 +111,28 @@ def timeline_chart(
 ) -> alt.Chart:
     table = timeline_table(incidents, freq)
     value = "incidents" if measure == "incidents" else "killed_min"
-    # an incident with two alleged perpetrators sits in both stacks: the axis says so
-    title = ["Incidents", "(once per alleged perpetrator)"] if measure == "incidents" else [
-        "Killed, lower bound", "(once per alleged perpetrator)"]
+    title = ["Incidents", "(by first-named alleged perpetrator)"] if measure == "incidents" else [
+        "Killed, lower bound", "(by first-named alleged perpetrator)"]
     present = [c for c in PERPETRATOR_CATEGORIES if c in set(table["category"])]
     colour = alt.Color(
         "label:N",
-        title="Alleged perpetrator",
+        title="Alleged perpetrator (first named)",
         scale=alt.Scale(domain=[PERPETRATOR_LABELS[c] for c in present],
                         range=[CATEGORY_COLOURS[c] for c in present]),
         legend=alt.Legend(orient="bottom", columns=4),
     )
-    time_unit = {"week": "yearweek", "month": "yearmonth", "year": "year"}[freq]
+    period_title = {"week": "ISO week", "month": "Month", "year": "Year"}[freq]
+    axis = {"format": AXIS_FORMAT[freq], "labelOverlap": True}
+    ticks = period_ticks(table, freq)
+    if ticks is not None:
+        axis["values"] = ticks
     chart = (
         alt.Chart(table)
-        .mark_bar()
+        .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X(f"{time_unit}(period):T", title=None),
-            y=alt.Y(f"sum({value}):Q", title=title, stack="zero"),
+            x=alt.X("period:T", title=None, axis=alt.Axis(**axis)),
+            x2="period_end:T",
+            y=alt.Y(f"sum({value}):Q", title=title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
             opacity=alt.Opacity("date_known:N", title="Date known",
                                 scale=alt.Scale(domain=["to the day", "only to the week/month/year"],
@@ -101,8 +140,8 @@ def timeline_chart(
                                 legend=alt.Legend(orient="bottom")),
             order=alt.Order("category:N"),
             tooltip=[
-                alt.Tooltip(f"{time_unit}(period):T", title=freq.capitalize()),
-                alt.Tooltip("label:N", title="Perpetrator"),
+                alt.Tooltip("period_label:N", title=period_title),
+                alt.Tooltip("label:N", title="Perpetrator (first named)"),
                 alt.Tooltip("sum(incidents):Q", title="Incidents"),
                 alt.Tooltip("sum(killed_min):Q", title="Killed, at least"),
                 alt.Tooltip("sum(killed_max):Q", title="Killed, up to"),

@@ -1,3 +1,5 @@
+import pandas as pd
+
 from dashboard.data.store import load_bundled
 from dashboard.viz.palette import CATEGORY_COLOURS
 from dashboard.viz.timeline import BRUSH, brushed_dates, timeline_chart, timeline_table
@@ -14,7 +16,7 @@ VIEW = incidents(
 def test_table_counts_each_category_and_marks_coarse_dates():
     t = timeline_table(VIEW, "month").set_index(["period", "category", "precise"])
     assert t.loc[("2025-10-01", "state_forces", True), "incidents"] == 2
-    assert t.loc[("2025-10-01", "progov_militia", True), "killed_min"] == 31
+    assert t.loc[("2025-10-01", "state_forces", True), "killed_min"] == 31
     assert t.loc[("2025-09-01", "jihadist_group", False), "killed_min"] == 0
     assert t.loc[("2025-09-01", "jihadist_group", False), "incidents"] == 1
 
@@ -36,3 +38,41 @@ def test_brush_selection_becomes_a_date_range():
     assert (str(lo.date()), str(hi.date())) == ("2024-10-01", "2024-10-31")
     assert brushed_dates({"selection": {BRUSH: {}}}) is None
     assert brushed_dates(None) is None
+
+
+def test_weeks_are_iso_weeks_monday_to_sunday_across_a_year_boundary():
+    days = incidents(
+        row(incident_id="sun", date_start="2025-10-05"),  # Sunday: still ISO week 40 (29 Sep – 5 Oct)
+        row(incident_id="mon", date_start="2025-10-13"),  # Monday: the first day of ISO week 42
+        row(incident_id="dec", date_start="2024-12-30"),  # Monday in December: ISO 2025-W01
+        row(incident_id="jan", date_start="2021-01-03"),  # Sunday in January: ISO 2020-W53
+    )
+    t = timeline_table(days, "week").sort_values("period")
+    weeks = {r.period_label.split(" ")[0]: str(r.period.date()) for r in t.itertuples()}
+    assert weeks == {"2020-W53": "2020-12-28", "2025-W01": "2024-12-30", "2025-W40": "2025-09-29",
+                     "2025-W42": "2025-10-13"}
+    assert (t["period_end"] - t["period"] == pd.Timedelta(days=7)).all()
+    assert t.loc[t["period"] == "2025-09-29", "period_label"].item() == "2025-W40 (29 Sep – 5 Oct 2025)"
+
+
+def test_the_chart_labels_iso_weeks_and_every_week_between_the_first_and_last_bar():
+    october = incidents(
+        row(incident_id="kamona", date_start="2025-10-02"),
+        row(incident_id="dougabougou", date_start="2025-10-04"),
+        row(incident_id="balle", date_start="2025-10-13"),
+    )
+    spec = timeline_chart(october, freq="week").to_dict()
+    axis = spec["encoding"]["x"]["axis"]
+    assert axis["format"] == "%G-W%V"  # d3's ISO week-numbering year and ISO week
+    ticks = [str(pd.to_datetime(v, unit="ms").date()) for v in axis["values"]]
+    assert ticks == ["2025-09-29", "2025-10-06", "2025-10-13"]  # W40, the empty W41, W42
+    assert spec["encoding"]["x2"]["field"] == "period_end"
+
+
+def test_an_incident_with_two_alleged_perpetrators_is_one_bar_unit_under_the_first_named():
+    t = timeline_table(VIEW, "month")
+    assert t["incidents"].sum() == len(VIEW)
+    october = t[t["period"] == "2025-10-01"].set_index("category")
+    assert october.loc["state_forces", "incidents"] == 2 and "progov_militia" not in october.index
+    title = timeline_chart(VIEW).to_dict()["encoding"]["y"]["title"]
+    assert "first-named" in " ".join(title)
