@@ -85,7 +85,7 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
     from dashboard.data.store import cache_path, load_store, search_path
     from dashboard.query.filters import filter_incidents, filter_mask
     from dashboard.query.spec import FilterSpec
-    from dashboard.ui.pages.map_page import map_view
+    from dashboard.viz import scale
     from dashboard.viz.assets import use_local_assets
     from dashboard.viz.maps import Basemap, build_incident_map
     from dashboard.viz.timeline import timeline_chart
@@ -136,8 +136,8 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
     region = filter_incidents(incidents, FilterSpec(admin2=frozenset(SEGOU_CERCLES)))
     small = filter_incidents(incidents, FilterSpec(admin2=frozenset({"Niono"}), start=date(2024, 6, 1),
                                                    end=date(2024, 6, 7)))
-    views = {"country zoom": (incidents, None), "region zoom": (region, map_view(region, True)),
-             "small selection": (small, map_view(small, True))}
+    views = {"country zoom": (incidents, None), "region zoom": (region, scale.map_view(region, True)),
+             "small selection": (small, scale.map_view(small, True))}
     out["maps"] = {}
     for label, (view, bounds) in views.items():
         build_s, fmap = _timed(build_incident_map, view, basemap=basemap, bounds=bounds)

@@ -6,19 +6,25 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from dashboard.data.schema import PERPETRATOR_CATEGORIES, parse_sources
-from dashboard.data.store import STORE_ENV, StoreData, StoreError, ensure_store, load_store
+from dashboard.cli_options import App, filter_options
+from dashboard.data.importer import IMPORT_HELP, import_file
+from dashboard.data.sources.registry import format_choices, formats
+from dashboard.data.store import STORE_ENV, StoreData, ensure_store, load_store
+from dashboard.errors import UnreadableFile, UserError
+from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
+from dashboard.export.i18n import LANGS
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.filters import filter_incidents
-from dashboard.query.spec import FilterSpec, SpecError
+from dashboard.query.spec import FilterSpec
+from dashboard.wording import toll_text
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = App(add_completion=False, no_args_is_help=True, help=__doc__)
 
 StoreOpt = Annotated[
     Path | None,
@@ -26,68 +32,19 @@ StoreOpt = Annotated[
                                  "created from the bundled data if missing)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
-FromOpt = Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD); date spans overlapping count")]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD), inclusive")]
-CategoryOpt = Annotated[
-    list[str] | None,
-    typer.Option("--perpetrator-category", help=f"Repeatable; one of: {', '.join(PERPETRATOR_CATEGORIES)}"),
-]
-ActorOpt = Annotated[list[str] | None, typer.Option("--actor", help="Repeatable; perpetrator name contains (any case)")]
-CercleOpt = Annotated[list[str] | None, typer.Option("--cercle", help="Repeatable; cercle (admin2) name")]
-EventTypeOpt = Annotated[list[str] | None, typer.Option("--event-type", help="Repeatable; ACLED event type")]
-DatasetOpt = Annotated[list[str] | None, typer.Option("--dataset", help="Repeatable; segou-curated, acled, ucdp, user")]
-CivilianOpt = Annotated[bool, typer.Option("--civilian-only", help="Only incidents that targeted civilians")]
-TextOpt = Annotated[str | None, typer.Option(
-    "--text", help="Summaries, places, actors or sources contain this (case and accents ignored)")]
-
-
-def _spec(start, end, categories, actors, cercles, event_types, datasets, civilian_only, text=None) -> FilterSpec:
-    try:
-        return FilterSpec.from_query_params(
-            {
-                "from": start,
-                "to": end,
-                "cat": categories or [],
-                "actor": actors or [],
-                "cercle": cercles or [],
-                "type": event_types or [],
-                "dataset": datasets or [],
-                "civ": "1" if civilian_only else None,
-                "q": text,
-            }
-        )
-    except SpecError as exc:
-        raise typer.BadParameter(str(exc)) from None
 
 
 def _load(store: Path | None) -> StoreData:
     """The store's incidents, version and (when one is fresh) search index; never writes a derived file."""
-    try:
-        return load_store(store, write_cache=False)
-    except StoreError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    return load_store(store, write_cache=False)
 
 
 @app.command()
-def stats(
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
-    actor: ActorOpt = None,
-    cercle: CercleOpt = None,
-    event_type: EventTypeOpt = None,
-    dataset: DatasetOpt = None,
-    civilian_only: CivilianOpt = False,
-    text: TextOpt = None,
-) -> None:
+@filter_options
+def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Key figures: incidents, killed as a min–max range, by perpetrator category and cercle."""
     data = _load(store)
-    incidents = data.incidents
-    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only, text)
-    view = filter_incidents(incidents, spec, data.search)
+    view = filter_incidents(data.incidents, spec, data.search)
     t = totals(view)
     cats = by_category(view)
     cercles = by_column(view, "admin2")
@@ -105,97 +62,32 @@ def stats(
         }, ensure_ascii=False, indent=2))
         return
     typer.echo(spec.describe())
-    typer.echo(t.sentence(total=len(incidents)))
+    typer.echo(t.sentence(total=len(data.incidents)))
     typer.echo("\nBy perpetrator category (an incident with several counts in each):")
     for _, r in cats.iterrows():
-        typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {r['killed_min']}–{r['killed_max']}")
+        typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
     typer.echo("\nBy cercle:")
     for name, r in cercles.iterrows():
-        typer.echo(f"  {name:<26} {r['incidents']:>5} incidents  killed {r['killed_min']}–{r['killed_max']}")
+        typer.echo(f"  {name:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
     typer.echo(f"\ndataset version {data.version}")
 
 
-def incident_records(view: pd.DataFrame) -> list[dict]:
-    """JSON-ready records of a selection (used by ``query --json``)."""
-    out = []
-    for r in view.itertuples(index=False):
-        point = r.geometry
-        out.append({
-            "incident_id": r.incident_id,
-            "date_start": r.date_start.date().isoformat(),
-            "date_end": r.date_end.date().isoformat(),
-            "date_precision": r.date_precision,
-            "location": r.location,
-            "admin1": _opt(r.admin1),
-            "admin2": _opt(r.admin2),
-            "latitude": None if point is None else point.y,
-            "longitude": None if point is None else point.x,
-            "geo_precision": int(r.geo_precision),
-            "event_type": r.event_type,
-            "perpetrators": _opt(r.perpetrators),
-            "perpetrator_category": r.perpetrator_category.split(";"),
-            "attribution_basis": r.attribution_basis,
-            "fatalities_min": _opt(r.fatalities_min),
-            "fatalities_max": _opt(r.fatalities_max),
-            "civilian_targeting": _opt(r.civilian_targeting),
-            "verification": r.verification,
-            "dataset": r.dataset,
-            "summary": _opt(r.summary),
-            "sources": [_source_dict(s) for s in parse_sources(r.sources)],
-        })
-    return out
-
-
-def _source_dict(s) -> dict:
-    return {"organisation": s.organisation, "title": s.title, "url": s.url, "published": s.published}
-
-
-def _opt(value):
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 @app.command()
-def query(
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
-    actor: ActorOpt = None,
-    cercle: CercleOpt = None,
-    event_type: EventTypeOpt = None,
-    dataset: DatasetOpt = None,
-    civilian_only: CivilianOpt = False,
-    text: TextOpt = None,
-) -> None:
-    """List the incidents a filter selects, oldest first."""
+@filter_options
+def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """List the incidents a filter selects, oldest first (--json: the records the `json` export format writes)."""
     data = _load(store)
-    incidents = data.incidents
-    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only, text)
-    view = filter_incidents(incidents, spec, data.search).sort_values(["date_start", "incident_id"])
+    request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
+                                      generated_at=datetime.now(UTC))
+    view = request.view.sort_values(["date_start", "incident_id"])
     if as_json:
-        typer.echo(json.dumps(incident_records(view), ensure_ascii=False, indent=2))
+        typer.echo(exporter("json").build(request.with_(view=view)).decode("utf-8"))
         return
     typer.echo(spec.describe())
-    typer.echo(totals(view).sentence(total=len(incidents)))
-    for r in incident_records(view):
-        toll = _toll(r["fatalities_min"], r["fatalities_max"])
-        typer.echo(f"{r['incident_id']:<14} {r['date_start']}  {r['location'][:40]:<40} "
-                   f"{'/'.join(r['perpetrator_category']):<30} killed {toll}")
-
-
-def _toll(lo, hi) -> str:
-    if lo is None and hi is None:
-        return "unknown"
-    if hi is None:
-        return f"≥{lo}"
-    if lo is None or lo == hi:
-        return str(hi)
-    return f"{lo}–{hi}"
+    typer.echo(totals(view).sentence(total=len(data.incidents)))
+    for r in view.itertuples(index=False):
+        typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
+                   f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}")
 
 
 @app.command()
@@ -226,15 +118,16 @@ def serve(
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
         "--client.toolbarMode", "minimal",
+        "--client.showErrorDetails", "none",  # a bug shows "details logged", its traceback goes to the log only
     ]
     typer.echo(f"Serving {store_path} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 
-@app.command("import")
+@app.command("import", help=IMPORT_HELP)
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV, JSON, GeoJSON or GeoPackage file to import")],
-    fmt: Annotated[str, typer.Option("--format", help="auto, acled, ucdp or native")] = "auto",
+    fmt: Annotated[str, typer.Option("--format", help=f"Layout: {format_choices()}")] = "auto",
     store: StoreOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected")] = False,
@@ -244,25 +137,15 @@ def import_(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import an ACLED export, a UCDP GED file or a file in the canonical layout into the store.
-
-    Bad rows go to <store>.rejects.csv with the reason; rows already in the store are skipped.
-
-    Exit code 0 on success, 1 if rows were rejected with --strict (nothing imported), 2 if the file cannot be read.
-    """
     from dashboard.data.gazetteer import Gazetteer
-    from dashboard.data.importer import FORMATS, import_file
-    from dashboard.data.sources.native import UnreadableFile
 
-    if fmt not in ("auto", *FORMATS):
-        raise typer.BadParameter(f"--format must be auto, {', '.join(FORMATS)}; got {fmt!r}")
+    if fmt not in formats():
+        raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
     try:
         gaz = Gazetteer.from_csv(gazetteer) if gazetteer else None
         report = import_file(file, store, fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz)
-    except (UnreadableFile, StoreError, OSError) as exc:
-        message = " ".join(str(exc).split()) if not isinstance(exc, OSError) else f"{file.name}: {exc.strerror or exc}"
-        typer.echo(f"error: {message}", err=True)
-        raise typer.Exit(2) from None
+    except OSError as exc:  # the disk is full, the store's folder cannot be written...
+        raise UnreadableFile(f"{file.name}: {exc.strerror or exc}") from None
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -271,26 +154,15 @@ def import_(
         raise typer.Exit(1)
 
 
-EXPORT_FORMATS = ("csv", "geojson", "gpkg", "html", "pdf")
-
-
 @app.command("export")
+@filter_options
 def export_(
-    fmt: Annotated[str, typer.Option("--format", help="csv, geojson, gpkg, html (self-contained map) or pdf "
-                                                      "(briefing pack)")],
+    spec: FilterSpec,
+    fmt: Annotated[str, typer.Option("--format", help=", ".join(f"{e.name} ({e.summary})" for e in EXPORTERS))],
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
     store: StoreOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    category: CategoryOpt = None,
-    actor: ActorOpt = None,
-    cercle: CercleOpt = None,
-    event_type: EventTypeOpt = None,
-    dataset: DatasetOpt = None,
-    civilian_only: CivilianOpt = False,
-    text: TextOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the PDF or HTML map")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the PDF: en or fr")] = "en",
+    lang: Annotated[str, typer.Option("--lang", help=f"Language of the PDF: {' or '.join(LANGS)}")] = "en",
     public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out")] = False,
     spreadsheet_safe: Annotated[bool, typer.Option(
         "--spreadsheet-safe", help="CSV: put a ' before text cells that start with = + - @ (so they cannot run as "
@@ -298,63 +170,42 @@ def export_(
     story: Annotated[Path | None, typer.Option("--story", help="A story JSON (saved from the Story page): export "
                                                                "its incidents, in its order, instead of a filter")] = None,
 ) -> None:
-    """Write exactly the filtered incidents (or a story's) as CSV, GeoJSON, GeoPackage, HTML map or PDF briefing.
+    """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
     Exit code 0 on success, 2 if the store or the story cannot be read.
     """
-    from datetime import UTC, datetime
-
     from dashboard.data.public import public_view
     from dashboard.data.reference import cercle_seats
-    from dashboard.export import briefing, files
-    from dashboard.export.story import Story, StoryError, story_frame
+    from dashboard.export.story import Story
 
-    if fmt not in EXPORT_FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}")
-    if lang not in ("en", "fr"):
-        raise typer.BadParameter(f"--lang must be en or fr; got {lang!r}")
+    if fmt not in {e.name for e in EXPORTERS}:
+        raise typer.BadParameter(f"--format must be one of {format_names()}; got {fmt!r}")
+    if lang not in LANGS:
+        raise typer.BadParameter(f"--lang must be {' or '.join(LANGS)}; got {lang!r}")
+    if story is not None and not spec.is_empty():
+        raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
     stored = _load(store)
-    incidents, version = stored.incidents, stored.version
+    incidents = stored.incidents
     if public:
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
-    spec = _spec(start, end, category, actor, cercle, event_type, dataset, civilian_only, text)
-    chosen = None
+    how = {"version": stored.version, "generated_at": datetime.now(UTC), "title": title, "lang": lang,
+           "public": public, "spreadsheet_safe": spreadsheet_safe}
     if story is not None:
-        if not spec.is_empty():
-            raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
-        except (StoryError, OSError) as exc:
-            typer.echo(f"error: {story.name}: {exc.strerror if isinstance(exc, OSError) else exc}", err=True)
-            raise typer.Exit(2) from None
-        view = story_frame(incidents, chosen)
-        described = chosen.title or f"A story of {len(chosen)} incident(s)"
+        except (UserError, OSError) as exc:
+            raise UnreadableFile(f"{story.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+        request = ExportRequest.of_story(incidents, chosen, **how)
     else:
-        view = filter_incidents(incidents, spec, stored.search)
-        described = spec.describe()
-    generated_at = datetime.now(UTC)
-    common = {"total": len(incidents), "version": version, "generated_at": generated_at, "lang": lang,
-              "title": title, "public": public}
-    if fmt == "pdf" and chosen is not None:
-        data = briefing.story_pdf(incidents, chosen, **common)
-    elif fmt == "pdf":
-        data = briefing.briefing_pdf(view, spec=spec, **common)
-    elif fmt == "html":
-        footer = (f"{totals(view).sentence(total=len(incidents))} · dataset version {version} · "
-                  f"generated {generated_at:%Y-%m-%d %H:%M} UTC")
-        data = files.to_html_bytes(view, basemap=briefing.default_basemap(), public=public,
-                                   title=title or "Incidents in the Ségou region", description=described,
-                                   footer=footer)
-    else:
-        data = files.data_file_bytes(fmt, view, public=public, spreadsheet_safe=spreadsheet_safe)
+        request = ExportRequest.of_filter(incidents, spec, search=stored.search, **how)
+    data = exporter(fmt).build(request)
     try:
         output.write_bytes(data)
     except OSError as exc:
-        typer.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(described)
-    typer.echo(f"Wrote {len(view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
-               f"dataset version {version})")
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    typer.echo(request.description())
+    typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
+               f"dataset version {stored.version})")
 
 
 if __name__ == "__main__":

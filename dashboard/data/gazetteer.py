@@ -23,8 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import bundled
-from dashboard.data.sources.native import UnreadableFile, read_csv_text
-from dashboard.data.textfold import fold
+from dashboard.data.missing import is_blank, text_or_none
+from dashboard.data.readers import read_csv_text
+from dashboard.data.textfold import fold_key
+from dashboard.errors import UnreadableFile
 
 DEFAULT_PATH = bundled.path("gazetteer.csv")
 REQUIRED = ("name", "latitude", "longitude")
@@ -46,7 +48,7 @@ _PLACE_PUNCTUATION = re.compile(r"[\W_]+")
 
 def place_key(name: object) -> str:
     """``"Ké-Macina"`` → ``"ke macina"``: NFKD without accents, case-folded, punctuation as spaces."""
-    return fold(name, _PLACE_PUNCTUATION)
+    return fold_key(name, _PLACE_PUNCTUATION)
 
 
 class Gazetteer:
@@ -85,9 +87,9 @@ class Gazetteer:
                 name=name.strip(),
                 latitude=float(lat),
                 longitude=float(lon),
-                admin1=_text(r.get("admin1")),
-                admin2=_text(r.get("admin2")),
-                source=_text(r.get("source")),
+                admin1=text_or_none(r.get("admin1")),
+                admin2=text_or_none(r.get("admin2")),
+                source=text_or_none(r.get("source")),
             ))
             alts = r.get("alternate_names")
             alternates.append([a.strip() for a in alts.split(";") if a.strip()] if isinstance(alts, str) else [])
@@ -137,10 +139,6 @@ def _admin_key(value: object) -> str:
     return _GENERIC_SUFFIX.sub("", place_key(value))
 
 
-def _text(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
 # ---- applying the gazetteer to incident rows ----------------------------------------------------------------------------------------
 def geocode_missing(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFrame, list[str]]:
     """Give rows that name a place but have no coordinates the gazetteer's point for that place.
@@ -154,7 +152,7 @@ def geocode_missing(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFr
         if col not in out.columns:
             out[col] = None
     out = out.astype({c: object for c in ("latitude", "longitude", "geo_precision", "geocoded_from")})
-    unplaced = out["latitude"].map(_blank) & out["longitude"].map(_blank) & ~out["location"].map(_blank)
+    unplaced = out["latitude"].map(is_blank) & out["longitude"].map(is_blank) & ~out["location"].map(is_blank)
     unresolved: set[str] = set()
     for row in out.index[unplaced.to_numpy(dtype=bool)]:
         name = str(out.at[row, "location"]).strip()
@@ -187,11 +185,3 @@ def spell_cercles(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFram
     out = flat.copy()
     out["admin2"] = out["admin2"].map(lambda v: renamed.get(v, v) if isinstance(v, str) else v)
     return out, dict(sorted(renamed.items()))
-
-
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float):
-        return value != value
-    return isinstance(value, str) and not value.strip()

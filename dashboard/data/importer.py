@@ -18,149 +18,39 @@ skips incidents the store already holds, and appends the rest to the store in on
 from __future__ import annotations
 
 import contextlib
-import json
-import os
-import tempfile
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
+from dashboard.data.atomic import replacing
 from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
-from dashboard.data.schema import FLAT_COLUMNS, REQUIRED_COLUMNS
-from dashboard.data.sources.acled import acled_to_flat, looks_like_acled
-from dashboard.data.sources.native import UnreadableFile, gdal_reason, read_csv_text, read_native_vector
-from dashboard.data.sources.ucdp import looks_like_ucdp, ucdp_to_flat
-from dashboard.data.store import (
-    BUNDLED_CSV,
-    INCIDENT_LAYER,
-    load_bundled,
-    read_store,
-    resolve_store,
-    store_lock,
-    write_store,
-)
-from dashboard.data.validate import LayoutError, empty_incidents, validate_flat
+from dashboard.data.import_report import ImportReport
+from dashboard.data.readers import load_raw
+from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
+from dashboard.data.store import BUNDLED_CSV, load_bundled, read_store, resolve_store, store_lock, write_store
+from dashboard.data.validate import empty_incidents, validate_flat
+from dashboard.errors import LayoutError, UnreadableFile
 
-Format = Literal["acled", "ucdp", "native"]
-FORMATS: tuple[str, ...] = ("acled", "ucdp", "native")
-_VECTOR_SUFFIXES = {".gpkg", ".geojson"}
-_SPREADSHEETS = {".xlsx", ".xls", ".ods"}
-_EXPECTED = (
-    "expected an ACLED export (event_id_cnty, event_date, event_type, actor1, ...), "
-    "a UCDP GED file (id, type_of_violence, side_a, side_b, ...) "
-    "or the canonical incident columns (incident_id, date_start, location, sources, ...)"
+__all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
+
+IMPORT_HELP = (
+    "Import a file into the store: " + "; ".join(a.description for a in ADAPTERS) + ". The layout is recognised "
+    "from the columns unless --format names it.\n\nBad rows go to <store>.rejects.csv with the reason; rows already "
+    "in the store are skipped.\n\nExit code 0 on success, 1 if rows were rejected with --strict (nothing imported), "
+    "2 if the file cannot be read."
 )
 
 
-@dataclass
-class ImportReport:
-    path: Path
-    format: str
-    rows: int  # rows read from the file
-    accepted: int  # valid rows not already in the store
-    rejected: int  # rows that failed validation
-    duplicates: int  # valid rows the store (or an earlier row of the file) already holds
-    added: int  # rows written to the store (0 in a dry run, or a strict import with rejects)
-    rejects_file: Path | None
-    unresolved_places: list[str] = field(default_factory=list)
-    renamed_cercles: dict[str, str] = field(default_factory=dict)  # cercle as the file spells it -> as stored
-    problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # row, incident_id, column, problem, value
-    dry_run: bool = False
-    strict: bool = False
-    store: Path | None = None
-
-    @property
-    def blocked(self) -> bool:
-        """A strict import that imported nothing because some rows were bad."""
-        return self.strict and self.rejected > 0
-
-    def to_dict(self) -> dict:
-        problems = self.problems.astype(object).where(self.problems.notna(), None)
-        return {
-            "file": str(self.path),
-            "format": self.format,
-            "store": None if self.store is None else str(self.store),
-            "rows": self.rows,
-            "accepted": self.accepted,
-            "added": self.added,
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-            "rejects_file": None if self.rejects_file is None else str(self.rejects_file),
-            "places_not_found": list(self.unresolved_places),
-            "cercles_respelled": dict(self.renamed_cercles),
-            "dry_run": self.dry_run,
-            "strict": self.strict,
-            "problems": [
-                {k: (int(v) if k == "row" and v is not None else v) for k, v in rec.items()}
-                for rec in problems.to_dict(orient="records")
-            ],
-        }
-
-    def summary(self, max_problems: int = 20) -> str:
-        if self.dry_run:
-            outcome = "dry run: nothing written"
-        elif self.blocked:
-            outcome = "strict: nothing imported because some rows were rejected"
-        else:
-            outcome = f"{self.added} added to {self.store}"
-        lines = [
-            f"{self.path.name} ({self.format}): {self.rows} row(s) read; {outcome}",
-            f"  accepted          {self.accepted}",
-            f"  rejected          {self.rejected}",
-            f"  duplicates        {self.duplicates} (already in the store)",
-            f"  rejects file      {self.rejects_file if self.rejects_file else '-'}",
-            f"  places not found  {', '.join(self.unresolved_places) if self.unresolved_places else '-'}",
-            f"  cercles respelled {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
-        ]
-        for rec in self.problems.head(max_problems).itertuples(index=False):
-            value = "" if rec.value is None or pd.isna(rec.value) else f" ({str(rec.value)[:60]})"
-            lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")
-        if len(self.problems) > max_problems:
-            lines.append(f"    ... {len(self.problems) - max_problems} more problem(s) in the rejects file")
-        return "\n".join(lines)
-
-
-# ---- reading ------------------------------------------------------------------------------------------
-def load_raw(path: str | Path) -> pd.DataFrame:
-    """The file's rows as they are (text for CSV/JSON), indexed by the row number a user sees."""
-    path = Path(path)
-    if not path.is_file():
-        raise UnreadableFile(f"{path.name}: no such file")
-    suffix = path.suffix.lower()
-    if suffix in _SPREADSHEETS:
-        raise UnreadableFile(f"{path.name}: spreadsheets are not read directly; save the sheet as UTF-8 CSV")
-    head = _head(path)
-    if suffix in _VECTOR_SUFFIXES or head.startswith(b"SQLite format 3\x00"):
-        return read_native_vector(path, layer=_incident_layer(path))
-    if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        return _load_json(path)
-    return read_csv_text(path)
-
-
-def detect_layout(columns) -> str | None:
-    cols = {str(c).strip().lower() for c in columns}
-    if looks_like_acled(cols):
-        return "acled"
-    if looks_like_ucdp(cols):
-        return "ucdp"
-    if len(cols & set(REQUIRED_COLUMNS)) >= 3:  # canonical-ish: validation names what is missing
-        return "native"
-    return None
-
-
-def detect_format(path: str | Path) -> Format:
-    """``"acled"``, ``"ucdp"`` or ``"native"``; :class:`UnreadableFile` for anything else."""
+def detect_format(path: str | Path) -> str:
+    """The name of the adapter that recognises the file's layout; :class:`UnreadableFile` when none does."""
     path = Path(path)
     raw = load_raw(path)
-    fmt = detect_layout(raw.columns)
-    if fmt is None:
+    found = recognise(raw.columns)
+    if found is None:
         raise UnreadableFile(_unknown_layout(path, raw.columns))
-    return fmt  # type: ignore[return-value]
+    return found.name
 
 
 def read_any(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
@@ -169,87 +59,21 @@ def read_any(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
 
 
 def _read(path: Path, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    if fmt not in ("auto", *FORMATS):
-        raise UnreadableFile(f"{path.name}: unknown format {fmt!r}; use auto, {', '.join(FORMATS)}")
+    if fmt != AUTO:
+        try:
+            chosen = adapter(fmt)
+        except UnreadableFile:
+            raise UnreadableFile(f"{path.name}: unknown format {fmt!r}; use {format_choices()}") from None
     raw = load_raw(path)
-    if fmt == "auto":
-        detected = detect_layout(raw.columns)
-        if detected is None:
+    if fmt == AUTO:
+        chosen = recognise(raw.columns)
+        if chosen is None:
             raise UnreadableFile(_unknown_layout(path, raw.columns))
-        fmt = detected
     try:
-        if fmt == "acled":
-            flat = acled_to_flat(raw)
-        elif fmt == "ucdp":
-            flat = ucdp_to_flat(raw)
-        else:
-            missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-            if missing:
-                raise LayoutError(f"missing required column(s) {', '.join(missing)}")
-            flat = raw[[c for c in FLAT_COLUMNS if c in raw.columns]].copy()
+        flat = chosen.to_flat(raw)
     except LayoutError as exc:
-        raise UnreadableFile(f"{path.name}: {exc} for the {fmt} layout; {_EXPECTED}") from None
-    return raw, flat, fmt
-
-
-def _incident_layer(path: Path) -> str | None:
-    """A GeoPackage's ``incidents`` layer (as this app writes them), else its first layer."""
-    if path.suffix.lower() == ".geojson":
-        return None
-    try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:  # corrupt or not a GeoPackage at all
-        raise UnreadableFile(f"{path.name}: not a readable GeoPackage ({gdal_reason(exc)})") from None
-    if not layers:
-        raise UnreadableFile(f"{path.name}: the GeoPackage has no layers; expected a layer of incidents")
-    return INCIDENT_LAYER if INCIDENT_LAYER in layers else layers[0]
-
-
-def _head(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.read(64)
-
-
-def _load_json(path: Path) -> pd.DataFrame:
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            doc = json.load(fh)
-    except UnicodeDecodeError:
-        raise UnreadableFile(f"{path.name}: not UTF-8 text; expected JSON records or GeoJSON") from None
-    except json.JSONDecodeError as exc:
-        raise UnreadableFile(f"{path.name}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
-        return read_native_vector(path)
-    records = doc
-    if isinstance(doc, dict):
-        # ACLED API: {"status": 200, "success": true, "count": n, "data": [...]}; UCDP API: {"Result": [...]}
-        records = next((doc[k] for k in ("data", "Result", "result", "records") if isinstance(doc.get(k), list)),
-                       None)
-        if records is None:
-            detail = doc.get("error") or doc.get("message")
-            hint = f" (the API said: {str(detail)[:200]})" if detail else ""
-            raise UnreadableFile(f"{path.name}: JSON without a list of records{hint}; expected ACLED API JSON "
-                                 '{"data": [...]}, a list of records or a GeoJSON FeatureCollection')
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise UnreadableFile(f"{path.name}: JSON is not a list of records; expected ACLED API JSON "
-                             '{"data": [...]}, a list of records or a GeoJSON FeatureCollection')
-    if not records:
-        raise UnreadableFile(f"{path.name}: the JSON holds no records")
-    frame = pd.DataFrame.from_records(records)
-    frame = frame.astype(object).map(_as_text)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
-    return frame
-
-
-def _as_text(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        raise UnreadableFile(f"{path.name}: {exc} for the {chosen.name} layout; {expected_layouts()}") from None
+    return raw, flat, chosen.name
 
 
 def _unknown_layout(path: Path, columns) -> str:
@@ -259,7 +83,7 @@ def _unknown_layout(path: Path, columns) -> str:
             return (f"{path.name}: the columns are separated by {word}, not commas (header: "
                     f"{names[0][:80]!r}...); save the file as comma-separated CSV")
     shown = ", ".join(n[:40] for n in names[:8]) + (", ..." if len(names) > 8 else "")
-    return f"{path.name}: unrecognised layout (columns: {shown or 'none'}); {_EXPECTED}"
+    return f"{path.name}: unrecognised layout (columns: {shown or 'none'}); {expected_layouts()}"
 
 
 # ---- importing ----------------------------------------------------------------------------------------
@@ -351,13 +175,7 @@ def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> P
     out["_problem"] = [
         "; ".join(f"{p.column}: {p.problem}" for p in grouped.get_group(r).itertuples(index=False)) for r in rows
     ]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with replacing(target) as tmp:
         # UTF-8 with a BOM so that spreadsheet programs show "Ségou", not mojibake; the importer reads it back
-        out.to_csv(tmp_name, index=False, encoding="utf-8-sig")
-        os.replace(tmp_name, target)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+        out.to_csv(tmp, index=False, encoding="utf-8-sig")
     return target

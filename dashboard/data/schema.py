@@ -21,6 +21,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from dashboard.data.missing import is_blank
+from dashboard.errors import SourceError
+
 DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = (1, 2, 3)
 GEO_PRECISION_LABELS = {
@@ -130,10 +133,6 @@ _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
-class SourceError(ValueError):
-    """A ``sources`` cell that is not a JSON list of source objects."""
-
-
 @dataclass(frozen=True, slots=True)
 class Source:
     organisation: str
@@ -175,9 +174,9 @@ def parse_sources(cell: object) -> list[Source]:
         out.append(
             Source(
                 organisation=item.get("organisation"),
-                title=_none_if_blank(item.get("title")),
-                url=_none_if_blank(item.get("url")),
-                published=_none_if_blank(item.get("published")),
+                title=_given(item.get("title")),
+                url=_given(item.get("url")),
+                published=_given(item.get("published")),
             )
         )
     return out
@@ -190,6 +189,10 @@ def dump_sources(sources: Iterable[Source]) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 
+def _given(value: object) -> object:
+    return None if is_blank(value) else value
+
+
 def split_codes(cell: object) -> list[str]:
     """``"state_forces;progov_militia"`` → ``["state_forces", "progov_militia"]``."""
     if not isinstance(cell, str):
@@ -199,12 +202,6 @@ def split_codes(cell: object) -> list[str]:
 
 def join_codes(codes: Sequence[str]) -> str:
     return ";".join(dict.fromkeys(codes))
-
-
-def _none_if_blank(value: object) -> object:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return value
 
 
 def _sources_ok(cell: object) -> bool:
@@ -220,26 +217,43 @@ def _codes_ok(cell: object) -> bool:
     return bool(codes) and all(c in PERPETRATOR_CATEGORIES for c in codes)
 
 
-class IncidentModel(pa.DataFrameModel):
-    """Attributes of one incident (the geometry is checked in :func:`dashboard.data.validate`)."""
+def _one_of(values: Iterable[object]) -> dict:
+    """An ``isin`` check that says what is allowed."""
+    values = tuple(values)
+    return {"allowed_values": values, "error": f"not one of the allowed values: {', '.join(map(str, values))}"}
 
-    incident_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1, "max_value": 200})
+
+# Row-level checks: their message, and the column a user should look at.
+DATE_ORDER = "date_end on or after date_start"
+TOLL_ORDER = "fatalities_max at least fatalities_min"
+BEST_IN_RANGE = "fatalities_best within min..max"
+ROW_CHECK_COLUMNS = {DATE_ORDER: "date_end", TOLL_ORDER: "fatalities_max", BEST_IN_RANGE: "fatalities_best"}
+SOURCES_CHECK = "JSON list of sources with organisation and http(s) URLs"
+CATEGORIES_CHECK = f"known perpetrator category codes, ;-separated ({', '.join(PERPETRATOR_CATEGORIES)})"
+
+
+class IncidentModel(pa.DataFrameModel):
+    """Attributes of one incident (the geometry is checked in :func:`dashboard.data.validate`). Every check carries
+    the message a user reads in the rejects file (``error=``)."""
+
+    incident_id: Series[str] = pa.Field(unique=True, str_length={
+        "min_value": 1, "max_value": 200, "error": "between 1 and 200 characters"})
     event_group: Series[str] = pa.Field(nullable=True)
     date_start: Series[pd.Timestamp]
     date_end: Series[pd.Timestamp]
-    date_precision: Series[str] = pa.Field(isin=DATE_PRECISIONS)
-    location: Series[str] = pa.Field(str_length={"min_value": 1})
+    date_precision: Series[str] = pa.Field(isin=_one_of(DATE_PRECISIONS))
+    location: Series[str] = pa.Field(str_length={"min_value": 1, "error": "required value is empty"})
     admin1: Series[str] = pa.Field(nullable=True)
     admin2: Series[str] = pa.Field(nullable=True)
     admin3: Series[str] = pa.Field(nullable=True)
-    geo_precision: Series[pd.Int8Dtype] = pa.Field(isin=GEO_PRECISIONS)
+    geo_precision: Series[pd.Int8Dtype] = pa.Field(isin=_one_of(GEO_PRECISIONS))
     geocoded_from: Series[str] = pa.Field(nullable=True)
-    event_type: Series[str] = pa.Field(isin=EVENT_TYPES)
+    event_type: Series[str] = pa.Field(isin=_one_of(EVENT_TYPES))
     sub_event_type: Series[str] = pa.Field(nullable=True)
     civilian_targeting: Series[pd.BooleanDtype] = pa.Field(nullable=True)
     perpetrators: Series[str] = pa.Field(nullable=True)
     perpetrator_category: Series[str] = pa.Field()
-    attribution_basis: Series[str] = pa.Field(isin=ATTRIBUTION_BASES)
+    attribution_basis: Series[str] = pa.Field(isin=_one_of(ATTRIBUTION_BASES))
     victims: Series[str] = pa.Field(nullable=True)
     fatalities_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     fatalities_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
@@ -248,10 +262,10 @@ class IncidentModel(pa.DataFrameModel):
     abducted: Series[str] = pa.Field(nullable=True)
     summary: Series[str] = pa.Field(nullable=True)
     sources: Series[str] = pa.Field()
-    verification: Series[str] = pa.Field(isin=VERIFICATION_STATUSES)
+    verification: Series[str] = pa.Field(isin=_one_of(VERIFICATION_STATUSES))
     verification_note: Series[str] = pa.Field(nullable=True)
     inclusion_note: Series[str] = pa.Field(nullable=True)
-    dataset: Series[str] = pa.Field(isin=DATASETS)
+    dataset: Series[str] = pa.Field(isin=_one_of(DATASETS))
     source_record_id: Series[str] = pa.Field(nullable=True)
 
     class Config:
@@ -259,24 +273,24 @@ class IncidentModel(pa.DataFrameModel):
         strict = "filter"
         ordered = False
 
-    @pa.check("perpetrator_category", name="known perpetrator category codes", element_wise=True)
+    @pa.check("perpetrator_category", error=CATEGORIES_CHECK, element_wise=True)
     def _categories(cls, cell: object) -> bool:
         return _codes_ok(cell)
 
-    @pa.check("sources", name="JSON list of sources with organisation and http(s) URLs", element_wise=True)
+    @pa.check("sources", error=SOURCES_CHECK, element_wise=True)
     def _sources(cls, cell: object) -> bool:
         return _sources_ok(cell)
 
-    @pa.dataframe_check(name="date_end on or after date_start")
+    @pa.dataframe_check(error=DATE_ORDER)
     def _date_order(cls, df: pd.DataFrame) -> Series[bool]:
         return df["date_end"].isna() | df["date_start"].isna() | (df["date_end"] >= df["date_start"])
 
-    @pa.dataframe_check(name="fatalities_max at least fatalities_min")
+    @pa.dataframe_check(error=TOLL_ORDER)
     def _toll_order(cls, df: pd.DataFrame) -> Series[bool]:
         lo, hi = df["fatalities_min"], df["fatalities_max"]
         return (lo.isna() | hi.isna() | (hi >= lo)).astype(bool)
 
-    @pa.dataframe_check(name="fatalities_best within min..max")
+    @pa.dataframe_check(error=BEST_IN_RANGE)
     def _best_in_range(cls, df: pd.DataFrame) -> Series[bool]:
         best, lo, hi = df["fatalities_best"], df["fatalities_min"], df["fatalities_max"]
         ok = best.isna() | ((lo.isna() | (best >= lo)) & (hi.isna() | (best <= hi)))

@@ -2,8 +2,9 @@
 large stores.
 
 What matches (every path below gives exactly this): an incident matches a query when ``fold(query)`` is a
-substring of ``fold(value)`` for one of :data:`SEARCH_COLUMNS`, where ``fold`` is Unicode NFKD, nonspacing marks
-(accents) removed, lower case — so "segou" finds "Ségou" and "DOZO" finds "dozo". A missing value never matches.
+substring of ``fold(value)`` for one of :data:`SEARCH_COLUMNS`, where ``fold`` is the project's one folding rule
+(:mod:`dashboard.data.textfold`: Unicode NFKD, nonspacing marks (accents) removed, case-folded) — so "segou" finds
+"Ségou", "DOZO" finds "dozo" and "strasse" finds "Straße". A missing value never matches.
 
 How it is fast (a million incidents: 2–30 ms for words, names and short phrases, instead of ~3 s to fold and scan):
 
@@ -37,6 +38,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.data import textfold
+from dashboard.data.textfold import fold_array as fold
+
 SEARCH_COLUMNS = ("summary", "location", "admin2", "admin3", "perpetrators", "victims", "sources")
 REPEATING_COLUMNS = ("location", "admin2", "admin3", "perpetrators", "victims")  # few distinct values
 WORD_COLUMNS = ("summary", "sources")  # one value per incident: word-indexed
@@ -50,20 +54,8 @@ _WORD_BYTE[0x80:] = True  # every byte of a multi-byte UTF-8 character: a word n
 _WORD_RUN = re.compile(rb"[0-9A-Za-z\x80-\xff]+")  # the same bytes, for queries
 
 
-def fold(values: pa.Array) -> pa.Array:
-    """NFKD, nonspacing marks removed, lower case; nulls stay null. ASCII values (most of them) only need
-    lowering, so the Unicode work is done on the others alone."""
-    values = _large(values)
-    lowered = pc.ascii_lower(values)
-    other = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
-    if not pc.any(other).as_py():
-        return lowered
-    subset = pc.filter(values, other)
-    folded = pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(subset, "NFKD"), r"\p{Mn}", ""))
-    return pc.replace_with_mask(lowered, other, folded)
-
-
 def fold_query(text: str) -> str:
+    """The query folded exactly as the values are (by the same Arrow kernels)."""
     return fold(pa.array([text], pa.large_string()))[0].as_py()
 
 
@@ -253,8 +245,11 @@ def text_mask(incidents: pd.DataFrame, text: str, index: SearchIndex | None = No
 
 @cache
 def search_fingerprint() -> str:
-    """This module's code: an index built by other code (another folding or word rule) is not used."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    """This module's code and the folding rule's: an index built by other code (another folding or word rule) is
+    not used."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(textfold.__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------

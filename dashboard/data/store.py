@@ -23,8 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import secrets
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -38,10 +36,12 @@ import pyarrow.parquet as pq
 import pyogrio
 
 from dashboard import bundled
+from dashboard.data.atomic import replacing
+from dashboard.data.readers import flatten_geometry, read_csv_text
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
-from dashboard.data.sources.native import flatten_geometry, read_native_csv
 from dashboard.data.validate import CRS, validate_flat
+from dashboard.errors import StoreError
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"  # the default store folder in a checkout
 BUNDLED_CSV = bundled.path("incidents.csv")
@@ -55,10 +55,6 @@ _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
 
 
-class StoreError(RuntimeError):
-    """The store cannot be read or written; the message says which file and why."""
-
-
 def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or REPO_DATA / "incidents.gpkg")
 
@@ -69,9 +65,9 @@ def resolve_store(path: str | Path | None) -> Path:
 
 def load_bundled() -> gpd.GeoDataFrame:
     """The curated Ségou incidents shipped in ``dashboard/bundled/incidents.csv``, validated."""
-    result = validate_flat(read_native_csv(BUNDLED_CSV), source_name=BUNDLED_CSV.name)
+    result = validate_flat(read_csv_text(BUNDLED_CSV), source_name=BUNDLED_CSV.name)
     if len(result.rejects):
-        raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation:\n{result.rejects.to_string()}")
+        raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation", detail=result.rejects.to_string())
     return result.valid
 
 
@@ -156,8 +152,8 @@ def _read_geopackage(store: Path) -> gpd.GeoDataFrame:
             flat[col] = pd.to_datetime(flat[col]).dt.strftime("%Y-%m-%d")
     result = validate_flat(flat, source_name=str(store))
     if len(result.rejects):
-        raise StoreError(f"{store}: {len(result.rejected_rows)} stored incident(s) fail validation:\n"
-                         f"{result.rejects.head(20).to_string(index=False)}")
+        raise StoreError(f"{store}: {len(result.rejected_rows)} stored incident(s) fail validation",
+                         detail=result.rejects.head(20).to_string(index=False))
     return result.valid
 
 
@@ -237,19 +233,11 @@ def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: s
 def _atomic_write(path: Path, write, store: Path) -> None:
     """``write(tmp)`` then rename over ``path``, as readable as the store. A derived file that cannot be written
     (read-only folder, full disk...) is simply skipped: it is rebuilt or done without next time."""
-    tmp = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        write(tmp)
-        os.chmod(tmp, store.stat().st_mode & 0o666)  # mkstemp makes it private
-        os.replace(tmp, path)
+        with replacing(path, mode_like=store) as tmp:
+            write(tmp)
     except Exception as exc:
         log.warning("%s: could not write this derived file (%s)", path, exc)
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
 
 
 def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
@@ -260,15 +248,11 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
     _remove_stale_temporaries(store)
     # a fresh name that GDAL itself creates (it refuses to write a GeoPackage over an existing empty file, so no
     # mkstemp placeholder): once the temporary file exists it stays until it replaces the store or is removed
-    tmp = store.parent / f".{store.name}.{secrets.token_hex(8)}.tmp.gpkg"
-    try:
+    with replacing(store, suffix=".tmp.gpkg", create=False) as tmp:
         pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
         pyogrio.write_dataframe(sources_table(incidents), tmp, layer=SOURCE_LAYER, driver="GPKG", append=True)
-        os.replace(tmp, store)
-        for derived in (cache_path(store), search_path(store)):
-            derived.unlink(missing_ok=True)  # stale now (and their keys would say so anyway)
-    finally:
-        tmp.unlink(missing_ok=True)
+    for derived in (cache_path(store), search_path(store)):
+        derived.unlink(missing_ok=True)  # stale now (and their keys would say so anyway)
 
 
 def _remove_stale_temporaries(store: Path) -> None:

@@ -21,13 +21,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from dashboard.data.schema import COLUMNS, REQUIRED_COLUMNS, TEXT_COLUMNS, IncidentModel, SourceError, parse_sources
+from dashboard.data.missing import is_missing
+from dashboard.data.schema import (
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    ROW_CHECK_COLUMNS,
+    SOURCES_CHECK,
+    TEXT_COLUMNS,
+    IncidentModel,
+    parse_sources,
+)
+from dashboard.errors import LayoutError, SourceError
 
 CRS = "EPSG:4326"
 REJECT_COLUMNS = ("row", "incident_id", "column", "problem", "value")
@@ -35,11 +46,6 @@ MAX_TEXT_CHARS = 10_000
 FUTURE_SLACK = pd.Timedelta(days=1)  # time zones: "tomorrow" somewhere is today here
 _ID_FORBIDDEN = re.compile(r"[`\\{}$\u00b7\x00-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SOURCES_CHECK = "JSON list of sources with organisation and http(s) URLs"
-
-
-class LayoutError(ValueError):
-    """The file as a whole does not have the expected layout (a missing required column...)."""
 
 
 @dataclass(frozen=True)
@@ -215,11 +221,11 @@ def _limits(df: pd.DataFrame, problems: list[dict], today: date) -> None:
 def _source_reasons(df: pd.DataFrame, problems: list[dict]) -> None:
     """Say what is wrong with a sources cell ("...: source URL must start with http:// or https://...")."""
     for p in problems:
-        if p["column"] == "sources" and p["problem"] == _SOURCES_CHECK:
+        if p["column"] == "sources" and p["problem"] == SOURCES_CHECK:
             try:
                 parse_sources(df.at[p["row"], "sources"])
             except SourceError as exc:
-                p["problem"] = f"{_SOURCES_CHECK}: {exc}"
+                p["problem"] = f"{SOURCES_CHECK}: {exc}"
 
 
 def _coordinates(df: pd.DataFrame, problems: list[dict]) -> tuple[pd.Series, pd.Series]:
@@ -240,45 +246,47 @@ def _coordinates(df: pd.DataFrame, problems: list[dict]) -> tuple[pd.Series, pd.
     return lat, lon
 
 
-# Row-level checks name the column a user should look at.
-_ROW_CHECK_COLUMN = {
-    "date_end on or after date_start": "date_end",
-    "fatalities_max at least fatalities_min": "fatalities_max",
-    "fatalities_best within min..max": "fatalities_best",
-}
-
-
 def _failures(cases: pd.DataFrame, df: pd.DataFrame) -> list[dict]:
+    """One problem per failing cell. A check's message is its own (``error=`` in the model); pandera's built-in
+    failures (a value that cannot be converted, a missing required value) are said here."""
     out = []
     for case in cases.itertuples(index=False):
         row = case.index
         check = str(case.check)
-        if (row is None or (isinstance(row, float) and np.isnan(row)) or check.startswith("dtype(")
-                or check == "field_uniqueness"):
+        if (is_missing(row) or check.startswith("dtype(") or check == "field_uniqueness"):
             continue  # column-level summaries repeat what the per-row failures already say
-        if check in _ROW_CHECK_COLUMN:
-            column = _ROW_CHECK_COLUMN[check]
+        if check in ROW_CHECK_COLUMNS:
+            column = ROW_CHECK_COLUMNS[check]
             out.append(_problem(df, row, column, check, df.at[row, column]))
             continue
         column = case.column if isinstance(case.column, str) else "(row)"
         if check.startswith("coerce_dtype"):
-            check = f"cannot be read as {check.split('(')[-1].rstrip(')')}"
+            check = f"cannot be read as {_read_as(column)}"
         elif check == "not_nullable":
             check = "required value is empty"
-        elif check.startswith("isin"):
-            check = f"not one of the allowed values {check[len('isin('):-1]}"
         out.append(_problem(df, row, column, check, case.failure_case))
     return out
+
+
+@cache
+def _read_as(column: str) -> str:
+    """What a column's values must be, in words (from the model's dtype)."""
+    dtype = str(IncidentModel.to_schema().columns[column].dtype).lower()
+    if "datetime" in dtype:
+        return "a date (YYYY-MM-DD)"
+    if dtype.startswith("int"):
+        return "a whole number"
+    return "true or false" if dtype == "boolean" else dtype
 
 
 def _problem(df: pd.DataFrame, row, column: str, problem: str, value) -> dict:
     ident = df.at[row, "incident_id"] if row in df.index else None
     return {
         "row": row,
-        "incident_id": None if pd.isna(ident) else str(ident),
+        "incident_id": None if is_missing(ident) else str(ident),
         "column": column,
         "problem": problem,
-        "value": None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)[:200],
+        "value": None if is_missing(value) else str(value)[:200],
     }
 
 

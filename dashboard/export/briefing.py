@@ -1,6 +1,8 @@
 """The briefing pack: one PDF of exactly the incidents given (already filtered), in English or French.
 
-Pure: incidents, the filter, the dataset version and the generation time come in; PDF bytes come out. The HTML
+Pure: one :class:`~dashboard.export.request.ExportRequest` comes in (the incidents, the filter or the story that chose
+them, title, language, public, dataset version, generation time); PDF bytes come out. A story's pack presents its
+incidents in the story's order, each with its note and a map of its own. The HTML
 (``templates/briefing.html.j2``) is rendered by jinja2 with autoescape on, since every incident field is untrusted
 text, and turned into a PDF by weasyprint with a URL fetcher that only accepts ``data:`` URIs (nothing is fetched
 from the network). The map is drawn by :mod:`dashboard.export.staticmap` (matplotlib, no tiles) and the timeline
@@ -14,7 +16,6 @@ record ids, geocoding provenance).
 from __future__ import annotations
 
 import base64
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,32 +24,29 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import vl_convert
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from dashboard.data.missing import text_or_none
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
+from dashboard.errors import BriefingError
 from dashboard.export import i18n
+from dashboard.export.charts import timeline_svg
+from dashboard.export.request import ExportRequest
 from dashboard.export.staticmap import incident_map_svg
-from dashboard.export.story import Story, story_frame
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import APPROX_RING_M, Basemap, plottable, unplotted
 from dashboard.viz.palette import CATEGORY_COLOURS
-from dashboard.viz.timeline import timeline_chart
+from dashboard.wording import TollWords, toll_text
 
-__all__ = ["SourceRef", "briefing_html", "briefing_pdf", "default_basemap", "number_sources", "story_html",
-           "story_pdf", "timeline_svg"]
+__all__ = ["BriefingError", "SourceRef", "briefing_html", "briefing_pdf", "default_basemap", "number_sources",
+           "timeline_svg"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                    trim_blocks=True, lstrip_blocks=True)
-TIMELINE_WIDTH = 600
 RING_KM = round(APPROX_RING_M / 1000)  # the ring drawn around approximate places, as the web map draws it
 MAX_STEP_MAPS = 60
-
-
-class BriefingError(RuntimeError):
-    """The pack could not be rendered (the message says which part failed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +65,7 @@ class SourceRef:
 
 def default_basemap() -> Basemap:
     """The bundled outlines (Ségou region, Mali's regions) and cercle seats."""
-    from dashboard.data.reference import cercle_seats, mali_regions, region_outline
-
-    return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+    return Basemap.bundled()
 
 
 def number_sources(incidents: pd.DataFrame) -> tuple[list[SourceRef], dict[str, list[int]]]:
@@ -91,43 +87,6 @@ def number_sources(incidents: pd.DataFrame) -> tuple[list[SourceRef], dict[str, 
     return refs, cited
 
 
-# ---- charts --------------------------------------------------------------------------------------------------
-def _timeline_freq(incidents: pd.DataFrame) -> str:
-    span = (incidents["date_end"].max() - incidents["date_start"].min()).days
-    return "week" if span <= 120 else ("month" if span <= 5 * 366 else "year")
-
-
-def _translate(value: Any, words: Mapping[str, str]) -> Any:
-    if isinstance(value, str):
-        return words.get(value, value)
-    if isinstance(value, list):
-        return [_translate(v, words) for v in value]
-    if isinstance(value, dict):
-        return {k: _translate(v, words) for k, v in value.items()}
-    return value
-
-
-def timeline_svg(incidents: pd.DataFrame, lang: str = "en", width: int = TIMELINE_WIDTH) -> str:
-    """The dashboard's timeline (no brush, fixed width) as SVG, rendered offline by vl_convert."""
-    chart = timeline_chart(incidents, freq=_timeline_freq(incidents), height=170, brush=False)
-    spec = chart.properties(width=width).to_dict()
-    # measure text with the font the PDF draws it with (else labels overlap)
-    spec.setdefault("config", {})["font"] = "DejaVu Sans"
-    for channel in ("color", "opacity"):  # print: whole labels, not the web's truncated ones
-        legend = spec.get("encoding", {}).get(channel, {}).get("legend")
-        if isinstance(legend, dict):
-            legend.update(labelLimit=400, columns=4 if channel == "color" else 2)
-    locale = None
-    if lang == "fr":
-        spec = _translate(copy.deepcopy(spec), i18n.TIMELINE_WORDS_FR)
-        locale = "fr-FR"
-    try:
-        return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[], time_format_locale=locale,
-                                          format_locale=locale)
-    except Exception as exc:  # vl_convert raises ValueError with the Vega message
-        raise BriefingError(f"could not render the timeline chart ({exc})") from exc
-
-
 def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -137,18 +96,6 @@ def _generated(at: datetime) -> str:
     if at.tzinfo is not None:
         return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return at.strftime("%Y-%m-%d %H:%M")
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return str(value)
-
-
-def _range(lo: int, hi: int, open_ended: bool = False) -> str:
-    if lo == hi and not open_ended:
-        return str(lo)
-    return f"{lo}–{hi}{'+' if open_ended else ''}"
 
 
 def _period(spec: FilterSpec | None, incidents: pd.DataFrame, lang: str) -> str:
@@ -170,15 +117,15 @@ def _incident(row: Mapping[str, Any], number: int, cited: Sequence[int], lang: s
         "id": row["incident_id"],
         "when": i18n.when(row, lang),
         "location": row["location"],
-        "admin": ", ".join(x for x in (_text(row.get("admin3")), _text(row.get("admin2"))) if x),
+        "admin": ", ".join(x for x in (text_or_none(row.get("admin3")), text_or_none(row.get("admin2"))) if x),
         "categories": [(i18n.CATEGORY_LABELS[lang].get(c, c), CATEGORY_COLOURS.get(c, "#6B6B6B"))
                        for c in categories],
-        "perpetrators": _text(row.get("perpetrators")),
+        "perpetrators": text_or_none(row.get("perpetrators")),
         "basis": i18n.BASIS_LABELS[lang].get(row.get("attribution_basis"), i18n.BASIS_LABELS[lang]["unknown"]),
-        "victims": _text(row.get("victims")),
+        "victims": text_or_none(row.get("victims")),
         "toll": i18n.toll(row["fatalities_min"], row["fatalities_max"], lang),
-        "summary": _text(row.get("summary")),
-        "inclusion_note": _text(row.get("inclusion_note")),
+        "summary": text_or_none(row.get("summary")),
+        "inclusion_note": text_or_none(row.get("inclusion_note")),
         "verification": i18n.VERIFICATION_LABELS[lang].get(row["verification"], row["verification"]),
         "precision": i18n.PRECISION_LABELS[lang].get(int(row["geo_precision"]), "?"),
         "sources": list(cited),
@@ -194,17 +141,17 @@ def _figures(incidents: pd.DataFrame, lang: str) -> dict:
     cercles = by_column(incidents, "admin2", missing=w["not_stated"]) if len(incidents) else cats
     return {
         "totals": t,
-        "killed": (w["killed_exact"].format(lo=t.killed_min) if t.killed_min == t.killed_max and not t.open_ended
-                   else w["killed_range"].format(lo=t.killed_min, hi=f"{t.killed_max}{'+' if t.open_ended else ''}")),
-        "killed_range": _range(t.killed_min, t.killed_max, bool(t.open_ended)),
+        "killed": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended),
+                            words=TollWords(exact=w["killed_exact"], range=w["killed_range"])),
+        "killed_range": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended)),
         "by_category": [
             {"label": i18n.CATEGORY_LABELS[lang].get(code, code), "colour": CATEGORY_COLOURS.get(code, "#6B6B6B"),
-             "incidents": int(r["incidents"]), "killed": _range(int(r["killed_min"]), int(r["killed_max"]))}
+             "incidents": int(r["incidents"]), "killed": toll_text(r["killed_min"], r["killed_max"])}
             for code, r in cats.iterrows()
         ],
         "by_cercle": [
             {"label": str(name), "incidents": int(r["incidents"]),
-             "killed": _range(int(r["killed_min"]), int(r["killed_max"]))}
+             "killed": toll_text(r["killed_min"], r["killed_max"])}
             for name, r in cercles.iterrows()
         ],
     }
@@ -234,23 +181,18 @@ def _methods(incidents: pd.DataFrame, lang: str, public: bool) -> list[str]:
     return lines
 
 
-def _context(
-    incidents: gpd.GeoDataFrame,
-    *,
-    kind: str,
-    selection: str,
-    period: str,
-    total: int,
-    version: str,
-    generated_at: datetime,
-    lang: str,
-    title: str | None,
-    public: bool,
-    basemap: Basemap | None,
-    notes: Sequence[str] | None = None,
-) -> dict:
+def _context(request: ExportRequest) -> dict:
+    lang = i18n.check_lang(request.lang)
     w = i18n.words(lang)
-    basemap = basemap if basemap is not None else default_basemap()
+    story = request.story
+    kind = "story" if story is not None else "briefing"
+    incidents = request.view if story is not None else request.view.sort_values(["date_start", "incident_id"],
+                                                                                kind="stable")
+    if story is not None:
+        selection = w["story_selection"].format(n=len(incidents))
+    else:
+        selection = i18n.describe(request.spec, lang) + (w["no_filter"] if request.spec.is_empty() else "")
+    basemap = request.basemap if request.basemap is not None else default_basemap()
     refs, cited = number_sources(incidents)
     rows = [_incident(r, n, cited[r["incident_id"]], lang)
             for n, r in enumerate(incidents.to_dict("records"), start=1)]
@@ -267,10 +209,10 @@ def _context(
         ))
         timeline = _data_uri(timeline_svg(incidents, lang))
     step_maps: dict[str, str] = {}
-    if kind == "story":
+    if story is not None:
         for r in plottable(incidents).head(MAX_STEP_MAPS).itertuples(index=False):
             step_maps[r.incident_id] = _step_map(incidents, basemap, numbers, r)
-        for item, note in zip(rows, notes or [], strict=False):
+        for item, note in zip(rows, story.notes, strict=False):
             item["note"] = note
     not_drawn = [{"number": numbers[r["incident_id"]], "when": i18n.when(r, lang), "location": r["location"]}
                  for r in unplotted(incidents).to_dict("records")]
@@ -279,22 +221,22 @@ def _context(
         "w": w,
         "kind": kind,
         "kind_label": w["kind_story"] if kind == "story" else w["kind_briefing"],
-        "title": title or w["default_title"],
+        "title": request.title or (story.title if story is not None else None) or w["default_title"],
         "selection": selection,
-        "period": period,
-        "public": public,
+        "period": _period(request.spec, incidents, lang),
+        "public": request.public,
         "map_note": f"{w['map_ref_story' if kind == 'story' else 'map_ref_briefing']} "
                     f"{w['map_note'].format(ring=RING_KM)}",
         "figures": _figures(incidents, lang),
-        "total": total,
+        "total": request.total,
         "incidents": rows,
         "not_drawn": not_drawn,
         "sources": refs,
-        "methods": _methods(incidents, lang, public) if len(incidents) else [],
+        "methods": _methods(incidents, lang, request.public) if len(incidents) else [],
         "map_svg": map_svg,
         "timeline_svg": timeline,
         "step_maps": step_maps,
-        "footer": w["footer"].format(version=version, generated=_generated(generated_at)),
+        "footer": w["footer"].format(version=request.version, generated=_generated(request.generated_at)),
     }
 
 
@@ -304,10 +246,6 @@ def _step_map(incidents: gpd.GeoDataFrame, basemap: Basemap, numbers: Mapping[st
         focus_km=45, size=(3.0, 2.6), show_legend=False,
         attribution="Natural Earth · GeoNames",
     ))
-
-
-def _render(context: dict) -> str:
-    return _ENV.get_template("briefing.html.j2").render(**context)
 
 
 def _pdf(document: str) -> bytes:
@@ -323,85 +261,12 @@ def _pdf(document: str) -> bytes:
 
 
 # ---- public API ----------------------------------------------------------------------------------------------
-def briefing_html(
-    incidents: gpd.GeoDataFrame,
-    *,
-    spec: FilterSpec,
-    total: int,
-    version: str,
-    generated_at: datetime,
-    lang: str = "en",
-    title: str | None = None,
-    public: bool = False,
-    basemap: Basemap | None = None,
-) -> str:
+def briefing_html(request: ExportRequest) -> str:
     """The pack as an HTML document (what :func:`briefing_pdf` prints)."""
-    lang = i18n.check_lang(lang)
-    ordered = incidents.sort_values(["date_start", "incident_id"], kind="stable")
-    selection = i18n.describe(spec, lang)
-    if spec.is_empty():
-        selection += i18n.words(lang)["no_filter"]
-    context = _context(ordered, kind="briefing", selection=selection,
-                       period=_period(spec, ordered, lang), total=total, version=version,
-                       generated_at=generated_at, lang=lang, title=title, public=public, basemap=basemap)
-    return _render(context)
+    return _ENV.get_template("briefing.html.j2").render(**_context(request))
 
 
-def briefing_pdf(
-    incidents: gpd.GeoDataFrame,
-    *,
-    spec: FilterSpec,
-    total: int,
-    version: str,
-    generated_at: datetime,
-    lang: str = "en",
-    title: str | None = None,
-    public: bool = False,
-    basemap: Basemap | None = None,
-) -> bytes:
-    """The briefing pack of ``incidents`` (already filtered by ``spec``) as PDF bytes.
-
-    ``total`` is the number of incidents in the whole dataset ("3 of 36"), ``version`` the dataset version,
-    ``generated_at`` the time printed in the footer. ``lang`` is "en" or "fr"."""
-    return _pdf(briefing_html(incidents, spec=spec, total=total, version=version, generated_at=generated_at,
-                              lang=lang, title=title, public=public, basemap=basemap))
-
-
-def story_html(
-    incidents: gpd.GeoDataFrame,
-    story: Story,
-    *,
-    total: int,
-    version: str,
-    generated_at: datetime,
-    lang: str = "en",
-    title: str | None = None,
-    public: bool = False,
-    basemap: Basemap | None = None,
-) -> str:
-    """A story (incidents in the story's order, each with its note) as an HTML document."""
-    lang = i18n.check_lang(lang)
-    ordered = story_frame(incidents, story)
-    w = i18n.words(lang)
-    context = _context(ordered, kind="story", selection=w["story_selection"].format(n=len(ordered)),
-                       period=_period(None, ordered, lang), total=total, version=version,
-                       generated_at=generated_at, lang=lang, title=title or story.title, public=public,
-                       basemap=basemap, notes=[s.note for s in story.steps])
-    return _render(context)
-
-
-def story_pdf(
-    incidents: gpd.GeoDataFrame,
-    story: Story,
-    *,
-    total: int,
-    version: str,
-    generated_at: datetime,
-    lang: str = "en",
-    title: str | None = None,
-    public: bool = False,
-    basemap: Basemap | None = None,
-) -> bytes:
-    """The story as a PDF handout: overview map with step numbers, then one section per step."""
-    return _pdf(story_html(incidents, story, total=total, version=version, generated_at=generated_at, lang=lang,
-                           title=title, public=public, basemap=basemap))
+def briefing_pdf(request: ExportRequest) -> bytes:
+    """The briefing pack of the request's incidents as PDF bytes: of a filter's selection, oldest first; of a story,
+    in the story's order with its notes and one map per step (the story's title when the request has none)."""
+    return _pdf(briefing_html(request))

@@ -1,7 +1,8 @@
-"""Exports of exactly the incidents given (already filtered): CSV, GeoJSON, GeoPackage and a self-contained HTML map.
+"""Exports of exactly the incidents given (already filtered): CSV, GeoJSON, GeoPackage, JSON records and a
+self-contained HTML map. :mod:`dashboard.export.exporters` registers each as a format of the CLI and the export page.
 
-Every function is pure (incidents in, bytes out) and writes the canonical columns, so that each file can be read
-back by the native importer (:func:`dashboard.data.importer.read_any`) to the same incidents. With ``public=True``
+Every function is pure (incidents in, bytes out). The data files write the canonical columns, so that each can be
+read back by the native importer (:func:`dashboard.data.importer.read_any`) to the same incidents. With ``public=True``
 the internal columns (:data:`dashboard.data.schema.INTERNAL_COLUMNS`) are left out; the caller passes the
 already-coarsened frame (:func:`dashboard.data.public.public_view`).
 """
@@ -21,30 +22,23 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
-from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS
+from dashboard.data.missing import is_missing, plain
+from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS, parse_sources, split_codes
 from dashboard.data.store import INCIDENT_LAYER, write_store
 from dashboard.viz.inline import inline_assets_html
 from dashboard.viz.maps import Basemap, build_incident_map
 
 __all__ = [
-    "DATA_FORMATS",
-    "MIME_TYPES",
-    "data_file_bytes",
     "export_columns",
     "flat_frame",
+    "records",
     "to_csv_bytes",
     "to_geojson_bytes",
     "to_gpkg_bytes",
     "to_html_bytes",
+    "to_json_bytes",
 ]
 
-MIME_TYPES = {
-    "csv": "text/csv",
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-    "html": "text/html",
-    "pdf": "application/pdf",
-}
 _DATE_COLUMNS = ("date_start", "date_end")
 _INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best")
 
@@ -67,7 +61,7 @@ def flat_frame(incidents: gpd.GeoDataFrame, *, public: bool = False) -> pd.DataF
     for col in _DATE_COLUMNS:
         out[col] = out[col].dt.strftime("%Y-%m-%d")
     out["civilian_targeting"] = out["civilian_targeting"].map(
-        lambda v: None if pd.isna(v) else ("true" if v else "false")
+        lambda v: None if is_missing(v) else ("true" if v else "false")
     ).astype(object)
     has_point = _has_point(incidents)
     geom = incidents.geometry
@@ -102,7 +96,7 @@ def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadshe
 
 
 def _json_value(column: str, value: Any) -> Any:
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return None
     if column in _DATE_COLUMNS:
         return value.strftime("%Y-%m-%d")
@@ -147,18 +141,42 @@ def to_gpkg_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> bytes
         return path.read_bytes()
 
 
-DATA_FORMATS = ("csv", "geojson", "gpkg")  # the data files; the HTML map and the PDF take more arguments
+def records(incidents: gpd.GeoDataFrame) -> list[dict]:
+    """JSON-ready records (what ``incident-map query --json`` prints): dates as YYYY-MM-DD, categories and sources
+    as lists, the point as latitude/longitude (``null`` without one), unknowns ``null``; no internal field."""
+    out = []
+    for r in incidents.itertuples(index=False):
+        point = r.geometry
+        out.append({
+            "incident_id": r.incident_id,
+            "date_start": r.date_start.date().isoformat(),
+            "date_end": r.date_end.date().isoformat(),
+            "date_precision": r.date_precision,
+            "location": r.location,
+            "admin1": plain(r.admin1),
+            "admin2": plain(r.admin2),
+            "latitude": None if point is None else point.y,
+            "longitude": None if point is None else point.x,
+            "geo_precision": int(r.geo_precision),
+            "event_type": r.event_type,
+            "perpetrators": plain(r.perpetrators),
+            "perpetrator_category": split_codes(r.perpetrator_category),
+            "attribution_basis": r.attribution_basis,
+            "fatalities_min": plain(r.fatalities_min),
+            "fatalities_max": plain(r.fatalities_max),
+            "civilian_targeting": plain(r.civilian_targeting),
+            "verification": r.verification,
+            "dataset": r.dataset,
+            "summary": plain(r.summary),
+            "sources": [{"organisation": s.organisation, "title": s.title, "url": s.url, "published": s.published}
+                        for s in parse_sources(r.sources)],
+        })
+    return out
 
 
-def data_file_bytes(fmt: str, incidents: gpd.GeoDataFrame, *, public: bool = False,
-                    spreadsheet_safe: bool = False) -> bytes:
-    """One of :data:`DATA_FORMATS` (``spreadsheet_safe`` applies to CSV only: the others hold no formulas)."""
-    if fmt == "csv":
-        return to_csv_bytes(incidents, public=public, spreadsheet_safe=spreadsheet_safe)
-    writer = {"geojson": to_geojson_bytes, "gpkg": to_gpkg_bytes}.get(fmt)
-    if writer is None:
-        raise ValueError(f"not a data file format: {fmt!r} (one of {', '.join(DATA_FORMATS)})")
-    return writer(incidents, public=public)
+def to_json_bytes(incidents: gpd.GeoDataFrame) -> bytes:
+    """:func:`records` as a JSON array (UTF-8, indented)."""
+    return json.dumps(records(incidents), ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _drop_columns(path: Path, table: str, columns: tuple[str, ...]) -> None:

@@ -1,7 +1,9 @@
 """Words of the briefing pack in English and French: labels, a French filter describer, dates and tolls.
 
-The French describer says the same facts as :meth:`FilterSpec.describe` (same fields, same order); tolls go
-through :func:`dashboard.viz.cards.toll_text` and only its words are translated, so the numbers cannot differ.
+Dates, periods and tolls are written by the one function of each rule in :mod:`dashboard.wording`, given the
+French words here (:data:`DATES`, :data:`TOLLS`), so the numbers cannot differ between the languages. The French
+describer says the same facts as :meth:`FilterSpec.describe` (same fields, same order); it is to be replaced by
+``FilterSpec.describe`` with French :class:`~dashboard.wording.Words` (a gettext catalogue).
 """
 
 from __future__ import annotations
@@ -10,16 +12,38 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
 
-import pandas as pd
-
 from dashboard.data.schema import GEO_PRECISION_LABELS, PERPETRATOR_LABELS
-from dashboard.query.spec import FilterSpec, describe_period, format_day
-from dashboard.viz.cards import BASIS_WORDS, toll_text, when_text
+from dashboard.query.spec import FilterSpec
+from dashboard.viz.cards import BASIS_WORDS
+from dashboard.wording import (
+    DATES_EN,
+    TOLL,
+    DateWords,
+    TollWords,
+    describe_period,
+    either,
+    format_day,
+    toll_text,
+    when_text,
+)
 
 Lang = Literal["en", "fr"]
 LANGS: tuple[Lang, ...] = ("en", "fr")
 
-_MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+DATES: dict[str, DateWords] = {
+    "en": DATES_EN,
+    "fr": DateWords(
+        months=("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+        first_day="1er", on="le {end}", same_month="du {d1} au {d2} {m2} {y}", same_year="du {d1} {m1} au {end}",
+        between="du {start} au {end}", since="à partir du {start}", until="jusqu'au {end}",
+        known_year="{y} (date connue à l'année)", known_month="{m} {y} (date connue au mois)",
+        known_to={"week": " (date connue à la semaine)", "month": " (date connue au mois)"},
+    ),
+}
+TOLLS: dict[str, TollWords] = {
+    "en": TOLL,
+    "fr": TollWords(at_least="au moins {lo}", up_to="jusqu'à {hi}", unknown="inconnu"),
+}
 
 CATEGORY_LABELS: dict[str, Mapping[str, str]] = {
     "en": PERPETRATOR_LABELS,
@@ -256,68 +280,32 @@ def words(lang: str) -> dict[str, str]:
     return TEXT[check_lang(lang)]
 
 
-# ---- dates ---------------------------------------------------------------------------------------------------
-def _day_fr(d: date) -> str:
-    return f"{'1er' if d.day == 1 else d.day} {_MONTHS_FR[d.month - 1]} {d.year}"
-
-
+# ---- dates and tolls ----------------------------------------------------------------------------------------
 def format_date(d: date, lang: str) -> str:
-    return _day_fr(d) if lang == "fr" else format_day(d)
+    return format_day(d, DATES[check_lang(lang)])
 
 
 def describe_period_fr(start: date | None, end: date | None) -> str:
-    if start and end:
-        if start == end:
-            return f"le {_day_fr(start)}"
-        first = "1er" if start.day == 1 else str(start.day)
-        if (start.year, start.month) == (end.year, end.month):
-            return f"du {first} au {end.day} {_MONTHS_FR[end.month - 1]} {end.year}"
-        if start.year == end.year:
-            return f"du {first} {_MONTHS_FR[start.month - 1]} au {_day_fr(end)}"
-        return f"du {_day_fr(start)} au {_day_fr(end)}"
-    if start:
-        return f"à partir du {_day_fr(start)}"
-    if end:
-        return f"jusqu'au {_day_fr(end)}"
-    return ""
+    return describe_period(start, end, DATES["fr"])
 
 
 def describe_period_in(start: date | None, end: date | None, lang: str) -> str:
-    return describe_period_fr(start, end) if lang == "fr" else describe_period(start, end)
+    return describe_period(start, end, DATES[check_lang(lang)])
 
 
 def when(row: Mapping[str, Any], lang: str) -> str:
-    """When an incident happened, with its date precision (the English text is the card's)."""
-    if lang != "fr":
-        return when_text(row)
-    start, end, precision = row["date_start"], row["date_end"], row["date_precision"]
-    if precision == "year":
-        return f"{start.year} (date connue à l'année)"
-    if precision == "month" and start.day == 1 and end.month == start.month:
-        return f"{_MONTHS_FR[start.month - 1]} {start.year} (date connue au mois)"
-    if pd.isna(end) or end == start:
-        return _day_fr(start.date())
-    span = f"{_day_fr(start.date())} – {_day_fr(end.date())}"
-    suffix = {"week": " (date connue à la semaine)", "month": " (date connue au mois)"}.get(precision, "")
-    return span + suffix
+    """When an incident happened, with its date precision."""
+    return when_text(row, DATES[check_lang(lang)])
 
 
-# ---- tolls ---------------------------------------------------------------------------------------------------
 def toll(lo: Any, hi: Any, lang: str) -> str:
-    """:func:`toll_text` ("21–37", "at least 6", "unknown"), its words translated for French."""
-    text = toll_text(lo, hi)
-    if lang != "fr":
-        return text
-    if text == "unknown":
-        return "inconnu"
-    return text.replace("at least ", "au moins ").replace("up to ", "jusqu'à ")
+    """:func:`~dashboard.wording.toll_text` ("21–37", "at least 6", "unknown") in the language."""
+    return toll_text(lo, hi, words=TOLLS[check_lang(lang)])
 
 
 # ---- the filter sentence -------------------------------------------------------------------------------------
 def _ou(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " ou " + items[-1]
+    return either(items, "ou")
 
 
 def describe_fr(spec: FilterSpec) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 
+from dashboard.errors import StoryError
 from dashboard.viz.maps import plottable
 
 FORMAT = "segou-incident-map/story"
@@ -26,10 +27,6 @@ VERSION = 1
 MAX_TITLE = 200
 MAX_NOTE = 2000
 MAX_STEPS = 500
-
-
-class StoryError(ValueError):
-    """A story that cannot be used (bad JSON, a wrong field, an incident id not in the data)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS
+from dashboard.wording import TOLL_BOUNDS, toll_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,18 +23,14 @@ class Totals:
         "Showing 34,418 of 1,000,000 incidents")."""
         shown = f"Showing {self.incidents:,} of {total:,} incidents" if total is not None else (
             f"{self.incidents:,} incident{'s' if self.incidents != 1 else ''}")
-        parts = [shown, f"at least {self.killed_min:,} {_range_tail(self)}killed"]
+        killed = toll_text(self.killed_min, self.killed_max, open_ended=bool(self.open_ended), words=TOLL_BOUNDS,
+                           thousands=True)
+        parts = [shown, f"{killed} killed"]
         if self.unknown_toll:
             parts.append(f"toll unknown for {self.unknown_toll:,}")
         if self.open_ended:
             parts.append(f"no upper bound reported for {self.open_ended:,}")
         return " · ".join(parts)
-
-
-def _range_tail(t: Totals) -> str:
-    if t.killed_max == t.killed_min and not t.open_ended:
-        return ""
-    return f"(up to {t.killed_max:,}{'+' if t.open_ended else ''}) "
 
 
 def totals(incidents: pd.DataFrame) -> Totals:

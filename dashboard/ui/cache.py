@@ -10,10 +10,11 @@ import geopandas as gpd
 import streamlit as st
 
 from dashboard.data.public import public_view
-from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
 from dashboard.data.store import ensure_store, load_store
 from dashboard.query.aggregate import distinct_values
+from dashboard.query.registry import FILTERS
 from dashboard.viz.maps import Basemap
 
 PUBLIC_ENV = "INCIDENT_MAP_PUBLIC"
@@ -53,18 +54,14 @@ def loaded() -> Loaded:
 
 @st.cache_resource
 def basemap() -> Basemap:
-    return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+    return Basemap.bundled()
 
 
 @st.cache_data(max_entries=4)
 def filter_options(path: str, mtime_ns: int, size: int, public: bool) -> dict[str, list[str]]:
+    """The values the data-driven filters offer, by filter field (see ``Filter.options``)."""
     incidents = _load(path, mtime_ns, size, public).incidents
-    return {
-        "actors": distinct_values(incidents, "perpetrators", split=";"),
-        "admin2": distinct_values(incidents, "admin2"),
-        "event_type": distinct_values(incidents, "event_type"),
-        "dataset": distinct_values(incidents, "dataset"),
-    }
+    return {f.field: distinct_values(incidents, f.options, split=f.split) for f in FILTERS if f.options}
 
 
 def options() -> dict[str, list[str]]:

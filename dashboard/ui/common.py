@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from dashboard.errors import UserError
 from dashboard.ui.context import PageContext
 from dashboard.ui.state import ViewState
 
@@ -34,6 +35,15 @@ def empty_state(ctx: PageContext) -> bool:
     st.info("No incidents match these filters. Widen the dates or remove a filter "
             "(the sidebar's **Clear all filters** button resets them).", icon=":material/search_off:")
     return True
+
+
+def user_error(exc: UserError, context: str | None = None) -> None:
+    """Show an error the user can act on (its text may quote a file or a link: escaped). Anything that is not a
+    :class:`UserError` is a bug: it is not caught, and the served app shows Streamlit's generic "the app has
+    encountered an error; details in the logs" (``client.showErrorDetails = none``, see ``incident-map serve``)."""
+    st.error(md_escape(f"{context}: {exc.message}" if context else exc.message))
+    if exc.detail:
+        st.code(exc.detail, language=None)
 
 
 def cite_line(ctx: PageContext, page: str) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.errors import UserError
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
 from dashboard.ui import cache, common, state, widgets
@@ -30,8 +31,8 @@ def main(default: str = "map") -> None:
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
     try:
         data = cache.loaded()
-    except Exception as exc:  # the store is unreadable: say so plainly instead of a traceback
-        st.error(f"Could not load the incident store: {exc}")
+    except UserError as exc:  # the store is unreadable: say so plainly (a bug is not caught: see cli.serve)
+        common.user_error(exc, "Could not load the incident store")
         st.stop()
     options = cache.options()
     if "_seeded" not in st.session_state:
@@ -59,9 +60,12 @@ def main(default: str = "map") -> None:
     # drawn before it changed ids on the second run, so the first thing a user did with one (a search typed and
     # submitted) was silently dropped; drawn after it, they keep their ids.
     page = st.navigation(pages)
-    spec = widgets.filters(data.incidents, options)
+    spec = widgets.filters(options)
     view_state = state.view_from_url()
     view = filter_incidents(data.incidents, spec, data.search)
     ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
-    page.run()
+    try:
+        page.run()
+    except UserError as exc:
+        common.user_error(exc)
 

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard.query.spec import FilterSpec, SpecError
+from dashboard.errors import SpecError
+from dashboard.query.registry import FILTERS
+from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import MAP_MODES
 
 VIEW_KEYS = ("mode", "sel", "month")
+_MULTI = {f.key for f in FILTERS if f.multiple}  # URL parameters that may repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +25,6 @@ class ViewState:
 def _params() -> dict[str, str | list[str]]:
     qp = st.query_params
     return {k: (qp.get_all(k) if len(qp.get_all(k)) > 1 or k in _MULTI else qp.get(k)) for k in qp}
-
-
-_MULTI = {"cat", "actor", "type", "cercle", "verif", "prec", "dataset"}
 
 
 def spec_from_url() -> tuple[FilterSpec, str | None]:

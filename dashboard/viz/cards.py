@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
 from jinja2 import Environment
 
+from dashboard.data.missing import text_or_none
 from dashboard.data.schema import (
     GEO_PRECISION_LABELS,
     PERPETRATOR_LABELS,
@@ -23,8 +23,8 @@ from dashboard.data.schema import (
     parse_sources,
     split_codes,
 )
-from dashboard.query.spec import format_day
 from dashboard.viz.palette import CATEGORY_COLOURS
+from dashboard.wording import toll_text, when_text
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
@@ -66,43 +66,12 @@ BASIS_WORDS = {
 }
 
 
-def toll_text(lo: Any, hi: Any) -> str:
-    """"21–37", "10", "at least 6", "unknown": a range is never collapsed and unknown is never 0."""
-    lo = None if lo is None or pd.isna(lo) else int(lo)
-    hi = None if hi is None or pd.isna(hi) else int(hi)
-    if lo is None and hi is None:
-        return "unknown"
-    if hi is None:
-        return f"at least {lo}"
-    if lo is None:
-        return f"up to {hi}"
-    return str(lo) if lo == hi else f"{lo}–{hi}"
-
-
-def when_text(row: Mapping[str, Any]) -> str:
-    start, end, precision = row["date_start"], row["date_end"], row["date_precision"]
-    if precision == "year":
-        return f"{start.year} (date known to the year)"
-    if precision == "month" and start.day == 1 and end.month == start.month:
-        return f"{start.strftime('%b %Y')} (date known to the month)"
-    if pd.isna(end) or end == start:
-        return format_day(start.date())
-    span = f"{format_day(start.date())} – {format_day(end.date())}"
-    return span if precision == "day" else f"{span} (date known to the {precision})"
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return str(value)
-
-
 def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 340) -> dict:
     sources = []
     for s in parse_sources(row["sources"]):
         sources.append({"organisation": s.organisation, "title": s.title, "url": s.url,
                         "published": s.published, "link": is_http_url(s.url)})
-    admin = ", ".join(x for x in (_text(row.get("admin3")), _text(row.get("admin2")), _text(row.get("admin1"))) if x)
+    admin = ", ".join(x for x in (text_or_none(row.get(c)) for c in ("admin3", "admin2", "admin1")) if x)
     return {
         "id": row["incident_id"],
         "width": width,
@@ -111,16 +80,16 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "admin": admin,
         "categories": [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c]) for c in split_codes(row["perpetrator_category"])],
         "toll": toll_text(row["fatalities_min"], row["fatalities_max"]),
-        "injured": _text(row.get("injured")),
-        "abducted": _text(row.get("abducted")),
-        "perpetrators": _text(row.get("perpetrators")),
+        "injured": text_or_none(row.get("injured")),
+        "abducted": text_or_none(row.get("abducted")),
+        "perpetrators": text_or_none(row.get("perpetrators")),
         "basis": BASIS_WORDS.get(row.get("attribution_basis"), "basis unknown"),
-        "victims": _text(row.get("victims")),
-        "summary": _text(row.get("summary")),
+        "victims": text_or_none(row.get("victims")),
+        "summary": text_or_none(row.get("summary")),
         "verification": row["verification"],
         "precision": GEO_PRECISION_LABELS.get(int(row["geo_precision"]), "?"),
-        "geocoded_from": None if public else _text(row.get("geocoded_from")),
-        "inclusion_note": _text(row.get("inclusion_note")),
+        "geocoded_from": None if public else text_or_none(row.get("geocoded_from")),
+        "inclusion_note": text_or_none(row.get("inclusion_note")),
         "sources": sources,
         "dataset": row["dataset"],
     }

@@ -54,6 +54,13 @@ class Basemap:
     other_regions: gpd.GeoDataFrame | None = None
     seats: pd.DataFrame | None = None  # name, latitude, longitude
 
+    @classmethod
+    def bundled(cls) -> Basemap:
+        """The bundled outlines (Ségou region, Mali's regions) and cercle seats."""
+        from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+
+        return cls(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+
 
 def plottable(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents that have a point and a location finer than the region."""

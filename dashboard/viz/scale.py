@@ -36,6 +36,7 @@ MAX_HEX_CELLS = 3_000  # ~110 bytes each: at most ~0.35 MB of hexagons
 MAX_HEAT_POINTS = 20_000  # ~25 bytes each
 MAP_PX = (900, 560)  # the map's size on the page, to turn a view extent into a zoom level
 HEX_PX = 16  # wanted on-screen width of a hexagon at that zoom
+MIN_VIEW_SPAN_DEG = 2.0  # a filtered view keeps ~200 km of context: towns and the region edge stay in sight
 MIN_RES, MAX_RES = 2, 9
 HEX_COLOUR = "#3B0F70"
 
@@ -87,6 +88,20 @@ def frame_bounds(frame: gpd.GeoDataFrame | None) -> Bounds | None:
 def view_bounds(lat: np.ndarray, lng: np.ndarray, region: gpd.GeoDataFrame | None = None) -> Bounds | None:
     """What the map shows: the region outline, widened to take in every plotted incident."""
     return union_bounds(frame_bounds(region), data_bounds(lat, lng))
+
+
+def map_view(view: gpd.GeoDataFrame, filtered: bool) -> Bounds | None:
+    """What the map shows: the whole region (widened to the data) when nothing is filtered, otherwise the extent
+    of the filtered incidents, so that filtering zooms in (finer hexagons, then individual markers)."""
+    if not filtered:
+        return None  # the map builder's default: the region outline, widened to the data
+    box = data_bounds(*coordinates(view, plottable_mask(view)))
+    if box is None:
+        return None
+    (south, west), (north, east) = box
+    pad_lat = max(MIN_VIEW_SPAN_DEG - (north - south), 0) / 2 + 0.05 * (north - south)
+    pad_lng = max(MIN_VIEW_SPAN_DEG - (east - west), 0) / 2 + 0.05 * (east - west)
+    return (south - pad_lat, west - pad_lng), (north + pad_lat, east + pad_lng)
 
 
 def zoom_for_bounds(bounds: Bounds, size_px: tuple[int, int] = MAP_PX) -> float:

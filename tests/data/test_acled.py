@@ -10,8 +10,8 @@ from dashboard.data.importer import detect_format, read_any
 from dashboard.data.schema import parse_sources
 from dashboard.data.sources.acled import CURRENT_COLUMNS, acled_to_flat, looks_like_acled
 from dashboard.data.sources.actors import categorise, category_from_name, inter_code
-from dashboard.data.sources.native import UnreadableFile
 from dashboard.data.validate import LayoutError, validate_flat
+from dashboard.errors import UnreadableFile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

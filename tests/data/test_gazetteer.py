@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.data.gazetteer import DEFAULT_PATH, Gazetteer, Place, geocode_missing, place_key
-from dashboard.data.sources.native import UnreadableFile
+from dashboard.errors import UnreadableFile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

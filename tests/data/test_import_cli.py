@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard.cli import app
-from dashboard.data.sources.native import read_csv_text
+from dashboard.data.readers import read_csv_text
 from dashboard.data.store import load_bundled, read_store, write_store
 from tests.factories import incidents, row
 

@@ -14,9 +14,10 @@ from dashboard.data.importer import (
     read_any,
     rejects_path,
 )
-from dashboard.data.sources.native import UnreadableFile, read_csv_text
+from dashboard.data.readers import read_csv_text
 from dashboard.data.store import read_store, write_store
 from dashboard.data.validate import validate_flat
+from dashboard.errors import UnreadableFile
 from tests.factories import incidents, row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

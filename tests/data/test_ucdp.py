@@ -7,9 +7,9 @@ import pytest
 
 from dashboard.data.importer import detect_format, read_any
 from dashboard.data.schema import parse_sources
-from dashboard.data.sources.native import UnreadableFile
 from dashboard.data.sources.ucdp import GED_COLUMNS, looks_like_ucdp
 from dashboard.data.validate import validate_flat
+from dashboard.errors import UnreadableFile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

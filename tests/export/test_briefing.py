@@ -20,10 +20,9 @@ from dashboard.export.briefing import (
     briefing_html,
     briefing_pdf,
     number_sources,
-    story_html,
-    story_pdf,
     timeline_svg,
 )
+from dashboard.export.request import ExportRequest
 from dashboard.export.story import Story
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
@@ -63,8 +62,16 @@ def has(text: str, words: str) -> bool:
     return words in text or words.upper() in text
 
 
+def request(view, spec, total=36, version="abc123def456", **kw) -> ExportRequest:
+    return ExportRequest(view=view, selection=spec, total=total, version=version, generated_at=AT, **kw)
+
+
+def story_request(incidents, story, version="v") -> ExportRequest:
+    return ExportRequest.of_story(incidents, story, version=version, generated_at=AT)
+
+
 def pack(view, spec, total=36, **kw) -> bytes:
-    return briefing_pdf(view, spec=spec, total=total, version="abc123def456", generated_at=AT, **kw)
+    return briefing_pdf(request(view, spec, total, **kw))
 
 
 def save_pages(pdf: bytes, name: str) -> list[Path]:
@@ -144,14 +151,14 @@ def test_incident_text_is_escaped_and_only_http_sources_are_links(tmp_path):
         row(summary="<script>alert(1)</script> & {{ 7*7 }}", location="Kamona <i>x</i>"),
         row(incident_id="T-2", sources=no_url, perpetrators="<img src=x onerror=alert(2)>"),
     )
-    html = briefing_html(hostile, spec=FilterSpec(text="<b>"), total=2, version="v", generated_at=AT)
+    html = briefing_html(request(hostile, FilterSpec(text="<b>"), total=2, version="v"))
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in html
     assert "<img src=x" not in html and "<i>x</i>" not in html and "<b>Kayira" not in html
     assert "{{ 7*7 }}" in html  # shown as written, not evaluated
     hrefs = re.findall(r'<a href="([^"]*)"', html)
     assert hrefs == ["https://example.org/r/1"]  # the source without a URL is not a link
     assert "&lt;b&gt;" in html  # the filter's own text is escaped too
-    text = pdf_text(briefing_pdf(hostile, spec=FilterSpec(), total=2, version="v", generated_at=AT), tmp_path)
+    text = pdf_text(briefing_pdf(request(hostile, FilterSpec(), total=2, version="v")), tmp_path)
     assert "<script>alert(1)</script>" in text  # printed as text, never run
     assert "Radio <b>Kayira</b>" in text
 
@@ -170,11 +177,10 @@ def test_public_pack_uses_the_coarsened_frame_and_shows_no_internal_notes(tmp_pa
     secret = incidents(row(verification_note="witness Secret-Name told us", geocoded_from="village X (Sentinel)",
                            source_record_id="REC-42", latitude="14.1234", longitude="-5.4321", geo_precision="1"))
     coarse = public_view(secret, cercle_seats())
-    html = briefing_html(coarse, spec=FilterSpec(), total=1, version="v", generated_at=AT, public=True)
+    html = briefing_html(request(coarse, FilterSpec(), total=1, version="v", public=True))
     for hidden in ("Secret-Name", "village X", "REC-42", "public mode: seat of"):
         assert hidden not in html
-    text = pdf_text(briefing_pdf(coarse, spec=FilterSpec(), total=1, version="v", generated_at=AT, public=True),
-                    tmp_path)
+    text = pdf_text(briefing_pdf(request(coarse, FilterSpec(), total=1, version="v", public=True)), tmp_path)
     assert "Public version" in text and "coarsened" in text
     assert "0 exact place(s)" in text  # public points are never "exact"
 
@@ -186,8 +192,8 @@ def test_an_empty_selection_gives_a_short_honest_pack(bundled, tmp_path):
 
 
 def test_same_input_same_document(october):
-    a = briefing_html(october, spec=OCT_2025, total=36, version="v", generated_at=AT)
-    b = briefing_html(october, spec=OCT_2025, total=36, version="v", generated_at=AT)
+    a = briefing_html(request(october, OCT_2025, version="v"))
+    b = briefing_html(request(october, OCT_2025, version="v"))
     assert a == b
 
 
@@ -200,9 +206,9 @@ def test_timeline_renders_offline_in_both_languages(october):
 def test_story_pdf_follows_the_story_order_with_notes(bundled, tmp_path):
     story = Story.of("October 2025 <operations>", ["SEG-2025-010", "SEG-2025-008"],
                      ["Balle, ten killed", "Kamona, eleven days earlier"])
-    html = story_html(bundled, story, total=len(bundled), version="v", generated_at=AT)
+    html = briefing_html(story_request(bundled, story))
     assert "October 2025 &lt;operations&gt;" in html
-    text = pdf_text(story_pdf(bundled, story, total=len(bundled), version="v", generated_at=AT), tmp_path)
+    text = pdf_text(briefing_pdf(story_request(bundled, story)), tmp_path)
     assert text.index("Step 1 · Balle") < text.index("Balle, ten killed") < text.index("Step 2 · Kamona")
     assert "Kamona, eleven days earlier" in text and "A story of 2 incident(s)" in text
     assert "Numbers are the steps of the story" in text
@@ -215,10 +221,9 @@ def test_pages_are_saved_as_png_to_look_at(bundled, october):
         "oct2025-en": pack(october, OCT_2025, total=len(bundled), lang="en"),
         "oct2025-fr": pack(october, OCT_2025, total=len(bundled), lang="fr"),
         "all-en": pack(bundled, FilterSpec(), total=len(bundled)),
-        "story-en": story_pdf(bundled, Story.of("October 2025: operations around Niono",
-                                                ["SEG-2025-008", "SEG-2025-009", "SEG-2025-010"],
-                                                ["Kamona: witnesses describe executions.", "", ""]),
-                              total=len(bundled), version=version, generated_at=AT),
+        "story-en": briefing_pdf(story_request(bundled, Story.of(
+            "October 2025: operations around Niono", ["SEG-2025-008", "SEG-2025-009", "SEG-2025-010"],
+            ["Kamona: witnesses describe executions.", "", ""]), version=version)),
     }
     for name, pdf in made.items():
         pages = save_pages(pdf, name)

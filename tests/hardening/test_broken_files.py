@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.data.importer import rejects_path
-from dashboard.data.sources.native import read_csv_text
+from dashboard.data.readers import read_csv_text
 from dashboard.data.store import read_store, write_store
 from tests.factories import incidents, row
 from tests.hardening.corpus import NATIVE_COLUMNS, write_native_csv

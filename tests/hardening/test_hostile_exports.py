@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dashboard.export import briefing, files
+from dashboard.export.exporters import EXPORTERS, ExportRequest
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import plottable
 from tests.hardening.htmlcheck import CARD_TAGS, POPUP_ATTRS, assert_no_live_markup, card_links_are_http, parse
@@ -50,22 +51,22 @@ def test_html_map_export(hostile_store):
 def test_briefing_html_and_pdf(hostile_store):
     view = hostile_store.incidents
     spec = FilterSpec(text="![pwned](http://evil.example/q.png) <b data-pwned>x</b> {{7*7}}")
-    doc = briefing.briefing_html(view, spec=FilterSpec(), total=len(view), version="test", generated_at=GENERATED,
-                                 title=HOSTILE_TITLE)
+    doc = briefing.briefing_html(ExportRequest(view=view, total=len(view), version="test", generated_at=GENERATED,
+                                               title=HOSTILE_TITLE))
     assert_document_inert(doc, "briefing")
     parsed = parse(doc)
     assert "script" not in parsed.tags and "iframe" not in parsed.tags
     for url in (v for k, v in parsed.attrs if k == "href"):
         assert re.match(r"^(https?://|#)", url or ""), f"briefing links {url!r}"
     assert "{{7*7}}" in parsed.all_text
-    pdf = briefing.briefing_pdf(view.head(12), spec=spec, total=len(view), version="test", generated_at=GENERATED,
-                                title=HOSTILE_TITLE)
+    pdf = briefing.briefing_pdf(ExportRequest(view=view.head(12), selection=spec, total=len(view), version="test",
+                                              generated_at=GENERATED, title=HOSTILE_TITLE))
     assert pdf.startswith(b"%PDF")
     for uri in re.findall(rb"/URI\s*\((.*?)\)", pdf):
         assert re.match(rb"^https?://", uri), uri
 
 
-FORMATS = ("csv", "geojson", "gpkg", "html", "pdf")
+FORMATS = tuple(e.name for e in EXPORTERS)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

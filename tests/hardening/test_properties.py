@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from dashboard.data.gazetteer import Gazetteer
 from dashboard.data.importer import import_file
+from dashboard.data.readers import read_csv_text
 from dashboard.data.sources.acled import acled_to_flat
-from dashboard.data.sources.native import read_csv_text
 from dashboard.data.sources.ucdp import ucdp_to_flat
 from dashboard.data.store import write_store
 from dashboard.data.validate import validate_flat

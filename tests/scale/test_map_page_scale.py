@@ -14,9 +14,10 @@ from benchmarks.synthetic import write_synthetic_store
 from dashboard.data.store import STORE_ENV, load_store
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
-from dashboard.ui.pages.map_page import NOT_DRAWN_LISTED, map_view
+from dashboard.ui.pages.map_page import NOT_DRAWN_LISTED
 from dashboard.viz import scale
 from dashboard.viz.maps import plottable
+from dashboard.viz.scale import map_view
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py"
 N = 20_000

@@ -77,7 +77,7 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     at = open_page("export", **OCT)
     assert at.title[0].value == "Briefing and exports"
     buttons = download_buttons(at)
-    assert set(buttons) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_csv", "dl_geojson", "dl_gpkg"}
+    assert set(buttons) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_csv", "dl_geojson", "dl_gpkg", "dl_json"}
     assert all(b.HasField("deferred_file_id") for b in buttons.values())  # built on click, not on every rerun
     assert buttons["dl_csv"].label == "CSV (spreadsheet)"
     expected = filter_incidents(load_bundled(), FilterSpec.from_query_params(OCT))

@@ -30,11 +30,11 @@ Mapping (documented in the README):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pandas as pd
 
+from dashboard.data.missing import is_missing
 from dashboard.data.schema import FLAT_COLUMNS, Source, dump_sources, join_codes
 from dashboard.data.sources.actors import (
     categorise,
@@ -43,7 +43,7 @@ from dashboard.data.sources.actors import (
     normalise_name,
     split_names,
 )
-from dashboard.data.validate import LayoutError
+from dashboard.data.sources.common import ISO_DAY, SourceAdapter, codes, column_reader, lowered, parse_dates
 
 CURRENT_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -64,8 +64,7 @@ _VAC = "Violence against civilians"
 
 def looks_like_acled(columns: Iterable[str]) -> bool:
     """True for ACLED's CSV/API layouts (any era, any case of column names)."""
-    cols = {str(c).strip().lower() for c in columns}
-    return set(_SIGNATURE) <= cols
+    return set(_SIGNATURE) <= lowered(columns)
 
 
 def acled_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
@@ -117,82 +116,47 @@ def acled_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), None)
 
 
-# ---- helpers shared with the UCDP adapter -----------------------------------------------------------------
-def column_reader(raw: pd.DataFrame, required, layout: str):
-    """Lower-case the headers, raise :class:`LayoutError` naming the ``required`` columns that are missing, and
-    return ``(raw, col)`` where ``col(name)`` is that column as cleaned text (all missing if absent)."""
-    raw = raw.rename(columns=lambda c: str(c).strip().lower())
-    missing = [c for c in required if c not in raw.columns]
-    if missing:
-        raise LayoutError(f"missing {layout} column(s) {', '.join(missing)}")
-
-    def col(name: str) -> pd.Series:
-        return text(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
-
-    return raw, col
-
-
-def text(series: pd.Series) -> pd.Series:
-    """Any column → stripped text with blanks as missing (numbers from JSON become their text)."""
-    out = series.astype(object).where(series.notna(), None).map(lambda v: None if v is None else str(v))
-    out = out.astype("string").str.strip()
-    return out.mask(out == "", pd.NA)
-
-
-def codes(series: pd.Series) -> pd.Series:
-    """``"2"``, ``"2.0"`` → ``"2"``; anything else is kept so that validation can report it."""
-    return series.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-
-
-def parse_dates(series: pd.Series, formats: Iterable[str]) -> pd.Series:
-    """Dates in any of ``formats`` → ``YYYY-MM-DD`` text; unreadable values pass through unchanged."""
-    parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    # a time of day after the date (UCDP's "2019-03-23 00:00:00.000") is dropped, not parsed
-    day_part = series.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T].*$", r"\1", regex=True)
-    for fmt in formats:
-        todo = parsed.isna() & day_part.notna()
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(day_part[todo], format=fmt, errors="coerce")
-    iso = parsed.dt.strftime("%Y-%m-%d")
-    return iso.astype(object).where(parsed.notna(), series.astype(object))
-
-
 def acled_dates(event_date: pd.Series, precision: pd.Series) -> pd.Series:
     dates = parse_dates(event_date, _DATE_FORMATS)
-    month = precision.eq("month").fillna(False) & dates.map(lambda v: isinstance(v, str) and bool(_ISO.match(v)))
+    month = precision.eq("month").fillna(False) & dates.map(lambda v: isinstance(v, str) and bool(ISO_DAY.match(v)))
     dates[month] = dates[month].str.slice(0, 8) + "01"
     return dates
 
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+def _given(value: object) -> object:
+    return None if is_missing(value) else value
 
 
 def _perpetrator(actor1: object, assoc: object, inter1: object) -> tuple[object, str, str]:
-    names = split_names(None if _missing(actor1) else actor1, None if _missing(assoc) else assoc)
-    main = categorise(None if _missing(actor1) else actor1, inter=None if _missing(inter1) else inter1)
-    extra = [category_from_name(n) for n in split_names(None if _missing(assoc) else assoc)]
+    names = split_names(_given(actor1), _given(assoc))
+    main = categorise(_given(actor1), inter=_given(inter1))
+    extra = [category_from_name(n) for n in split_names(_given(assoc))]
     cats = [main, *(c for c in extra if c and c != "unidentified")]
     basis = "unknown" if cats == ["unidentified"] else "source_attributed"
     return ("; ".join(names) or None), join_codes(cats), basis
 
 
 def _victims(actor2: object, assoc: object, inter2: object) -> object:
-    if _missing(actor2):
+    if is_missing(actor2):
         return None
-    is_civilians = inter_code(None if _missing(inter2) else inter2) == "7" or normalise_name(actor2).startswith(
-        "civilians")
+    is_civilians = inter_code(_given(inter2)) == "7" or normalise_name(actor2).startswith("civilians")
     if not is_civilians:
         return None
-    return "; ".join(split_names(actor2, None if _missing(assoc) else assoc))
+    return "; ".join(split_names(actor2, _given(assoc)))
 
 
 def _sources(outlets: object, event_id: object) -> str:
-    names = [] if _missing(outlets) else split_names(outlets)
+    names = split_names(_given(outlets))
     items = [Source(organisation=n) for n in names]
-    items.append(Source(organisation="ACLED", title=None if _missing(event_id) else f"event {event_id}"))
+    items.append(Source(organisation="ACLED", title=None if is_missing(event_id) else f"event {event_id}"))
     return dump_sources(items)
+
+
+ADAPTER = SourceAdapter(
+    name="acled",
+    dataset="acled",
+    recognise=looks_like_acled,
+    to_flat=acled_to_flat,
+    description="ACLED exports (CSV or API JSON, current and pre-2023 layouts)",
+    layout="an ACLED export (" + ", ".join(_SIGNATURE) + ", ...)",
+)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from dashboard.data.textfold import fold
+from dashboard.data.textfold import fold_key
 
 HOME_COUNTRY = "mali"
 _COMMUNITY = "community"
@@ -81,7 +81,7 @@ _ACTOR_PUNCTUATION = re.compile(r"[^\w/\- ]+")
 
 def normalise_name(name: object) -> str:
     """Lower case, accents removed, punctuation other than ``/`` and ``-`` turned into spaces."""
-    return fold(name, _ACTOR_PUNCTUATION)
+    return fold_key(name, _ACTOR_PUNCTUATION)
 
 
 def category_from_name(name: object) -> str | None:

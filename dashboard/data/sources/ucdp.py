@@ -29,14 +29,14 @@ Mapping (documented in the README):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pandas as pd
 
+from dashboard.data.missing import is_missing
 from dashboard.data.schema import FLAT_COLUMNS, Source, dump_sources
-from dashboard.data.sources.acled import codes, column_reader, parse_dates
 from dashboard.data.sources.actors import categorise
+from dashboard.data.sources.common import ISO_DAY, SourceAdapter, codes, column_reader, lowered, parse_dates
 
 GED_COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -60,12 +60,10 @@ _EVENT = {  # type_of_violence → (event_type, sub_event_type, civilian_targeti
     "3": ("Violence against civilians", "Attack", "true"),
 }
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def looks_like_ucdp(columns: Iterable[str]) -> bool:
-    cols = {str(c).strip().lower() for c in columns}
-    return set(_SIGNATURE) <= cols
+    return set(_SIGNATURE) <= lowered(columns)
 
 
 def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +92,7 @@ def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     out["sub_event_type"] = [e[1] for e in event]
     out["civilian_targeting"] = [e[2] for e in event]
     out["perpetrators"] = side_a
-    categories = [categorise(None if pd.isna(a) else a, fallback="other_armed_group") for a in side_a]
+    categories = [categorise(None if is_missing(a) else a, fallback="other_armed_group") for a in side_a]
     out["perpetrator_category"] = categories
     out["attribution_basis"] = ["unknown" if c == "unidentified" else "source_attributed" for c in categories]
     out["victims"] = side_b.where(kind.eq("3").fillna(False), pd.NA)
@@ -121,7 +119,7 @@ def _split(cell: object) -> list[str]:
 
 def _published(value: str) -> str | None:
     parsed = parse_dates(pd.Series([value], dtype="string"), _DATE_FORMATS).iloc[0]
-    return parsed if isinstance(parsed, str) and _ISO.match(parsed) else None
+    return parsed if isinstance(parsed, str) and ISO_DAY.match(parsed) else None
 
 
 def _sources(offices: object, dates: object, headlines: object, ident: object) -> str:
@@ -143,3 +141,13 @@ def _sources(offices: object, dates: object, headlines: object, ident: object) -
     items.append(Source(organisation="UCDP GED", title=None if not isinstance(ident, str) else f"event {ident}"))
     return dump_sources(items)
 
+
+
+ADAPTER = SourceAdapter(
+    name="ucdp",
+    dataset="ucdp",
+    recognise=looks_like_ucdp,
+    to_flat=ucdp_to_flat,
+    description="UCDP GED files (CSV, or the UCDP API's JSON records)",
+    layout="a UCDP GED file (" + ", ".join(_SIGNATURE[:4]) + ", ...)",
+)

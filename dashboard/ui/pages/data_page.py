@@ -8,10 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.data.importer import ImportReport, import_file
+from dashboard.data.readers import SUFFIXES
+from dashboard.data.sources.registry import ADAPTERS, formats
+from dashboard.errors import UserError
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
-
-FORMATS = ("auto", "acled", "ucdp", "native")
 
 
 def render(ctx: PageContext) -> None:
@@ -26,13 +27,14 @@ def render(ctx: PageContext) -> None:
         state.publish(ctx.spec, ctx.state)
         return
     st.markdown(
-        "ACLED exports (CSV or API JSON, current and pre-2023 layouts), UCDP GED CSV, or files in this tool's own "
-        "layout (CSV, GeoJSON, GeoPackage). Valid rows are added; invalid rows are kept aside with the reason in a "
-        "rejects file next to the store; re-importing the same file adds nothing."
+        "What can be imported: " + "; ".join(a.description for a in ADAPTERS) + ". Valid rows are added; invalid "
+        "rows are kept aside with the reason in a rejects file next to the store; re-importing the same file adds "
+        "nothing."
     )
-    upload = st.file_uploader("File", type=["csv", "json", "geojson", "gpkg"], key="upload")
+    upload = st.file_uploader("File", type=list(SUFFIXES), key="upload")
     c1, c2, c3 = st.columns(3)
-    fmt = c1.selectbox("Layout", FORMATS, key="import_format")
+    fmt = c1.selectbox("Layout", formats(), key="import_format",
+                       help="auto: recognised from the columns")
     strict = c2.checkbox("Strict (import nothing if any row is bad)", key="import_strict")
     dry = c3.checkbox("Dry run (check only)", key="import_dry")
     if upload is not None and st.button("Import", type="primary", key="import_go"):
@@ -41,8 +43,8 @@ def render(ctx: PageContext) -> None:
             path.write_bytes(upload.getvalue())
             try:
                 report = import_file(path, ctx.data.store, fmt=fmt, dry_run=dry, strict=strict)
-            except ValueError as exc:  # the message quotes the file's name and columns: untrusted text
-                st.error(common.md_escape(str(exc)))
+            except UserError as exc:  # the message quotes the file's name and columns: untrusted text
+                common.user_error(exc)
             else:
                 _show(report)
     state.publish(ctx.spec, ctx.state)

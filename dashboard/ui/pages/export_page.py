@@ -1,6 +1,7 @@
-"""Briefing page: exactly the filtered incidents as a PDF briefing pack (English or French), a self-contained HTML
-map, and data files (CSV, GeoJSON, GeoPackage). Files are built when their button is clicked (deferred), never on
-every rerun. In the public view the data files are off and the PDF/HTML use the coarsened places."""
+"""Briefing page: exactly the filtered incidents in every registered format (:data:`EXPORTERS`): the PDF briefing
+pack (one button per language), the self-contained HTML map and the data files. Files are built when their button
+is clicked (deferred), never on every rerun. In the public view only the formats an exporter allows in public mode
+are offered (no raw data files), built from the coarsened places."""
 
 from __future__ import annotations
 
@@ -10,16 +11,20 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from dashboard.export import briefing, files
+from dashboard.export.exporters import EXPORTERS, LANGUAGE_NAMES, Exporter, ExportRequest
 from dashboard.export.i18n import TEXT
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
 TITLE_KEY = "export_title"
-DATA_BUTTONS = {  # format → (label, icon), one per files.DATA_FORMATS
-    "csv": ("CSV (spreadsheet)", ":material/table_view:"),
-    "geojson": ("GeoJSON (GIS)", ":material/map:"),
-    "gpkg": ("GeoPackage (QGIS, ArcGIS)", ":material/layers:"),
+GROUPS = {  # the page's sections, in order: heading and what the files are
+    "pack": ("Briefing pack (PDF)",
+             "Title and filter, key figures (killed as a min–max range), a map of the incidents, the timeline, the "
+             "incident table with numbered sources, and a methods-and-caveats box. Takes a few seconds."),
+    "map": ("Map (HTML)", "One self-contained HTML file: the map with its markers and incident cards, that opens in "
+                          "any browser with no internet connection."),
+    "data": ("Data files", "The canonical columns (see docs/schema.md) with latitude/longitude; sources as a JSON "
+                           "list. Each file can be imported again (Data & import page, or `incident-map import`)."),
 }
 
 
@@ -31,28 +36,22 @@ def file_stem(ctx: PageContext) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", f"{stem}_{ctx.data.version}")
 
 
-def _pdf(ctx: PageContext, lang: str, title: str) -> Callable[[], bytes]:
+def buttons() -> list[tuple[Exporter, str | None]]:
+    """(exporter, language) per download button, in registry order: a pack in several languages has one each."""
+    return [(e, lang) for e in EXPORTERS for lang in (e.languages or (None,))]
+
+
+def button_key(e: Exporter, lang: str | None) -> str:
+    return f"dl_{e.name}" + (f"_{lang}" if lang else "")
+
+
+def _build(ctx: PageContext, e: Exporter, lang: str | None, title: str, safe: bool) -> Callable[[], bytes]:
     def build() -> bytes:
-        return briefing.briefing_pdf(ctx.view, spec=ctx.spec, total=len(ctx.all), version=ctx.data.version,
-                                     generated_at=datetime.now(UTC), lang=lang, title=title or None,
-                                     public=ctx.data.public, basemap=cache.basemap())
-    return build
-
-
-def _html(ctx: PageContext, title: str) -> Callable[[], bytes]:
-    def build() -> bytes:
-        now = datetime.now(UTC)
-        footer = (f"{ctx.totals.sentence(total=len(ctx.all))} · dataset version {ctx.data.version} · "
-                  f"generated {now:%Y-%m-%d %H:%M} UTC")
-        return files.to_html_bytes(ctx.view, basemap=cache.basemap(), public=ctx.data.public,
-                                   title=title or TEXT["en"]["default_title"], description=ctx.spec.describe(),
-                                   footer=footer)
-    return build
-
-
-def _data(ctx: PageContext, fmt: str, spreadsheet_safe: bool) -> Callable[[], bytes]:
-    def build() -> bytes:
-        return files.data_file_bytes(fmt, ctx.view, public=ctx.data.public, spreadsheet_safe=spreadsheet_safe)
+        request = ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version,
+                                generated_at=datetime.now(UTC), selection=ctx.spec, title=title or None,
+                                lang=lang or "en", public=ctx.data.public, spreadsheet_safe=safe,
+                                basemap=cache.basemap())
+        return e.build(request)
     return build
 
 
@@ -70,42 +69,29 @@ def render(ctx: PageContext) -> None:
                           help="Left empty, the pack is titled "
                                f"“{TEXT['en']['default_title']}” (in French: “{TEXT['fr']['default_title']}”).")
     stem = file_stem(ctx)
-
-    st.subheader("Briefing pack (PDF)", divider="gray")
-    st.caption("Title and filter, key figures (killed as a min–max range), a map of the incidents, the timeline, the "
-               "incident table with numbered sources, and a methods-and-caveats box. Takes a few seconds.")
-    c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button("PDF · English", data=_pdf(ctx, "en", title), file_name=f"{stem}_briefing-en.pdf",
-                       mime=files.MIME_TYPES["pdf"], key="dl_pdf_en", on_click="ignore",
-                       icon=":material/picture_as_pdf:", width="stretch")
-    c2.download_button("PDF · français", data=_pdf(ctx, "fr", title), file_name=f"{stem}_briefing-fr.pdf",
-                       mime=files.MIME_TYPES["pdf"], key="dl_pdf_fr", on_click="ignore",
-                       icon=":material/picture_as_pdf:", width="stretch")
-
-    st.subheader("Map (HTML)", divider="gray")
-    st.caption("One self-contained HTML file: the map with its markers and incident cards, that opens in any "
-               "browser with no internet connection.")
-    st.download_button("HTML map", data=_html(ctx, title), file_name=f"{stem}_map.html",
-                       mime=files.MIME_TYPES["html"], key="dl_html", on_click="ignore", icon=":material/public:")
-
-    st.subheader("Data files", divider="gray")
-    if ctx.data.public:
-        st.info("Data files (CSV, GeoJSON, GeoPackage) are not offered in the public view. The PDF and the HTML map "
-                "above use the coarsened places.", icon=":material/shield:")
-    else:
-        st.caption("The canonical columns (see docs/schema.md) with latitude/longitude; sources as a JSON list. "
-                   "Each file can be imported again (Data & import page, or `incident-map import`).")
-        safe = st.checkbox("Spreadsheet-safe CSV", value=True, key="csv_safe",
-                           help="Puts a ' before any text cell that starts with = + - or @, so that text from a "
-                                "source cannot run as a formula when the CSV is opened in Excel or LibreOffice. "
-                                "Untick it for a CSV to import again unchanged (GeoJSON and GeoPackage are always "
-                                "exact).")
-        cols = st.columns(len(DATA_BUTTONS))
-        for col, (fmt, (label, icon)) in zip(cols, DATA_BUTTONS.items(), strict=True):
-            col.download_button(label, data=_data(ctx, fmt, safe), file_name=f"{stem}.{fmt}",
-                                mime=files.MIME_TYPES[fmt], key=f"dl_{fmt}", on_click="ignore", icon=icon,
+    for group, (heading, caption) in GROUPS.items():
+        chosen = [(e, lang) for e, lang in buttons() if e.group == group]
+        st.subheader(heading, divider="gray")
+        if ctx.data.public and not any(e.public for e, _ in chosen):
+            names = ", ".join(e.label.split(" (")[0] for e, _ in chosen)
+            st.info(f"Data files ({names}) are not offered in the public view. The PDF and the HTML map above use "
+                    "the coarsened places.", icon=":material/shield:")
+            continue
+        st.caption(caption)
+        safe = group == "data" and st.checkbox(
+            "Spreadsheet-safe CSV", value=True, key="csv_safe",
+            help="Puts a ' before any text cell that starts with = + - or @, so that text from a source cannot run "
+                 "as a formula when the CSV is opened in Excel or LibreOffice. Untick it for a CSV to import again "
+                 "unchanged (the other files are always exact).")
+        chosen = [(e, lang) for e, lang in chosen if e.public or not ctx.data.public]
+        cols = st.columns([1] * len(chosen) + ([] if group == "data" else [2]))  # packs and maps: not too wide
+        for col, (e, lang) in zip(cols, chosen, strict=False):
+            label = f"{e.label} · {LANGUAGE_NAMES[lang]}" if lang else e.label
+            col.download_button(label, data=_build(ctx, e, lang, title, safe), file_name=e.filename(stem, lang or "en"),
+                                mime=e.mime, key=button_key(e, lang), on_click="ignore", icon=e.icon,
                                 width="stretch")
-    st.caption("The same files from the command line: `incident-map export --format pdf|csv|geojson|gpkg|html "
-               "-o FILE` with the same filter options.")
+    st.caption(f"The same files from the command line: `incident-map export --format "
+               f"{'|'.join(e.name for e in EXPORTERS)} -o FILE` with the same filter options (or `--view` and this "
+               "page's address).")
     common.cite(ctx, "export")
     state.publish(ctx.spec, ctx.state)

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.query.aggregate import totals
+from dashboard.query.filters import in_period
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 from dashboard.viz import scale
@@ -19,31 +20,10 @@ MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexb
 TIMELINE_KEY = "overview_timeline"
 MAP_KEY = "map"
 NOT_DRAWN_LISTED = 50  # cards listed beside the map; the rest are counted (the table page lists them all)
-MIN_VIEW_SPAN_DEG = 2.0  # a filtered view keeps ~200 km of context: towns and the region edge stay in sight
 
 
 def months_of(incidents: pd.DataFrame) -> list[str]:
     return [str(m) for m in np.unique(incidents["date_start"].to_numpy().astype("datetime64[M]"))]
-
-
-def map_view(view: pd.DataFrame, filtered: bool) -> scale.Bounds | None:
-    """What the map shows: the whole region (widened to the data) when nothing is filtered, otherwise the extent
-    of the filtered incidents, so that filtering zooms in (finer hexagons, then individual markers)."""
-    if not filtered:
-        return None  # the map builder's default: the region outline, widened to the data
-    mask = scale.plottable_mask(view)
-    box = scale.data_bounds(*scale.coordinates(view, mask))
-    if box is None:
-        return None
-    (south, west), (north, east) = box
-    pad_lat = max(MIN_VIEW_SPAN_DEG - (north - south), 0) / 2 + 0.05 * (north - south)
-    pad_lng = max(MIN_VIEW_SPAN_DEG - (east - west), 0) / 2 + 0.05 * (east - west)
-    return (south - pad_lat, west - pad_lng), (north + pad_lat, east + pad_lng)
-
-
-def in_period(incidents: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Incidents whose date span overlaps [start, end]."""
-    return incidents.loc[(incidents["date_end"] >= start) & (incidents["date_start"] <= end)]
 
 
 def _step(months: list[str], delta: int) -> None:
@@ -88,7 +68,7 @@ def render(ctx: PageContext) -> None:
         if len(ctx.view):
             filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter, a month or a brush
             fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
-                                      public=ctx.data.public, bounds=map_view(view, filtered))
+                                      public=ctx.data.public, bounds=scale.map_view(view, filtered))
             st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
                       returned_objects=["last_object_clicked_tooltip"])
             # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a hash

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.export import briefing
+from dashboard.export.exporters import ExportRequest, exporter
 from dashboard.export.story import MAX_NOTE, MAX_TITLE, Story, StoryError, highlight_layer, step_point, story_frame
 from dashboard.ui import cache, common
 from dashboard.ui.context import PageContext
@@ -174,7 +174,7 @@ def render(ctx: PageContext) -> None:
     d1, d2, _ = st.columns([1, 1, 2])
     for col, lang, label in ((d1, "en", "Export story as PDF"), (d2, "fr", "PDF du récit (français)")):
         col.download_button(label, data=_story_pdf(ctx, story, lang), file_name=f"story_{ctx.data.version}_{lang}.pdf",
-                            mime="application/pdf", key=f"story_pdf_{lang}", on_click="ignore",
+                            mime=exporter("pdf").mime, key=f"story_pdf_{lang}", on_click="ignore",
                             icon=":material/picture_as_pdf:", width="stretch")
     st.caption(f"Cite this step: add ?{STEP_PARAM}={step} to the page address (it is there now). "
                f"Dataset version {ctx.data.version}.")
@@ -188,7 +188,7 @@ def _html_text(text: str) -> str:
 
 def _story_pdf(ctx: PageContext, story: Story, lang: str):
     def build() -> bytes:
-        return briefing.story_pdf(ctx.all, story, total=len(ctx.all), version=ctx.data.version,
-                                  generated_at=datetime.now(UTC), lang=lang, public=ctx.data.public,
-                                  basemap=cache.basemap())
+        request = ExportRequest.of_story(ctx.all, story, version=ctx.data.version, generated_at=datetime.now(UTC),
+                                         lang=lang, public=ctx.data.public, basemap=cache.basemap())
+        return exporter("pdf").build(request)
     return build

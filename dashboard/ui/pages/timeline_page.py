@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.query.filters import in_period
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
-from dashboard.ui.pages.map_page import in_period
 from dashboard.viz.cards import incident_card_html
 from dashboard.viz.timeline import brushed_dates, timeline_chart
 

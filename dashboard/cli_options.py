@@ -1,0 +1,113 @@
+"""What every ``incident-map`` command shares: the filter options, generated from the filter registry, and the
+handling of errors a user can act on.
+
+typer has no reusable option groups, so :func:`filter_options` builds them into a command's signature: one option
+per registered filter (``Filter.flag``) plus ``--view URL``, the app's citable link. The command receives one
+``spec``, parsed by the same code as the app's URL (:meth:`FilterSpec.from_query_params`), so the CLI and the app
+cannot disagree about a filter. Options given on the command line replace the same filter in the view.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
+
+import typer
+
+from dashboard.errors import SpecError, UserError
+from dashboard.query.registry import FILTERS, Filter
+from dashboard.query.spec import FilterSpec
+
+__all__ = ["App", "filter_options", "option_name", "spec_from_cli", "view_params"]
+
+PANEL = "Filters"
+_TYPES: dict[str, Any] = {"date": str | None, "set": list[str] | None, "count": str | None, "text": str | None,
+                          "flag": bool}
+
+
+class App(typer.Typer):
+    """A typer app whose commands show a :class:`UserError` as ``error: <message>`` and exit 2; any other exception
+    is a bug and surfaces as one (with its traceback)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable:
+        register = super().command(*args, **kwargs)
+
+        def decorate(fn: Callable) -> Callable:
+            @functools.wraps(fn)
+            def run(*a: Any, **kw: Any) -> Any:
+                try:
+                    return fn(*a, **kw)
+                except UserError as exc:
+                    typer.echo(f"error: {exc.message}", err=True)
+                    if exc.detail:
+                        typer.echo(exc.detail, err=True)
+                    raise typer.Exit(2) from None
+            return register(run)
+        return decorate
+
+
+def option_name(f: Filter) -> str:
+    """The Python parameter behind a filter's option."""
+    return f"filter_{f.name}"
+
+
+def _help(f: Filter) -> str:
+    text = f.help
+    if f.choices:
+        text += f"; one of: {', '.join(map(str, f.choices))}"
+    return text + ("; repeatable" if f.multiple else "")
+
+
+def _parameter(f: Filter) -> inspect.Parameter:
+    option = typer.Option(f.flag, help=_help(f), rich_help_panel=PANEL, show_default=False)
+    return inspect.Parameter(option_name(f), inspect.Parameter.KEYWORD_ONLY, default=f.empty if f.kind == "flag"
+                             else None, annotation=Annotated[_TYPES[f.kind], option])
+
+
+_VIEW = inspect.Parameter("view", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+    str | None, typer.Option("--view", metavar="URL", rich_help_panel=PANEL,
+                             help="A view of the app (its address, or the 'Cite this view' link): its filters, which "
+                                  "the options above replace one by one")])
+
+
+def view_params(url: str | None) -> dict[str, list[str]]:
+    """The query parameters of an app URL (``http://host/?from=...``, ``/?from=...`` or just ``from=...``)."""
+    if not url:
+        return {}
+    query = urlsplit(url).query if ("?" in url or "://" in url) else url
+    return parse_qs(query)
+
+
+def spec_from_cli(given: dict[str, Any], view: str | None = None) -> FilterSpec:
+    """The spec of the filter options (by :func:`option_name`) on top of ``--view``'s; :class:`SpecError` if a value
+    cannot be understood."""
+    params: dict[str, Any] = dict(view_params(view))
+    for f in FILTERS:
+        value = given.get(option_name(f))
+        if f.kind == "flag":
+            if value:
+                params[f.key] = "1"
+        elif value not in (None, [], ""):
+            params[f.key] = value
+    return FilterSpec.from_query_params(params)
+
+
+def filter_options(fn: Callable) -> Callable:
+    """Give a command every registered filter as an option, and ``--view``; it is called with ``spec=`` instead."""
+    signature = inspect.signature(fn, eval_str=True)
+    own = [p for name, p in signature.parameters.items() if name != "spec"]
+
+    @functools.wraps(fn)
+    def command(**kwargs: Any) -> Any:
+        given = {option_name(f): kwargs.pop(option_name(f)) for f in FILTERS}
+        try:
+            spec = spec_from_cli(given, kwargs.pop("view"))
+        except SpecError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        return fn(spec=spec, **kwargs)
+
+    command.__signature__ = signature.replace(parameters=[*own, *(_parameter(f) for f in FILTERS), _VIEW])
+    return command

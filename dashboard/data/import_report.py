@@ -1,0 +1,80 @@
+"""What an import did: rows read, accepted, rejected (with every problem), duplicates, what was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.data.missing import is_missing
+
+__all__ = ["ImportReport"]
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    format: str
+    rows: int  # rows read from the file
+    accepted: int  # valid rows not already in the store
+    rejected: int  # rows that failed validation
+    duplicates: int  # valid rows the store (or an earlier row of the file) already holds
+    added: int  # rows written to the store (0 in a dry run, or a strict import with rejects)
+    rejects_file: Path | None
+    unresolved_places: list[str] = field(default_factory=list)
+    renamed_cercles: dict[str, str] = field(default_factory=dict)  # cercle as the file spells it -> as stored
+    problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # row, incident_id, column, problem, value
+    dry_run: bool = False
+    strict: bool = False
+    store: Path | None = None
+
+    @property
+    def blocked(self) -> bool:
+        """A strict import that imported nothing because some rows were bad."""
+        return self.strict and self.rejected > 0
+
+    def to_dict(self) -> dict:
+        problems = self.problems.astype(object).where(self.problems.notna(), None)
+        return {
+            "file": str(self.path),
+            "format": self.format,
+            "store": None if self.store is None else str(self.store),
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "added": self.added,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "rejects_file": None if self.rejects_file is None else str(self.rejects_file),
+            "places_not_found": list(self.unresolved_places),
+            "cercles_respelled": dict(self.renamed_cercles),
+            "dry_run": self.dry_run,
+            "strict": self.strict,
+            "problems": [
+                {k: (int(v) if k == "row" and v is not None else v) for k, v in rec.items()}
+                for rec in problems.to_dict(orient="records")
+            ],
+        }
+
+    def summary(self, max_problems: int = 20) -> str:
+        if self.dry_run:
+            outcome = "dry run: nothing written"
+        elif self.blocked:
+            outcome = "strict: nothing imported because some rows were rejected"
+        else:
+            outcome = f"{self.added} added to {self.store}"
+        lines = [
+            f"{self.path.name} ({self.format}): {self.rows} row(s) read; {outcome}",
+            f"  accepted          {self.accepted}",
+            f"  rejected          {self.rejected}",
+            f"  duplicates        {self.duplicates} (already in the store)",
+            f"  rejects file      {self.rejects_file if self.rejects_file else '-'}",
+            f"  places not found  {', '.join(self.unresolved_places) if self.unresolved_places else '-'}",
+            f"  cercles respelled {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
+        ]
+        for rec in self.problems.head(max_problems).itertuples(index=False):
+            value = "" if is_missing(rec.value) else f" ({str(rec.value)[:60]})"
+            lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")
+        if len(self.problems) > max_problems:
+            lines.append(f"    ... {len(self.problems) - max_problems} more problem(s) in the rejects file")
+        return "\n".join(lines)

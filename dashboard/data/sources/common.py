@@ -1,0 +1,76 @@
+"""What every source adapter is (:class:`SourceAdapter`) and the helpers adapters share to read a raw table.
+
+An adapter maps the rows of one file layout (as :mod:`dashboard.data.readers` read them: text, indexed by the
+user's row numbers) to the *flat* canonical frame: the canonical columns plus ``latitude``/``longitude``, as text,
+with the same index. Checking is left to :func:`dashboard.data.validate.validate_flat`, so every unusable row is
+reported, not dropped. :mod:`dashboard.data.sources.registry` lists the adapters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.errors import LayoutError
+
+__all__ = ["ISO_DAY", "SourceAdapter", "codes", "column_reader", "lowered", "parse_dates", "text"]
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAdapter:
+    name: str  # the --format value
+    dataset: str | None  # the dataset its rows get (None: each row says)
+    recognise: Callable[[set[str]], bool]  # from the set of column names (stripped, lower case)
+    to_flat: Callable[[pd.DataFrame], pd.DataFrame]  # raw rows -> flat canonical frame; LayoutError
+    description: str  # one line for help texts and the Data page
+    layout: str  # what its files look like, for "expected ..." in error messages
+
+
+def lowered(columns: Iterable[object]) -> set[str]:
+    """Column names as the adapters recognise them: stripped, lower case."""
+    return {str(c).strip().lower() for c in columns}
+
+
+def column_reader(raw: pd.DataFrame, required: Iterable[str], layout: str):
+    """Lower-case the headers, raise :class:`LayoutError` naming the ``required`` columns that are missing, and
+    return ``(raw, col)`` where ``col(name)`` is that column as cleaned text (all missing if absent)."""
+    raw = raw.rename(columns=lambda c: str(c).strip().lower())
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise LayoutError(f"missing {layout} column(s) {', '.join(missing)}")
+
+    def col(name: str) -> pd.Series:
+        return text(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")
+
+    return raw, col
+
+
+def text(series: pd.Series) -> pd.Series:
+    """Any column → stripped text with blanks as missing (numbers from JSON become their text)."""
+    out = series.astype(object).where(series.notna(), None).map(lambda v: None if v is None else str(v))
+    out = out.astype("string").str.strip()
+    return out.mask(out == "", pd.NA)
+
+
+def codes(series: pd.Series) -> pd.Series:
+    """``"2"``, ``"2.0"`` → ``"2"``; anything else is kept so that validation can report it."""
+    return series.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
+def parse_dates(series: pd.Series, formats: Iterable[str]) -> pd.Series:
+    """Dates in any of ``formats`` → ``YYYY-MM-DD`` text; unreadable values pass through unchanged."""
+    parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    # a time of day after the date (UCDP's "2019-03-23 00:00:00.000") is dropped, not parsed
+    day_part = series.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T].*$", r"\1", regex=True)
+    for fmt in formats:
+        todo = parsed.isna() & day_part.notna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(day_part[todo], format=fmt, errors="coerce")
+    iso = parsed.dt.strftime("%Y-%m-%d")
+    return iso.astype(object).where(parsed.notna(), series.astype(object))

@@ -1,0 +1,64 @@
+"""Errors a user can act on: one base, :class:`UserError`, and one class per kind of problem.
+
+The UI and the CLI catch exactly :class:`UserError` and show its message (one sentence saying what is wrong and,
+where it can, what to do); anything else is a bug, which surfaces as a bug: the CLI lets the traceback through, the
+UI says "something went wrong; details logged" and logs the details. So a pandas bug during an import is never
+shown as "your file is wrong".
+
+The classes stay importable from the modules that raise them (``dashboard.query.spec.SpecError``...).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BriefingError",
+    "LayoutError",
+    "SourceError",
+    "SpecError",
+    "StoreError",
+    "StoryError",
+    "UnreadableFile",
+    "UserError",
+]
+
+
+class UserError(Exception):
+    """A problem the user can act on. The message says what it is in plain words, in one line; ``detail`` is an
+    optional longer text (a table of the failing rows...) shown after it."""
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+    @property
+    def message(self) -> str:
+        """The message on one line (it may quote a file's text, which can hold line breaks)."""
+        return " ".join(str(self).split())
+
+
+class SpecError(UserError):
+    """A filter value that cannot be understood (bad date, unknown category...)."""
+
+
+class SourceError(UserError):
+    """A ``sources`` cell that is not a JSON list of source objects."""
+
+
+class LayoutError(UserError):
+    """A file as a whole does not have the expected layout (a missing required column...)."""
+
+
+class UnreadableFile(UserError):
+    """A file cannot be read at all; the message names the file and what was expected."""
+
+
+class StoreError(UserError):
+    """The store cannot be read or written; the message says which file and why."""
+
+
+class StoryError(UserError):
+    """A story that cannot be used (bad JSON, a wrong field, an incident id not in the data)."""
+
+
+class BriefingError(UserError):
+    """The briefing pack could not be rendered (the message says which part failed)."""

@@ -1,0 +1,83 @@
+"""The export formats: one small frozen record each, and the CLI (``incident-map export --format``, ``query --json``)
+and the Briefing & exports page iterate over :data:`EXPORTERS`. A new format is one entry here and its tests.
+
+Each exporter builds bytes from one :class:`~dashboard.export.request.ExportRequest`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from dashboard.errors import UserError
+from dashboard.export import briefing, files
+from dashboard.export.i18n import LANGS, TEXT
+from dashboard.export.request import ExportRequest
+from dashboard.query.aggregate import totals
+from dashboard.wording import either
+
+__all__ = ["EXPORTERS", "LANGUAGE_NAMES", "ExportRequest", "Exporter", "exporter", "format_names"]
+
+LANGUAGE_NAMES = {"en": "English", "fr": "français"}
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    name: str  # the --format value
+    extension: str
+    mime: str
+    label: str  # the button's label (with the language's name for a pack in several languages)
+    summary: str  # what the file is, for help texts
+    build: Callable[[ExportRequest], bytes]
+    public: bool  # offered by a public server (coarsened places; raw data files are not)
+    group: Literal["pack", "map", "data"]  # where the export page puts its button
+    icon: str  # the button's Material icon
+    tag: str = ""  # a word in the file name ("briefing" → ..._briefing-en.pdf)
+    languages: tuple[str, ...] = ()  # one file per language (empty: the file has no language)
+
+    def filename(self, stem: str, lang: str = "en") -> str:
+        parts = [stem, *([self.tag] if self.tag else [])]
+        return "_".join(parts) + (f"-{lang}" if self.languages else "") + f".{self.extension}"
+
+
+def _html(request: ExportRequest) -> bytes:
+    at = request.generated_at
+    footer = (f"{totals(request.view).sentence(total=request.total)} · dataset version {request.version} · "
+              f"generated {at:%Y-%m-%d %H:%M} UTC")
+    return files.to_html_bytes(request.view, basemap=request.basemap or briefing.default_basemap(),
+                               public=request.public, title=request.title or TEXT["en"]["default_title"],
+                               description=request.description(), footer=footer)
+
+
+EXPORTERS: tuple[Exporter, ...] = (
+    Exporter("pdf", "pdf", "application/pdf", "PDF", "briefing pack", briefing.briefing_pdf, public=True,
+             group="pack", icon=":material/picture_as_pdf:", tag="briefing", languages=LANGS),
+    Exporter("html", "html", "text/html", "HTML map", "self-contained map", _html, public=True, group="map",
+             icon=":material/public:", tag="map"),
+    Exporter("csv", "csv", "text/csv", "CSV (spreadsheet)", "spreadsheet",
+             lambda r: files.to_csv_bytes(r.view, public=r.public, spreadsheet_safe=r.spreadsheet_safe),
+             public=False, group="data", icon=":material/table_view:"),
+    Exporter("geojson", "geojson", "application/geo+json", "GeoJSON (GIS)", "GIS",
+             lambda r: files.to_geojson_bytes(r.view, public=r.public), public=False, group="data",
+             icon=":material/map:"),
+    Exporter("gpkg", "gpkg", "application/geopackage+sqlite3", "GeoPackage (QGIS, ArcGIS)", "QGIS, ArcGIS",
+             lambda r: files.to_gpkg_bytes(r.view, public=r.public), public=False, group="data",
+             icon=":material/layers:"),
+    Exporter("json", "json", "application/json", "JSON records", "records, as `query --json` prints them",
+             lambda r: files.to_json_bytes(r.view), public=False, group="data", icon=":material/data_object:"),
+)
+
+
+def exporter(name: str) -> Exporter:
+    """The exporter called ``name``; :class:`UserError` naming the formats otherwise."""
+    for e in EXPORTERS:
+        if e.name == name:
+            return e
+    raise UserError(f"--format must be one of {format_names()}; got {name!r}")
+
+
+def format_names(conjunction: str | None = None) -> str:
+    """``"pdf, html, csv, geojson, gpkg, json"`` (or with "or" before the last one)."""
+    names = [e.name for e in EXPORTERS]
+    return either(names, conjunction) if conjunction else ", ".join(names)

@@ -1,0 +1,256 @@
+"""The filters: one small frozen record each, and every surface iterates over :data:`FILTERS`.
+
+A filter is a field of :class:`~dashboard.query.spec.FilterSpec`, a URL parameter, a CLI option, a sidebar widget,
+a phrase of the filter sentence and a mask over the incidents. :class:`FilterSpec` is built from this registry (its
+fields, URL round trip and sentence), :func:`~dashboard.query.filters.filter_mask` applies each filter's mask, the
+sidebar (``ui/widgets.py``), the URL state (``ui/state.py``) and the CLI options (``dashboard/cli_options.py``) are
+generated from it. Adding a filter is one entry here plus a test of its mask.
+
+The order of :data:`FILTERS` is the order of the URL parameters and of the sidebar widgets within each sidebar
+group; ``clause``/``rank`` place a filter's phrase in the sentence ("Incidents of type X attributed to Y, in Z,
+1–31 Oct 2025; at least 5 killed; ...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.schema import DATASETS, GEO_PRECISION_LABELS, PERPETRATOR_LABELS, VERIFICATION_STATUSES
+from dashboard.data.search import SearchIndex, text_mask
+from dashboard.errors import SpecError
+from dashboard.wording import Words, describe_period, either
+
+__all__ = ["FILTERS", "Filter", "Kind", "by_key", "overlaps"]
+
+Kind = Literal["date", "set", "count", "text", "flag"]
+Clause = Literal["noun", "head", "part", "tail"]
+Mask = Callable[[pd.DataFrame, Any, "SearchIndex | None"], np.ndarray]
+Describer = Callable[[Any, Any, Words], str]  # (value, the whole spec, words) -> phrase
+
+_EMPTY: dict[str, Any] = {"date": None, "set": frozenset(), "count": None, "text": "", "flag": False}
+_TRUE = {"1", "true", "yes"}
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """One filter. ``kind`` decides its value type, URL form, CLI option and widget:
+
+    * ``date``: a day or ``None`` (one URL value, ``--flag YYYY-MM-DD``, a date input);
+    * ``set``: a frozenset of values (repeated URL values, a repeatable option, a multiselect); ``choices`` limits
+      them (and the widget shows ``choices``, else the distinct values of the incidents' ``options`` column);
+    * ``count``: a whole number or ``None``; ``text``: a string (``""`` when off); ``flag``: a boolean.
+    """
+
+    name: str  # short id; the widget's key is f"f_{name}"
+    field: str  # FilterSpec attribute
+    key: str  # URL parameter
+    flag: str  # CLI option
+    label: str  # sidebar label
+    kind: Kind
+    help: str  # sidebar and CLI help
+    mask: Mask  # the rows an active value keeps (only called when :meth:`active`)
+    describe: Describer | None  # its phrase in the filter sentence
+    clause: Clause = "part"
+    rank: int = 0  # order of the phrase within its clause
+    choices: tuple = ()  # allowed values (none: any)
+    cast: Callable[[str], Any] = str  # URL/CLI text -> value (for sets)
+    choice_label: Callable[[Any], str] | None = None  # how the widget shows a choice
+    options: str | None = None  # incident column whose distinct values the widget offers
+    split: str | None = None  # ... split on this separator
+    sidebar: Literal["top", "more", "bottom"] = "top"
+
+    @property
+    def empty(self) -> Any:
+        return _EMPTY[self.kind]
+
+    @property
+    def multiple(self) -> bool:
+        return self.kind == "set"
+
+    def active(self, value: Any) -> bool:
+        """Whether the value selects anything (0 killed, an empty set or text, False: no)."""
+        return bool(value)
+
+    def normalise(self, value: Any) -> Any:
+        if self.kind == "set" and isinstance(value, set | list | tuple):
+            return frozenset(value)
+        if self.kind == "text" and isinstance(value, str):
+            return value.strip()
+        return value
+
+    # ---- URL ---------------------------------------------------------------------------------------------
+    def to_param(self, value: Any) -> str | list[str] | None:
+        """The URL value(s) of ``value``, or ``None`` when the filter is off."""
+        if value is None or value == self.empty:
+            return None
+        if self.kind == "set":
+            return sorted(str(v) for v in value)
+        if self.kind == "date":
+            return value.isoformat()
+        if self.kind == "flag":
+            return "1"
+        return str(value)
+
+    def from_param(self, raw: str | Iterable[str] | None) -> Any:
+        """Inverse of :meth:`to_param`; raises :class:`SpecError` naming the parameter."""
+        values = [] if raw is None else [raw] if isinstance(raw, str) else list(raw)
+        values = [v for v in values if v]
+        if self.kind == "set":
+            return frozenset(self._choice(v) for v in values)
+        last = values[-1] if values else None
+        if last is None:
+            return self.empty
+        if self.kind == "date":
+            try:
+                return date.fromisoformat(last)
+            except ValueError:
+                raise SpecError(f"{self.key} must be a date like 2025-10-01, got {last!r}") from None
+        if self.kind == "count":
+            try:
+                return int(last)
+            except ValueError:
+                raise SpecError(f"{self.key} must be a whole number, got {last!r}") from None
+        if self.kind == "flag":
+            return last in _TRUE
+        return last
+
+    def _choice(self, raw: str) -> Any:
+        try:
+            value = self.cast(raw)
+        except ValueError:
+            value = None
+        if self.choices and value not in self.choices:
+            raise SpecError(f"unknown {self.label.lower()} {raw!r}: {self.key} must be "
+                            f"{either([str(c) for c in self.choices])}")
+        return value
+
+
+# ---- masks ---------------------------------------------------------------------------------------------------
+def overlaps(incidents: pd.DataFrame, start: date | pd.Timestamp | None, end: date | pd.Timestamp | None
+             ) -> np.ndarray:
+    """Incidents whose date span [date_start, date_end] touches [start, end] (either side may be open)."""
+    keep = np.ones(len(incidents), dtype=bool)
+    if start is not None:
+        keep &= (incidents["date_end"] >= pd.Timestamp(start)).to_numpy()
+    if end is not None:
+        keep &= (incidents["date_start"] <= pd.Timestamp(end)).to_numpy()
+    return keep
+
+
+def _per_distinct(values: pd.Series, test) -> np.ndarray:
+    """``test`` (a vectorised Series → bool array) evaluated once per distinct value and spread back to the rows;
+    a missing value never matches. Exactly ``test(values)`` for tests that treat missing values as no match."""
+    if len(values) < 1_000:
+        return test(values)
+    codes, uniques = pd.factorize(values)
+    hit = np.append(np.asarray(test(pd.Series(uniques, dtype=values.dtype)), dtype=bool), False)
+    return hit[codes]
+
+
+def _any_code(incidents: pd.DataFrame, codes: frozenset[str], _search) -> np.ndarray:
+    def hit(cats: pd.Series) -> np.ndarray:
+        # codes are ";"-separated and none is a substring of another, so a plain substring test is exact
+        found = np.zeros(len(cats), dtype=bool)
+        for code in codes:
+            found |= cats.str.contains(code, regex=False).fillna(False).to_numpy(dtype=bool)
+        return found
+
+    return _per_distinct(incidents["perpetrator_category"], hit)
+
+
+def _name_like(incidents: pd.DataFrame, names: frozenset[str], _search) -> np.ndarray:
+    pattern = "|".join(re.escape(a) for a in names)
+    return _per_distinct(incidents["perpetrators"], lambda s: s.str.contains(
+        pattern, case=False, regex=True).fillna(False).to_numpy(bool))
+
+
+def _isin(column: str) -> Mask:
+    def mask(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
+        return incidents[column].isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
+    return mask
+
+
+def _at_least_killed(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
+    return (incidents["fatalities_min"] >= n).fillna(False).to_numpy(dtype=bool)
+
+
+def _civilian(incidents: pd.DataFrame, _on: bool, _search) -> np.ndarray:
+    return incidents["civilian_targeting"].fillna(False).to_numpy(dtype=bool)
+
+
+def _text(incidents: pd.DataFrame, text: str, search: SearchIndex | None) -> np.ndarray:
+    return text_mask(incidents, text, search)
+
+
+# ---- phrases -------------------------------------------------------------------------------------------------
+def _period(_value, spec, w: Words) -> str:
+    return describe_period(spec.start, spec.end, w.dates)  # the same phrase for both ends: said once
+
+
+def _phrase(template: str, show: Callable[[Any], str] = str, sort_key=None) -> Describer:
+    """A phrase saying the selected values, e.g. ``"in {values}"`` → "in Macina or Niono"."""
+    def describe(value, _spec, w: Words) -> str:
+        shown = [show(v) for v in sorted(value, key=sort_key)]
+        return w.translate(template).format(values=w.either(shown))
+    return describe
+
+
+def _count(template: str) -> Describer:
+    return lambda value, _spec, w: w.translate(template).format(n=value)
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("start", "start", "from", "--from", "From", "date",
+           "First day (YYYY-MM-DD); an incident counts if its date span overlaps the period",
+           lambda df, d, _s: overlaps(df, d, None), _period, rank=40),
+    Filter("end", "end", "to", "--to", "To", "date", "Last day (YYYY-MM-DD), inclusive",
+           lambda df, d, _s: overlaps(df, None, d), _period, rank=40),
+    Filter("cat", "perpetrator_categories", "cat", "--perpetrator-category", "Perpetrator category", "set",
+           "Alleged perpetrators; an incident with several categories matches any of them",
+           _any_code, _phrase("attributed to {values}", lambda c: PERPETRATOR_LABELS.get(c, c).lower()), rank=10,
+           choices=tuple(PERPETRATOR_LABELS), choice_label=PERPETRATOR_LABELS.get),
+    Filter("actor", "actors", "actor", "--actor", "Perpetrator / actor (as named)", "set",
+           "Names as the sources give them; a perpetrator matches when its name contains one (any case)",
+           _name_like, _phrase("with a perpetrator named like {values}", repr), rank=20,
+           options="perpetrators", split=";"),
+    Filter("type", "event_types", "type", "--event-type", "Event type", "set", "ACLED event type",
+           _isin("event_type"), _phrase("of type {values}"), clause="head", options="event_type", sidebar="more"),
+    Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set", "Cercle (admin2) name",
+           _isin("admin2"), _phrase("in {values}"), rank=30, options="admin2"),
+    Filter("min_killed", "min_fatalities", "min_killed", "--min-killed", "Minimum killed (lower bound)", "count",
+           "Incidents with an unknown toll are left out when this is above 0",
+           _at_least_killed, _count("at least {n} killed"), clause="tail", rank=10, sidebar="more"),
+    Filter("verif", "verification", "verif", "--verification", "Verification", "set",
+           "Verification status (separate from attribution)",
+           _isin("verification"), _phrase("verification {values}"), clause="tail", rank=20,
+           choices=VERIFICATION_STATUSES, sidebar="more"),
+    Filter("prec", "geo_precisions", "prec", "--precision", "Location precision", "set",
+           "How precisely the place is known: " + ", ".join(f"{p} {t}" for p, t in GEO_PRECISION_LABELS.items()),
+           _isin("geo_precision"), _phrase("location {values}", GEO_PRECISION_LABELS.get), clause="tail", rank=30,
+           choices=tuple(GEO_PRECISION_LABELS), cast=int, choice_label=lambda p: f"{p} · {GEO_PRECISION_LABELS[p]}",
+           sidebar="more"),
+    Filter("dataset", "datasets", "dataset", "--dataset", "Dataset", "set",
+           f"Where rows came from: {', '.join(DATASETS)}",
+           _isin("dataset"), _phrase("from {values}"), clause="tail", rank=40, options="dataset", sidebar="more"),
+    Filter("text", "text", "q", "--text", "Search summaries, places, sources", "text",
+           "Finds the words anywhere in summaries, places, actors and source links; case and accents are ignored "
+           "(segou finds Ségou)",
+           _text, lambda value, _spec, w: w.translate("mentioning {text}").format(text=w.quote(value)),
+           clause="tail", rank=50, sidebar="bottom"),
+    Filter("civ", "civilian_only", "civ", "--civilian-only", "Only incidents that targeted civilians", "flag",
+           "Only incidents that targeted civilians",
+           _civilian, lambda _value, _spec, w: w.translate("Civilian-targeting incidents"), clause="noun",
+           sidebar="more"),
+)
+
+
+def by_key(key: str) -> Filter:
+    """The filter with this URL parameter."""
+    return next(f for f in FILTERS if f.key == key)
