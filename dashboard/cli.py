@@ -14,6 +14,7 @@ import typer
 
 from dashboard.cli_options import App, filter_options
 from dashboard.data.importer import IMPORT_HELP, import_file
+from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
 from dashboard.data.store import STORE_ENV, StoreData, ensure_store, load_store
 from dashboard.errors import UnreadableFile, UserError
@@ -126,7 +127,7 @@ def serve(
 
 @app.command("import", help=IMPORT_HELP)
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV, JSON, GeoJSON or GeoPackage file to import")],
+    file: Annotated[Path, typer.Argument(help=f"The file to import ({', '.join(SUFFIXES)})")],
     fmt: Annotated[str, typer.Option("--format", help=f"Layout: {format_choices()}")] = "auto",
     store: StoreOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing")] = False,

@@ -61,8 +61,14 @@ def _help(f: Filter) -> str:
     return text + ("; repeatable" if f.multiple else "")
 
 
+def _metavar(f: Filter) -> str | None:
+    if f.kind == "set":
+        return "|".join(map(str, f.choices)) if 0 < len(f.choices) <= 4 else ("CODE" if f.choices else "NAME")
+    return {"date": "YYYY-MM-DD", "count": "N", "text": "WORDS"}.get(f.kind)
+
+
 def _parameter(f: Filter) -> inspect.Parameter:
-    option = typer.Option(f.flag, help=_help(f), rich_help_panel=PANEL, show_default=False)
+    option = typer.Option(f.flag, help=_help(f), rich_help_panel=PANEL, show_default=False, metavar=_metavar(f))
     return inspect.Parameter(option_name(f), inspect.Parameter.KEYWORD_ONLY, default=f.empty if f.kind == "flag"
                              else None, annotation=Annotated[_TYPES[f.kind], option])
 

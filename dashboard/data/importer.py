@@ -36,8 +36,8 @@ from dashboard.errors import LayoutError, UnreadableFile
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
 
 IMPORT_HELP = (
-    "Import a file into the store: " + "; ".join(a.description for a in ADAPTERS) + ". The layout is recognised "
-    "from the columns unless --format names it.\n\nBad rows go to <store>.rejects.csv with the reason; rows already "
+    "Import a file into the store: " + "; ".join(f"{a.description} (--format {a.name})" for a in ADAPTERS)
+    + ". The layout is recognised from the columns unless --format names it.\n\nBad rows go to <store>.rejects.csv with the reason; rows already "
     "in the store are skipped.\n\nExit code 0 on success, 1 if rows were rejected with --strict (nothing imported), "
     "2 if the file cannot be read."
 )

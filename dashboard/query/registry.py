@@ -225,7 +225,8 @@ FILTERS: tuple[Filter, ...] = (
     Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set", "Cercle (admin2) name",
            _isin("admin2"), _phrase("in {values}"), rank=30, options="admin2"),
     Filter("min_killed", "min_fatalities", "min_killed", "--min-killed", "Minimum killed (lower bound)", "count",
-           "Incidents with an unknown toll are left out when this is above 0",
+           "At least this many killed (the toll's lower bound); incidents with an unknown toll are left out when "
+           "this is above 0",
            _at_least_killed, _count("at least {n} killed"), clause="tail", rank=10, sidebar="more"),
     Filter("verif", "verification", "verif", "--verification", "Verification", "set",
            "Verification status (separate from attribution)",

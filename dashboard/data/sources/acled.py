@@ -43,7 +43,7 @@ from dashboard.data.sources.actors import (
     normalise_name,
     split_names,
 )
-from dashboard.data.sources.common import ISO_DAY, SourceAdapter, codes, column_reader, lowered, parse_dates
+from dashboard.data.sources.common import ISO_DAY, codes, column_reader, lowered, parse_dates
 
 CURRENT_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -55,6 +55,7 @@ REQUIRED_COLUMNS = (
     "event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "location", "latitude",
     "longitude", "geo_precision",
 )
+DATASET = "acled"  # the dataset every row of this layout gets
 _SIGNATURE = ("event_id_cnty", "event_date", "event_type", "actor1")
 _TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
 _GEO_PRECISION = {"1": "1", "2": "2", "3": "3"}
@@ -111,7 +112,7 @@ def acled_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     out["summary"] = col("notes")
     out["sources"] = [_sources(s, e) for s, e in zip(col("source"), event_id, strict=True)]
     out["verification"] = "reported"
-    out["dataset"] = "acled"
+    out["dataset"] = DATASET
     out["source_record_id"] = event_id
     return out.astype(object).where(out.notna(), None)
 
@@ -150,13 +151,3 @@ def _sources(outlets: object, event_id: object) -> str:
     items = [Source(organisation=n) for n in names]
     items.append(Source(organisation="ACLED", title=None if is_missing(event_id) else f"event {event_id}"))
     return dump_sources(items)
-
-
-ADAPTER = SourceAdapter(
-    name="acled",
-    dataset="acled",
-    recognise=looks_like_acled,
-    to_flat=acled_to_flat,
-    description="ACLED exports (CSV or API JSON, current and pre-2023 layouts)",
-    layout="an ACLED export (" + ", ".join(_SIGNATURE) + ", ...)",
-)

@@ -1,4 +1,4 @@
-"""What every source adapter is (:class:`SourceAdapter`) and the helpers adapters share to read a raw table.
+"""The helpers the source adapters share to read a raw table.
 
 An adapter maps the rows of one file layout (as :mod:`dashboard.data.readers` read them: text, indexed by the
 user's row numbers) to the *flat* canonical frame: the canonical columns plus ``latitude``/``longitude``, as text,
@@ -9,26 +9,15 @@ reported, not dropped. :mod:`dashboard.data.sources.registry` lists the adapters
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import pandas as pd
 
 from dashboard.errors import LayoutError
 
-__all__ = ["ISO_DAY", "SourceAdapter", "codes", "column_reader", "lowered", "parse_dates", "text"]
+__all__ = ["ISO_DAY", "codes", "column_reader", "lowered", "parse_dates", "text"]
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True, slots=True)
-class SourceAdapter:
-    name: str  # the --format value
-    dataset: str | None  # the dataset its rows get (None: each row says)
-    recognise: Callable[[set[str]], bool]  # from the set of column names (stripped, lower case)
-    to_flat: Callable[[pd.DataFrame], pd.DataFrame]  # raw rows -> flat canonical frame; LayoutError
-    description: str  # one line for help texts and the Data page
-    layout: str  # what its files look like, for "expected ..." in error messages
 
 
 def lowered(columns: Iterable[object]) -> set[str]:

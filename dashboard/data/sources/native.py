@@ -7,10 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.data.schema import FLAT_COLUMNS, REQUIRED_COLUMNS
-from dashboard.data.sources.common import SourceAdapter
 from dashboard.errors import LayoutError
 
-__all__ = ["ADAPTER", "looks_native", "native_to_flat"]
+__all__ = ["looks_native", "native_to_flat"]
 
 
 def looks_native(columns: set[str]) -> bool:
@@ -24,13 +23,3 @@ def native_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise LayoutError(f"missing required column(s) {', '.join(missing)}")
     return raw[[c for c in FLAT_COLUMNS if c in raw.columns]].copy()
-
-
-ADAPTER = SourceAdapter(
-    name="native",
-    dataset=None,
-    recognise=looks_native,
-    to_flat=native_to_flat,
-    description="files in this tool's own layout (CSV, GeoJSON, GeoPackage, as it exports them)",
-    layout="the canonical incident columns (incident_id, date_start, location, sources, ...)",
-)

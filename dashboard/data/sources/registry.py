@@ -1,19 +1,44 @@
 """The source adapters: every surface that names an import format (the CLI's ``--format`` and help, the Data
 page's choices and text, the importer's error messages) iterates over :data:`ADAPTERS`. A new source is one
-adapter module with an ``ADAPTER`` and one entry here (order matters: the first that recognises a file wins)."""
+adapter module (recognise + map) and one entry here; order matters: the first that recognises a file wins."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
 
 from dashboard.data.sources import acled, native, ucdp
-from dashboard.data.sources.common import SourceAdapter, lowered
+from dashboard.data.sources.common import lowered
 from dashboard.errors import UnreadableFile
 from dashboard.wording import either
 
-__all__ = ["ADAPTERS", "AUTO", "adapter", "expected_layouts", "format_choices", "formats", "recognise"]
+__all__ = ["ADAPTERS", "AUTO", "SourceAdapter", "adapter", "expected_layouts", "format_choices", "formats",
+           "recognise"]
 
-ADAPTERS: tuple[SourceAdapter, ...] = (acled.ADAPTER, ucdp.ADAPTER, native.ADAPTER)
+
+@dataclass(frozen=True, slots=True)
+class SourceAdapter:
+    name: str  # the --format value
+    dataset: str | None  # the dataset its rows get (None: each row says)
+    recognise: Callable[[set[str]], bool]  # from the set of column names (stripped, lower case)
+    to_flat: Callable[[pd.DataFrame], pd.DataFrame]  # raw rows -> flat canonical frame; LayoutError
+    description: str  # one line for help texts and the Data page
+    layout: str  # what its files look like, for "expected ..." in error messages
+
+
+ADAPTERS: tuple[SourceAdapter, ...] = (
+    SourceAdapter("acled", acled.DATASET, acled.looks_like_acled, acled.acled_to_flat,
+                  "ACLED exports (CSV or API JSON, current and pre-2023 layouts)",
+                  "an ACLED export (event_id_cnty, event_date, event_type, actor1, ...)"),
+    SourceAdapter("ucdp", ucdp.DATASET, ucdp.looks_like_ucdp, ucdp.ucdp_to_flat,
+                  "UCDP GED files (CSV, or the UCDP API's JSON records)",
+                  "a UCDP GED file (id, type_of_violence, side_a, side_b, ...)"),
+    SourceAdapter("native", None, native.looks_native, native.native_to_flat,
+                  "files in this tool's own layout (CSV, GeoJSON, GeoPackage, as it exports them)",
+                  "the canonical incident columns (incident_id, date_start, location, sources, ...)"),
+)
 AUTO = "auto"  # recognise the layout from the columns
 
 

@@ -36,7 +36,7 @@ import pandas as pd
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import FLAT_COLUMNS, Source, dump_sources
 from dashboard.data.sources.actors import categorise
-from dashboard.data.sources.common import ISO_DAY, SourceAdapter, codes, column_reader, lowered, parse_dates
+from dashboard.data.sources.common import ISO_DAY, codes, column_reader, lowered, parse_dates
 
 GED_COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -51,6 +51,7 @@ REQUIRED_COLUMNS = (
     "id", "type_of_violence", "side_a", "side_b", "where_prec", "where_coordinates", "latitude", "longitude",
     "date_prec", "date_start", "date_end", "best", "low", "high",
 )
+DATASET = "ucdp"  # the dataset every row of this layout gets
 _SIGNATURE = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "date_prec")
 _WHERE_PREC = {"1": "1", "2": "2", "3": "3", "4": "3", "5": "3", "6": "3", "7": "3"}
 _DATE_PREC = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
@@ -106,7 +107,7 @@ def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
                               strict=True)
     ]
     out["verification"] = "reported"
-    out["dataset"] = "ucdp"
+    out["dataset"] = DATASET
     out["source_record_id"] = ident
     return out.astype(object).where(out.notna(), None)
 
@@ -140,14 +141,3 @@ def _sources(offices: object, dates: object, headlines: object, ident: object) -
         ))
     items.append(Source(organisation="UCDP GED", title=None if not isinstance(ident, str) else f"event {ident}"))
     return dump_sources(items)
-
-
-
-ADAPTER = SourceAdapter(
-    name="ucdp",
-    dataset="ucdp",
-    recognise=looks_like_ucdp,
-    to_flat=ucdp_to_flat,
-    description="UCDP GED files (CSV, or the UCDP API's JSON records)",
-    layout="a UCDP GED file (" + ", ".join(_SIGNATURE[:4]) + ", ...)",
-)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.data.importer import ImportReport, import_file
 from dashboard.data.readers import SUFFIXES
-from dashboard.data.sources.registry import ADAPTERS, formats
+from dashboard.data.sources import registry
 from dashboard.errors import UserError
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
@@ -27,13 +27,13 @@ def render(ctx: PageContext) -> None:
         state.publish(ctx.spec, ctx.state)
         return
     st.markdown(
-        "What can be imported: " + "; ".join(a.description for a in ADAPTERS) + ". Valid rows are added; invalid "
+        "What can be imported: " + "; ".join(a.description for a in registry.ADAPTERS) + ". Valid rows are added; invalid "
         "rows are kept aside with the reason in a rejects file next to the store; re-importing the same file adds "
         "nothing."
     )
     upload = st.file_uploader("File", type=list(SUFFIXES), key="upload")
     c1, c2, c3 = st.columns(3)
-    fmt = c1.selectbox("Layout", formats(), key="import_format",
+    fmt = c1.selectbox("Layout", registry.formats(), key="import_format",
                        help="auto: recognised from the columns")
     strict = c2.checkbox("Strict (import nothing if any row is bad)", key="import_strict")
     dry = c3.checkbox("Dry run (check only)", key="import_dry")
