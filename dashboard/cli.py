@@ -17,7 +17,7 @@ from dashboard.data.importer import IMPORT_HELP, import_file
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
 from dashboard.data.store import STORE_ENV, StoreData, ensure_store, load_store
-from dashboard.errors import UnreadableFile, UserError
+from dashboard.errors import StoryError, UnreadableFile, UserError
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
 from dashboard.query.aggregate import by_category, by_column, totals
@@ -194,7 +194,7 @@ def export_(
     if story is not None:
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
-        except (UserError, OSError) as exc:
+        except (StoryError, OSError) as exc:
             raise UnreadableFile(f"{story.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
         request = ExportRequest.of_story(incidents, chosen, **how)
     else:

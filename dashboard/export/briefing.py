@@ -6,7 +6,7 @@ incidents in the story's order, each with its note and a map of its own. The HTM
 (``templates/briefing.html.j2``) is rendered by jinja2 with autoescape on, since every incident field is untrusted
 text, and turned into a PDF by weasyprint with a URL fetcher that only accepts ``data:`` URIs (nothing is fetched
 from the network). The map is drawn by :mod:`dashboard.export.staticmap` (matplotlib, no tiles) and the timeline
-by :func:`dashboard.viz.timeline.timeline_chart` rendered with ``vl_convert``.
+by :mod:`dashboard.export.charts` (the dashboard's chart rendered with ``vl_convert``).
 
 Public mode: the caller passes the already-coarsened frame (:func:`dashboard.data.public.public_view`); the pack
 then says so and shows none of the internal fields (it never shows them anyway: notes on how a source knows,
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,12 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from dashboard.data.missing import text_or_none
-from dashboard.data.schema import is_http_url, parse_sources, split_codes
+from dashboard.data.schema import split_codes
 from dashboard.errors import BriefingError
 from dashboard.export import i18n
 from dashboard.export.charts import timeline_svg
 from dashboard.export.request import ExportRequest
+from dashboard.export.sourcerefs import SourceRef, number_sources
 from dashboard.export.staticmap import incident_map_svg
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.spec import FilterSpec
@@ -49,42 +49,9 @@ RING_KM = round(APPROX_RING_M / 1000)  # the ring drawn around approximate place
 MAX_STEP_MAPS = 60
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    number: int
-    organisation: str
-    title: str | None
-    url: str | None
-    published: str | None
-
-    @property
-    def link(self) -> bool:
-        """Only absolute http(s) URLs become clickable."""
-        return is_http_url(self.url)
-
-
 def default_basemap() -> Basemap:
     """The bundled outlines (Ségou region, Mali's regions) and cercle seats."""
     return Basemap.bundled()
-
-
-def number_sources(incidents: pd.DataFrame) -> tuple[list[SourceRef], dict[str, list[int]]]:
-    """One numbered list of the distinct sources of ``incidents`` (in order of first citation), and the numbers
-    each incident cites. Sources are the same when their URL is; without a URL, when every field is."""
-    refs: list[SourceRef] = []
-    index: dict[tuple, int] = {}
-    cited: dict[str, list[int]] = {}
-    for ident, cell in zip(incidents["incident_id"], incidents["sources"], strict=True):
-        numbers = []
-        for s in parse_sources(cell):
-            key = ("url", s.url) if s.url else ("text", s.organisation, s.title, s.published)
-            if key not in index:
-                index[key] = len(refs) + 1
-                refs.append(SourceRef(len(refs) + 1, s.organisation, s.title, s.url, s.published))
-            if index[key] not in numbers:
-                numbers.append(index[key])
-        cited[ident] = numbers
-    return refs, cited
 
 
 def _data_uri(svg: str) -> str:

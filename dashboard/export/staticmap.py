@@ -25,14 +25,7 @@ from matplotlib.transforms import Bbox
 
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.viz.maps import APPROX_RING_M, Basemap, marker_radius, plottable
-from dashboard.viz.palette import (
-    CATEGORY_COLOURS,
-    OTHER_REGIONS_FILL,
-    REGION_EDGE,
-    REGION_FILL,
-    WATER,
-    colour_for,
-)
+from dashboard.viz.palette import CATEGORY_COLOURS, OTHER_REGIONS_FILL, REGION_EDGE, REGION_FILL, WATER, colour_for
 
 KM_PER_DEG = 111.32
 _PAD_DEG = 0.25
