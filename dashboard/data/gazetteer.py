@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import bundled
-from dashboard.data.missing import is_blank, text_or_none
+from dashboard.data.missing import is_blank, is_missing, text_or_none
 from dashboard.data.readers import read_csv_text
 from dashboard.data.textfold import fold_key
 from dashboard.errors import UnreadableFile
@@ -81,7 +81,7 @@ class Gazetteer:
             name = r.get("name")
             if not isinstance(name, str) or not name.strip():
                 continue
-            if pd.isna(lat) or pd.isna(lon) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            if is_missing(lat) or is_missing(lon) or not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise UnreadableFile(f"{path.name}: row {row_number} ({name}) has no valid latitude/longitude")
             places.append(Place(
                 name=name.strip(),
@@ -163,7 +163,7 @@ def geocode_missing(flat: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.DataFr
         out.at[row, "latitude"] = place.latitude
         out.at[row, "longitude"] = place.longitude
         current = pd.to_numeric(pd.Series([out.at[row, "geo_precision"]]), errors="coerce").iloc[0]
-        if pd.isna(current) or current in (1, 2):
+        if is_missing(current) or current in (1, 2):
             out.at[row, "geo_precision"] = 2
         out.at[row, "geocoded_from"] = f"{place.name} — {place.source}" if place.source else place.name
     return out, sorted(unresolved)

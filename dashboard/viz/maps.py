@@ -26,6 +26,7 @@ from branca.element import Element, MacroElement, Template
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Environment
 
+from dashboard.data.missing import is_missing
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, tooltip_text
@@ -74,8 +75,8 @@ def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def marker_radius(lo, hi) -> float:
     """Pixel radius grows with the square root of the upper toll; unknown tolls get the smallest size."""
-    n = hi if hi is not None and not pd.isna(hi) else lo
-    n = 0 if n is None or pd.isna(n) else int(n)
+    n = lo if is_missing(hi) else hi
+    n = 0 if is_missing(n) else int(n)
     return 5.0 + 2.2 * math.sqrt(n)
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from dashboard.data.missing import is_missing
 from dashboard.data.textfold import fold_key
 
 HOME_COUNTRY = "mali"
@@ -97,7 +98,7 @@ def category_from_name(name: object) -> str | None:
 
 def inter_code(value: object) -> str | None:
     """ACLED ``inter`` value (``3``, ``"3"``, ``"3.0"``, ``"Political militia"``) → code ``"1"``..``"8"``."""
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     text = str(value).strip().casefold()
     if not text:
