@@ -107,12 +107,12 @@ class Geocoder:
         rep_index = dict(zip(v["source_id"], range(len(v)), strict=True))
         self._rows = v.to_dict("records")
         self._place = [rep_index[p] for p in v["place_id"]]  # record → its place's representative record
-        self._exact: dict[str, list[tuple[int, str]]] = {}
-        self._loose: dict[str, list[int]] = {}
+        self._exact: dict[str, list[tuple[int, str, str]]] = {}  # key → (record, name matched, how)
+        self._loose: dict[str, list[tuple[int, str, str]]] = {}
         for i, r in enumerate(self._rows):
             for n, how in [(r["name"], "name"), *((a, "alternate name") for a in r["alt_names"].split("|") if a)]:
-                self._exact.setdefault(key(n), []).append((i, how))
-                self._loose.setdefault(loose_key(n), []).append(i)
+                self._exact.setdefault(key(n), []).append((i, n, how))
+                self._loose.setdefault(loose_key(n), []).append((i, n, "spelling variant"))
         self._units: dict[int, tuple[set[str], set[str]]] = {}  # place → its records' communes, by P-code / point
         for i, r in enumerate(self._rows):
             stated, located = self._units.setdefault(self._place[i], (set(), set()))
@@ -152,7 +152,7 @@ class Geocoder:
         if unit_word == "cercle":
             return self._as_cercle(query, bare, ctx, notes)
         hits, match = self._lookup(bare)
-        places = list(dict.fromkeys(self._place[i] for i in hits))
+        places = list(dict.fromkeys(self._place[i] for i, _, _ in hits))
         if not places:
             as_commune = self.names.commune(bare, cercle=_cercle_name(ctx))
             if as_commune.commune_pcode:
@@ -177,7 +177,8 @@ class Geocoder:
                 query, pin if ctx.commune is None else ctx.commune, notes, match,
                 f"the gazetteer point of {place.label()} ({place.source_id}) lies {place.km_outside_commune:g} km "
                 f"outside its commune, so it is not used", self._cands(inside), self._cands(outside))
-        return GeocodeResult(query, "exact", self._exact_reason(query, place, match, ctx, outside),
+        matched = list({key(n): n for i, n, _ in reversed(hits) if self._place[i] == inside[0]}.values())
+        return GeocodeResult(query, "exact", self._exact_reason(query, place, match, matched, ctx, outside),
                              self._cands(inside), self._cands(outside), place, place.cercle, place.cercle_pcode,
                              place.commune, place.commune_pcode, match, tuple(notes))
 
@@ -185,13 +186,13 @@ class Geocoder:
         return [self.geocode(n) for n in names]
 
     # -- pieces ---------------------------------------------------------------------------------------------
-    def _lookup(self, bare: str) -> tuple[list[int], str]:
+    def _lookup(self, bare: str) -> tuple[list[tuple[int, str, str]], str]:
+        """Records whose name or alternate name matches (exactly, else by spelling variant), and how."""
         found = self._exact.get(bare)
         if found:
-            how = "name" if any(h == "name" for _, h in found) else "alternate name"
-            return [i for i, _ in found], how
+            return found, "name" if any(h == "name" for _, _, h in found) else "alternate name"
         loose = self._loose.get(loose_key(bare))
-        return (list(loose), "spelling variant") if loose else ([], "")
+        return (loose, "spelling variant") if loose else ([], "")
 
     def _narrow(self, places: list[int], ctx: _Context) -> tuple[list[int], list[int]]:
         if not ctx.known:
@@ -201,9 +202,13 @@ class Geocoder:
             [p for p in places if ctx.contains(self._units[p][1])]
         return inside, [p for p in places if p not in inside]
 
-    def _exact_reason(self, query: str, place: Candidate, match: str, ctx: _Context, outside: list[int]) -> str:
-        how = {"name": "", "alternate name": " (by an alternate name)",
-               "spelling variant": f" (by a spelling variant of “{query}”)"}[match]
+    def _exact_reason(self, query: str, place: Candidate, match: str, matched: list[str], ctx: _Context,
+                      outside: list[int]) -> str:
+        names = " / ".join(f"“{n}”" for n in matched)
+        if match == "name":
+            how = f" (recorded as {names})" if any(key(n) != key(place.name) for n in matched) else ""
+        else:
+            how = f" (by the {match} {names})"
         where = f" in {ctx.label()} (as given)" if ctx.known else " in the gazetteer"
         text = f"The only {query}{where} is {place.label()}{how}"
         if outside:
