@@ -161,7 +161,7 @@ class Geocoder:
             if self.names.cercle(bare).found:
                 return self._as_cercle(query, bare, ctx, notes)
             return self._unit(query, ctx, notes, f"{query} is not in the gazetteer")
-        inside, outside = self._narrow(places, ctx)
+        inside, outside, by_point = self._narrow(places, ctx)
         if not inside:
             return self._unit(query, ctx, notes, f"{query} is in the gazetteer only outside {ctx.label()} "
                                                  f"(as given): {self._labels(outside)}", outside)
@@ -178,7 +178,8 @@ class Geocoder:
                 f"the gazetteer point of {place.label()} ({place.source_id}) lies {place.km_outside_commune:g} km "
                 f"outside its commune, so it is not used", self._cands(inside), self._cands(outside))
         matched = list({key(n): n for i, n, _ in reversed(hits) if self._place[i] == inside[0]}.values())
-        return GeocodeResult(query, "exact", self._exact_reason(query, place, match, matched, ctx, outside),
+        reason = self._exact_reason(query, place, match, matched, ctx, outside, by_point)
+        return GeocodeResult(query, "exact", reason,
                              self._cands(inside), self._cands(outside), place, place.cercle, place.cercle_pcode,
                              place.commune, place.commune_pcode, match, tuple(notes))
 
@@ -194,16 +195,19 @@ class Geocoder:
         loose = self._loose.get(loose_key(bare))
         return (loose, "spelling variant") if loose else ([], "")
 
-    def _narrow(self, places: list[int], ctx: _Context) -> tuple[list[int], list[int]]:
+    def _narrow(self, places: list[int], ctx: _Context) -> tuple[list[int], list[int], bool]:
+        """Places in the unit given, those outside it, and whether only their points (not their records'
+        communes) put them inside: the records' own communes come first."""
         if not ctx.known:
-            return places, []
-        # the record's own commune first (COD's P-code); its point's commune only if no record has it
-        inside = [p for p in places if ctx.contains(self._units[p][0])] or \
-            [p for p in places if ctx.contains(self._units[p][1])]
-        return inside, [p for p in places if p not in inside]
+            return places, [], False
+        inside = [p for p in places if ctx.contains(self._units[p][0])]
+        by_point = not inside
+        if by_point:
+            inside = [p for p in places if ctx.contains(self._units[p][1])]
+        return inside, [p for p in places if p not in inside], by_point and bool(inside)
 
     def _exact_reason(self, query: str, place: Candidate, match: str, matched: list[str], ctx: _Context,
-                      outside: list[int]) -> str:
+                      outside: list[int], by_point: bool) -> str:
         names = " / ".join(f"“{n}”" for n in matched)
         if match == "name":
             how = f" (recorded as {names})" if any(key(n) != key(place.name) for n in matched) else ""
@@ -211,6 +215,9 @@ class Geocoder:
             how = f" (by the {match} {names})"
         where = f" in {ctx.label()} (as given)" if ctx.known else " in the gazetteer"
         text = f"The only {query}{where} is {place.label()}{how}"
+        if ctx.known and not ctx.contains({place.commune_pcode}):
+            other = "its point lies" if by_point else "a linked record of it is"
+            text += f", which the gazetteer records in commune {place.commune} while {other} in {ctx.label()}"
         if outside:
             text += f"; the other(s) lie outside it: {self._labels(outside)}"
         elif not ctx.known:
