@@ -60,6 +60,18 @@ EVENT_TYPES = (
     "Riots",
     "Protests",
 )
+# ACLED's sub-event types of each event type (ACLED codebook); the curated dataset uses only these pairs.
+SUB_EVENT_TYPES = {
+    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": ("Chemical weapon", "Air/drone strike", "Suicide bomb",
+                                   "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
+    "Strategic developments": ("Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+                               "Headquarters or base established", "Looting/property destruction",
+                               "Non-violent transfer of territory", "Other"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
+}
 
 # Column order of the canonical frame (geometry comes last in the GeoDataFrame; flat files carry
 # latitude/longitude in its place).
