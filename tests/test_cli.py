@@ -26,7 +26,8 @@ def test_query_october_2025_state_forces_lists_kamona_and_balle(store):
     by_id = {r["incident_id"]: r for r in out}
     assert by_id["SEG-2025-008"]["fatalities_min"] == 21 and by_id["SEG-2025-008"]["location"].startswith("Kamona")
     assert by_id["SEG-2025-010"]["fatalities_min"] == 10 and by_id["SEG-2025-010"]["location"].startswith("Balle")
-    assert by_id["SEG-2025-010"]["latitude"] is None
+    balle = by_id["SEG-2025-010"]  # placed by inference at the region's only Balle (cod-pp:ML040218003), precision 2
+    assert (balle["geo_precision"], balle["latitude"], balle["longitude"]) == (2, 13.807593, -6.270801)
     for r in out:
         assert {"incident_id", "date_start", "location", "admin2", "perpetrator_category", "fatalities_min",
                 "fatalities_max", "geo_precision", "sources"} <= set(r)

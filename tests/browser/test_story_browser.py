@@ -29,7 +29,8 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
 MARKERS = "path.incident-marker"
-OCT = {"from": "2025-10-01", "to": "2025-10-31"}
+OCT = {"from": "2025-10-01", "to": "2025-10-31", "cat": "state_forces"}  # Kamona is the first step
+OCT_QUERY = "from=2025-10-01&to=2025-10-31&cat=state_forces"
 KAMONA, DOUGABOUGOU = "SEG-2025-008", "SEG-2025-009"
 MAP_TIMEOUT_MS = 45_000
 VIEW = """() => { const m = window.map; if (!m || !m.getCenter) return null;
@@ -66,7 +67,7 @@ def test_next_shows_the_next_card_and_moves_the_map(web):
     # Streamlit learns the st.navigation pages on a server's first script run: the very first visit of a fresh
     # server straight to a page path shows a "Page not found" dialog over the right page. Visit "/" first.
     wait_idle(web.open("/"))
-    page = web.open("/story?from=2025-10-01&to=2025-10-31&step=1")
+    page = web.open(f"/story?{OCT_QUERY}&step=1")
     expect(page.get_by_role("dialog").filter(has_text="Page not found")).to_have_count(0)
     frame = folium_frame(page)
     expect(page.frame_locator(FOLIUM_FRAME).locator(MARKERS)).to_have_count(len(plottable(october())),
@@ -91,7 +92,7 @@ def test_next_shows_the_next_card_and_moves_the_map(web):
     assert (after["lat"], after["lng"]) != (before["lat"], before["lng"]), (before, after)
     assert frame.locator(".leaflet-map-pane").get_attribute("style") != pane_before  # the view really moved
     assert frame.evaluate("() => window.__storyProbe") == "still the same map"  # moved, not re-mounted
-    expect(page).to_have_url(f"{web.base}/story?from=2025-10-01&to=2025-10-31&step=2", timeout=10_000)
+    expect(page).to_have_url(f"{web.base}/story?{OCT_QUERY}&step=2", timeout=10_000)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     web.screenshot("story_step2.png", full_page=False)
     web.assert_local_only()

@@ -112,10 +112,10 @@ def test_geojson_is_an_rfc7946_feature_collection(tmp_path, bundled):
     assert "crs" not in doc  # RFC 7946: WGS84 longitude/latitude, no crs member
     assert len(doc["features"]) == len(view)
     by_id = {f["properties"]["incident_id"]: f for f in doc["features"]}
-    kamona, balle = by_id["SEG-2025-008"], by_id["SEG-2025-010"]
+    kamona, road = by_id["SEG-2025-008"], by_id["SEG-2025-015"]
     lon, lat = kamona["geometry"]["coordinates"]
     assert kamona["geometry"]["type"] == "Point" and -7 < lon < -4 and 12 < lat < 16  # [lon, lat] order
-    assert balle["geometry"] is None  # region-level: a feature without a point
+    assert road["geometry"] is None  # region-level (somewhere on the Ségou-Bamako road): a feature without a point
     props = kamona["properties"]
     assert list(props) == list(COLUMNS)
     assert isinstance(props["sources"], list) and props["sources"][0]["url"].startswith("http")

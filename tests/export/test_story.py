@@ -83,9 +83,9 @@ def test_story_frame_keeps_the_story_order(bundled):
 def test_step_point_and_highlight_layer(bundled):
     kamona = bundled.loc[bundled["incident_id"] == "SEG-2025-008"].geometry.iloc[0]
     assert step_point(bundled, "SEG-2025-008") == (kamona.y, kamona.x)
-    assert step_point(bundled, "SEG-2025-010") is None  # Balle: region-level, not drawn
+    assert step_point(bundled, "SEG-2025-015") is None  # the Ségou-Bamako road: region-level, not drawn
     layer = highlight_layer(bundled, "SEG-2025-008")
     rings = [c for c in layer._children.values() if isinstance(c, folium.CircleMarker)]
     assert [r.location for r in rings] == [[kamona.y, kamona.x]] * 2
     assert "story-current" in rings[0].options["className"]
-    assert not highlight_layer(bundled, "SEG-2025-010")._children
+    assert not highlight_layer(bundled, "SEG-2025-015")._children

@@ -104,9 +104,9 @@ def test_setting_filters_changes_counts_caption_and_url():
 
 def test_an_empty_selection_says_so_on_every_page():
     for page in ("map", "timeline", "table"):
-        at = open_page(page, **{"from": "2016-01-01", "to": "2016-01-31"})
+        at = open_page(page, **{"from": "2014-01-01", "to": "2014-12-31"})  # no curated incident in 2014
         assert any("No incidents match" in i.value for i in at.info), page
-        assert "Showing 0 of 36 incidents · at least 0 killed" in captions(at)
+        assert "Showing 0 of 81 incidents · at least 0 killed" in captions(at)
 
 
 def test_a_bad_link_is_ignored_with_a_warning():
@@ -125,8 +125,9 @@ def test_clicking_a_marker_selects_the_incident():
 
 
 def test_region_level_incidents_are_listed_beside_the_map():
-    at = open_page("map", **{"from": "2025-10-13", "to": "2025-10-13"})
-    assert any("Not on the map (1)" in m.value for m in at.markdown)
+    # 3 Oct 2025: two abductions somewhere on the Ségou axis and the Ségou-Bamako road, known only to the region
+    at = open_page("map", **{"from": "2025-10-03", "to": "2025-10-03"})
+    assert any("Not on the map (2)" in m.value for m in at.markdown)
     assert map_component(at)["script"].count("incident-marker precision-") == 0
 
 
@@ -134,12 +135,13 @@ def test_timeline_and_table_pages():
     at = open_page("timeline", **{"from": "2025-10-01", "to": "2025-10-31"})
     assert len(at.get("vega_lite_chart")) == 1
     html = [el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html"]
-    assert sum("incident-card" in h for h in html) == 3
+    assert sum("incident-card" in h for h in html) == 7
     at = open_page("table", **{"from": "2025-10-01", "to": "2025-10-31"})
     table = at.dataframe[-1].value
-    assert list(table["id"]) == ["SEG-2025-008", "SEG-2025-009", "SEG-2025-010"]
-    assert list(table["killed"]) == ["21–37", "6", "10"]
-    assert [m.value for m in at.metric][:2] == ["3", "37"]
+    assert list(table["id"]) == ["SEG-2025-013", "SEG-2025-008", "SEG-2025-014", "SEG-2025-015", "SEG-2025-009",
+                                 "SEG-2025-010", "SEG-2025-016"]
+    assert list(table["killed"]) == ["1", "21–37", "0", "0", "6", "10", "30–32"]
+    assert [m.value for m in at.metric][:3] == ["7", "68", "86"]
 
 
 def test_cite_line_carries_the_filter_and_dataset_version():

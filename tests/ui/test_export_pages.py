@@ -26,7 +26,11 @@ from tests.factories import incidents, row
 from tests.ui.test_app import _walk, open_page, page_script, qp, store  # noqa: F401  (store: autouse fixture)
 
 OCT = {"from": "2025-10-01", "to": "2025-10-31"}
-KAMONA, DOUGABOUGOU, BALLE = "SEG-2025-008", "SEG-2025-009", "SEG-2025-010"
+OCT_IDS = ["SEG-2025-013", "SEG-2025-008", "SEG-2025-014", "SEG-2025-015", "SEG-2025-009", "SEG-2025-010",
+           "SEG-2025-016"]  # every October 2025 incident, in date order
+OCT_STATE = {**OCT, "cat": "state_forces"}  # the army's October 2025 operations: four incidents, each with a point
+KAMONA, DOUGABOUGOU, BALLE, MARKALA = "SEG-2025-008", "SEG-2025-009", "SEG-2025-010", "SEG-2025-016"
+REGION_ONLY = {"from": "2025-10-03", "to": "2025-10-03"}  # two abductions on the Ségou roads: no point
 
 
 class RecordingMediaFileManager(MediaFileManager):
@@ -84,7 +88,7 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     csv = tmp_path / "page.csv"
     csv.write_bytes(download(at, "dl_csv"))
     back = validate_flat(read_any(csv)).valid
-    assert list(back["incident_id"]) == list(expected["incident_id"]) == [KAMONA, DOUGABOUGOU, BALLE]
+    assert list(back["incident_id"]) == list(expected["incident_id"]) == OCT_IDS
     features = json.loads(download(at, "dl_geojson"))["features"]
     assert [f["properties"]["incident_id"] for f in features] == list(expected["incident_id"])
     assert download(at, "dl_gpkg").startswith(b"SQLite format 3\x00")
@@ -100,16 +104,16 @@ def test_export_page_pdf_is_the_briefing_of_the_filter(tmp_path):
     text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
     assert "Ségou — October 2025" in text and "Incidents, du 1er au 31 oct. 2025" in text
-    assert "Kamona" in text and "37–53" in text and "CHIFFRES CLÉS" in text
+    assert "Kamona" in text and "68–86" in text and "CHIFFRES CLÉS" in text
 
 
 def test_export_page_in_public_mode_offers_no_raw_data(monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
-    at = open_page("export", **{"from": "2022-03-01", "to": "2022-03-02"})  # an exact village point
+    at = open_page("export", **{"from": "2025-10-02", "to": "2025-10-02"})  # Kamona: an exact village point
     assert set(download_buttons(at)) == {"dl_pdf_en", "dl_pdf_fr", "dl_html"}
     assert any("not offered in the public view" in i.value for i in at.info)
     html = download(at, "dl_html").decode("utf-8")
-    assert "14.805833" not in html and "-6.018333" not in html
+    assert "13.97683" not in html and "-5.920579" not in html
 
 
 def test_the_page_csv_is_spreadsheet_safe_unless_unticked(tmp_path, monkeypatch):
@@ -127,15 +131,15 @@ def test_the_page_csv_is_spreadsheet_safe_unless_unticked(tmp_path, monkeypatch)
 
 
 def test_export_page_with_nothing_selected_says_so():
-    at = open_page("export", **{"from": "2016-01-01", "to": "2016-01-31"})
+    at = open_page("export", **{"from": "2014-01-01", "to": "2014-12-31"})  # no curated incident in 2014
     assert any("No incidents match" in i.value for i in at.info)
     assert download_buttons(at) == {}
 
 
 # ---- Story ----------------------------------------------------------------------------------------------------
 def test_story_starts_as_the_filtered_incidents_and_steps_with_prev_next():
-    at = open_page("story", **OCT)
-    assert at.multiselect(key="story_ids").value == [KAMONA, DOUGABOUGOU, BALLE]
+    at = open_page("story", **OCT_STATE)
+    assert at.multiselect(key="story_ids").value == [KAMONA, DOUGABOUGOU, BALLE, MARKALA]
     assert qp(at, "step") == ["1"]
     args = map_args(at)
     assert args["center"] == point_of(KAMONA) and args["zoom"] == 10
@@ -154,23 +158,31 @@ def test_story_starts_as_the_filtered_incidents_and_steps_with_prev_next():
     assert not any(f'data-incident-id="{KAMONA}"' in h for h in html_bodies(at))
 
     at.button(key="story_next").click().run()
-    assert qp(at, "step") == ["3"] and at.button(key="story_next").disabled
-    assert map_args(at)["center"] == list(SEGOU_CENTER)  # Balle is region-level: the whole region, said so
-    assert any("known only to the region" in c.value for c in at.caption)
+    assert qp(at, "step") == ["3"] and map_args(at)["center"] == point_of(BALLE)
+    at.button(key="story_next").click().run()
+    assert qp(at, "step") == ["4"] and at.button(key="story_next").disabled
+    assert map_args(at)["center"] == point_of(MARKALA)
     at.button(key="story_prev").click().run()
-    assert qp(at, "step") == ["2"]
-
-
-def test_a_step_in_the_url_reopens_that_step():
-    at = open_page("story", **OCT, step="2")
-    assert any(f'data-incident-id="{DOUGABOUGOU}"' in h for h in html_bodies(at))
-    assert map_args(at)["center"] == point_of(DOUGABOUGOU)
-    at = open_page("story", **OCT, step="99")  # out of range: the last step, not an error
     assert qp(at, "step") == ["3"]
 
 
+def test_a_region_level_step_shows_the_whole_region_and_says_so():
+    at = open_page("story", **REGION_ONLY)
+    assert at.multiselect(key="story_ids").value == ["SEG-2025-014", "SEG-2025-015"]
+    assert map_args(at)["center"] == list(SEGOU_CENTER)
+    assert any("known only to the region" in c.value for c in at.caption)
+
+
+def test_a_step_in_the_url_reopens_that_step():
+    at = open_page("story", **OCT_STATE, step="2")
+    assert any(f'data-incident-id="{DOUGABOUGOU}"' in h for h in html_bodies(at))
+    assert map_args(at)["center"] == point_of(DOUGABOUGOU)
+    at = open_page("story", **OCT_STATE, step="99")  # out of range: the last step, not an error
+    assert qp(at, "step") == ["4"]
+
+
 def test_picking_incidents_orders_the_story():
-    at = open_page("story", **OCT)
+    at = open_page("story", **OCT_STATE)
     at.multiselect(key="story_ids").set_value([BALLE, KAMONA]).run()
     assert any(f'data-incident-id="{BALLE}"' in h for h in html_bodies(at))
     at.button(key="story_next").click().run()
@@ -196,18 +208,18 @@ def test_loading_a_story_file_and_exporting_it_as_pdf(tmp_path):
 
 
 def test_a_bad_story_file_is_refused_with_the_reason():
-    at = open_page("story", **OCT)
+    at = open_page("story", **OCT_STATE)
     bad = json.dumps({"title": "x", "steps": ["NOT-AN-ID"]}).encode()
     at.file_uploader(key="story_upload").upload("bad.json", bad, "application/json").run()
     assert any("NOT" in e.value and "not in this dataset" in e.value for e in at.error)
-    assert at.multiselect(key="story_ids").value == [KAMONA, DOUGABOUGOU, BALLE]  # unchanged
+    assert at.multiselect(key="story_ids").value == [KAMONA, DOUGABOUGOU, BALLE, MARKALA]  # unchanged
 
 
 def test_story_in_public_mode_shows_coarsened_places(monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
-    at = open_page("story", **{"from": "2022-03-01", "to": "2022-03-02"})
+    at = open_page("story", **{"from": "2025-10-02", "to": "2025-10-02"})  # Kamona: an exact village point
     args = map_args(at)
-    assert "14.805833" not in json.dumps(args) and args["center"] != [14.805833, -6.018333]
+    assert "13.97683" not in json.dumps(args) and args["center"] != [13.97683, -5.920579]
     assert any("Public view" in w.value for w in at.warning)
     for col in INTERNAL_COLUMNS:
         assert all(col not in h for h in html_bodies(at))
