@@ -172,9 +172,10 @@ class Geocoder:
                                  self._cands(inside), self._cands(outside), None, *ctx.fields(), match, tuple(notes))
         place = self._candidates[inside[0]]
         if not place.trusted:
-            pin = self.names.commune(place.commune, cercle=place.cercle)
+            own = UnitMatch(place.commune, "commune", (place.cercle,), (place.cercle_pcode,), place.commune,
+                            place.commune_pcode)
             return self._commune_result(
-                query, pin if ctx.commune is None else ctx.commune, notes, match,
+                query, own if ctx.commune is None else ctx.commune, notes, match,
                 f"the gazetteer point of {place.label()} ({place.source_id}) lies {place.km_outside_commune:g} km "
                 f"outside its commune, so it is not used", self._cands(inside), self._cands(outside))
         matched = list({key(n): n for i, n, _ in reversed(hits) if self._place[i] == inside[0]}.values())
