@@ -40,7 +40,7 @@ def loose_key(name: object) -> str:
 
 @lru_cache(maxsize=1 << 16)  # names repeat a lot in imports and reports
 def _key(name: str) -> str:
-    return textfold.fold(name, _PUNCTUATION)
+    return textfold.fold_key(name, _PUNCTUATION)
 
 
 @lru_cache(maxsize=1 << 16)
