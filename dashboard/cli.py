@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -16,28 +15,56 @@ from dashboard.cli_options import App, filter_options
 from dashboard.data.importer import IMPORT_HELP, import_file
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
-from dashboard.data.store import STORE_ENV, StoreData, ensure_store, load_store
-from dashboard.errors import StoryError, UnreadableFile, UserError
+from dashboard.data.store import StoreData, ensure_store, load_store
+from dashboard.errors import SettingsError, StoryError, UnreadableFile, UserError
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
+from dashboard.settings import STORE_ENV, Settings
 from dashboard.wording import toll_text
 
 app = App(add_completion=False, no_args_is_help=True, help=__doc__)
+APP_SCRIPT = Path(__file__).resolve().parent / "ui" / "app.py"  # its folder holds static/ and .streamlit/
 
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help=f"GeoPackage store (default: ${STORE_ENV} or data/incidents.gpkg; "
-                                 "created from the bundled data if missing)"),
+    typer.Option("--store", help=f"GeoPackage store (default: ${STORE_ENV}, else data/incidents.gpkg in a "
+                                 "checkout, else the per-user data folder; created from the bundled data if missing)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
 
 
+_settings: Settings | None = None  # this invocation's, set by read_settings before the command runs
+
+
+@app.callback()
+def read_settings() -> None:  # no docstring: the app's help stays the module's
+    # Runs before every command: the environment is read here, once, and nowhere else in the CLI.
+    global _settings  # one value per invocation (click keeps its context object the same way)
+    try:
+        _settings = Settings.from_env()
+    except SettingsError as exc:  # not inside a command, so App's handler of user errors does not see it
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+
+
+def settings() -> Settings:
+    """This command's settings (read from the environment when it started)."""
+    if _settings is None:
+        raise RuntimeError("settings() is called before the command line was parsed")
+    return _settings
+
+
+def _store(store: Path | None) -> Path:
+    """The ``--store`` given, else the configured one."""
+    return settings().with_store(store).store
+
+
 def _load(store: Path | None) -> StoreData:
     """The store's incidents, version and (when one is fresh) search index; never writes a derived file."""
-    return load_store(store, write_cache=False)
+    return load_store(_store(store), write_cache=False)
 
 
 @app.command()
@@ -95,34 +122,24 @@ def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 def validate(store: StoreOpt = None) -> None:
     """Read and validate the store; exit 0 if every incident passes."""
     data = _load(store)
-    typer.echo(f"{len(data.incidents)} incidents valid in {ensure_store(store)} (version {data.version})")
+    typer.echo(f"{len(data.incidents)} incidents valid in {_store(store)} (version {data.version})")
 
 
 @app.command()
 def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501,
     store: StoreOpt = None,
-    public: Annotated[bool, typer.Option("--public", help="Public mode: coarsened places, no internal notes")] = False,
+    public: Annotated[bool, typer.Option("--public", help="Public mode: coarsened places, no internal notes "
+                                                         "(always on when $INCIDENT_MAP_PUBLIC is set)")] = False,
 ) -> None:
     """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on)."""
-    store_path = ensure_store(store)
-    app_path = Path(__file__).resolve().parent / "ui" / "app.py"
-    env = dict(os.environ, **{STORE_ENV: str(store_path.resolve())})
-    if public:
-        env["INCIDENT_MAP_PUBLIC"] = "1"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--server.enableStaticServing", "true",
-        "--browser.gatherUsageStats", "false",
-        "--global.developmentMode", "false",
-        "--client.toolbarMode", "minimal",
-        "--client.showErrorDetails", "none",  # a bug shows "details logged", its traceback goes to the log only
-    ]
-    typer.echo(f"Serving {store_path} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    config = settings().with_store(store).with_public(public)
+    ensure_store(config.store)
+    # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
+    # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
+    typer.echo(f"Serving {config.store} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(cmd, env=config.child_env()))
 
 
 @app.command("import", help=IMPORT_HELP)
@@ -144,7 +161,7 @@ def import_(
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
     try:
         gaz = Gazetteer.from_csv(gazetteer) if gazetteer else None
-        report = import_file(file, store, fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz)
+        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz)
     except OSError as exc:  # the disk is full, the store's folder cannot be written...
         raise UnreadableFile(f"{file.name}: {exc.strerror or exc}") from None
     if as_json:
@@ -164,7 +181,8 @@ def export_(
     store: StoreOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the PDF or HTML map")] = None,
     lang: Annotated[str, typer.Option("--lang", help=f"Language of the PDF: {' or '.join(LANGS)}")] = "en",
-    public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out")] = False,
+    public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out (always on "
+                                                         "when $INCIDENT_MAP_PUBLIC is set)")] = False,
     spreadsheet_safe: Annotated[bool, typer.Option(
         "--spreadsheet-safe", help="CSV: put a ' before text cells that start with = + - @ (so they cannot run as "
                                    "formulas in a spreadsheet); the file then no longer re-imports exactly")] = False,
@@ -185,6 +203,7 @@ def export_(
         raise typer.BadParameter(f"--lang must be {' or '.join(LANGS)}; got {lang!r}")
     if story is not None and not spec.is_empty():
         raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
+    public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
     stored = _load(store)
     incidents = stored.incidents
     if public:

@@ -13,6 +13,7 @@ from __future__ import annotations
 __all__ = [
     "BriefingError",
     "LayoutError",
+    "SettingsError",
     "SourceError",
     "SpecError",
     "StoreError",
@@ -62,3 +63,7 @@ class StoryError(UserError):
 
 class BriefingError(UserError):
     """The briefing pack could not be rendered (the message says which part failed)."""
+
+
+class SettingsError(UserError):
+    """An environment variable holds a value the tool cannot use; the message names it and what is expected."""

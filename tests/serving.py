@@ -62,19 +62,32 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve(store: Path, workdir: Path, *, public: bool = False,
-          ready_timeout_s: float = SERVER_READY_TIMEOUT_S) -> Iterator[Served]:
-    """Serve ``store``; ready once ``/_stcore/health`` answers; the process group is stopped afterwards.
+def serve(store: Path, workdir: Path, *, public: bool = False, cli: str | Path | None = None,
+          env: dict[str, str] | None = None, ready_timeout_s: float = SERVER_READY_TIMEOUT_S) -> Iterator[Served]:
+    """Serve ``store`` with ``incident-map serve`` (``cli``: another installed copy of it; ``env``: its whole
+    environment); ready once ``/_stcore/health`` answers; the process group is stopped afterwards.
     ``workdir`` is the server's working folder, so nothing it writes lands in the repository."""
+    def command(port: int) -> list[str]:
+        cmd = [str(cli or incident_map_cli()), "serve", "--port", str(port), "--store", str(store)]
+        return [*cmd, "--public"] if public else cmd
+
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "INCIDENT_MAP_PUBLIC"}
+    with serve_command(command, workdir, env=env, ready_timeout_s=ready_timeout_s) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serve_command(command, workdir: Path, *, env: dict[str, str], cwd: Path | None = None,
+                  ready_timeout_s: float = SERVER_READY_TIMEOUT_S) -> Iterator[Served]:
+    """Run ``command(port)`` (any way of starting the app) on a free port, from ``cwd`` (default ``workdir``);
+    its output goes to ``workdir``; ready once ``/_stcore/health`` answers; its process group is stopped after."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    cmd = [incident_map_cli(), "serve", "--port", str(port), "--store", str(store)]
-    if public:
-        cmd.append("--public")
+    cmd = command(port)
     out_path, err_path = workdir / "server.stdout", workdir / "server.stderr"
-    env = {k: v for k, v in os.environ.items() if k != "INCIDENT_MAP_PUBLIC"}
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(cmd, cwd=workdir, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
+        proc = subprocess.Popen(cmd, cwd=cwd or workdir, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
                                 start_new_session=True)
     base = f"http://127.0.0.1:{port}"
 
@@ -87,7 +100,7 @@ def serve(store: Path, workdir: Path, *, public: bool = False,
         deadline = time.monotonic() + ready_timeout_s
         while True:
             if proc.poll() is not None:
-                raise ServerError(f"incident-map serve exited with code {proc.returncode} before it was ready.\n"
+                raise ServerError(f"{cmd[0]} exited with code {proc.returncode} before it was ready.\n"
                                   + output())
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
@@ -96,7 +109,7 @@ def serve(store: Path, workdir: Path, *, public: bool = False,
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                raise ServerError(f"incident-map serve did not answer {base}/_stcore/health within "
+                raise ServerError(f"{' '.join(cmd[:3])} did not answer {base}/_stcore/health within "
                                   f"{ready_timeout_s} s.\n" + output())
             time.sleep(0.25)
         yield Served(base=base, proc=proc, workdir=workdir)

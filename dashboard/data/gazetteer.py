@@ -97,8 +97,15 @@ class Gazetteer:
 
     @classmethod
     def default(cls) -> Gazetteer:
-        """The bundled gazetteer, or an empty one (every lookup misses) if it is not installed."""
-        return cls.from_csv(DEFAULT_PATH) if DEFAULT_PATH.exists() else cls([])
+        """The bundled gazetteer. It is package data, so it is always there: a missing or empty one means a broken
+        install, and is an error -- never an empty gazetteer that would silently geocode nothing."""
+        if not DEFAULT_PATH.is_file():
+            raise UnreadableFile(f"the bundled gazetteer {DEFAULT_PATH} is missing: the package is installed "
+                                 "without its data files; reinstall it (pip install segou-incident-map)")
+        gazetteer = cls.from_csv(DEFAULT_PATH)
+        if not gazetteer.places:
+            raise UnreadableFile(f"the bundled gazetteer {DEFAULT_PATH} holds no place: reinstall the package")
+        return gazetteer
 
     def candidates(self, name: object) -> list[Place]:
         """Every place the name may refer to (empty if unknown; several if ambiguous)."""

@@ -22,7 +22,6 @@ import glob
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -42,10 +41,10 @@ from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.validate import CRS, validate_flat
 from dashboard.errors import StoreError
+from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
+from dashboard.settings import Settings
 
-REPO_DATA = Path(__file__).resolve().parents[2] / "data"  # the default store folder in a checkout
 BUNDLED_CSV = bundled.path("incidents.csv")
-STORE_ENV = "INCIDENT_MAP_STORE"
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
@@ -56,7 +55,9 @@ log = logging.getLogger(__name__)
 
 
 def default_store_path() -> Path:
-    return Path(os.environ.get(STORE_ENV) or REPO_DATA / "incidents.gpkg")
+    """The configured store (``$INCIDENT_MAP_STORE``, else the default data folder: see :mod:`dashboard.settings`).
+    The CLI and the app pass their :class:`~dashboard.settings.Settings`' store explicitly."""
+    return Settings.from_env().store
 
 
 def resolve_store(path: str | Path | None) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from dashboard.data.search import SearchIndex
 from dashboard.data.store import ensure_store, load_store
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
+from dashboard.settings import Settings
 from dashboard.viz.maps import Basemap
-
-PUBLIC_ENV = "INCIDENT_MAP_PUBLIC"
 
 
 @dataclass(frozen=True)
@@ -29,12 +27,8 @@ class Loaded:
     search: SearchIndex | None  # text-search index of exactly these rows (public mode keeps rows and text)
 
 
-def public_mode() -> bool:
-    return os.environ.get(PUBLIC_ENV, "") in {"1", "true", "yes"}
-
-
-def store_key() -> tuple[str, int, int]:
-    path = ensure_store(None)
+def store_key(settings: Settings) -> tuple[str, int, int]:
+    path = ensure_store(settings.store)
     stat = path.stat()
     return str(path), stat.st_mtime_ns, stat.st_size
 
@@ -48,8 +42,8 @@ def _load(path: str, mtime_ns: int, size: int, public: bool) -> Loaded:
     return Loaded(incidents=incidents, version=version, store=Path(path), public=public, search=stored.search)
 
 
-def loaded() -> Loaded:
-    return _load(*store_key(), public_mode())
+def loaded(settings: Settings) -> Loaded:
+    return _load(*store_key(settings), settings.public)
 
 
 @st.cache_resource
@@ -64,5 +58,5 @@ def filter_options(path: str, mtime_ns: int, size: int, public: bool) -> dict[st
     return {f.field: distinct_values(incidents, f.options, split=f.split) for f in FILTERS if f.options}
 
 
-def options() -> dict[str, list[str]]:
-    return filter_options(*store_key(), public_mode())
+def options(settings: Settings) -> dict[str, list[str]]:
+    return filter_options(*store_key(settings), settings.public)

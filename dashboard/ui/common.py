@@ -40,7 +40,8 @@ def empty_state(ctx: PageContext) -> bool:
 def user_error(exc: UserError, context: str | None = None) -> None:
     """Show an error the user can act on (its text may quote a file or a link: escaped). Anything that is not a
     :class:`UserError` is a bug: it is not caught, and the served app shows Streamlit's generic "the app has
-    encountered an error; details in the logs" (``client.showErrorDetails = none``, see ``incident-map serve``)."""
+    encountered an error; details in the logs" (``client.showErrorDetails = "none"`` in
+    ``dashboard/ui/.streamlit/config.toml``)."""
     st.error(md_escape(f"{context}: {exc.message}" if context else exc.message))
     if exc.detail:
         st.code(exc.detail, language=None)

@@ -8,6 +8,7 @@ import geopandas as gpd
 
 from dashboard.query.aggregate import Totals
 from dashboard.query.spec import FilterSpec
+from dashboard.settings import Settings
 from dashboard.ui.cache import Loaded
 from dashboard.ui.state import ViewState
 
@@ -19,6 +20,7 @@ class PageContext:
     view: gpd.GeoDataFrame  # the filtered incidents
     totals: Totals
     state: ViewState
+    settings: Settings  # store, public mode and map budget, read from the environment once per run
 
     @property
     def all(self) -> gpd.GeoDataFrame:

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.errors import UserError
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
+from dashboard.settings import Settings, SettingsError
 from dashboard.ui import cache, common, state, widgets
 from dashboard.ui.context import PageContext
 from dashboard.ui.pages import about, data_page, export_page, map_page, story_page, table_page, timeline_page
@@ -30,11 +31,15 @@ def main(default: str = "map") -> None:
     st.set_page_config(page_title="Ségou incident map", page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
     try:
-        data = cache.loaded()
-    except UserError as exc:  # the store is unreadable: say so plainly (a bug is not caught: see cli.serve)
+        settings = Settings.from_env()  # once per run: the only place the app reads the environment
+        data = cache.loaded(settings)
+    except SettingsError as exc:
+        common.user_error(exc, "The dashboard is misconfigured")
+        st.stop()
+    except UserError as exc:  # the store is unreadable: say so plainly (a bug is not caught: see common.user_error)
         common.user_error(exc, "Could not load the incident store")
         st.stop()
-    options = cache.options()
+    options = cache.options(settings)
     if "_seeded" not in st.session_state:
         spec, problem = state.spec_from_url()
         dropped = widgets.seed_from(spec, options)
@@ -63,7 +68,7 @@ def main(default: str = "map") -> None:
     spec = widgets.filters(options)
     view_state = state.view_from_url()
     view = filter_incidents(data.incidents, spec, data.search)
-    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state)
+    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings)
     try:
         page.run()
     except UserError as exc:

@@ -25,12 +25,11 @@ import pandas as pd
 import shapely
 from branca.element import Template
 
+from dashboard.settings import MAX_MARKER_BYTES, MAX_MARKERS  # the default budget; Settings may change it
 from dashboard.viz.cards import incident_card_html, tooltip_text
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east)), as Leaflet takes them
 
-MAX_MARKERS = 250  # incidents drawn one by one, with their cards; above this, hexagons
-MAX_MARKER_BYTES = 1_200_000  # ... and only while their script stays this small (long cards count)
 MARKER_JS_BYTES = 1_700  # folium's script around one marker's card and tooltip (measured, rings included)
 MAX_HEX_CELLS = 3_000  # ~110 bytes each: at most ~0.35 MB of hexagons
 MAX_HEAT_POINTS = 20_000  # ~25 bytes each

@@ -5,7 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data.gazetteer import DEFAULT_PATH, Gazetteer, Place, geocode_missing, place_key
+from dashboard.data import gazetteer as gazetteer_module
+from dashboard.data.gazetteer import Gazetteer, Place, geocode_missing, place_key
 from dashboard.errors import UnreadableFile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -90,12 +91,21 @@ def test_geocode_missing_places_only_rows_without_coordinates(gaz):
     assert pd.isna(flat.loc[2, "latitude"])  # the input is not modified
 
 
-@pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="bundled gazetteer not installed")
 def test_bundled_gazetteer_loads_and_knows_the_towns():
     gaz = Gazetteer.default()
     assert len(gaz) > 0
     for name in ("Ségou", "Segou", "Niono"):
         assert gaz.lookup(name) is not None, name
+
+
+@pytest.mark.parametrize("content", [None, "name,latitude,longitude\n"])
+def test_a_missing_or_empty_bundled_gazetteer_is_an_error_not_an_empty_gazetteer(tmp_path, monkeypatch, content):
+    path = tmp_path / "gazetteer.csv"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(gazetteer_module, "DEFAULT_PATH", path)
+    with pytest.raises(UnreadableFile, match="reinstall"):
+        Gazetteer.default()
 
 
 @pytest.mark.parametrize(("given", "want"), [

@@ -68,7 +68,9 @@ def render(ctx: PageContext) -> None:
         if len(ctx.view):
             filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter, a month or a brush
             fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
-                                      public=ctx.data.public, bounds=scale.map_view(view, filtered))
+                                      public=ctx.data.public, bounds=scale.map_view(view, filtered),
+                                      max_markers=ctx.settings.max_markers,
+                                      max_marker_bytes=ctx.settings.max_marker_bytes)
             st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
                       returned_objects=["last_object_clicked_tooltip"])
             # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a hash

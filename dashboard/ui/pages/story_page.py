@@ -159,7 +159,8 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     with left:
         point = step_point(frame, current.incident_id)
-        fmap = build_incident_map(frame, basemap=cache.basemap(), public=ctx.data.public)
+        fmap = build_incident_map(frame, basemap=cache.basemap(), public=ctx.data.public,
+                                  max_markers=ctx.settings.max_markers, max_marker_bytes=ctx.settings.max_marker_bytes)
         st_folium(fmap, key=MAP_KEY, height=640, use_container_width=True, returned_objects=[],
                   center=point or SEGOU_CENTER, zoom=STEP_ZOOM if point else SEGOU_ZOOM,
                   feature_group_to_add=highlight_layer(frame, current.incident_id))

@@ -1,0 +1,122 @@
+"""The tool's settings, read from the environment in one place.
+
+Every entry point builds one :class:`Settings` with :meth:`Settings.from_env` when it starts (the CLI once per
+command, the app once per script run) and passes it on; nothing else in the package reads ``os.environ``.
+
+Where the working store lives, first match wins:
+
+1. ``$INCIDENT_MAP_STORE`` — a GeoPackage path;
+2. ``incidents.gpkg`` in ``$INCIDENT_MAP_DATA_DIR``;
+3. in a checkout (``dashboard/`` beside the project's ``pyproject.toml`` and ``data/``): ``data/incidents.gpkg``;
+4. an installed package: ``incidents.gpkg`` in the per-user data folder (platformdirs:
+   ``~/.local/share/segou-incident-map`` on Linux, ``~/Library/Application Support/segou-incident-map`` on macOS,
+   ``%LOCALAPPDATA%\\segou-incident-map`` on Windows).
+
+A store that does not exist yet is created there from the bundled dataset on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+from dashboard.errors import SettingsError
+
+APP_NAME = "segou-incident-map"  # the distribution name: the per-user data folder is named after it
+STORE_ENV = "INCIDENT_MAP_STORE"
+DATA_DIR_ENV = "INCIDENT_MAP_DATA_DIR"
+PUBLIC_ENV = "INCIDENT_MAP_PUBLIC"
+MAX_MARKERS_ENV = "INCIDENT_MAP_MAX_MARKERS"
+MAX_MARKER_BYTES_ENV = "INCIDENT_MAP_MAX_MARKER_BYTES"
+STORE_NAME = "incidents.gpkg"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+# The map's point budget (see dashboard/viz/scale.py and docs/benchmarks.md): one marker with its card costs ~3 KB
+# of map script and ~4 ms per rerun, so above this many incidents -- or this much script -- the map draws hexagons.
+MAX_MARKERS = 250
+MAX_MARKER_BYTES = 1_200_000
+_CHECKOUT = Path(__file__).resolve().parents[1]  # the repository root when running from a checkout
+__all__ = ["Settings", "SettingsError", "default_data_dir", "is_checkout"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the data is, who the view is for, and how much the map may draw."""
+
+    store: Path  # the working GeoPackage store
+    data_dir: Path  # the folder of the default store (rejects and derived files go beside the store itself)
+    public: bool = False  # coarsened places, no internal fields, no imports
+    max_markers: int = MAX_MARKERS  # incidents drawn one by one on the map; above this, hexagons
+    max_marker_bytes: int = MAX_MARKER_BYTES  # ... while their map script stays under this size
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``environ`` (default: the process environment); unset variables take the defaults."""
+        env = os.environ if environ is None else environ
+        data_dir = Path(env[DATA_DIR_ENV]).expanduser() if env.get(DATA_DIR_ENV) else default_data_dir()
+        store = Path(env[STORE_ENV]).expanduser() if env.get(STORE_ENV) else data_dir / STORE_NAME
+        return cls(
+            store=store,
+            data_dir=data_dir,
+            public=_flag(env, PUBLIC_ENV),
+            max_markers=_positive_int(env, MAX_MARKERS_ENV, MAX_MARKERS),
+            max_marker_bytes=_positive_int(env, MAX_MARKER_BYTES_ENV, MAX_MARKER_BYTES),
+        )
+
+    def with_store(self, store: str | Path | None) -> Settings:
+        """These settings with another store (a ``--store`` option); ``None`` keeps the configured one."""
+        return self if store is None else replace(self, store=Path(store))
+
+    def with_public(self, public: bool = True) -> Settings:
+        """These settings in public mode (a ``--public`` option); public mode set in the environment stays on."""
+        return replace(self, public=self.public or public)
+
+    def to_env(self) -> dict[str, str]:
+        """The variables that give a child process (``incident-map serve`` → streamlit) these same settings."""
+        env = {STORE_ENV: str(self.store.resolve()), DATA_DIR_ENV: str(self.data_dir)}
+        env[PUBLIC_ENV] = "1" if self.public else "0"
+        env[MAX_MARKERS_ENV] = str(self.max_markers)
+        env[MAX_MARKER_BYTES_ENV] = str(self.max_marker_bytes)
+        return env
+
+    def child_env(self) -> dict[str, str]:
+        """The process environment with these settings written over it (for a subprocess)."""
+        return {**os.environ, **self.to_env()}
+
+
+def is_checkout(root: Path = _CHECKOUT) -> bool:
+    """Whether the package runs from a source checkout (its folder beside ``pyproject.toml`` and ``data/``)."""
+    return (root / "pyproject.toml").is_file() and (root / "data").is_dir() and (root / "dashboard").is_dir()
+
+
+def default_data_dir(root: Path = _CHECKOUT) -> Path:
+    """``data/`` in a checkout; the per-user data folder for an installed package."""
+    if is_checkout(root):
+        return root / "data"
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"${name} must be 1/true/yes or 0/false/no; got {env[name]!r}")
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise SettingsError(f"${name} must be a whole number above 0; got {env[name]!r}")
+    return number

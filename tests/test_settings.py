@@ -1,0 +1,92 @@
+"""One settings object, read from the environment in one place: defaults, overrides, errors, and the hand-over
+from ``incident-map serve`` to the app."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import dashboard
+from dashboard import settings as settings_module
+from dashboard.settings import (
+    DATA_DIR_ENV,
+    MAX_MARKER_BYTES,
+    MAX_MARKERS,
+    MAX_MARKERS_ENV,
+    PUBLIC_ENV,
+    STORE_ENV,
+    Settings,
+    SettingsError,
+    default_data_dir,
+    is_checkout,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_checkout_keeps_its_store_in_data():
+    assert is_checkout(REPO)
+    s = Settings.from_env({})
+    assert s.data_dir == REPO / "data"
+    assert s.store == REPO / "data" / "incidents.gpkg"
+    assert (s.public, s.max_markers, s.max_marker_bytes) == (False, MAX_MARKERS, MAX_MARKER_BYTES)
+
+
+def test_an_installed_package_keeps_its_store_in_the_per_user_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # platformdirs' Linux rule
+    site_packages = tmp_path / "site-packages"
+    (site_packages / "dashboard").mkdir(parents=True)
+    assert not is_checkout(site_packages)
+    assert default_data_dir(site_packages) == tmp_path / "xdg" / "segou-incident-map"
+
+
+def test_the_environment_overrides_each_default(tmp_path):
+    s = Settings.from_env({DATA_DIR_ENV: str(tmp_path / "d"), PUBLIC_ENV: "yes", MAX_MARKERS_ENV: "40"})
+    assert s.data_dir == tmp_path / "d"
+    assert s.store == tmp_path / "d" / "incidents.gpkg"
+    assert s.public and s.max_markers == 40
+    assert Settings.from_env({STORE_ENV: str(tmp_path / "x.gpkg"), DATA_DIR_ENV: str(tmp_path / "d")}).store == \
+        tmp_path / "x.gpkg"  # the store itself wins over the data folder
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    (PUBLIC_ENV, "maybe"), (MAX_MARKERS_ENV, "0"), (MAX_MARKERS_ENV, "many"), (MAX_MARKERS_ENV, "-3"),
+])
+def test_an_unusable_value_is_an_error_naming_the_variable(name, value):
+    with pytest.raises(SettingsError, match=rf"\${name}"):
+        Settings.from_env({name: value})
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "No", "off"])
+def test_public_mode_is_off_unless_asked_for(value):
+    assert not Settings.from_env({PUBLIC_ENV: value}).public
+
+
+def test_serve_hands_the_same_settings_to_the_app(tmp_path):
+    s = Settings.from_env({STORE_ENV: str(tmp_path / "s.gpkg"), PUBLIC_ENV: "1", MAX_MARKERS_ENV: "12"})
+    assert Settings.from_env(s.to_env()) == s
+    assert Settings.from_env(Settings.from_env({}).to_env()) == Settings.from_env({})
+
+
+def test_options_on_the_command_line_only_add_to_the_environment(tmp_path):
+    public = Settings.from_env({PUBLIC_ENV: "1"})
+    assert public.with_public(False).public  # --public absent cannot switch a public deployment off
+    assert Settings.from_env({}).with_public(True).public
+    assert public.with_store(None) == public
+    assert public.with_store(tmp_path / "o.gpkg").store == tmp_path / "o.gpkg"
+
+
+def test_only_the_settings_module_reads_the_environment():
+    """The CLI and the app take a Settings; a new ``os.environ``/``os.getenv`` read elsewhere is a second source of
+    configuration."""
+    package = Path(dashboard.__file__).parent
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path == Path(settings_module.__file__) or "static" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "environb"}:
+                offenders.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert not offenders, offenders
