@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian machine:
 #   make run   - create .venv, install, serve the app on 127.0.0.1 with the bundled data
-#   make test  - create/refresh .venv, install test deps and Debian chromium/gdal/poppler, run ruff + pytest
+#   make test  - create/refresh .venv, install test deps and Debian chromium/gdal/poppler, run ruff + every test
+# While working: make check - ruff + the fast tier (no browser, no slow tests; see tests/conftest.py)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -9,7 +10,7 @@ STORE  ?=
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEBIAN_TEST_PKGS = chromium gdal-bin poppler-utils
 
-.PHONY: run test lint venv system-deps bench clean
+.PHONY: run test check lint venv system-deps bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +41,10 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+check: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not browser and not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)

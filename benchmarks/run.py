@@ -39,6 +39,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+DOC = REPO / "docs" / "benchmarks.md"  # the table is written there, between these markers
+BEGIN = "<!-- benchmark table: written by benchmarks/run.py, do not edit by hand -->"
+END = "<!-- end of benchmark table -->"
 BASELINE_N = 10_000
 FIRST_RUNS = 3  # the first page is timed this many times (median)
 GENERATOR_VERSION = 1  # bump when benchmarks/synthetic.py changes what it generates
@@ -361,12 +364,43 @@ def table(results: list[dict], baseline: dict | None) -> str:
         lines.append("| " + label.ljust(width) + " | " + " | ".join(v.rjust(w) for v, w in
                                                                     zip(values, widths, strict=True)) + " |")
     if baseline:
-        b = baseline
-        lines += ["", f"Naive folium baseline at N = {b['n']:,} (one MarkerCluster marker + popup per incident): "
-                      f"{_fmt_s(b['naive_s'])} to build and render, {_fmt_mb(b['naive_bytes'])}.",
-                  f"The app's map of the same incidents: {_fmt_s(b['app_s'])}, {_fmt_mb(b['app_bytes'])} -> "
-                  f"{b['naive_s'] / b['app_s']:.0f}x faster, {b['naive_bytes'] / b['app_bytes']:.0f}x smaller."]
+        lines += ["", *baseline_lines(baseline)]
     return "\n".join(lines)
+
+
+def baseline_lines(b: dict) -> list[str]:
+    return [f"Naive folium baseline at N = {b['n']:,} (one MarkerCluster marker + popup per incident): "
+            f"{_fmt_s(b['naive_s'])} to build and render, {_fmt_mb(b['naive_bytes'])}.",
+            f"The app's map of the same incidents: {_fmt_s(b['app_s'])}, {_fmt_mb(b['app_bytes'])} -> "
+            f"{b['naive_s'] / b['app_s']:.0f}x faster, {b['naive_bytes'] / b['app_bytes']:.0f}x smaller."]
+
+
+def budget_lines(results: list[dict], baseline: dict | None) -> list[str]:
+    lines = ["Budgets:"]
+    for label, met, measured in budgets(results, baseline):
+        mark = "MET    " if met else ("n/a    " if met is None else "NOT MET")
+        lines.append(f"  {mark} {label}: {measured}")
+    return lines
+
+
+def markdown(results: list[dict], baseline: dict | None, header: str) -> str:
+    """The measured part of docs/benchmarks.md: the run's header, the table, the baseline and the budgets."""
+    extra = [*baseline_lines(baseline), ""] if baseline else []
+    return "\n".join([f"`{header}`", "", table(results, None), "", "```", *extra,
+                      *budget_lines(results, baseline), "```"])
+
+
+def write_block(path: Path, block: str) -> None:
+    """Replace what lies between the BEGIN and END markers of ``path`` with ``block``; the prose around it (how to
+    read the table, what dominates) is kept. A file without the markers gets them, with the block, at its end."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    generated = f"{BEGIN}\n{block}\n{END}"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + generated + rest.split(END, 1)[1]
+    else:
+        text = f"{text.rstrip()}\n\n{generated}\n".lstrip()
+    path.write_text(text, encoding="utf-8")
 
 
 def budgets(results: list[dict], baseline: dict | None) -> list[tuple[str, bool | None, str]]:
@@ -419,10 +453,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-apptest", action="store_true", help="skip the Streamlit AppTest runs")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     parser.add_argument("--from-json", type=Path, help="print the table of a saved --json file, measure nothing")
+    parser.add_argument("--markdown", type=Path, default=DOC,
+                        help="write the table into this file, between its benchmark markers (default %(default)s)")
+    parser.add_argument("--baseline-size", type=int, default=BASELINE_N,
+                        help="incidents in the naive folium map compared with the app's (default %(default)s)")
+    parser.add_argument("--no-markdown", action="store_true", help="print the table only (e.g. a trial run)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size in this process
     parser.add_argument("--baseline", type=int, help=argparse.SUPPRESS)  # internal: the naive map
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    doc = None if args.no_markdown else args.markdown
     if args.one is not None:
         print(json.dumps(measure_size(args.one, args.workdir, args.seed, apptest=not args.no_apptest)))
         return 0
@@ -431,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.from_json:
         saved = json.loads(args.from_json.read_text())
-        report(saved["results"], saved["baseline"], saved.get("header", ""))
+        report(saved["results"], saved["baseline"], saved.get("header", ""), doc)
         return 0
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
@@ -440,24 +480,24 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"measuring N = {n:,} ...")
         extra = ["--no-apptest"] if args.no_apptest else []
         results.append(_child(["--one", str(n), "--workdir", str(args.workdir), "--seed", str(args.seed), *extra]))
-    _log(f"measuring the naive folium baseline at N = {BASELINE_N:,} ...")
-    baseline = _child(["--baseline", str(BASELINE_N), "--seed", str(args.seed)])
+    _log(f"measuring the naive folium baseline at N = {args.baseline_size:,} ...")
+    baseline = _child(["--baseline", str(args.baseline_size), "--seed", str(args.seed)])
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     header = (f"Benchmark: {os.cpu_count()} cores, {memory:.0f} GB, Python {sys.version.split()[0]}, "
               f"{time.strftime('%Y-%m-%d')}, {time.perf_counter() - started:.0f} s in all")
     if args.json:
         args.json.write_text(json.dumps({"header": header, "results": results, "baseline": baseline}, indent=2))
-    report(results, baseline, header)
+    report(results, baseline, header, doc)
     return 0
 
 
-def report(results: list[dict], baseline: dict | None, header: str) -> None:
+def report(results: list[dict], baseline: dict | None, header: str, doc: Path | None) -> None:
     print(header + "\n")
     print(table(results, baseline))
-    print("\nBudgets:")
-    for label, met, measured in budgets(results, baseline):
-        mark = "MET    " if met else ("n/a    " if met is None else "NOT MET")
-        print(f"  {mark} {label}: {measured}")
+    print("\n" + "\n".join(budget_lines(results, baseline)))
+    if doc is not None:
+        write_block(doc, markdown(results, baseline, header))
+        _log(f"wrote the table to {doc}")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ MAX_MARKER_BYTES_ENV = "INCIDENT_MAP_MAX_MARKER_BYTES"
 STORE_NAME = "incidents.gpkg"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
-# The map's point budget (see dashboard/viz/scale.py and docs/benchmarks.md): one marker with its card costs ~3 KB
-# of map script and ~4 ms per rerun, so above this many incidents -- or this much script -- the map draws hexagons.
+# The map's default point budget (see dashboard/viz/scale.py; its cost is measured in docs/benchmarks.md): above this
+# many incidents -- or this much marker script -- the map draws H3 hexagons instead of one marker per incident.
 MAX_MARKERS = 250
 MAX_MARKER_BYTES = 1_200_000
 _CHECKOUT = Path(__file__).resolve().parents[1]  # the repository root when running from a checkout

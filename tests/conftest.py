@@ -1,12 +1,74 @@
+"""Session fixtures shared by every folder, and the test tiers.
+
+Tiers (pytest markers, applied here by folder, fixture and name so that test files need not carry them):
+
+* unmarked -- the fast tier: ``make check`` (ruff + ``pytest -m "not browser and not slow"``);
+* ``browser`` -- drives Debian's chromium against a served app;
+* ``slow`` -- kill -9, load, scale, PDF rasterising, fuzzing, building the wheel, running the benchmark.
+
+``make test`` (and CI) runs every tier. A rule below that names a test file or test which is collected but matches
+nothing is an error, so renaming a slow test cannot silently move it into the fast tier.
+"""
+
+from __future__ import annotations
+
 import pytest
 
-from dashboard.data.reference import cercle_seats, mali_regions, region_outline
-from dashboard.viz.maps import Basemap
+# a test that uses one of these fixtures is in that tier
+BROWSER_FIXTURES = {"browser", "web", "app_url"}
+SLOW_FIXTURES = {"installed_wheel"}
+
+# node id prefixes (folder, file or test) of the tiers, with the reason
+BROWSER_TESTS = {
+    "tests/browser/": "Debian chromium against a served app",
+    "tests/hardening/test_hostile_browser.py": "the hostile corpus clicked through in chromium",
+    "tests/hardening/test_load.py": "concurrent headless chromium sessions",
+}
+SLOW_TESTS = {
+    "tests/scale/": "synthetic stores of 10 k to 200 k incidents",
+    "tests/packaging/": "builds the wheel and installs it into a fresh venv",
+    "tests/test_benchmarks.py": "runs the benchmark end to end",
+    "tests/hardening/test_atomic_writes.py": "kill -9 in the middle of imports, concurrent imports",
+    "tests/hardening/test_load.py": "20 s of load",
+    "tests/hardening/test_properties.py": "hypothesis fuzzing of every adapter with arbitrary text",
+    "tests/export/test_briefing.py::test_pages_are_saved_as_png_to_look_at": "PDF rasterising",
+    "tests/data/test_search.py::test_the_word_index_and_the_scan_give_exactly_the_definition":
+        "hypothesis: index = scan = definition on many random texts and queries",
+    "tests/hardening/test_hostile_exports.py::test_public_export_writes_no_precise_point_and_no_internal_field[pdf]":
+        "renders and scans a public PDF briefing",
+}
+
+
+def _matches(nodeid: str, prefix: str) -> bool:
+    """A folder rule ends with "/"; a file or test rule matches itself, its tests and its parameter cases."""
+    if prefix.endswith("/"):
+        return nodeid.startswith(prefix)
+    return nodeid == prefix or nodeid.startswith((prefix + "::", prefix + "["))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    used: set[str] = set()
+    files = {item.nodeid.split("::", 1)[0] for item in items}
+    for item in items:
+        for marker, rules, fixtures in (("browser", BROWSER_TESTS, BROWSER_FIXTURES),
+                                        ("slow", SLOW_TESTS, SLOW_FIXTURES)):
+            hit = [prefix for prefix in rules if _matches(item.nodeid, prefix)]
+            used.update(hit)
+            if hit or fixtures & set(getattr(item, "fixturenames", ())):
+                item.add_marker(marker)
+    stale = [p for p in (*BROWSER_TESTS, *SLOW_TESTS)
+             if p not in used and not p.endswith("/") and p.split("::", 1)[0] in files]
+    if stale:
+        raise pytest.UsageError("tests/conftest.py: tier rule(s) match no collected test (renamed?): "
+                                + ", ".join(stale))
 
 
 @pytest.fixture(scope="session")
 def basemap():
     """The bundled vector basemap: Ségou outline, Mali's regions, cercle seats."""
+    from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+    from dashboard.viz.maps import Basemap
+
     return Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
 
 

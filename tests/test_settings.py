@@ -90,3 +90,30 @@ def test_only_the_settings_module_reads_the_environment():
             if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "environb"}:
                 offenders.append(f"{path.relative_to(package)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_the_cli_reads_its_settings_from_the_environment(tmp_path):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+    from dashboard.data.store import write_store
+    from tests.factories import incidents, row
+
+    store = tmp_path / "s.gpkg"
+    write_store(store, incidents(row(geocoded_from="an internal note")))
+    runner = CliRunner()
+    out = tmp_path / "out.csv"
+
+    result = runner.invoke(app, ["stats", "--json"], env={STORE_ENV: str(store)})
+    assert result.exit_code == 0, result.output
+    assert '"incidents": 1' in result.output  # the store named by the environment, not the default one
+
+    result = runner.invoke(app, ["export", "--format", "csv", "-o", str(out), "--store", str(store)],
+                           env={PUBLIC_ENV: "1"})
+    assert result.exit_code == 0, result.output
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "latitude" in header and "geocoded_from" not in header  # a public deployment exports coarsened data
+
+    result = runner.invoke(app, ["stats", "--store", str(store)], env={MAX_MARKERS_ENV: "lots"})
+    assert result.exit_code == 2
+    assert f"${MAX_MARKERS_ENV}" in result.output

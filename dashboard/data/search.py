@@ -6,7 +6,7 @@ substring of ``fold(value)`` for one of :data:`SEARCH_COLUMNS`, where ``fold`` i
 (:mod:`dashboard.data.textfold`: Unicode NFKD, nonspacing marks (accents) removed, case-folded) — so "segou" finds
 "Ségou", "DOZO" finds "dozo" and "strasse" finds "Straße". A missing value never matches.
 
-How it is fast (a million incidents: 2–30 ms for words, names and short phrases, instead of ~3 s to fold and scan):
+How it is fast (the times at 10 k–1 M incidents are in ``docs/benchmarks.md``):
 
 * Columns whose values repeat (places, actor lists) are searched once per distinct value: their factorised codes
   and folded distinct values are kept, and the hits are spread back to the rows.
@@ -16,11 +16,10 @@ How it is fast (a million incidents: 2–30 ms for words, names and short phrase
   that contain it (the vocabulary is small next to the text; see :class:`WordIndex` for frequent and all-digit
   words). A query with other characters (spaces, punctuation) is narrowed to the incidents holding every one of
   its word runs, then checked exactly on their folded text; a query with no word byte at all is checked on all
-  of it (~0.15 s at 1 M, the slowest case).
+  of it (the slowest case).
 
 The index is derived data: :mod:`dashboard.data.store` builds it with the store cache, saves it beside the store
-as ``<store>.search.arrow`` (Arrow IPC, memory-mapped when read: opening it costs one checksum pass, ~40 ms at
-1 M) and trusts it only when its key matches the cache's key and dataset version, it was built by this code, and
+as ``<store>.search.arrow`` (Arrow IPC, memory-mapped when read: opening it costs one checksum pass) and trusts it only when its key matches the cache's key and dataset version, it was built by this code, and
 its checksum holds.
 """
 
@@ -278,7 +277,7 @@ def _scan(texts: pa.Array, needle: str) -> np.ndarray:
 
 def _digest(arrays: dict[str, pa.Array]) -> str:
     """A 64-bit wrapping sum of every value, offset and null position of each array, per array: it catches
-    damaged bytes (not tampering) in ~50 ms for a million incidents, and depends only on the arrays' contents,
+    damaged bytes (not tampering) in one vectorised pass, and depends only on the arrays' contents,
     so it is the same in memory and read back from the file."""
     def words(buffer: np.ndarray) -> int:
         raw = np.ascontiguousarray(buffer).view(np.uint8)

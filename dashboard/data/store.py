@@ -7,8 +7,8 @@
 * A fast cache sits beside the store: ``<store>.parquet`` (GeoParquet, zstd, page checksums) holding the validated
   frame and its dataset version. It is keyed on the GeoPackage's size, mtime and inode and on the validation rules
   (a hash of ``schema.py`` and ``validate.py``), and is rebuilt whenever any of them differs or the file cannot be
-  read back exactly (corrupt, truncated, other columns or dtypes): it is never trusted over the store. Reading 1 M
-  incidents from it takes 2–3 s instead of about 70 s of GeoPackage reading and validation.
+  read back exactly (corrupt, truncated, other columns or dtypes): it is never trusted over the store. Reading it
+  is many times faster than reading and validating the GeoPackage (``docs/benchmarks.md``: store load).
 * The text-search index (:mod:`dashboard.data.search`) is built with the cache and saved beside it as
   ``<store>.search.arrow``, keyed on the same key and the dataset version; a stale or unreadable one is rebuilt
   (by :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).

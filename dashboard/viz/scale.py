@@ -1,12 +1,11 @@
 """Keeping the map small at any data size: a point budget, server-side H3 hexagons, a bounded heat layer.
 
-Measured (see README, "Performance"): one incident marker with its card, tooltip and approximate-place ring costs
-about 3 KB of map script and, in a Streamlit rerun, ~4 ms (folium compiles every rendered piece as a jinja2
-template, and streamlit-folium renders the map twice). So the budget is :data:`MAX_MARKERS` markers (~0.75 MB,
-~1 s); above it -- or when long cards would push the script past :data:`MAX_MARKER_BYTES` -- the map shows H3
-hexagons computed here in Python instead, each ~110 bytes, at a resolution chosen from the view, and the legend
-says so. Heat is drawn from at most :data:`MAX_HEAT_POINTS` points (H3 cell centres weighted by their sum when
-there are more).
+Every incident marker with its card, tooltip and approximate-place ring adds map script and Streamlit rerun time
+(folium compiles every rendered piece as a jinja2 template, and streamlit-folium renders the map twice; the figures
+are in ``docs/benchmarks.md``). So the budget is :data:`MAX_MARKERS` markers; above it -- or when long cards would
+push the script past :data:`MAX_MARKER_BYTES` -- the map shows H3 hexagons computed here in Python instead, at a
+resolution chosen from the view, and the legend says so. Heat is drawn from at most :data:`MAX_HEAT_POINTS` points
+(H3 cell centres weighted by their sum when there are more).
 
 Everything is vectorised: coordinates are deduplicated before they are turned into H3 cells (incident data reuses
 a limited set of place coordinates), so a million incidents cost tens of thousands of H3 look-ups.

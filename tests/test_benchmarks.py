@@ -1,0 +1,35 @@
+"""The benchmark writes its table into docs/benchmarks.md, between the markers, and leaves the prose around it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = REPO / "docs" / "benchmarks.md"
+BEGIN = "<!-- benchmark table: written by benchmarks/run.py, do not edit by hand -->"
+END = "<!-- end of benchmark table -->"
+
+
+def split(text: str) -> tuple[str, str, str]:
+    assert text.count(BEGIN) == 1 and text.count(END) == 1
+    head, rest = text.split(BEGIN)
+    block, tail = rest.split(END)
+    return head, block, tail
+
+
+def test_the_benchmark_rewrites_only_its_table(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    shutil.copy(DOC, doc)
+    before = split(doc.read_text(encoding="utf-8"))
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "300",
+                           "--baseline-size", "300", "--no-apptest", "--workdir", str(tmp_path / "work"),
+                           "--markdown", str(doc)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    head, block, tail = split(doc.read_text(encoding="utf-8"))
+    assert (head, tail) == (before[0], before[2])  # the prose is kept
+    assert "N = 300 |" in block  # the table of this run
+    assert "Budgets:" in block and "Naive folium baseline at N = 300" in block
+    assert block != before[1]
