@@ -1,12 +1,14 @@
 # Two commands do all set-up on a fresh Debian machine:
 #   make run   - create .venv, install, serve the app on 127.0.0.1 with the bundled data
 #   make test  - create/refresh .venv, install test deps and Debian chromium/gdal/poppler, run ruff + every test
-# While working: make check - ruff + the fast tier (no browser, no slow tests; see tests/conftest.py)
+# While working: make check - ruff + the fast tier (no browser, no slow tests; see tests/conftest.py), on JOBS
+#                             pytest-xdist workers (default 2)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8501
 STORE  ?=
+JOBS   ?= 2
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEBIAN_TEST_PKGS = chromium gdal-bin poppler-utils
 
@@ -44,7 +46,7 @@ test: $(STAMP) system-deps lint
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 check: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not browser and not slow"; rc=$$?; \
+	$(BIN)/python -m pytest -m "not browser and not slow" -n $(JOBS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)

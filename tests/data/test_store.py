@@ -1,12 +1,17 @@
 import subprocess
+from functools import cache
 
 import pytest
 
 from dashboard.data.store import StoreError, dataset_version, read_store, sources_table, write_store
 from tests.factories import incidents, row
 
-PAIR = incidents(row(), row(incident_id="T-2", latitude="", longitude="", geo_precision="3",
-                            fatalities_min="", fatalities_max="", civilian_targeting="", location="Ballé"))
+
+@cache
+def pair():
+    """Two incidents, one placed and one region-level (built on first use)."""
+    return incidents(row(), row(incident_id="T-2", latitude="", longitude="", geo_precision="3",
+                                fatalities_min="", fatalities_max="", civilian_targeting="", location="Ballé"))
 
 
 def test_a_missing_store_is_created_from_the_bundled_data(tmp_path):
@@ -18,9 +23,9 @@ def test_a_missing_store_is_created_from_the_bundled_data(tmp_path):
 
 def test_round_trip_keeps_every_value_including_unknowns(tmp_path):
     store = tmp_path / "s.gpkg"
-    write_store(store, PAIR)
+    write_store(store, pair())
     back = read_store(store)
-    assert dataset_version(back) == dataset_version(PAIR)
+    assert dataset_version(back) == dataset_version(pair())
     assert back.loc[1, "location"] == "Ballé"
     assert back.loc[1].geometry is None
     assert back["fatalities_min"].isna().tolist() == [False, True]
@@ -28,13 +33,13 @@ def test_round_trip_keeps_every_value_including_unknowns(tmp_path):
 
 
 def test_the_version_changes_with_the_content(tmp_path):
-    changed = PAIR.copy()
+    changed = pair().copy()
     changed.loc[0, "fatalities_max"] = 38
-    assert dataset_version(changed) != dataset_version(PAIR)
+    assert dataset_version(changed) != dataset_version(pair())
 
 
 def test_sources_are_a_table_joinable_on_incident_id():
-    table = sources_table(PAIR)
+    table = sources_table(pair())
     assert list(table.columns) == ["incident_id", "position", "organisation", "title", "url", "published"]
     assert table["url"].tolist() == ["https://example.org/r/1"] * 2
 
@@ -48,7 +53,7 @@ def test_a_corrupt_store_is_a_clear_error(tmp_path):
 
 def test_ogrinfo_lists_the_layers_and_counts(tmp_path):
     store = tmp_path / "s.gpkg"
-    write_store(store, PAIR)
+    write_store(store, pair())
     out = subprocess.run(["ogrinfo", "-so", "-al", str(store)], capture_output=True, text=True, check=True).stdout
     assert "Layer name: incidents" in out and "Layer name: sources" in out
     assert out.count("Feature Count: 2") == 2

@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 from datetime import date
+from functools import cache
 
 import pandas as pd
 import pyogrio
@@ -29,12 +30,17 @@ from dashboard.viz.maps import plottable
 from tests.factories import incidents, row
 
 OCT_2025 = FilterSpec(start=date(2025, 10, 1), end=date(2025, 10, 31))
-HOSTILE = incidents(
-    row(summary="<script>alert(1)</script> said \"x\", then\nnew line; =HYPERLINK(\"http://x\")",
-        location="Kamona <img src=x onerror=alert(2)>", victims="{{ 7*7 }} ${alert(3)} `tick`"),
-    row(incident_id="T-2", latitude="", longitude="", geo_precision="3", location="Ballé, région",
-        fatalities_min="", fatalities_max="", civilian_targeting="", verification_note="witness named Secret-Name"),
-)
+
+
+@cache
+def hostile():
+    """Two incidents with markup, template syntax and a formula in their text (built on first use)."""
+    return incidents(
+        row(summary="<script>alert(1)</script> said \"x\", then\nnew line; =HYPERLINK(\"http://x\")",
+            location="Kamona <img src=x onerror=alert(2)>", victims="{{ 7*7 }} ${alert(3)} `tick`"),
+        row(incident_id="T-2", latitude="", longitude="", geo_precision="3", location="Ballé, région",
+            fatalities_min="", fatalities_max="", civilian_targeting="", verification_note="witness named Secret-Name"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +87,10 @@ def test_csv_import_file_into_an_empty_store_gives_the_same_incidents(tmp_path, 
 
 def test_csv_keeps_awkward_text_and_unknowns(tmp_path):
     path = tmp_path / "hostile.csv"
-    path.write_bytes(to_csv_bytes(HOSTILE))
+    path.write_bytes(to_csv_bytes(hostile()))
     back = read_back(path)
-    assert dataset_version(back) == dataset_version(HOSTILE)
-    assert back.loc[0, "summary"] == HOSTILE.loc[0, "summary"]
+    assert dataset_version(back) == dataset_version(hostile())
+    assert back.loc[0, "summary"] == hostile().loc[0, "summary"]
     assert back["fatalities_min"].isna().tolist() == [False, True]  # unknown stays unknown, never 0
     assert back.geometry.isna().tolist() == [False, True]
 
@@ -145,23 +151,23 @@ def test_geopackage_opens_in_ogrinfo_and_round_trips(tmp_path, bundled):
 
 
 def test_public_exports_leave_out_the_internal_columns(tmp_path):
-    coarse = public_view(HOSTILE, cercle_seats())
+    coarse = public_view(hostile(), cercle_seats())
     csv_header = to_csv_bytes(coarse, public=True).decode("utf-8-sig").splitlines()[0].split(",")
     assert not set(INTERNAL_COLUMNS) & set(csv_header)
     doc = json.loads(to_geojson_bytes(coarse, public=True))
     assert not set(INTERNAL_COLUMNS) & set(doc["features"][0]["properties"])
     path = tmp_path / "public.gpkg"
-    data = to_gpkg_bytes(HOSTILE, public=True)
+    data = to_gpkg_bytes(hostile(), public=True)
     assert b"Secret-Name" not in data  # dropped, and not left in free pages either
     path.write_bytes(data)
     fields = set(pyogrio.read_info(path, layer="incidents")["fields"])
     assert not set(INTERNAL_COLUMNS) & fields
-    assert ogr_feature_counts(path)["incidents"] == len(HOSTILE)
-    assert b"Secret-Name" in to_gpkg_bytes(HOSTILE)  # ...while the full export keeps it
+    assert ogr_feature_counts(path)["incidents"] == len(hostile())
+    assert b"Secret-Name" in to_gpkg_bytes(hostile())  # ...while the full export keeps it
 
 
 def test_html_map_is_self_contained_and_escapes_hostile_text():
-    page = to_html_bytes(HOSTILE, basemap=default_basemap(), title="Briefing {{ 7*7 }}zz <b>bold</b>",
+    page = to_html_bytes(hostile(), basemap=default_basemap(), title="Briefing {{ 7*7 }}zz <b>bold</b>",
                          description="Incidents mentioning '<script>alert(4)</script>'").decode("utf-8")
     assert remote_asset_links(page) == []
     assert "<script>alert(1)</script>" not in page
@@ -170,7 +176,7 @@ def test_html_map_is_self_contained_and_escapes_hostile_text():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "49zz" not in page and "&#123;&#123; 7*7 &#125;&#125;zz" in page  # no template ran on the title
     assert "<b>bold</b>" not in page
-    assert page.count("incident-marker precision-") == len(plottable(HOSTILE)) == 1
+    assert page.count("incident-marker precision-") == len(plottable(hostile())) == 1
 
 
 def test_html_map_of_a_filtered_set_draws_exactly_its_points(bundled):

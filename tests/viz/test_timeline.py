@@ -1,3 +1,5 @@
+from functools import cache
+
 import pandas as pd
 
 from dashboard.data.store import load_bundled
@@ -5,16 +7,20 @@ from dashboard.viz.palette import CATEGORY_COLOURS
 from dashboard.viz.timeline import BRUSH, brushed_dates, timeline_chart, timeline_table
 from tests.factories import incidents, row
 
-VIEW = incidents(
-    row(incident_id="a", date_start="2025-10-02", perpetrator_category="state_forces;progov_militia"),
-    row(incident_id="b", date_start="2025-10-13", fatalities_min="10", fatalities_max="10"),
-    row(incident_id="c", date_start="2025-09-01", date_precision="month", perpetrator_category="jihadist_group",
-        fatalities_min="", fatalities_max=""),
-)
+
+@cache
+def view():
+    """Incidents of several date precisions (built on first use)."""
+    return incidents(
+        row(incident_id="a", date_start="2025-10-02", perpetrator_category="state_forces;progov_militia"),
+        row(incident_id="b", date_start="2025-10-13", fatalities_min="10", fatalities_max="10"),
+        row(incident_id="c", date_start="2025-09-01", date_precision="month", perpetrator_category="jihadist_group",
+            fatalities_min="", fatalities_max=""),
+    )
 
 
 def test_table_counts_each_category_and_marks_coarse_dates():
-    t = timeline_table(VIEW, "month").set_index(["period", "category", "precise"])
+    t = timeline_table(view(), "month").set_index(["period", "category", "precise"])
     assert t.loc[("2025-10-01", "state_forces", True), "incidents"] == 2
     assert t.loc[("2025-10-01", "state_forces", True), "killed_min"] == 31
     assert t.loc[("2025-09-01", "jihadist_group", False), "killed_min"] == 0
@@ -28,7 +34,7 @@ def test_chart_spec_stacks_by_category_with_the_palette_and_a_brush():
     assert set(enc["color"]["scale"]["range"]) <= set(CATEGORY_COLOURS.values())
     assert enc["opacity"]["field"] == "date_known"
     assert spec["params"][0]["name"] == BRUSH
-    killed = timeline_chart(VIEW, measure="killed").to_dict()
+    killed = timeline_chart(view(), measure="killed").to_dict()
     assert killed["encoding"]["y"]["field"] == "killed_min"
 
 
@@ -70,9 +76,9 @@ def test_the_chart_labels_iso_weeks_and_every_week_between_the_first_and_last_ba
 
 
 def test_an_incident_with_two_alleged_perpetrators_is_one_bar_unit_under_the_first_named():
-    t = timeline_table(VIEW, "month")
-    assert t["incidents"].sum() == len(VIEW)
+    t = timeline_table(view(), "month")
+    assert t["incidents"].sum() == len(view())
     october = t[t["period"] == "2025-10-01"].set_index("category")
     assert october.loc["state_forces", "incidents"] == 2 and "progov_militia" not in october.index
-    title = timeline_chart(VIEW).to_dict()["encoding"]["y"]["title"]
+    title = timeline_chart(view()).to_dict()["encoding"]["y"]["title"]
     assert "first-named" in " ".join(title)
