@@ -117,3 +117,43 @@ def test_the_cli_reads_its_settings_from_the_environment(tmp_path):
     result = runner.invoke(app, ["stats", "--store", str(store)], env={MAX_MARKERS_ENV: "lots"})
     assert result.exit_code == 2
     assert f"${MAX_MARKERS_ENV}" in result.output
+
+
+def test_the_app_says_which_variable_is_wrong_instead_of_failing(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "s.gpkg"))
+    monkeypatch.setenv(MAX_MARKERS_ENV, "lots")
+    at = AppTest.from_file(str(REPO / "dashboard" / "ui" / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [f"The dashboard is misconfigured: ${MAX_MARKERS_ENV} must be a whole "
+                                           "number above 0; got 'lots'"]
+    assert not (tmp_path / "s.gpkg").exists()  # stopped before touching the store
+
+
+def test_the_map_page_follows_the_marker_budget_from_the_environment(tmp_path, monkeypatch):
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    def map_script(budget: str | None) -> str:
+        if budget is None:
+            monkeypatch.delenv(MAX_MARKERS_ENV, raising=False)
+        else:
+            monkeypatch.setenv(MAX_MARKERS_ENV, budget)
+        at = AppTest.from_file(str(REPO / "dashboard" / "ui" / "app.py"), default_timeout=90).run()
+        assert not at.exception, [e.value for e in at.exception]
+        components = [el for el in _walk(at.main) if getattr(el, "type", None) == "component_instance"]
+        return json.loads(components[0].proto.json_args)["script"]
+
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "s.gpkg"))  # the bundled incidents: well under the default
+    default = map_script(None)
+    assert "incident-marker" in default and "incident-hex" not in default
+    small = map_script("2")
+    assert "incident-hex" in small and "incident-marker" not in small
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
