@@ -101,7 +101,7 @@ class Gazetteer:
         install, and is an error -- never an empty gazetteer that would silently geocode nothing."""
         if not DEFAULT_PATH.is_file():
             raise UnreadableFile(f"the bundled gazetteer {DEFAULT_PATH} is missing: the package is installed "
-                                 "without its data files; reinstall it (pip install segou-incident-map)")
+                                 "without its data files; reinstall it")
         gazetteer = cls.from_csv(DEFAULT_PATH)
         if not gazetteer.places:
             raise UnreadableFile(f"the bundled gazetteer {DEFAULT_PATH} holds no place: reinstall the package")

@@ -19,8 +19,9 @@ How it is fast (the times at 10 k–1 M incidents are in ``docs/benchmarks.md``)
   of it (the slowest case).
 
 The index is derived data: :mod:`dashboard.data.store` builds it with the store cache, saves it beside the store
-as ``<store>.search.arrow`` (Arrow IPC, memory-mapped when read: opening it costs one checksum pass) and trusts it only when its key matches the cache's key and dataset version, it was built by this code, and
-its checksum holds.
+as ``<store>.search.arrow`` (Arrow IPC, memory-mapped when read: opening it costs one checksum pass) and trusts
+it only when its key matches the cache's key and dataset version, it was built by this code, and its checksum
+holds.
 """
 
 from __future__ import annotations
