@@ -122,12 +122,14 @@ def test_the_cli_reads_its_settings_from_the_environment(tmp_path):
 def test_the_app_says_which_variable_is_wrong_instead_of_failing(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.ui.common import md_escape
+
     monkeypatch.setenv(STORE_ENV, str(tmp_path / "s.gpkg"))
     monkeypatch.setenv(MAX_MARKERS_ENV, "lots")
     at = AppTest.from_file(str(REPO / "dashboard" / "ui" / "app.py"), default_timeout=60).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [f"The dashboard is misconfigured: ${MAX_MARKERS_ENV} must be a whole "
-                                           "number above 0; got 'lots'"]
+    assert [e.value for e in at.error] == [md_escape(f"The dashboard is misconfigured: ${MAX_MARKERS_ENV} must be a "
+                                                     "whole number above 0; got 'lots'")]
     assert not (tmp_path / "s.gpkg").exists()  # stopped before touching the store
 
 

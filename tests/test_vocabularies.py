@@ -14,6 +14,7 @@ from dashboard.data.sources import registry
 from dashboard.data.sources.registry import ADAPTERS, SourceAdapter, expected_layouts, formats
 from dashboard.errors import LayoutError, UnreadableFile, UserError
 from dashboard.export.exporters import EXPORTERS
+from tests.test_streamlit_config import streamlit_options
 from tests.ui.test_app import open_page, store  # noqa: F401  (store: autouse fixture)
 from tests.ui.test_export_pages import download_buttons, recording_media  # noqa: F401  (autouse fixture)
 
@@ -126,9 +127,13 @@ def test_the_data_page_reports_a_user_error_and_lets_a_bug_surface(monkeypatch):
             assert at.exception and "KeyError" in at.exception[0].value + str(at.exception[0].proto)
 
 
-def test_a_bug_in_the_served_app_shows_no_details(monkeypatch):
+def test_a_bug_in_the_served_app_shows_no_details(monkeypatch, tmp_path):
     commands = []
     monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: commands.append(cmd) or 0)
     runner.invoke(app, ["serve", "--port", "8999"])
     cmd = commands[0]
-    assert cmd[cmd.index("--client.showErrorDetails") + 1] == "none"
+    # set in dashboard/ui/.streamlit/config.toml beside the script serve runs (tests/test_streamlit_config.py)
+    assert cmd[cmd.index("run") + 1] == str(cli.APP_SCRIPT)
+    assert not [a for a in cmd if a.startswith("--client.showErrorDetails")]
+    assert streamlit_options(cli.APP_SCRIPT, ["client.showErrorDetails"], cwd=tmp_path) == \
+        {"client.showErrorDetails": "none"}
