@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dashboard.errors import UserError
-from dashboard.export import briefing, files
+from dashboard.export import files
 from dashboard.export.i18n import LANGS, TEXT
 from dashboard.export.request import ExportRequest
 from dashboard.query.aggregate import totals
@@ -41,7 +41,17 @@ class Exporter:
         return "_".join(parts) + (f"-{lang}" if self.languages else "") + f".{self.extension}"
 
 
+def _pdf(request: ExportRequest) -> bytes:
+    # imported when a PDF is built: weasyprint and matplotlib take about a second to import, which every CLI
+    # command (and every test that runs the CLI) would otherwise pay, since the CLI's --format help lists EXPORTERS
+    from dashboard.export import briefing
+
+    return briefing.briefing_pdf(request)
+
+
 def _html(request: ExportRequest) -> bytes:
+    from dashboard.export import briefing
+
     at = request.generated_at
     footer = (f"{totals(request.view).sentence(total=request.total)} · dataset version {request.version} · "
               f"generated {at:%Y-%m-%d %H:%M} UTC")
@@ -51,7 +61,7 @@ def _html(request: ExportRequest) -> bytes:
 
 
 EXPORTERS: tuple[Exporter, ...] = (
-    Exporter("pdf", "pdf", "application/pdf", "PDF", "briefing pack", briefing.briefing_pdf, public=True,
+    Exporter("pdf", "pdf", "application/pdf", "PDF", "briefing pack", _pdf, public=True,
              group="pack", icon=":material/picture_as_pdf:", tag="briefing", languages=LANGS),
     Exporter("html", "html", "text/html", "HTML map", "self-contained map", _html, public=True, group="map",
              icon=":material/public:", tag="map"),
