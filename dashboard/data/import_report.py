@@ -28,6 +28,9 @@ class ImportReport:
     dry_run: bool = False
     strict: bool = False
     store: Path | None = None
+    dataset: str | None = None  # the dataset the importer gave every row
+    dataset_claims: dict[str, int] = field(default_factory=dict)  # other datasets the file named, replaced
+    verification_claims: int = 0  # rows whose verification above "reported" was kept as the source's claim
 
     @property
     def blocked(self) -> bool:
@@ -48,6 +51,9 @@ class ImportReport:
             "rejects_file": None if self.rejects_file is None else str(self.rejects_file),
             "places_not_found": list(self.unresolved_places),
             "cercles_respelled": dict(self.renamed_cercles),
+            "dataset": self.dataset,
+            "dataset_claims": dict(self.dataset_claims),
+            "verification_claims": self.verification_claims,
             "dry_run": self.dry_run,
             "strict": self.strict,
             "problems": [
@@ -72,6 +78,12 @@ class ImportReport:
             f"  places not found  {', '.join(self.unresolved_places) if self.unresolved_places else '-'}",
             f"  cercles respelled {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
         ]
+        if self.dataset_claims:
+            named = ", ".join(f"{name[:40]} ({n})" for name, n in self.dataset_claims.items())
+            lines.append(f"  dataset           rows that named another dataset were imported as {self.dataset}: {named}")
+        if self.verification_claims:
+            lines.append(f"  verification      {self.verification_claims} row(s) claimed more than 'reported': imported "
+                         "as reported, the claim kept in verification_note")
         for rec in self.problems.head(max_problems).itertuples(index=False):
             value = "" if is_missing(rec.value) else f" ({str(rec.value)[:60]})"
             lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")

@@ -11,27 +11,45 @@ skips incidents the store already holds, and appends the rest to the store in on
 * re-importing a file adds nothing: a row is a duplicate when the store already has its ``incident_id`` or
   its (``dataset``, ``source_record_id``) pair. The stored version wins (an updated ACLED event is *not*
   overwritten);
-* a file that cannot be read at all raises :class:`UnreadableFile` with one sentence naming the file, and
-  the store is left byte-identical (nothing is written before everything has been checked).
+* a file that cannot be read at all, or is over an import limit (:class:`~dashboard.settings.Limits`), raises
+  :class:`UnreadableFile` with one sentence naming the file, and the store is left byte-identical (nothing is
+  written before everything has been checked);
+* the importer, not the file, says where rows come from (:mod:`dashboard.data.provenance`): the dataset is the
+  layout's, a verification level above ``reported`` is kept as the source's claim, and a new row may not take
+  another dataset's id prefix;
+* a store reached through a symbolic link is written through to its target (its lock, rejects and cache files sit
+  beside the target), so the link keeps pointing at the current store.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.data import provenance
 from dashboard.data.atomic import replacing
 from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
 from dashboard.data.import_report import ImportReport
 from dashboard.data.readers import load_raw
-from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
+from dashboard.data.sources.registry import (
+    ADAPTERS,
+    AUTO,
+    SourceAdapter,
+    adapter,
+    expected_layouts,
+    format_choices,
+    recognise,
+)
+from dashboard.data.spreadsheet import defuse_formulas
 from dashboard.data.store import BUNDLED_CSV, load_bundled, read_store, resolve_store, store_lock, write_store
-from dashboard.data.validate import empty_incidents, validate_flat
+from dashboard.data.validate import REJECT_COLUMNS, empty_incidents, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
+from dashboard.settings import Limits
 
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
 
@@ -43,28 +61,28 @@ IMPORT_HELP = (
 )
 
 
-def detect_format(path: str | Path) -> str:
+def detect_format(path: str | Path, limits: Limits | None = None) -> str:
     """The name of the adapter that recognises the file's layout; :class:`UnreadableFile` when none does."""
     path = Path(path)
-    raw = load_raw(path)
+    raw = load_raw(path, limits)
     found = recognise(raw.columns)
     if found is None:
         raise UnreadableFile(_unknown_layout(path, raw.columns))
     return found.name
 
 
-def read_any(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
+def read_any(path: str | Path, fmt: str = "auto", limits: Limits | None = None) -> pd.DataFrame:
     """Any supported file → flat canonical frame (index = the user's row numbers)."""
-    return _read(Path(path), fmt)[1]
+    return _read(Path(path), fmt, limits)[1]
 
 
-def _read(path: Path, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+def _read(path: Path, fmt: str, limits: Limits | None) -> tuple[pd.DataFrame, pd.DataFrame, SourceAdapter]:
     if fmt != AUTO:
         try:
             chosen = adapter(fmt)
         except UnreadableFile:
             raise UnreadableFile(f"{path.name}: unknown format {fmt!r}; use {format_choices()}") from None
-    raw = load_raw(path)
+    raw = load_raw(path, limits)
     if fmt == AUTO:
         chosen = recognise(raw.columns)
         if chosen is None:
@@ -73,7 +91,7 @@ def _read(path: Path, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
         flat = chosen.to_flat(raw)
     except LayoutError as exc:
         raise UnreadableFile(f"{path.name}: {exc} for the {chosen.name} layout; {expected_layouts()}") from None
-    return raw, flat, chosen.name
+    return raw, flat, chosen
 
 
 def _unknown_layout(path: Path, columns) -> str:
@@ -100,30 +118,45 @@ def import_file(
     strict: bool = False,
     gazetteer: Gazetteer | None = None,
     today: date | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Read, adapt, geocode, validate and append a file's new incidents to the store (see module doc).
 
-    ``today`` is the import day for the future-date rule (default: the local date now)."""
+    ``today`` is the import day for the date rules (default: the local date now); ``limits`` the import limits
+    (default: :class:`~dashboard.settings.Limits`' defaults)."""
     path = Path(path)
-    store_path = resolve_store(store)
-    raw, flat, fmt = _read(path, fmt)
+    limits = limits or Limits()
+    store_path = Path(os.path.realpath(resolve_store(store)))  # a symlinked store: work beside its target
+    raw, flat, chosen = _read(path, fmt, limits)
+    flat, named, lowered = provenance.assign(flat, chosen.dataset)
     gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
     flat, renamed = spell_cercles(flat, gazetteer)
     flat, unresolved = geocode_missing(flat, gazetteer)
     try:
-        result = validate_flat(flat, source_name=path.name, today=today or date.today())
+        result = validate_flat(flat, source_name=path.name, today=today or date.today(),
+                               max_text_chars=limits.cell_chars)
     except LayoutError as exc:
         raise UnreadableFile(str(exc)) from None
-    problems = result.rejects
-    bad_rows = result.rejected_rows
     lock = contextlib.nullcontext() if dry_run else store_lock(store_path)
     with lock:
         existing = _existing(store_path)
-        new, duplicates = _new_incidents(result.valid, existing)
+        claimed = named.reindex(list(result.rows)).to_numpy() if len(result.rows) else []
+        keep, duplicates = _new_incidents(result.valid, claimed, existing)
+        new = result.valid.loc[keep]
+        new_rows = [r for r, k in zip(result.rows, keep, strict=True) if k]
+        foreign = provenance.id_problems(new["incident_id"], new_rows, chosen.dataset)
+        problems = result.rejects
+        if foreign:
+            taken = {p["incident_id"] for p in foreign}
+            new = new.loc[~new["incident_id"].isin(taken)]
+            problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
+            problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+        bad_rows = sorted(set(problems["row"]))
         report = ImportReport(
-            path=path, format=fmt, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
+            path=path, format=chosen.name, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
             duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed,
-            problems=problems, dry_run=dry_run, strict=strict, store=store_path,
+            problems=problems, dry_run=dry_run, strict=strict, store=store_path, dataset=chosen.dataset,
+            dataset_claims=provenance.replaced(named, chosen.dataset), verification_claims=lowered,
         )
         if dry_run:
             return report
@@ -147,25 +180,28 @@ def _existing(store: Path) -> gpd.GeoDataFrame:
     return empty_incidents()
 
 
-def _new_incidents(valid: gpd.GeoDataFrame, existing: pd.DataFrame) -> tuple[gpd.GeoDataFrame, int]:
+def _new_incidents(valid: gpd.GeoDataFrame, claimed, existing: pd.DataFrame) -> tuple[list[bool], int]:
+    """Which valid rows are new, and how many are duplicates: a row is a duplicate when the store (or an earlier
+    row of the file) has its id, or its ``source_record_id`` under its dataset or under the dataset its file named
+    (``claimed``, per row: an exported ACLED row imported again is still that ACLED record)."""
     ids = set(existing["incident_id"])
     keys = {(d, s) for d, s in zip(existing["dataset"], existing["source_record_id"], strict=True)
             if isinstance(s, str)}
     seen: set[tuple[str, str]] = set()
     keep = []
-    for ident, dataset, record in zip(valid["incident_id"], valid["dataset"], valid["source_record_id"],
-                                      strict=True):
-        key = (dataset, record) if isinstance(record, str) else None
-        duplicate = ident in ids or (key is not None and (key in keys or key in seen))
+    for ident, dataset, named, record in zip(valid["incident_id"], valid["dataset"], claimed,
+                                             valid["source_record_id"], strict=True):
+        mine = {(dataset, record), (named, record)} if isinstance(record, str) else set()
+        duplicate = ident in ids or bool(mine & keys) or bool(mine & seen)
         keep.append(not duplicate)
-        if key is not None:
-            seen.add(key)
-    new = valid.loc[keep]
-    return new, len(valid) - len(new)
+        seen |= mine
+    return keep, len(keep) - sum(keep)
 
 
 def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> Path:
-    """Bad rows with their original content plus ``_row``, ``_column``, ``_problem``; atomic replace."""
+    """Bad rows with their original content plus ``_row``, ``_column``, ``_problem``; atomic replace. Spreadsheet-safe
+    (:mod:`dashboard.data.spreadsheet`): people open it in a spreadsheet to fix the rows, and the rows are
+    untrusted."""
     grouped = problems.groupby("row", sort=True)
     rows = list(grouped.groups)
     out = raw.loc[rows].copy()
@@ -175,6 +211,7 @@ def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> P
     out["_problem"] = [
         "; ".join(f"{p.column}: {p.problem}" for p in grouped.get_group(r).itertuples(index=False)) for r in rows
     ]
+    out = defuse_formulas(out)
     with replacing(target) as tmp:
         # UTF-8 with a BOM so that spreadsheet programs show "Ségou", not mojibake; the importer reads it back
         out.to_csv(tmp, index=False, encoding="utf-8-sig")

@@ -24,6 +24,7 @@ from branca.element import Element
 
 from dashboard.data.missing import is_missing, plain
 from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS, parse_sources, split_codes
+from dashboard.data.spreadsheet import defuse_formulas
 from dashboard.data.store import INCIDENT_LAYER, write_store
 from dashboard.viz.inline import inline_assets_html
 from dashboard.viz.maps import Basemap, build_incident_map
@@ -70,9 +71,6 @@ def flat_frame(incidents: gpd.GeoDataFrame, *, public: bool = False) -> pd.DataF
     return out[export_columns(public=public, flat=True)].reset_index(drop=True)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
-
-
 def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadsheet_safe: bool = False) -> bytes:
     """Native CSV: canonical columns plus latitude/longitude, ``sources`` as its JSON array.
 
@@ -83,13 +81,7 @@ def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadshe
     """
     frame = flat_frame(incidents, public=public)
     if spreadsheet_safe:
-        for col in frame.columns:
-            if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-                text = frame[col].astype(object)
-                risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).to_numpy(bool)
-                if risky.any():
-                    text[risky] = "'" + text[risky]
-                    frame[col] = text
+        frame = defuse_formulas(frame)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8-sig")
