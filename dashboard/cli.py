@@ -12,10 +12,12 @@ from typing import Annotated
 import typer
 
 from dashboard.cli_options import App, filter_options
-from dashboard.data.importer import IMPORT_HELP, import_file
+from dashboard.data.atomic import replacing
+from dashboard.data.import_job import ImportRequest, run_import
+from dashboard.data.importer import IMPORT_HELP
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
-from dashboard.data.store import StoreData, ensure_store, load_store
+from dashboard.data.store import StoreData, ensure_store, load_store, uses
 from dashboard.errors import SettingsError, StoryError, UnreadableFile, UserError
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
@@ -155,15 +157,11 @@ def import_(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    from dashboard.data.gazetteer import Gazetteer
-
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
-    try:
-        gaz = Gazetteer.from_csv(gazetteer) if gazetteer else None
-        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz)
-    except OSError as exc:  # the disk is full, the store's folder cannot be written...
-        raise UnreadableFile(f"{file.name}: {exc.strerror or exc}") from None
+    # in a child process, stopped at the import time limit (dashboard/data/import_job.py)
+    report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
+                                      gazetteer_csv=gazetteer, limits=settings().limits))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -191,7 +189,8 @@ def export_(
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
-    Exit code 0 on success, 2 if the store or the story cannot be read.
+    The file is written whole or not at all (a temporary file renamed over it), never over the store or a file the
+    store uses. Exit code 0 on success, 2 if the store or the story cannot be read or the output cannot be written.
     """
     from dashboard.data.public import public_view
     from dashboard.data.reference import cercle_seats
@@ -204,12 +203,15 @@ def export_(
     if story is not None and not spec.is_empty():
         raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
+    if uses(_store(store), output):
+        raise UserError(f"-o {output.name} would write over the store or a file it uses; choose another file")
     stored = _load(store)
     incidents = stored.incidents
     if public:
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
     how = {"version": stored.version, "generated_at": datetime.now(UTC), "title": title, "lang": lang,
-           "public": public, "spreadsheet_safe": spreadsheet_safe}
+           "public": public, "spreadsheet_safe": spreadsheet_safe,
+           "max_listed": settings().limits.briefing_incidents}
     if story is not None:
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
@@ -219,8 +221,9 @@ def export_(
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, **how)
     data = exporter(fmt).build(request)
-    try:
-        output.write_bytes(data)
+    try:  # a temporary file renamed over the output: a killed export never leaves half a file
+        with replacing(output) as tmp:
+            tmp.write_bytes(data)
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     typer.echo(request.description())

@@ -31,6 +31,9 @@ class UserError(Exception):
         super().__init__(message)
         self.detail = detail
 
+    def __reduce__(self):  # pickled whole (an import runs in a child process): the detail travels too
+        return (_rebuild, (type(self), self.args, self.detail))
+
     @property
     def message(self) -> str:
         """The message on one line (it may quote a file's text, which can hold line breaks)."""
@@ -67,3 +70,9 @@ class BriefingError(UserError):
 
 class SettingsError(UserError):
     """An environment variable holds a value the tool cannot use; the message names it and what is expected."""
+
+
+def _rebuild(cls: type[UserError], args: tuple, detail: str | None) -> UserError:
+    exc = cls(*args)
+    exc.detail = detail
+    return exc

@@ -58,7 +58,7 @@ class Limits:
     cell_chars: int = 10_000  # characters in one text cell (a longer cell rejects its row)
     json_depth: int = 64  # nesting of [ and { in a JSON or GeoJSON file (and a story file)
     import_seconds: int = 300  # wall time of one import; past it the import is stopped, nothing written
-    briefing_incidents: int = 250  # incidents listed one by one in a PDF briefing; the rest are counted
+    briefing_incidents: int = 100  # incidents listed (and mapped) one by one in a PDF briefing; the rest are counted
     public_briefings_per_minute: int = 6  # PDF briefings a public server builds per minute, for all visitors
 
     @property

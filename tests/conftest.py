@@ -63,6 +63,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                                 + ", ".join(stale))
 
 
+@pytest.fixture(autouse=True)
+def _bugs_fail_in_process_app_tests(monkeypatch):
+    """The app shows a bug as one sentence (``dashboard.ui.main.CATCH_BUGS``); run in-process by AppTest, a bug
+    raises instead, so that ``at.exception`` catches it. A served app keeps the sentence (tested in a browser)."""
+    from dashboard.ui import main
+
+    monkeypatch.setattr(main, "CATCH_BUGS", False)
+
+
 @pytest.fixture(scope="session")
 def basemap():
     """The bundled vector basemap: Ségou outline, Mali's regions, cercle seats."""

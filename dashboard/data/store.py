@@ -22,6 +22,7 @@ import glob
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
@@ -242,8 +243,9 @@ def _atomic_write(path: Path, write, store: Path) -> None:
 
 
 def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
-    """Atomically replace the store with ``incidents`` (callers hold :func:`store_lock`)."""
-    store = Path(path)
+    """Atomically replace the store with ``incidents`` (callers hold :func:`store_lock`); a store reached through a
+    symbolic link is replaced at its target."""
+    store = Path(os.path.realpath(path))
     store.parent.mkdir(parents=True, exist_ok=True)
     frame = _for_gpkg(incidents)
     _remove_stale_temporaries(store)
@@ -267,8 +269,9 @@ def _remove_stale_temporaries(store: Path) -> None:
 
 @contextlib.contextmanager
 def store_lock(path: str | Path) -> Iterator[None]:
-    """Exclusive advisory lock beside the store; concurrent writers wait their turn."""
-    store = Path(path)
+    """Exclusive advisory lock beside the store (its target, for a symbolic link); concurrent writers wait their
+    turn."""
+    store = Path(os.path.realpath(path))
     store.parent.mkdir(parents=True, exist_ok=True)
     with open(store.with_name(store.name + ".lock"), "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -276,6 +279,27 @@ def store_lock(path: str | Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def store_files(path: str | Path) -> list[Path]:
+    """Every file the store uses: itself, its lock, fast cache, search index and rejects file (by real path)."""
+    store = Path(os.path.realpath(path))
+    return [store, store.with_name(store.name + ".lock"), cache_path(store), search_path(store),
+            store.with_name(f"{store.stem}.rejects.csv")]
+
+
+def uses(store: str | Path, other: str | Path) -> bool:
+    """Whether writing ``other`` would write over the store or a file it uses (symbolic and hard links too, and the
+    temporary files of a write)."""
+    target = Path(os.path.realpath(other))
+    real = Path(os.path.realpath(store))
+    if target in store_files(real) or (target.parent == real.parent and target.name.startswith(f".{real.name}.")):
+        return True
+    for used in store_files(real):
+        with contextlib.suppress(OSError):
+            if target.exists() and used.exists() and os.path.samefile(target, used):
+                return True
+    return False
 
 
 def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:

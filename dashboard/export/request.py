@@ -38,6 +38,8 @@ class ExportRequest:
     public: bool = False
     spreadsheet_safe: bool = False  # CSV only: a ' before text cells that start like a formula
     basemap: Basemap | None = None  # None: the bundled outlines and seats
+    max_listed: int | None = None  # PDF: incidents listed one by one (the most serious; all are counted); a story
+    # with more steps is refused. None: no bound (Limits.briefing_incidents is what the CLI and the app pass)
 
     @classmethod
     def of_filter(cls, incidents: gpd.GeoDataFrame, spec: FilterSpec, *, search: SearchIndex | None = None,

@@ -12,6 +12,7 @@ from dashboard.data.public import public_view
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
 from dashboard.data.store import ensure_store, load_store
+from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
 from dashboard.settings import Settings
@@ -60,3 +61,9 @@ def filter_options(path: str, mtime_ns: int, size: int, public: bool) -> dict[st
 
 def options(settings: Settings) -> dict[str, list[str]]:
     return filter_options(*store_key(settings), settings.public)
+
+
+@st.cache_resource
+def briefing_budget(per_minute: int) -> RateLimit:
+    """The public server's budget of PDF builds, shared by every session (one per setting value)."""
+    return RateLimit(per_minute)

@@ -1,4 +1,10 @@
-"""Data page: what is loaded (store, version, datasets) and importing a file (ACLED, UCDP GED, native)."""
+"""Data page: what is loaded (store, version, datasets) and importing a file (ACLED, UCDP GED, native).
+
+The import runs in a child process (:func:`dashboard.data.import_job.run_import`): this page waits for it, every
+other visitor's pages do not, and it is stopped at the import time limit. The upload itself is bounded by the
+upload size limit (Streamlit refuses a larger file before sending it). In the public view there is no upload at all,
+and no server path is shown.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,23 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.data.importer import ImportReport, import_file
+from dashboard.data.import_job import ImportCrashed, ImportRequest, run_import
+from dashboard.data.importer import ImportReport
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources import registry
 from dashboard.errors import UserError
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
 
+IMPORT_FAILED = ("The import failed because of a fault in the dashboard, not in your file; nothing was written. "
+                 "The details are in the server's log.")
+
 
 def render(ctx: PageContext) -> None:
     st.title("Data and import")
     common.public_banner(ctx)
-    st.markdown(f"Store: `{ctx.data.store}` · dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
+    where = "" if ctx.data.public else f"Store: `{common.md_escape(str(ctx.data.store))}` · "
+    st.markdown(f"{where}dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
     counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
     st.dataframe(counts, hide_index=True)
     st.subheader("Import a file", divider="gray")
@@ -26,25 +37,32 @@ def render(ctx: PageContext) -> None:
         st.info("Imports are turned off in the public view.")
         state.publish(ctx.spec, ctx.state)
         return
+    limits = ctx.settings.limits
     st.markdown(
         "What can be imported: " + "; ".join(a.description for a in registry.ADAPTERS) + ". Valid rows are added; invalid "
         "rows are kept aside with the reason in a rejects file next to the store; re-importing the same file adds "
-        "nothing."
+        f"nothing. At most {limits.upload_mb} MB, {limits.import_rows:,} rows and {limits.import_columns} columns per "
+        f"file; an import stops after {limits.import_seconds} s."
     )
-    upload = st.file_uploader("File", type=list(SUFFIXES), key="upload")
+    upload = st.file_uploader("File", type=list(SUFFIXES), key="upload", max_upload_size=limits.upload_mb)
     c1, c2, c3 = st.columns(3)
     fmt = c1.selectbox("Layout", registry.formats(), key="import_format",
                        help="auto: recognised from the columns")
     strict = c2.checkbox("Strict (import nothing if any row is bad)", key="import_strict")
     dry = c3.checkbox("Dry run (check only)", key="import_dry")
     if upload is not None and st.button("Import", type="primary", key="import_go"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(upload.name).name
+        with tempfile.TemporaryDirectory(prefix="incident-map-upload-") as tmp:
+            path = Path(tmp) / (Path(upload.name).name or "upload")
             path.write_bytes(upload.getvalue())
+            request = ImportRequest(path=path, store=ctx.data.store, fmt=fmt, dry_run=dry, strict=strict,
+                                    limits=limits, warm_cache=True)
             try:
-                report = import_file(path, ctx.data.store, fmt=fmt, dry_run=dry, strict=strict)
+                with st.spinner(f"Importing {common.md_escape(upload.name)}…"):
+                    report = run_import(request)
             except UserError as exc:  # the message quotes the file's name and columns: untrusted text
                 common.user_error(exc)
+            except ImportCrashed:
+                st.error(IMPORT_FAILED, icon=":material/error:")
             else:
                 _show(report)
     state.publish(ctx.spec, ctx.state)

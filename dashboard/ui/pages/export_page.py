@@ -50,9 +50,9 @@ def _build(ctx: PageContext, e: Exporter, lang: str | None, title: str, safe: bo
         request = ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version,
                                 generated_at=datetime.now(UTC), selection=ctx.spec, title=title or None,
                                 lang=lang or "en", public=ctx.data.public, spreadsheet_safe=safe,
-                                basemap=cache.basemap())
+                                basemap=cache.basemap(), max_listed=ctx.settings.limits.briefing_incidents)
         return e.build(request)
-    return build
+    return common.budgeted(ctx, build) if e.group == "pack" else build
 
 
 def render(ctx: PageContext) -> None:
@@ -69,6 +69,7 @@ def render(ctx: PageContext) -> None:
                           help="Left empty, the pack is titled "
                                f"“{TEXT['en']['default_title']}” (in French: “{TEXT['fr']['default_title']}”).")
     stem = file_stem(ctx)
+    limit = ctx.settings.limits.briefing_incidents
     for group, (heading, caption) in GROUPS.items():
         chosen = [(e, lang) for e, lang in buttons() if e.group == group]
         st.subheader(heading, divider="gray")
@@ -78,6 +79,10 @@ def render(ctx: PageContext) -> None:
                     "the coarsened places.", icon=":material/shield:")
             continue
         st.caption(caption)
+        spent = group == "pack" and common.pdf_budget_spent(ctx)
+        if group == "pack" and n > limit:
+            st.caption(f"The pack lists and maps the {limit} most serious of these {n} incidents (highest known "
+                       "toll first); its figures, timeline and breakdowns count them all.")
         safe = group == "data" and st.checkbox(
             "Spreadsheet-safe CSV", value=True, key="csv_safe",
             help="Puts a ' before any text cell that starts with = + - or @, so that text from a source cannot run "
@@ -89,7 +94,7 @@ def render(ctx: PageContext) -> None:
             label = f"{e.label} · {LANGUAGE_NAMES[lang]}" if lang else e.label
             col.download_button(label, data=_build(ctx, e, lang, title, safe), file_name=e.filename(stem, lang or "en"),
                                 mime=e.mime, key=button_key(e, lang), on_click="ignore", icon=e.icon,
-                                width="stretch")
+                                width="stretch", disabled=spent)
     st.caption(f"The same files from the command line: `incident-map export --format "
                f"{'|'.join(e.name for e in EXPORTERS)} -o FILE` with the same filter options (or `--view` and this "
                "page's address).")

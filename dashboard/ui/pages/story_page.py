@@ -115,7 +115,8 @@ def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
                   key="story_follow_filter")
         notes = []
         for n, ident in enumerate(ids, start=1):
-            notes.append(st.text_input(f"Note for step {n} ({ident})", key=note_key(ident), max_chars=MAX_NOTE))
+            notes.append(st.text_input(common.md_escape(f"Note for step {n} ({ident})"), key=note_key(ident),
+                                       max_chars=MAX_NOTE))
         story = Story.of(st.session_state.get(TITLE_KEY) or "", ids, notes)
         st.download_button("Save story (JSON)", data=story.to_json(), file_name="story.json",
                            mime="application/json", key="story_save", on_click="ignore", icon=":material/save:",
@@ -172,11 +173,16 @@ def render(ctx: PageContext) -> None:
         st.html(f'<div class="story-card" style="zoom:{CARD_ZOOM}">{card}</div>')
 
     st.divider()
+    limit = ctx.settings.limits.briefing_incidents
+    spent = common.pdf_budget_spent(ctx)
+    if n > limit:
+        st.caption(f"A story PDF presents at most {limit} steps; this story has {n}: split it to export it.")
     d1, d2, _ = st.columns([1, 1, 2])
     for col, lang, label in ((d1, "en", "Export story as PDF"), (d2, "fr", "PDF du récit (français)")):
-        col.download_button(label, data=_story_pdf(ctx, story, lang), file_name=f"story_{ctx.data.version}_{lang}.pdf",
-                            mime=exporter("pdf").mime, key=f"story_pdf_{lang}", on_click="ignore",
-                            icon=":material/picture_as_pdf:", width="stretch")
+        col.download_button(label, data=common.budgeted(ctx, _story_pdf(ctx, story, lang)),
+                            file_name=f"story_{ctx.data.version}_{lang}.pdf", mime=exporter("pdf").mime,
+                            key=f"story_pdf_{lang}", on_click="ignore", icon=":material/picture_as_pdf:",
+                            width="stretch", disabled=spent or n > limit)
     st.caption(f"Cite this step: add ?{STEP_PARAM}={step} to the page address (it is there now). "
                f"Dataset version {ctx.data.version}.")
     _publish(ctx, step)
@@ -190,6 +196,7 @@ def _html_text(text: str) -> str:
 def _story_pdf(ctx: PageContext, story: Story, lang: str):
     def build() -> bytes:
         request = ExportRequest.of_story(ctx.all, story, version=ctx.data.version, generated_at=datetime.now(UTC),
-                                         lang=lang, public=ctx.data.public, basemap=cache.basemap())
+                                         lang=lang, public=ctx.data.public, basemap=cache.basemap(),
+                                         max_listed=ctx.settings.limits.briefing_incidents)
         return exporter("pdf").build(request)
     return build
