@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import streamlit as st
 
@@ -16,6 +18,7 @@ from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
 from dashboard.settings import Settings
+from dashboard.ui import foliummap
 from dashboard.viz.maps import Basemap
 
 
@@ -67,3 +70,11 @@ def options(settings: Settings) -> dict[str, list[str]]:
 def briefing_budget(per_minute: int) -> RateLimit:
     """The public server's budget of PDF builds, shared by every session (one per setting value)."""
     return RateLimit(per_minute)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def map_payload(view_key: tuple, _build: Callable[[], folium.Map]) -> dict:
+    """A map rendered for the browser (:func:`dashboard.ui.foliummap.payload`), shared by every session showing
+    the same view. ``view_key`` says everything the map depends on (dataset version, public mode, filter, period,
+    display options); ``_build`` (not part of the key) builds the map when it is not cached yet."""
+    return foliummap.payload(_build())

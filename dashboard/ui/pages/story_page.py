@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard.export.exporters import ExportRequest, exporter
 from dashboard.export.story import MAX_NOTE, MAX_TITLE, Story, StoryError, highlight_layer, step_point, story_frame
-from dashboard.ui import cache, common
+from dashboard.ui import cache, common, foliummap
 from dashboard.ui.context import PageContext
 from dashboard.viz.cards import incident_card_html, toll_text
 from dashboard.viz.maps import SEGOU_CENTER, SEGOU_ZOOM, build_incident_map
@@ -160,11 +159,14 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     with left:
         point = step_point(frame, current.incident_id)
-        fmap = build_incident_map(frame, basemap=cache.basemap(), public=ctx.data.public,
-                                  max_markers=ctx.settings.max_markers, max_marker_bytes=ctx.settings.max_marker_bytes)
-        st_folium(fmap, key=MAP_KEY, height=640, use_container_width=True, returned_objects=[],
-                  center=point or SEGOU_CENTER, zoom=STEP_ZOOM if point else SEGOU_ZOOM,
-                  feature_group_to_add=highlight_layer(frame, current.incident_id))
+        view_key = ("story", ctx.data.version, ctx.data.public, story.incident_ids, ctx.settings.max_markers,
+                    ctx.settings.max_marker_bytes)  # the map shows the story's incidents; the step is dynamic
+        rendered = cache.map_payload(view_key, lambda: build_incident_map(
+            frame, basemap=cache.basemap(), public=ctx.data.public, max_markers=ctx.settings.max_markers,
+            max_marker_bytes=ctx.settings.max_marker_bytes))
+        foliummap.show(rendered, key=MAP_KEY, height=640, center=point or SEGOU_CENTER,
+                       zoom=STEP_ZOOM if point else SEGOU_ZOOM,
+                       feature_group=highlight_layer(frame, current.incident_id))
         if point is None:
             st.caption("This incident's place is known only to the region (or not located): it is not drawn on "
                        "the map, which shows the whole region.")
