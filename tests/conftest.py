@@ -30,6 +30,7 @@ SLOW_TESTS = {
     "tests/test_benchmarks.py": "runs the benchmark end to end",
     "tests/hardening/test_atomic_writes.py": "kill -9 in the middle of imports, concurrent imports",
     "tests/hardening/test_load.py": "20 s of load",
+    "tests/hardening/test_latency.py": "serves the app and times some 45 page loads",
     "tests/hardening/test_properties.py": "hypothesis fuzzing of every adapter with arbitrary text",
     "tests/export/test_briefing.py::test_pages_are_saved_as_png_to_look_at": "PDF rasterising",
     "tests/data/test_search.py::test_the_word_index_and_the_scan_give_exactly_the_definition":
