@@ -30,7 +30,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard.data.schema import COLUMNS, FLAT_COLUMNS
-from dashboard.data.store import store_lock, write_store
+from dashboard.data.store import resolve_store, store_lock, write_store
 from dashboard.data.validate import CRS, empty_incidents, validate_flat
 
 # name, latitude, longitude, admin1, admin2, country, weight (relative activity outside the Ségou share)
@@ -337,12 +337,12 @@ def to_flat(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
     return flat
 
 
-def write_synthetic_store(path: str | Path, n: int, *, seed: int = 0) -> Path:
-    """Write a GeoPackage store holding ``n`` synthetic incidents (replacing any store at ``path``)."""
-    store = Path(path)
+def write_synthetic_store(path: str | Path, n: int, *, seed: int = 0):
+    """Make the store at ``path`` (a GeoPackage path or a postgresql:// URL) hold ``n`` synthetic incidents."""
+    store = resolve_store(path)
     incidents = synthetic_incidents(n, seed=seed)
     with store_lock(store):
-        write_store(store, incidents)
+        write_store(store, incidents, reason="synthetic benchmark data", author="benchmark")
     return store
 
 

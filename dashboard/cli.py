@@ -11,12 +11,13 @@ from typing import Annotated
 
 import typer
 
+from dashboard import cli_store
 from dashboard.cli_options import App, filter_options
 from dashboard.data.importer import IMPORT_HELP, import_file
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
-from dashboard.data.store import StoreData, ensure_store, load_store
-from dashboard.errors import SettingsError, StoryError, UnreadableFile, UserError
+from dashboard.data.store import StoreData, describe_store, ensure_store, load_store
+from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
 from dashboard.query.aggregate import by_category, by_column, totals
@@ -29,8 +30,9 @@ app = App(add_completion=False, no_args_is_help=True, help=__doc__)
 APP_SCRIPT = Path(__file__).resolve().parent / "ui" / "app.py"  # its folder holds static/ and .streamlit/
 
 StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help=f"GeoPackage store (default: ${STORE_ENV}, else data/incidents.gpkg in a "
+    str | None,
+    typer.Option("--store", help=f"Store: a GeoPackage path or a postgresql:// URL (default: ${STORE_ENV}, else "
+                                 "data/incidents.gpkg in a "
                                  "checkout, else the per-user data folder; created from the bundled data if missing)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
@@ -57,12 +59,12 @@ def settings() -> Settings:
     return _settings
 
 
-def _store(store: Path | None) -> Path:
+def _store(store: str | None) -> Path | str:
     """The ``--store`` given, else the configured one."""
     return settings().with_store(store).store
 
 
-def _load(store: Path | None) -> StoreData:
+def _load(store: str | None) -> StoreData:
     """The store's incidents, version and (when one is fresh) search index; never writes a derived file."""
     return load_store(_store(store), write_cache=False)
 
@@ -120,9 +122,16 @@ def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 
 @app.command()
 def validate(store: StoreOpt = None) -> None:
-    """Read and validate the store; exit 0 if every incident passes."""
-    data = _load(store)
-    typer.echo(f"{len(data.incidents)} incidents valid in {_store(store)} (version {data.version})")
+    """Read and validate the store (not its cache); exit 0 if every incident passes and the content matches the
+    dataset version the store keeps (a mismatch means it was changed outside incident-map, without history)."""
+    from dashboard.data.store import dataset_version
+
+    data = load_store(_store(store), use_cache=False)
+    if dataset_version(data.incidents) != data.version:
+        raise StoreError(f"{describe_store(_store(store))}: the incidents do not match the store's dataset version "
+                         f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
+                         "changes are not in the history")
+    typer.echo(f"{len(data.incidents)} incidents valid in {describe_store(_store(store))} (version {data.version})")
 
 
 @app.command()
@@ -138,7 +147,7 @@ def serve(
     # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
     # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
-    typer.echo(f"Serving {config.store} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    typer.echo(f"Serving {describe_store(config.store)} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(cmd, env=config.child_env()))
 
 
@@ -154,6 +163,10 @@ def import_(
                                                       "(default: the bundled gazetteer)")
     ] = None,
     as_json: JsonOpt = False,
+    author: Annotated[str | None, typer.Option("--author", help="Who imports (default: $INCIDENT_MAP_AUTHOR or "
+                                                                "your user name); kept in the history")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
+                                                                "kept in the history")] = None,
 ) -> None:
     from dashboard.data.gazetteer import Gazetteer
 
@@ -161,7 +174,8 @@ def import_(
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
     try:
         gaz = Gazetteer.from_csv(gazetteer) if gazetteer else None
-        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz)
+        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz,
+                             author=author, reason=reason)
     except OSError as exc:  # the disk is full, the store's folder cannot be written...
         raise UnreadableFile(f"{file.name}: {exc.strerror or exc}") from None
     if as_json:
@@ -227,6 +241,8 @@ def export_(
     typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
                f"dataset version {stored.version})")
 
+
+cli_store.register(app)  # history · edit · delete · restore · store init/copy
 
 if __name__ == "__main__":
     app()

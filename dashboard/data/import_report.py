@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.data.engines import describe
 from dashboard.data.missing import is_missing
 
 __all__ = ["ImportReport"]
@@ -27,7 +28,8 @@ class ImportReport:
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # row, incident_id, column, problem, value
     dry_run: bool = False
     strict: bool = False
-    store: Path | None = None
+    store: Path | str | None = None  # a GeoPackage path or a database URL
+    changeset_id: str | None = None  # the change set that added the rows (None: nothing added)
 
     @property
     def blocked(self) -> bool:
@@ -39,7 +41,8 @@ class ImportReport:
         return {
             "file": str(self.path),
             "format": self.format,
-            "store": None if self.store is None else str(self.store),
+            "store": None if self.store is None else describe(self.store),
+            "changeset": self.changeset_id,
             "rows": self.rows,
             "accepted": self.accepted,
             "added": self.added,
@@ -62,7 +65,9 @@ class ImportReport:
         elif self.blocked:
             outcome = "strict: nothing imported because some rows were rejected"
         else:
-            outcome = f"{self.added} added to {self.store}"
+            outcome = f"{self.added} added to {describe(self.store)}"
+            if self.changeset_id:
+                outcome += f" (change set {self.changeset_id})"
         lines = [
             f"{self.path.name} ({self.format}): {self.rows} row(s) read; {outcome}",
             f"  accepted          {self.accepted}",

@@ -2,7 +2,8 @@
 
 ``import_file`` reads a file (CSV, JSON, GeoJSON or GeoPackage), recognises its layout, turns it into the
 flat canonical frame, places named-but-unplaced incidents with the offline gazetteer, validates every row,
-skips incidents the store already holds, and appends the rest to the store in one atomic write:
+and adds the incidents the store does not hold yet in one change set (one transaction, recorded in the history
+with its author and reason; concurrent imports run one after the other, so a report is stored exactly once):
 
 * bad rows never stop good ones (unless ``strict``): each is copied, with its *original* content, to
   ``<store stem>.rejects.csv`` beside the store, with ``_row`` (row number in the file: CSV line with the
@@ -17,11 +18,9 @@ skips incidents the store already holds, and appends the rest to the store in on
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from dashboard.data.atomic import replacing
@@ -29,8 +28,8 @@ from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
 from dashboard.data.import_report import ImportReport
 from dashboard.data.readers import load_raw
 from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
-from dashboard.data.store import BUNDLED_CSV, load_bundled, read_store, resolve_store, store_lock, write_store
-from dashboard.data.validate import empty_incidents, validate_flat
+from dashboard.data.store import Location, apply_import, cache_path, preview_import, resolve_store
+from dashboard.data.validate import validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
 
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
@@ -87,9 +86,12 @@ def _unknown_layout(path: Path, columns) -> str:
 
 
 # ---- importing ----------------------------------------------------------------------------------------
-def rejects_path(store: str | Path) -> Path:
-    store = Path(store)
-    return store.with_name(f"{store.stem}.rejects.csv")
+def rejects_path(store: Location) -> Path:
+    """``<store stem>.rejects.csv`` beside a GeoPackage; in the local cache folder for a database."""
+    store = resolve_store(store)
+    if isinstance(store, Path):
+        return store.with_name(f"{store.stem}.rejects.csv")
+    return cache_path(store).with_name(cache_path(store).name.removesuffix(".parquet") + ".rejects.csv")
 
 
 def import_file(
@@ -100,10 +102,13 @@ def import_file(
     strict: bool = False,
     gazetteer: Gazetteer | None = None,
     today: date | None = None,
+    author: str | None = None,
+    reason: str | None = None,
 ) -> ImportReport:
-    """Read, adapt, geocode, validate and append a file's new incidents to the store (see module doc).
+    """Read, adapt, geocode, validate and add a file's new incidents to the store (see module doc).
 
-    ``today`` is the import day for the future-date rule (default: the local date now)."""
+    ``today`` is the import day for the future-date rule (default: the local date now); ``author`` and ``reason``
+    go into the history (default: ``default_author()`` and "import of FILE (FORMAT)")."""
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
@@ -116,52 +121,25 @@ def import_file(
         raise UnreadableFile(str(exc)) from None
     problems = result.rejects
     bad_rows = result.rejected_rows
-    lock = contextlib.nullcontext() if dry_run else store_lock(store_path)
-    with lock:
-        existing = _existing(store_path)
-        new, duplicates = _new_incidents(result.valid, existing)
-        report = ImportReport(
-            path=path, format=fmt, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
-            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed,
-            problems=problems, dry_run=dry_run, strict=strict, store=store_path,
-        )
-        if dry_run:
-            return report
-        if bad_rows:
-            report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
-        if report.blocked or new.empty:
-            return report
-        combined = pd.concat([existing, new], ignore_index=True)
-        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=existing.crs or new.crs)
-        write_store(store_path, combined)
-        report.added = len(new)
+    new, duplicates = preview_import(store_path, result.valid)
+    report = ImportReport(
+        path=path, format=fmt, rows=len(raw), accepted=new, rejected=len(bad_rows), duplicates=duplicates,
+        added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed, problems=problems,
+        dry_run=dry_run, strict=strict, store=store_path,
+    )
+    if dry_run:
+        return report
+    if bad_rows:
+        report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
+    if report.blocked or not new:
+        return report
+    applied = apply_import(store_path, result.valid, author=author,
+                           reason=reason or f"import of {path.name} ({fmt})",
+                           detail={"file": path.name, "format": fmt, "rows": len(raw)})
+    report.added = report.accepted = len(applied.inserted)
+    report.duplicates = len(result.valid) - len(applied.inserted)
+    report.changeset_id = applied.changeset_id
     return report
-
-
-def _existing(store: Path) -> gpd.GeoDataFrame:
-    """What the store holds now; a store not created yet holds the bundled data (as ``ensure_store`` does)."""
-    if store.exists():
-        return read_store(store)
-    if BUNDLED_CSV.exists():
-        return load_bundled()
-    return empty_incidents()
-
-
-def _new_incidents(valid: gpd.GeoDataFrame, existing: pd.DataFrame) -> tuple[gpd.GeoDataFrame, int]:
-    ids = set(existing["incident_id"])
-    keys = {(d, s) for d, s in zip(existing["dataset"], existing["source_record_id"], strict=True)
-            if isinstance(s, str)}
-    seen: set[tuple[str, str]] = set()
-    keep = []
-    for ident, dataset, record in zip(valid["incident_id"], valid["dataset"], valid["source_record_id"],
-                                      strict=True):
-        key = (dataset, record) if isinstance(record, str) else None
-        duplicate = ident in ids or (key is not None and (key in keys or key in seen))
-        keep.append(not duplicate)
-        if key is not None:
-            seen.add(key)
-    new = valid.loc[keep]
-    return new, len(valid) - len(new)
 
 
 def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> Path:

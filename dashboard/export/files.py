@@ -24,7 +24,7 @@ from branca.element import Element
 
 from dashboard.data.missing import is_missing, plain
 from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS, parse_sources, split_codes
-from dashboard.data.store import INCIDENT_LAYER, write_store
+from dashboard.data.store import INCIDENT_LAYER, SOURCE_LAYER, sources_table
 from dashboard.viz.inline import inline_assets_html
 from dashboard.viz.maps import Basemap, build_incident_map
 
@@ -131,11 +131,20 @@ def to_geojson_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> by
 
 
 def to_gpkg_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> bytes:
-    """A GeoPackage laid out like the store (``incidents`` point layer + ``sources`` table), written by
-    :func:`dashboard.data.store.write_store`; in public mode the internal columns are dropped afterwards."""
+    """A GeoPackage with the store's two GIS layers (``incidents`` points + ``sources`` table), written by GDAL.
+    Not a store: no history (an export must not carry who changed what, nor the exporter's name); importing it
+    adds its incidents like any native file. In public mode the internal columns are dropped afterwards."""
+    import pyogrio
+
+    frame = incidents[[*COLUMNS, incidents.geometry.name]].copy()
+    for col in ("date_start", "date_end"):
+        frame[col] = frame[col].dt.strftime("%Y-%m-%d")
+    frame["civilian_targeting"] = frame["civilian_targeting"].astype("object").where(
+        frame["civilian_targeting"].notna(), None)
     with tempfile.TemporaryDirectory(prefix="incident-export-") as tmp:
         path = Path(tmp) / "incidents.gpkg"
-        write_store(path, incidents)
+        pyogrio.write_dataframe(frame, path, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
+        pyogrio.write_dataframe(sources_table(incidents), path, layer=SOURCE_LAYER, driver="GPKG", append=True)
         if public:
             _drop_columns(path, INCIDENT_LAYER, INTERNAL_COLUMNS)
         return path.read_bytes()

@@ -15,7 +15,7 @@ from dashboard.data.importer import (
     rejects_path,
 )
 from dashboard.data.readers import read_csv_text
-from dashboard.data.store import read_store, write_store
+from dashboard.data.store import dataset_version, open_store, read_store, store_state, write_store
 from dashboard.data.validate import validate_flat
 from dashboard.errors import UnreadableFile
 from tests.factories import incidents, row
@@ -73,8 +73,8 @@ def test_native_geopackage_made_from_the_csv_fixture(store, tmp_path):
     flat, _ = geocode_missing(read_any(FIXTURES / "native.csv"), GAZ)
     valid = validate_flat(flat).valid
     gpkg = tmp_path / "user export.gpkg"
-    write_store(gpkg, valid)  # two layers (incidents + sources), as the app writes them
-    assert {name for name, _ in pyogrio.list_layers(gpkg)} == {"incidents", "sources"}
+    write_store(gpkg, valid)  # a store, as the app writes them: incidents + sources (+ history...) layers
+    assert {"incidents", "sources", "history"} <= {name for name, _ in pyogrio.list_layers(gpkg)}
     assert detect_format(gpkg) == "native"
     report = run(gpkg, store)
     assert (report.accepted, report.added, report.rejected) == (4, 4, 0)
@@ -208,16 +208,20 @@ def test_store_not_created_yet_starts_from_the_bundled_data(tmp_path):
 
 
 def test_a_failed_write_leaves_the_store_identical(store, monkeypatch):
-    import dashboard.data.importer as importer
+    """A failure at the very end of the import's transaction (after every row was inserted) rolls it all back."""
+    from dashboard.data.engines.base import Store
 
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(importer, "write_store", boom)
-    before = store.read_bytes()
+    before = read_store(store)
+    history = len(open_store(store).history())
+    monkeypatch.setattr(Store, "_bump", boom)
     with pytest.raises(OSError, match="disk full"):
         run("native.csv", store)
-    assert store.read_bytes() == before
+    monkeypatch.undo()
+    assert dataset_version(read_store(store)) == dataset_version(before) == store_state(store)[0]
+    assert len(open_store(store).history()) == history
 
 
 def test_fixture_copy_with_crlf_and_bom_still_reads(tmp_path):

@@ -55,5 +55,7 @@ def test_ogrinfo_lists_the_layers_and_counts(tmp_path):
     store = tmp_path / "s.gpkg"
     write_store(store, pair())
     out = subprocess.run(["ogrinfo", "-so", "-al", str(store)], capture_output=True, text=True, check=True).stdout
-    assert "Layer name: incidents" in out and "Layer name: sources" in out
-    assert out.count("Feature Count: 2") == 2
+    layers = {block.split("\n")[0]: block for block in out.split("Layer name: ")[1:]}
+    assert {"incidents", "sources", "changesets", "history"} <= set(layers)
+    assert "Feature Count: 2" in layers["incidents"] and "Feature Count: 2" in layers["sources"]
+    assert "Feature Count: 1" in layers["changesets"] and "Feature Count: 2" in layers["history"]

@@ -167,3 +167,29 @@ def test_a_page_parameter_opens_that_page_and_is_kept_in_the_url():
     cite = [c.value for c in at.code][-1]
     assert "page=table" in cite
     assert cite.split(" · ")[0].split("?")[0].endswith("/")
+
+
+def test_the_selected_incident_shows_its_history_and_sees_another_process_edit(tmp_path, monkeypatch):
+    from dashboard.data.engines.editing import edit
+    from dashboard.data.store import open_store
+
+    store = tmp_path / "history.gpkg"
+    monkeypatch.setenv(STORE_ENV, str(store))
+    at = open_page("map", sel="SEG-2025-008")
+    assert [e.label for e in at.expander if e.label.startswith("History")] == ["History (1 change set(s))"]
+    # another process edits the incident; the app sees it on its next run (a dataset-version check)
+    edit(open_store(store), "SEG-2025-008", {"fatalities_max": "38"}, reason="OHCHR <i>gives</i> 38", author="desk")
+    at.run()
+    assert not at.exception
+    history = [e for e in at.expander if e.label.startswith("History")]
+    assert [e.label for e in history] == ["History (2 change set(s))"]
+    html = history[0].get("html")[0].proto.body
+    assert "OHCHR &lt;i&gt;gives&lt;/i&gt; 38" in html and "edit by desk" in html
+    assert "fatalities_max" in html and "37 → 38" in html
+
+
+def test_the_public_view_shows_no_history(tmp_path, monkeypatch):
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "public.gpkg"))
+    monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
+    at = open_page("map", sel="SEG-2025-008")
+    assert not [e for e in at.expander if e.label.startswith("History")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import common, state
+from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
 ABOUT = """
@@ -36,5 +36,5 @@ def render(ctx: PageContext) -> None:
     st.title("About this dashboard")
     common.public_banner(ctx)
     st.markdown(ABOUT)
-    st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {ctx.data.store.name}")
+    st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {cache.store_label(ctx.data.store)}")
     state.publish(ctx.spec, ctx.state)

@@ -13,6 +13,7 @@ from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
+from dashboard.viz.history import history_html
 from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
 from dashboard.viz.timeline import brushed_dates, timeline_chart
 
@@ -105,6 +106,10 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
     st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))
     if not bool((view["incident_id"] == selected).any()):
         st.caption("This incident is outside the current filter.")
+    if not ctx.data.public:  # the history holds internal fields and names: never in the public view
+        doc = cache.history(ctx.data.store, selected)
+        with st.expander(f"History ({len(doc['changes'])} change set(s))", key="incident_history"):
+            st.html(history_html(doc))
 
 
 def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
