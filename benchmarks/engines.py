@@ -3,7 +3,8 @@
 For the GeoPackage and for PostGIS (a throwaway PostgreSQL cluster started here, as the tests do, on a Unix
 socket), each in a fresh process, with ``N`` synthetic incidents (:mod:`benchmarks.synthetic`):
 
-* writing the store (one change set of N inserts, with its N history rows);
+* writing the store (one change set of N inserts, with its N history rows), in its own process; everything below
+  in a fresh process, as a server starting on the store would;
 * the dataset-version check the app makes on every run;
 * cold load (read + validation + the fast cache and search index) and warm load (from the cache);
 * the first map page from a warm store in Streamlit's AppTest (every Streamlit cache cleared; median of 3);
@@ -48,24 +49,31 @@ def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def write_phase(location: str, n: int, seed: int) -> dict:
+    """Generate and write the store (one process); the reading figures are taken in a fresh one, as a server
+    starting on an existing store would."""
+    from benchmarks.synthetic import synthetic_incidents
+    from dashboard.data.store import write_store
+
+    _log(f"[{location}] generating {n:,} incidents")
+    incidents = synthetic_incidents(n, seed=seed)
+    _log(f"[{location}] writing the store")
+    seconds, _ = _timed(write_store, location, incidents, reason="benchmark data", author="bench")
+    return {"write_s": seconds, "write_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def measure(location: str, n: int, seed: int) -> dict:
     import os
 
     from benchmarks.run import FIRST_RUNS
-    from benchmarks.synthetic import synthetic_incidents
     from dashboard.data.engines import Change, ChangeSet
     from dashboard.data.engines.editing import _check_one, edit
     from dashboard.data.engines.records import INCIDENT
-    from dashboard.data.store import cache_path, load_store, open_store, search_path, store_state, write_store
+    from dashboard.data.store import cache_path, load_store, open_store, search_path, store_state
     from dashboard.query.filters import filter_mask
     from dashboard.query.spec import FilterSpec
 
     out: dict = {"n": n}
-    _log(f"[{location}] generating {n:,} incidents")
-    incidents = synthetic_incidents(n, seed=seed)
-    _log(f"[{location}] writing the store")
-    out["write_s"], _ = _timed(write_store, location, incidents, reason="benchmark data", author="bench")
-    del incidents
     store = open_store(location)
     checks = [_timed(store_state, location)[0] for _ in range(50)]
     out["version_check_ms"] = statistics.median(checks) * 1000
@@ -123,14 +131,18 @@ def measure(location: str, n: int, seed: int) -> dict:
 
 
 def _child(location: str, n: int, seed: int, cache: Path) -> dict:
+    """Write the store in one process, then measure it in another."""
     import os
 
     env = {**os.environ, "INCIDENT_MAP_CACHE": str(cache)}
-    proc = subprocess.run([sys.executable, __file__, "--one", location, "--n", str(n), "--seed", str(seed)],
-                          capture_output=True, text=True, env=env, check=False)
-    if proc.returncode:
-        raise RuntimeError(f"measuring {location} failed:\n{proc.stderr[-4000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    out = {}
+    for phase in ("--write", "--one"):
+        proc = subprocess.run([sys.executable, __file__, phase, location, "--n", str(n), "--seed", str(seed)],
+                              capture_output=True, text=True, env=env, check=False)
+        if proc.returncode:
+            raise RuntimeError(f"measuring {location} failed:\n{proc.stderr[-4000:]}")
+        out.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return out
 
 
 def report(results: dict[str, dict]) -> None:
@@ -148,7 +160,8 @@ def report(results: dict[str, dict]) -> None:
         ("one edit: commit (median)", lambda r: f"{r['edit_ms']['median']:.1f} ms"),
         ("one edit: commit (slowest of 25)", lambda r: f"{r['edit_ms']['max']:.1f} ms"),
         ("one edit: read + validate + commit (median)", lambda r: f"{r['edit_ms']['total_median']:.1f} ms"),
-        ("peak memory", lambda r: f"{r['peak_rss_mb']:,.0f} MB"),
+        ("peak memory: writing", lambda r: f"{r['write_peak_rss_mb']:,.0f} MB"),
+        ("peak memory: loading, the page, edits", lambda r: f"{r['peak_rss_mb']:,.0f} MB"),
     ]
     width = max(len(label) for label, _ in rows)
     print(f"| {'':<{width}} | " + " | ".join(f"{n:>12}" for n in names) + " |")
@@ -173,7 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "incident-map-bench-engines")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one location in this process
+    parser.add_argument("--write", help=argparse.SUPPRESS)  # internal: write one location's store in this process
     args = parser.parse_args(argv)
+    if args.write:
+        print(json.dumps(write_phase(args.write, args.n, args.seed)))
+        return 0
     if args.one:
         print(json.dumps(measure(args.one, args.n, args.seed)))
         return 0
