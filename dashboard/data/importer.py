@@ -1,7 +1,8 @@
 """Import what users already have: ACLED exports, UCDP GED files and files in the canonical layout.
 
 ``import_file`` reads a file (CSV, JSON, GeoJSON or GeoPackage), recognises its layout, turns it into the
-flat canonical frame, places named-but-unplaced incidents with the offline gazetteer, validates every row,
+flat canonical frame, places named-but-unplaced incidents with the offline village geocoder and gives every row its
+cercle and commune (:mod:`dashboard.data.placing`), validates every row,
 skips incidents the store already holds, and appends the rest to the store in one atomic write:
 
 * bad rows never stop good ones (unless ``strict``): each is copied, with its *original* content, to
@@ -25,8 +26,9 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.data.atomic import replacing
-from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
+from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
+from dashboard.data.placing import place_rows
 from dashboard.data.readers import load_raw
 from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
 from dashboard.data.store import BUNDLED_CSV, load_bundled, read_store, resolve_store, store_lock, write_store
@@ -98,18 +100,17 @@ def import_file(
     fmt: str = "auto",
     dry_run: bool = False,
     strict: bool = False,
-    gazetteer: Gazetteer | None = None,
+    geocoder: Geocoder | None = None,
     today: date | None = None,
 ) -> ImportReport:
     """Read, adapt, geocode, validate and append a file's new incidents to the store (see module doc).
 
-    ``today`` is the import day for the future-date rule (default: the local date now)."""
+    ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the future-date rule
+    (default: the local date now)."""
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
-    gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
-    flat, renamed = spell_cercles(flat, gazetteer)
-    flat, unresolved = geocode_missing(flat, gazetteer)
+    flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
         result = validate_flat(flat, source_name=path.name, today=today or date.today())
     except LayoutError as exc:
@@ -122,8 +123,8 @@ def import_file(
         new, duplicates = _new_incidents(result.valid, existing)
         report = ImportReport(
             path=path, format=fmt, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
-            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed,
-            problems=problems, dry_run=dry_run, strict=strict, store=store_path,
+            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
+            ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run, strict=strict, store=store_path,
         )
         if dry_run:
             return report

@@ -105,7 +105,7 @@ def _figures(incidents: pd.DataFrame, lang: str) -> dict:
     t = totals(incidents)
     cats = by_category(incidents) if len(incidents) else pd.DataFrame(columns=["incidents", "killed_min",
                                                                                "killed_max"])
-    cercles = by_column(incidents, "admin2", missing=w["not_stated"]) if len(incidents) else cats
+    cercles = by_column(incidents, "cercle", missing=w["not_stated"]) if len(incidents) else cats
     return {
         "totals": t,
         "killed": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended),
