@@ -56,6 +56,8 @@ def cite_line(ctx: PageContext, page: str) -> str:
     state: ViewState = ctx.state
     if state.mode != "points":
         params["mode"] = state.mode
+    if state.mode == "choropleth":
+        params["unit"], params["measure"] = state.unit, state.measure
     if state.selected:
         params["sel"] = state.selected
     if page != DEFAULT_PAGE:
