@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from dashboard.attribution import short_credits
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import split_codes
 from dashboard.errors import BriefingError
@@ -204,6 +205,7 @@ def _context(request: ExportRequest) -> dict:
         "timeline_svg": timeline,
         "step_maps": step_maps,
         "footer": w["footer"].format(version=request.version, generated=_generated(request.generated_at)),
+        "credits": short_credits(),
     }
 
 
