@@ -83,6 +83,11 @@ def plottable(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return incidents.loc[scale.plottable_mask(incidents)]
 
 
+def as_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Plottable incidents drawn as a marker (the others known only to a commune or cercle are drawn as outlines)."""
+    return outlines.split(plottable(incidents))[0]
+
+
 def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents the map does not draw (region-level or no coordinates)."""
     return incidents.loc[~scale.plottable_mask(incidents)]
@@ -374,6 +379,7 @@ __all__ = [
     "MAP_MODES",
     "PERPETRATOR_CATEGORIES",
     "Basemap",
+    "as_points",
     "build_incident_map",
     "hexbin_counts",
     "plottable",
