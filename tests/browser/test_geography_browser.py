@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from dashboard.viz.palette import WATER
 from tests.browser.conftest import ARTIFACTS, recorded_page
 
 FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -77,6 +78,9 @@ def test_heat_draws_above_the_land_and_has_a_scale(web):
     image.save(ARTIFACTS / "heat.png")
     heat = count_near(image, HEAT_DARK)
     assert heat > 300, f"the heat layer is not visible ({heat} heat-coloured pixels)"
+    # the neighbouring countries are land: around Mali nothing is painted in the water colour (the ocean is off view)
+    water = count_near(image, [tuple(int(WATER[i:i + 2], 16) for i in (1, 3, 5))], 4)
+    assert water < 0.005 * image.width * image.height, f"{water} water-coloured pixels"
     web.assert_local_only()
 
 
