@@ -20,7 +20,7 @@ from dashboard.data.store import StoreData, describe_store, ensure_store, load_s
 from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
-from dashboard.query.aggregate import by_category, by_column, totals
+from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, Settings
@@ -77,7 +77,7 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
     view = filter_incidents(data.incidents, spec, data.search)
     t = totals(view)
     cats = by_category(view)
-    cercles = by_column(view, "admin2")
+    cercles = by_column(view, "cercle")
     if as_json:
         typer.echo(json.dumps({
             "filter": spec.describe(),
@@ -89,10 +89,16 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
             "no_upper_bound": t.open_ended,
             "by_perpetrator_category": {k: int(v) for k, v in cats["incidents"].items()},
             "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
+            "by_dataset": {k: {"incidents": int(r["incidents"]), "fatalities_min": int(r["killed_min"]),
+                               "fatalities_max": int(r["killed_max"])}
+                           for k, r in by_column(view, "dataset").sort_index().iterrows()},
         }, ensure_ascii=False, indent=2))
         return
     typer.echo(spec.describe())
     typer.echo(t.sentence(total=len(data.incidents)))
+    note = datasets_note(view)
+    if note:
+        typer.echo(f"Note: {note}.")
     typer.echo("\nBy perpetrator category (an incident with several counts in each):")
     for _, r in cats.iterrows():
         typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
@@ -123,7 +129,10 @@ def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 @app.command()
 def validate(store: StoreOpt = None) -> None:
     """Read and validate the store (not its cache); exit 0 if every incident passes and the content matches the
-    dataset version the store keeps (a mismatch means it was changed outside incident-map, without history)."""
+    dataset version the store keeps (a mismatch means it was changed outside incident-map, without history). Also
+    lists the incidents whose reported cercle or commune disagrees with the one their point lies in (a note to
+    check, not a failure)."""
+    from dashboard.data.disagreements import disagreements
     from dashboard.data.store import dataset_version
 
     data = load_store(_store(store), use_cache=False)
@@ -132,6 +141,46 @@ def validate(store: StoreOpt = None) -> None:
                          f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
                          "changes are not in the history")
     typer.echo(f"{len(data.incidents)} incidents valid in {describe_store(_store(store))} (version {data.version})")
+    found = disagreements(data.incidents)
+    for level in ("cercle", "commune"):
+        rows = found.loc[found["level"] == level]
+        if rows.empty:
+            continue
+        typer.echo(f"\n{len(rows)} incident(s) whose reported {level} disagrees with the computed one:")
+        for r in rows.itertuples(index=False):
+            typer.echo(f"  {r.incident_id:<14} reported {r.reported!r} ({r.reported_as}); computed {r.computed} "
+                       f"({r.how})")
+
+
+@app.command()
+def geocode(
+    name: Annotated[str, typer.Argument(help="The place name as a report gives it")],
+    cercle: Annotated[str | None, typer.Option("--cercle", help="The cercle the report gives (any spelling, "
+                                                                "2023-reform names included)")] = None,
+    commune: Annotated[str | None, typer.Option("--commune", help="The commune the report gives")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Look a place up in the bundled village gazetteer: the verdict (exact, commune, cercle, ambiguous, not_found),
+    its reason, and the candidates with their cercle, commune and source id. Homonyms are never resolved by
+    guessing: without a commune or cercle that tells them apart the verdict is "ambiguous"."""
+    from dashboard.data.geocoder import Geocoder
+
+    result = Geocoder.default().geocode(name, commune=commune, cercle=cercle)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{result.verdict}: {result.reason}")
+    for note in result.notes:
+        typer.echo(f"  note: {note}")
+    if result.point is not None:
+        typer.echo(f"point: {result.point.latitude:.6f}, {result.point.longitude:.6f} ({result.point.source_id}); "
+                   f"geo precision {result.geo_precision}")
+    for title, places in (("candidates", result.candidates), ("elsewhere", result.elsewhere)):
+        if places:
+            typer.echo(f"{title}:")
+            for c in places:
+                typer.echo(f"  {c.name:<24} commune {c.commune:<18} cercle {c.cercle:<9} {c.source_id}  "
+                           f"{c.latitude:.5f}, {c.longitude:.5f}")
 
 
 @app.command()
@@ -159,8 +208,8 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected")] = False,
     gazetteer: Annotated[
-        Path | None, typer.Option("--gazetteer", help="Gazetteer CSV for places without coordinates "
-                                                      "(default: the bundled gazetteer)")
+        Path | None, typer.Option("--gazetteer", help="Village gazetteer for places without coordinates, in the "
+                                                      "layout of the bundled segou_villages.csv (default: that file)")
     ] = None,
     as_json: JsonOpt = False,
     author: Annotated[str | None, typer.Option("--author", help="Who imports (default: $INCIDENT_MAP_AUTHOR or "
@@ -168,13 +217,13 @@ def import_(
     reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
                                                                 "kept in the history")] = None,
 ) -> None:
-    from dashboard.data.gazetteer import Gazetteer
+    from dashboard.data.placing import load_geocoder
 
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
     try:
-        gaz = Gazetteer.from_csv(gazetteer) if gazetteer else None
-        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz,
+        geocoder = load_geocoder(gazetteer) if gazetteer else None
+        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, geocoder=geocoder,
                              author=author, reason=reason)
     except OSError as exc:  # the disk is full, the store's folder cannot be written...
         raise UnreadableFile(f"{file.name}: {exc.strerror or exc}") from None

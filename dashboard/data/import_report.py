@@ -23,8 +23,9 @@ class ImportReport:
     duplicates: int  # valid rows the store (or an earlier row of the file) already holds
     added: int  # rows written to the store (0 in a dry run, or a strict import with rejects)
     rejects_file: Path | None
-    unresolved_places: list[str] = field(default_factory=list)
-    renamed_cercles: dict[str, str] = field(default_factory=dict)  # cercle as the file spells it -> as stored
+    unresolved_places: list[str] = field(default_factory=list)  # names the geocoder does not know
+    ambiguous_places: dict[str, list[str]] = field(default_factory=dict)  # name -> its candidates (none chosen)
+    renamed_cercles: dict[str, str] = field(default_factory=dict)  # cercle as the file writes it -> the cercle it names
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # row, incident_id, column, problem, value
     dry_run: bool = False
     strict: bool = False
@@ -50,7 +51,8 @@ class ImportReport:
             "duplicates": self.duplicates,
             "rejects_file": None if self.rejects_file is None else str(self.rejects_file),
             "places_not_found": list(self.unresolved_places),
-            "cercles_respelled": dict(self.renamed_cercles),
+            "places_ambiguous": {k: list(v) for k, v in self.ambiguous_places.items()},
+            "cercles_recognised": dict(self.renamed_cercles),
             "dry_run": self.dry_run,
             "strict": self.strict,
             "problems": [
@@ -75,7 +77,11 @@ class ImportReport:
             f"  duplicates        {self.duplicates} (already in the store)",
             f"  rejects file      {self.rejects_file if self.rejects_file else '-'}",
             f"  places not found  {', '.join(self.unresolved_places) if self.unresolved_places else '-'}",
-            f"  cercles respelled {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
+            f"  places ambiguous  {', '.join(self.ambiguous_places) if self.ambiguous_places else '-'}"
+            + (" (no point given: the commune or cercle does not tell the candidates apart)"
+               if self.ambiguous_places else ""),
+            *(f"    {name}: {'; '.join(found)}" for name, found in self.ambiguous_places.items()),
+            f"  cercles read as   {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
         ]
         for rec in self.problems.head(max_problems).itertuples(index=False):
             value = "" if is_missing(rec.value) else f" ({str(rec.value)[:60]})"

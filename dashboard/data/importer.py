@@ -1,9 +1,10 @@
 """Import what users already have: ACLED exports, UCDP GED files and files in the canonical layout.
 
 ``import_file`` reads a file (CSV, JSON, GeoJSON or GeoPackage), recognises its layout, turns it into the
-flat canonical frame, places named-but-unplaced incidents with the offline gazetteer, validates every row,
-and adds the incidents the store does not hold yet in one change set (one transaction, recorded in the history
-with its author and reason; concurrent imports run one after the other, so a report is stored exactly once):
+flat canonical frame, places named-but-unplaced incidents with the offline village geocoder and gives every row its
+cercle and commune (:mod:`dashboard.data.placing`), validates every row, and adds the incidents the store does not
+hold yet in one change set (one transaction, recorded in the history with its author and reason; concurrent imports
+run one after the other, so a report is stored exactly once):
 
 * bad rows never stop good ones (unless ``strict``): each is copied, with its *original* content, to
   ``<store stem>.rejects.csv`` beside the store, with ``_row`` (row number in the file: CSV line with the
@@ -24,8 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.data.atomic import replacing
-from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
+from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
+from dashboard.data.placing import place_rows
 from dashboard.data.readers import load_raw
 from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
 from dashboard.data.store import Location, apply_import, cache_path, preview_import, resolve_store
@@ -100,21 +102,20 @@ def import_file(
     fmt: str = "auto",
     dry_run: bool = False,
     strict: bool = False,
-    gazetteer: Gazetteer | None = None,
+    geocoder: Geocoder | None = None,
     today: date | None = None,
     author: str | None = None,
     reason: str | None = None,
 ) -> ImportReport:
     """Read, adapt, geocode, validate and add a file's new incidents to the store (see module doc).
 
-    ``today`` is the import day for the future-date rule (default: the local date now); ``author`` and ``reason``
-    go into the history (default: ``default_author()`` and "import of FILE (FORMAT)")."""
+    ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the future-date rule
+    (default: the local date now); ``author`` and ``reason`` go into the history (default: ``default_author()`` and
+    "import of FILE (FORMAT)")."""
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
-    gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
-    flat, renamed = spell_cercles(flat, gazetteer)
-    flat, unresolved = geocode_missing(flat, gazetteer)
+    flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
         result = validate_flat(flat, source_name=path.name, today=today or date.today())
     except LayoutError as exc:
@@ -124,8 +125,8 @@ def import_file(
     new, duplicates = preview_import(store_path, result.valid)
     report = ImportReport(
         path=path, format=fmt, rows=len(raw), accepted=new, rejected=len(bad_rows), duplicates=duplicates,
-        added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed, problems=problems,
-        dry_run=dry_run, strict=strict, store=store_path,
+        added=0, rejects_file=None, unresolved_places=placing.not_found, ambiguous_places=placing.ambiguous,
+        renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run, strict=strict, store=store_path,
     )
     if dry_run:
         return report

@@ -79,8 +79,12 @@ def describe_store(location: Location | None) -> str:
 
 
 def load_bundled() -> gpd.GeoDataFrame:
-    """The curated Ségou incidents shipped in ``dashboard/bundled/incidents.csv``, validated."""
-    result = validate_flat(read_csv_text(BUNDLED_CSV), source_name=BUNDLED_CSV.name)
+    """What a fresh store holds, validated: the curated Ségou incidents (``dashboard/bundled/incidents.csv``) and the
+    bundled UCDP GED 21.1 extract as its own dataset (:mod:`dashboard.data.ucdp_layer`)."""
+    from dashboard.data.ucdp_layer import ucdp_flat
+
+    flat = pd.concat([read_csv_text(BUNDLED_CSV), ucdp_flat()], ignore_index=True)
+    result = validate_flat(flat, source_name=BUNDLED_CSV.name)
     if len(result.rejects):
         raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation", detail=result.rejects.to_string())
     return result.valid

@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
+from dashboard.attribution import short_credits
 from dashboard.data.missing import is_missing, plain
 from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS, parse_sources, split_codes
 from dashboard.data.store import INCIDENT_LAYER, SOURCE_LAYER, sources_table
@@ -211,7 +212,8 @@ _HTML_HEADER = """<div class="export-header" style="position:absolute;top:10px;l
 max-width:min(640px,calc(100% - 120px));background:rgba(255,255,255,.95);border:1px solid #999;border-radius:6px;\
 padding:6px 10px;font:13px system-ui,sans-serif;line-height:1.35">\
 <div style="font-weight:600;font-size:15px">{title}</div><div>{description}</div>\
-<div style="color:#555;font-size:11px">{footer}</div></div>"""
+<div style="color:#555;font-size:11px">{footer}</div>\
+<div class="export-credits" style="color:#555;font-size:10px">{credits}</div></div>"""
 
 
 # branca compiles an Element's text as a jinja2 template: braces must not reach it as such (nor "${" for JS)
@@ -239,6 +241,6 @@ def to_html_bytes(
     root = m.get_root()
     root.title = html.escape(title)
     root.html.add_child(Element(_HTML_HEADER.format(
-        title=_inert(title), description=_inert(description), footer=_inert(footer))))
+        title=_inert(title), description=_inert(description), footer=_inert(footer), credits=_inert(short_credits()))))
     return inline_assets_html(m).encode("utf-8")
 

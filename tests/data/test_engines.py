@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -107,6 +108,20 @@ def test_a_point_can_be_moved_removed_and_given_back(store_location):
     back = read_store(store_location).set_index("incident_id")
     assert (back.loc["T-2"].geometry.x, back.loc["T-2"].geometry.y) == (-6.25, 13.5)
     assert back.loc["T-1"].geometry is None
+
+
+def test_moving_a_point_recomputes_its_cercle_and_commune(store_location):
+    write_store(store_location, PAIR)
+    st = open_store(store_location)
+    before = read_store(store_location).set_index("incident_id").loc["T-2"]
+    assert before["located_to"] == "region" and pd.isna(before["commune"])
+    # Kamona, commune of Pogo, cercle of Niono (COD populated places ML040507010)
+    edit(st, "T-2", {"latitude": "13.977", "longitude": "-5.921", "geo_precision": "1"}, reason="located", author="a")
+    moved = read_store(store_location).set_index("incident_id").loc["T-2"]
+    assert (moved["located_to"], moved["cercle"], moved["commune"]) == ("place", "Niono", "Pogo")
+    assert moved["commune_pcode"].startswith(moved["cercle_pcode"])
+    edit(st, "T-2", {"summary": "Only the text."}, reason="wording", author="a")  # other fields leave units alone
+    assert read_store(store_location).set_index("incident_id").loc["T-2", "commune"] == "Pogo"
 
 
 def test_every_change_needs_a_reason(store_location):

@@ -18,7 +18,9 @@ def test_a_missing_store_is_created_from_the_bundled_data(tmp_path):
     store = tmp_path / "new" / "incidents.gpkg"
     loaded = read_store(store)
     assert store.exists()
-    assert len(loaded) >= 36 and loaded["incident_id"].str.startswith("SEG-").all()
+    curated = loaded["dataset"] == "segou-curated"
+    assert curated.sum() >= 81 and loaded.loc[curated, "incident_id"].str.startswith("SEG-").all()
+    assert (loaded.loc[~curated, "dataset"] == "ucdp-ged-21.1").sum() == 65  # the bundled UCDP layer
 
 
 def test_round_trip_keeps_every_value_including_unknowns(tmp_path):

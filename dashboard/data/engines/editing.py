@@ -53,7 +53,8 @@ def edit(store: Store, record_id: str, values: Mapping[str, object], *, reason: 
     if record_id not in stored:
         raise StoreError(f"{record_id}: no such {rtype.name} in the store")
     version, old = stored[record_id]
-    new = _check_one(rtype, {**old, **dict(values)})
+    merged = {**old, **dict(values)}
+    new = _check_one(rtype, rtype.derive(merged, values) if rtype.derive else merged)
     diff = {n: v for n, v in new.items() if old.get(n) != v}
     cs = ChangeSet(kind="edit", reason=reason, author=default_author(author), changes=[
         Change(record_id, "update", diff, expected_version=version if expected_version is None else expected_version,

@@ -17,7 +17,7 @@ The flat form of a record is a dict of plain values: text, whole numbers, boolea
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -47,6 +47,8 @@ class RecordType:
     point: bool  # latitude/longitude are stored as a POINT geometry (SRID 4326) in column ``geom``
     check: Callable[[list[dict]], Checked]  # validation of candidate flat records (the import's rules)
     natural_key: tuple[str, ...] = ()  # another identity: a record whose natural key is stored is a duplicate
+    # fields computed from others, refreshed when an edit changes what they come from: (record, changed) -> record
+    derive: Callable[[dict, Mapping[str, object]], dict] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -85,6 +87,27 @@ def _check_incidents(records: list[dict]) -> Checked:
     return Checked(records={r["incident_id"]: r for r in valid}, problems=result.rejects)
 
 
+_PLACE_FIELDS = {"latitude", "longitude", "geo_precision", "admin1", "admin2", "admin3"}
+
+
+def _derive_units(record: dict, changed: Mapping[str, object]) -> dict:
+    """An edit of the point, the geo precision or the reported names recomputes the incident's cercle and commune
+    (and, when the precision changed, ``located_to`` from it), unless the edit sets those fields itself: they are
+    computed from the others (:mod:`dashboard.data.units`), never left saying what the old place said."""
+    from dashboard.data.schema import UNIT_COLUMNS
+    from dashboard.data.units import assign_units
+
+    derived = {*UNIT_COLUMNS, "located_to"}
+    if not (_PLACE_FIELDS & set(changed)) or derived & set(changed):
+        return record
+    out = {**record, **dict.fromkeys(UNIT_COLUMNS)}
+    if "geo_precision" in changed:
+        out["located_to"] = None
+    frame = assign_units(pd.DataFrame([out]))
+    row = frame.iloc[0]
+    return {**out, **{c: (None if pd.isna(row[c]) else row[c]) for c in derived}}
+
+
 INCIDENT = RecordType(
     name="incident",
     table="incidents",
@@ -93,6 +116,7 @@ INCIDENT = RecordType(
     point=True,
     check=_check_incidents,
     natural_key=("dataset", "source_record_id"),
+    derive=_derive_units,
 )
 
 RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT}
