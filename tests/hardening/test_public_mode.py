@@ -195,7 +195,8 @@ def _public_flow(browser, base: str, secrets) -> None:
                 state="attached", timeout=45_000)
             if path.startswith("/?") or path == "/":
                 map_frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
-                drawn = map_frame.locator("path.incident-marker, .marker-cluster").first
+                # public places are cercle seats: the incidents are drawn as their cercle's outline (or a cluster)
+                drawn = map_frame.locator("path.incident-marker, path.incident-outline, .incident-cluster").first
                 drawn.wait_for(state="attached", timeout=45_000)
                 drawn.dispatch_event("click")
             assert page.get_by_text("Public view").first.is_visible()

@@ -138,7 +138,7 @@ def ucdp_to_flat(raw: pd.DataFrame, *, where_prec_kept: tuple[int, ...] = ()) ->
     outside = ((best < low) | (best > high)).fillna(False)
     out.loc[outside, "fatalities_best"] = None  # a best estimate outside UCDP's own range is not asserted
     notes = ["UCDP's best estimate ({}) lies outside its low–high range ({}–{}), so no best estimate is used"
-             .format(*(int(v) for v in t)) if o else None
+             .format(*("unknown" if pd.isna(v) else int(v) for v in t)) if o else None
              for o, t in zip(outside, zip(best, low, high, strict=True), strict=True)]
     out["summary"] = col("where_description")
     if not has("where_description") and has("conflict_name"):
