@@ -304,16 +304,23 @@ def toll(lo: Any, hi: Any, lang: str) -> str:
 
 
 # ---- the filter sentence -------------------------------------------------------------------------------------
+SCOPE_FR = {  # the noun of the sentence, by scope (dashboard/query/scope.py)
+    "region": "ayant fait des victimes civiles dans la région de Ségou",
+    "civilian": "ayant fait des victimes civiles, dans la région ou en dehors",
+    "all": "de tout le registre, incidents liés compris",
+}
+
+
 def _ou(items: list[str]) -> str:
     return either(items, "ou")
 
 
 def describe_fr(spec: FilterSpec) -> str:
     """:meth:`FilterSpec.describe` in French: the same fields in the same order."""
-    head = "Incidents ciblant des civils" if spec.civilian_only else "Incidents"
+    head = "Incidents"
     if spec.event_types:
         head += f" de type {_ou([EVENT_TYPE_LABELS_FR.get(t, t) for t in sorted(spec.event_types)])}"
-    parts = [head]
+    parts = [head, SCOPE_FR[spec.scope]]
     if spec.perpetrator_categories:
         labels = [_CATEGORY_DATIVE_FR.get(c, c) for c in sorted(spec.perpetrator_categories)]
         parts.append(f"attribués {_ou(labels)}")
@@ -336,7 +343,7 @@ def describe_fr(spec: FilterSpec) -> str:
         tail.append(f"provenant de {_ou(sorted(spec.datasets))}")
     if spec.text:
         tail.append(f"mentionnant {_quote(spec.text)}")
-    sentence = parts[0] + ("" if len(parts) == 1 else ", " + ", ".join(parts[1:]))
+    sentence = parts[0] + " " + ", ".join(parts[1:])  # the scope's phrase always follows the head
     if tail:
         sentence += " ; " + " ; ".join(tail)
     return sentence

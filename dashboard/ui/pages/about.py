@@ -23,7 +23,8 @@ each traced to its published sources.
   listed beside the map, not drawn.
 - *Dates have a precision.* Lighter bars on the timeline are incidents dated only to the week, month or year.
 
-**Bundled data**: 36 incidents (2017–2026) compiled from Human Rights Watch, RFI, AFP, Reuters, OHCHR,
+**Bundled data**: a curated record of publicly documented incidents (2012–2026), not a complete count,
+compiled from Human Rights Watch, RFI, AFP, Reuters, OHCHR,
 UN/MINUSMA (via the press) and Malian press; summaries are this project's own paraphrases. See `dashboard/bundled/README.md`.
 
 **Credits and licences**: place names and coordinates from [GeoNames](https://www.geonames.org/) (CC BY 4.0);
@@ -35,6 +36,7 @@ Leaflet (BSD-2-Clause) via folium; optional online basemaps © OpenStreetMap con
 def render(ctx: PageContext) -> None:
     st.title("About this dashboard")
     common.public_banner(ctx)
+    common.record_statement()
     st.markdown(ABOUT)
     st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {ctx.data.store.name}")
     state.publish(ctx.spec, ctx.state)

@@ -18,6 +18,7 @@ from dashboard.ui.context import PageContext
 def render(ctx: PageContext) -> None:
     st.title("Data and import")
     common.public_banner(ctx)
+    common.record_statement()
     st.markdown(f"Store: `{ctx.data.store}` · dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
     counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
     st.dataframe(counts, hide_index=True)

@@ -128,6 +128,7 @@ def render(ctx: PageContext) -> None:
     if ctx.data.public:
         st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid.",
                    icon=":material/shield:")
+    common.record_statement()
     filtered_ids = list(ctx.view.sort_values(["date_start", "incident_id"])["incident_id"])
     if not st.session_state.get(CUSTOM_KEY) and st.session_state.get(IDS_KEY) != filtered_ids:
         st.session_state[IDS_KEY] = filtered_ids  # follow the filter until the user picks incidents
