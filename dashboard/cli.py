@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -21,6 +23,7 @@ from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, forma
 from dashboard.export.i18n import LANGS
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.filters import filter_incidents
+from dashboard.query.scope import left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, Settings
 from dashboard.wording import toll_text
@@ -84,6 +87,8 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
             "fatalities_min": t.killed_min,
             "fatalities_max": t.killed_max,
             "toll_unknown": t.unknown_toll,
+            "related_not_counted": 0 if spec.scope == "all" else len(left_out(view, filter_incidents(
+                data.incidents, spec.with_(scope="all"), data.search))),
             "no_upper_bound": t.open_ended,
             "by_perpetrator_category": {k: int(v) for k, v in cats["incidents"].items()},
             "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
@@ -91,6 +96,7 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
         return
     typer.echo(spec.describe())
     typer.echo(t.sentence(total=len(data.incidents)))
+    _scope_note(data, spec, view)
     typer.echo("\nBy perpetrator category (an incident with several counts in each):")
     for _, r in cats.iterrows():
         typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
@@ -113,9 +119,19 @@ def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
         return
     typer.echo(spec.describe())
     typer.echo(totals(view).sentence(total=len(data.incidents)))
+    _scope_note(data, spec, view)
     for r in view.itertuples(index=False):
         typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
                    f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}")
+
+
+def _scope_note(data: StoreData, spec: FilterSpec, view) -> None:
+    """"+ 15 related incidents not counted: …" when the scope leaves some out (as the app's pages say it)."""
+    if spec.scope == "all":
+        return
+    left = left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search))
+    if len(left):
+        typer.echo(f"{left.sentence()} (--scope all counts them)")
 
 
 @app.command()
@@ -131,15 +147,41 @@ def serve(
     store: StoreOpt = None,
     public: Annotated[bool, typer.Option("--public", help="Public mode: coarsened places, no internal notes "
                                                          "(always on when $INCIDENT_MAP_PUBLIC is set)")] = False,
+    public_url: Annotated[str | None, typer.Option(
+        "--public-url", metavar="URL", help="The address readers reach the app at (behind a proxy or on a "
+                                            "server): 'Cite this view' links start with it (default: "
+                                            "$INCIDENT_MAP_PUBLIC_URL, else the address in the browser)")] = None,
 ) -> None:
-    """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on)."""
-    config = settings().with_store(store).with_public(public)
+    """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on).
+
+    On Linux and macOS this process becomes the Streamlit server (exec): stopping its PID stops the server.
+    """
+    config = settings().with_store(store).with_public(public).with_public_url(public_url)
     ensure_store(config.store)
     # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
     # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
     typer.echo(f"Serving {config.store} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(cmd, env=config.child_env()))
+    run_replacing_this_process(cmd, config.child_env())
+
+
+def run_replacing_this_process(cmd: list[str], env: dict[str, str]) -> None:
+    """Run ``cmd`` as this process (POSIX ``exec``), so that a signal sent to our PID (SIGTERM from a service
+    manager, ``kill``, Ctrl+C) reaches the server itself and no orphan is left. Where ``exec`` cannot replace the
+    process (Windows), the command runs as a child that receives SIGINT/SIGTERM forwarded, and its exit code is
+    returned as ours."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(cmd[0], cmd, env)  # noqa: S606  (does not return; cmd[0] is this Python)
+    child = subprocess.Popen(cmd, env=env)
+
+    def forward(signum, _frame) -> None:
+        child.send_signal(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, forward)
+    raise typer.Exit(child.wait())
 
 
 @app.command("import", help=IMPORT_HELP)
