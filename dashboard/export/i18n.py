@@ -304,6 +304,14 @@ def toll(lo: Any, hi: Any, lang: str) -> str:
 
 
 # ---- the filter sentence -------------------------------------------------------------------------------------
+ACTOR_GROUPS_FR = {  # the canonical actors of dashboard/bundled/actors.csv, in French
+    "Malian Armed Forces (FAMa)": "les Forces armées maliennes (FAMa)",
+    "Wagner Group / Africa Corps": "le groupe Wagner / Africa Corps",
+    "Dozo militias": "les milices dozos",
+    "JNIM / Katiba Macina": "le JNIM / la katiba Macina",
+    "Islamic State Sahel": "l'État islamique au Sahel",
+    "Dan Na Ambassagou": "Dan Na Ambassagou",
+}
 SCOPE_FR = {  # the noun of the sentence, by scope (dashboard/query/scope.py)
     "region": "ayant fait des victimes civiles dans la région de Ségou",
     "civilian": "ayant fait des victimes civiles, dans la région ou en dehors",
@@ -324,6 +332,9 @@ def describe_fr(spec: FilterSpec) -> str:
     if spec.perpetrator_categories:
         labels = [_CATEGORY_DATIVE_FR.get(c, c) for c in sorted(spec.perpetrator_categories)]
         parts.append(f"attribués {_ou(labels)}")
+    if spec.actor_groups:
+        groups = [ACTOR_GROUPS_FR.get(a, a) for a in sorted(spec.actor_groups)]
+        parts.append(f"dont les auteurs présumés comprennent {_ou(groups)}")
     if spec.actors:
         parts.append(f"dont un auteur est nommé comme {_ou([_quote(a) for a in sorted(spec.actors)])}")
     if spec.admin2:

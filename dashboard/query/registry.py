@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from dashboard.data.actor_groups import ActorGroups
 from dashboard.data.schema import DATASETS, GEO_PRECISION_LABELS, PERPETRATOR_LABELS, VERIFICATION_STATUSES
 from dashboard.data.search import SearchIndex, text_mask
 from dashboard.errors import SpecError
@@ -177,6 +178,10 @@ def _name_like(incidents: pd.DataFrame, names: frozenset[str], _search) -> np.nd
         pattern, case=False, regex=True).fillna(False).to_numpy(bool))
 
 
+def _actor_group(incidents: pd.DataFrame, actors: frozenset[str], _search) -> np.ndarray:
+    return ActorGroups.default().mask(incidents["perpetrators"], actors)
+
+
 def _isin(column: str) -> Mask:
     def mask(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
         return incidents[column].isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
@@ -228,10 +233,15 @@ FILTERS: tuple[Filter, ...] = (
            "Alleged perpetrators; an incident with several categories matches any of them",
            _any_code, _phrase("attributed to {values}", lambda c: PERPETRATOR_LABELS.get(c, c).lower()), rank=10,
            choices=tuple(PERPETRATOR_LABELS), choice_label=PERPETRATOR_LABELS.get),
-    Filter("actor", "actors", "actor", "--actor", "Perpetrator / actor (as named)", "set",
+    Filter("group", "actor_groups", "group", "--actor-group", "Alleged perpetrator", "set",
+           "Canonical actors: each groups the names sources give it (dashboard/bundled/actors.csv says which names "
+           "and on what basis); an incident matches when one of its alleged perpetrators is one of them",
+           _actor_group, _phrase("with {values} among the alleged perpetrators"), rank=15,
+           choices=ActorGroups.default().actors),
+    Filter("actor", "actors", "actor", "--actor", "Perpetrator names as reported", "set",
            "Names as the sources give them; a perpetrator matches when its name contains one (any case)",
            _name_like, _phrase("with a perpetrator named like {values}", repr), rank=20,
-           options="perpetrators", split=";"),
+           options="perpetrators", split=";", sidebar="more"),
     Filter("type", "event_types", "type", "--event-type", "Event type", "set", "ACLED event type",
            _isin("event_type"), _phrase("of type {values}"), clause="head", options="event_type", sidebar="more"),
     Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set", "Cercle (admin2) name",

@@ -68,7 +68,7 @@ def test_october_2025_briefing_pack(store, october, tmp_path):
     flat = "".join(text_of(pdf, raw=True).split())
     assert "Kamona" in text and "Balle" in text
     assert "68–86" in text and "at least 68, up to 86" in one_line  # killed, as a range
-    assert "Incidents 1–31 Oct 2025" in text  # the filter sentence (FilterSpec.describe)
+    assert "Incidents with civilian victims in the Ségou region, 1–31 Oct 2025" in one_line  # FilterSpec.describe
     urls = {s.url for cell in october["sources"] for s in parse_sources(cell) if s.url}
     assert urls and all("".join(u.split()) in flat for u in urls)
     assert f"dataset version {dataset_version(load_bundled())}" in one_line
@@ -80,7 +80,8 @@ def test_french_pack_from_the_command_line(store, tmp_path):
     text = " ".join(text_of(pdf).split())
     assert "Ségou, octobre 2025" in text
     assert "CHIFFRES CLÉS" in text and "Tués" in text and "Méthode et mises en garde" in text
-    assert "Incidents, du 1er au 31 oct. 2025" in text and "68–86" in text
+    assert "Incidents ayant fait des victimes civiles dans la région de Ségou, du 1er au 31 oct. 2025" in text
+    assert "68–86" in text
 
 
 def test_geojson_and_geopackage_open_in_ogrinfo_with_the_right_count(store, october, tmp_path):
@@ -91,8 +92,11 @@ def test_geojson_and_geopackage_open_in_ogrinfo_with_the_right_count(store, octo
     assert feature_count(gpkg, "incidents") == len(october)
     assert feature_count(gpkg, "sources") == sum(len(parse_sources(c)) for c in october["sources"])
     everything = tmp_path / "all.geojson"
-    export(store, "--format", "geojson", "-o", str(everything))
+    export(store, "--format", "geojson", "--scope", "all", "-o", str(everything))
     assert feature_count(everything) == len(load_bundled())
+    default = tmp_path / "default.geojson"
+    export(store, "--format", "geojson", "-o", str(default))
+    assert feature_count(default) == len(filter_incidents(load_bundled(), FilterSpec()))
 
 
 def test_csv_round_trips_to_the_same_incidents(store, october, tmp_path):

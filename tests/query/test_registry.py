@@ -43,6 +43,7 @@ MASKS: dict[str, tuple[object, list[str]]] = {
     "start": (date(2025, 10, 3), ["c"]),
     "end": (date(2025, 9, 5), ["b"]),  # "b" spans September: it overlaps
     "cat": (frozenset({"progov_militia", "unidentified"}), ["a", "c"]),
+    "group": (frozenset({"Dozo militias", "JNIM / Katiba Macina"}), ["a", "b"]),
     "actor": (frozenset({"jnim", "DOZO"}), ["a", "b"]),
     "type": (frozenset({"Battles"}), ["b"]),
     "cercle": (frozenset({"Macina", "Ségou"}), ["b", "c"]),

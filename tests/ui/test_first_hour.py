@@ -79,3 +79,15 @@ def test_the_cite_line_uses_the_public_address_when_one_is_set(monkeypatch):
     text = cite_text(at)
     assert text.startswith("https://incidents.example.org/segou/?cercle=Niono&page=table ")
     assert "local link" not in text
+
+
+def test_the_sidebar_offers_canonical_actors_and_keeps_the_reported_names():
+    from dashboard.data.actor_groups import ActorGroups
+
+    at = open_page("map")
+    assert list(at.sidebar.multiselect(key="f_group").options) == list(ActorGroups.default().actors)
+    assert len(at.sidebar.multiselect(key="f_actor").options) > len(ActorGroups.default().actors)
+    at.sidebar.multiselect(key="f_group").set_value(["Malian Armed Forces (FAMa)"]).run()
+    spec = FilterSpec(actor_groups=frozenset({"Malian Armed Forces (FAMa)"}))
+    assert expected_sentence(spec) in captions(at)
+    assert qp(at, "group") == ["Malian Armed Forces (FAMa)"]
