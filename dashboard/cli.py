@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +19,10 @@ from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
 from dashboard.data.store import StoreData, ensure_store, load_store
 from dashboard.errors import SettingsError, StoryError, UnreadableFile, UserError
+from dashboard.export import files
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
+from dashboard.export.metadata import CSV_METADATA
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import left_out
@@ -109,13 +111,14 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 @app.command()
 @filter_options
 def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """List the incidents a filter selects, oldest first (--json: the records the `json` export format writes)."""
+    """List the incidents a filter selects, oldest first (--json: the records, as the `json` export format writes
+    them under its metadata)."""
     data = _load(store)
     request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
                                       generated_at=datetime.now(UTC))
     view = request.view.sort_values(["date_start", "incident_id"])
     if as_json:
-        typer.echo(exporter("json").build(request.with_(view=view)).decode("utf-8"))
+        typer.echo(files.to_json_bytes(view).decode("utf-8"))  # the records (the json export adds its metadata)
         return
     typer.echo(spec.describe())
     typer.echo(totals(view).sentence(total=len(data.incidents)))
@@ -230,6 +233,17 @@ def export_(
                                    "formulas in a spreadsheet); the file then no longer re-imports exactly")] = False,
     story: Annotated[Path | None, typer.Option("--story", help="A story JSON (saved from the Story page): export "
                                                                "its incidents, in its order, instead of a filter")] = None,
+    csv_metadata: Annotated[str, typer.Option(
+        "--csv-metadata", metavar="comment|sidecar",
+        help="CSV: where the file's metadata (selection, dataset version, time) goes: comment = # lines above the "
+             "header (the importer skips them); sidecar = FILE-metadata.json beside it (CSV on the Web) and a plain "
+             "CSV")] = "comment",
+    author: Annotated[str | None, typer.Option("--author", help="PDF: the analyst named on the first page")] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", help="PDF: the organisation")] = None,
+    analysis_date: Annotated[str | None, typer.Option(
+        "--analysis-date", metavar="YYYY-MM-DD", help="PDF: the date of the analysis (default: today, UTC)")] = None,
+    marking: Annotated[str | None, typer.Option(
+        "--marking", help='PDF: a handling marking printed on every page, e.g. "For internal use"')] = None,
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
@@ -245,13 +259,22 @@ def export_(
         raise typer.BadParameter(f"--lang must be {' or '.join(LANGS)}; got {lang!r}")
     if story is not None and not spec.is_empty():
         raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
+    if csv_metadata not in CSV_METADATA:
+        raise typer.BadParameter(f"--csv-metadata must be {' or '.join(CSV_METADATA)}; got {csv_metadata!r}")
+    try:
+        analysed = date.fromisoformat(analysis_date) if analysis_date else None
+    except ValueError:
+        raise typer.BadParameter(f"--analysis-date must be a date like 2025-11-03; got {analysis_date!r}") from None
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
     stored = _load(store)
     incidents = stored.incidents
     if public:
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
-    how = {"version": stored.version, "generated_at": datetime.now(UTC), "title": title, "lang": lang,
-           "public": public, "spreadsheet_safe": spreadsheet_safe}
+    now = datetime.now(UTC)
+    how = {"version": stored.version, "generated_at": now, "title": title, "lang": lang,
+           "public": public, "spreadsheet_safe": spreadsheet_safe, "csv_metadata": csv_metadata,
+           "author": author, "organisation": organisation, "analysis_date": analysed or now.date(),
+           "marking": marking}
     if story is not None:
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
@@ -260,14 +283,23 @@ def export_(
         request = ExportRequest.of_story(incidents, chosen, **how)
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, **how)
-    data = exporter(fmt).build(request)
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    chosen = exporter(fmt)
+    data = chosen.build(request)
+    companion = chosen.companion_of(request, output.name)
+    written = [(output, data)] + ([(output.with_name(chosen.companion_name(output.name)), companion)]
+                                  if companion is not None else [])
+    for path, content in written:
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     typer.echo(request.description())
+    if request.left_out:
+        typer.echo(request.left_out)
     typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
                f"dataset version {stored.version})")
+    if companion is not None:
+        typer.echo(f"Wrote its metadata to {written[1][0]}")
 
 
 if __name__ == "__main__":
