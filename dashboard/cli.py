@@ -294,8 +294,8 @@ def export_(
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     typer.echo(request.description())
-    if request.left_out:
-        typer.echo(request.left_out)
+    if request.left_out_sentence():
+        typer.echo(request.left_out_sentence())
     typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
                f"dataset version {stored.version})")
     if companion is not None:

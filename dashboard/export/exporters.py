@@ -69,7 +69,7 @@ def _html(request: ExportRequest) -> bytes:
     return files.to_html_bytes(request.view, basemap=request.basemap or briefing.default_basemap(),
                                public=request.public, title=request.heading(TEXT["en"]["default_title"]),
                                description=request.description(), footer=footer,
-                               notes=(request.left_out or "", RECORD_STATEMENT))
+                               notes=(request.left_out_sentence() or "", RECORD_STATEMENT))
 
 
 def _csv(request: ExportRequest) -> bytes:

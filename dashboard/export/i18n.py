@@ -58,7 +58,7 @@ CATEGORY_LABELS: dict[str, Mapping[str, str]] = {
     },
 }
 # "attribués à ..." with the article French needs
-_CATEGORY_DATIVE_FR = {
+CATEGORY_DATIVE_FR = {
     "state_forces": "aux forces étatiques",
     "foreign_forces": "aux forces étrangères",
     "progov_militia": "aux milices progouvernementales",
@@ -135,9 +135,9 @@ TEXT: dict[str, dict[str, str]] = {
         "map_credit": "Outlines: Natural Earth (public domain) · cercle seats: GeoNames (CC BY 4.0)",
         "not_drawn_title": "Not drawn on the map",
         "timeline": "Incidents over time",
-        "timeline_note": "Stacked by alleged perpetrator category: an incident attributed to two categories counts "
-                         "in both stacks. Lighter bars: incidents dated only to the week, month or year (counted in "
-                         "the period they start).",
+        "timeline_note": "Stacked by the first-named alleged perpetrator's category: each incident counts once. "
+                         "Lighter bars: incidents dated only to the week, month or year (counted in the period they "
+                         "start). Weeks are ISO weeks (Monday to Sunday).",
         "table": "Incidents",
         "steps": "Steps",
         "step": "Step {n}",
@@ -215,9 +215,9 @@ TEXT: dict[str, dict[str, str]] = {
         "map_credit": "Contours : Natural Earth (domaine public) · chefs-lieux de cercle : GeoNames (CC BY 4.0)",
         "not_drawn_title": "Non représentés sur la carte",
         "timeline": "Incidents dans le temps",
-        "timeline_note": "Empilés par catégorie d'auteur présumé : un incident attribué à deux catégories compte "
-                         "dans les deux piles. Barres plus claires : incidents datés seulement à la semaine, au mois "
-                         "ou à l'année (comptés dans la période où ils commencent).",
+        "timeline_note": "Empilés par catégorie du premier auteur présumé nommé : chaque incident compte une fois. "
+                         "Barres plus claires : incidents datés seulement à la semaine, au mois ou à l'année (comptés "
+                         "dans la période où ils commencent). Semaines ISO (du lundi au dimanche).",
         "table": "Incidents",
         "steps": "Étapes",
         "step": "Étape {n}",
@@ -330,7 +330,7 @@ def describe_fr(spec: FilterSpec) -> str:
         head += f" de type {_ou([EVENT_TYPE_LABELS_FR.get(t, t) for t in sorted(spec.event_types)])}"
     parts = [head, SCOPE_FR[spec.scope]]
     if spec.perpetrator_categories:
-        labels = [_CATEGORY_DATIVE_FR.get(c, c) for c in sorted(spec.perpetrator_categories)]
+        labels = [CATEGORY_DATIVE_FR.get(c, c) for c in sorted(spec.perpetrator_categories)]
         parts.append(f"attribués {_ou(labels)}")
     if spec.actor_groups:
         groups = [ACTOR_GROUPS_FR.get(a, a) for a in sorted(spec.actor_groups)]

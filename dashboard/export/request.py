@@ -17,7 +17,7 @@ from dashboard.export.i18n import TEXT
 from dashboard.export.metadata import CsvMetadata, export_metadata
 from dashboard.export.story import Story, story_frame
 from dashboard.query.filters import filter_incidents
-from dashboard.query.scope import left_out
+from dashboard.query.scope import LeftOut, left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import Basemap
 
@@ -43,7 +43,7 @@ class ExportRequest:
     public: bool = False
     spreadsheet_safe: bool = False  # CSV only: a ' before text cells that start like a formula
     basemap: Basemap | None = None  # None: the bundled outlines and seats
-    left_out: str | None = None  # "+ 15 related incidents not counted: …" (None: none, or not a filter)
+    left_out: LeftOut | None = None  # the related incidents the scope does not count (None: not a filter's)
     csv_metadata: CsvMetadata = "comment"  # CSV only: where its metadata goes (see dashboard/export/metadata.py)
     author: str | None = None
     organisation: str | None = None
@@ -58,8 +58,7 @@ class ExportRequest:
         view = filter_incidents(incidents, spec, search)
         left = None
         if spec.scope != "all":
-            related = left_out(view, filter_incidents(incidents, spec.with_(scope="all"), search))
-            left = related.sentence() if len(related) else None
+            left = left_out(view, filter_incidents(incidents, spec.with_(scope="all"), search))
         return cls(view=view, total=len(incidents), selection=spec, left_out=left, **how)
 
     @classmethod
@@ -81,6 +80,10 @@ class ExportRequest:
             return self.story.title or f"A story of {len(self.story)} incident(s)"
         return self.selection.describe()
 
+    def left_out_sentence(self) -> str | None:
+        """"+ 15 related incidents not counted: …" (``None`` when none is left out)."""
+        return self.left_out.sentence() if self.left_out is not None and len(self.left_out) else None
+
     def heading(self, default: str) -> str:
         """The title: the request's, else the story's, else ``default``."""
         return self.title or (self.story.title if self.story is not None else None) or default
@@ -89,7 +92,7 @@ class ExportRequest:
         """What the file says about itself (:func:`dashboard.export.metadata.export_metadata`)."""
         return export_metadata(title=self.heading(TEXT["en"]["default_title"]), selection=self.description(),
                                incidents=len(self.view), total=self.total, version=self.version,
-                               generated_at=self.generated_at, public=self.public, left_out=self.left_out)
+                               generated_at=self.generated_at, public=self.public, left_out=self.left_out_sentence())
 
     def with_(self, **changes: Any) -> ExportRequest:
         return replace(self, **changes)

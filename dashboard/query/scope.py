@@ -20,8 +20,8 @@ import pandas as pd
 
 from dashboard.data.admin import REGION, AdminNames
 
-__all__ = ["DEFAULT_SCOPE", "RECORD_STATEMENT", "REGION", "SCOPES", "LeftOut", "in_region", "left_out",
-           "scope_choices"]
+__all__ = ["DEFAULT_SCOPE", "LEFT_OUT_EN", "RECORD_STATEMENT", "REGION", "SCOPES", "LeftOut", "LeftOutWords",
+           "in_region", "left_out", "scope_choices", "why_not_counted"]
 
 RECORD_STATEMENT = ("A curated record of publicly documented incidents, not a complete count: incidents that no "
                     "public source reported are missing, and tolls are the sources' figures.")
@@ -71,6 +71,23 @@ def scope_choices() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOutWords:
+    """How the note is said (English by default; the briefing's French words are in :mod:`dashboard.export.i18n`)."""
+
+    sentence: str = "+ {n} related {noun} not counted: {reasons}"
+    nouns: tuple[str, str] = ("incident", "incidents")
+    not_civilian: str = ("whose victims were not civilians targeted as such (combatants, officials, indirect deaths, "
+                         "accidents, aggregate reports)")
+    civilian_unknown: str = "whose targeting of civilians is not recorded"
+    outside: str = f"outside the {REGION} region"
+    region_unknown: str = "whose region is not recorded"
+    thousands: str = ","
+
+
+LEFT_OUT_EN = LeftOutWords()
+
+
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     """The related incidents that the same filters would select with every incident counted, and why each is not."""
 
@@ -83,20 +100,21 @@ class LeftOut:
     def __len__(self) -> int:
         return len(self.incidents)
 
-    def reasons(self) -> list[str]:
+    def reasons(self, words: LeftOutWords = LEFT_OUT_EN) -> list[str]:
         """"14 whose victims were not civilians targeted as such", "1 outside the Ségou region"..."""
-        parts = [(self.not_civilian, "whose victims were not civilians targeted as such (combatants, officials, "
-                                     "indirect deaths, accidents, aggregate reports)"),
-                 (self.civilian_unknown, "whose targeting of civilians is not recorded"),
-                 (self.outside, f"outside the {REGION} region"),
-                 (self.region_unknown, "whose region is not recorded")]
-        return [f"{n:,} {words}" for n, words in parts if n]
+        parts = [(self.not_civilian, words.not_civilian), (self.civilian_unknown, words.civilian_unknown),
+                 (self.outside, words.outside), (self.region_unknown, words.region_unknown)]
+        return [f"{_number(n, words)} {said}" for n, said in parts if n]
 
-    def sentence(self) -> str:
+    def sentence(self, words: LeftOutWords = LEFT_OUT_EN) -> str:
         """"+ 15 related incidents not counted: 14 whose victims…; 1 outside the Ségou region"."""
         n = len(self)
-        noun = "incident" if n == 1 else "incidents"
-        return f"+ {n:,} related {noun} not counted: " + "; ".join(self.reasons())
+        return words.sentence.format(n=_number(n, words), noun=words.nouns[n != 1],
+                                     reasons="; ".join(self.reasons(words)))
+
+
+def _number(n: int, words: LeftOutWords) -> str:
+    return f"{n:,}".replace(",", words.thousands)
 
 
 NOT_CIVILIAN = "victims not civilians targeted as such"

@@ -181,3 +181,33 @@ def test_bad_stories_are_refused_with_the_reason(store, tmp_path):
     result = runner.invoke(app, ["export", "--store", store, "--format", "csv", "--story", str(unknown), *OCT,
                                  "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2 and "leave out the filter options" in plain(result.output)
+
+
+def test_the_briefings_author_organisation_date_and_marking_from_the_command_line(store, tmp_path):
+    pdf = tmp_path / "signed.pdf"
+    export(store, "--format", "pdf", *OCT, "--author", "A. Researcher", "--organisation", "Sahel Desk",
+           "--analysis-date", "2025-11-03", "--marking", "For internal use", "-o", str(pdf))
+    pages = text_of(pdf).split("\f")
+    first = " ".join(pages[0].split())
+    assert "Prepared by: A. Researcher" in first and "Organisation: Sahel Desk" in first
+    assert "Date of analysis: 3 Nov 2025" in first and "Handling: For internal use" in first
+    assert all("FOR INTERNAL USE" in page for page in pages if page.strip())
+    bad = runner.invoke(app, ["export", "--store", store, "--format", "pdf", "--analysis-date", "last week", "-o",
+                              str(tmp_path / "x.pdf")])
+    assert bad.exit_code == 2 and "--analysis-date must be a date" in bad.output
+
+
+def test_csv_metadata_as_comment_lines_or_a_sidecar_from_the_command_line(store, october, tmp_path):
+    commented, plain_csv = tmp_path / "c.csv", tmp_path / "p.csv"
+    export(store, "--format", "csv", *OCT, "-o", str(commented))
+    assert commented.read_text(encoding="utf-8-sig").startswith("# title: ")
+    assert not (tmp_path / "c.csv-metadata.json").exists()
+    out = export(store, "--format", "csv", *OCT, "--csv-metadata", "sidecar", "-o", str(plain_csv))
+    sidecar = tmp_path / "p.csv-metadata.json"
+    assert f"Wrote its metadata to {sidecar}" in plain(out)
+    assert plain_csv.read_text(encoding="utf-8-sig").startswith("incident_id,")
+    meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert meta["url"] == "p.csv" and meta["dc:description"].endswith("1–31 Oct 2025")
+    for path in (commented, plain_csv):
+        back = validate_flat(read_any(path))
+        assert back.rejects.empty and len(back.valid) == len(october)

@@ -142,3 +142,21 @@ def test_every_file_says_which_related_incidents_it_leaves_out(tmp_path):
     assert json.loads(download(at, "dl_geojson"))["metadata"]["not_counted"] == left.sentence()
     assert f"# not_counted: {left.sentence()}" in download(at, "dl_csv").decode("utf-8-sig")
     assert left.sentence() in html.unescape(download(at, "dl_html").decode("utf-8"))
+
+
+def test_the_briefings_author_organisation_date_and_marking_are_set_on_the_page(tmp_path):
+    import datetime as dt
+
+    at = open_page("export", **SELECTED)
+    at.text_input(key="export_author").set_value("A. Researcher")
+    at.text_input(key="export_organisation").set_value("Sahel Desk")
+    at.date_input(key="export_analysis_date").set_value(dt.date(2025, 11, 3))
+    at.text_input(key="export_marking").set_value("For internal use").run()
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(download(at, "dl_pdf_en"))
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    first = " ".join(pages[0].split())
+    assert "Prepared by: A. Researcher" in first and "Organisation: Sahel Desk" in first
+    assert "Date of analysis: 3 Nov 2025" in first and "Executive summary" in first
+    assert all("FOR INTERNAL USE" in page for page in pages if page.strip())

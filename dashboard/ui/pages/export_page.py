@@ -48,9 +48,9 @@ def button_key(e: Exporter, lang: str | None) -> str:
 
 def request_of(ctx: PageContext, **how) -> ExportRequest:
     """The export of exactly the page's selection (made when a button is clicked: ``generated_at`` is then)."""
-    left = ctx.left_out.sentence() if ctx.left_out is not None and len(ctx.left_out) else None
     return ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version, generated_at=datetime.now(UTC),
-                         selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=left, **how)
+                         selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=ctx.left_out,
+                         **how)
 
 
 def _build(ctx: PageContext, e: Exporter, how: dict) -> Callable[[], bytes]:
