@@ -53,7 +53,7 @@ def scope_note(ctx: PageContext) -> None:
         return
     with st.container(border=True, key="scope_note"):
         c1, c2 = st.columns([5, 1.3], vertical_alignment="center")
-        c1.markdown(md_inline(note))
+        c1.markdown(md_escape(note))  # "+ 15 ..." must not start a Markdown list
         c2.button(button, on_click=_count_scope, args=(target,), key="scope_button", width="stretch")
         with st.expander("Which incidents, and why"):
             st.dataframe(left_out_table(listed.incidents), hide_index=True, width="stretch")

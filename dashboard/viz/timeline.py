@@ -10,6 +10,7 @@ says so.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import altair as alt
@@ -108,7 +109,10 @@ def timeline_chart(
     measure: Measure = "incidents",
     height: int = 260,
     brush: bool = True,
+    period: tuple[date, date] | None = None,
 ) -> alt.Chart:
+    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period (``period``, whole
+    days, draws the one already chosen)."""
     table = timeline_table(incidents, freq)
     value = "incidents" if measure == "incidents" else "killed_min"
     title = ["Incidents", "(by first-named alleged perpetrator)"] if measure == "incidents" else [
@@ -151,17 +155,33 @@ def timeline_chart(
         .properties(height=height, width="container")
     )
     if brush:
-        chart = chart.add_params(alt.selection_interval(name=BRUSH, encodings=["x"]))
+        value = None
+        if period is not None:  # from the first day's start to the last day's end
+            lo, hi = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
+            value = {"x": [alt.DateTime(year=t.year, month=t.month, date=t.day) for t in (lo, hi)]}
+        chart = chart.add_params(alt.selection_interval(name=BRUSH, encodings=["x"], value=value))
     return chart
 
 
-def brushed_dates(selection: dict | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """Turn Streamlit's chart selection (``{"selection": {"period": {...}}}``) into a date range."""
-    if not selection:
-        return None
-    sel = selection.get("selection", selection).get(BRUSH) or {}
-    values = next(iter(sel.values()), None) if isinstance(sel, dict) else None
+def snap_period(lo: pd.Timestamp, hi: pd.Timestamp, *, whole_months: bool = False) -> tuple[date, date]:
+    """The whole days a brush from ``lo`` to ``hi`` covers (a brush ending at midnight does not take the next day),
+    or, with ``whole_months``, the whole months it touches."""
+    lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
+    if hi < lo:
+        lo, hi = hi, lo
+    first = lo.floor("D")
+    last = max(first, (hi - pd.Timedelta(microseconds=1)).floor("D"))
+    if whole_months:
+        first = first.replace(day=1)
+        last = last + pd.offsets.MonthEnd(0)
+    return first.date(), last.date()
+
+
+def brushed_period(selection: dict | None, *, whole_months: bool = False) -> tuple[date, date] | None:
+    """Streamlit's chart selection as a period of whole days (or months); ``None`` when nothing is brushed."""
+    sel = selection.get("selection", selection).get(BRUSH) if selection else None
+    values = next(iter(sel.values()), None) if isinstance(sel, dict) and sel else None
     if not values or len(values) != 2:
         return None
     lo, hi = (pd.to_datetime(v, unit="ms") if isinstance(v, int | float) else pd.Timestamp(v) for v in values)
-    return lo.normalize(), hi.normalize()
+    return snap_period(lo, hi, whole_months=whole_months)

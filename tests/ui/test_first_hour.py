@@ -38,6 +38,7 @@ def test_the_default_view_counts_civilian_victims_in_the_region_and_says_what_it
     assert FilterSpec().describe() in markdown_text(at)
     assert expected_sentence(FilterSpec()) in captions(at)
     assert left.sentence() in markdown_text(at)
+    assert any(m.value.startswith("\\+ ") for m in at.markdown)  # escaped: not a Markdown list
     listed = at.dataframe[0].value
     assert sorted(listed["incident"]) == sorted(left.incidents["incident_id"])
     assert listed["why it is not counted"].str.len().gt(0).all()

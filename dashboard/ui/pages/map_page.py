@@ -11,10 +11,10 @@ from dashboard.query.aggregate import totals
 from dashboard.query.filters import in_period
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.period import period_chart
 from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
 from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
-from dashboard.viz.timeline import brushed_dates, timeline_chart
 
 MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)"}
 TIMELINE_KEY = "overview_timeline"
@@ -55,18 +55,13 @@ def render(ctx: PageContext) -> None:
         start = pd.Timestamp(f"{month}-01")
         view = in_period(view, start, start + pd.offsets.MonthEnd(0))
         st.markdown(f"**{start.strftime('%B %Y')}** — {totals(view).sentence()}")
-    brushed = brushed_dates(st.session_state.get(TIMELINE_KEY))
-    if brushed and not play:
-        view = in_period(view, *brushed)
-        st.markdown(f"**Brushed period {brushed[0]:%d %b %Y} – {brushed[1]:%d %b %Y}** — {totals(view).sentence()} "
-                    "(drag on the timeline below to change it, double-click it to clear)")
     selected = _selected_id(ctx)
     if not common.empty_state(ctx) and len(view) == 0:
         st.info("No incidents in this period.")
     left, right = st.columns([2.2, 1])
     with left:
         if len(ctx.view):
-            filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter, a month or a brush
+            filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter or a month
             fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
                                       public=ctx.data.public, bounds=scale.map_view(view, filtered),
                                       max_markers=ctx.settings.max_markers,
@@ -85,8 +80,7 @@ def render(ctx: PageContext) -> None:
             _not_drawn(view, ctx)
     if len(ctx.view):
         st.subheader("Timeline", divider="gray")
-        st.altair_chart(timeline_chart(ctx.view, freq="month", height=280), key=TIMELINE_KEY, on_select="rerun",
-                        selection_mode="period", width="stretch")
+        period_chart(ctx, key=TIMELINE_KEY, freq="month", height=280)
     common.cite(ctx, "map")
     state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month))
 
