@@ -1,8 +1,8 @@
 """The timeline as the date filter: dragging across a timeline sets the sidebar's From and To (whole days, or whole
 months when asked), so the caption, the URL, the citation and every export follow the brushed period.
 
-The chart shows the selection without its dates, with the chosen period drawn as the brush, so the period can be
-moved or widened on the chart itself; a double-click on the chart (Vega's way to clear a brush) clears it.
+The chart shows the selection (its period included), so a drag narrows it further; "Clear the period" (or the
+sidebar) widens it again, and a double-click on the chart (Vega's way to clear a brush) clears what the last drag set.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard.query.filters import filter_incidents
 from dashboard.query.registry import by_key
 from dashboard.ui import widgets
 from dashboard.ui.context import PageContext
@@ -42,20 +41,15 @@ def clear_period() -> None:
 
 def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: Measure = "incidents",
                  height: int = 280) -> None:
-    """The timeline of the selection (all its dates), on which a drag chooses the period."""
-    undated = ctx.spec.with_(start=None, end=None)
-    incidents = ctx.view if undated == ctx.spec else filter_incidents(ctx.all, undated, ctx.data.search)
-    if incidents.empty:
+    """The timeline of the selection, on which a drag chooses the period."""
+    if ctx.view.empty:
         return
-    period = None
-    if ctx.spec.start or ctx.spec.end:
-        period = (ctx.spec.start or incidents["date_start"].min().date(),
-                  ctx.spec.end or incidents["date_end"].max().date())
-    st.altair_chart(timeline_chart(incidents, freq=freq, measure=measure, height=height, period=period), key=key,
+    period = ctx.spec.start or ctx.spec.end
+    st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=height), key=key,
                     on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
     c1, c2, c3 = st.columns([3, 1.2, 1.2], vertical_alignment="center")
     c1.caption("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "
                "and the exports follow it. Double-click the chart to clear it.")
     c2.toggle("Whole months", key=WHOLE_MONTHS_KEY, help="A drag selects the whole months it touches")
-    if period is not None:
+    if period:
         c3.button("Clear the period", on_click=clear_period, key=f"{key}_clear", width="stretch")

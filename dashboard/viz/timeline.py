@@ -109,10 +109,8 @@ def timeline_chart(
     measure: Measure = "incidents",
     height: int = 260,
     brush: bool = True,
-    period: tuple[date, date] | None = None,
 ) -> alt.Chart:
-    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period (``period``, whole
-    days, draws the one already chosen)."""
+    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period."""
     table = timeline_table(incidents, freq)
     value = "incidents" if measure == "incidents" else "killed_min"
     title = ["Incidents", "(by first-named alleged perpetrator)"] if measure == "incidents" else [
@@ -128,8 +126,9 @@ def timeline_chart(
     period_title = {"week": "ISO week", "month": "Month", "year": "Year"}[freq]
     axis = {"format": AXIS_FORMAT[freq], "labelOverlap": True}
     ticks = period_ticks(table, freq)
-    if ticks is not None:
-        axis["values"] = ticks
+    if ticks is not None:  # as Vega-Lite DateTime objects: with epoch numbers Vega drew no tick label at all
+        axis["values"] = [alt.DateTime(year=t.year, month=t.month, date=t.day)
+                          for t in pd.to_datetime(ticks, unit="ms")]
     chart = (
         alt.Chart(table)
         .mark_bar(stroke="white", strokeWidth=0.5)
@@ -155,11 +154,7 @@ def timeline_chart(
         .properties(height=height, width="container")
     )
     if brush:
-        value = None
-        if period is not None:  # from the first day's start to the last day's end
-            lo, hi = pd.Timestamp(period[0]), pd.Timestamp(period[1]) + pd.Timedelta(days=1)
-            value = {"x": [alt.DateTime(year=t.year, month=t.month, date=t.day) for t in (lo, hi)]}
-        chart = chart.add_params(alt.selection_interval(name=BRUSH, encodings=["x"], value=value))
+        chart = chart.add_params(alt.selection_interval(name=BRUSH, encodings=["x"]))
     return chart
 
 

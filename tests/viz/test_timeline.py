@@ -52,12 +52,6 @@ def test_brush_selection_becomes_a_period_of_whole_days_or_months():
                                                                                        date(2025, 10, 31))
 
 
-def test_a_chosen_period_is_drawn_as_the_brush():
-    spec = timeline_chart(view(), period=(date(2025, 10, 1), date(2025, 10, 31))).to_dict()
-    value = spec["params"][0]["value"]["x"]
-    assert value == [{"year": 2025, "month": 10, "date": 1}, {"year": 2025, "month": 11, "date": 1}]
-
-
 def test_weeks_are_iso_weeks_monday_to_sunday_across_a_year_boundary():
     days = incidents(
         row(incident_id="sun", date_start="2025-10-05"),  # Sunday: still ISO week 40 (29 Sep – 5 Oct)
@@ -82,7 +76,7 @@ def test_the_chart_labels_iso_weeks_and_every_week_between_the_first_and_last_ba
     spec = timeline_chart(october, freq="week").to_dict()
     axis = spec["encoding"]["x"]["axis"]
     assert axis["format"] == "%G-W%V"  # d3's ISO week-numbering year and ISO week
-    ticks = [str(pd.to_datetime(v, unit="ms").date()) for v in axis["values"]]
+    ticks = [f"{v['year']}-{v['month']:02d}-{v['date']:02d}" for v in axis["values"]]  # DateTime (1-based month)
     assert ticks == ["2025-09-29", "2025-10-06", "2025-10-13"]  # W40, the empty W41, W42
     assert spec["encoding"]["x2"]["field"] == "period_end"
 
