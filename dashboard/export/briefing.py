@@ -36,7 +36,7 @@ from dashboard.export.staticmap import incident_map_svg
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import APPROX_RING_M, Basemap, plottable, unplotted
-from dashboard.viz.palette import CATEGORY_COLOURS
+from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
 from dashboard.wording import TollWords, toll_text
 
 __all__ = ["BriefingError", "SourceRef", "briefing_html", "briefing_pdf", "default_basemap", "number_sources",
@@ -85,8 +85,8 @@ def _incident(row: Mapping[str, Any], number: int, cited: Sequence[int], lang: s
         "when": i18n.when(row, lang),
         "location": row["location"],
         "admin": ", ".join(x for x in (text_or_none(row.get("admin3")), text_or_none(row.get("admin2"))) if x),
-        "categories": [(i18n.CATEGORY_LABELS[lang].get(c, c), CATEGORY_COLOURS.get(c, "#6B6B6B"))
-                       for c in categories],
+        "categories": [(i18n.CATEGORY_LABELS[lang].get(c, c), CATEGORY_COLOURS.get(c, "#6B6B6B"),
+                        text_colour_on(CATEGORY_COLOURS.get(c, "#6B6B6B"))) for c in categories],
         "perpetrators": text_or_none(row.get("perpetrators")),
         "basis": i18n.BASIS_LABELS[lang].get(row.get("attribution_basis"), i18n.BASIS_LABELS[lang]["unknown"]),
         "victims": text_or_none(row.get("victims")),

@@ -20,12 +20,15 @@ DEFAULT_PAGE = "map"
 SCOPE_KEY = "f_scope"  # the scope filter's widget (dashboard/ui/widgets.py: f"f_{name}")
 
 
-def header(ctx: PageContext, title: str) -> None:
+def header(ctx: PageContext, title: str, *, note: bool = True) -> None:
+    """Title, the filter sentence and the count; then (``note``) what the record is and what the count leaves out
+    (the map page shows those under the map)."""
     st.title(title)
     public_banner(ctx)
     st.markdown(f"**{md_inline(ctx.spec.describe())}**")  # names and search text from the data or the URL
     st.caption(ctx.totals.sentence(total=len(ctx.all)))
-    scope_note(ctx)
+    if note:
+        scope_note(ctx)
 
 
 def record_statement() -> None:

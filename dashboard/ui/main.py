@@ -19,6 +19,10 @@ from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
 PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
+# Streamlit leaves 6rem above every page: with the title, sentence and count, the map started below the fold on a
+# laptop (1440×900) and on a phone; a page's first screen is worth more than that margin
+COMPACT = ("<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem}"
+           "[data-testid='stMain'] h1{padding-top:0.25rem}</style>")
 
 
 def requested_page(default: str) -> str:
@@ -40,6 +44,7 @@ def main(default: str = "map") -> None:
     """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it)."""
     st.set_page_config(page_title="Ségou incident map", page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
+    st.html(COMPACT)
     try:
         settings = Settings.from_env()  # once per run: the only place the app reads the environment
         data = cache.loaded(settings)
