@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +20,13 @@ from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
 from dashboard.data.store import StoreData, describe_store, ensure_store, load_store
 from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
+from dashboard.export import files
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
+from dashboard.export.metadata import CSV_METADATA
 from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
+from dashboard.query.scope import left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, Settings
 from dashboard.wording import toll_text
@@ -86,6 +91,8 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
             "fatalities_min": t.killed_min,
             "fatalities_max": t.killed_max,
             "toll_unknown": t.unknown_toll,
+            "related_not_counted": 0 if spec.scope == "all" else len(left_out(view, filter_incidents(
+                data.incidents, spec.with_(scope="all"), data.search))),
             "no_upper_bound": t.open_ended,
             "by_perpetrator_category": {k: int(v) for k, v in cats["incidents"].items()},
             "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
@@ -99,6 +106,7 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
     note = datasets_note(view)
     if note:
         typer.echo(f"Note: {note}.")
+    _scope_note(data, spec, view)
     typer.echo("\nBy perpetrator category (an incident with several counts in each):")
     for _, r in cats.iterrows():
         typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
@@ -111,19 +119,30 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 @app.command()
 @filter_options
 def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """List the incidents a filter selects, oldest first (--json: the records the `json` export format writes)."""
+    """List the incidents a filter selects, oldest first (--json: the records, as the `json` export format writes
+    them under its metadata)."""
     data = _load(store)
     request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
                                       generated_at=datetime.now(UTC))
     view = request.view.sort_values(["date_start", "incident_id"])
     if as_json:
-        typer.echo(exporter("json").build(request.with_(view=view)).decode("utf-8"))
+        typer.echo(files.to_json_bytes(view).decode("utf-8"))  # the records (the json export adds its metadata)
         return
     typer.echo(spec.describe())
     typer.echo(totals(view).sentence(total=len(data.incidents)))
+    _scope_note(data, spec, view)
     for r in view.itertuples(index=False):
         typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
                    f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}")
+
+
+def _scope_note(data: StoreData, spec: FilterSpec, view) -> None:
+    """"+ 15 related incidents not counted: …" when the scope leaves some out (as the app's pages say it)."""
+    if spec.scope == "all":
+        return
+    left = left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search))
+    if len(left):
+        typer.echo(f"{left.sentence()} (--scope all counts them)")
 
 
 @app.command()
@@ -189,15 +208,41 @@ def serve(
     store: StoreOpt = None,
     public: Annotated[bool, typer.Option("--public", help="Public mode: coarsened places, no internal notes "
                                                          "(always on when $INCIDENT_MAP_PUBLIC is set)")] = False,
+    public_url: Annotated[str | None, typer.Option(
+        "--public-url", metavar="URL", help="The address readers reach the app at (behind a proxy or on a "
+                                            "server): 'Cite this view' links start with it (default: "
+                                            "$INCIDENT_MAP_PUBLIC_URL, else the address in the browser)")] = None,
 ) -> None:
-    """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on)."""
-    config = settings().with_store(store).with_public(public)
+    """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on).
+
+    On Linux and macOS this process becomes the Streamlit server (exec): stopping its PID stops the server.
+    """
+    config = settings().with_store(store).with_public(public).with_public_url(public_url)
     ensure_store(config.store)
     # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
     # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
     typer.echo(f"Serving {describe_store(config.store)} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(cmd, env=config.child_env()))
+    run_replacing_this_process(cmd, config.child_env())
+
+
+def run_replacing_this_process(cmd: list[str], env: dict[str, str]) -> None:
+    """Run ``cmd`` as this process (POSIX ``exec``), so that a signal sent to our PID (SIGTERM from a service
+    manager, ``kill``, Ctrl+C) reaches the server itself and no orphan is left. Where ``exec`` cannot replace the
+    process (Windows), the command runs as a child that receives SIGINT/SIGTERM forwarded, and its exit code is
+    returned as ours."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(cmd[0], cmd, env)  # noqa: S606  (does not return; cmd[0] is this Python)
+    child = subprocess.Popen(cmd, env=env)
+
+    def forward(signum, _frame) -> None:
+        child.send_signal(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, forward)
+    raise typer.Exit(child.wait())
 
 
 @app.command("import", help=IMPORT_HELP)
@@ -251,6 +296,17 @@ def export_(
                                    "formulas in a spreadsheet); the file then no longer re-imports exactly")] = False,
     story: Annotated[Path | None, typer.Option("--story", help="A story JSON (saved from the Story page): export "
                                                                "its incidents, in its order, instead of a filter")] = None,
+    csv_metadata: Annotated[str, typer.Option(
+        "--csv-metadata", metavar="comment|sidecar",
+        help="CSV: where the file's metadata (selection, dataset version, time) goes: comment = # lines above the "
+             "header (the importer skips them); sidecar = FILE-metadata.json beside it (CSV on the Web) and a plain "
+             "CSV")] = "comment",
+    author: Annotated[str | None, typer.Option("--author", help="PDF: the analyst named on the first page")] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", help="PDF: the organisation")] = None,
+    analysis_date: Annotated[str | None, typer.Option(
+        "--analysis-date", metavar="YYYY-MM-DD", help="PDF: the date of the analysis (default: today, UTC)")] = None,
+    marking: Annotated[str | None, typer.Option(
+        "--marking", help='PDF: a handling marking printed on every page, e.g. "For internal use"')] = None,
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
@@ -266,13 +322,22 @@ def export_(
         raise typer.BadParameter(f"--lang must be {' or '.join(LANGS)}; got {lang!r}")
     if story is not None and not spec.is_empty():
         raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
+    if csv_metadata not in CSV_METADATA:
+        raise typer.BadParameter(f"--csv-metadata must be {' or '.join(CSV_METADATA)}; got {csv_metadata!r}")
+    try:
+        analysed = date.fromisoformat(analysis_date) if analysis_date else None
+    except ValueError:
+        raise typer.BadParameter(f"--analysis-date must be a date like 2025-11-03; got {analysis_date!r}") from None
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
     stored = _load(store)
     incidents = stored.incidents
     if public:
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
-    how = {"version": stored.version, "generated_at": datetime.now(UTC), "title": title, "lang": lang,
-           "public": public, "spreadsheet_safe": spreadsheet_safe}
+    now = datetime.now(UTC)
+    how = {"version": stored.version, "generated_at": now, "title": title, "lang": lang,
+           "public": public, "spreadsheet_safe": spreadsheet_safe, "csv_metadata": csv_metadata,
+           "author": author, "organisation": organisation, "analysis_date": analysed or now.date(),
+           "marking": marking}
     if story is not None:
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
@@ -281,14 +346,23 @@ def export_(
         request = ExportRequest.of_story(incidents, chosen, **how)
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, **how)
-    data = exporter(fmt).build(request)
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    chosen = exporter(fmt)
+    data = chosen.build(request)
+    companion = chosen.companion_of(request, output.name)
+    written = [(output, data)] + ([(output.with_name(chosen.companion_name(output.name)), companion)]
+                                  if companion is not None else [])
+    for path, content in written:
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     typer.echo(request.description())
+    if request.left_out_sentence():
+        typer.echo(request.left_out_sentence())
     typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
                f"dataset version {stored.version})")
+    if companion is not None:
+        typer.echo(f"Wrote its metadata to {written[1][0]}")
 
 
 cli_store.register(app)  # history · edit · delete · restore · store init/copy

@@ -1,5 +1,8 @@
 """The tool's settings, read from the environment in one place.
 
+``$INCIDENT_MAP_PUBLIC_URL`` (or ``serve --public-url``) is the address readers reach the app at: "Cite this view"
+links start with it instead of the address the browser used (``http://127.0.0.1:8501`` is useless in an email).
+
 Every entry point builds one :class:`Settings` with :meth:`Settings.from_env` when it starts (the CLI once per
 command, the app once per script run) and passes it on; nothing else in the package reads ``os.environ``.
 
@@ -21,6 +24,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -34,6 +38,7 @@ MAX_MARKERS_ENV = "INCIDENT_MAP_MAX_MARKERS"
 MAX_MARKER_BYTES_ENV = "INCIDENT_MAP_MAX_MARKER_BYTES"
 AUTHOR_ENV = "INCIDENT_MAP_AUTHOR"  # who changes the record, when --author is not given (kept in the history)
 CACHE_ENV = "INCIDENT_MAP_CACHE"  # where a database store's derived files (frame cache, search index) go
+PUBLIC_URL_ENV = "INCIDENT_MAP_PUBLIC_URL"
 STORE_NAME = "incidents.gpkg"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -42,7 +47,7 @@ _FALSE = {"", "0", "false", "no", "off"}
 MAX_MARKERS = 250
 MAX_MARKER_BYTES = 1_200_000
 _CHECKOUT = Path(__file__).resolve().parents[1]  # the repository root when running from a checkout
-__all__ = ["Settings", "SettingsError", "cache_dir", "default_data_dir", "env_author", "is_checkout"]
+__all__ = ["Settings", "SettingsError", "cache_dir", "checked_url", "default_data_dir", "env_author", "is_checkout"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class Settings:
     public: bool = False  # coarsened places, no internal fields, no imports
     max_markers: int = MAX_MARKERS  # incidents drawn one by one on the map; above this, hexagons
     max_marker_bytes: int = MAX_MARKER_BYTES  # ... while their map script stays under this size
+    public_url: str | None = None  # the address readers reach the app at (cited links use it); None: as browsed
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +73,7 @@ class Settings:
             public=_flag(env, PUBLIC_ENV),
             max_markers=_positive_int(env, MAX_MARKERS_ENV, MAX_MARKERS),
             max_marker_bytes=_positive_int(env, MAX_MARKER_BYTES_ENV, MAX_MARKER_BYTES),
+            public_url=checked_url(env.get(PUBLIC_URL_ENV), PUBLIC_URL_ENV),
         )
 
     def with_store(self, store: str | Path | None) -> Settings:
@@ -77,6 +84,10 @@ class Settings:
         """These settings in public mode (a ``--public`` option); public mode set in the environment stays on."""
         return replace(self, public=self.public or public)
 
+    def with_public_url(self, url: str | None) -> Settings:
+        """These settings with another public address (``serve --public-url``); ``None`` keeps the configured one."""
+        return self if url is None else replace(self, public_url=checked_url(url, "--public-url"))
+
     def to_env(self) -> dict[str, str]:
         """The variables that give a child process (``incident-map serve`` → streamlit) these same settings."""
         store = str(self.store.resolve()) if isinstance(self.store, Path) else self.store
@@ -84,6 +95,7 @@ class Settings:
         env[PUBLIC_ENV] = "1" if self.public else "0"
         env[MAX_MARKERS_ENV] = str(self.max_markers)
         env[MAX_MARKER_BYTES_ENV] = str(self.max_marker_bytes)
+        env[PUBLIC_URL_ENV] = self.public_url or ""
         return env
 
     def child_env(self) -> dict[str, str]:
@@ -122,6 +134,20 @@ def _location(value: str | Path) -> Path | str:
     """A database URL stays text (a Path would fold its ``//``); anything else is a path."""
     text = str(value)
     return text if text.startswith(("postgresql://", "postgres://")) else Path(text).expanduser()
+
+
+def checked_url(value: str | None, name: str) -> str | None:
+    """An absolute http(s) address with a host, without its trailing slash (``https://incidents.example.org/map``);
+    ``None`` for an empty value; :class:`SettingsError` naming ``name`` (a variable or an option) otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment \
+            or any(c.isspace() or c in "\"'<>" for c in value):
+        label = f"${name}" if not name.startswith("-") else name
+        raise SettingsError(f"{label} must be an http(s) address such as https://incidents.example.org; got {value!r}")
+    return value.rstrip("/")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -29,6 +29,7 @@ SLOW_TESTS = {
     "tests/scale/": "synthetic stores of 10 k to 200 k incidents",
     "tests/packaging/": "builds the wheel and installs it into a fresh venv",
     "tests/test_benchmarks.py": "runs the benchmark end to end",
+    "tests/test_serve.py": "starts and signals a real server",
     "tests/hardening/test_atomic_writes.py": "kill -9 in the middle of imports, concurrent imports",
     "tests/hardening/test_load.py": "20 s of load",
     "tests/hardening/test_properties.py": "hypothesis fuzzing of every adapter with arbitrary text",

@@ -53,12 +53,15 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     """Read any CSV as text only (no type guessing), tolerant of a UTF-8 BOM and CRLF line ends.
 
     A row with more fields than the header is an error naming its line (pandas would otherwise silently turn
-    the first columns into an index and shift every value one column to the left)."""
+    the first columns into an index and shift every value one column to the left). Lines starting with ``#``
+    before the header are comments (an export's metadata, see :mod:`dashboard.export.metadata`): skipped, and the
+    row numbers stay the file's line numbers."""
+    comments = _leading_comments(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                             index_col=False)
+                             index_col=False, skiprows=comments)
     except UnicodeDecodeError:
         raise UnreadableFile(f"{path.name}: not UTF-8 text ({_bad_utf8(path)}); save the file as UTF-8 CSV") from None
     except pd.errors.EmptyDataError:
@@ -73,8 +76,22 @@ def read_csv_text(path: Path) -> pd.DataFrame:
                   if wide else _first_line(exc))
         raise UnreadableFile(f"{path.name}: not a readable CSV ({detail})") from None
     df.columns = [str(c).strip() for c in df.columns]
-    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    df.index = pd.RangeIndex(comments + 2, len(df) + comments + 2, name="row")
     return df
+
+
+def _leading_comments(path: Path) -> int:
+    """How many lines before the header start with ``#``."""
+    count = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                count += 1
+    except UnicodeDecodeError:
+        return 0  # pandas reports it, with its position
+    return count
 
 
 def _bad_utf8(path: Path) -> str:
@@ -94,12 +111,15 @@ def _wide_record(path: Path) -> tuple[int, int, int] | None:
     limit = csv.field_size_limit()
     try:
         csv.field_size_limit(2**31 - 1)
+        comments = _leading_comments(path)
         with path.open(encoding="utf-8-sig", newline="") as fh:
+            for _ in range(comments):
+                fh.readline()
             reader = csv.reader(fh)
             width = len(next(reader, []))
             for record in reader:
                 if len(record) > width:
-                    return reader.line_num, len(record), width
+                    return reader.line_num + comments, len(record), width
     except (csv.Error, UnicodeDecodeError):
         pass
     finally:

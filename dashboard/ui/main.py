@@ -9,6 +9,8 @@ import streamlit as st
 from dashboard.errors import UserError
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
+from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out
+from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings, SettingsError
 from dashboard.ui import cache, common, state, widgets
 from dashboard.ui.context import PageContext
@@ -17,6 +19,10 @@ from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
 PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
+# Streamlit leaves 6rem above every page: with the title, sentence and count, the map started below the fold on a
+# laptop (1440×900) and on a phone; a page's first screen is worth more than that margin
+COMPACT = ("<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem}"
+           "[data-testid='stMain'] h1{padding-top:0.25rem}</style>")
 
 
 def requested_page(default: str) -> str:
@@ -26,10 +32,19 @@ def requested_page(default: str) -> str:
     return page if page in PAGES else default
 
 
+def scope_notes(data: cache.Loaded, spec: FilterSpec, view) -> tuple[LeftOut | None, LeftOut | None]:
+    """What the scope leaves out of ``view`` (the same filters with every incident counted), or, when every
+    incident is counted, which of them the default scope would leave out."""
+    if spec.scope != "all":
+        return left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search)), None
+    return None, left_out(filter_incidents(data.incidents, spec.with_(scope=DEFAULT_SCOPE), data.search), view)
+
+
 def main(default: str = "map") -> None:
     """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it)."""
     st.set_page_config(page_title="Ségou incident map", page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
+    st.html(COMPACT)
     try:
         settings = Settings.from_env()  # once per run: the only place the app reads the environment
         data = cache.loaded(settings)
@@ -68,7 +83,9 @@ def main(default: str = "map") -> None:
     spec = widgets.filters(options)
     view_state = state.view_from_url()
     view = filter_incidents(data.incidents, spec, data.search)
-    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings)
+    left, counted_in = scope_notes(data, spec, view)
+    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings,
+                      left_out=left, counted_in=counted_in)
     try:
         page.run()
     except UserError as exc:

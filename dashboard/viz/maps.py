@@ -34,6 +34,8 @@ from jinja2 import Environment
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.viz import choropleth, geography, outlines, scale
+from dashboard.viz.a11y import MARKER_CLASS, MapAccessibility
+from dashboard.viz.assets import lean_map_assets
 from dashboard.viz.cards import incident_card_html, tooltip_text
 from dashboard.viz.palette import (
     CATEGORY_COLOURS,
@@ -128,6 +130,7 @@ def build_incident_map(
         raise ValueError(f"unknown map mode {mode!r}; expected one of {', '.join(MAP_MODES)}")
     m = folium.Map(location=center or SEGOU_CENTER, zoom_start=zoom or SEGOU_ZOOM, tiles=None,
                    control_scale=True, prefer_canvas=False)
+    lean_map_assets(m)  # no Bootstrap, Font Awesome...: the map draws none of what they are for
     m.options["maxZoom"] = 14  # MarkerCluster needs a map maxZoom; without tiles folium sets none
     m.options["minZoom"] = 4
     m.get_root().header.add_child(Element(f"<style>.leaflet-container{{background:{WATER}}}</style>"))
@@ -180,7 +183,8 @@ def build_incident_map(
         two = rings and bool(points["perpetrator_category"].str.contains(";", regex=False).any())
     m.add_child(Legend(mode=shown, drawn=drawn, not_drawn=len(incidents) - drawn, categories=present,
                        second_ring=two, aggregated=drawn if aggregated else 0, max_markers=max_markers,
-                       outlined=outlined))
+                       outlined=outlined, fit_bounds=bounds))
+    m.add_child(MapAccessibility())
     folium.LayerControl(collapsed=True).add_to(m)
     _stable_ids(m)
     return m
@@ -261,7 +265,7 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
             fill_opacity=0.55 if approximate else 0.85,
             tooltip=tip,
             popup=popup,
-            class_name=f"incident-marker precision-{int(r['geo_precision'])}",
+            class_name=f"{MARKER_CLASS} precision-{int(r['geo_precision'])}",
         ).add_to(target)
         if second_rings and len(codes) > 1 and codes[1] in CATEGORY_COLOURS:
             # a second alleged perpetrator (e.g. army and Dozo) shows as an outer ring in its own colour
@@ -307,6 +311,8 @@ class Legend(MacroElement):
     """A static HTML legend (no branca colormap: that would pull d3 from a CDN)."""
 
     # A Leaflet control added from the map script: streamlit-folium renders scripts, not figure HTML.
+    # Collapsible (a <details>), collapsed on a narrow map, and never over the region: the view is fitted again with
+    # the legend's box as padding, on the side that costs the map less, whenever the legend opens or closes.
     _template = Template(
         """
 {% macro script(this, kwargs) %}
@@ -315,23 +321,52 @@ class Legend(MacroElement):
   legend.onAdd = function () {
     var div = L.DomUtil.create("div", "incident-legend");
     div.innerHTML = {{ this.markup|tojson }};
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
     return div;
   };
   var map = {{ this._parent.get_name() }};
   legend.addTo(map);
+  var box = legend.getContainer();
+  var details = box.querySelector("details");
+  if (map.getSize().x < {{ this.narrow_px }}) { details.removeAttribute("open"); }
+  var bounds = {{ this.fit_bounds|tojson }};
+  function fitBesideLegend() {
+    var size = map.getSize(), r = box.getBoundingClientRect(), m = map.getContainer().getBoundingClientRect();
+    var w = r.right - m.left + 10, h = m.bottom - r.top + 10;  // the legend's corner, and a 10 px gap
+    if (!bounds || !r.width || !r.height || !m.width || w <= 10 || h <= 10) { return; }  // not laid out yet
+    // legend in the bottom-left corner (above the scale): keep the region to its right, or above it, whichever
+    // leaves more map
+    var beside = w * size.y <= h * size.x;
+    map.fitBounds(bounds, {animate: false,
+                           paddingTopLeft: beside ? [w, 10] : [10, 10],
+                           paddingBottomRight: beside ? [10, 10] : [10, h]});
+  }
+  L.Util.requestAnimFrame(fitBesideLegend);
+  details.addEventListener("toggle", fitBesideLegend);
+  // the frame is sized after the script runs (and again when the page lays out): fit again until the user moves
+  var touched = false, container = map.getContainer();
+  ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+    container.addEventListener(name, function () { touched = true; }, {passive: true});
+  });
+  map.on("resize", function () { if (!touched) { fitBesideLegend(); } });
   // the legend is a control, drawn above popups: step aside while a popup is open
-  map.on("popupopen", function () { legend.getContainer().style.display = "none"; });
-  map.on("popupclose", function () { legend.getContainer().style.display = ""; });
+  map.on("popupopen", function () { box.style.display = "none"; });
+  map.on("popupclose", function () { box.style.display = ""; });
 })();
 {% endmacro %}
 """
     )
 
+    NARROW_PX = 600  # a map narrower than this (a phone) starts with the legend collapsed
+
     def __init__(self, *, mode: str, drawn: int, not_drawn: int, categories: set[str] | None = None,
                  second_ring: bool = False, aggregated: int = 0, max_markers: int = scale.MAX_MARKERS,
-                 outlined: int = 0) -> None:
+                 outlined: int = 0, fit_bounds: scale.Bounds | None = None) -> None:
         super().__init__()
         self._name = "Legend"
+        self.narrow_px = self.NARROW_PX
+        self.fit_bounds = [list(fit_bounds[0]), list(fit_bounds[1])] if fit_bounds is not None else None
         self.mode = mode
         self.drawn = drawn
         self.not_drawn = not_drawn
@@ -344,9 +379,11 @@ class Legend(MacroElement):
 
 
 _LEGEND = Environment(autoescape=True).from_string(
-    """<div style="background:rgba(255,255,255,.94);padding:8px 10px;border:1px solid #999;border-radius:6px;
-font:12px system-ui,sans-serif;line-height:1.5;max-width:270px">
-{% if items %}<div style="font-weight:600;margin-bottom:2px">Alleged perpetrator</div>
+    """<details open style="background:rgba(255,255,255,.96);padding:4px 10px;border:1px solid #767676;
+border-radius:6px;font:12px system-ui,sans-serif;line-height:1.5;max-width:270px;color:#1a1a1a">
+<summary style="cursor:pointer;font-weight:600;padding:2px 0">Legend · {{ drawn }} on the map{% if not_drawn %},
+{{ not_drawn }} not drawn{% endif %}</summary>
+{% if items %}<div style="font-weight:600;margin:2px 0">Alleged perpetrator</div>
 {% for label, colour in items %}<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
 background:{{ colour }};margin-right:6px;vertical-align:-1px"></span>{{ label }}</div>{% endfor %}
 <div style="margin-top:4px"><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
@@ -370,7 +407,7 @@ outer ring: second named</div>{% else %}<div>colour: first-named perpetrator</di
 hexagons; zoom in or filter to see individual incidents</b> (a cercle, period or category: each is drawn once at most
 {{ max_markers }} remain)</div>{% endif %}
 <div style="margin-top:4px">{{ drawn }} incident(s) on the map{% if not_drawn %};
-<b>{{ not_drawn }} not drawn</b> (no point or region-level; listed beside the map){% endif %}</div></div>"""
+<b>{{ not_drawn }} not drawn</b> (no point or region-level; listed beside the map){% endif %}</div></details>"""
 )
 
 

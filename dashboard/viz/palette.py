@@ -46,3 +46,22 @@ def legend_items(categories: set[str] | None = None) -> list[tuple[str, str]]:
     """Label and colour of each category, in canonical order (only those given, if any)."""
     return [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c]) for c in PERPETRATOR_CATEGORIES
             if categories is None or c in categories]
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rrggbb``."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_on(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (category badges: white on the Okabe–Ito orange
+    or sky blue was 2.1–2.3:1; the better of the two is at least 5:1 on every category colour)."""
+    return "#000000" if contrast_ratio(background, "#000000") >= contrast_ratio(background, "#ffffff") else "#ffffff"

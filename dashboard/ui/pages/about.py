@@ -43,6 +43,7 @@ Maps drawn with Leaflet (BSD-2-Clause) via folium; optional online basemaps © O
 def render(ctx: PageContext) -> None:
     st.title("About this dashboard")
     common.public_banner(ctx)
+    common.record_statement()
     st.markdown(ABOUT + "\n".join(f"- **{a.layer}**: {a.line}" for a in ATTRIBUTIONS) + "\n" + CODA)
     st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {cache.store_label(ctx.data.store)}")
     state.publish(ctx.spec, ctx.state)

@@ -15,11 +15,16 @@ from dashboard.errors import UserError
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
+REPORT_KEY = "import_report"  # the last import's report, shown after the rerun that reloads the store
+
 
 def render(ctx: PageContext) -> None:
     st.title("Data and import")
     common.public_banner(ctx)
+    common.record_statement()
     st.markdown(f"Store: `{cache.store_label(ctx.data.store)}` · dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
+    if REPORT_KEY in st.session_state:
+        _show(st.session_state.pop(REPORT_KEY))
     counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
     st.dataframe(counts, hide_index=True)
     st.subheader("Import a file", divider="gray")
@@ -51,7 +56,11 @@ def render(ctx: PageContext) -> None:
             except UserError as exc:  # the message quotes the file's name and columns: untrusted text
                 common.user_error(exc)
             else:
-                _show(report)
+                if dry or not report.added:
+                    _show(report)
+                else:  # the store changed: run the page again, so that every count above is the new store's
+                    st.session_state[REPORT_KEY] = report
+                    st.rerun()
     state.publish(ctx.spec, ctx.state)
 
 
