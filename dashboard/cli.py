@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dashboard import cli_store
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
 from dashboard.data.import_job import ImportRequest, run_import
 from dashboard.data.importer import IMPORT_HELP
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
-from dashboard.data.store import StoreData, ensure_store, load_store, uses
-from dashboard.errors import SettingsError, StoryError, UnreadableFile, UserError
+from dashboard.data.store import StoreData, describe_store, ensure_store, load_store, uses
+from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
+from dashboard.export import files
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
-from dashboard.query.aggregate import by_category, by_column, totals
+from dashboard.export.metadata import CSV_METADATA
+from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
+from dashboard.query.scope import left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, Settings
 from dashboard.wording import toll_text
@@ -31,8 +37,9 @@ app = App(add_completion=False, no_args_is_help=True, help=__doc__)
 APP_SCRIPT = Path(__file__).resolve().parent / "ui" / "app.py"  # its folder holds static/ and .streamlit/
 
 StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help=f"GeoPackage store (default: ${STORE_ENV}, else data/incidents.gpkg in a "
+    str | None,
+    typer.Option("--store", help=f"Store: a GeoPackage path or a postgresql:// URL (default: ${STORE_ENV}, else "
+                                 "data/incidents.gpkg in a "
                                  "checkout, else the per-user data folder; created from the bundled data if missing)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
@@ -59,12 +66,12 @@ def settings() -> Settings:
     return _settings
 
 
-def _store(store: Path | None) -> Path:
+def _store(store: str | None) -> Path | str:
     """The ``--store`` given, else the configured one."""
     return settings().with_store(store).store
 
 
-def _load(store: Path | None) -> StoreData:
+def _load(store: str | None) -> StoreData:
     """The store's incidents, version and (when one is fresh) search index; never writes a derived file."""
     return load_store(_store(store), write_cache=False)
 
@@ -77,7 +84,7 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
     view = filter_incidents(data.incidents, spec, data.search)
     t = totals(view)
     cats = by_category(view)
-    cercles = by_column(view, "admin2")
+    cercles = by_column(view, "cercle")
     if as_json:
         typer.echo(json.dumps({
             "filter": spec.describe(),
@@ -86,13 +93,22 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
             "fatalities_min": t.killed_min,
             "fatalities_max": t.killed_max,
             "toll_unknown": t.unknown_toll,
+            "related_not_counted": 0 if spec.scope == "all" else len(left_out(view, filter_incidents(
+                data.incidents, spec.with_(scope="all"), data.search))),
             "no_upper_bound": t.open_ended,
             "by_perpetrator_category": {k: int(v) for k, v in cats["incidents"].items()},
             "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
+            "by_dataset": {k: {"incidents": int(r["incidents"]), "fatalities_min": int(r["killed_min"]),
+                               "fatalities_max": int(r["killed_max"])}
+                           for k, r in by_column(view, "dataset").sort_index().iterrows()},
         }, ensure_ascii=False, indent=2))
         return
     typer.echo(spec.describe())
     typer.echo(t.sentence(total=len(data.incidents)))
+    note = datasets_note(view)
+    if note:
+        typer.echo(f"Note: {note}.")
+    _scope_note(data, spec, view)
     typer.echo("\nBy perpetrator category (an incident with several counts in each):")
     for _, r in cats.iterrows():
         typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
@@ -105,26 +121,87 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 @app.command()
 @filter_options
 def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """List the incidents a filter selects, oldest first (--json: the records the `json` export format writes)."""
+    """List the incidents a filter selects, oldest first (--json: the records, as the `json` export format writes
+    them under its metadata)."""
     data = _load(store)
     request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
                                       generated_at=datetime.now(UTC))
     view = request.view.sort_values(["date_start", "incident_id"])
     if as_json:
-        typer.echo(exporter("json").build(request.with_(view=view)).decode("utf-8"))
+        typer.echo(files.to_json_bytes(view).decode("utf-8"))  # the records (the json export adds its metadata)
         return
     typer.echo(spec.describe())
     typer.echo(totals(view).sentence(total=len(data.incidents)))
+    _scope_note(data, spec, view)
     for r in view.itertuples(index=False):
         typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
                    f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}")
 
 
+def _scope_note(data: StoreData, spec: FilterSpec, view) -> None:
+    """"+ 15 related incidents not counted: …" when the scope leaves some out (as the app's pages say it)."""
+    if spec.scope == "all":
+        return
+    left = left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search))
+    if len(left):
+        typer.echo(f"{left.sentence()} (--scope all counts them)")
+
+
 @app.command()
 def validate(store: StoreOpt = None) -> None:
-    """Read and validate the store; exit 0 if every incident passes."""
-    data = _load(store)
-    typer.echo(f"{len(data.incidents)} incidents valid in {_store(store)} (version {data.version})")
+    """Read and validate the store (not its cache); exit 0 if every incident passes and the content matches the
+    dataset version the store keeps (a mismatch means it was changed outside incident-map, without history). Also
+    lists the incidents whose reported cercle or commune disagrees with the one their point lies in (a note to
+    check, not a failure)."""
+    from dashboard.data.disagreements import disagreements
+    from dashboard.data.store import dataset_version
+
+    data = load_store(_store(store), use_cache=False)
+    if dataset_version(data.incidents) != data.version:
+        raise StoreError(f"{describe_store(_store(store))}: the incidents do not match the store's dataset version "
+                         f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
+                         "changes are not in the history")
+    typer.echo(f"{len(data.incidents)} incidents valid in {describe_store(_store(store))} (version {data.version})")
+    found = disagreements(data.incidents)
+    for level in ("cercle", "commune"):
+        rows = found.loc[found["level"] == level]
+        if rows.empty:
+            continue
+        typer.echo(f"\n{len(rows)} incident(s) whose reported {level} disagrees with the computed one:")
+        for r in rows.itertuples(index=False):
+            typer.echo(f"  {r.incident_id:<14} reported {r.reported!r} ({r.reported_as}); computed {r.computed} "
+                       f"({r.how})")
+
+
+@app.command()
+def geocode(
+    name: Annotated[str, typer.Argument(help="The place name as a report gives it")],
+    cercle: Annotated[str | None, typer.Option("--cercle", help="The cercle the report gives (any spelling, "
+                                                                "2023-reform names included)")] = None,
+    commune: Annotated[str | None, typer.Option("--commune", help="The commune the report gives")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Look a place up in the bundled village gazetteer: the verdict (exact, commune, cercle, ambiguous, not_found),
+    its reason, and the candidates with their cercle, commune and source id. Homonyms are never resolved by
+    guessing: without a commune or cercle that tells them apart the verdict is "ambiguous"."""
+    from dashboard.data.geocoder import Geocoder
+
+    result = Geocoder.default().geocode(name, commune=commune, cercle=cercle)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{result.verdict}: {result.reason}")
+    for note in result.notes:
+        typer.echo(f"  note: {note}")
+    if result.point is not None:
+        typer.echo(f"point: {result.point.latitude:.6f}, {result.point.longitude:.6f} ({result.point.source_id}); "
+                   f"geo precision {result.geo_precision}")
+    for title, places in (("candidates", result.candidates), ("elsewhere", result.elsewhere)):
+        if places:
+            typer.echo(f"{title}:")
+            for c in places:
+                typer.echo(f"  {c.name:<24} commune {c.commune:<18} cercle {c.cercle:<9} {c.source_id}  "
+                           f"{c.latitude:.5f}, {c.longitude:.5f}")
 
 
 @app.command()
@@ -133,15 +210,41 @@ def serve(
     store: StoreOpt = None,
     public: Annotated[bool, typer.Option("--public", help="Public mode: coarsened places, no internal notes "
                                                          "(always on when $INCIDENT_MAP_PUBLIC is set)")] = False,
+    public_url: Annotated[str | None, typer.Option(
+        "--public-url", metavar="URL", help="The address readers reach the app at (behind a proxy or on a "
+                                            "server): 'Cite this view' links start with it (default: "
+                                            "$INCIDENT_MAP_PUBLIC_URL, else the address in the browser)")] = None,
 ) -> None:
-    """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on)."""
-    config = settings().with_store(store).with_public(public)
+    """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on).
+
+    On Linux and macOS this process becomes the Streamlit server (exec): stopping its PID stops the server.
+    """
+    config = settings().with_store(store).with_public(public).with_public_url(public_url)
     ensure_store(config.store)
     # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
     # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
-    typer.echo(f"Serving {config.store} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(cmd, env=config.child_env()))
+    typer.echo(f"Serving {describe_store(config.store)} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    run_replacing_this_process(cmd, config.child_env())
+
+
+def run_replacing_this_process(cmd: list[str], env: dict[str, str]) -> None:
+    """Run ``cmd`` as this process (POSIX ``exec``), so that a signal sent to our PID (SIGTERM from a service
+    manager, ``kill``, Ctrl+C) reaches the server itself and no orphan is left. Where ``exec`` cannot replace the
+    process (Windows), the command runs as a child that receives SIGINT/SIGTERM forwarded, and its exit code is
+    returned as ours."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execve(cmd[0], cmd, env)  # noqa: S606  (does not return; cmd[0] is this Python)
+    child = subprocess.Popen(cmd, env=env)
+
+    def forward(signum, _frame) -> None:
+        child.send_signal(signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, forward)
+    raise typer.Exit(child.wait())
 
 
 @app.command("import", help=IMPORT_HELP)
@@ -152,16 +255,22 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected")] = False,
     gazetteer: Annotated[
-        Path | None, typer.Option("--gazetteer", help="Gazetteer CSV for places without coordinates "
-                                                      "(default: the bundled gazetteer)")
+        Path | None, typer.Option("--gazetteer", help="Village gazetteer for places without coordinates, in the "
+                                                      "layout of the bundled segou_villages.csv (default: that file)")
     ] = None,
     as_json: JsonOpt = False,
+    author: Annotated[str | None, typer.Option("--author", help="Who imports (default: $INCIDENT_MAP_AUTHOR or "
+                                                                "your user name); kept in the history")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
+                                                                "kept in the history")] = None,
 ) -> None:
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
-    # in a child process, stopped at the import time limit (dashboard/data/import_job.py)
+    # in a child process, stopped at the import time limit (dashboard/data/import_job.py); the child says a full
+    # disk or an unreadable gazetteer as one sentence
     report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
-                                      gazetteer_csv=gazetteer, limits=settings().limits))
+                                      gazetteer_csv=gazetteer, limits=settings().limits, author=author,
+                                      reason=reason))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -186,6 +295,17 @@ def export_(
                                    "formulas in a spreadsheet); the file then no longer re-imports exactly")] = False,
     story: Annotated[Path | None, typer.Option("--story", help="A story JSON (saved from the Story page): export "
                                                                "its incidents, in its order, instead of a filter")] = None,
+    csv_metadata: Annotated[str, typer.Option(
+        "--csv-metadata", metavar="comment|sidecar",
+        help="CSV: where the file's metadata (selection, dataset version, time) goes: comment = # lines above the "
+             "header (the importer skips them); sidecar = FILE-metadata.json beside it (CSV on the Web) and a plain "
+             "CSV")] = "comment",
+    author: Annotated[str | None, typer.Option("--author", help="PDF: the analyst named on the first page")] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", help="PDF: the organisation")] = None,
+    analysis_date: Annotated[str | None, typer.Option(
+        "--analysis-date", metavar="YYYY-MM-DD", help="PDF: the date of the analysis (default: today, UTC)")] = None,
+    marking: Annotated[str | None, typer.Option(
+        "--marking", help='PDF: a handling marking printed on every page, e.g. "For internal use"')] = None,
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
@@ -202,6 +322,12 @@ def export_(
         raise typer.BadParameter(f"--lang must be {' or '.join(LANGS)}; got {lang!r}")
     if story is not None and not spec.is_empty():
         raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
+    if csv_metadata not in CSV_METADATA:
+        raise typer.BadParameter(f"--csv-metadata must be {' or '.join(CSV_METADATA)}; got {csv_metadata!r}")
+    try:
+        analysed = date.fromisoformat(analysis_date) if analysis_date else None
+    except ValueError:
+        raise typer.BadParameter(f"--analysis-date must be a date like 2025-11-03; got {analysis_date!r}") from None
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
     if uses(_store(store), output):
         raise UserError(f"-o {output.name} would write over the store or a file it uses; choose another file")
@@ -209,9 +335,11 @@ def export_(
     incidents = stored.incidents
     if public:
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
-    how = {"version": stored.version, "generated_at": datetime.now(UTC), "title": title, "lang": lang,
-           "public": public, "spreadsheet_safe": spreadsheet_safe,
-           "max_listed": settings().limits.briefing_incidents}
+    now = datetime.now(UTC)
+    how = {"version": stored.version, "generated_at": now, "title": title, "lang": lang,
+           "public": public, "spreadsheet_safe": spreadsheet_safe, "csv_metadata": csv_metadata,
+           "author": author, "organisation": organisation, "analysis_date": analysed or now.date(),
+           "marking": marking, "max_listed": settings().limits.briefing_incidents}
     if story is not None:
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
@@ -220,16 +348,31 @@ def export_(
         request = ExportRequest.of_story(incidents, chosen, **how)
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, **how)
-    data = exporter(fmt).build(request)
-    try:  # a temporary file renamed over the output: a killed export never leaves half a file
-        with replacing(output) as tmp:
-            tmp.write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    chosen = exporter(fmt)
+    data = chosen.build(request)
+    companion = chosen.companion_of(request, output.name)
+    written = [(output, data)] + ([(output.with_name(chosen.companion_name(output.name)), companion)]
+                                  if companion is not None else [])
+    for path, _ in written[1:]:
+        if uses(_store(store), path):
+            raise UserError(f"{path.name}, the metadata file beside -o {output.name}, would write over the store or "
+                            "a file it uses; choose another file name")
+    for path, content in written:
+        try:  # a temporary file renamed over the output: a killed export never leaves half a file
+            with replacing(path) as tmp:
+                tmp.write_bytes(content)
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     typer.echo(request.description())
+    if request.left_out_sentence():
+        typer.echo(request.left_out_sentence())
     typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
                f"dataset version {stored.version})")
+    if companion is not None:
+        typer.echo(f"Wrote its metadata to {written[1][0]}")
 
+
+cli_store.register(app)  # history · edit · delete · restore · store init/copy
 
 if __name__ == "__main__":
     app()

@@ -25,7 +25,7 @@ __all__ = ["App", "filter_options", "option_name", "spec_from_cli", "view_params
 
 PANEL = "Filters"
 _TYPES: dict[str, Any] = {"date": str | None, "set": list[str] | None, "count": str | None, "text": str | None,
-                          "flag": bool}
+                          "flag": bool, "choice": str | None}
 
 
 class App(typer.Typer):
@@ -56,7 +56,9 @@ def option_name(f: Filter) -> str:
 
 def _help(f: Filter) -> str:
     text = f.help
-    if f.choices:
+    if f.kind == "choice":
+        text += f"; one of: {', '.join(map(str, f.choices))} (default {f.empty})"
+    elif f.choices:
         text += f"; one of: {', '.join(map(str, f.choices))}"
     return text + ("; repeatable" if f.multiple else "")
 
@@ -64,6 +66,8 @@ def _help(f: Filter) -> str:
 def _metavar(f: Filter) -> str | None:
     if f.kind == "set":
         return "|".join(map(str, f.choices)) if 0 < len(f.choices) <= 4 else ("CODE" if f.choices else "NAME")
+    if f.kind == "choice":
+        return "|".join(f.choices)
     return {"date": "YYYY-MM-DD", "count": "N", "text": "WORDS"}.get(f.kind)
 
 

@@ -1,11 +1,14 @@
 """The tool's settings, read from the environment in one place.
 
+``$INCIDENT_MAP_PUBLIC_URL`` (or ``serve --public-url``) is the address readers reach the app at: "Cite this view"
+links start with it instead of the address the browser used (``http://127.0.0.1:8501`` is useless in an email).
+
 Every entry point builds one :class:`Settings` with :meth:`Settings.from_env` when it starts (the CLI once per
 command, the app once per script run) and passes it on; nothing else in the package reads ``os.environ``.
 
 Where the working store lives, first match wins:
 
-1. ``$INCIDENT_MAP_STORE`` — a GeoPackage path;
+1. ``$INCIDENT_MAP_STORE`` — a GeoPackage path, or a ``postgresql://`` URL (a team's PostGIS database);
 2. ``incidents.gpkg`` in ``$INCIDENT_MAP_DATA_DIR``;
 3. in a checkout (``dashboard/`` beside the project's ``pyproject.toml`` and ``data/``): ``data/incidents.gpkg``;
 4. an installed package: ``incidents.gpkg`` in the per-user data folder (platformdirs:
@@ -24,6 +27,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -35,6 +39,9 @@ DATA_DIR_ENV = "INCIDENT_MAP_DATA_DIR"
 PUBLIC_ENV = "INCIDENT_MAP_PUBLIC"
 MAX_MARKERS_ENV = "INCIDENT_MAP_MAX_MARKERS"
 MAX_MARKER_BYTES_ENV = "INCIDENT_MAP_MAX_MARKER_BYTES"
+AUTHOR_ENV = "INCIDENT_MAP_AUTHOR"  # who changes the record, when --author is not given (kept in the history)
+CACHE_ENV = "INCIDENT_MAP_CACHE"  # where a database store's derived files (frame cache, search index) go
+PUBLIC_URL_ENV = "INCIDENT_MAP_PUBLIC_URL"
 STORE_NAME = "incidents.gpkg"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -43,7 +50,8 @@ _FALSE = {"", "0", "false", "no", "off"}
 MAX_MARKERS = 250
 MAX_MARKER_BYTES = 1_200_000
 _CHECKOUT = Path(__file__).resolve().parents[1]  # the repository root when running from a checkout
-__all__ = ["LIMIT_ENV", "Limits", "Settings", "SettingsError", "default_data_dir", "is_checkout"]
+__all__ = ["LIMIT_ENV", "Limits", "Settings", "SettingsError", "cache_dir", "checked_url", "default_data_dir",
+           "env_author", "is_checkout"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +90,12 @@ LIMIT_ENV = {  # the variable that sets each limit
 class Settings:
     """Where the data is, who the view is for, and how much the map may draw."""
 
-    store: Path  # the working GeoPackage store
+    store: Path | str  # the working store: a GeoPackage path, or a postgresql:// URL (kept as text)
     data_dir: Path  # the folder of the default store (rejects and derived files go beside the store itself)
     public: bool = False  # coarsened places, no internal fields, no imports
     max_markers: int = MAX_MARKERS  # incidents drawn one by one on the map; above this, hexagons
     max_marker_bytes: int = MAX_MARKER_BYTES  # ... while their map script stays under this size
+    public_url: str | None = None  # the address readers reach the app at (cited links use it); None: as browsed
     limits: Limits = Limits()  # what one import, briefing or public visitor may cost
 
     @classmethod
@@ -94,30 +103,37 @@ class Settings:
         """Settings from ``environ`` (default: the process environment); unset variables take the defaults."""
         env = os.environ if environ is None else environ
         data_dir = Path(env[DATA_DIR_ENV]).expanduser() if env.get(DATA_DIR_ENV) else default_data_dir()
-        store = Path(env[STORE_ENV]).expanduser() if env.get(STORE_ENV) else data_dir / STORE_NAME
+        store = _location(env[STORE_ENV]) if env.get(STORE_ENV) else data_dir / STORE_NAME
         return cls(
             store=store,
             data_dir=data_dir,
             public=_flag(env, PUBLIC_ENV),
             max_markers=_positive_int(env, MAX_MARKERS_ENV, MAX_MARKERS),
             max_marker_bytes=_positive_int(env, MAX_MARKER_BYTES_ENV, MAX_MARKER_BYTES),
+            public_url=checked_url(env.get(PUBLIC_URL_ENV), PUBLIC_URL_ENV),
             limits=Limits(**{f.name: _positive_int(env, LIMIT_ENV[f.name], f.default) for f in fields(Limits)}),
         )
 
     def with_store(self, store: str | Path | None) -> Settings:
         """These settings with another store (a ``--store`` option); ``None`` keeps the configured one."""
-        return self if store is None else replace(self, store=Path(store))
+        return self if store is None else replace(self, store=_location(store))
 
     def with_public(self, public: bool = True) -> Settings:
         """These settings in public mode (a ``--public`` option); public mode set in the environment stays on."""
         return replace(self, public=self.public or public)
 
+    def with_public_url(self, url: str | None) -> Settings:
+        """These settings with another public address (``serve --public-url``); ``None`` keeps the configured one."""
+        return self if url is None else replace(self, public_url=checked_url(url, "--public-url"))
+
     def to_env(self) -> dict[str, str]:
         """The variables that give a child process (``incident-map serve`` → streamlit) these same settings."""
-        env = {STORE_ENV: str(self.store.resolve()), DATA_DIR_ENV: str(self.data_dir)}
+        store = str(self.store.resolve()) if isinstance(self.store, Path) else self.store
+        env = {STORE_ENV: store, DATA_DIR_ENV: str(self.data_dir)}
         env[PUBLIC_ENV] = "1" if self.public else "0"
         env[MAX_MARKERS_ENV] = str(self.max_markers)
         env[MAX_MARKER_BYTES_ENV] = str(self.max_marker_bytes)
+        env[PUBLIC_URL_ENV] = self.public_url or ""
         env.update({LIMIT_ENV[f.name]: str(getattr(self.limits, f.name)) for f in fields(Limits)})
         return env
 
@@ -136,6 +152,41 @@ def default_data_dir(root: Path = _CHECKOUT) -> Path:
     if is_checkout(root):
         return root / "data"
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def env_author(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$INCIDENT_MAP_AUTHOR``, the author of changes made without ``--author`` (None when unset or blank)."""
+    value = (os.environ if environ is None else environ).get(AUTHOR_ENV, "").strip()
+    return value or None
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the derived files of a database store go: ``$INCIDENT_MAP_CACHE``, else the per-user cache folder
+    (platformdirs: ``~/.cache/segou-incident-map`` on Linux)."""
+    env = os.environ if environ is None else environ
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV]).expanduser()
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
+
+
+def _location(value: str | Path) -> Path | str:
+    """A database URL stays text (a Path would fold its ``//``); anything else is a path."""
+    text = str(value)
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text).expanduser()
+
+
+def checked_url(value: str | None, name: str) -> str | None:
+    """An absolute http(s) address with a host, without its trailing slash (``https://incidents.example.org/map``);
+    ``None`` for an empty value; :class:`SettingsError` naming ``name`` (a variable or an option) otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment \
+            or any(c.isspace() or c in "\"'<>" for c in value):
+        label = f"${name}" if not name.startswith("-") else name
+        raise SettingsError(f"{label} must be an http(s) address such as https://incidents.example.org; got {value!r}")
+    return value.rstrip("/")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -37,13 +37,28 @@ def test_query_october_2025_state_forces_lists_kamona_and_balle(store):
 
 
 def test_stats_json_matches_the_data(store):
-    out = json.loads(run("stats", "--store", store, "--json"))
+    out = json.loads(run("stats", "--store", store, "--scope", "all", "--json"))
     bundled = load_bundled()
-    assert out["incidents"] == len(bundled)
+    assert out["incidents"] == len(bundled) and out["related_not_counted"] == 0
     assert out["fatalities_min"] == int(bundled["fatalities_min"].sum())
     assert out["by_perpetrator_category"]["state_forces"] == int(
         bundled["perpetrator_category"].str.contains("state_forces").sum())
     assert out["fatalities_max"] >= out["fatalities_min"]
+
+
+def test_stats_count_civilian_victims_in_the_region_by_default_and_say_what_they_leave_out(store):
+    from dashboard.query.filters import filter_incidents
+    from dashboard.query.scope import left_out
+    from dashboard.query.spec import FilterSpec
+
+    bundled = load_bundled()
+    counted = filter_incidents(bundled, FilterSpec())
+    left = left_out(counted, bundled)
+    out = json.loads(run("stats", "--store", store, "--json"))
+    assert (out["incidents"], out["related_not_counted"]) == (len(counted), len(left))
+    assert out["filter"] == "Incidents with civilian victims in the Ségou region"
+    text = run("stats", "--store", store)
+    assert f"{left.sentence()} (--scope all counts them)" in text
 
 
 def test_actor_filter_is_case_insensitive_and_repeatable(store):
@@ -54,7 +69,7 @@ def test_actor_filter_is_case_insensitive_and_repeatable(store):
 
 def test_text_output_and_bad_input(store):
     out = run("query", "--store", store, "--cercle", "Macina")
-    assert out.splitlines()[0] == "Incidents in Macina"
+    assert out.splitlines()[0] == "Incidents with civilian victims in the Ségou region, in Macina"
     bad = runner.invoke(app, ["query", "--store", store, "--from", "yesterday"])
     assert bad.exit_code != 0 and "from must be a date" in bad.output
     bad = runner.invoke(app, ["stats", "--store", store, "--perpetrator-category", "aliens"])

@@ -3,14 +3,20 @@
 Why a process: an import parses, validates and writes for seconds to minutes. Inside the app's server process it
 would hold the interpreter's lock while every other visitor's page waits; in a child at lower priority (``nice``)
 the server's threads stay free, and the child can be stopped at the time limit (``Limits.import_seconds``) without
-harm, because the store is only ever replaced whole (:mod:`dashboard.data.atomic`). The child dies with its parent
-(Linux ``PR_SET_PDEATHSIG``), so a killed CLI leaves no import running.
+harm: an import adds its rows in one change set, one database transaction (:func:`dashboard.data.store.apply_import`),
+and a process killed inside it leaves nothing (SQLite ignores an uncommitted transaction when the file is next
+opened; PostgreSQL rolls it back when the connection drops); the rejects file is replaced whole
+(:mod:`dashboard.data.atomic`). The change set's id is chosen here, before the child starts, so when the limit
+stops a child the parent can tell from the store whether its transaction had committed just before, and says so
+rather than claiming nothing was written. The child dies with its parent (Linux ``PR_SET_PDEATHSIG``), so a killed
+CLI leaves no import running.
 
 The child is forked from the CLI (one thread: forking is safe and costs nothing) and started as a fresh interpreter
 (``python -m dashboard.data.import_job``, about a second of imports) from the app, whose many threads a fork would
 copy in whatever state they are in (and multiprocessing's spawn would re-run the page script, which Streamlit makes
 ``__main__``). After an import that added rows, the app's child also builds the store's fast cache and search index
-(``warm_cache``), so the server reads them instead of re-validating the store on the next page load.
+(``warm_cache``), so the server reads them instead of re-validating the store on the next page load; it does so after
+sending its report, outside the time limit, and the parent does not wait for it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.data.engines.changes import new_changeset_id
 from dashboard.data.import_report import ImportReport
 from dashboard.errors import UnreadableFile, UserError
 from dashboard.settings import Limits
@@ -43,7 +50,12 @@ _PR_SET_PDEATHSIG = 1
 
 
 class ImportCrashed(RuntimeError):
-    """The import failed for a reason that is not the file's (a bug, the machine): details are in the log."""
+    """The import failed for a reason that is not the file's (a bug, the machine): details are in the log.
+    ``written``: whether its change set is in the store (``None``: not known)."""
+
+    def __init__(self, message: str, written: bool | None = None):
+        super().__init__(message)
+        self.written = written
 
 
 @dataclass(frozen=True)
@@ -51,13 +63,16 @@ class ImportRequest:
     """What to import where (the arguments of :func:`dashboard.data.importer.import_file`, as plain values)."""
 
     path: Path
-    store: Path
+    store: Path | str  # a GeoPackage path or a postgresql:// URL
     fmt: str = "auto"
     dry_run: bool = False
     strict: bool = False
-    gazetteer_csv: Path | None = None
+    gazetteer_csv: Path | None = None  # another village gazetteer (``import --gazetteer``)
     limits: Limits = field(default_factory=Limits)
     warm_cache: bool = False  # build the store's fast cache after writing (the app; the CLI writes no derived file)
+    author: str | None = None
+    reason: str | None = None
+    changeset_id: str = field(default_factory=new_changeset_id)  # the id the import's change set will have
 
 
 def run_import(request: ImportRequest) -> ImportReport:
@@ -69,12 +84,44 @@ def run_import(request: ImportRequest) -> ImportReport:
         return value
     if kind == "user":
         raise value
-    raise ImportCrashed(value)
+    raise ImportCrashed(value, written=_committed(request))
 
 
 def _too_long(request: ImportRequest) -> UnreadableFile:
-    return UnreadableFile(f"{request.path.name}: the import took longer than the limit of "
-                          f"{request.limits.import_seconds} s and was stopped; nothing was written")
+    limit = f"the limit of {request.limits.import_seconds} s"
+    committed = _committed(request)
+    if committed:
+        return UnreadableFile(f"{request.path.name}: the import reached {limit} just after its rows were written "
+                              f"(change set {request.changeset_id}); incident-map history lists them")
+    if committed is None:
+        return UnreadableFile(f"{request.path.name}: the import reached {limit} and was stopped; the store could not "
+                              f"be checked for its change set {request.changeset_id}: see incident-map history")
+    return UnreadableFile(f"{request.path.name}: the import took longer than {limit} and was stopped; nothing was "
+                          "written")
+
+
+def _stopped(request: ImportRequest, code: int | None) -> tuple[str, object]:
+    """The child ended without an answer (killed, crashed)."""
+    committed = _committed(request)
+    if committed:
+        return "user", UnreadableFile(f"{request.path.name}: the import process stopped (exit code {code}) after "
+                                      f"its rows were written (change set {request.changeset_id})")
+    what = "nothing was written" if committed is False else "whether it wrote anything could not be checked"
+    return "bug", f"{request.path.name}: the import process stopped (exit code {code}); {what}"
+
+
+def _committed(request: ImportRequest) -> bool | None:
+    """Whether a stopped import's change set is in the store (it committed just before the child was stopped);
+    ``None`` when the store cannot be read to tell."""
+    if request.dry_run:
+        return False
+    from dashboard.data.store import has_changeset
+
+    try:
+        return has_changeset(request.store, request.changeset_id)
+    except Exception as exc:
+        log.warning("could not check whether change set %s was written: %s", request.changeset_id, exc)
+        return None
 
 
 def _forked(request: ImportRequest) -> tuple[str, object]:
@@ -84,30 +131,34 @@ def _forked(request: ImportRequest) -> tuple[str, object]:
     child = ctx.Process(target=_forked_child, args=(send, request), name="incident-map-import", daemon=True)
     child.start()
     send.close()
-    answered = False
+    outcome = None
     try:
         if not receive.poll(request.limits.import_seconds):
-            raise _too_long(request)
-        try:
+            raise _stop(child, request)
+        with contextlib.suppress(EOFError):
             outcome = receive.recv()
-        except EOFError:
-            outcome = None
-        answered = True
     finally:
-        child.join(5 if answered else 0)
-        if child.is_alive():
-            child.kill()  # past the time limit (or the caller was interrupted): the store is replaced whole or not
-        child.join()
+        if child.is_alive() and outcome is None:
+            child.kill()  # interrupted: an import's transaction commits whole or not at all
+        child.join()  # after its answer the child only warms the cache (if asked) and exits
         receive.close()
     if outcome is None:
-        return "bug", f"{request.path.name}: the import process stopped (exit code {child.exitcode}); nothing was written"
+        return _stopped(request, child.exitcode)
     return outcome
+
+
+def _stop(child, request: ImportRequest) -> UnreadableFile:
+    """Past the time limit: kill the child (its open transaction, if any, is rolled back), then say what happened."""
+    child.kill()
+    child.join()
+    return _too_long(request)
 
 
 def _spawned(request: ImportRequest) -> tuple[str, object]:
     """The app (many threads, which a fork would copy in whatever state they are): a fresh interpreter running
     this module, the request on its stdin, the outcome on a pipe of its own (its stdout and stderr are the
-    server's log)."""
+    server's log). The child closes that pipe once it has answered; the server does not wait for the cache it
+    may then build (a thread reaps it)."""
     read_fd, write_fd = os.pipe()
     try:
         child = subprocess.Popen([sys.executable, "-m", __name__, str(write_fd)], stdin=subprocess.PIPE,
@@ -123,27 +174,32 @@ def _spawned(request: ImportRequest) -> tuple[str, object]:
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([read_fd], [], [], left)[0]:
+                child.kill()
+                child.wait()
                 raise _too_long(request)
             chunk = os.read(read_fd, 1 << 20)
             if not chunk:
                 break
             data += chunk
-        answered = True
+        answered = bool(data)
     finally:
         os.close(read_fd)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(5 if answered else 0)
-        if child.poll() is None:
-            child.kill()
-        child.wait()
+        if answered:
+            threading.Thread(target=child.wait, name="incident-map-import-reaper", daemon=True).start()
+        else:
+            if child.poll() is None:
+                child.kill()
+            child.wait()
     if not data:
-        return "bug", f"{request.path.name}: the import process stopped (exit code {child.returncode}); nothing was written"
+        return _stopped(request, child.returncode)
     return pickle.loads(data)  # noqa: S301 -- written by our own child process
 
 
 def _forked_child(send, request: ImportRequest) -> None:
-    send.send(_outcome(request))
+    outcome = _outcome(request)
+    send.send(outcome)
     send.close()
+    _warm(request, outcome)
 
 
 def _outcome(request: ImportRequest) -> tuple[str, object]:
@@ -152,17 +208,14 @@ def _outcome(request: ImportRequest) -> tuple[str, object]:
     _die_with_parent()
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
-    from dashboard.data.gazetteer import Gazetteer
     from dashboard.data.importer import import_file
+    from dashboard.data.placing import load_geocoder
 
     try:
-        gazetteer = Gazetteer.from_csv(request.gazetteer_csv) if request.gazetteer_csv else None
+        geocoder = load_geocoder(request.gazetteer_csv) if request.gazetteer_csv else None
         report = import_file(request.path, request.store, fmt=request.fmt, dry_run=request.dry_run,
-                             strict=request.strict, gazetteer=gazetteer, limits=request.limits)
-        if request.warm_cache and report.added:
-            from dashboard.data.store import load_store
-
-            load_store(report.store)  # the fast cache and search index, built here rather than in the server
+                             strict=request.strict, geocoder=geocoder, limits=request.limits,
+                             author=request.author, reason=request.reason, changeset_id=request.changeset_id)
         return "report", report
     except UserError as exc:
         return "user", exc
@@ -171,8 +224,22 @@ def _outcome(request: ImportRequest) -> tuple[str, object]:
     except Exception as exc:  # a bug: the details go to the log (the server's), one sentence to the caller
         log.error("import of %s failed:\n%s", request.path, traceback.format_exc())
         sys.stderr.write(traceback.format_exc())
-        return "bug", (f"{request.path.name}: the import failed ({type(exc).__name__}); nothing was written; the "
-                       "details are in the log")
+        what = "its rows were written" if _committed(request) else "nothing was written"
+        return "bug", (f"{request.path.name}: the import failed ({type(exc).__name__}); {what}; the details are in "
+                       "the log")
+
+
+def _warm(request: ImportRequest, outcome: tuple[str, object]) -> None:
+    """After answering: the store's fast cache and search index, built here rather than in the server."""
+    kind, report = outcome
+    if not (request.warm_cache and kind == "report" and report.added):
+        return
+    from dashboard.data.store import load_store
+
+    try:
+        load_store(report.store)
+    except Exception:  # the server builds it on its next read instead
+        log.warning("could not build the store cache after the import:\n%s", traceback.format_exc())
 
 
 def _die_with_parent() -> None:
@@ -189,3 +256,4 @@ if __name__ == "__main__":  # the app's child: python -m dashboard.data.import_j
     _result = _outcome(_request)
     with os.fdopen(int(sys.argv[1]), "wb") as _out:
         pickle.dump(_result, _out)
+    _warm(_request, _result)

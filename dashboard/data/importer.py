@@ -1,8 +1,10 @@
 """Import what users already have: ACLED exports, UCDP GED files and files in the canonical layout.
 
 ``import_file`` reads a file (CSV, JSON, GeoJSON or GeoPackage), recognises its layout, turns it into the
-flat canonical frame, places named-but-unplaced incidents with the offline gazetteer, validates every row,
-skips incidents the store already holds, and appends the rest to the store in one atomic write:
+flat canonical frame, places named-but-unplaced incidents with the offline village geocoder and gives every row its
+cercle and commune (:mod:`dashboard.data.placing`), validates every row, and adds the incidents the store does not
+hold yet in one change set (one transaction, recorded in the history with its author and reason; concurrent imports
+run one after the other, so a report is stored exactly once):
 
 * bad rows never stop good ones (unless ``strict``): each is copied, with its *original* content, to
   ``<store stem>.rejects.csv`` beside the store, with ``_row`` (row number in the file: CSV line with the
@@ -23,18 +25,16 @@ skips incidents the store already holds, and appends the rest to the store in on
 
 from __future__ import annotations
 
-import contextlib
-import os
 from datetime import date
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from dashboard.data import provenance
 from dashboard.data.atomic import replacing
-from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
+from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
+from dashboard.data.placing import place_rows
 from dashboard.data.readers import load_raw
 from dashboard.data.sources.registry import (
     ADAPTERS,
@@ -46,8 +46,9 @@ from dashboard.data.sources.registry import (
     recognise,
 )
 from dashboard.data.spreadsheet import defuse_formulas
-from dashboard.data.store import BUNDLED_CSV, load_bundled, read_store, resolve_store, store_lock, write_store
-from dashboard.data.validate import REJECT_COLUMNS, empty_incidents, validate_flat
+from dashboard.data.store import Location, apply_import, import_skips, resolve_store
+from dashboard.data.store import rejects_path as rejects_path
+from dashboard.data.validate import REJECT_COLUMNS, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
 from dashboard.settings import Limits
 
@@ -105,97 +106,87 @@ def _unknown_layout(path: Path, columns) -> str:
 
 
 # ---- importing ----------------------------------------------------------------------------------------
-def rejects_path(store: str | Path) -> Path:
-    store = Path(store)
-    return store.with_name(f"{store.stem}.rejects.csv")
-
-
 def import_file(
     path: str | Path,
     store: str | Path | None = None,
     fmt: str = "auto",
     dry_run: bool = False,
     strict: bool = False,
-    gazetteer: Gazetteer | None = None,
+    geocoder: Geocoder | None = None,
     today: date | None = None,
+    author: str | None = None,
+    reason: str | None = None,
     limits: Limits | None = None,
+    changeset_id: str | None = None,
 ) -> ImportReport:
-    """Read, adapt, geocode, validate and append a file's new incidents to the store (see module doc).
+    """Read, adapt, geocode, validate and add a file's new incidents to the store (see module doc).
 
-    ``today`` is the import day for the date rules (default: the local date now); ``limits`` the import limits
-    (default: :class:`~dashboard.settings.Limits`' defaults)."""
+    ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the date rules
+    (default: the local date now); ``author`` and ``reason`` go into the history (default: ``default_author()`` and
+    "import of FILE (FORMAT)"); ``limits`` the import limits (default: :class:`~dashboard.settings.Limits`'
+    defaults); ``changeset_id`` names the change set in advance (:mod:`dashboard.data.import_job`)."""
     path = Path(path)
     limits = limits or Limits()
-    store_path = Path(os.path.realpath(resolve_store(store)))  # a symlinked store: work beside its target
+    store_path = resolve_store(store)
     raw, flat, chosen = _read(path, fmt, limits)
     flat, named, lowered = provenance.assign(flat, chosen.dataset)
-    gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
-    flat, renamed = spell_cercles(flat, gazetteer)
-    flat, unresolved = geocode_missing(flat, gazetteer)
+    flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
         result = validate_flat(flat, source_name=path.name, today=today or date.today(),
                                max_text_chars=limits.cell_chars)
     except LayoutError as exc:
         raise UnreadableFile(str(exc)) from None
-    lock = contextlib.nullcontext() if dry_run else store_lock(store_path)
-    with lock:
-        existing = _existing(store_path)
-        claimed = named.reindex(list(result.rows)).to_numpy() if len(result.rows) else []
-        keep, duplicates = _new_incidents(result.valid, claimed, existing)
-        new = result.valid.loc[keep]
-        new_rows = [r for r, k in zip(result.rows, keep, strict=True) if k]
-        foreign = provenance.id_problems(new["incident_id"], new_rows, chosen.dataset)
-        problems = result.rejects
-        if foreign:
-            taken = {p["incident_id"] for p in foreign}
-            new = new.loc[~new["incident_id"].isin(taken)]
-            problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
-            problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-        bad_rows = sorted(set(problems["row"]))
-        report = ImportReport(
-            path=path, format=chosen.name, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
-            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed,
-            problems=problems, dry_run=dry_run, strict=strict, store=store_path, dataset=chosen.dataset,
-            dataset_claims=provenance.replaced(named, chosen.dataset), verification_claims=lowered,
-        )
-        if dry_run:
-            return report
-        if bad_rows:
-            report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
-        if report.blocked or new.empty:
-            return report
-        combined = pd.concat([existing, new], ignore_index=True)
-        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=existing.crs or new.crs)
-        write_store(store_path, combined)
-        report.added = len(new)
+    valid = result.valid
+    rows = pd.Series(list(result.rows), index=valid.index) if len(valid) else pd.Series([], dtype=object)
+    claimed = named.reindex(rows.to_numpy()).to_numpy() if len(valid) else []
+    skipped = _skips(store_path, valid, claimed)
+    keep = ~valid["incident_id"].isin(skipped).to_numpy(dtype=bool)
+    new, new_rows = valid.loc[keep], rows.loc[keep].tolist()
+    problems = result.rejects
+    foreign = provenance.id_problems(new["incident_id"], new_rows, chosen.dataset)
+    if foreign:
+        taken = {p["incident_id"] for p in foreign}
+        new = new.loc[~new["incident_id"].isin(taken)]
+        problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
+        problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    bad_rows = sorted(set(problems["row"]))
+    report = ImportReport(
+        path=path, format=chosen.name, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
+        duplicates=int(keep.size - keep.sum()), added=0, rejects_file=None, unresolved_places=placing.not_found,
+        ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
+        strict=strict, store=store_path, dataset=chosen.dataset,
+        dataset_claims=provenance.replaced(named, chosen.dataset), verification_claims=lowered,
+    )
+    if dry_run:
+        return report
+    if bad_rows:
+        report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
+    if report.blocked or new.empty:
+        return report
+    applied = apply_import(store_path, new, author=author, changeset_id=changeset_id,
+                           reason=reason or f"import of {path.name} ({chosen.name})",
+                           detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
+    report.added = report.accepted = len(applied.inserted)
+    report.duplicates += len(new) - len(applied.inserted)  # stored by another import in the meantime
+    report.changeset_id = applied.changeset_id
     return report
 
 
-def _existing(store: Path) -> gpd.GeoDataFrame:
-    """What the store holds now; a store not created yet holds the bundled data (as ``ensure_store`` does)."""
-    if store.exists():
-        return read_store(store)
-    if BUNDLED_CSV.exists():
-        return load_bundled()
-    return empty_incidents()
-
-
-def _new_incidents(valid: gpd.GeoDataFrame, claimed, existing: pd.DataFrame) -> tuple[list[bool], int]:
-    """Which valid rows are new, and how many are duplicates: a row is a duplicate when the store (or an earlier
-    row of the file) has its id, or its ``source_record_id`` under its dataset or under the dataset its file named
-    (``claimed``, per row: an exported ACLED row imported again is still that ACLED record)."""
-    ids = set(existing["incident_id"])
-    keys = {(d, s) for d, s in zip(existing["dataset"], existing["source_record_id"], strict=True)
-            if isinstance(s, str)}
-    seen: set[tuple[str, str]] = set()
-    keep = []
-    for ident, dataset, named, record in zip(valid["incident_id"], valid["dataset"], claimed,
-                                             valid["source_record_id"], strict=True):
-        mine = {(dataset, record), (named, record)} if isinstance(record, str) else set()
-        duplicate = ident in ids or bool(mine & keys) or bool(mine & seen)
-        keep.append(not duplicate)
-        seen |= mine
-    return keep, len(keep) - sum(keep)
+def _skips(store: Location, valid: pd.DataFrame, claimed) -> set[str]:
+    """Ids of the valid rows the store already holds: by id, by (dataset, ``source_record_id``), or by the
+    ``source_record_id`` under the dataset the row's file named (``claimed``, per row: an exported ACLED row
+    imported again as a native file is still that ACLED record), or that an earlier row of the file repeats."""
+    skipped = import_skips(store, valid)
+    other = [isinstance(n, str) and n != d and isinstance(r, str)
+             for n, d, r in zip(claimed, valid["dataset"], valid["source_record_id"], strict=True)]
+    if any(other):
+        as_named = valid.loc[other].copy()
+        as_named["dataset"] = [n for n, o in zip(claimed, other, strict=True) if o]
+        real = list(as_named["incident_id"])
+        as_named["incident_id"] = [f"\x00claimed:{i}" for i in real]  # matched by dataset record only
+        found = import_skips(store, as_named)
+        skipped |= {i for i, m in zip(real, as_named["incident_id"], strict=True) if m in found}
+    return skipped
 
 
 def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> Path:

@@ -73,15 +73,18 @@ def read_csv_text(path: Path, limits: Limits | None = None) -> pd.DataFrame:
     """Read any CSV as text only (no type guessing, no decompression), tolerant of a UTF-8 BOM and CRLF line ends.
 
     A row with more fields than the header is an error naming its line (pandas would otherwise silently turn
-    the first columns into an index and shift every value one column to the left). With ``limits``, a file with more
-    columns or rows than allowed is refused before its rows are built."""
+    the first columns into an index and shift every value one column to the left). Lines starting with ``#``
+    before the header are comments (an export's metadata, see :mod:`dashboard.export.metadata`): skipped, and the
+    row numbers stay the file's line numbers. With ``limits``, a file with more columns or rows than allowed is
+    refused before its rows are built."""
+    comments = _leading_comments(path)
     if limits is not None:
-        _check_header(path, limits)
+        _check_header(path, limits, comments)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                             index_col=False, compression=None,
+                             index_col=False, compression=None, skiprows=comments,
                              nrows=None if limits is None else limits.import_rows + 1)
     except UnicodeDecodeError:
         raise UnreadableFile(f"{path.name}: not UTF-8 text ({_bad_utf8(path)}); save the file as UTF-8 CSV") from None
@@ -100,16 +103,19 @@ def read_csv_text(path: Path, limits: Limits | None = None) -> pd.DataFrame:
         raise UnreadableFile(f"{path.name}: more than {limits.import_rows:,} rows, the limit per import; split the "
                              "file")
     df.columns = [str(c).strip() for c in df.columns]
-    df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    df.index = pd.RangeIndex(comments + 2, len(df) + comments + 2, name="row")
     return df
 
 
-def _check_header(path: Path, limits: Limits) -> None:
-    """Refuse a header wider than the column limit (pandas would build every column first)."""
+def _check_header(path: Path, limits: Limits, comments: int = 0) -> None:
+    """Refuse a header wider than the column limit (pandas would build every column first); ``comments``: the
+    ``#`` lines before the header."""
     limit = csv.field_size_limit()
     try:
         csv.field_size_limit(limits.upload_bytes)
         with path.open(encoding="utf-8-sig", newline="", errors="replace") as fh:
+            for _ in range(comments):
+                fh.readline()
             width = len(next(csv.reader(fh), []))
     except csv.Error:
         return  # pandas says what is wrong with the file
@@ -117,6 +123,20 @@ def _check_header(path: Path, limits: Limits) -> None:
         csv.field_size_limit(limit)
     if width > limits.import_columns:
         raise UnreadableFile(f"{path.name}: {width:,} columns, more than the limit of {limits.import_columns}")
+
+
+def _leading_comments(path: Path) -> int:
+    """How many lines before the header start with ``#``."""
+    count = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                count += 1
+    except UnicodeDecodeError:
+        return 0  # pandas reports it, with its position
+    return count
 
 
 def _bad_utf8(path: Path) -> str:
@@ -136,12 +156,15 @@ def _wide_record(path: Path) -> tuple[int, int, int] | None:
     limit = csv.field_size_limit()
     try:
         csv.field_size_limit(2**31 - 1)
+        comments = _leading_comments(path)
         with path.open(encoding="utf-8-sig", newline="") as fh:
+            for _ in range(comments):
+                fh.readline()
             reader = csv.reader(fh)
             width = len(next(reader, []))
             for record in reader:
                 if len(record) > width:
-                    return reader.line_num, len(record), width
+                    return reader.line_num + comments, len(record), width
     except (csv.Error, UnicodeDecodeError):
         pass
     finally:

@@ -1,24 +1,26 @@
-"""The embedded store: one GeoPackage holding the incidents (point layer) and their sources (table).
+"""The app-facing store API: the validated incident frame of a store location, its dataset version, a fast cache.
 
-* A store path that does not exist yet is created holding the bundled Ségou dataset.
-* Writes are atomic (a temporary file in the same folder, then ``os.replace``) and serialised by an
-  exclusive lock file, so an interrupted or concurrent import never leaves a half-written store.
+* A location is a GeoPackage path (the embedded default, ``data/incidents.gpkg`` in a checkout) or a
+  ``postgresql://…`` URL (a team's PostGIS database); :mod:`dashboard.data.engines` holds both engines, the
+  change sets every write goes through, and the history every change appends to.
+* A store path that does not exist yet is created holding the bundled Ségou dataset (its first change set).
 * Reading returns the canonical GeoDataFrame, validated; a store that fails validation is an error.
-* A fast cache sits beside the store: ``<store>.parquet`` (GeoParquet, zstd, page checksums) holding the validated
-  frame and its dataset version. It is keyed on the GeoPackage's size, mtime and inode and on the validation rules
-  (a hash of ``schema.py`` and ``validate.py``), and is rebuilt whenever any of them differs or the file cannot be
-  read back exactly (corrupt, truncated, other columns or dtypes): it is never trusted over the store. Reading it
-  is many times faster than reading and validating the GeoPackage (``docs/benchmarks.md``: store load).
+* The dataset version is a content hash of the incidents that the store keeps up to date with every change set,
+  so checking whether a store changed is one small query (:func:`store_state`), never a reload.
+* A fast cache holds the validated frame: ``<store>.parquet`` beside a GeoPackage, or, for a PostGIS store, a
+  file in the local cache folder (``$INCIDENT_MAP_CACHE`` or ``~/.cache/incident-map``) named by a hash of the
+  URL. It is GeoParquet (zstd, page checksums) keyed on the dataset version and the validation rules (a hash of
+  ``schema.py`` and ``validate.py``), and rebuilt whenever either differs or it cannot be read back exactly: it
+  is never trusted over the store. Reading 1 M incidents from it takes 2–3 s instead of about a minute of reading
+  and validation.
 * The text-search index (:mod:`dashboard.data.search`) is built with the cache and saved beside it as
-  ``<store>.search.arrow``, keyed on the same key and the dataset version; a stale or unreadable one is rebuilt
-  (by :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).
+  ``<cache name>.search.arrow``, keyed on the same version; a stale or unreadable one is rebuilt (by
+  :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import glob
 import hashlib
 import json
 import logging
@@ -33,15 +35,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pyogrio
 
 from dashboard import bundled
+from dashboard.data import engines
 from dashboard.data.atomic import replacing
-from dashboard.data.readers import flatten_geometry, read_csv_text
+from dashboard.data.engines import Change, ChangeSet, StoreError, default_author, is_postgres_url
+from dashboard.data.engines.records import INCIDENT, dataset_hash, frame_records, version_text
+from dashboard.data.readers import read_csv_text
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.validate import CRS, validate_flat
-from dashboard.errors import StoreError
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
 
@@ -50,37 +53,64 @@ INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
 SEARCH_SUFFIX = ".search.arrow"
-CACHE_FORMAT = 1  # bump when the cached layout changes
+CACHE_FORMAT = 2  # bump when the cached layout or its key changes
 _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
 
+Location = str | Path  # a GeoPackage path or a postgresql:// URL
 
-def default_store_path() -> Path:
+
+def default_store_path() -> Location:
     """The configured store (``$INCIDENT_MAP_STORE``, else the default data folder: see :mod:`dashboard.settings`).
     The CLI and the app pass their :class:`~dashboard.settings.Settings`' store explicitly."""
     return Settings.from_env().store
 
 
-def resolve_store(path: str | Path | None) -> Path:
-    return Path(path) if path else default_store_path()
+def resolve_store(location: Location | None) -> Location:
+    """A URL stays text; anything else is a path. ``None``: the configured store (:func:`default_store_path`)."""
+    if not location:
+        return default_store_path()
+    return str(location) if is_postgres_url(str(location)) else Path(location)
+
+
+def describe_store(location: Location | None) -> str:
+    return engines.describe(resolve_store(location))
 
 
 def load_bundled() -> gpd.GeoDataFrame:
-    """The curated Ségou incidents shipped in ``dashboard/bundled/incidents.csv``, validated."""
-    result = validate_flat(read_csv_text(BUNDLED_CSV), source_name=BUNDLED_CSV.name)
+    """What a fresh store holds, validated: the curated Ségou incidents (``dashboard/bundled/incidents.csv``) and the
+    bundled UCDP GED 21.1 extract as its own dataset (:mod:`dashboard.data.ucdp_layer`)."""
+    from dashboard.data.ucdp_layer import ucdp_flat
+
+    flat = pd.concat([read_csv_text(BUNDLED_CSV), ucdp_flat()], ignore_index=True)
+    result = validate_flat(flat, source_name=BUNDLED_CSV.name)
     if len(result.rejects):
         raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation", detail=result.rejects.to_string())
     return result.valid
 
 
-def ensure_store(path: str | Path | None = None) -> Path:
-    """Return the store path, creating it from the bundled dataset if it does not exist yet."""
-    store = resolve_store(path)
-    if not store.exists():
-        with store_lock(store):
-            if not store.exists():
-                write_store(store, load_bundled())
-    return store
+def _populate_bundled(store: engines.Store) -> None:
+    records = frame_records(load_bundled())
+    store.apply(ChangeSet(kind="import", author="incident-map", reason="the bundled Ségou dataset",
+                          detail={"file": BUNDLED_CSV.name, "format": "native"},
+                          changes=[Change(r["incident_id"], "insert", r) for r in records], skip_existing=True))
+
+
+def open_store(location: Location | None = None) -> engines.Store:
+    """The engine of a store location, creating the store from the bundled dataset if there is none yet."""
+    return engines.open_store(resolve_store(location), populate=_populate_bundled)
+
+
+def ensure_store(location: Location | None = None) -> Location:
+    """Return the store location, creating the store from the bundled dataset if it does not exist yet."""
+    resolved = resolve_store(location)
+    engines.open_store(resolved, populate=_populate_bundled)
+    return resolved
+
+
+def store_state(location: Location | None = None) -> tuple[str, int]:
+    """(dataset version, revision) of a store: one small query, what the app checks on every run."""
+    return open_store(location).state()
 
 
 @dataclass(frozen=True)
@@ -93,46 +123,78 @@ class StoreData:
     search: SearchIndex | None = None  # the text-search index of exactly these rows, when one is fresh
 
 
-def read_store(path: str | Path | None = None) -> gpd.GeoDataFrame:
+def read_store(location: Location | None = None) -> gpd.GeoDataFrame:
     """Read and validate the incidents of a store (created from the bundled data if missing).
 
     Uses the fast cache when it is fresh but never writes one: a plain read (a CLI query, an import's dry run)
     leaves no file behind. :func:`load_store`, which the app uses, builds the cache."""
-    return load_store(path, write_cache=False).incidents
+    return load_store(location, write_cache=False).incidents
 
 
-def load_store(path: str | Path | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
-    """The store's incidents and dataset version: from the fast cache when it is fresh, otherwise from the
-    GeoPackage (validated), after which the cache is (re)built unless ``write_cache`` is false."""
-    store = ensure_store(path)
-    key = _cache_key(store)
-    data = _read_cache(store, key) if use_cache else None
+def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
+    """The store's incidents and dataset version: from the fast cache when it is fresh for the store's current
+    dataset version, otherwise read from the store (validated), after which the cache is (re)built unless
+    ``write_cache`` is false."""
+    location = ensure_store(location)
+    store = open_store(location)
+    version = store.version()
+    data = _read_cache(location, _cache_key(version)) if use_cache else None
     if data is None:
-        incidents = _read_geopackage(store)
-        data = StoreData(incidents=incidents, version=dataset_version(incidents), from_cache=False)
-        if use_cache and write_cache and _cache_key(store) == key:  # the store did not change while it was read
-            _write_cache(store, key, data.incidents, data.version)
+        snapshot = store.read()
+        incidents = _validated(snapshot.flat, location)
+        data = StoreData(incidents=incidents, version=snapshot.version, from_cache=False)
+        if use_cache and write_cache:
+            _write_cache(location, _cache_key(snapshot.version), data.incidents, data.version)
     if not use_cache:
         return data
-    search_key = {"store": key, "version": data.version, "rows": len(data.incidents)}
-    search = _open_search(store, search_key)
-    if search is None and write_cache and _cache_key(store) == key:
+    search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
+    search = _open_search(location, search_key)
+    if search is None and write_cache:
         search = SearchIndex.build(data.incidents)
-        _atomic_write(search_path(store), lambda tmp: search.save(tmp, search_key), store)
+        _atomic_write(search_path(location), lambda tmp: search.save(tmp, search_key), location)
     return replace(data, search=search)
 
 
-def cache_path(path: str | Path) -> Path:
-    store = Path(path)
-    return store.with_name(store.name + CACHE_SUFFIX)
+def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
+    result = validate_flat(flat, source_name=describe_store(location))
+    if len(result.rejects):
+        raise StoreError(f"{describe_store(location)}: {len(result.rejected_rows)} stored incident(s) fail "
+                         "validation", detail=result.rejects.head(20).to_string(index=False))
+    return result.valid
 
 
-def search_path(path: str | Path) -> Path:
-    store = Path(path)
-    return store.with_name(store.name + SEARCH_SUFFIX)
+def _real(path: Path) -> Path:
+    """The file a store path names (through symbolic links): its derived files sit beside that file."""
+    return Path(os.path.realpath(path))
 
 
-def _open_search(store: Path, key: dict) -> SearchIndex | None:
+def _cache_dir(location: Location) -> Path:
+    """Where derived files go: beside a GeoPackage (its target, for a symbolic link), or in the local cache folder
+    for a database."""
+    if isinstance(location, Path):
+        return _real(location).parent
+    from dashboard.settings import cache_dir
+
+    return cache_dir()
+
+
+def _cache_name(location: Location) -> str:
+    if isinstance(location, Path):
+        return _real(location).name
+    return "postgis-" + hashlib.sha256(str(location).encode()).hexdigest()[:16]
+
+
+def cache_path(location: Location) -> Path:
+    location = resolve_store(location)
+    return _cache_dir(location) / (_cache_name(location) + CACHE_SUFFIX)
+
+
+def search_path(location: Location) -> Path:
+    location = resolve_store(location)
+    return _cache_dir(location) / (_cache_name(location) + SEARCH_SUFFIX)
+
+
+def _open_search(store: Location, key: dict) -> SearchIndex | None:
     path = search_path(store)
     if not path.exists():
         return None
@@ -143,27 +205,9 @@ def _open_search(store: Path, key: dict) -> SearchIndex | None:
         return None
 
 
-def _read_geopackage(store: Path) -> gpd.GeoDataFrame:
-    try:
-        layer = pyogrio.read_dataframe(store, layer=INCIDENT_LAYER)
-    except Exception as exc:
-        raise StoreError(f"{store}: cannot read the '{INCIDENT_LAYER}' layer ({exc})") from None
-    flat = flatten_geometry(layer)
-    for col in ("date_start", "date_end"):
-        if col in flat:
-            flat[col] = pd.to_datetime(flat[col]).dt.strftime("%Y-%m-%d")
-    result = validate_flat(flat, source_name=str(store))
-    if len(result.rejects):
-        raise StoreError(f"{store}: {len(result.rejected_rows)} stored incident(s) fail validation",
-                         detail=result.rejects.head(20).to_string(index=False))
-    return result.valid
-
-
 # ---- the fast cache ----------------------------------------------------------------------------------------
-def _cache_key(store: Path) -> dict:
-    stat = store.stat()
-    return {"format": CACHE_FORMAT, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino,
-            "rules": _rules_fingerprint()}
+def _cache_key(version: str) -> dict:
+    return {"format": CACHE_FORMAT, "version": version, "rules": _rules_fingerprint()}
 
 
 @cache
@@ -179,7 +223,7 @@ def _rules_fingerprint() -> str:
 _STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
 
 
-def _read_cache(store: Path, key: dict) -> StoreData | None:
+def _read_cache(store: Location, key: dict) -> StoreData | None:
     """The cached frame if the cache is fresh and reads back whole; ``None`` (rebuild) otherwise."""
     path = cache_path(store)
     if not path.exists():
@@ -213,7 +257,7 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
     return {c: f"{t}/{getattr(t, 'storage', '')}/{getattr(t, 'na_value', '')}" for c, t in frame.dtypes.items()}
 
 
-def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: str) -> None:
+def _write_cache(store: Location, key: dict, incidents: gpd.GeoDataFrame, version: str) -> None:
     """The validated frame as GeoParquet 1.1 (point encoding, zstd, page checksums), with its key and version."""
     table = pa.Table.from_pandas(pd.DataFrame(incidents[list(COLUMNS)]), preserve_index=False)
     geom = incidents.geometry
@@ -232,72 +276,134 @@ def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: s
                   lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
 
 
-def _atomic_write(path: Path, write, store: Path) -> None:
-    """``write(tmp)`` then rename over ``path``, as readable as the store. A derived file that cannot be written
-    (read-only folder, full disk...) is simply skipped: it is rebuilt or done without next time."""
+def _atomic_write(path: Path, write, store: Location) -> None:
+    """``write(tmp)`` then rename over ``path``, as readable as a GeoPackage store (private for a database's cache).
+    A derived file that cannot be written (read-only folder, full disk...) is simply skipped: it is rebuilt or done
+    without next time."""
     try:
-        with replacing(path, mode_like=store) as tmp:
+        with replacing(path, mode_like=store if isinstance(store, Path) else None) as tmp:
             write(tmp)
     except Exception as exc:
         log.warning("%s: could not write this derived file (%s)", path, exc)
 
 
-def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
-    """Atomically replace the store with ``incidents`` (callers hold :func:`store_lock`); a store reached through a
-    symbolic link is replaced at its target."""
-    store = Path(os.path.realpath(path))
-    store.parent.mkdir(parents=True, exist_ok=True)
-    frame = _for_gpkg(incidents)
-    _remove_stale_temporaries(store)
-    # a fresh name that GDAL itself creates (it refuses to write a GeoPackage over an existing empty file, so no
-    # mkstemp placeholder): once the temporary file exists it stays until it replaces the store or is removed
-    with replacing(store, suffix=".tmp.gpkg", create=False) as tmp:
-        pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
-        pyogrio.write_dataframe(sources_table(incidents), tmp, layer=SOURCE_LAYER, driver="GPKG", append=True)
-    for derived in (cache_path(store), search_path(store)):
-        derived.unlink(missing_ok=True)  # stale now (and their keys would say so anyway)
+def write_store(location: Location, incidents: gpd.GeoDataFrame, *, reason: str = "the store's incidents replaced",
+                author: str | None = None, kind: str = "replace") -> engines.Applied:
+    """Make the store hold exactly ``incidents`` (creating an empty store first if there is none), as one change
+    set: new incidents inserted, changed ones updated field by field, missing ones deleted, all in the history."""
+    location = resolve_store(location)
+    store = engines.init_store(location)
+    stored = store.records()
+    wanted = {r["incident_id"]: r for r in frame_records(incidents)}
+    changes = [Change(key, "delete", expected_version=version) for key, (version, _) in stored.items()
+               if key not in wanted]
+    for key, record in wanted.items():
+        if key not in stored:
+            changes.append(Change(key, "insert", record))
+            continue
+        version, old = stored[key]
+        diff = {n: v for n, v in record.items() if old.get(n) != v}
+        if diff:
+            changes.append(Change(key, "update", diff, expected_version=version))
+    return store.apply(ChangeSet(kind=kind, reason=reason, author=default_author(author), changes=changes))
 
 
-def _remove_stale_temporaries(store: Path) -> None:
-    """Temporary stores left by a killed import. Only a writer holding the lock creates one, and the caller holds
-    it now, so any that exists belongs to a writer that died."""
-    for leftover in store.parent.glob(f".{glob.escape(store.name)}.*.tmp.gpkg*"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-            log.warning("%s: removed a temporary file left by an interrupted write", leftover)
+def _exists(location: Location) -> bool:
+    if isinstance(location, Path):
+        return location.exists()
+    try:
+        engines.open_store(location)
+    except StoreError as exc:
+        if "holds no incident store yet" in str(exc):
+            return False
+        raise
+    return True
+
+
+def import_skips(location: Location, incidents: gpd.GeoDataFrame) -> set[str]:
+    """Ids of the validated incidents an import would skip (the store holds their id or their dataset record, or an
+    earlier row repeats it); writes nothing. A store not created yet counts as holding the bundled data (as it will
+    when the import creates it)."""
+    from dashboard.data.engines.base import duplicates
+
+    records = frame_records(incidents)
+    location = resolve_store(location)
+    if _exists(location):
+        return engines.open_store(location).would_skip(records)
+    bundled = frame_records(load_bundled())
+    return duplicates([*bundled, *records], INCIDENT, set(), set()) - {r["incident_id"] for r in bundled}
+
+
+def preview_import(location: Location, incidents: gpd.GeoDataFrame) -> tuple[int, int]:
+    """(new, duplicates): what importing these validated incidents would add and skip; writes nothing."""
+    skipped = import_skips(location, incidents)
+    return len(incidents) - len(skipped), len(skipped)
+
+
+def apply_import(location: Location, incidents: gpd.GeoDataFrame, *, reason: str, author: str | None = None,
+                 detail: dict | None = None, changeset_id: str | None = None) -> engines.Applied:
+    """Add the incidents the store does not hold yet, in one change set (``kind="import"``): one transaction, so
+    an import stopped part-way (a killed process, a time limit) adds nothing. ``changeset_id`` lets the caller
+    name the change set in advance (to find out afterwards whether a stopped import had committed)."""
+    records = frame_records(incidents)
+    named = {"changeset_id": changeset_id} if changeset_id else {}
+    return open_store(location).apply(ChangeSet(
+        kind="import", reason=reason, author=default_author(author), detail=detail or {}, skip_existing=True,
+        changes=[Change(r["incident_id"], "insert", r) for r in records], **named))
+
+
+def has_changeset(location: Location, changeset_id: str) -> bool:
+    """Whether the store holds this change set (an import stopped at its time limit may have committed first)."""
+    location = resolve_store(location)
+    if not _exists(location):
+        return False
+    return engines.open_store(location).changeset(changeset_id) is not None
 
 
 @contextlib.contextmanager
-def store_lock(path: str | Path) -> Iterator[None]:
-    """Exclusive advisory lock beside the store (its target, for a symbolic link); concurrent writers wait their
-    turn."""
-    store = Path(os.path.realpath(path))
-    store.parent.mkdir(parents=True, exist_ok=True)
-    with open(store.with_name(store.name + ".lock"), "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def store_lock(location: Location) -> Iterator[None]:
+    """Kept for callers written before writes were transactions: every write is now one transaction that takes
+    its own turn (and creating a store file takes the engine's creation lock), so this holds nothing."""
+    yield
 
 
-def store_files(path: str | Path) -> list[Path]:
-    """Every file the store uses: itself, its lock, fast cache, search index and rejects file (by real path)."""
-    store = Path(os.path.realpath(path))
-    return [store, store.with_name(store.name + ".lock"), cache_path(store), search_path(store),
-            store.with_name(f"{store.stem}.rejects.csv")]
+def store_files(location: Location) -> list[Path]:
+    """Every file a store uses (by real path): a GeoPackage itself, its SQLite journal files and creation lock;
+    for any store, its fast cache, search index and rejects file."""
+    location = resolve_store(location)
+    derived = [cache_path(location), search_path(location), rejects_path(location)]
+    if not isinstance(location, Path):
+        return [Path(os.path.realpath(p)) for p in derived]
+    real = Path(os.path.realpath(location))
+    own = [real, *(real.with_name(real.name + s) for s in ("-wal", "-shm", "-journal", ".lock"))]
+    return [*own, *(Path(os.path.realpath(p)) for p in derived)]
 
 
-def uses(store: str | Path, other: str | Path) -> bool:
+def rejects_path(location: Location) -> Path:
+    """``<store stem>.rejects.csv`` beside a GeoPackage (its target, for a symbolic link); in the local cache folder
+    for a database."""
+    location = resolve_store(location)
+    if isinstance(location, Path):
+        real = _real(location)
+        return real.with_name(f"{real.stem}.rejects.csv")
+    cache = cache_path(location)
+    return cache.with_name(cache.name.removesuffix(CACHE_SUFFIX) + ".rejects.csv")
+
+
+def uses(store: Location, other: str | Path) -> bool:
     """Whether writing ``other`` would write over the store or a file it uses (symbolic and hard links too, and the
-    temporary files of a write)."""
+    temporary files of a write or of the store's creation)."""
     target = Path(os.path.realpath(other))
-    real = Path(os.path.realpath(store))
-    if target in store_files(real) or (target.parent == real.parent and target.name.startswith(f".{real.name}.")):
+    files = store_files(store)
+    if target in files:
         return True
-    for used in store_files(real):
+    if any(target.parent == f.parent and target.name.startswith(f".{f.name}.") for f in files):
+        return True
+    if not target.exists():
+        return False
+    for used in files:
         with contextlib.suppress(OSError):
-            if target.exists() and used.exists() and os.path.samefile(target, used):
+            if used.exists() and os.path.samefile(target, used):
                 return True
     return False
 
@@ -320,21 +426,6 @@ def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
 
 
 def dataset_version(incidents: pd.DataFrame) -> str:
-    """A short content hash of the incidents: cite it with a view so others can tell data versions apart."""
-    digest = hashlib.sha256()
-    frame = incidents[list(COLUMNS)].sort_values("incident_id", kind="stable")
-    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
-    geom = incidents.geometry.loc[frame.index]
-    digest.update(geom.x.to_numpy(dtype="float64").tobytes())
-    digest.update(geom.y.to_numpy(dtype="float64").tobytes())
-    return digest.hexdigest()[:12]
-
-
-def _for_gpkg(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    frame = incidents[[*COLUMNS, incidents.geometry.name]].copy()
-    for col in ("date_start", "date_end"):
-        frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    frame["civilian_targeting"] = frame["civilian_targeting"].astype("object").where(
-        frame["civilian_targeting"].notna(), None
-    )
-    return frame
+    """A short content hash of the incidents (order-free): cite it with a view so others can tell data versions
+    apart. Stores keep the same hash up to date with every change (see :mod:`.engines.records`)."""
+    return version_text(dataset_hash(incidents))

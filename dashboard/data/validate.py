@@ -45,6 +45,7 @@ from dashboard.data.schema import (
     IncidentModel,
     parse_sources,
 )
+from dashboard.data.units import assign_units
 from dashboard.errors import LayoutError, SourceError
 
 CRS = "EPSG:4326"
@@ -86,6 +87,9 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
 
     Raises :class:`LayoutError` when a required column is missing altogether (nothing can be imported);
     otherwise returns the valid rows as a GeoDataFrame and every problem as a rejects table.
+
+    Rows that carry none of the unit columns (a store written before they existed, a frame made in code) get them
+    computed, and a blank ``located_to`` is what ``geo_precision`` says (:func:`dashboard.data.units.assign_units`).
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -95,7 +99,7 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
         )
     problems: list[dict] = []
     _zoned_dates(frame, problems)
-    df = _normalise(frame)
+    df = _normalise(assign_units(frame, only_missing=True))
     _geometries(df, problems)
     lat, lon = _coordinates(df, problems)
     given_end = df["date_end"].notna()

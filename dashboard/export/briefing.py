@@ -25,10 +25,11 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from dashboard.attribution import short_credits
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import split_codes
 from dashboard.errors import BriefingError
-from dashboard.export import i18n
+from dashboard.export import i18n, summary
 from dashboard.export.charts import timeline_svg
 from dashboard.export.request import ExportRequest
 from dashboard.export.sourcerefs import SourceRef, number_sources
@@ -36,7 +37,7 @@ from dashboard.export.staticmap import incident_map_svg
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import APPROX_RING_M, Basemap, plottable, unplotted
-from dashboard.viz.palette import CATEGORY_COLOURS
+from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
 from dashboard.wording import TollWords, toll_text
 
 __all__ = ["BriefingError", "SourceRef", "briefing_html", "briefing_pdf", "default_basemap", "number_sources",
@@ -85,8 +86,8 @@ def _incident(row: Mapping[str, Any], number: int, cited: Sequence[int], lang: s
         "when": i18n.when(row, lang),
         "location": row["location"],
         "admin": ", ".join(x for x in (text_or_none(row.get("admin3")), text_or_none(row.get("admin2"))) if x),
-        "categories": [(i18n.CATEGORY_LABELS[lang].get(c, c), CATEGORY_COLOURS.get(c, "#6B6B6B"))
-                       for c in categories],
+        "categories": [(i18n.CATEGORY_LABELS[lang].get(c, c), CATEGORY_COLOURS.get(c, "#6B6B6B"),
+                        text_colour_on(CATEGORY_COLOURS.get(c, "#6B6B6B"))) for c in categories],
         "perpetrators": text_or_none(row.get("perpetrators")),
         "basis": i18n.BASIS_LABELS[lang].get(row.get("attribution_basis"), i18n.BASIS_LABELS[lang]["unknown"]),
         "victims": text_or_none(row.get("victims")),
@@ -105,7 +106,7 @@ def _figures(incidents: pd.DataFrame, lang: str) -> dict:
     t = totals(incidents)
     cats = by_category(incidents) if len(incidents) else pd.DataFrame(columns=["incidents", "killed_min",
                                                                                "killed_max"])
-    cercles = by_column(incidents, "admin2", missing=w["not_stated"]) if len(incidents) else cats
+    cercles = by_column(incidents, "cercle", missing=w["not_stated"]) if len(incidents) else cats
     return {
         "totals": t,
         "killed": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended),
@@ -159,7 +160,8 @@ def _context(request: ExportRequest) -> dict:
     if story is not None:
         selection = w["story_selection"].format(n=len(incidents))
     else:
-        selection = i18n.describe(request.spec, lang) + (w["no_filter"] if request.spec.is_empty() else "")
+        whole = request.spec == FilterSpec(scope="all")  # every incident, no other filter
+        selection = i18n.describe(request.spec, lang) + (w["no_filter"] if whole else "")
     basemap = request.basemap if request.basemap is not None else default_basemap()
     refs, cited = number_sources(listed)
     rows = [_incident(r, n, cited[r["incident_id"]], lang)
@@ -184,6 +186,8 @@ def _context(request: ExportRequest) -> dict:
             item["note"] = note
     not_drawn = [{"number": numbers[r["incident_id"]], "when": i18n.when(r, lang), "location": r["location"]}
                  for r in unplotted(listed).to_dict("records")]
+    by_id = {item["id"]: item for item in rows}
+    serious = [by_id[i] for i in summary.most_serious(listed)["incident_id"]] if kind == "briefing" else []
     return {
         "lang": lang,
         "w": w,
@@ -198,6 +202,7 @@ def _context(request: ExportRequest) -> dict:
         "figures": _figures(incidents, lang),
         "total": request.total,
         "incidents": rows,
+        "selected": len(incidents),
         "listed_note": (w["listed_note"].format(listed=len(listed), n=len(incidents))
                         if len(listed) < len(incidents) else ""),
         "not_drawn": not_drawn,
@@ -208,6 +213,14 @@ def _context(request: ExportRequest) -> dict:
         "timeline_svg": timeline,
         "step_maps": step_maps,
         "footer": w["footer"].format(version=request.version, generated=_generated(request.generated_at)),
+        "credits": short_credits(),
+        "sw": summary.WORDS[lang],
+        "findings": summary.key_findings(incidents, period=_findings_period(request.spec, incidents, lang), lang=lang),
+        "coverage": summary.coverage(counted=len(incidents), total=request.total, selection=selection,
+                                     left_out=request.left_out, lang=lang),
+        "prepared": _prepared(request, lang),
+        "marking": request.marking,
+        "serious": serious if len(serious) < len(rows) else [],  # a table of all of them is the annex itself
     }
 
 
@@ -225,6 +238,24 @@ def _listed(incidents: pd.DataFrame, limit: int | None, story: bool) -> pd.DataF
         kind="stable")
     chosen = set(order.index[:limit])
     return incidents.loc[[i for i in incidents.index if i in chosen]]
+
+
+def _findings_period(spec: FilterSpec | None, incidents: pd.DataFrame, lang: str) -> str:
+    """The filter's period; without one, the span of the incidents' dates ("8 Sep 2012 – 3 Mar 2026")."""
+    if spec is not None and (spec.start or spec.end):
+        return i18n.describe_period_in(spec.start, spec.end, lang)
+    if incidents.empty:
+        return ""
+    return i18n.describe_period_in(incidents["date_start"].min().date(), incidents["date_end"].max().date(), lang)
+
+
+def _prepared(request: ExportRequest, lang: str) -> list[tuple[str, str]]:
+    """(label, value) of the author, organisation, date of analysis and handling marking that were given."""
+    sw = summary.WORDS[lang]
+    given = [(sw["prepared_by"], request.author), (sw["organisation"], request.organisation),
+             (sw["analysis_date"], i18n.format_date(request.analysis_date, lang) if request.analysis_date else None),
+             (sw["marking"], request.marking)]
+    return [(label, value) for label, value in given if value]
 
 
 def _step_map(incidents: gpd.GeoDataFrame, basemap: Basemap, numbers: Mapping[str, str], r) -> str:

@@ -13,8 +13,10 @@ from typing import Literal
 from dashboard.errors import UserError
 from dashboard.export import files
 from dashboard.export.i18n import LANGS, TEXT
+from dashboard.export.metadata import csvw_sidecar, sidecar_name
 from dashboard.export.request import ExportRequest
 from dashboard.query.aggregate import totals
+from dashboard.query.scope import RECORD_STATEMENT
 from dashboard.wording import either
 
 __all__ = ["EXPORTERS", "LANGUAGE_NAMES", "ExportRequest", "Exporter", "exporter", "format_names"]
@@ -35,6 +37,15 @@ class Exporter:
     icon: str  # the button's Material icon
     tag: str = ""  # a word in the file name ("briefing" → ..._briefing-en.pdf)
     languages: tuple[str, ...] = ()  # one file per language (empty: the file has no language)
+    # a second file some requests ask for (the CSV's metadata sidecar): its bytes, given the main file's name
+    companion: Callable[[ExportRequest, str], bytes | None] | None = None
+
+    def companion_name(self, filename: str) -> str:
+        return sidecar_name(filename)
+
+    def companion_of(self, request: ExportRequest, filename: str) -> bytes | None:
+        """The companion file of this request, or ``None`` when it has none."""
+        return self.companion(request, filename) if self.companion is not None else None
 
     def filename(self, stem: str, lang: str = "en") -> str:
         parts = [stem, *([self.tag] if self.tag else [])]
@@ -56,8 +67,21 @@ def _html(request: ExportRequest) -> bytes:
     footer = (f"{totals(request.view).sentence(total=request.total)} · dataset version {request.version} · "
               f"generated {at:%Y-%m-%d %H:%M} UTC")
     return files.to_html_bytes(request.view, basemap=request.basemap or briefing.default_basemap(),
-                               public=request.public, title=request.title or TEXT["en"]["default_title"],
-                               description=request.description(), footer=footer)
+                               public=request.public, title=request.heading(TEXT["en"]["default_title"]),
+                               description=request.description(), footer=footer,
+                               notes=(request.left_out_sentence() or "", RECORD_STATEMENT))
+
+
+def _csv(request: ExportRequest) -> bytes:
+    comment = request.metadata() if request.csv_metadata == "comment" else None
+    return files.to_csv_bytes(request.view, public=request.public, spreadsheet_safe=request.spreadsheet_safe,
+                              metadata=comment)
+
+
+def _csv_sidecar(request: ExportRequest, filename: str) -> bytes | None:
+    if request.csv_metadata != "sidecar":
+        return None
+    return csvw_sidecar(request.metadata(), filename, files.export_columns(public=request.public, flat=True))
 
 
 EXPORTERS: tuple[Exporter, ...] = (
@@ -65,17 +89,17 @@ EXPORTERS: tuple[Exporter, ...] = (
              group="pack", icon=":material/picture_as_pdf:", tag="briefing", languages=LANGS),
     Exporter("html", "html", "text/html", "HTML map", "self-contained map", _html, public=True, group="map",
              icon=":material/public:", tag="map"),
-    Exporter("csv", "csv", "text/csv", "CSV (spreadsheet)", "spreadsheet",
-             lambda r: files.to_csv_bytes(r.view, public=r.public, spreadsheet_safe=r.spreadsheet_safe),
-             public=False, group="data", icon=":material/table_view:"),
+    Exporter("csv", "csv", "text/csv", "CSV (spreadsheet)", "spreadsheet", _csv,
+             public=False, group="data", icon=":material/table_view:", companion=_csv_sidecar),
     Exporter("geojson", "geojson", "application/geo+json", "GeoJSON (GIS)", "GIS",
-             lambda r: files.to_geojson_bytes(r.view, public=r.public), public=False, group="data",
-             icon=":material/map:"),
+             lambda r: files.to_geojson_bytes(r.view, public=r.public, metadata=r.metadata()), public=False,
+             group="data", icon=":material/map:"),
     Exporter("gpkg", "gpkg", "application/geopackage+sqlite3", "GeoPackage (QGIS, ArcGIS)", "QGIS, ArcGIS",
-             lambda r: files.to_gpkg_bytes(r.view, public=r.public), public=False, group="data",
-             icon=":material/layers:"),
-    Exporter("json", "json", "application/json", "JSON records", "records, as `query --json` prints them",
-             lambda r: files.to_json_bytes(r.view), public=False, group="data", icon=":material/data_object:"),
+             lambda r: files.to_gpkg_bytes(r.view, public=r.public, metadata=r.metadata()), public=False,
+             group="data", icon=":material/layers:"),
+    Exporter("json", "json", "application/json", "JSON records", "metadata and the records `query --json` prints",
+             lambda r: files.to_json_bytes(r.view, metadata=r.metadata()), public=False, group="data",
+             icon=":material/data_object:"),
 )
 
 

@@ -58,7 +58,7 @@ CATEGORY_LABELS: dict[str, Mapping[str, str]] = {
     },
 }
 # "attribués à ..." with the article French needs
-_CATEGORY_DATIVE_FR = {
+CATEGORY_DATIVE_FR = {
     "state_forces": "aux forces étatiques",
     "foreign_forces": "aux forces étrangères",
     "progov_militia": "aux milices progouvernementales",
@@ -135,9 +135,9 @@ TEXT: dict[str, dict[str, str]] = {
         "map_credit": "Outlines: Natural Earth (public domain) · cercle seats: GeoNames (CC BY 4.0)",
         "not_drawn_title": "Not drawn on the map",
         "timeline": "Incidents over time",
-        "timeline_note": "Stacked by alleged perpetrator category: an incident attributed to two categories counts "
-                         "in both stacks. Lighter bars: incidents dated only to the week, month or year (counted in "
-                         "the period they start).",
+        "timeline_note": "Stacked by the first-named alleged perpetrator's category: each incident counts once. "
+                         "Lighter bars: incidents dated only to the week, month or year (counted in the period they "
+                         "start). Weeks are ISO weeks (Monday to Sunday).",
         "table": "Incidents",
         "steps": "Steps",
         "step": "Step {n}",
@@ -218,9 +218,9 @@ TEXT: dict[str, dict[str, str]] = {
         "map_credit": "Contours : Natural Earth (domaine public) · chefs-lieux de cercle : GeoNames (CC BY 4.0)",
         "not_drawn_title": "Non représentés sur la carte",
         "timeline": "Incidents dans le temps",
-        "timeline_note": "Empilés par catégorie d'auteur présumé : un incident attribué à deux catégories compte "
-                         "dans les deux piles. Barres plus claires : incidents datés seulement à la semaine, au mois "
-                         "ou à l'année (comptés dans la période où ils commencent).",
+        "timeline_note": "Empilés par catégorie du premier auteur présumé nommé : chaque incident compte une fois. "
+                         "Barres plus claires : incidents datés seulement à la semaine, au mois ou à l'année (comptés "
+                         "dans la période où ils commencent). Semaines ISO (du lundi au dimanche).",
         "table": "Incidents",
         "steps": "Étapes",
         "step": "Étape {n}",
@@ -310,24 +310,47 @@ def toll(lo: Any, hi: Any, lang: str) -> str:
 
 
 # ---- the filter sentence -------------------------------------------------------------------------------------
+ACTOR_GROUPS_FR = {  # the canonical actors of dashboard/bundled/actors.csv, in French
+    "Malian Armed Forces (FAMa)": "les Forces armées maliennes (FAMa)",
+    "Wagner Group / Africa Corps": "le groupe Wagner / Africa Corps",
+    "Dozo militias": "les milices dozos",
+    "JNIM / Katiba Macina": "le JNIM / la katiba Macina",
+    "Islamic State Sahel": "l'État islamique au Sahel",
+    "Dan Na Ambassagou": "Dan Na Ambassagou",
+}
+SCOPE_FR = {  # the noun of the sentence, by scope (dashboard/query/scope.py)
+    "region": "ayant fait des victimes civiles dans la région de Ségou",
+    "civilian": "ayant fait des victimes civiles, dans la région ou en dehors",
+    "all": "de tout le registre, incidents liés compris",
+}
+
+
 def _ou(items: list[str]) -> str:
     return either(items, "ou")
 
 
 def describe_fr(spec: FilterSpec) -> str:
     """:meth:`FilterSpec.describe` in French: the same fields in the same order."""
-    head = "Incidents ciblant des civils" if spec.civilian_only else "Incidents"
+    head = "Incidents"
     if spec.event_types:
         head += f" de type {_ou([EVENT_TYPE_LABELS_FR.get(t, t) for t in sorted(spec.event_types)])}"
-    parts = [head]
+    parts = [head, SCOPE_FR[spec.scope]]
     if spec.perpetrator_categories:
-        labels = [_CATEGORY_DATIVE_FR.get(c, c) for c in sorted(spec.perpetrator_categories)]
+        labels = [CATEGORY_DATIVE_FR.get(c, c) for c in sorted(spec.perpetrator_categories)]
         parts.append(f"attribués {_ou(labels)}")
+    if spec.actor_groups:
+        groups = [ACTOR_GROUPS_FR.get(a, a) for a in sorted(spec.actor_groups)]
+        parts.append(f"dont les auteurs présumés comprennent {_ou(groups)}")
     if spec.actors:
         parts.append(f"dont un auteur est nommé comme {_ou([_quote(a) for a in sorted(spec.actors)])}")
     if spec.admin2:
         cercles = sorted(spec.admin2)
         parts.append(("dans le cercle de " if len(cercles) == 1 else "dans les cercles de ") + _ou(cercles))
+    if spec.communes:
+        from dashboard.query.communes import label
+
+        communes = [label(c) for c in sorted(spec.communes)]
+        parts.append(("dans la commune de " if len(communes) == 1 else "dans les communes de ") + _ou(communes))
     period = describe_period_fr(spec.start, spec.end)
     if period:
         parts.append(period)
@@ -342,7 +365,7 @@ def describe_fr(spec: FilterSpec) -> str:
         tail.append(f"provenant de {_ou(sorted(spec.datasets))}")
     if spec.text:
         tail.append(f"mentionnant {_quote(spec.text)}")
-    sentence = parts[0] + ("" if len(parts) == 1 else ", " + ", ".join(parts[1:]))
+    sentence = parts[0] + " " + ", ".join(parts[1:])  # the scope's phrase always follows the head
     if tail:
         sentence += " ; " + " ; ".join(tail)
     return sentence

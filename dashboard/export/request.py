@@ -7,14 +7,17 @@ the export page and the story page say what they want once, in the same words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import geopandas as gpd
 
 from dashboard.data.search import SearchIndex
+from dashboard.export.i18n import TEXT
+from dashboard.export.metadata import CsvMetadata, export_metadata
 from dashboard.export.story import Story, story_frame
 from dashboard.query.filters import filter_incidents
+from dashboard.query.scope import LeftOut, left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import Basemap
 
@@ -26,7 +29,9 @@ class ExportRequest:
     """The incidents to export (``view``, already selected and ordered) and how: the selection that chose them (a
     filter or a story), the title (``None``: the default), the language of the pack, whether places are public
     (coarsened; the caller passes the coarsened frame), the dataset version and the time printed on the file.
-    ``total`` is the size of the whole dataset ("3 of 36")."""
+    ``total`` is the size of the whole dataset ("3 of 36"); ``left_out`` says which related incidents the filter's
+    scope does not count ("+ 15 related incidents not counted: …"). ``author``, ``organisation``, ``analysis_date``
+    and ``marking`` (a handling marking such as "For internal use") are printed on the briefing's first page."""
 
     view: gpd.GeoDataFrame
     total: int
@@ -38,14 +43,25 @@ class ExportRequest:
     public: bool = False
     spreadsheet_safe: bool = False  # CSV only: a ' before text cells that start like a formula
     basemap: Basemap | None = None  # None: the bundled outlines and seats
+    left_out: LeftOut | None = None  # the related incidents the scope does not count (None: not a filter's)
+    csv_metadata: CsvMetadata = "comment"  # CSV only: where its metadata goes (see dashboard/export/metadata.py)
+    author: str | None = None
+    organisation: str | None = None
+    analysis_date: date | None = None
+    marking: str | None = None  # e.g. "For internal use"
     max_listed: int | None = None  # PDF: incidents listed one by one (the most serious; all are counted); a story
     # with more steps is refused. None: no bound (Limits.briefing_incidents is what the CLI and the app pass)
 
     @classmethod
     def of_filter(cls, incidents: gpd.GeoDataFrame, spec: FilterSpec, *, search: SearchIndex | None = None,
                   **how: Any) -> ExportRequest:
-        """The incidents ``spec`` selects (through ``search``, the index of exactly ``incidents``, when given)."""
-        return cls(view=filter_incidents(incidents, spec, search), total=len(incidents), selection=spec, **how)
+        """The incidents ``spec`` selects (through ``search``, the index of exactly ``incidents``, when given), and
+        the sentence of the related incidents its scope leaves out."""
+        view = filter_incidents(incidents, spec, search)
+        left = None
+        if spec.scope != "all":
+            left = left_out(view, filter_incidents(incidents, spec.with_(scope="all"), search))
+        return cls(view=view, total=len(incidents), selection=spec, left_out=left, **how)
 
     @classmethod
     def of_story(cls, incidents: gpd.GeoDataFrame, story: Story, **how: Any) -> ExportRequest:
@@ -65,6 +81,20 @@ class ExportRequest:
         if self.story is not None:
             return self.story.title or f"A story of {len(self.story)} incident(s)"
         return self.selection.describe()
+
+    def left_out_sentence(self) -> str | None:
+        """"+ 15 related incidents not counted: …" (``None`` when none is left out)."""
+        return self.left_out.sentence() if self.left_out is not None and len(self.left_out) else None
+
+    def heading(self, default: str) -> str:
+        """The title: the request's, else the story's, else ``default``."""
+        return self.title or (self.story.title if self.story is not None else None) or default
+
+    def metadata(self) -> dict[str, Any]:
+        """What the file says about itself (:func:`dashboard.export.metadata.export_metadata`)."""
+        return export_metadata(title=self.heading(TEXT["en"]["default_title"]), selection=self.description(),
+                               incidents=len(self.view), total=self.total, version=self.version,
+                               generated_at=self.generated_at, public=self.public, left_out=self.left_out_sentence())
 
     def with_(self, **changes: Any) -> ExportRequest:
         return replace(self, **changes)

@@ -83,6 +83,17 @@ def by_column(incidents: pd.DataFrame, column: str, missing: str = "(not stated)
     return grouped.sort_values("incidents", ascending=False)
 
 
+def datasets_note(incidents: pd.DataFrame) -> str | None:
+    """When a selection mixes datasets, say so: their counts are added up, and an event that two datasets both
+    record (the curated record and UCDP, say) is counted in each until they are reconciled."""
+    counts = incidents["dataset"].value_counts(sort=False)
+    if len(counts) < 2:
+        return None
+    parts = ", ".join(f"{int(n):,} {name}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"{len(counts)} datasets, counted together: {parts}; they are not reconciled, so an event in more than "
+            "one of them is counted once in each (filter by dataset to count one)")
+
+
 def distinct_values(incidents: pd.DataFrame, column: str, split: str | None = None) -> list[str]:
     """Sorted distinct non-empty values of a column (split multi-valued cells on ``split``)."""
     values = pd.Series(incidents[column].dropna().unique())  # distinct cells first: fast on 1 M rows

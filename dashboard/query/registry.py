@@ -22,14 +22,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from dashboard.data.actor_groups import ActorGroups
 from dashboard.data.schema import DATASETS, GEO_PRECISION_LABELS, PERPETRATOR_LABELS, VERIFICATION_STATUSES
 from dashboard.data.search import SearchIndex, text_mask
 from dashboard.errors import SpecError
+from dashboard.query import communes, scope
 from dashboard.wording import Words, describe_period, either
 
 __all__ = ["DATE_RANGE", "FILTERS", "Filter", "Kind", "by_key", "overlaps"]
 
-Kind = Literal["date", "set", "count", "text", "flag"]
+Kind = Literal["date", "set", "count", "text", "flag", "choice"]
 Clause = Literal["noun", "head", "part", "tail"]
 Mask = Callable[[pd.DataFrame, Any, "SearchIndex | None"], np.ndarray]
 Describer = Callable[[Any, Any, Words], str]  # (value, the whole spec, words) -> phrase
@@ -48,7 +50,9 @@ class Filter:
     * ``date``: a day or ``None`` (one URL value, ``--flag YYYY-MM-DD``, a date input);
     * ``set``: a frozenset of values (repeated URL values, a repeatable option, a multiselect); ``choices`` limits
       them (and the widget shows ``choices``, else the distinct values of the incidents' ``options`` column);
-    * ``count``: a whole number or ``None``; ``text``: a string (``""`` when off); ``flag``: a boolean.
+    * ``count``: a whole number or ``None``; ``text``: a string (``""`` when off); ``flag``: a boolean;
+    * ``choice``: one of ``choices``, the first being the default (left out of URLs; its phrase is still said,
+      since the default of a choice selects something too).
     """
 
     name: str  # short id; the widget's key is f"f_{name}"
@@ -71,15 +75,16 @@ class Filter:
 
     @property
     def empty(self) -> Any:
-        return _EMPTY[self.kind]
+        """The value when the filter is not given (in a URL, on the command line): off, or a choice's default."""
+        return self.choices[0] if self.kind == "choice" else _EMPTY[self.kind]
 
     @property
     def multiple(self) -> bool:
         return self.kind == "set"
 
     def active(self, value: Any) -> bool:
-        """Whether the value selects anything (0 killed, an empty set or text, False: no)."""
-        return bool(value)
+        """Whether the value selects anything (0 killed, an empty set or text, False: no; a choice: always)."""
+        return self.kind == "choice" or bool(value)
 
     def normalise(self, value: Any) -> Any:
         if self.kind == "set" and isinstance(value, set | list | tuple):
@@ -126,6 +131,8 @@ class Filter:
                 raise SpecError(f"{self.key} must be a whole number, got {last[:40]!r}") from None
         if self.kind == "flag":
             return last in _TRUE
+        if self.kind == "choice" and last not in self.choices:
+            raise SpecError(f"{self.key} must be {either([str(c) for c in self.choices])}, got {last!r}")
         return last
 
     def _choice(self, raw: str) -> Any:
@@ -178,6 +185,10 @@ def _name_like(incidents: pd.DataFrame, names: frozenset[str], _search) -> np.nd
         pattern, case=False, regex=True).fillna(False).to_numpy(bool))
 
 
+def _actor_group(incidents: pd.DataFrame, actors: frozenset[str], _search) -> np.ndarray:
+    return ActorGroups.default().mask(incidents["perpetrators"], actors)
+
+
 def _isin(column: str) -> Mask:
     def mask(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
         return incidents[column].isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
@@ -188,8 +199,8 @@ def _at_least_killed(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
     return (incidents["fatalities_min"] >= n).fillna(False).to_numpy(dtype=bool)
 
 
-def _civilian(incidents: pd.DataFrame, _on: bool, _search) -> np.ndarray:
-    return incidents["civilian_targeting"].fillna(False).to_numpy(dtype=bool)
+def _scope(incidents: pd.DataFrame, name: str, _search) -> np.ndarray:
+    return scope.scope(name).mask(incidents)
 
 
 def _text(incidents: pd.DataFrame, text: str, search: SearchIndex | None) -> np.ndarray:
@@ -214,6 +225,12 @@ def _count(template: str) -> Describer:
 
 
 FILTERS: tuple[Filter, ...] = (
+    Filter("scope", "scope", "scope", "--scope", "Which incidents", "choice",
+           "The default counts incidents whose victims were civilians, inside the Ségou region; related incidents "
+           "of the record (combatants or officials killed, indirect deaths, accidents, aggregate reports, places "
+           "outside the region) are counted with 'all'",
+           _scope, lambda value, _spec, w: w.translate(scope.scope(value).phrase), rank=5,
+           choices=scope.scope_choices(), choice_label=lambda name: scope.scope(name).label),
     Filter("start", "start", "from", "--from", "From", "date",
            "First day (YYYY-MM-DD); an incident counts if its date span overlaps the period",
            lambda df, d, _s: overlaps(df, d, None), _period, rank=40),
@@ -223,14 +240,26 @@ FILTERS: tuple[Filter, ...] = (
            "Alleged perpetrators; an incident with several categories matches any of them",
            _any_code, _phrase("attributed to {values}", lambda c: PERPETRATOR_LABELS.get(c, c).lower()), rank=10,
            choices=tuple(PERPETRATOR_LABELS), choice_label=PERPETRATOR_LABELS.get),
-    Filter("actor", "actors", "actor", "--actor", "Perpetrator / actor (as named)", "set",
+    Filter("group", "actor_groups", "group", "--actor-group", "Alleged perpetrator", "set",
+           "Canonical actors: each groups the names sources give it (dashboard/bundled/actors.csv says which names "
+           "and on what basis); an incident matches when one of its alleged perpetrators is one of them",
+           _actor_group, _phrase("with {values} among the alleged perpetrators"), rank=15,
+           choices=ActorGroups.default().actors),
+    Filter("actor", "actors", "actor", "--actor", "Perpetrator names as reported", "set",
            "Names as the sources give them; a perpetrator matches when its name contains one (any case)",
            _name_like, _phrase("with a perpetrator named like {values}", repr), rank=20,
-           options="perpetrators", split=";"),
+           options="perpetrators", split=";", sidebar="more"),
     Filter("type", "event_types", "type", "--event-type", "Event type", "set", "ACLED event type",
            _isin("event_type"), _phrase("of type {values}"), clause="head", options="event_type", sidebar="more"),
-    Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set", "Cercle (admin2) name",
-           _isin("admin2"), _phrase("in {values}"), rank=30, options="admin2"),
+    Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set",
+           "Pre-2023 cercle the incident lies in (from its point, or the cercle it reports in any spelling: Segou, "
+           "Niono cercle, cercle de Markala); outside the Ségou region, the cercle as reported",
+           _isin("cercle"), _phrase("in {values}"), rank=30, options="cercle"),
+    Filter("commune", "communes", "commune", "--commune", "Commune", "set",
+           "Commune of the Ségou region the incident lies in, by name or P-code (Pogo, ML040507); incidents known only "
+           "to a cercle or the region are in no commune",
+           _isin("commune_pcode"), _phrase("in the commune of {values}", communes.label), rank=31,
+           cast=communes.code, choice_label=communes.label, options="commune_pcode"),
     Filter("min_killed", "min_fatalities", "min_killed", "--min-killed", "Minimum killed (lower bound)", "count",
            "At least this many killed (the toll's lower bound); incidents with an unknown toll are left out when "
            "this is above 0",
@@ -252,10 +281,6 @@ FILTERS: tuple[Filter, ...] = (
            "(segou finds Ségou)",
            _text, lambda value, _spec, w: w.translate("mentioning {text}").format(text=w.quote(value)),
            clause="tail", rank=50, sidebar="bottom"),
-    Filter("civ", "civilian_only", "civ", "--civilian-only", "Only incidents that targeted civilians", "flag",
-           "Only incidents that targeted civilians",
-           _civilian, lambda _value, _spec, w: w.translate("Civilian-targeting incidents"), clause="noun",
-           sidebar="more"),
 )
 
 

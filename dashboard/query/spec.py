@@ -18,7 +18,7 @@ from dashboard.wording import ENGLISH, Words, describe_period, format_day
 
 __all__ = ["FilterSpec", "SpecError", "describe_period", "format_day"]
 
-_ANNOTATIONS = {"date": date | None, "set": frozenset, "count": int | None, "text": str, "flag": bool}
+_ANNOTATIONS = {"date": date | None, "set": frozenset, "count": int | None, "text": str, "flag": bool, "choice": str}
 
 
 class _SpecMethods:
@@ -34,6 +34,9 @@ class _SpecMethods:
             raise SpecError(f"the end date {end} is before the start date {start}")
         if self.min_fatalities is not None and self.min_fatalities < 0:  # type: ignore[attr-defined]
             raise SpecError("minimum fatalities cannot be negative")
+        for f in FILTERS:
+            if f.kind == "choice" and getattr(self, f.field) not in f.choices:
+                raise SpecError(f"{f.key} must be one of {', '.join(f.choices)}, got {getattr(self, f.field)!r}")
 
     def is_empty(self) -> bool:
         return self == type(self)()

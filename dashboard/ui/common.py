@@ -7,11 +7,14 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
+from dashboard.citation import citation
 from dashboard.errors import BriefingError, UserError
+from dashboard.query.aggregate import datasets_note
+from dashboard.query.scope import DEFAULT_SCOPE, RECORD_STATEMENT, why_not_counted
 from dashboard.ui import cache
 from dashboard.ui.context import PageContext
 from dashboard.ui.state import ViewState
@@ -19,11 +22,64 @@ from dashboard.ui.state import ViewState
 DEFAULT_PAGE = "map"
 
 
-def header(ctx: PageContext, title: str) -> None:
+SCOPE_KEY = "f_scope"  # the scope filter's widget (dashboard/ui/widgets.py: f"f_{name}")
+
+
+def header(ctx: PageContext, title: str, *, note: bool = True) -> None:
+    """Title, the filter sentence and the count; then (``note``) what the record is and what the count leaves out
+    (the map page shows those under the map)."""
     st.title(title)
     public_banner(ctx)
     st.markdown(f"**{md_inline(ctx.spec.describe())}**")  # names and search text from the data or the URL
     st.caption(ctx.totals.sentence(total=len(ctx.all)))
+    datasets = datasets_note(ctx.view)
+    if datasets:
+        st.caption(f"Note: {datasets}.")
+    if note:
+        scope_note(ctx)
+
+
+def record_statement() -> None:
+    """What the record is, on every page (and in every briefing)."""
+    st.markdown(f"*{RECORD_STATEMENT}*")  # our own words: no escaping needed
+
+
+def _count_scope(name: str) -> None:
+    st.session_state[SCOPE_KEY] = name
+
+
+def scope_note(ctx: PageContext) -> None:
+    """"+ 15 related incidents not counted: …", with the button that counts them and the list of them and why."""
+    record_statement()
+    if ctx.left_out is not None and len(ctx.left_out):
+        note, button, listed = ctx.left_out.sentence(), "Count them too", ctx.left_out
+        target = "all"
+    elif ctx.counted_in is not None and len(ctx.counted_in):
+        n = len(ctx.counted_in)
+        note = (f"Every incident of the record is counted, including {n:,} related "
+                f"{'incident' if n == 1 else 'incidents'} that the default view leaves out: "
+                + "; ".join(ctx.counted_in.reasons()))
+        button, listed, target = "Back to civilian victims in the region", ctx.counted_in, DEFAULT_SCOPE
+    else:
+        return
+    with st.container(border=True, key="scope_note"):
+        c1, c2 = st.columns([5, 1.3], vertical_alignment="center")
+        c1.markdown(md_escape(note))  # "+ 15 ..." must not start a Markdown list
+        c2.button(button, on_click=_count_scope, args=(target,), key="scope_button", width="stretch")
+        with st.expander("Which incidents, and why"):
+            st.dataframe(left_out_table(listed.incidents), hide_index=True, width="stretch")
+
+
+def left_out_table(incidents) -> pd.DataFrame:
+    """One plain-text row per related incident: id, date, place, region and the record's note on it."""
+    ordered = incidents.sort_values(["date_start", "incident_id"])
+    return pd.DataFrame({
+        "incident": ordered["incident_id"].astype(str),
+        "date": ordered["date_start"].dt.strftime("%Y-%m-%d"),
+        "place": ordered["location"].astype(str),
+        "region": ordered["admin1"].fillna("(not recorded)").astype(str),
+        "why it is not counted": ordered["inclusion_note"].fillna(why_not_counted(ordered)).fillna("").astype(str),
+    })
 
 
 def public_banner(ctx: PageContext) -> None:
@@ -41,7 +97,7 @@ def empty_state(ctx: PageContext) -> bool:
     return True
 
 
-def user_error(exc: UserError, context: str | None = None, *, hide: Iterable[Path] = ()) -> None:
+def user_error(exc: UserError, context: str | None = None, *, hide: Iterable[Path | str] = ()) -> None:
     """Show an error the user can act on (its text may quote a file or a link: escaped); the paths in ``hide``
     (the server's folders, in the public view) are shown by their last name only. Anything that is not a
     :class:`UserError` is a bug: ``main`` shows one sentence and logs it (``dashboard/ui/main.py``)."""
@@ -87,6 +143,8 @@ def cite_line(ctx: PageContext, page: str) -> str:
     state: ViewState = ctx.state
     if state.mode != "points":
         params["mode"] = state.mode
+    if state.mode == "choropleth":
+        params["unit"], params["measure"] = state.unit, state.measure
     if state.selected:
         params["sel"] = state.selected
     if page != DEFAULT_PAGE:
@@ -94,10 +152,8 @@ def cite_line(ctx: PageContext, page: str) -> str:
         # session opens a page path of st.navigation directly (streamlit/streamlit#9992)
         params["page"] = page
     host = st.context.headers.get("Host", "127.0.0.1:8501") if st.context.headers else "127.0.0.1:8501"
-    query = urlencode(params, doseq=True)
-    url = f"http://{host}/" + (f"?{query}" if query else "")
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"{url} · dataset version {ctx.data.version} · viewed {now}"
+    base = ctx.settings.public_url or f"http://{host}"
+    return citation(base, params, version=ctx.data.version, viewed_at=datetime.now(UTC))
 
 
 def cite(ctx: PageContext, page: str) -> None:

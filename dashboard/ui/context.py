@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from dashboard.query.aggregate import Totals
+from dashboard.query.scope import LeftOut
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings
 from dashboard.ui.cache import Loaded
@@ -21,6 +22,8 @@ class PageContext:
     totals: Totals
     state: ViewState
     settings: Settings  # store, public mode and map budget, read from the environment once per run
+    left_out: LeftOut | None = None  # related incidents the scope does not count (None: every incident is counted)
+    counted_in: LeftOut | None = None  # with every incident counted: those the default scope would leave out
 
     @property
     def all(self) -> gpd.GeoDataFrame:

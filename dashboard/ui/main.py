@@ -7,9 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.data.store import describe_store
 from dashboard.errors import UserError
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
+from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out
+from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings, SettingsError
 from dashboard.ui import cache, common, state, widgets
 from dashboard.ui.context import PageContext
@@ -22,6 +25,10 @@ BUG_MESSAGE = ("Something went wrong while drawing this page: a fault in the das
                "link. The details are in the server's log. Reload the page, or change the filters.")
 CATCH_BUGS = True  # tests in-process set this to False, so that a bug fails them as an exception
 log = logging.getLogger("dashboard.ui")
+# Streamlit leaves 6rem above every page: with the title, sentence and count, the map started below the fold on a
+# laptop (1440×900) and on a phone; a page's first screen is worth more than that margin
+COMPACT = ("<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem}"
+           "[data-testid='stMain'] h1{padding-top:0.25rem}</style>")
 
 
 def requested_page(default: str) -> str:
@@ -31,6 +38,14 @@ def requested_page(default: str) -> str:
     return page if page in PAGES else default
 
 
+def scope_notes(data: cache.Loaded, spec: FilterSpec, view) -> tuple[LeftOut | None, LeftOut | None]:
+    """What the scope leaves out of ``view`` (the same filters with every incident counted), or, when every
+    incident is counted, which of them the default scope would leave out."""
+    if spec.scope != "all":
+        return left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search)), None
+    return None, left_out(filter_incidents(data.incidents, spec.with_(scope=DEFAULT_SCOPE), data.search), view)
+
+
 def main(default: str = "map") -> None:
     """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it).
 
@@ -38,6 +53,7 @@ def main(default: str = "map") -> None:
     server's log only; Streamlit's own exception box is redacted as well (``client.showErrorDetails = "none"``)."""
     st.set_page_config(page_title="Ségou incident map", page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
+    st.html(COMPACT)
     if not CATCH_BUGS:
         _run(default)
         return
@@ -56,7 +72,8 @@ def _run(default: str) -> None:
         common.user_error(exc, "The dashboard is misconfigured")
         st.stop()
     except UserError as exc:  # the store is unreadable: say so plainly (no server folder in the public view)
-        hidden = (settings.store.parent, settings.data_dir) if settings.public else ()
+        where = settings.store.parent if isinstance(settings.store, Path) else describe_store(settings.store)
+        hidden = (where, settings.data_dir) if settings.public else ()  # a database: shown by its name only
         common.user_error(exc, "Could not load the incident store", hide=hidden)
         st.stop()
     options = cache.options(settings)
@@ -88,7 +105,9 @@ def _run(default: str) -> None:
     spec = widgets.filters(options)
     view_state = state.view_from_url()
     view = filter_incidents(data.incidents, spec, data.search)
-    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings)
+    left, counted_in = scope_notes(data, spec, view)
+    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings,
+                      left_out=left, counted_in=counted_in)
     try:
         page.run()
     except UserError as exc:

@@ -46,6 +46,8 @@ def from_widget(f: Filter, value: Any) -> Any:
         return value or ""
     if f.kind == "flag":
         return bool(value)
+    if f.kind == "choice":
+        return value or f.empty
     return value or None
 
 
@@ -76,6 +78,8 @@ def _draw(f: Filter, where, options: dict[str, list]) -> Any:
                                  format_func=f.choice_label or str)
     if f.kind == "count":
         return where.number_input(f.label, min_value=0, step=1, key=key(f), help=f.help)
+    if f.kind == "choice":
+        return where.radio(f.label, f.choices, key=key(f), help=f.help, format_func=f.choice_label or str)
     if f.kind == "text":
         return where.text_input(f.label, key=key(f), help=f.help)
     return where.checkbox(f.label, key=key(f), help=f.help)

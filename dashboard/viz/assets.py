@@ -49,6 +49,7 @@ __all__ = [
     "VENDOR_DIR",
     "LocalIconPath",
     "MissingLocalAssetError",
+    "lean_map_assets",
     "local_asset_path",
     "missing_local_assets",
     "remote_asset_links",
@@ -440,3 +441,18 @@ def remote_asset_links(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return [url for url in parser.links if _is_remote(url)]
+
+
+# What the incident map uses of folium.Map's default assets: Leaflet, and jQuery (folium builds every popup with
+# ``$(`...`)[0]``). Bootstrap, Font Awesome, glyphicons and awesome-markers are for folium.Icon markers, which the map
+# does not draw: about 450 kB that the st_folium frame loaded one file after another before the first marker.
+MAP_JS: Final = ("leaflet", "jquery")
+MAP_CSS: Final = ("leaflet_css",)
+
+
+def lean_map_assets(m: folium.Map) -> folium.Map:
+    """Give ``m`` only the default assets the incident map uses (:data:`MAP_JS`, :data:`MAP_CSS`), taken from the
+    class's current (localised or CDN) links; plugins added to it still bring their own."""
+    m.default_js = [(name, url) for name, url in type(m).default_js if name in MAP_JS]
+    m.default_css = [(name, url) for name, url in type(m).default_css if name in MAP_CSS]
+    return m

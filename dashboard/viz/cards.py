@@ -23,7 +23,7 @@ from dashboard.data.schema import (
     parse_sources,
     split_codes,
 )
-from dashboard.viz.palette import CATEGORY_COLOURS
+from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
 from dashboard.wording import toll_text, when_text
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -35,8 +35,9 @@ line-height:1.35;max-width:{{ width }}px">
 <div style="font-weight:600;font-size:14px">{{ location }}</div>
 <div style="color:#444">{{ when }}{% if admin %} · {{ admin }}{% endif %}</div>
 <div style="margin:4px 0">
-{% for label, colour in categories %}<span style="display:inline-block;padding:0 6px;margin:1px 2px 1px 0;\
-border-radius:8px;background:{{ colour }};color:#fff;font-size:11px">{{ label }}</span>{% endfor %}
+{% for label, colour, ink in categories %}<span class="category-badge" style="display:inline-block;padding:0 6px;\
+margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};font-size:11px">{{ label }}</span>\
+{% endfor %}
 </div>
 <div><b>Killed:</b> {{ toll }}{% if injured %} · <b>injured:</b> {{ injured }}{% endif %}\
 {% if abducted %} · <b>abducted/missing:</b> {{ abducted }}{% endif %}</div>
@@ -52,7 +53,7 @@ border-radius:8px;background:{{ colour }};color:#fff;font-size:11px">{{ label }}
 {% if s.published %} ({{ s.published }}){% endif %}{% if s.url and not s.link %} [{{ s.url }}]{% endif %}</li>
 {% endfor %}
 </ol>
-<div style="color:#777;font-size:11px">{{ id }} · {{ dataset }}</div>
+<div style="color:#666;font-size:11px">{{ id }} · {{ dataset }}</div>
 </div>"""
 )
 
@@ -78,7 +79,8 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "location": row["location"],
         "when": when_text(row),
         "admin": admin,
-        "categories": [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c]) for c in split_codes(row["perpetrator_category"])],
+        "categories": [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c], text_colour_on(CATEGORY_COLOURS[c]))
+                       for c in split_codes(row["perpetrator_category"])],
         "toll": toll_text(row["fatalities_min"], row["fatalities_max"]),
         "injured": text_or_none(row.get("injured")),
         "abducted": text_or_none(row.get("abducted")),

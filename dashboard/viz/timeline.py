@@ -10,6 +10,7 @@ says so.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import altair as alt
@@ -109,6 +110,7 @@ def timeline_chart(
     height: int = 260,
     brush: bool = True,
 ) -> alt.Chart:
+    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period."""
     table = timeline_table(incidents, freq)
     value = "incidents" if measure == "incidents" else "killed_min"
     title = ["Incidents", "(by first-named alleged perpetrator)"] if measure == "incidents" else [
@@ -124,8 +126,9 @@ def timeline_chart(
     period_title = {"week": "ISO week", "month": "Month", "year": "Year"}[freq]
     axis = {"format": AXIS_FORMAT[freq], "labelOverlap": True}
     ticks = period_ticks(table, freq)
-    if ticks is not None:
-        axis["values"] = ticks
+    if ticks is not None:  # as Vega-Lite DateTime objects: with epoch numbers Vega drew no tick label at all
+        axis["values"] = [alt.DateTime(year=t.year, month=t.month, date=t.day)
+                          for t in pd.to_datetime(ticks, unit="ms")]
     chart = (
         alt.Chart(table)
         .mark_bar(stroke="white", strokeWidth=0.5)
@@ -155,13 +158,25 @@ def timeline_chart(
     return chart
 
 
-def brushed_dates(selection: dict | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """Turn Streamlit's chart selection (``{"selection": {"period": {...}}}``) into a date range."""
-    if not selection:
-        return None
-    sel = selection.get("selection", selection).get(BRUSH) or {}
-    values = next(iter(sel.values()), None) if isinstance(sel, dict) else None
+def snap_period(lo: pd.Timestamp, hi: pd.Timestamp, *, whole_months: bool = False) -> tuple[date, date]:
+    """The whole days a brush from ``lo`` to ``hi`` covers (a brush ending at midnight does not take the next day),
+    or, with ``whole_months``, the whole months it touches."""
+    lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
+    if hi < lo:
+        lo, hi = hi, lo
+    first = lo.floor("D")
+    last = max(first, (hi - pd.Timedelta(microseconds=1)).floor("D"))
+    if whole_months:
+        first = first.replace(day=1)
+        last = last + pd.offsets.MonthEnd(0)
+    return first.date(), last.date()
+
+
+def brushed_period(selection: dict | None, *, whole_months: bool = False) -> tuple[date, date] | None:
+    """Streamlit's chart selection as a period of whole days (or months); ``None`` when nothing is brushed."""
+    sel = selection.get("selection", selection).get(BRUSH) if selection else None
+    values = next(iter(sel.values()), None) if isinstance(sel, dict) and sel else None
     if not values or len(values) != 2:
         return None
     lo, hi = (pd.to_datetime(v, unit="ms") if isinstance(v, int | float) else pd.Timestamp(v) for v in values)
-    return lo.normalize(), hi.normalize()
+    return snap_period(lo, hi, whole_months=whole_months)

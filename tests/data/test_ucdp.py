@@ -101,3 +101,50 @@ def test_missing_ucdp_column_is_one_clear_message(tmp_path):
     raw.to_csv(path, index=False)
     with pytest.raises(UnreadableFile, match=r"^ged_cut\.csv: missing UCDP GED column\(s\) best"):
         read_any(path)
+
+
+# ---- the bundled UCDP GED 21.1 extract (14 columns) ------------------------------------------------------------
+def test_the_bundled_extract_is_its_own_dataset_and_claims_no_precision_it_lacks():
+    from dashboard.data.store import load_bundled
+
+    layer = load_bundled().query("dataset == 'ucdp-ged-21.1'").set_index("incident_id")
+    raw = pd.read_csv(FIXTURES.parents[1] / "dashboard" / "bundled" / "ucdp_ged211_segou.csv")
+    assert len(layer) == len(raw) == 65 and set(layer["source_record_id"]) == set(raw["id"].astype(str))
+    assert set(layer["geo_precision"]) == {2} and set(layer["located_to"]) == {"place"}  # where_prec 1 or 2
+    assert set(layer["date_precision"]) == {"year"}  # no date_prec: from date_start to the end of its year
+    first = layer.loc["UCDP-13162"]
+    assert (first["date_start"].date().isoformat(), first["date_end"].date().isoformat()) == ("1994-07-14",
+                                                                                              "1994-12-31")
+    assert first["location"] == "place not named in the UCDP file"
+    assert "where_prec 1 or 2" in first["verification_note"] and "not known" in first["verification_note"]
+    odd = layer.loc["UCDP-13123"]  # best 0 outside its low–high 7–7: not asserted
+    assert pd.isna(odd["fatalities_best"]) and (odd["fatalities_min"], odd["fatalities_max"]) == (7, 7)
+    assert "best estimate (0) lies outside its low–high range (7–7)" in odd["verification_note"]
+    assert layer["cercle_pcode"].notna().all()  # every point lies in the region
+
+
+def test_a_fresh_store_counts_the_curated_record_and_the_ucdp_events_apart(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    out = CliRunner().invoke(app, ["stats", "--json", "--store", str(tmp_path / "fresh.gpkg")])
+    assert out.exit_code == 0, out.output
+    by_dataset = json.loads(out.stdout)["by_dataset"]
+    assert by_dataset["segou-curated"]["incidents"] >= 81 and by_dataset["ucdp-ged-21.1"]["incidents"] == 65
+    text = CliRunner().invoke(app, ["stats", "--store", str(tmp_path / "fresh.gpkg")]).stdout
+    assert "2 datasets, counted together: 81 segou-curated, 65 ucdp-ged-21.1; they are not reconciled" in text
+
+
+def test_a_reduced_file_without_provenance_is_region_level():
+    from dashboard.data.sources.ucdp import ucdp_to_flat
+
+    raw = pd.DataFrame([{"id": "1", "type_of_violence": "3", "side_a": "JNIM", "side_b": "Civilians",
+                         "latitude": "14.0", "longitude": "-5.9", "date_start": "2019-03-02", "best": "2",
+                         "low": "2", "high": "3", "year": "2019"}])
+    out = ucdp_to_flat(raw)
+    assert (out.loc[0, "geo_precision"], out.loc[0, "date_precision"], out.loc[0, "date_end"]) == ("3", "year",
+                                                                                                   "2019-12-31")
+    assert "the place precision is not known" in out.loc[0, "verification_note"]

@@ -115,7 +115,7 @@ def test_the_french_pack_has_french_labels_and_the_same_numbers(october, tmp_pat
     text = pdf_text(pack(october, OCT_2025, lang="fr"), tmp_path)
     assert "NOTE D'INFORMATION" in text  # the kind of document, in small capitals
     for words in ("Chiffres clés", "Tués", "Méthode et mises en garde", "Auteurs présumés",
-                  "sur 81 dans le jeu de données", "au moins 68, jusqu'à 86", "Incidents, du 1er au 31 oct. 2025",
+                  "sur 81 dans le jeu de données", "au moins 68, jusqu'à 86", "Incidents ayant fait des victimes civiles dans la région de Ségou, du 1er au 31 oct. 2025",
                   "Forces étatiques", "Milice progouvernementale", "2 oct. 2025", "selon des témoins",
                   "Inconnu n'est pas zéro"):
         assert has(text, words), words
@@ -127,13 +127,16 @@ def test_the_french_describer_says_every_field():
     spec = FilterSpec(start=date(2025, 9, 3), end=date(2025, 10, 1), perpetrator_categories={"state_forces",
                       "progov_militia"}, actors={"Dozo"}, admin2={"Niono"}, min_fatalities=5,
                       verification={"confirmed"}, geo_precisions={1}, datasets={"acled"}, text="Kamona",
-                      civilian_only=True, event_types={"Violence against civilians"})
+                      scope="civilian", event_types={"Violence against civilians"},
+                      actor_groups={"Dozo militias"})
     assert i18n.describe_fr(spec) == (
-        "Incidents ciblant des civils de type violence contre des civils, attribués aux milices "
-        "progouvernementales ou aux forces étatiques, dont un auteur est nommé comme « Dozo », dans le cercle de "
+        "Incidents de type violence contre des civils ayant fait des victimes civiles, dans la région ou en dehors, "
+        "attribués aux milices progouvernementales ou aux forces étatiques, dont les auteurs présumés comprennent "
+        "les milices dozos, dont un auteur est nommé comme « Dozo », dans le cercle de "
         "Niono, du 3 sept. au 1er oct. 2025 ; au moins 5 tués ; vérification confirmé ; localisation lieu exact ; "
         "provenant de acled ; mentionnant « Kamona »")
-    assert i18n.describe_fr(FilterSpec()) == "Incidents"
+    assert i18n.describe_fr(FilterSpec()) == "Incidents ayant fait des victimes civiles dans la région de Ségou"
+    assert i18n.describe_fr(FilterSpec(scope="all")) == "Incidents de tout le registre, incidents liés compris"
     assert i18n.describe_period_fr(date(2025, 10, 2), date(2025, 10, 2)) == "le 2 oct. 2025"
     assert i18n.describe_period_fr(date(2024, 1, 1), None) == "à partir du 1er janv. 2024"
     assert i18n.describe_period_fr(None, date(2022, 3, 5)) == "jusqu'au 5 mars 2022"

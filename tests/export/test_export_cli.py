@@ -19,7 +19,7 @@ from dashboard.export.story import Story
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.assets import remote_asset_links
-from dashboard.viz.maps import plottable
+from dashboard.viz.maps import as_points
 
 runner = CliRunner()
 OCT = ["--from", "2025-10-01", "--to", "2025-10-31"]
@@ -68,7 +68,7 @@ def test_october_2025_briefing_pack(store, october, tmp_path):
     flat = "".join(text_of(pdf, raw=True).split())
     assert "Kamona" in text and "Balle" in text
     assert "68–86" in text and "at least 68, up to 86" in one_line  # killed, as a range
-    assert "Incidents 1–31 Oct 2025" in text  # the filter sentence (FilterSpec.describe)
+    assert "Incidents with civilian victims in the Ségou region, 1–31 Oct 2025" in one_line  # FilterSpec.describe
     urls = {s.url for cell in october["sources"] for s in parse_sources(cell) if s.url}
     assert urls and all("".join(u.split()) in flat for u in urls)
     assert f"dataset version {dataset_version(load_bundled())}" in one_line
@@ -80,7 +80,8 @@ def test_french_pack_from_the_command_line(store, tmp_path):
     text = " ".join(text_of(pdf).split())
     assert "Ségou, octobre 2025" in text
     assert "CHIFFRES CLÉS" in text and "Tués" in text and "Méthode et mises en garde" in text
-    assert "Incidents, du 1er au 31 oct. 2025" in text and "68–86" in text
+    assert "Incidents ayant fait des victimes civiles dans la région de Ségou, du 1er au 31 oct. 2025" in text
+    assert "68–86" in text
 
 
 def test_geojson_and_geopackage_open_in_ogrinfo_with_the_right_count(store, october, tmp_path):
@@ -91,8 +92,11 @@ def test_geojson_and_geopackage_open_in_ogrinfo_with_the_right_count(store, octo
     assert feature_count(gpkg, "incidents") == len(october)
     assert feature_count(gpkg, "sources") == sum(len(parse_sources(c)) for c in october["sources"])
     everything = tmp_path / "all.geojson"
-    export(store, "--format", "geojson", "-o", str(everything))
+    export(store, "--format", "geojson", "--scope", "all", "-o", str(everything))
     assert feature_count(everything) == len(load_bundled())
+    default = tmp_path / "default.geojson"
+    export(store, "--format", "geojson", "-o", str(default))
+    assert feature_count(default) == len(filter_incidents(load_bundled(), FilterSpec()))
 
 
 def test_csv_round_trips_to_the_same_incidents(store, october, tmp_path):
@@ -126,8 +130,8 @@ def test_html_map_has_no_remote_asset_and_draws_the_selection(store, october, tm
     html = page.read_text(encoding="utf-8")
     assert remote_asset_links(html) == []
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert html.count("incident-marker precision-") == len(plottable(october))
-    assert "Showing 7 of 81 incidents" in html
+    assert html.count("incident-marker precision-") == len(as_points(october))
+    assert f"Showing 7 of {len(load_bundled())} incidents" in html
 
 
 def test_public_export_coarsens_and_drops_internal_columns(store, tmp_path):
@@ -177,3 +181,33 @@ def test_bad_stories_are_refused_with_the_reason(store, tmp_path):
     result = runner.invoke(app, ["export", "--store", store, "--format", "csv", "--story", str(unknown), *OCT,
                                  "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2 and "leave out the filter options" in plain(result.output)
+
+
+def test_the_briefings_author_organisation_date_and_marking_from_the_command_line(store, tmp_path):
+    pdf = tmp_path / "signed.pdf"
+    export(store, "--format", "pdf", *OCT, "--author", "A. Researcher", "--organisation", "Sahel Desk",
+           "--analysis-date", "2025-11-03", "--marking", "For internal use", "-o", str(pdf))
+    pages = text_of(pdf).split("\f")
+    first = " ".join(pages[0].split())
+    assert "Prepared by: A. Researcher" in first and "Organisation: Sahel Desk" in first
+    assert "Date of analysis: 3 Nov 2025" in first and "Handling: For internal use" in first
+    assert all("FOR INTERNAL USE" in page for page in pages if page.strip())
+    bad = runner.invoke(app, ["export", "--store", store, "--format", "pdf", "--analysis-date", "last week", "-o",
+                              str(tmp_path / "x.pdf")])
+    assert bad.exit_code == 2 and "--analysis-date must be a date" in bad.output
+
+
+def test_csv_metadata_as_comment_lines_or_a_sidecar_from_the_command_line(store, october, tmp_path):
+    commented, plain_csv = tmp_path / "c.csv", tmp_path / "p.csv"
+    export(store, "--format", "csv", *OCT, "-o", str(commented))
+    assert commented.read_text(encoding="utf-8-sig").startswith("# title: ")
+    assert not (tmp_path / "c.csv-metadata.json").exists()
+    out = export(store, "--format", "csv", *OCT, "--csv-metadata", "sidecar", "-o", str(plain_csv))
+    sidecar = tmp_path / "p.csv-metadata.json"
+    assert f"Wrote its metadata to {sidecar}" in plain(out)
+    assert plain_csv.read_text(encoding="utf-8-sig").startswith("incident_id,")
+    meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert meta["url"] == "p.csv" and meta["dc:description"].endswith("1–31 Oct 2025")
+    for path in (commented, plain_csv):
+        back = validate_flat(read_any(path))
+        assert back.rejects.empty and len(back.valid) == len(october)

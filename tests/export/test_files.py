@@ -26,7 +26,7 @@ from dashboard.export.files import to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.assets import remote_asset_links
-from dashboard.viz.maps import plottable
+from dashboard.viz.maps import as_points, plottable
 from tests.factories import incidents, row
 
 OCT_2025 = FilterSpec(start=date(2025, 10, 1), end=date(2025, 10, 31))
@@ -100,7 +100,8 @@ def test_user_rows_exported_import_into_an_empty_store_as_they_were(tmp_path):
 
 
 def test_the_curated_record_cannot_be_imported_from_a_file(tmp_path, bundled):
-    """An export carries no provenance: its curated rows would become user rows posing as curated ones."""
+    """An export carries no provenance: its curated rows would become user rows posing as curated ones (and the
+    bundled UCDP layer's rows user rows posing as UCDP events)."""
     store = tmp_path / "empty.gpkg"
     write_store(store, empty_incidents())
     path = tmp_path / "all.csv"
@@ -109,7 +110,10 @@ def test_the_curated_record_cannot_be_imported_from_a_file(tmp_path, bundled):
     report = import_file(path, store)
     assert (report.added, report.rejected) == (0, len(bundled))
     assert set(report.problems["column"]) == {"incident_id"}
-    assert report.problems["problem"].str.contains("belong to the segou-curated dataset").all()
+    owner = {"segou-curated": "segou-curated", "ucdp-ged-21.1": "ucdp"}
+    said = dict(zip(report.problems["incident_id"], report.problems["problem"], strict=True))
+    for ident, dataset in zip(bundled["incident_id"], bundled["dataset"], strict=True):
+        assert f"belong to the {owner[dataset]} dataset" in said[ident]
     assert store.read_bytes() == before
 
 
@@ -210,5 +214,5 @@ def test_html_map_is_self_contained_and_escapes_hostile_text():
 def test_html_map_of_a_filtered_set_draws_exactly_its_points(bundled):
     view = filter_incidents(bundled, OCT_2025)
     page = to_html_bytes(view, basemap=default_basemap()).decode("utf-8")
-    assert page.count("incident-marker precision-") == len(plottable(view))
+    assert page.count("incident-marker precision-") == len(as_points(view))
     assert "SEG-2025-008" in page and "SEG-2017-001" not in page

@@ -28,7 +28,7 @@ import geopandas as gpd
 import pyogrio
 from shapely.geometry import Polygon
 
-from dashboard.data.store import write_store
+from dashboard.export.files import to_gpkg_bytes
 from tests.factories import incidents, row
 from tests.hardening.corpus import NATIVE_COLUMNS, write_native_csv
 
@@ -146,9 +146,14 @@ def _gpkg_bytes(folder: Path, build: Callable[[Path], None]) -> bytes:
     return path.read_bytes()
 
 
+def _gdal_gpkg(path: Path) -> None:
+    """One incident in a GeoPackage GDAL wrote (an export: ``incidents`` + ``sources`` layers, GDAL's own tables)."""
+    path.write_bytes(to_gpkg_bytes(incidents(good())))
+
+
 def build_view_gpkg(path: Path) -> None:
     """One incident in a table ``base``, and a layer ``incidents`` that is a view repeating it VIEW_ROWS times."""
-    write_store(path, incidents(good()))
+    _gdal_gpkg(path)
     with sqlite3.connect(path) as db:
         db.execute("ALTER TABLE incidents RENAME TO base")
         columns = [r[1] for r in db.execute("PRAGMA table_info(base)") if r[1] != "fid"]
@@ -165,7 +170,7 @@ def build_view_gpkg(path: Path) -> None:
 
 def build_virtual_table_gpkg(path: Path) -> None:
     """A GeoPackage with a virtual table over a server file (SQLite's schema written directly)."""
-    write_store(path, incidents(good()))
+    _gdal_gpkg(path)
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA writable_schema = ON")
         db.execute("INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES ('table', 'leak', 'leak', "

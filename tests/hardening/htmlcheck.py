@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 CARD_TAGS = {"div", "span", "b", "i", "p", "ol", "li", "a"}
 CARD_ATTRS = {"class", "style", "data-incident-id", "href", "target", "rel"}
 POPUP_ATTRS = CARD_ATTRS | {"id"}  # folium's wrapper <div id="html_...">, checked by value below
-LEGEND_TAGS = {"div", "span", "b"}
-LEGEND_ATTRS = {"style"}
+LEGEND_TAGS = {"details", "summary", "div", "span", "b"}
+LEGEND_ATTRS = {"style", "open"}
 # The folium document around the map script.
 PAGE_TAGS = {"html", "head", "meta", "script", "link", "style", "body", "div"}
 PAGE_ATTRS = {"http-equiv", "content", "name", "src", "rel", "href", "class", "id", "style", "type", "charset"}

@@ -8,9 +8,11 @@ import re
 import shutil
 
 import pytest
+from markupsafe import escape
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data.store import STORE_ENV
+from dashboard.ui.pages.map_page import NOT_DRAWN_KEY
 from tests.hardening.conftest import import_hostile
 from tests.hardening.htmlcheck import CARD_ATTRS, CARD_TAGS, assert_no_live_markup, card_links_are_http
 from tests.ui.test_app import _walk, open_page
@@ -67,15 +69,23 @@ def html_bodies(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("page", ["map", "timeline", "table"])
 def test_pages_render_the_corpus_as_text(store_env, hostile, page):
-    at = run(page)
+    at = run(page, scope="all")  # the corpus is mostly outside the region, which the default scope leaves out
     assert_inert_markdown(at, page)
     bodies = html_bodies(at)
     if page == "timeline":
         assert len(bodies) == len(hostile.incidents)
     if page == "map":
-        # region-level incidents are listed under expanders labelled with their (hostile) place names
-        unplaced = int(hostile.incidents.geometry.isna().sum())
-        assert len([e for e in at.expander if e.label != "More filters"]) == unplaced > 10
+        # region-level incidents are the options of one picker, labelled with their (hostile) place names (plain
+        # text: a selectbox renders no Markdown), and the card of the one picked is an inert st.html body
+        unplaced = hostile.incidents.loc[hostile.incidents.geometry.isna(), "incident_id"]
+        picker = at.selectbox(key=NOT_DRAWN_KEY)
+        assert len(picker.options) == len(unplaced) > 10
+        picked = sorted(unplaced)[0]
+        at = picker.set_value(picked).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert_inert_markdown(at, "map with a hostile card picked")
+        bodies = html_bodies(at)
+        assert any(f'data-incident-id="{escape(picked)}"' in b for b in bodies)
     for body in bodies:
         parsed = assert_no_live_markup(body, tags=CARD_TAGS, attrs=CARD_ATTRS, where=page)
         card_links_are_http(parsed, page)
@@ -84,7 +94,10 @@ def test_pages_render_the_corpus_as_text(store_env, hostile, page):
 def test_selected_hostile_incident_and_hostile_filters(store_env, hostile):
     stored = hostile.incidents
     actor = "[pwned](http://evil.example/pwned)"
-    cercle = "![pwned](http://evil.example/pwned.png)"
+    # a cercle filter value is a computed cercle, or the name as reported for a row the region's units do not hold
+    # (here: the hostile rows without a point); pick a hostile Markdown one
+    hostile_cercles = sorted(c for c in stored["cercle"].dropna().unique() if "pwned" in c)
+    cercle = next((c for c in hostile_cercles if "](" in c), hostile_cercles[0])
     ident = "<img src=x onerror=alert('pwned') data-pwned>"
     assert ident in set(stored["incident_id"])
     at = run("map", sel=ident)

@@ -16,11 +16,18 @@ SAMPLE = incidents(
         perpetrators="Malian soldiers; Dozo", perpetrator_category="state_forces;progov_militia",
         latitude="", longitude="", geo_precision="3"),
     row(incident_id="month", date_start="2025-09-01", date_precision="month", fatalities_min="", fatalities_max="",
-        perpetrators="JNIM", perpetrator_category="jihadist_group", admin2="Macina", summary="Siege of a village"),
+        perpetrators="JNIM", perpetrator_category="jihadist_group", admin2="Macina", summary="Siege of a village",
+        latitude="13.957173", longitude="-5.362234"),  # the cercle filter reads where the point lies
     row(incident_id="open", date_start="2025-08-19", fatalities_min="6", fatalities_max="",
         perpetrators="Presumed jihadists", perpetrator_category="jihadist_group;unidentified",
         civilian_targeting="false"),
 )
+
+
+def every(**filters) -> FilterSpec:
+    """A spec that counts every incident of the record (the default counts civilian victims in the region only,
+    see test_scope.py), so each test below sees its one filter at work."""
+    return FilterSpec(**{"scope": "all", **filters})
 
 
 def ids(frame):
@@ -29,26 +36,26 @@ def ids(frame):
 
 def test_dates_select_by_overlap_of_the_incident_span():
     # "month" spans 1-30 Sep 2025: a filter starting on 15 Sep overlaps it.
-    assert ids(filter_incidents(SAMPLE, FilterSpec(start=date(2025, 9, 15), end=date(2025, 9, 20)))) == ["month"]
-    assert ids(filter_incidents(SAMPLE, FilterSpec(start=date(2025, 10, 1), end=date(2025, 10, 31)))) == [
+    assert ids(filter_incidents(SAMPLE, every(start=date(2025, 9, 15), end=date(2025, 9, 20)))) == ["month"]
+    assert ids(filter_incidents(SAMPLE, every(start=date(2025, 10, 1), end=date(2025, 10, 31)))) == [
         "balle", "kamona"]
-    assert ids(filter_incidents(SAMPLE, FilterSpec(end=date(2025, 8, 19)))) == ["open"]
+    assert ids(filter_incidents(SAMPLE, every(end=date(2025, 8, 19)))) == ["open"]
 
 
 def test_multi_valued_perpetrators_match_any_category():
-    state = FilterSpec(perpetrator_categories=frozenset({"state_forces"}))
+    state = every(perpetrator_categories=frozenset({"state_forces"}))
     assert ids(filter_incidents(SAMPLE, state)) == ["balle", "kamona"]
-    unidentified = FilterSpec(perpetrator_categories=frozenset({"unidentified"}))
+    unidentified = every(perpetrator_categories=frozenset({"unidentified"}))
     assert ids(filter_incidents(SAMPLE, unidentified)) == ["open"]
 
 
 def test_actor_names_match_case_insensitively():
-    assert ids(filter_incidents(SAMPLE, FilterSpec(actors=frozenset({"dozo"})))) == ["balle", "kamona"]
-    assert ids(filter_incidents(SAMPLE, FilterSpec(actors=frozenset({"jnim", "PRESUMED"})))) == ["month", "open"]
+    assert ids(filter_incidents(SAMPLE, every(actors=frozenset({"dozo"})))) == ["balle", "kamona"]
+    assert ids(filter_incidents(SAMPLE, every(actors=frozenset({"jnim", "PRESUMED"})))) == ["month", "open"]
 
 
 def test_unknown_tolls_do_not_pass_a_minimum_and_are_not_zero():
-    assert ids(filter_incidents(SAMPLE, FilterSpec(min_fatalities=6))) == ["balle", "kamona", "open"]
+    assert ids(filter_incidents(SAMPLE, every(min_fatalities=6))) == ["balle", "kamona", "open"]
     t = totals(SAMPLE)
     assert (t.incidents, t.killed_min, t.killed_max, t.unknown_toll, t.open_ended) == (4, 37, 53, 1, 1)
     assert t.sentence(total=10) == ("Showing 4 of 10 incidents · at least 37 (up to 53+) killed · "
@@ -56,10 +63,10 @@ def test_unknown_tolls_do_not_pass_a_minimum_and_are_not_zero():
 
 
 def test_other_filters():
-    assert ids(filter_incidents(SAMPLE, FilterSpec(admin2=frozenset({"Macina"})))) == ["month"]
-    assert ids(filter_incidents(SAMPLE, FilterSpec(geo_precisions=frozenset({3})))) == ["balle"]
-    assert ids(filter_incidents(SAMPLE, FilterSpec(text="siege"))) == ["month"]
-    assert ids(filter_incidents(SAMPLE, FilterSpec(civilian_only=True))) == ["balle", "kamona", "month"]
+    assert ids(filter_incidents(SAMPLE, every(admin2=frozenset({"Macina"})))) == ["month"]
+    assert ids(filter_incidents(SAMPLE, every(geo_precisions=frozenset({3})))) == ["balle"]
+    assert ids(filter_incidents(SAMPLE, every(text="siege"))) == ["month"]
+    assert ids(filter_incidents(SAMPLE, FilterSpec(scope="civilian"))) == ["balle", "kamona", "month"]
 
 
 def test_breakdown_counts_an_incident_in_each_of_its_categories():

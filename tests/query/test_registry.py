@@ -32,25 +32,28 @@ SAMPLE = incidents(
         perpetrator_category="jihadist_group", fatalities_min="", fatalities_max="", verification="reported",
         dataset="acled", event_type="Battles", civilian_targeting="false", latitude="", longitude="",
         geo_precision="3", summary="Siege of a village", source_record_id="B"),
-    row(incident_id="c", date_start="2025-11-20", admin2="Ségou", perpetrators="Unidentified gunmen",
+    row(incident_id="c", date_start="2025-11-20", admin2="Segou", latitude="13.4404", longitude="-6.2723",
+        perpetrators="Unidentified gunmen",
         perpetrator_category="unidentified", fatalities_min="4", fatalities_max="4", verification="confirmed",
         dataset="segou-curated", geo_precision="1", summary="Market attack", source_record_id="C"),
 )
 
 # filter name -> (a value, the SAMPLE incidents it selects)
 MASKS: dict[str, tuple[object, list[str]]] = {
+    "scope": ("civilian", ["a", "c"]),  # "b" did not target civilians
     "start": (date(2025, 10, 3), ["c"]),
     "end": (date(2025, 9, 5), ["b"]),  # "b" spans September: it overlaps
     "cat": (frozenset({"progov_militia", "unidentified"}), ["a", "c"]),
+    "group": (frozenset({"Dozo militias", "JNIM / Katiba Macina"}), ["a", "b"]),
     "actor": (frozenset({"jnim", "DOZO"}), ["a", "b"]),
     "type": (frozenset({"Battles"}), ["b"]),
-    "cercle": (frozenset({"Macina", "Ségou"}), ["b", "c"]),
+    "cercle": (frozenset({"Macina", "Ségou"}), ["b", "c"]),  # "b" by its reported name, "c" by its point
+    "commune": (frozenset({"ML040506"}), ["a"]),  # Niono commune; "b" is known only to its cercle
     "min_killed": (5, ["a"]),  # an unknown toll never passes a minimum
     "verif": (frozenset({"confirmed", "reported"}), ["b", "c"]),
     "prec": (frozenset({1, 3}), ["b", "c"]),
     "dataset": (frozenset({"acled"}), ["b"]),
     "text": ("SIÈGE", ["b"]),
-    "civ": (True, ["a", "c"]),
 }
 
 
@@ -63,6 +66,8 @@ def example(f: Filter):
     if f.kind == "set":
         values = f.choices or distinct_values(load_bundled(), f.options, split=f.split)
         return frozenset({values[0]})
+    if f.kind == "choice":
+        return f.choices[-1]  # not the default, which a URL or a command line leaves out
     return {"date": date(2025, 10, 1), "count": 10, "text": "Dozo", "flag": True}[f.kind]
 
 
@@ -88,7 +93,8 @@ def test_every_filter_is_tested():
 def test_mask(name):
     f = by_name(name)
     value, expected = MASKS[name]
-    assert sorted(filter_incidents(SAMPLE, spec_of(f, value))["incident_id"]) == expected
+    spec = FilterSpec(**{"scope": "all", f.field: value})  # every incident counted: only this filter at work
+    assert sorted(filter_incidents(SAMPLE, spec)["incident_id"]) == expected
 
 
 @pytest.mark.parametrize("f", FILTERS, ids=lambda f: f.name)
@@ -152,7 +158,7 @@ def test_widget_to_spec(f):
     at = open_page("map")
     key = f"f_{f.name}"
     widget = {"date": at.sidebar.date_input, "set": at.sidebar.multiselect, "count": at.sidebar.number_input,
-              "text": at.sidebar.text_input, "flag": at.sidebar.checkbox}[f.kind](key=key)
+              "text": at.sidebar.text_input, "flag": at.sidebar.checkbox, "choice": at.sidebar.radio}[f.kind](key=key)
     widget.set_value(sorted(value, key=str) if f.kind == "set" else value).run()
     assert not at.exception, [e.value for e in at.exception]
     spec = spec_of(f, value)

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard.data.schema import PERPETRATOR_CATEGORIES
+from dashboard.query.scope import scope_choices
 from dashboard.query.spec import FilterSpec, SpecError, describe_period
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12)
@@ -23,7 +24,7 @@ def specs(draw):
         min_fatalities=draw(st.none() | st.integers(0, 500)),
         geo_precisions=draw(st.frozensets(st.sampled_from([1, 2, 3]))),
         text=draw(st.text(max_size=10)).strip(),
-        civilian_only=draw(st.booleans()),
+        scope=draw(st.sampled_from(scope_choices())),
     )
 
 
@@ -40,9 +41,11 @@ def test_describe_reads_as_a_sentence():
         admin2=frozenset({"Niono"}),
     )
     assert spec.describe() == (
-        "Incidents attributed to pro-government militia or state forces, in Niono, 1–31 Oct 2025"
+        "Incidents with civilian victims in the Ségou region, attributed to pro-government militia or state forces, "
+        "in Niono, 1–31 Oct 2025"
     )
-    assert FilterSpec().describe() == "Incidents"
+    assert FilterSpec().describe() == "Incidents with civilian victims in the Ségou region"
+    assert FilterSpec(scope="all").describe() == "Incidents of the whole record, related ones included"
     assert "at least 10 killed" in FilterSpec(min_fatalities=10).describe()
 
 

@@ -43,7 +43,7 @@ def test_above_the_budget_the_map_is_hexagons_under_1_5_mb(big, basemap, mode):
     html = render(m)
     assert len(html.encode()) < BUDGET_BYTES
     assert "incident-hex" in html
-    assert "incident-marker" not in html
+    assert "incident-marker precision-" not in html
     legend = legend_text(html)
     assert f"{len(plottable(big)):,} incidents shown as" in legend
     assert "zoom in or filter to see individual incidents" in legend

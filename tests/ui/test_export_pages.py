@@ -21,7 +21,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.ui.common import md_escape
 from dashboard.viz.assets import remote_asset_links
-from dashboard.viz.maps import SEGOU_CENTER, plottable
+from dashboard.viz.maps import SEGOU_CENTER, as_points
 from tests.factories import incidents, row
 from tests.ui.test_app import _walk, open_page, page_script, qp, store  # noqa: F401  (store: autouse fixture)
 
@@ -93,7 +93,7 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     assert [f["properties"]["incident_id"] for f in features] == list(expected["incident_id"])
     assert download(at, "dl_gpkg").startswith(b"SQLite format 3\x00")
     html = download(at, "dl_html").decode("utf-8")
-    assert remote_asset_links(html) == [] and html.count("incident-marker precision-") == len(plottable(expected))
+    assert remote_asset_links(html) == [] and html.count("incident-marker precision-") == len(as_points(expected))
 
 
 def test_export_page_pdf_is_the_briefing_of_the_filter(tmp_path):
@@ -103,7 +103,8 @@ def test_export_page_pdf_is_the_briefing_of_the_filter(tmp_path):
     pdf.write_bytes(download(at, "dl_pdf_fr"))
     text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
-    assert "Ségou — October 2025" in text and "Incidents, du 1er au 31 oct. 2025" in text
+    assert "Ségou — October 2025" in text and ("Incidents ayant fait des victimes civiles dans la région de Ségou, du 1er au 31 oct. 2025"
+                                                    in text)
     assert "Kamona" in text and "68–86" in text and "CHIFFRES CLÉS" in text
 
 

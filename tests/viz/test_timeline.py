@@ -1,10 +1,11 @@
+from datetime import date
 from functools import cache
 
 import pandas as pd
 
 from dashboard.data.store import load_bundled
 from dashboard.viz.palette import CATEGORY_COLOURS
-from dashboard.viz.timeline import BRUSH, brushed_dates, timeline_chart, timeline_table
+from dashboard.viz.timeline import BRUSH, brushed_period, snap_period, timeline_chart, timeline_table
 from tests.factories import incidents, row
 
 
@@ -38,12 +39,17 @@ def test_chart_spec_stacks_by_category_with_the_palette_and_a_brush():
     assert killed["encoding"]["y"]["field"] == "killed_min"
 
 
-def test_brush_selection_becomes_a_date_range():
-    sel = {"selection": {BRUSH: {"yearmonth_period": [1727740800000, 1730332800000]}}}
-    lo, hi = brushed_dates(sel)
-    assert (str(lo.date()), str(hi.date())) == ("2024-10-01", "2024-10-31")
-    assert brushed_dates({"selection": {BRUSH: {}}}) is None
-    assert brushed_dates(None) is None
+def test_brush_selection_becomes_a_period_of_whole_days_or_months():
+    sel = {"selection": {BRUSH: {"period": [1727740800000, 1730332800000]}}}  # 1 Oct 2024 – 31 Oct 2024 00:00
+    assert brushed_period(sel) == (date(2024, 10, 1), date(2024, 10, 30))  # the brush ends at 31 Oct's midnight
+    assert brushed_period(sel, whole_months=True) == (date(2024, 10, 1), date(2024, 10, 31))
+    assert brushed_period({"selection": {BRUSH: {}}}) is None
+    assert brushed_period(None) is None
+    ts = pd.Timestamp
+    assert snap_period(ts("2025-10-01 14:00"), ts("2025-11-01 00:00")) == (date(2025, 10, 1), date(2025, 10, 31))
+    assert snap_period(ts("2025-10-03 14:00"), ts("2025-10-03 15:00")) == (date(2025, 10, 3), date(2025, 10, 3))
+    assert snap_period(ts("2025-10-17"), ts("2025-09-28 08:00"), whole_months=True) == (date(2025, 9, 1),
+                                                                                       date(2025, 10, 31))
 
 
 def test_weeks_are_iso_weeks_monday_to_sunday_across_a_year_boundary():
@@ -70,7 +76,7 @@ def test_the_chart_labels_iso_weeks_and_every_week_between_the_first_and_last_ba
     spec = timeline_chart(october, freq="week").to_dict()
     axis = spec["encoding"]["x"]["axis"]
     assert axis["format"] == "%G-W%V"  # d3's ISO week-numbering year and ISO week
-    ticks = [str(pd.to_datetime(v, unit="ms").date()) for v in axis["values"]]
+    ticks = [f"{v['year']}-{v['month']:02d}-{v['date']:02d}" for v in axis["values"]]  # DateTime (1-based month)
     assert ticks == ["2025-09-29", "2025-10-06", "2025-10-13"]  # W40, the empty W41, W42
     assert spec["encoding"]["x2"]["field"] == "period_end"
 

@@ -13,23 +13,30 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.data.engines import default_author
 from dashboard.data.import_job import ImportCrashed, ImportRequest, run_import
 from dashboard.data.importer import ImportReport
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources import registry
 from dashboard.errors import UserError
-from dashboard.ui import common, state
+from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
-IMPORT_FAILED = ("The import failed because of a fault in the dashboard, not in your file; nothing was written. "
-                 "The details are in the server's log.")
+IMPORT_FAILED = ("The import failed because of a fault in the dashboard, not in your file. The details are in the "
+                 "server's log.")
+WRITTEN = {False: "Nothing was written.", True: "Its rows had been written before it failed: the history lists them.",
+           None: "Whether it wrote anything could not be checked: see the history."}
+REPORT_KEY = "import_report"  # the last import's report, shown after the rerun that reloads the store
 
 
 def render(ctx: PageContext) -> None:
     st.title("Data and import")
     common.public_banner(ctx)
-    where = "" if ctx.data.public else f"Store: `{common.md_escape(str(ctx.data.store))}` · "
+    common.record_statement()
+    where = "" if ctx.data.public else f"Store: `{cache.store_label(ctx.data.store)}` · "  # no server path in public
     st.markdown(f"{where}dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
+    if REPORT_KEY in st.session_state:
+        _show(st.session_state.pop(REPORT_KEY))
     counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
     st.dataframe(counts, hide_index=True)
     st.subheader("Import a file", divider="gray")
@@ -50,21 +57,29 @@ def render(ctx: PageContext) -> None:
                        help="auto: recognised from the columns")
     strict = c2.checkbox("Strict (import nothing if any row is bad)", key="import_strict")
     dry = c3.checkbox("Dry run (check only)", key="import_dry")
+    d1, d2 = st.columns(2)
+    author = d1.text_input("Your name (kept in the history)", value=default_author(), key="import_author")
+    reason = d2.text_input("Why (kept in the history; default: import of the file)", key="import_reason")
     if upload is not None and st.button("Import", type="primary", key="import_go"):
         with tempfile.TemporaryDirectory(prefix="incident-map-upload-") as tmp:
             path = Path(tmp) / (Path(upload.name).name or "upload")
             path.write_bytes(upload.getvalue())
             request = ImportRequest(path=path, store=ctx.data.store, fmt=fmt, dry_run=dry, strict=strict,
-                                    limits=limits, warm_cache=True)
+                                    limits=limits, warm_cache=True, author=author or None,
+                                    reason=reason.strip() or None)
             try:
                 with st.spinner(f"Importing {common.md_escape(upload.name)}…"):
                     report = run_import(request)
             except UserError as exc:  # the message quotes the file's name and columns: untrusted text
                 common.user_error(exc)
-            except ImportCrashed:
-                st.error(IMPORT_FAILED, icon=":material/error:")
+            except ImportCrashed as exc:
+                st.error(f"{IMPORT_FAILED} {WRITTEN[exc.written]}", icon=":material/error:")
             else:
-                _show(report)
+                if dry or not report.added:
+                    _show(report)
+                else:  # the store changed: run the page again, so that every count above is the new store's
+                    st.session_state[REPORT_KEY] = report
+                    st.rerun()
     state.publish(ctx.spec, ctx.state)
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.export.exporters import EXPORTERS, LANGUAGE_NAMES, Exporter, ExportRequest
 from dashboard.export.i18n import TEXT
+from dashboard.export.metadata import CSV_METADATA
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
@@ -45,14 +46,42 @@ def button_key(e: Exporter, lang: str | None) -> str:
     return f"dl_{e.name}" + (f"_{lang}" if lang else "")
 
 
-def _build(ctx: PageContext, e: Exporter, lang: str | None, title: str, safe: bool) -> Callable[[], bytes]:
+def request_of(ctx: PageContext, **how) -> ExportRequest:
+    """The export of exactly the page's selection (made when a button is clicked: ``generated_at`` is then)."""
+    return ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version, generated_at=datetime.now(UTC),
+                         selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=ctx.left_out,
+                         max_listed=ctx.settings.limits.briefing_incidents, **how)
+
+
+def _build(ctx: PageContext, e: Exporter, how: dict) -> Callable[[], bytes]:
     def build() -> bytes:
-        request = ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version,
-                                generated_at=datetime.now(UTC), selection=ctx.spec, title=title or None,
-                                lang=lang or "en", public=ctx.data.public, spreadsheet_safe=safe,
-                                basemap=cache.basemap(), max_listed=ctx.settings.limits.briefing_incidents)
-        return e.build(request)
-    return common.budgeted(ctx, build) if e.group == "pack" else build
+        return e.build(request_of(ctx, **how))
+    return common.budgeted(ctx, build) if e.group == "pack" else build  # PDFs: the public server's budget
+
+
+def _companion(ctx: PageContext, e: Exporter, how: dict, filename: str) -> Callable[[], bytes]:
+    return lambda: e.companion_of(request_of(ctx, **how), filename) or b""
+
+
+CLAIM = ("Every file below holds **exactly these {n} incident(s)** and says what they are: the filter sentence "
+         "above, the dataset version **{version}** and the time it was made. The PDF and the HTML map print them; "
+         "GeoJSON has them in its `metadata` member, the GeoPackage in its `export_metadata` table, JSON under "
+         "`metadata`, and the CSV in `#` lines above its header or in a sidecar file (choose below). The HTML map "
+         "lists the incidents it cannot draw beside the map.")
+
+
+def briefing_fields() -> dict:
+    """Who made the briefing, when, and how it may be handled (printed on its first page)."""
+    c1, c2, c3, c4 = st.columns([1.2, 1.2, 0.8, 1.2])
+    return {
+        "author": c1.text_input("Author", key="export_author", max_chars=120) or None,
+        "organisation": c2.text_input("Organisation", key="export_organisation", max_chars=160) or None,
+        "analysis_date": c3.date_input("Date of analysis", key="export_analysis_date", value="today",
+                                       format="YYYY-MM-DD"),
+        "marking": c4.text_input("Handling marking", key="export_marking", max_chars=80,
+                                 placeholder="e.g. For internal use",
+                                 help="Printed at the top of every page of the PDF") or None,
+    }
 
 
 def render(ctx: PageContext) -> None:
@@ -61,9 +90,10 @@ def render(ctx: PageContext) -> None:
         state.publish(ctx.spec, ctx.state)
         return
     n = len(ctx.view)
-    st.markdown(f"Every file below holds **exactly these {n} incident(s)**, the filter sentence above, the dataset "
-                f"version **{ctx.data.version}** and the time it was made. Change the filters in the sidebar to "
-                "change what is exported.")
+    st.markdown(CLAIM.format(n=n, version=ctx.data.version))
+    if ctx.left_out is not None and len(ctx.left_out):
+        st.caption(f"The {len(ctx.left_out)} related incident(s) the note above mentions are not in the files; "
+                   "every file says so. Choose “Every incident in the record” under “Which incidents” to export them.")
     title = st.text_input("Title of the briefing pack and map", key=TITLE_KEY, max_chars=200,
                           placeholder=TEXT["en"]["default_title"],
                           help="Left empty, the pack is titled "
@@ -83,18 +113,31 @@ def render(ctx: PageContext) -> None:
         if group == "pack" and n > limit:
             st.caption(f"The pack lists and maps the {limit} most serious of these {n} incidents (highest known "
                        "toll first); its figures, timeline and breakdowns count them all.")
-        safe = group == "data" and st.checkbox(
-            "Spreadsheet-safe CSV", value=True, key="csv_safe",
-            help="Puts a ' before any text cell that starts with = + - or @, so that text from a source cannot run "
-                 "as a formula when the CSV is opened in Excel or LibreOffice. Untick it for a CSV to import again "
-                 "unchanged (the other files are always exact).")
+        how: dict = {"title": title or None}
+        if group == "pack":
+            how |= briefing_fields()
+        if group == "data":
+            c1, c2 = st.columns(2)
+            how["spreadsheet_safe"] = c1.checkbox(
+                "Spreadsheet-safe CSV", value=True, key="csv_safe",
+                help="Puts a ' before any text cell that starts with = + - or @, so that text from a source cannot "
+                     "run as a formula when the CSV is opened in Excel or LibreOffice. Untick it for a CSV to import "
+                     "again unchanged (the other files are always exact).")
+            how["csv_metadata"] = c2.radio("CSV metadata", list(CSV_METADATA), key="csv_metadata", horizontal=True,
+                                           format_func=CSV_METADATA.get)
         chosen = [(e, lang) for e, lang in chosen if e.public or not ctx.data.public]
         cols = st.columns([1] * len(chosen) + ([] if group == "data" else [2]))  # packs and maps: not too wide
         for col, (e, lang) in zip(cols, chosen, strict=False):
             label = f"{e.label} · {LANGUAGE_NAMES[lang]}" if lang else e.label
-            col.download_button(label, data=_build(ctx, e, lang, title, safe), file_name=e.filename(stem, lang or "en"),
+            filename = e.filename(stem, lang or "en")
+            col.download_button(label, data=_build(ctx, e, how | {"lang": lang or "en"}), file_name=filename,
                                 mime=e.mime, key=button_key(e, lang), on_click="ignore", icon=e.icon,
                                 width="stretch", disabled=spent)
+            if e.companion is not None and how.get("csv_metadata") == "sidecar":
+                col.download_button(f"{e.label.split(' (')[0]} metadata (JSON)",
+                                    data=_companion(ctx, e, how, filename), file_name=e.companion_name(filename),
+                                    mime="application/json", key=f"{button_key(e, lang)}_metadata",
+                                    on_click="ignore", icon=":material/description:", width="stretch")
     st.caption(f"The same files from the command line: `incident-map export --format "
                f"{'|'.join(e.name for e in EXPORTERS)} -o FILE` with the same filter options (or `--view` and this "
                "page's address).")

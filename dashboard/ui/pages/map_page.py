@@ -10,15 +10,21 @@ from dashboard.query.aggregate import totals
 from dashboard.query.filters import in_period
 from dashboard.ui import cache, common, foliummap, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.period import period_chart
 from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
+from dashboard.viz.choropleth import MEASURES, UNITS, figures, not_allocated_note
+from dashboard.viz.history import history_html
 from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
-from dashboard.viz.timeline import brushed_dates, timeline_chart
 
-MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)"}
+MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)",
+               "choropleth": "By cercle/commune"}
+UNIT_LABELS = {"cercle": "Cercles", "commune": "Communes"}
 TIMELINE_KEY = "overview_timeline"
 MAP_KEY = "map"
-NOT_DRAWN_LISTED = 50  # cards listed beside the map; the rest are counted (the table page lists them all)
+NOT_DRAWN_LISTED = 50  # incidents listed beside the map; the rest are counted (the table page lists them all)
+NOT_DRAWN_KEY = "not_drawn_card"
+MAP_HEIGHT = 520
 
 
 def months_of(incidents: pd.DataFrame) -> list[str]:
@@ -32,15 +38,20 @@ def _step(months: list[str], delta: int) -> None:
 
 
 def render(ctx: PageContext) -> None:
-    common.header(ctx, "Incidents in the Ségou region")
+    """The map first (on a laptop and on a phone it is in the first screen), then its controls, what the count
+    leaves out, the timeline and the citation. Streamlit sends elements as they are made, so the map is also the
+    first heavy thing the browser gets."""
+    common.header(ctx, "Incidents in the Ségou region", note=False)
     if "map_mode" not in st.session_state:
         st.session_state["map_mode"] = ctx.state.mode
+    map_area = st.container()  # filled below, once the controls under it have been read
     c1, c2, c3 = st.columns([3, 1.3, 1.5])
     mode = c1.radio("Map display", MAP_MODES, horizontal=True, key="map_mode", format_func=MODE_LABELS.get)
     tiles = c2.toggle("Online basemap", key="online_tiles",
                       help="Adds OpenStreetMap and satellite layers to the layer menu. They load from the internet; "
                            "off, nothing leaves this machine.")
     play = c3.toggle("Step through months", key="play", help="For presentations: one month at a time.")
+    unit, measure = _choropleth_choice(ctx) if mode == "choropleth" else (ctx.state.unit, ctx.state.measure)
     view = ctx.view
     month = None
     if play and len(view):
@@ -54,44 +65,60 @@ def render(ctx: PageContext) -> None:
         start = pd.Timestamp(f"{month}-01")
         view = in_period(view, start, start + pd.offsets.MonthEnd(0))
         st.markdown(f"**{start.strftime('%B %Y')}** — {totals(view).sentence()}")
-    brushed = brushed_dates(st.session_state.get(TIMELINE_KEY))
-    if brushed and not play:
-        view = in_period(view, *brushed)
-        st.markdown(f"**Brushed period {brushed[0]:%d %b %Y} – {brushed[1]:%d %b %Y}** — {totals(view).sentence()} "
-                    "(drag on the timeline below to change it, double-click it to clear)")
     selected = _selected_id(ctx)
-    if not common.empty_state(ctx) and len(view) == 0:
-        st.info("No incidents in this period.")
-    left, right = st.columns([2.2, 1])
-    with left:
-        if len(ctx.view):
-            filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter, a month or a brush
-            spec_key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in
-                             sorted(ctx.spec.to_query_params().items()))
-            view_key = (ctx.data.version, ctx.data.public, spec_key,
-                        month, brushed if not play else None, mode, tiles, ctx.settings.max_markers,
-                        ctx.settings.max_marker_bytes)  # everything the map below depends on
-            rendered = cache.map_payload(view_key, lambda: build_incident_map(
-                view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
-                bounds=scale.map_view(view, filtered), max_markers=ctx.settings.max_markers,
-                max_marker_bytes=ctx.settings.max_marker_bytes))
-            foliummap.show(rendered, key=MAP_KEY, height=560, returned_objects=["last_object_clicked_tooltip"])
-            # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a hash
-            # of the map script and would be empty after a rerun)
-            clicked = st.session_state.get(MAP_KEY) or {}
-            clicked_id = incident_id_from_tooltip(clicked.get("last_object_clicked_tooltip"))
-            if clicked_id and bool((view["incident_id"] == clicked_id).any()):
-                selected = clicked_id
-    with right:
-        if len(view):
-            _detail(view, selected, ctx)
-            _not_drawn(view, ctx)
+    with map_area:
+        if not common.empty_state(ctx) and len(view) == 0:
+            st.info("No incidents in this period.")
+        left, right = st.columns([2.2, 1])
+        with left:
+            if len(ctx.view):
+                filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter or a month
+                spec_key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in
+                                 sorted(ctx.spec.to_query_params().items()))
+                view_key = (ctx.data.version, ctx.data.public, spec_key, month, mode, tiles, unit, measure,
+                            ctx.settings.max_markers, ctx.settings.max_marker_bytes)  # all the map depends on
+                rendered = cache.map_payload(view_key, lambda: build_incident_map(
+                    view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
+                    bounds=scale.map_view(view, filtered), max_markers=ctx.settings.max_markers,
+                    max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure))
+                foliummap.show(rendered, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                               returned_objects=["last_object_clicked_tooltip"])
+                # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a
+                # hash of the map script and would be empty after a rerun)
+                if mode == "choropleth":
+                    st.caption(_allocation_caption(view, unit))
+                clicked = st.session_state.get(MAP_KEY) or {}
+                clicked_id = incident_id_from_tooltip(clicked.get("last_object_clicked_tooltip"))
+                if clicked_id and bool((view["incident_id"] == clicked_id).any()):
+                    selected = clicked_id
+        with right:
+            if len(view):
+                _detail(view, selected, ctx)
+                _not_drawn(view, ctx)
+    common.scope_note(ctx)
     if len(ctx.view):
         st.subheader("Timeline", divider="gray")
-        st.altair_chart(timeline_chart(ctx.view, freq="month", height=280), key=TIMELINE_KEY, on_select="rerun",
-                        selection_mode="period", width="stretch")
+        period_chart(ctx, key=TIMELINE_KEY, freq="month", height=280)
     common.cite(ctx, "map")
-    state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month))
+    state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month, unit=unit, measure=measure))
+
+
+def _choropleth_choice(ctx: PageContext) -> tuple[str, str]:
+    """The unit and the measure of the choropleth (seeded from the URL once)."""
+    st.session_state.setdefault("choropleth_unit", ctx.state.unit)
+    st.session_state.setdefault("choropleth_measure", ctx.state.measure)
+    a, b = st.columns([1, 2])
+    unit = a.radio("Units", UNITS, horizontal=True, key="choropleth_unit", format_func=UNIT_LABELS.get)
+    measure = b.radio("Colour by", list(MEASURES), horizontal=True, key="choropleth_measure",
+                      format_func=MEASURES.get)
+    return unit, measure
+
+
+def _allocation_caption(view: pd.DataFrame, unit: str) -> str:
+    """What the choropleth counts, and what it leaves out (never spread over units)."""
+    found = figures(view, cache.basemap().units(unit), unit)
+    return (f"Each {unit} counts the incidents known to lie in it. {not_allocated_note(found, unit).capitalize()}: "
+            f"they are counted here, not spread over {unit}s.")
 
 
 def _selected_id(ctx: PageContext) -> str | None:
@@ -108,19 +135,31 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
     st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))
     if not bool((view["incident_id"] == selected).any()):
         st.caption("This incident is outside the current filter.")
+    if not ctx.data.public:  # the history holds internal fields and names: never in the public view
+        doc = cache.history(ctx.data.store, selected)
+        with st.expander(f"History ({len(doc['changes'])} change set(s))", key="incident_history"):
+            st.html(history_html(doc))
 
 
 def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
+    """The incidents the map cannot draw: one compact table, and the card of the one picked (not a card each: 50
+    expanders of cards were most of the page's first paint)."""
     missing = unplotted(view)
     if missing.empty:
         return
     st.markdown(f"#### Not on the map ({len(missing)})")
     st.caption("Their place is known only to the region, or has no coordinates: they are listed here rather "
                "than planted on a town.")
-    if len(missing) > NOT_DRAWN_LISTED:
+    ordered = missing.sort_values(["date_start", "incident_id"], kind="stable")
+    if len(ordered) > NOT_DRAWN_LISTED:
         st.caption(f"The first {NOT_DRAWN_LISTED} by date are listed; narrow the filter, or see them all on the "
                    "Table page.")
-        missing = missing.nsmallest(NOT_DRAWN_LISTED, "date_start", keep="first")
-    for r in missing.sort_values("date_start", kind="stable").to_dict("records"):
-        with st.expander(common.md_escape(f"{r['date_start']:%d %b %Y} · {r['location'][:50]}")):
-            st.html(incident_card_html(r, public=ctx.data.public, width=520))
+        ordered = ordered.head(NOT_DRAWN_LISTED)
+    labels = {r["incident_id"]: f"{r['date_start']:%d %b %Y} · {str(r['location'])[:60]}"
+              for r in ordered.to_dict("records")}
+    picked = st.selectbox("Show the card of", list(labels), index=None, key=NOT_DRAWN_KEY,
+                          format_func=labels.get, placeholder=f"one of the {len(labels)} incidents")
+    if picked is not None:
+        row = ordered.loc[ordered["incident_id"] == picked]
+        if not row.empty:
+            st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))

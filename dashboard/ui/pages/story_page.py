@@ -26,6 +26,7 @@ STEP_KEY = "story_step"
 IDS_KEY = "story_ids"
 TITLE_KEY = "story_title"
 CUSTOM_KEY = "story_custom"  # the user chose the incidents: stop following the filter
+EDITING_KEY = "story_editing"  # the user has used the editor: keep it open
 LOADED_KEY = "story_loaded_file"
 UPLOAD_KEY = "story_upload"
 MAP_KEY = "story_map"
@@ -59,10 +60,16 @@ def _go(step: int) -> None:
 
 def _mark_custom() -> None:
     st.session_state[CUSTOM_KEY] = True
+    st.session_state[EDITING_KEY] = True
+
+
+def _mark_editing() -> None:
+    st.session_state[EDITING_KEY] = True
 
 
 def _follow_filter(ids: list[str]) -> None:
     st.session_state[CUSTOM_KEY] = False
+    st.session_state[EDITING_KEY] = True
     st.session_state[IDS_KEY] = ids
     st.session_state[STEP_KEY] = 1
 
@@ -72,6 +79,7 @@ def _load(upload, known: pd.Series) -> None:
     if upload is None or st.session_state.get(LOADED_KEY) == upload.file_id:
         return
     st.session_state[LOADED_KEY] = upload.file_id
+    st.session_state[EDITING_KEY] = True
     try:
         story = Story.from_json(upload.getvalue(), known_ids=known)
     except StoryError as exc:
@@ -102,10 +110,12 @@ def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
     everything = ctx.all.sort_values(["date_start", "incident_id"])
     labels = _label(everything)
     known = everything["incident_id"]
-    with st.expander("Build, load or save the story", expanded=not st.session_state.get(IDS_KEY),
-                     icon=":material/edit_note:"):
+    # open while the story is empty or once the user has used it: an ``expanded`` that turned False after the first
+    # pick closed the editor under the user's hands
+    expanded = bool(st.session_state.get(EDITING_KEY)) or not st.session_state.get(IDS_KEY)
+    with st.expander("Build, load or save the story", expanded=expanded, icon=":material/edit_note:"):
         _load(st.file_uploader("Load a story (JSON)", type=["json"], key=UPLOAD_KEY, max_upload_size=1), known)
-        st.text_input("Story title", key=TITLE_KEY, max_chars=MAX_TITLE)
+        st.text_input("Story title", key=TITLE_KEY, max_chars=MAX_TITLE, on_change=_mark_editing)
         ids = st.multiselect("Incidents, in the order they are presented", list(known), key=IDS_KEY,
                              format_func=lambda i: labels.get(i, i), on_change=_mark_custom,
                              help="The story starts as the filtered incidents, oldest first. Add, remove or "
@@ -115,7 +125,7 @@ def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
         notes = []
         for n, ident in enumerate(ids, start=1):
             notes.append(st.text_input(common.md_escape(f"Note for step {n} ({ident})"), key=note_key(ident),
-                                       max_chars=MAX_NOTE))
+                                       max_chars=MAX_NOTE, on_change=_mark_editing))
         story = Story.of(st.session_state.get(TITLE_KEY) or "", ids, notes)
         st.download_button("Save story (JSON)", data=story.to_json(), file_name="story.json",
                            mime="application/json", key="story_save", on_click="ignore", icon=":material/save:",
@@ -128,6 +138,7 @@ def render(ctx: PageContext) -> None:
     if ctx.data.public:
         st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid.",
                    icon=":material/shield:")
+    common.record_statement()
     filtered_ids = list(ctx.view.sort_values(["date_start", "incident_id"])["incident_id"])
     if not st.session_state.get(CUSTOM_KEY) and st.session_state.get(IDS_KEY) != filtered_ids:
         st.session_state[IDS_KEY] = filtered_ids  # follow the filter until the user picks incidents

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.query.filters import in_period
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.period import period_chart
 from dashboard.viz.cards import incident_card_html
-from dashboard.viz.timeline import brushed_dates, timeline_chart
 
 MAX_CARDS = 200
 
@@ -22,15 +21,10 @@ def render(ctx: PageContext) -> None:
     freq = c1.radio("Per", ["month", "week", "year"], horizontal=True, key="tl_freq")
     measure = c2.radio("Count", ["incidents", "killed"], horizontal=True, key="tl_measure",
                        format_func={"incidents": "Incidents", "killed": "Killed (lower bound)"}.get)
-    event = st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=320), key="timeline",
-                            on_select="rerun", selection_mode="period", width="stretch")
+    period_chart(ctx, key="timeline", freq=freq, measure=measure, height=320)
     st.caption("Lighter bars: incidents dated only to the week, month or year (counted in the period they start). "
-               "An incident attributed to two categories counts in both. Drag across the chart to list one period.")
+               "Each incident counts once, under its first-named alleged perpetrator's category.")
     view = ctx.view
-    brushed = brushed_dates(event)
-    if brushed:
-        view = in_period(view, *brushed)
-        st.markdown(f"**{brushed[0]:%d %b %Y} – {brushed[1]:%d %b %Y}**: {len(view)} incident(s)")
     st.subheader("Incidents, oldest first", divider="gray")
     ordered = view.sort_values(["date_start", "incident_id"])
     for r in ordered.head(MAX_CARDS).to_dict("records"):

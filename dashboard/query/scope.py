@@ -1,0 +1,144 @@
+"""What the record counts by default: incidents whose victims were civilians, inside the Ségou region.
+
+The curated record also keeps *related* incidents, each with an ``inclusion_note`` saying why it is there: militia
+members or officials killed, indirect deaths in a siege, an accidental grenade blast, an aggregate report, a killing
+placed just outside the region. Under a title about violence against civilians in the region they would inflate the
+totals, so the default view leaves them out and says so ("+ 15 related incidents not counted: …"); the ``scope``
+filter of the registry (:mod:`dashboard.query.registry`) counts them in, one click away.
+
+An incident whose civilian targeting or region is not recorded is not counted by default either (it is not known to
+belong under the title), and the note names that reason separately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.admin import REGION, AdminNames
+
+__all__ = ["DEFAULT_SCOPE", "LEFT_OUT_EN", "RECORD_STATEMENT", "REGION", "SCOPES", "LeftOut", "LeftOutWords",
+           "in_region", "left_out", "scope_choices", "why_not_counted"]
+
+RECORD_STATEMENT = ("A curated record of publicly documented incidents, not a complete count: incidents that no "
+                    "public source reported are missing, and tolls are the sources' figures.")
+
+
+def civilian_victims(incidents: pd.DataFrame) -> np.ndarray:
+    """``civilian_targeting`` is true (unknown: no)."""
+    return incidents["civilian_targeting"].fillna(False).to_numpy(dtype=bool)
+
+
+def in_region(incidents: pd.DataFrame) -> np.ndarray:
+    """``admin1`` names the Ségou region, in any spelling a source uses ("Segou", "Ségou region", or a 2023 region
+    carved from it, such as "région de San"); an empty ``admin1`` is not known to be inside."""
+    values = incidents["admin1"]
+    codes, uniques = pd.factorize(values)
+    names = AdminNames.default()
+    inside = np.array([names.region(v).found for v in uniques] + [False], dtype=bool)
+    return inside[codes]  # a missing value (code -1) takes the appended False
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    name: str  # the URL and CLI value
+    label: str  # the sidebar's words
+    phrase: str  # its part of the filter sentence ("Incidents with civilian victims in the Ségou region, ...")
+    mask: Callable[[pd.DataFrame], np.ndarray]
+
+
+SCOPES: tuple[Scope, ...] = (
+    Scope("region", f"Civilian victims in the {REGION} region",
+          f"with civilian victims in the {REGION} region",
+          lambda df: civilian_victims(df) & in_region(df)),
+    Scope("civilian", "Civilian victims, in or outside the region",
+          "with civilian victims, in or outside the region", civilian_victims),
+    Scope("all", "Every incident in the record, related ones included",
+          "of the whole record, related ones included", lambda df: np.ones(len(df), dtype=bool)),
+)
+DEFAULT_SCOPE = SCOPES[0].name
+
+
+def scope(name: str) -> Scope:
+    return next(s for s in SCOPES if s.name == name)
+
+
+def scope_choices() -> tuple[str, ...]:
+    return tuple(s.name for s in SCOPES)
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOutWords:
+    """How the note is said (English by default; the briefing's French words are in :mod:`dashboard.export.i18n`)."""
+
+    sentence: str = "+ {n} related {noun} not counted: {reasons}"
+    nouns: tuple[str, str] = ("incident", "incidents")
+    not_civilian: str = ("whose victims were not civilians targeted as such (combatants, officials, indirect deaths, "
+                         "accidents, aggregate reports)")
+    civilian_unknown: str = "whose targeting of civilians is not recorded"
+    outside: str = f"outside the {REGION} region"
+    region_unknown: str = "whose region is not recorded"
+    thousands: str = ","
+
+
+LEFT_OUT_EN = LeftOutWords()
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """The related incidents that the same filters would select with every incident counted, and why each is not."""
+
+    incidents: pd.DataFrame
+    not_civilian: int  # civilian targeting recorded as false
+    civilian_unknown: int  # ... not recorded
+    outside: int  # region recorded, and not the Ségou region
+    region_unknown: int  # region not recorded
+
+    def __len__(self) -> int:
+        return len(self.incidents)
+
+    def reasons(self, words: LeftOutWords = LEFT_OUT_EN) -> list[str]:
+        """"14 whose victims were not civilians targeted as such", "1 outside the Ségou region"..."""
+        parts = [(self.not_civilian, words.not_civilian), (self.civilian_unknown, words.civilian_unknown),
+                 (self.outside, words.outside), (self.region_unknown, words.region_unknown)]
+        return [f"{_number(n, words)} {said}" for n, said in parts if n]
+
+    def sentence(self, words: LeftOutWords = LEFT_OUT_EN) -> str:
+        """"+ 15 related incidents not counted: 14 whose victims…; 1 outside the Ségou region"."""
+        n = len(self)
+        return words.sentence.format(n=_number(n, words), noun=words.nouns[n != 1],
+                                     reasons="; ".join(self.reasons(words)))
+
+
+def _number(n: int, words: LeftOutWords) -> str:
+    return f"{n:,}".replace(",", words.thousands)
+
+
+NOT_CIVILIAN = "victims not civilians targeted as such"
+CIVILIAN_UNKNOWN = "targeting of civilians not recorded"
+OUTSIDE = f"outside the {REGION} region"
+REGION_UNKNOWN = "region not recorded"
+
+
+def why_not_counted(incidents: pd.DataFrame) -> pd.Series:
+    """Per incident that the default scope leaves out, the first reason that applies (one of the constants above;
+    ``None`` for an incident it counts)."""
+    civilian = incidents["civilian_targeting"]
+    known_civilian = civilian.notna().to_numpy(dtype=bool)
+    is_civilian = civilian_victims(incidents)
+    region_known = incidents["admin1"].notna().to_numpy(dtype=bool)
+    inside = in_region(incidents)
+    reasons = np.select(
+        [known_civilian & ~is_civilian, ~known_civilian, region_known & ~inside, ~region_known],
+        [NOT_CIVILIAN, CIVILIAN_UNKNOWN, OUTSIDE, REGION_UNKNOWN], default=None)
+    return pd.Series(reasons, index=incidents.index, dtype=object)
+
+
+def left_out(counted: pd.DataFrame, everything: pd.DataFrame) -> LeftOut:
+    """Which incidents of ``everything`` (the same filters with every incident counted) ``counted`` leaves out."""
+    extra = everything.loc[~everything.index.isin(counted.index)]
+    why = why_not_counted(extra).value_counts()
+    return LeftOut(extra, *(int(why.get(r, 0)) for r in (NOT_CIVILIAN, CIVILIAN_UNKNOWN, OUTSIDE, REGION_UNKNOWN)))

@@ -1,0 +1,55 @@
+"""The timeline as the date filter: dragging across a timeline sets the sidebar's From and To (whole days, or whole
+months when asked), so the caption, the URL, the citation and every export follow the brushed period.
+
+The chart shows the selection (its period included), so a drag narrows it further; "Clear the period" (or the
+sidebar) widens it again, and a double-click on the chart (Vega's way to clear a brush) clears what the last drag set.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from dashboard.query.registry import by_key
+from dashboard.ui import widgets
+from dashboard.ui.context import PageContext
+from dashboard.viz.timeline import BRUSH, Freq, Measure, brushed_period, timeline_chart
+
+WHOLE_MONTHS_KEY = "brush_whole_months"
+APPLIED_KEY = "_brush_applied"  # the period the last brush set (so that clearing the brush clears only that)
+START, END = widgets.key(by_key("from")), widgets.key(by_key("to"))
+
+
+def apply_brush(chart_key: str) -> None:
+    """The chart's callback (runs before the rerun, when the widgets' state may still be set): the brushed period
+    becomes the date filter; a cleared brush clears the period it had set."""
+    period = brushed_period(st.session_state.get(chart_key), whole_months=bool(st.session_state.get(WHOLE_MONTHS_KEY)))
+    if period is None:
+        if st.session_state.get(APPLIED_KEY):
+            st.session_state[START] = st.session_state[END] = None
+            st.session_state[APPLIED_KEY] = None
+        return
+    st.session_state[START], st.session_state[END] = period
+    st.session_state[APPLIED_KEY] = period
+
+
+def clear_period() -> None:
+    st.session_state[START] = st.session_state[END] = None
+    st.session_state[APPLIED_KEY] = None
+
+
+def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: Measure = "incidents",
+                 height: int = 280) -> None:
+    """The timeline of the selection, on which a drag chooses the period."""
+    if ctx.view.empty:
+        return
+    period = ctx.spec.start or ctx.spec.end
+    st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=height), key=key,
+                    on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
+    c1, c2, c3 = st.columns([3, 1.2, 1.2], vertical_alignment="center")
+    c1.caption("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "
+               "and the exports follow it. Double-click the chart to clear it.")
+    c2.toggle("Whole months", key=WHOLE_MONTHS_KEY, help="A drag selects the whole months it touches")
+    if period:
+        c3.button("Clear the period", on_click=clear_period, key=f"{key}_clear", width="stretch")
