@@ -135,7 +135,7 @@ def test_the_data_page_reports_a_user_error_and_lets_a_bug_surface(monkeypatch):
 
 def test_a_bug_in_the_served_app_shows_no_details(monkeypatch, tmp_path):
     commands = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: commands.append(cmd) or 0)
+    monkeypatch.setattr(cli, "run_replacing_this_process", lambda cmd, env: commands.append(cmd))
     runner.invoke(app, ["serve", "--port", "8999"])
     cmd = commands[0]
     # set in dashboard/ui/.streamlit/config.toml beside the script serve runs (tests/test_streamlit_config.py)

@@ -146,13 +146,13 @@ def test_forced_format(store):
 
 def test_imported_rows_show_up_in_query_beside_existing_ones(store):
     assert import_("acled_new_layout.csv", store).exit_code == 0
-    acled = json.loads(cli("query", "--store", str(store), "--json", "--dataset", "acled").stdout)
+    acled = json.loads(cli("query", "--store", str(store), "--json", "--dataset", "acled", "--scope", "all").stdout)
     assert [r["incident_id"] for r in acled] == [f"ACLED-MLI9000{i}" for i in range(1, 6)]
     first = acled[0]
     assert first["location"] == "Ké-Macina" and first["perpetrator_category"] == ["state_forces", "foreign_forces"]
     assert first["sources"][-1] == {"organisation": "ACLED", "title": "event MLI90001", "url": None,
                                     "published": None}
-    everything = json.loads(cli("query", "--store", str(store), "--json").stdout)
+    everything = json.loads(cli("query", "--store", str(store), "--json", "--scope", "all").stdout)
     assert {r["dataset"] for r in everything} == {"acled", "user", "segou-curated"}
     assert len(everything) == 7
     assert acled[1]["fatalities_min"] is None  # unknown toll stays unknown through the CLI
@@ -162,10 +162,10 @@ def test_import_into_a_new_store_sits_beside_the_bundled_incidents(tmp_path):
     store = tmp_path / "fresh.gpkg"
     result = import_("acled_api.json", store)
     assert result.exit_code == 0, result.output
-    everything = json.loads(cli("query", "--store", str(store), "--json").stdout)
+    everything = json.loads(cli("query", "--store", str(store), "--json", "--scope", "all").stdout)
     bundled = load_bundled()
     assert len(everything) == len(bundled) + 3
     assert {r["incident_id"] for r in everything} >= set(bundled["incident_id"])
-    acled = json.loads(cli("query", "--store", str(store), "--json", "--dataset", "acled").stdout)
+    acled = json.loads(cli("query", "--store", str(store), "--json", "--dataset", "acled", "--scope", "all").stdout)
     assert len(acled) == 3
     assert len(read_store(store)) == len(bundled) + 3

@@ -130,11 +130,11 @@ def test_a_fresh_store_counts_the_curated_record_and_the_ucdp_events_apart(tmp_p
 
     from dashboard.cli import app
 
-    out = CliRunner().invoke(app, ["stats", "--json", "--store", str(tmp_path / "fresh.gpkg")])
+    out = CliRunner().invoke(app, ["stats", "--json", "--scope", "all", "--store", str(tmp_path / "fresh.gpkg")])
     assert out.exit_code == 0, out.output
     by_dataset = json.loads(out.stdout)["by_dataset"]
     assert by_dataset["segou-curated"]["incidents"] >= 81 and by_dataset["ucdp-ged-21.1"]["incidents"] == 65
-    text = CliRunner().invoke(app, ["stats", "--store", str(tmp_path / "fresh.gpkg")]).stdout
+    text = CliRunner().invoke(app, ["stats", "--scope", "all", "--store", str(tmp_path / "fresh.gpkg")]).stdout
     assert "2 datasets, counted together: 81 segou-curated, 65 ucdp-ged-21.1; they are not reconciled" in text
 
 

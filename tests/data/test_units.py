@@ -132,7 +132,8 @@ def test_commune_filter_reads_names_and_refuses_ambiguous_ones():
     assert FilterSpec.from_query_params({"commune": "Somo (San)"}).communes == frozenset({"ML040419"})
     with pytest.raises(SpecError, match="Somo.*any of the communes"):
         FilterSpec.from_query_params({"commune": "Somo"})
-    assert FilterSpec(communes=frozenset({"ML040507"})).describe() == "Incidents in the commune of Pogo (Niono)"
+    assert FilterSpec(communes=frozenset({"ML040507"})).describe() == (
+        "Incidents with civilian victims in the Ségou region, in the commune of Pogo (Niono)")
 
 
 def test_disagreement_between_reported_and_computed_units():
