@@ -19,8 +19,10 @@ run one after the other, so a report is stored exactly once):
 * the importer, not the file, says where rows come from (:mod:`dashboard.data.provenance`): the dataset is the
   layout's, a verification level above ``reported`` is kept as the source's claim, and a new row may not take
   another dataset's id prefix;
-* a store reached through a symbolic link is written through to its target (its lock, rejects and cache files sit
-  beside the target), so the link keeps pointing at the current store.
+* a store reached through a symbolic link is written through to its target (its rejects and cache files sit
+  beside the target), so the link keeps pointing at the current store;
+* an import stopped part-way (killed, or at the time limit of :mod:`dashboard.data.import_job`) adds nothing: the new
+  rows go to the store in one change set, one transaction.
 """
 
 from __future__ import annotations
