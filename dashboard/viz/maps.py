@@ -252,8 +252,8 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         tip = folium.Tooltip(html.escape(tooltip_text(r)))
         popup = folium.Popup(incident_card_html(r, public=public), max_width=360, max_height=320)
         if approximate:
-            folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
-                          fill=True, fill_opacity=0.06, dash_array="2 4", interactive=False).add_to(target)
+            geography.inert(folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
+                                fill=True, fill_opacity=0.06, dash_array="2 4")).add_to(target)
         folium.CircleMarker(
             [lat, lon],
             radius=marker_radius(r["fatalities_min"], r["fatalities_max"]),
@@ -269,11 +269,10 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         ).add_to(target)
         if second_rings and len(codes) > 1 and codes[1] in CATEGORY_COLOURS:
             # a second alleged perpetrator (e.g. army and Dozo) shows as an outer ring in its own colour
-            folium.CircleMarker(
+            geography.inert(folium.CircleMarker(
                 [lat, lon], radius=marker_radius(r["fatalities_min"], r["fatalities_max"]) + 3.5,
-                color=CATEGORY_COLOURS[codes[1]], weight=3, fill=False, interactive=False,
-                class_name="second-category",
-            ).add_to(target)
+                color=CATEGORY_COLOURS[codes[1]], weight=3, fill=False, class_name="second-category",
+            )).add_to(target)
 
 
 def _add_heat(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, view: scale.Bounds | None,
