@@ -6,9 +6,16 @@ import json
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.data.reconcile.clusters import reconcile
-from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS, build_incidents, organisation_key
+from dashboard.data.reconcile.incidents import (
+    INCIDENT_COLUMNS,
+    build_incidents,
+    organisation_counts,
+    organisation_key,
+)
 from dashboard.data.schema import COLUMNS, IncidentModel
 from tests.data.test_reconcile import POOL, acled, curated
 from tests.factories import incidents, row
@@ -94,3 +101,13 @@ def test_a_best_estimate_outside_the_merged_range_is_dropped():
                        row(incident_id="U-1", dataset="ucdp", source_record_id="1", fatalities_min="8",
                            fatalities_max="8")).frame.iloc[0]
     assert (inc["fatalities_min"], inc["fatalities_max"]) == (6, 8) and pd.isna(inc["fatalities_best"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=4), min_size=1, max_size=5),
+       st.booleans())
+def test_counting_organisations_in_bulk_agrees_with_decoding_each_cell(cells, ascii_only):
+    sources = pd.Series([json.dumps([{"organisation": o, "url": None} for o in orgs], ensure_ascii=ascii_only)
+                         for orgs in cells])
+    expected = [len({organisation_key(o) for o in orgs}) for orgs in cells]
+    assert organisation_counts(sources).tolist() == expected

@@ -58,11 +58,11 @@ def candidates(reports: pd.DataFrame, f: Features | None = None) -> pd.DataFrame
     return score_pairs(f, candidate_pairs(f))
 
 
-def reconcile(reports: pd.DataFrame, decisions: Iterable[Decision] = (), *,
+def reconcile(reports: pd.DataFrame, decisions: Iterable[Decision] = (), *, f: Features | None = None,
               scored: pd.DataFrame | None = None) -> Reconciliation:
     """The rule's links and review queue for ``reports`` given people's ``decisions`` (``auto`` ones are ignored:
-    they are what this recomputes). ``scored``: the candidates, if already computed."""
-    f = features(reports)
+    they are what this recomputes). ``f``, ``scored``: the reports' features and candidates, if already known."""
+    f = features(reports) if f is None else f
     scored = candidates(reports, f) if scored is None else scored
     where = {r: k for k, r in enumerate(f.ids)}
     people = [d for d in decisions if d.by_user]
@@ -87,30 +87,33 @@ def reconcile(reports: pd.DataFrame, decisions: Iterable[Decision] = (), *,
             apart.setdefault(x, set()).add(y)
             apart.setdefault(y, set()).add(x)
 
-    undecided = np.array([(a, b) not in decided for a, b in zip(scored["a"], scored["b"], strict=True)], dtype=bool)
-    open_pairs = scored.loc[undecided]
-    order = open_pairs.sort_values(["score", "a", "b"], ascending=[False, True, True], kind="stable")
-    links, waiting = [], []
-    for r in order.itertuples(index=False):
+    if decided:
+        undecided = np.array([(a, b) not in decided for a, b in zip(scored["a"], scored["b"], strict=True)], dtype=bool)
+        scored = scored.loc[undecided]
+    rule = scored.loc[scored["auto"].to_numpy(bool)].sort_values(["score", "a", "b"], ascending=[False, True, True],
+                                                                 kind="stable")
+    links, blocked = [], []
+    for r in rule.itertuples(index=False):
         rx, ry = uf.find(r.i), uf.find(r.j)
         if rx == ry:
             continue
-        if not r.auto:
-            waiting.append((r.a, r.b, r.score, r.evidence, r.i, r.j))
-            continue
         why = _conflict(uf, rx, ry, datasets_of(rx), datasets_of(ry), apart)
         if why:
-            waiting.append((r.a, r.b, r.score, f"{r.evidence} ({why})", r.i, r.j))
+            blocked.append((r.a, r.b, r.score, f"{r.evidence} ({why})", r.i, r.j))
             continue
         merged = datasets_of(rx) | datasets_of(ry)
         datasets[uf.union(r.i, r.j)] = merged
         links.append((r.a, r.b, r.score, r.evidence))
-    pending = [w[:4] for w in waiting if uf.find(w[4]) != uf.find(w[5])]
+    labels = uf.labels()
+    proposed = scored.loc[~scored["auto"].to_numpy(bool)]
+    apart_still = labels[proposed["i"].to_numpy(np.int64)] != labels[proposed["j"].to_numpy(np.int64)]
+    pending = [b[:4] for b in blocked if labels[b[4]] != labels[b[5]]]
+    pending += list(proposed.loc[apart_still, list(CANDIDATE_COLUMNS)].itertuples(index=False, name=None))
     return Reconciliation(
         ids=f.ids,
         links=_frame(links),
         pending=_frame(pending),
-        group=first_of_group(uf.labels()),
+        group=first_of_group(labels),
     )
 
 

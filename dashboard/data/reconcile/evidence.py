@@ -30,13 +30,17 @@ Two reports are linked automatically from :data:`AUTO_LINK` points, and proposed
 * no place name agrees, unless the dates are the same day and the points within :data:`TIGHT_KM` km ("mere
   proximity without a name needs a tight date and distance");
 * the perpetrator categories are incompatible;
-* both reports come from the same dataset (its editors keep its rows apart: only a user links them).
+* both reports come from the same dataset (its editors keep its rows apart: only a user links them). Such a pair
+  is proposed for review only as a likely duplicate: from :data:`DUPLICATE` points (the same day, a common place
+  name, perpetrators in common, tolls not apart), and not on proximity alone.
 
 So name + date + perpetrators link two reports even when their points are far apart (sources geolocate one village
 differently): 35 + 35 + 15 = 85, or 75 when the tolls disagree.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -48,13 +52,15 @@ from dashboard.data.reconcile.names import place_names
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS
 from dashboard.wording import toll_text
 
-__all__ = ["AUTO_LINK", "REVIEW", "TIGHT_KM", "score_pairs"]
+__all__ = ["AUTO_LINK", "DUPLICATE", "REVIEW", "TIGHT_KM", "score_pairs"]
 
 AUTO_LINK = 70
 REVIEW = 45
+DUPLICATE = 85
 TIGHT_KM = 5.0
 
 
+@lru_cache(maxsize=256)
 def _category_words(bits: int) -> str:
     names = [PERPETRATOR_LABELS[c].lower() for i, c in enumerate(PERPETRATOR_CATEGORIES) if bits & (1 << i)]
     return " and ".join(names) or "no category"
@@ -65,8 +71,8 @@ def score_pairs(f: Features, pairs: pd.DataFrame) -> pd.DataFrame:
     :func:`~dashboard.data.reconcile.blocking.candidate_pairs`) and keep those reaching :data:`REVIEW`.
 
     Returns one row per kept pair: ``a``/``b`` (report ids, ``a < b``), ``i``/``j`` (their rows in ``f``, same
-    order), ``score``, ``auto`` (may be linked automatically), ``evidence`` (one sentence) and the parts of it
-    (``date``, ``km``, ``name``, ``categories``, ``tolls``)."""
+    order), ``score``, ``auto`` (may be linked automatically), ``km`` (between the points; NaN without both) and
+    ``evidence`` (one sentence)."""
     i, j = pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64)
     same_group = pd.notna(f.group[i]) & (f.group[i] == f.group[j])
     i, j = i[~same_group], j[~same_group]  # its editors say these are distinct events of one operation
@@ -110,39 +116,42 @@ def score_pairs(f: Features, pairs: pd.DataFrame) -> pd.DataFrame:
     same_dataset = f.dataset[i] == f.dataset[j]
     proximity_only = ~name & ~(tight_date & tight_km)
     auto = ~(proximity_only | incompatible | same_dataset)
+    # within one dataset only likely duplicates are proposed (see DUPLICATE)
+    duplicate = same_dataset & ~(proximity_only | incompatible) & (score >= DUPLICATE)
     score = np.where(auto, score, np.minimum(score, AUTO_LINK - 1))
-    keep = has_place & (score >= REVIEW)
+    keep = has_place & (score >= REVIEW) & (~same_dataset | duplicate)
 
     i, j = i[keep], j[keep]
     swap = f.ids[j] < f.ids[i]  # say everything in the order the pair is stored: a, then b
     i, j = np.where(swap, j, i), np.where(swap, i, j)
     out = pd.DataFrame({
         "a": f.ids[i], "b": f.ids[j], "i": i, "j": j,
-        "score": score[keep].astype(np.int64), "auto": (auto & (score >= AUTO_LINK))[keep],
+        "score": score[keep].astype(np.int64), "auto": (auto & (score >= AUTO_LINK))[keep], "km": km[keep],
     })
-    parts = {
-        "date": [_date_words(t, o, g) for t, o, g in zip(tight_date[keep], overlap[keep], gap[keep], strict=True)],
-        "name": [_name_words(f.locations[x], f.names[x] & f.names[y]) if n else None for x, y, n in zip(i, j, name[keep],
-                                                                                                        strict=True)],
-        "km": km[keep],
-        "categories": [_category_pair(int(f.cats[x]), int(f.cats[y]), bool(c), bool(u), bool(al))
-                       for x, y, c, u, al in zip(i, j, common[keep], unknown_side[keep], allied[keep], strict=True)],
-        "tolls": [_toll_pair(f, x, y) for x, y in zip(i, j, strict=True)],
-    }
-    for column, values in parts.items():
-        out[column] = values
-    why_not = np.where(same_dataset, "both from one dataset: only a user links them",
+    involved = np.unique(np.concatenate([i, j]))
+    tolls = dict(zip(involved.tolist(), (_toll(lo, hi, op) for lo, hi, op in zip(
+        f.toll_lo[involved].tolist(), f.toll_hi[involved].tolist(), f.open_ended[involved].tolist(), strict=True)),
+        strict=True))
+    why_not = np.where(same_dataset, "both from one dataset, a possible duplicate: only a user links them",
                        np.where(incompatible, "perpetrators disagree",
                                 np.where(proximity_only, "no common place name: automatic links need the same day "
                                                          f"and points within {TIGHT_KM:g} km", "")))[keep]
+    columns = zip(i.tolist(), j.tolist(), tight_date[keep].tolist(), overlap[keep].tolist(), gap[keep].tolist(),
+                  name[keep].tolist(), commune[keep].tolist(), km[keep].tolist(), common[keep].tolist(),
+                  unknown_side[keep].tolist(), allied[keep].tolist(), other_type[keep].tolist(), why_not.tolist(),
+                  strict=True)
     out["evidence"] = [
-        _sentence(d, n, k, c, t, com, ot, w)
-        for d, n, k, c, t, com, ot, w in zip(out["date"], out["name"], out["km"], out["categories"], out["tolls"],
-                                             commune[keep], other_type[keep], why_not, strict=True)
+        _sentence(_date_words(td, ov, g),
+                  _name_words(f.locations[x], f.names[x] & f.names[y]) if nm else
+                  ("same commune" if cm else "no common place name"),
+                  k, _category_pair(int(f.cats[x]), int(f.cats[y]), c, u, al),
+                  f"{tolls[x]} vs {tolls[y]} killed", ot, w)
+        for x, y, td, ov, g, nm, cm, k, c, u, al, ot, w in columns
     ]
     return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
 
 
+@lru_cache(maxsize=1024)
 def _date_words(tight: bool, overlap: bool, gap: int) -> str:
     if tight:
         return "same day"
@@ -151,11 +160,13 @@ def _date_words(tight: bool, overlap: bool, gap: int) -> str:
     return f"dates {int(gap)} day{'s' if gap != 1 else ''} apart"
 
 
+@lru_cache(maxsize=1 << 14)
 def _name_words(location: str, common: frozenset[str]) -> str:
     shown = [n for n in place_names(location) if loose_key(n) in common]
     return f"same place name ({shown[0]})" if shown else "same place name"
 
 
+@lru_cache(maxsize=1 << 12)
 def _category_pair(a: int, b: int, common: bool, unknown_side: bool, allied: bool) -> str:
     if a == b:
         return f"both {_category_words(a)}"
@@ -167,23 +178,16 @@ def _category_pair(a: int, b: int, common: bool, unknown_side: bool, allied: boo
     return f"{_category_words(a)} vs {_category_words(b)}" + (" (allied)" if allied else "")
 
 
-def _toll_pair(f: Features, i: int, j: int) -> str:
-    return f"{_toll(f, i)} vs {_toll(f, j)} killed"
-
-
-def _toll(f: Features, i: int) -> str:
-    lo, hi = f.toll_lo[i], f.toll_hi[i]
-    if np.isnan(lo):
+@lru_cache(maxsize=1 << 12)
+def _toll(lo: float, hi: float, open_ended: bool) -> str:
+    if lo != lo:  # NaN: unknown
         return "unknown"
-    if f.open_ended[i]:
-        return toll_text(int(lo), None)
-    return toll_text(int(lo), int(hi))
+    return toll_text(int(lo), None if open_ended else int(hi))
 
 
-def _sentence(date: str, name: str | None, km: float, categories: str, tolls: str, commune: bool,
-              other_type: bool, why_not: str) -> str:
-    parts = [date, name if isinstance(name, str) else ("same commune" if commune else "no common place name")]
-    if not np.isnan(km):
+def _sentence(date: str, place: str, km: float, categories: str, tolls: str, other_type: bool, why_not: str) -> str:
+    parts = [date, place]
+    if km == km:  # not NaN
         parts.append(f"{km:.0f} km apart" if km >= 1 else "under 1 km apart")
     parts += [categories, tolls]
     if other_type:

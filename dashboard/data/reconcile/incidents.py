@@ -31,13 +31,15 @@ from functools import lru_cache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.data.missing import is_missing
 from dashboard.data.placekeys import key
 from dashboard.data.schema import COLUMNS, split_codes
 
 __all__ = ["DATASET_RANK", "INCIDENT_COLUMNS", "ORGANISATION_ALIASES", "Incidents", "build_incidents",
-           "organisation_key"]
+           "organisation_counts", "organisation_key"]
 
 INCIDENT_COLUMNS = ("n_reports", "report_ids", "datasets", "independent_sources", "toll_disputed", "date_from",
                     "place_from")
@@ -82,6 +84,30 @@ def _organisations(cell: str) -> frozenset[str]:
                      if isinstance(s, dict) and isinstance(s.get("organisation"), str))
 
 
+def organisation_counts(sources: pd.Series) -> np.ndarray:
+    """For each ``sources`` cell, the number of distinct organisations (:func:`organisation_key`) it names.
+
+    Vectorised with Arrow (a cell is the JSON the schema writes: ``"organisation": "..."`` members), because a
+    million cells decoded one by one take seconds; names holding a JSON escape are decoded before they are keyed."""
+    if not len(sources):
+        return np.zeros(0, dtype=np.int64)
+    cells = pa.array(sources.astype(object).where(sources.notna(), None).tolist(), type=pa.large_string())
+    parts = pc.split_pattern_regex(cells, r'"organisation"\s*:\s*"')
+    pieces = pc.list_flatten(parts)
+    parent = pc.list_parent_indices(parts).to_numpy()
+    offsets = parts.offsets.to_numpy()
+    within = np.arange(len(pieces)) - offsets[parent]
+    after = within > 0  # the text after each "organisation": "
+    names = pc.extract_regex(pieces.filter(pa.array(after)), r'^(?P<o>(?:[^"\\]|\\.)*)"').field("o")
+    owner = parent[after]
+    codes, uniques = pd.factorize(pd.Series(names.to_numpy(zero_copy_only=False), dtype=object))
+    keys = pd.factorize(pd.Series([organisation_key(json.loads(f'"{u}"') if "\\" in u else u) for u in uniques],
+                                  dtype=object))[0]
+    known = codes >= 0
+    distinct = pd.unique(owner[known] * (keys.max(initial=0) + 1) + keys[codes[known]])
+    return np.bincount(distinct // (keys.max(initial=0) + 1), minlength=len(sources)).astype(np.int64)
+
+
 def _lead_order(reports: pd.DataFrame) -> np.ndarray:
     """A sort key per report: dataset rank, then id."""
     rank = reports["dataset"].map(DATASET_RANK).fillna(len(DATASET_RANK)).to_numpy(np.int64)
@@ -105,7 +131,7 @@ def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray) -> Incidents:
     frame["n_reports"] = 1
     frame["report_ids"] = frame["incident_id"].astype(object)
     frame["datasets"] = frame["dataset"].astype(object)
-    frame["independent_sources"] = [len(_organisations(c)) for c in frame["sources"]]
+    frame["independent_sources"] = organisation_counts(frame["sources"])
     frame["toll_disputed"] = False
     frame["date_from"] = frame["incident_id"].astype(object)
     frame["place_from"] = frame["incident_id"].astype(object)
