@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["AUTO", "VERDICTS", "Decision", "UnionFind", "decision_id", "first_of_group", "incident_groups", "pair"]
 
@@ -121,12 +122,15 @@ class UnionFind:
 def incident_groups(ids: Iterable[str], decisions: Iterable[Decision]) -> np.ndarray:
     """For each report id (in order), the position of the first report of its incident: the connected groups under
     the ``linked`` decisions (decisions naming a report not in ``ids`` are kept in the store but have no effect)."""
-    ids = list(ids)
-    where = {r: k for k, r in enumerate(ids)}
-    uf = UnionFind(len(ids))
-    for d in decisions:
-        if d.verdict == "linked" and d.a in where and d.b in where:
-            uf.union(where[d.a], where[d.b])
+    index = pd.Index(ids)
+    linked = [(d.a, d.b) for d in decisions if d.verdict == "linked"]
+    uf = UnionFind(len(index))
+    if linked:
+        a = index.get_indexer([x for x, _ in linked])
+        b = index.get_indexer([y for _, y in linked])
+        for x, y in zip(a.tolist(), b.tolist(), strict=True):
+            if x >= 0 and y >= 0:
+                uf.union(x, y)
     return first_of_group(uf.labels())
 
 

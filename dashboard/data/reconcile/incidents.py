@@ -87,32 +87,30 @@ def _organisations(cell: str) -> frozenset[str]:
 def organisation_counts(sources: pd.Series) -> np.ndarray:
     """For each ``sources`` cell, the number of distinct organisations (:func:`organisation_key`) it names.
 
-    Vectorised with Arrow (a cell is the JSON the schema writes: ``"organisation": "..."`` members), because a
-    million cells decoded one by one take seconds; names holding a JSON escape are decoded before they are keyed."""
+    Vectorised with Arrow (a million cells decoded one by one take several seconds): the ``"organisation": "..."``
+    members of each cell's JSON are found by a regular expression, and a name holding a JSON escape is decoded."""
     if not len(sources):
         return np.zeros(0, dtype=np.int64)
-    cells = pa.array(sources.astype(object).where(sources.notna(), None).tolist(), type=pa.large_string())
+    cells = pa.array(sources, type=pa.large_string(), from_pandas=True)
     parts = pc.split_pattern_regex(cells, r'"organisation"\s*:\s*"')
     pieces = pc.list_flatten(parts)
     parent = pc.list_parent_indices(parts).to_numpy()
-    offsets = parts.offsets.to_numpy()
-    within = np.arange(len(pieces)) - offsets[parent]
-    after = within > 0  # the text after each "organisation": "
+    after = np.arange(len(pieces)) - parts.offsets.to_numpy()[parent] > 0  # what follows each "organisation": "
     names = pc.extract_regex(pieces.filter(pa.array(after)), r'^(?P<o>(?:[^"\\]|\\.)*)"').field("o")
     owner = parent[after]
-    codes, uniques = pd.factorize(pd.Series(names.to_numpy(zero_copy_only=False), dtype=object))
-    keys = pd.factorize(pd.Series([organisation_key(json.loads(f'"{u}"') if "\\" in u else u) for u in uniques],
-                                  dtype=object))[0]
-    known = codes >= 0
-    distinct = pd.unique(owner[known] * (keys.max(initial=0) + 1) + keys[codes[known]])
-    return np.bincount(distinct // (keys.max(initial=0) + 1), minlength=len(sources)).astype(np.int64)
+    encoded = names.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    keys, _ = pd.factorize(pd.Series([organisation_key(json.loads(f'"{u}"') if "\\" in u else u)
+                                      for u in encoded.dictionary.to_pylist()], dtype=object))
+    width = int(keys.max(initial=0)) + 1
+    distinct = pd.unique(owner * width + keys[codes])
+    return np.bincount(distinct // width, minlength=len(cells)).astype(np.int64)
 
 
-def _lead_order(reports: pd.DataFrame) -> np.ndarray:
-    """A sort key per report: dataset rank, then id."""
-    rank = reports["dataset"].map(DATASET_RANK).fillna(len(DATASET_RANK)).to_numpy(np.int64)
-    ids = reports["incident_id"].astype(str).to_numpy()
-    return np.lexsort((ids, rank))  # positions from the best lead to the last
+def _lead_key(reports: pd.DataFrame, position: int) -> tuple:
+    """How good a lead a report is (lower first): dataset rank, then id."""
+    return (DATASET_RANK.get(reports["dataset"].iat[position], len(DATASET_RANK)),
+            str(reports["incident_id"].iat[position]))
 
 
 def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray) -> Incidents:
@@ -120,27 +118,26 @@ def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray) -> Incidents:
     reports of its incident, e.g. :func:`dashboard.data.reconcile.decisions.incident_groups`)."""
     reports = reports.reset_index(drop=True)
     n = len(reports)
-    order = _lead_order(reports)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)  # lower is a better lead
     group = np.asarray(group, dtype=np.int64)
     codes = pd.factorize(group)[0] if n else np.zeros(0, np.int64)
     single = np.bincount(codes, minlength=1)[codes] == 1
 
-    frame = reports.loc[single].copy()
-    frame["n_reports"] = 1
-    frame["report_ids"] = frame["incident_id"].astype(object)
-    frame["datasets"] = frame["dataset"].astype(object)
-    frame["independent_sources"] = organisation_counts(frame["sources"])
-    frame["toll_disputed"] = False
-    frame["date_from"] = frame["incident_id"].astype(object)
-    frame["place_from"] = frame["incident_id"].astype(object)
-    report_incident = reports["incident_id"].astype(object).to_numpy().copy()
+    frame = reports.loc[single] if single.all() else reports.loc[single].copy()
+    frame = frame.assign(
+        n_reports=np.ones(len(frame), dtype=np.int64),
+        report_ids=frame["incident_id"],
+        datasets=frame["dataset"],
+        independent_sources=organisation_counts(frame["sources"]),
+        toll_disputed=np.zeros(len(frame), dtype=bool),
+        date_from=frame["incident_id"],
+        place_from=frame["incident_id"],
+    )
+    report_incident = reports["incident_id"].to_numpy(dtype=object).copy()
 
     multi = np.flatnonzero(~single)
     merged, at = [], []
     for _, positions in pd.Series(multi).groupby(group[multi], sort=False):
-        members = sorted(positions.to_numpy(), key=lambda p: rank[p])
+        members = sorted(positions.to_numpy(), key=lambda p: _lead_key(reports, p))
         row = _merge(reports, members)
         report_incident[members] = row["incident_id"]
         merged.append(row)
@@ -148,13 +145,14 @@ def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray) -> Incidents:
     if merged:
         extra = gpd.GeoDataFrame(pd.DataFrame(merged), geometry="geometry", crs=reports.crs)
         extra.index = at
-        frame = pd.concat([frame, extra.astype({c: reports[c].dtype for c in COLUMNS})])
-    frame = frame.sort_index(kind="stable").reset_index(drop=True)
-    frame["n_reports"] = frame["n_reports"].astype(np.int64)
-    frame["independent_sources"] = frame["independent_sources"].astype(np.int64)
-    frame["toll_disputed"] = frame["toll_disputed"].astype(bool)
-    for column in ("report_ids", "datasets", "date_from", "place_from"):
-        frame[column] = frame[column].astype(reports["incident_id"].dtype)
+        extra = extra.astype({c: reports[c].dtype for c in COLUMNS})
+        for column in ("report_ids", "datasets", "date_from", "place_from"):
+            extra[column] = extra[column].astype(reports["incident_id"].dtype)
+        frame = pd.concat([frame, extra]).sort_index(kind="stable")
+        frame["n_reports"] = frame["n_reports"].astype(np.int64)
+        frame["independent_sources"] = frame["independent_sources"].astype(np.int64)
+        frame["toll_disputed"] = frame["toll_disputed"].astype(bool)
+    frame = frame.reset_index(drop=True)
     frame = gpd.GeoDataFrame(frame[[*COLUMNS, *INCIDENT_COLUMNS, "geometry"]], geometry="geometry", crs=reports.crs)
     return Incidents(frame=frame, report_incident=report_incident)
 
