@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from dashboard import cli_reconcile
 from dashboard.cli_options import App, filter_options
 from dashboard.data.importer import IMPORT_HELP, import_file
 from dashboard.data.readers import SUFFIXES
@@ -102,20 +104,44 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 
 @app.command()
 @filter_options
-def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False,
+          reports: Annotated[bool, typer.Option("--reports", help="List the reports of the selected incidents (each "
+                                                                  "dataset's record, with its incident)")] = False,
+          ) -> None:
     """List the incidents a filter selects, oldest first (--json: the records the `json` export format writes)."""
     data = _load(store)
     request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
-                                      generated_at=datetime.now(UTC))
+                                      generated_at=datetime.now(UTC), report_level=data.report_level)
     view = request.view.sort_values(["date_start", "incident_id"])
+    request = request.with_(view=view, reports=data.report_level.of(view))
+    if reports:
+        _list_reports(spec, request, data, as_json)
+        return
     if as_json:
-        typer.echo(exporter("json").build(request.with_(view=view)).decode("utf-8"))
+        typer.echo(exporter("json").build(request).decode("utf-8"))
         return
     typer.echo(spec.describe())
     typer.echo(totals(view).sentence(total=len(data.incidents)))
     for r in view.itertuples(index=False):
+        several = f"  ({r.n_reports} reports)" if r.n_reports > 1 else ""
         typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
-                   f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}")
+                   f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}"
+                   f"{several}")
+
+
+def _list_reports(spec: FilterSpec, request: ExportRequest, data: StoreData, as_json: bool) -> None:
+    from dashboard.export.files import report_records
+
+    if as_json:
+        typer.echo(json.dumps(report_records(request.reports), ensure_ascii=False, indent=2))
+        return
+    typer.echo(spec.describe())
+    typer.echo(f"{len(request.reports):,} reports of {len(request.view):,} incidents "
+               f"({len(data.reports):,} reports in the store)")
+    for r in request.reports.itertuples(index=False):
+        typer.echo(f"{r.incident_id:<18} of {r.belongs_to_incident:<14} {r.dataset:<13} {r.date_start:%Y-%m-%d}  "
+                   f"{r.location[:32]:<32} {r.perpetrator_category.replace(';', '/'):<28} "
+                   f"killed {toll_text(r.fatalities_min, r.fatalities_max)}")
 
 
 @app.command()
@@ -205,9 +231,10 @@ def export_(
         raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
     stored = _load(store)
-    incidents = stored.incidents
+    incidents, level = stored.incidents, stored.report_level
     if public:
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
+        level = replace(level, reports=public_view(level.reports, cercle_seats()))
     how = {"version": stored.version, "generated_at": datetime.now(UTC), "title": title, "lang": lang,
            "public": public, "spreadsheet_safe": spreadsheet_safe}
     if story is not None:
@@ -215,9 +242,9 @@ def export_(
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
         except (StoryError, OSError) as exc:
             raise UnreadableFile(f"{story.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
-        request = ExportRequest.of_story(incidents, chosen, **how)
+        request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
-        request = ExportRequest.of_filter(incidents, spec, search=stored.search, **how)
+        request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
     data = exporter(fmt).build(request)
     try:
         output.write_bytes(data)
@@ -227,6 +254,8 @@ def export_(
     typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
                f"dataset version {stored.version})")
 
+
+cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink
 
 if __name__ == "__main__":
     app()

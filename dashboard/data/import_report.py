@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.data.missing import is_missing
+from dashboard.data.reconcile.rerun import Matches
 
 __all__ = ["ImportReport"]
 
@@ -28,6 +29,7 @@ class ImportReport:
     dry_run: bool = False
     strict: bool = False
     store: Path | None = None
+    matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
 
     @property
     def blocked(self) -> bool:
@@ -48,6 +50,11 @@ class ImportReport:
             "rejects_file": None if self.rejects_file is None else str(self.rejects_file),
             "places_not_found": list(self.unresolved_places),
             "cercles_respelled": dict(self.renamed_cercles),
+            "matched_existing": {
+                "reports": 0 if self.matches is None else self.matches.matched,
+                "linked": [] if self.matches is None else list(self.matches.linked),
+                "waiting_for_review": [] if self.matches is None else list(self.matches.waiting),
+            },
             "dry_run": self.dry_run,
             "strict": self.strict,
             "problems": [
@@ -77,4 +84,7 @@ class ImportReport:
             lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")
         if len(self.problems) > max_problems:
             lines.append(f"    ... {len(self.problems) - max_problems} more problem(s) in the rejects file")
+        if self.matches is not None:
+            lines.append(("Would have: " if self.dry_run else "") + self.matches.sentence()
+                         + (" (incident-map review lists them)" if self.matches.waiting else ""))
         return "\n".join(lines)

@@ -12,13 +12,16 @@ skips incidents the store already holds, and appends the rest to the store in on
   its (``dataset``, ``source_record_id``) pair. The stored version wins (an updated ACLED event is *not*
   overwritten);
 * a file that cannot be read at all raises :class:`UnreadableFile` with one sentence naming the file, and
-  the store is left byte-identical (nothing is written before everything has been checked).
+  the store is left byte-identical (nothing is written before everything has been checked);
+* the new rows are *reports*: in the same write, the rule's decisions are recomputed for all the reports
+  (:func:`dashboard.data.reconcile.rerun.rerun`), so a report of an event the store already holds joins that
+  incident (or waits for review), and the report says how many did.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,8 +31,18 @@ from dashboard.data.atomic import replacing
 from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
 from dashboard.data.import_report import ImportReport
 from dashboard.data.readers import load_raw
+from dashboard.data.reconcile.rerun import matches, rerun
+from dashboard.data.reconcile.view import bundled_decisions
 from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
-from dashboard.data.store import BUNDLED_CSV, load_bundled, read_store, resolve_store, store_lock, write_store
+from dashboard.data.store import (
+    BUNDLED_CSV,
+    load_bundled,
+    read_decisions,
+    read_store,
+    resolve_store,
+    store_lock,
+    write_store,
+)
 from dashboard.data.validate import empty_incidents, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
 
@@ -100,10 +113,12 @@ def import_file(
     strict: bool = False,
     gazetteer: Gazetteer | None = None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
-    """Read, adapt, geocode, validate and append a file's new incidents to the store (see module doc).
+    """Read, adapt, geocode, validate and append a file's new reports to the store (see module doc).
 
-    ``today`` is the import day for the future-date rule (default: the local date now)."""
+    ``today`` is the import day for the future-date rule (default: the local date now); ``now`` dates the rule's
+    new decisions (default: the time now, UTC)."""
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
@@ -117,23 +132,28 @@ def import_file(
     problems = result.rejects
     bad_rows = result.rejected_rows
     lock = contextlib.nullcontext() if dry_run else store_lock(store_path)
+    at = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     with lock:
         existing = _existing(store_path)
+        decisions = read_decisions(store_path) if store_path.exists() else bundled_decisions(existing, at)
         new, duplicates = _new_incidents(result.valid, existing)
+        combined = pd.concat([existing, new], ignore_index=True)
+        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=existing.crs or new.crs)
+        outcome = rerun(combined, decisions, at) if len(new) else None
         report = ImportReport(
             path=path, format=fmt, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
             duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed,
             problems=problems, dry_run=dry_run, strict=strict, store=store_path,
+            matches=None if outcome is None else matches(outcome, list(new["incident_id"])),
         )
         if dry_run:
             return report
         if bad_rows:
             report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
         if report.blocked or new.empty:
+            report.matches = None
             return report
-        combined = pd.concat([existing, new], ignore_index=True)
-        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=existing.crs or new.crs)
-        write_store(store_path, combined)
+        write_store(store_path, combined, outcome.decisions)
         report.added = len(new)
     return report
 

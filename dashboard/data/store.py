@@ -12,6 +12,10 @@
 * The text-search index (:mod:`dashboard.data.search`) is built with the cache and saved beside it as
   ``<store>.search.arrow``, keyed on the same key and the dataset version; a stale or unreadable one is rebuilt
   (by :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).
+* Each row of the ``incidents`` layer is a *report* (one dataset's record of an event); the ``decisions`` table
+  holds the decisions that group reports into incidents (:mod:`dashboard.data.reconcile`). :func:`load_store`
+  returns both levels: the incident frame every view counts (cached as ``<store>.incidents.parquet``, same key),
+  and the reports.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import glob
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -37,6 +41,9 @@ import pyogrio
 from dashboard import bundled
 from dashboard.data.atomic import replacing
 from dashboard.data.readers import flatten_geometry, read_csv_text
+from dashboard.data.reconcile.decisions import Decision
+from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
+from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of, linked_digest
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.validate import CRS, validate_flat
@@ -47,9 +54,12 @@ from dashboard.settings import Settings
 BUNDLED_CSV = bundled.path("incidents.csv")
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
+DECISION_LAYER = "decisions"
+DECISION_FIELDS = ("decision_id", "a", "b", "verdict", "author", "at", "reason", "score", "evidence")
 CACHE_SUFFIX = ".parquet"
+INCIDENT_CACHE_SUFFIX = ".incidents.parquet"
 SEARCH_SUFFIX = ".search.arrow"
-CACHE_FORMAT = 1  # bump when the cached layout changes
+CACHE_FORMAT = 2  # bump when the cached layout changes
 _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
 
@@ -78,39 +88,52 @@ def ensure_store(path: str | Path | None = None) -> Path:
     if not store.exists():
         with store_lock(store):
             if not store.exists():
-                write_store(store, load_bundled())
+                reports = load_bundled()
+                write_store(store, reports, bundled_decisions(reports))
     return store
 
 
 @dataclass(frozen=True)
 class StoreData:
-    """The validated incidents of a store, their dataset version, and whether they came from the fast cache."""
+    """A store's incidents (the frame every view counts: reports grouped by the decisions), its reports and
+    decisions, its dataset version, and whether the frames came from the fast cache."""
 
     incidents: gpd.GeoDataFrame
     version: str
     from_cache: bool
-    search: SearchIndex | None = None  # the text-search index of exactly these rows, when one is fresh
+    search: SearchIndex | None = None  # the text-search index of exactly these incidents, when one is fresh
+    reports: gpd.GeoDataFrame | None = None  # every stored report, validated
+    decisions: tuple[Decision, ...] = ()
+    report_incident: np.ndarray | None = None  # for each report (in order), the id of its incident
+
+    @property
+    def report_level(self) -> ReportLevel:
+        return ReportLevel(self.reports, self.report_incident)
 
 
 def read_store(path: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Read and validate the incidents of a store (created from the bundled data if missing).
+    """Read and validate the *reports* of a store (created from the bundled data if missing).
 
     Uses the fast cache when it is fresh but never writes one: a plain read (a CLI query, an import's dry run)
     leaves no file behind. :func:`load_store`, which the app uses, builds the cache."""
-    return load_store(path, write_cache=False).incidents
+    return load_store(path, write_cache=False).reports
 
 
 def load_store(path: str | Path | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
-    """The store's incidents and dataset version: from the fast cache when it is fresh, otherwise from the
-    GeoPackage (validated), after which the cache is (re)built unless ``write_cache`` is false."""
+    """The store's incidents, reports and dataset version: from the fast cache when it is fresh, otherwise from
+    the GeoPackage (validated) and the decisions, after which the cache is (re)built unless ``write_cache`` is
+    false."""
     store = ensure_store(path)
     key = _cache_key(store)
-    data = _read_cache(store, key) if use_cache else None
+    decisions = read_decisions(store)
+    data = _read_cache(store, key, decisions) if use_cache else None
     if data is None:
-        incidents = _read_geopackage(store)
-        data = StoreData(incidents=incidents, version=dataset_version(incidents), from_cache=False)
+        reports = _read_geopackage(store)
+        built = incidents_of(reports, decisions)
+        data = StoreData(incidents=built.frame, version=dataset_version(reports, decisions), from_cache=False,
+                         reports=reports, decisions=decisions, report_incident=built.report_incident)
         if use_cache and write_cache and _cache_key(store) == key:  # the store did not change while it was read
-            _write_cache(store, key, data.incidents, data.version)
+            _write_cache(store, key, data)
     if not use_cache:
         return data
     search_key = {"store": key, "version": data.version, "rows": len(data.incidents)}
@@ -124,6 +147,11 @@ def load_store(path: str | Path | None = None, *, use_cache: bool = True, write_
 def cache_path(path: str | Path) -> Path:
     store = Path(path)
     return store.with_name(store.name + CACHE_SUFFIX)
+
+
+def incident_cache_path(path: str | Path) -> Path:
+    store = Path(path)
+    return store.with_name(store.name + INCIDENT_CACHE_SUFFIX)
 
 
 def search_path(path: str | Path) -> Path:
@@ -178,9 +206,23 @@ def _rules_fingerprint() -> str:
 _STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
 
 
-def _read_cache(store: Path, key: dict) -> StoreData | None:
-    """The cached frame if the cache is fresh and reads back whole; ``None`` (rebuild) otherwise."""
-    path = cache_path(store)
+def _read_cache(store: Path, key: dict, decisions: tuple[Decision, ...]) -> StoreData | None:
+    """The cached frames if the cache is fresh and reads back whole; ``None`` (rebuild) otherwise."""
+    reports = _read_frame(cache_path(store), key, list(COLUMNS))
+    incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS])
+    if reports is None or incidents is None or reports[1] != incidents[1]:
+        return None
+    if reports[2] != dataset_version(reports[0], decisions):
+        return None  # the decisions differ from those the incident frame was built from
+    report_incident = incidents[3].get("report_incident")
+    if report_incident is None or len(report_incident) != len(reports[0]):
+        return None
+    return StoreData(incidents=incidents[0], version=reports[2], from_cache=True, reports=reports[0],
+                     decisions=decisions, report_incident=np.asarray(report_incident, dtype=object))
+
+
+def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, str, str, dict] | None:
+    """One cached frame: (frame, its cache key as text, the dataset version, the rest of its metadata)."""
     if not path.exists():
         return None
     try:
@@ -189,7 +231,7 @@ def _read_cache(store: Path, key: dict) -> StoreData | None:
             return None  # stale: the store (or the validation rules) changed since the cache was built
         # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
         table = pq.ParquetFile(path, page_checksum_verification=True).read()
-        if table.num_rows != meta["rows"] or table.column_names != [*COLUMNS, "geometry"]:
+        if table.num_rows != meta["rows"] or table.column_names != [*columns, "geometry"]:
             raise ValueError("unexpected rows or columns")
         geometry = table.column("geometry").combine_chunks()
         frame = table.drop(["geometry"]).combine_chunks().to_pandas(
@@ -199,10 +241,10 @@ def _read_cache(store: Path, key: dict) -> StoreData | None:
         y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)
         points = gpd.points_from_xy(x, y, crs=CRS)
         points[~has_point] = None
-        incidents = gpd.GeoDataFrame(frame, geometry=points, crs=CRS)
-        if _dtypes(incidents) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
+        frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS)
+        if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
             raise ValueError("unexpected dtypes")
-        return StoreData(incidents=incidents, version=str(meta["version"]), from_cache=True)
+        return frame, json.dumps(key, sort_keys=True), str(meta["version"]), meta
     except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
         log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
         return None
@@ -212,10 +254,17 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
     return {c: f"{t}/{getattr(t, 'storage', '')}/{getattr(t, 'na_value', '')}" for c, t in frame.dtypes.items()}
 
 
-def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: str) -> None:
-    """The validated frame as GeoParquet 1.1 (point encoding, zstd, page checksums), with its key and version."""
-    table = pa.Table.from_pandas(pd.DataFrame(incidents[list(COLUMNS)]), preserve_index=False)
-    geom = incidents.geometry
+def _write_cache(store: Path, key: dict, data: StoreData) -> None:
+    """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version."""
+    _write_frame(cache_path(store), store, key, data.reports, list(COLUMNS), data.version, {})
+    _write_frame(incident_cache_path(store), store, key, data.incidents, [*COLUMNS, *INCIDENT_COLUMNS],
+                 data.version, {"report_incident": [str(r) for r in data.report_incident]})
+
+
+def _write_frame(path: Path, store: Path, key: dict, frame: gpd.GeoDataFrame, columns: list[str], version: str,
+                 extra: dict) -> None:
+    table = pa.Table.from_pandas(pd.DataFrame(frame[columns]), preserve_index=False)
+    geom = frame.geometry
     has_point = (geom.notna() & ~geom.is_empty).to_numpy()
     xy = pa.StructArray.from_arrays(
         [pa.array(np.where(has_point, geom.x, 0.0)), pa.array(np.where(has_point, geom.y, 0.0))],
@@ -224,11 +273,10 @@ def _write_cache(store: Path, key: dict, incidents: gpd.GeoDataFrame, version: s
     geo = {"version": "1.1.0", "primary_column": "geometry",
            "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
                                     "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
-    meta = {"key": key, "rows": len(incidents), "version": version, "dtypes": _dtypes(incidents)}
+    meta = {"key": key, "rows": len(frame), "version": version, "dtypes": _dtypes(frame), **extra}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
                                            _CACHE_META: json.dumps(meta).encode()})
-    _atomic_write(cache_path(store),
-                  lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
+    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
 
 
 def _atomic_write(path: Path, write, store: Path) -> None:
@@ -241,8 +289,9 @@ def _atomic_write(path: Path, write, store: Path) -> None:
         log.warning("%s: could not write this derived file (%s)", path, exc)
 
 
-def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
-    """Atomically replace the store with ``incidents`` (callers hold :func:`store_lock`)."""
+def write_store(path: str | Path, incidents: gpd.GeoDataFrame, decisions: Sequence[Decision] = ()) -> None:
+    """Atomically replace the store with the reports ``incidents`` and the ``decisions`` about them (callers hold
+    :func:`store_lock`)."""
     store = Path(path)
     store.parent.mkdir(parents=True, exist_ok=True)
     frame = _for_gpkg(incidents)
@@ -252,7 +301,8 @@ def write_store(path: str | Path, incidents: gpd.GeoDataFrame) -> None:
     with replacing(store, suffix=".tmp.gpkg", create=False) as tmp:
         pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
         pyogrio.write_dataframe(sources_table(incidents), tmp, layer=SOURCE_LAYER, driver="GPKG", append=True)
-    for derived in (cache_path(store), search_path(store)):
+        pyogrio.write_dataframe(decisions_table(decisions), tmp, layer=DECISION_LAYER, driver="GPKG", append=True)
+    for derived in (cache_path(store), incident_cache_path(store), search_path(store)):
         derived.unlink(missing_ok=True)  # stale now (and their keys would say so anyway)
 
 
@@ -295,14 +345,36 @@ def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["incident_id", "position", "organisation", "title", "url", "published"])
 
 
-def dataset_version(incidents: pd.DataFrame) -> str:
-    """A short content hash of the incidents: cite it with a view so others can tell data versions apart."""
+def decisions_table(decisions: Sequence[Decision]) -> pd.DataFrame:
+    """The decisions as a plain table (the store's ``decisions`` layer)."""
+    frame = pd.DataFrame([d.to_record() for d in decisions], columns=list(DECISION_FIELDS))
+    frame["score"] = pd.array(frame["score"], dtype="Int64")
+    return frame
+
+
+def read_decisions(path: str | Path) -> tuple[Decision, ...]:
+    """The decisions a store holds (none in a store written before reconciliation existed)."""
+    store = Path(path)
+    try:
+        if DECISION_LAYER not in {name for name, _ in pyogrio.list_layers(store)}:
+            return ()
+        table = pyogrio.read_dataframe(store, layer=DECISION_LAYER, read_geometry=False)
+    except Exception as exc:
+        raise StoreError(f"{store}: cannot read the '{DECISION_LAYER}' table ({exc})") from None
+    table = table.astype(object).where(table.notna(), None)
+    return tuple(Decision.from_record(r) for r in table.to_dict("records"))
+
+
+def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = ()) -> str:
+    """A short content hash of the reports and of which of them are linked into one incident: cite it with a view
+    so others can tell data versions apart."""
     digest = hashlib.sha256()
     frame = incidents[list(COLUMNS)].sort_values("incident_id", kind="stable")
     digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
     geom = incidents.geometry.loc[frame.index]
     digest.update(geom.x.to_numpy(dtype="float64").tobytes())
     digest.update(geom.y.to_numpy(dtype="float64").tobytes())
+    digest.update(linked_digest(decisions))
     return digest.hexdigest()[:12]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.search import SearchIndex
 from dashboard.export.story import Story, story_frame
 from dashboard.query.filters import filter_incidents
@@ -25,8 +26,9 @@ __all__ = ["ExportRequest"]
 class ExportRequest:
     """The incidents to export (``view``, already selected and ordered) and how: the selection that chose them (a
     filter or a story), the title (``None``: the default), the language of the pack, whether places are public
-    (coarsened; the caller passes the coarsened frame), the dataset version and the time printed on the file.
-    ``total`` is the size of the whole dataset ("3 of 36")."""
+    (coarsened; the caller passes the coarsened frames), the dataset version and the time printed on the file.
+    ``total`` is the size of the whole dataset ("3 of 36"); ``reports`` the reports of the incidents (the second
+    level of the data exports)."""
 
     view: gpd.GeoDataFrame
     total: int
@@ -38,17 +40,33 @@ class ExportRequest:
     public: bool = False
     spreadsheet_safe: bool = False  # CSV only: a ' before text cells that start like a formula
     basemap: Basemap | None = None  # None: the bundled outlines and seats
+    reports: gpd.GeoDataFrame | None = None  # the reports of ``view``'s incidents (None: not asked for)
 
     @classmethod
     def of_filter(cls, incidents: gpd.GeoDataFrame, spec: FilterSpec, *, search: SearchIndex | None = None,
-                  **how: Any) -> ExportRequest:
-        """The incidents ``spec`` selects (through ``search``, the index of exactly ``incidents``, when given)."""
-        return cls(view=filter_incidents(incidents, spec, search), total=len(incidents), selection=spec, **how)
+                  report_level: ReportLevel | None = None, **how: Any) -> ExportRequest:
+        """The incidents ``spec`` selects (through ``search``, the index of exactly ``incidents``, when given), and
+        their reports when ``report_level`` is given."""
+        view = filter_incidents(incidents, spec, search)
+        reports = None if report_level is None else report_level.of(view)
+        return cls(view=view, total=len(incidents), selection=spec, reports=reports, **how)
 
     @classmethod
-    def of_story(cls, incidents: gpd.GeoDataFrame, story: Story, **how: Any) -> ExportRequest:
+    def of_story(cls, incidents: gpd.GeoDataFrame, story: Story, *, report_level: ReportLevel | None = None,
+                 **how: Any) -> ExportRequest:
         """The story's incidents in its order (:class:`~dashboard.export.story.StoryError` for unknown ids)."""
-        return cls(view=story_frame(incidents, story), total=len(incidents), selection=story, **how)
+        view = story_frame(incidents, story)
+        reports = None if report_level is None else report_level.of(view)
+        return cls(view=view, total=len(incidents), selection=story, reports=reports, **how)
+
+    def reports_by_incident(self) -> dict[str, list[dict]]:
+        """incident id → its reports as records (lead first); empty when the reports were not asked for."""
+        if self.reports is None:
+            return {}
+        out: dict[str, list[dict]] = {}
+        for record in self.reports.to_dict("records"):
+            out.setdefault(record[INCIDENT_OF_REPORT], []).append(record)
+        return out
 
     @property
     def spec(self) -> FilterSpec | None:

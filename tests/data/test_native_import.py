@@ -73,8 +73,8 @@ def test_native_geopackage_made_from_the_csv_fixture(store, tmp_path):
     flat, _ = geocode_missing(read_any(FIXTURES / "native.csv"), GAZ)
     valid = validate_flat(flat).valid
     gpkg = tmp_path / "user export.gpkg"
-    write_store(gpkg, valid)  # two layers (incidents + sources), as the app writes them
-    assert {name for name, _ in pyogrio.list_layers(gpkg)} == {"incidents", "sources"}
+    write_store(gpkg, valid)  # the layers the app writes: incidents (its reports), sources, decisions
+    assert {name for name, _ in pyogrio.list_layers(gpkg)} == {"incidents", "sources", "decisions"}
     assert detect_format(gpkg) == "native"
     report = run(gpkg, store)
     assert (report.accepted, report.added, report.rejected) == (4, 4, 0)

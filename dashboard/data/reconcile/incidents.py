@@ -202,11 +202,7 @@ def _merge(reports: pd.DataFrame, members: list[int]) -> dict:
     out["fatalities_best"] = best if fits else None
     disputed = bool(counted) and max(lo_ for lo_, _ in counted) > min(h for _, h in counted)
 
-    sources: dict[tuple, dict] = {}
-    for r in rows:
-        for s in json.loads(r["sources"]):
-            sources.setdefault((s.get("organisation"), s.get("title"), s.get("url"), s.get("published")), s)
-    out["sources"] = json.dumps(list(sources.values()), ensure_ascii=False)
+    out["sources"] = json.dumps(_union_sources(rows), ensure_ascii=False)
     ids = [r["incident_id"] for r in rows]
     out.update({
         "n_reports": len(rows),
@@ -218,6 +214,19 @@ def _merge(reports: pd.DataFrame, members: list[int]) -> dict:
         "place_from": placed["incident_id"],
     })
     return out
+
+
+def _union_sources(rows: list[pd.Series]) -> list[dict]:
+    """Every report's sources, the lead's first, each once; an organisation named bare (no title, link or date, as
+    ACLED names its outlets) is left out when another source of that organisation says more."""
+    sources: dict[tuple, dict] = {}
+    for r in rows:
+        for s in json.loads(r["sources"]):
+            sources.setdefault((s.get("organisation"), s.get("title"), s.get("url"), s.get("published")), s)
+    detailed = {organisation_key(s["organisation"]) for s in sources.values()
+                if any(s.get(k) for k in ("title", "url", "published"))}
+    return [s for s in sources.values()
+            if any(s.get(k) for k in ("title", "url", "published")) or organisation_key(s["organisation"]) not in detailed]
 
 
 def _lo(r: pd.Series) -> int:
