@@ -67,7 +67,8 @@ def register(app: typer.Typer, store_of: Callable[[Path | None], Path], store_op
         """The pairs of reports waiting for a person, best first, with their evidence (decide with link or
         keep-apart)."""
         if as_json:
-            queue = decide.review_queue(load_store(store_of(store), write_cache=False))
+            data = load_store(store_of(store), write_cache=False)
+            queue = decide.review_queue(data.report_level, data.decisions)
             typer.echo(json.dumps(queue.to_dict("records"), ensure_ascii=False, indent=2, default=str))
             return
         _print_queue(store_of(store), limit=None)
@@ -93,7 +94,8 @@ def register(app: typer.Typer, store_of: Callable[[Path | None], Path], store_op
 
 
 def _print_queue(store: Path, limit: int | None) -> None:
-    queue = decide.review_queue(load_store(store, write_cache=False))
+    data = load_store(store, write_cache=False)
+    queue = decide.review_queue(data.report_level, data.decisions)
     if queue.empty:
         typer.echo("Nothing waits for review.")
         return

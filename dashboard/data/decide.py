@@ -9,7 +9,7 @@ decisions (:mod:`dashboard.data.reconcile.people`), recomputes the rule's decisi
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard.data.reconcile import people
 from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.rerun import Outcome, rerun
+from dashboard.data.reconcile.view import ReportLevel
 from dashboard.data.store import StoreData, ensure_store, load_store, read_decisions, store_lock, write_store
 from dashboard.wording import toll_text
 
@@ -97,11 +98,11 @@ def _pending(decisions: list[Decision], x: str, y: str) -> dict:
     return {}
 
 
-def review_queue(data: StoreData) -> pd.DataFrame:
+def review_queue(level: ReportLevel, decisions: Iterable[Decision]) -> pd.DataFrame:
     """The pairs waiting for a person, best first: ``a``, ``b``, ``score``, ``evidence``, the incidents they are in
     now, and a short line about each report (dataset, date, place, toll)."""
-    waiting = [d for d in data.decisions if d.verdict == "pending"]
-    reports = data.reports.reset_index(drop=True)
+    waiting = [d for d in decisions if d.verdict == "pending"]
+    reports = level.reports.reset_index(drop=True)
     position = {r: k for k, r in enumerate(reports["incident_id"])}
     rows = []
     for d in sorted(waiting, key=lambda d: (-(d.score or 0), d.a, d.b)):
@@ -109,7 +110,7 @@ def review_queue(data: StoreData) -> pd.DataFrame:
             continue
         pa, pb = position[d.a], position[d.b]
         rows.append({"a": d.a, "b": d.b, "score": d.score, "evidence": d.evidence,
-                     "incident_a": data.report_incident[pa], "incident_b": data.report_incident[pb],
+                     "incident_a": level.report_incident[pa], "incident_b": level.report_incident[pb],
                      "report_a": _line(reports.iloc[pa]), "report_b": _line(reports.iloc[pb])})
     return pd.DataFrame(rows, columns=["a", "b", "score", "evidence", "incident_a", "incident_b", "report_a",
                                        "report_b"])

@@ -333,7 +333,9 @@ def describe_fr(spec: FilterSpec) -> str:
     if spec.geo_precisions:
         tail.append("localisation " + _ou([PRECISION_LABELS["fr"][p] for p in sorted(spec.geo_precisions)]))
     if spec.datasets:
-        tail.append(f"provenant de {_ou(sorted(spec.datasets))}")
+        tail.append(f"rapportés dans {_ou(sorted(spec.datasets))}")
+    if spec.min_sources:
+        tail.append(f"d'au moins {spec.min_sources} sources indépendantes")
     if spec.text:
         tail.append(f"mentionnant {_quote(spec.text)}")
     sentence = parts[0] + ("" if len(parts) == 1 else ", " + ", ".join(parts[1:]))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from dashboard.data.public import public_view
+from dashboard.data.reconcile.decisions import Decision
+from dashboard.data.reconcile.view import ReportLevel
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
 from dashboard.data.store import ensure_store, load_store
@@ -25,6 +28,13 @@ class Loaded:
     store: Path
     public: bool
     search: SearchIndex | None  # text-search index of exactly these rows (public mode keeps rows and text)
+    reports: ReportLevel  # every report and its incident (coarsened in public mode, as the incidents)
+    decisions: tuple[Decision, ...] = ()
+
+    def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:
+        """incident id → its reports as records (lead first), for cards."""
+        several = incidents.loc[incidents["n_reports"].to_numpy() > 1]
+        return self.reports.by_incident(several) if len(several) else {}
 
 
 def store_key(settings: Settings) -> tuple[str, int, int]:
@@ -36,10 +46,12 @@ def store_key(settings: Settings) -> tuple[str, int, int]:
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def _load(path: str, mtime_ns: int, size: int, public: bool) -> Loaded:
     stored = load_store(path)  # the fast cache beside the store, rebuilt when stale (see data/store.py)
-    incidents, version = stored.incidents, stored.version
+    incidents, version, level = stored.incidents, stored.version, stored.report_level
     if public:
         incidents = public_view(incidents, cercle_seats())
-    return Loaded(incidents=incidents, version=version, store=Path(path), public=public, search=stored.search)
+        level = replace(level, reports=public_view(level.reports, cercle_seats()))
+    return Loaded(incidents=incidents, version=version, store=Path(path), public=public, search=stored.search,
+                  reports=level, decisions=stored.decisions)
 
 
 def loaded(settings: Settings) -> Loaded:

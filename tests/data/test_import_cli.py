@@ -19,7 +19,9 @@ runner = CliRunner()
 @pytest.fixture
 def store(tmp_path) -> Path:
     path = tmp_path / "incidents.gpkg"
-    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated")))
+    # two distinct incidents (same-looking rows of two datasets would be one incident of two reports)
+    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated",
+                                           date_start="2024-05-01", location="Tongolo Coura")))
     return path
 
 

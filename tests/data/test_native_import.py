@@ -28,7 +28,9 @@ GAZ = Gazetteer.from_csv(FIXTURES / "gazetteer.csv")
 def store(tmp_path) -> Path:
     """A store with two incidents of our own, independent of the bundled data."""
     path = tmp_path / "store" / "incidents.gpkg"
-    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated")))
+    # two distinct incidents (same-looking rows of two datasets would be one incident of two reports)
+    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated",
+                                           date_start="2024-05-01", location="Tongolo Coura")))
     return path
 
 

@@ -126,13 +126,13 @@ def test_the_french_pack_has_french_labels_and_the_same_numbers(october, tmp_pat
 def test_the_french_describer_says_every_field():
     spec = FilterSpec(start=date(2025, 9, 3), end=date(2025, 10, 1), perpetrator_categories={"state_forces",
                       "progov_militia"}, actors={"Dozo"}, admin2={"Niono"}, min_fatalities=5,
-                      verification={"confirmed"}, geo_precisions={1}, datasets={"acled"}, text="Kamona",
+                      verification={"confirmed"}, geo_precisions={1}, datasets={"acled"}, min_sources=2, text="Kamona",
                       civilian_only=True, event_types={"Violence against civilians"})
     assert i18n.describe_fr(spec) == (
         "Incidents ciblant des civils de type violence contre des civils, attribués aux milices "
         "progouvernementales ou aux forces étatiques, dont un auteur est nommé comme « Dozo », dans le cercle de "
         "Niono, du 3 sept. au 1er oct. 2025 ; au moins 5 tués ; vérification confirmé ; localisation lieu exact ; "
-        "provenant de acled ; mentionnant « Kamona »")
+        "rapportés dans acled ; d'au moins 2 sources indépendantes ; mentionnant « Kamona »")
     assert i18n.describe_fr(FilterSpec()) == "Incidents"
     assert i18n.describe_period_fr(date(2025, 10, 2), date(2025, 10, 2)) == "le 2 oct. 2025"
     assert i18n.describe_period_fr(date(2024, 1, 1), None) == "à partir du 1er janv. 2024"

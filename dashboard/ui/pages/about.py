@@ -22,6 +22,12 @@ each traced to its published sources.
   town (a commune or cercle seat) that can be tens of km from the village. Incidents known only to the region are
   listed beside the map, not drawn.
 - *Dates have a precision.* Lighter bars on the timeline are incidents dated only to the week, month or year.
+- *One incident, many reports.* When the curated record, ACLED, UCDP or your own files describe the same event,
+  their rows are *reports* of one *incident*, counted once. The incident's toll runs from the lowest minimum to the
+  highest maximum among its reports (Airwars' convention), and is marked *disputed* when the reports' figures do
+  not overlap; its date and place come from its most precise report. Its card lists the reports side by side.
+  Reports are matched by date, place name, distance, perpetrators and toll; clear matches are linked
+  automatically, the others wait on the **Review** page for a person to link them or keep them apart.
 
 **Bundled data**: 36 incidents (2017–2026) compiled from Human Rights Watch, RFI, AFP, Reuters, OHCHR,
 UN/MINUSMA (via the press) and Malian press; summaries are this project's own paraphrases. See `dashboard/bundled/README.md`.

@@ -18,8 +18,15 @@ from dashboard.ui.context import PageContext
 def render(ctx: PageContext) -> None:
     st.title("Data and import")
     common.public_banner(ctx)
-    st.markdown(f"Store: `{ctx.data.store}` · dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
-    counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
+    reports = ctx.data.reports.reports
+    waiting = sum(d.verdict == "pending" for d in ctx.data.decisions)
+    st.markdown(f"Store: `{ctx.data.store}` · dataset version **{ctx.data.version}** · {len(ctx.all):,} incidents "
+                f"from {len(reports):,} reports · {waiting:,} pair(s) of reports waiting for review")
+    st.caption("Each row of a dataset is a *report*; reports of the same event from several datasets are one "
+               "incident, counted once.")
+    counts = reports["dataset"].value_counts().rename_axis("dataset").reset_index(name="reports")
+    counts["incidents with a report from it"] = [
+        int(ctx.all["datasets"].str.split("; ").map(lambda names, d=d: d in names).sum()) for d in counts["dataset"]]
     st.dataframe(counts, hide_index=True)
     st.subheader("Import a file", divider="gray")
     if ctx.data.public:
@@ -53,5 +60,7 @@ def render(ctx: PageContext) -> None:
 def _show(report: ImportReport) -> None:
     show = st.warning if report.rejected else st.success
     show(common.md_escape(report.summary()))
+    if report.matches is not None and report.matches.waiting:
+        st.info("The possible matches wait on the **Review** page.", icon=":material/rule:")
     if report.rejects_file and report.rejected:
         st.caption(f"Rejected rows with their reasons: {common.md_escape(str(report.rejects_file))}")

@@ -50,7 +50,7 @@ def _build(ctx: PageContext, e: Exporter, lang: str | None, title: str, safe: bo
         request = ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version,
                                 generated_at=datetime.now(UTC), selection=ctx.spec, title=title or None,
                                 lang=lang or "en", public=ctx.data.public, spreadsheet_safe=safe,
-                                basemap=cache.basemap())
+                                basemap=cache.basemap(), reports=ctx.data.reports.of(ctx.view))
         return e.build(request)
     return build
 

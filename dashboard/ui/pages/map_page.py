@@ -70,7 +70,9 @@ def render(ctx: PageContext) -> None:
             fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
                                       public=ctx.data.public, bounds=scale.map_view(view, filtered),
                                       max_markers=ctx.settings.max_markers,
-                                      max_marker_bytes=ctx.settings.max_marker_bytes)
+                                      max_marker_bytes=ctx.settings.max_marker_bytes,
+                                      reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers
+                                      else None)
             st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
                       returned_objects=["last_object_clicked_tooltip"])
             # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a hash
@@ -92,8 +94,16 @@ def render(ctx: PageContext) -> None:
 
 
 def _selected_id(ctx: PageContext) -> str | None:
+    """The incident the URL selects: by its id, or by the id of one of its reports (a link cited before the report
+    joined an incident keeps working)."""
     selected = ctx.state.selected
-    return selected if selected and bool((ctx.all["incident_id"] == selected).any()) else None
+    if not selected:
+        return None
+    if bool((ctx.all["incident_id"] == selected).any()):
+        return selected
+    level = ctx.data.reports
+    owner = level.report_incident[(level.reports["incident_id"] == selected).to_numpy()]
+    return str(owner[0]) if len(owner) else None
 
 
 def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
@@ -102,7 +112,8 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
     if row is None or row.empty:
         st.caption("Click a marker on the map to see its sources here.")
         return
-    st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))
+    st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520,
+                               reports=ctx.data.reports_of(row).get(selected)))
     if not bool((view["incident_id"] == selected).any()):
         st.caption("This incident is outside the current filter.")
 
@@ -118,6 +129,7 @@ def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
         st.caption(f"The first {NOT_DRAWN_LISTED} by date are listed; narrow the filter, or see them all on the "
                    "Table page.")
         missing = missing.nsmallest(NOT_DRAWN_LISTED, "date_start", keep="first")
+    reports = ctx.data.reports_of(missing)
     for r in missing.sort_values("date_start", kind="stable").to_dict("records"):
         with st.expander(common.md_escape(f"{r['date_start']:%d %b %Y} · {r['location'][:50]}")):
-            st.html(incident_card_html(r, public=ctx.data.public, width=520))
+            st.html(incident_card_html(r, public=ctx.data.public, width=520, reports=reports.get(r["incident_id"])))
