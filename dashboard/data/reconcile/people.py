@@ -52,10 +52,14 @@ def keep_apart(decisions: Iterable[Decision], x: str, y: str, *, author: str, at
 def unlink(decisions: Iterable[Decision], report: str, incident: Sequence[str], *, author: str, at: str,
            reason: str, known: Iterable[str]) -> list[Decision]:
     """Take ``report`` out of its incident (``incident``: the ids of every report in it): kept apart from each of
-    the others (which stay together as far as the links among them hold)."""
+    the others (which stay together as far as the links among them hold). The score and evidence the rule gave a
+    pair are kept with the person's decision about it."""
+    decisions = list(decisions)
     _check(reason, author, known, report)
     others = [r for r in incident if r != report]
     if not others:
         raise ReconcileError(f"{report} is the only report of its incident: there is nothing to unlink")
-    new = [Decision(*pair(report, o), "apart", author.strip(), at, reason.strip()) for o in others]
+    said = {(d.a, d.b): (d.score, d.evidence) for d in decisions if not d.by_user}
+    new = [Decision(*pair(report, o), "apart", author.strip(), at, reason.strip(),
+                    *said.get(pair(report, o), (None, ""))) for o in others]
     return _replace(decisions, new)
