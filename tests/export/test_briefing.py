@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import UTC, date, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,20 @@ def test_pages_are_saved_as_png_to_look_at(bundled, october):
         assert pages, name
     assert len(list(ARTIFACTS.glob("oct2025-en-*.png"))) >= 2
     assert len(list(ARTIFACTS.glob("all-en-*.png"))) > len(list(ARTIFACTS.glob("oct2025-en-*.png")))
+
+
+@pytest.mark.parametrize(("lang", "convention", "counted"), [
+    ("en", "Airwars' convention", "1 incident(s) here combine 2 reports"),
+    ("fr", "convention d'Airwars", "1 incident(s) ici réunissent 2 rapports"),
+])
+def test_the_methods_box_states_how_reports_are_counted(lang, convention, counted):
+    from dashboard.data.reconcile.incidents import build_incidents
+
+    reports = incidents(row(incident_id="SEG-1", dataset="segou-curated", source_record_id="SEG-1",
+                            fatalities_min="6", fatalities_max=None),
+                        row(incident_id="ACLED-1", dataset="acled", source_record_id="1", fatalities_min="27",
+                            fatalities_max="27"))
+    merged = build_incidents(reports, [0, 0]).frame
+    html = unescape(briefing_html(request(merged, FilterSpec(), total=1, version="v", lang=lang)))
+    assert convention in html and counted in html
+    assert "1 have reports whose figures do not overlap" in html or "1 ont des rapports" in html
