@@ -26,12 +26,17 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/incident-map serve --port $(PORT) $(if $(STORE),--store $(STORE),)
 
-# Browser tests use Debian's chromium (never a downloaded browser); ogrinfo and pdftotext check exports.
+# Browser tests use Debian's chromium (never a downloaded browser); ogrinfo and pdftotext check exports; GDAL's
+# GeoPackage validator (python3-gdal) checks the store file; the store tests start a throwaway PostgreSQL cluster
+# with PostGIS (Debian's postgresql + postgis, whatever major version the release ships).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v ogrinfo  >/dev/null 2>&1 || missing="$$missing gdal-bin"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	/usr/bin/python3 -c 'import osgeo_utils' >/dev/null 2>&1 || missing="$$missing python3-gdal"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing postgis postgresql-postgis"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

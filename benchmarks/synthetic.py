@@ -29,8 +29,9 @@ import pyarrow.compute as pc
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.data.schema import COLUMNS, FLAT_COLUMNS
-from dashboard.data.store import store_lock, write_store
+from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, UNIT_COLUMNS
+from dashboard.data.store import resolve_store, store_lock, write_store
+from dashboard.data.units import assign_units
 from dashboard.data.validate import CRS, empty_incidents, validate_flat
 
 # name, latitude, longitude, admin1, admin2, country, weight (relative activity outside the Ségou share)
@@ -288,6 +289,11 @@ def synthetic_incidents(n: int, *, seed: int = 0, validate: str = "sample", samp
         "verification": verification, "verification_note": note, "inclusion_note": pa.nulls(n, pa.string()),
         "dataset": dataset, "source_record_id": ids,
     }
+    located_to = np.array(["place", "place", "region"], dtype=object)[geo_precision - 1]
+    units = assign_units(pd.DataFrame({"latitude": lat, "longitude": lon, "located_to": located_to,
+                                       "admin2": admin2.to_numpy(zero_copy_only=False),
+                                       "admin3": admin3.to_numpy(zero_copy_only=False)}))
+    text.update({c: units[c].to_numpy(dtype=object) for c in (*UNIT_COLUMNS, "located_to")})
     frame = pd.DataFrame({
         **{k: pd.array(v, dtype="str") for k, v in text.items()},
         "date_start": pd.to_datetime(start).as_unit("ns"),
@@ -337,12 +343,12 @@ def to_flat(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
     return flat
 
 
-def write_synthetic_store(path: str | Path, n: int, *, seed: int = 0) -> Path:
-    """Write a GeoPackage store holding ``n`` synthetic incidents (replacing any store at ``path``)."""
-    store = Path(path)
+def write_synthetic_store(path: str | Path, n: int, *, seed: int = 0):
+    """Make the store at ``path`` (a GeoPackage path or a postgresql:// URL) hold ``n`` synthetic incidents."""
+    store = resolve_store(path)
     incidents = synthetic_incidents(n, seed=seed)
     with store_lock(store):
-        write_store(store, incidents)
+        write_store(store, incidents, reason="synthetic benchmark data", author="benchmark")
     return store
 
 

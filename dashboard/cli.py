@@ -12,16 +12,16 @@ from typing import Annotated
 
 import typer
 
-from dashboard import cli_reconcile
+from dashboard import cli_reconcile, cli_store
 from dashboard.cli_options import App, filter_options
 from dashboard.data.importer import IMPORT_HELP, import_file
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
-from dashboard.data.store import StoreData, ensure_store, load_store
-from dashboard.errors import SettingsError, StoryError, UnreadableFile, UserError
+from dashboard.data.store import StoreData, describe_store, ensure_store, load_store
+from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
-from dashboard.query.aggregate import by_category, by_column, totals
+from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, Settings
@@ -31,8 +31,9 @@ app = App(add_completion=False, no_args_is_help=True, help=__doc__)
 APP_SCRIPT = Path(__file__).resolve().parent / "ui" / "app.py"  # its folder holds static/ and .streamlit/
 
 StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help=f"GeoPackage store (default: ${STORE_ENV}, else data/incidents.gpkg in a "
+    str | None,
+    typer.Option("--store", help=f"Store: a GeoPackage path or a postgresql:// URL (default: ${STORE_ENV}, else "
+                                 "data/incidents.gpkg in a "
                                  "checkout, else the per-user data folder; created from the bundled data if missing)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
@@ -59,12 +60,12 @@ def settings() -> Settings:
     return _settings
 
 
-def _store(store: Path | None) -> Path:
+def _store(store: str | None) -> Path | str:
     """The ``--store`` given, else the configured one."""
     return settings().with_store(store).store
 
 
-def _load(store: Path | None) -> StoreData:
+def _load(store: str | None) -> StoreData:
     """The store's incidents, version and (when one is fresh) search index; never writes a derived file."""
     return load_store(_store(store), write_cache=False)
 
@@ -77,7 +78,7 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
     view = filter_incidents(data.incidents, spec, data.search)
     t = totals(view)
     cats = by_category(view)
-    cercles = by_column(view, "admin2")
+    cercles = by_column(view, "cercle")
     if as_json:
         typer.echo(json.dumps({
             "filter": spec.describe(),
@@ -89,10 +90,16 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
             "no_upper_bound": t.open_ended,
             "by_perpetrator_category": {k: int(v) for k, v in cats["incidents"].items()},
             "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
+            "by_dataset": {k: {"incidents": int(r["incidents"]), "fatalities_min": int(r["killed_min"]),
+                               "fatalities_max": int(r["killed_max"])}
+                           for k, r in by_column(view, "dataset").sort_index().iterrows()},  # lead report's
         }, ensure_ascii=False, indent=2))
         return
     typer.echo(spec.describe())
     typer.echo(t.sentence(total=len(data.incidents)))
+    note = datasets_note(view)
+    if note:
+        typer.echo(f"Note: {note}.")
     typer.echo("\nBy perpetrator category (an incident with several counts in each):")
     for _, r in cats.iterrows():
         typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
@@ -146,9 +153,59 @@ def _list_reports(spec: FilterSpec, request: ExportRequest, data: StoreData, as_
 
 @app.command()
 def validate(store: StoreOpt = None) -> None:
-    """Read and validate the store; exit 0 if every incident passes."""
-    data = _load(store)
-    typer.echo(f"{len(data.incidents)} incidents valid in {_store(store)} (version {data.version})")
+    """Read and validate the store (not its cache); exit 0 if every incident passes and the content matches the
+    dataset version the store keeps (a mismatch means it was changed outside incident-map, without history). Also
+    lists the incidents whose reported cercle or commune disagrees with the one their point lies in (a note to
+    check, not a failure)."""
+    from dashboard.data.disagreements import disagreements
+    from dashboard.data.store import dataset_version
+
+    data = load_store(_store(store), use_cache=False)
+    if dataset_version(data.incidents) != data.version:
+        raise StoreError(f"{describe_store(_store(store))}: the incidents do not match the store's dataset version "
+                         f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
+                         "changes are not in the history")
+    typer.echo(f"{len(data.incidents)} incidents valid in {describe_store(_store(store))} (version {data.version})")
+    found = disagreements(data.incidents)
+    for level in ("cercle", "commune"):
+        rows = found.loc[found["level"] == level]
+        if rows.empty:
+            continue
+        typer.echo(f"\n{len(rows)} incident(s) whose reported {level} disagrees with the computed one:")
+        for r in rows.itertuples(index=False):
+            typer.echo(f"  {r.incident_id:<14} reported {r.reported!r} ({r.reported_as}); computed {r.computed} "
+                       f"({r.how})")
+
+
+@app.command()
+def geocode(
+    name: Annotated[str, typer.Argument(help="The place name as a report gives it")],
+    cercle: Annotated[str | None, typer.Option("--cercle", help="The cercle the report gives (any spelling, "
+                                                                "2023-reform names included)")] = None,
+    commune: Annotated[str | None, typer.Option("--commune", help="The commune the report gives")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Look a place up in the bundled village gazetteer: the verdict (exact, commune, cercle, ambiguous, not_found),
+    its reason, and the candidates with their cercle, commune and source id. Homonyms are never resolved by
+    guessing: without a commune or cercle that tells them apart the verdict is "ambiguous"."""
+    from dashboard.data.geocoder import Geocoder
+
+    result = Geocoder.default().geocode(name, commune=commune, cercle=cercle)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{result.verdict}: {result.reason}")
+    for note in result.notes:
+        typer.echo(f"  note: {note}")
+    if result.point is not None:
+        typer.echo(f"point: {result.point.latitude:.6f}, {result.point.longitude:.6f} ({result.point.source_id}); "
+                   f"geo precision {result.geo_precision}")
+    for title, places in (("candidates", result.candidates), ("elsewhere", result.elsewhere)):
+        if places:
+            typer.echo(f"{title}:")
+            for c in places:
+                typer.echo(f"  {c.name:<24} commune {c.commune:<18} cercle {c.cercle:<9} {c.source_id}  "
+                           f"{c.latitude:.5f}, {c.longitude:.5f}")
 
 
 @app.command()
@@ -164,7 +221,7 @@ def serve(
     # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
     # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
-    typer.echo(f"Serving {config.store} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    typer.echo(f"Serving {describe_store(config.store)} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(cmd, env=config.child_env()))
 
 
@@ -176,18 +233,23 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected")] = False,
     gazetteer: Annotated[
-        Path | None, typer.Option("--gazetteer", help="Gazetteer CSV for places without coordinates "
-                                                      "(default: the bundled gazetteer)")
+        Path | None, typer.Option("--gazetteer", help="Village gazetteer for places without coordinates, in the "
+                                                      "layout of the bundled segou_villages.csv (default: that file)")
     ] = None,
     as_json: JsonOpt = False,
+    author: Annotated[str | None, typer.Option("--author", help="Who imports (default: $INCIDENT_MAP_AUTHOR or "
+                                                                "your user name); kept in the history")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
+                                                                "kept in the history")] = None,
 ) -> None:
-    from dashboard.data.gazetteer import Gazetteer
+    from dashboard.data.placing import load_geocoder
 
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
     try:
-        gaz = Gazetteer.from_csv(gazetteer) if gazetteer else None
-        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, gazetteer=gaz)
+        geocoder = load_geocoder(gazetteer) if gazetteer else None
+        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, geocoder=geocoder,
+                             author=author, reason=reason)
     except OSError as exc:  # the disk is full, the store's folder cannot be written...
         raise UnreadableFile(f"{file.name}: {exc.strerror or exc}") from None
     if as_json:
@@ -256,6 +318,7 @@ def export_(
 
 
 cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink
+cli_store.register(app)  # history · edit · delete · restore · store init/copy
 
 if __name__ == "__main__":
     app()

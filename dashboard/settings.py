@@ -5,7 +5,7 @@ command, the app once per script run) and passes it on; nothing else in the pack
 
 Where the working store lives, first match wins:
 
-1. ``$INCIDENT_MAP_STORE`` — a GeoPackage path;
+1. ``$INCIDENT_MAP_STORE`` — a GeoPackage path, or a ``postgresql://`` URL (a team's PostGIS database);
 2. ``incidents.gpkg`` in ``$INCIDENT_MAP_DATA_DIR``;
 3. in a checkout (``dashboard/`` beside the project's ``pyproject.toml`` and ``data/``): ``data/incidents.gpkg``;
 4. an installed package: ``incidents.gpkg`` in the per-user data folder (platformdirs:
@@ -47,7 +47,7 @@ __all__ = ["Settings", "SettingsError", "default_data_dir", "is_checkout"]
 class Settings:
     """Where the data is, who the view is for, and how much the map may draw."""
 
-    store: Path  # the working GeoPackage store
+    store: Path | str  # the working store: a GeoPackage path, or a postgresql:// URL (kept as text)
     data_dir: Path  # the folder of the default store (rejects and derived files go beside the store itself)
     public: bool = False  # coarsened places, no internal fields, no imports
     max_markers: int = MAX_MARKERS  # incidents drawn one by one on the map; above this, hexagons
@@ -58,7 +58,7 @@ class Settings:
         """Settings from ``environ`` (default: the process environment); unset variables take the defaults."""
         env = os.environ if environ is None else environ
         data_dir = Path(env[DATA_DIR_ENV]).expanduser() if env.get(DATA_DIR_ENV) else default_data_dir()
-        store = Path(env[STORE_ENV]).expanduser() if env.get(STORE_ENV) else data_dir / STORE_NAME
+        store = _location(env[STORE_ENV]) if env.get(STORE_ENV) else data_dir / STORE_NAME
         return cls(
             store=store,
             data_dir=data_dir,
@@ -69,7 +69,7 @@ class Settings:
 
     def with_store(self, store: str | Path | None) -> Settings:
         """These settings with another store (a ``--store`` option); ``None`` keeps the configured one."""
-        return self if store is None else replace(self, store=Path(store))
+        return self if store is None else replace(self, store=_location(store))
 
     def with_public(self, public: bool = True) -> Settings:
         """These settings in public mode (a ``--public`` option); public mode set in the environment stays on."""
@@ -77,7 +77,8 @@ class Settings:
 
     def to_env(self) -> dict[str, str]:
         """The variables that give a child process (``incident-map serve`` → streamlit) these same settings."""
-        env = {STORE_ENV: str(self.store.resolve()), DATA_DIR_ENV: str(self.data_dir)}
+        store = str(self.store.resolve()) if isinstance(self.store, Path) else self.store
+        env = {STORE_ENV: store, DATA_DIR_ENV: str(self.data_dir)}
         env[PUBLIC_ENV] = "1" if self.public else "0"
         env[MAX_MARKERS_ENV] = str(self.max_markers)
         env[MAX_MARKER_BYTES_ENV] = str(self.max_marker_bytes)
@@ -98,6 +99,12 @@ def default_data_dir(root: Path = _CHECKOUT) -> Path:
     if is_checkout(root):
         return root / "data"
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def _location(value: str | Path) -> Path | str:
+    """A database URL stays text (a Path would fold its ``//``); anything else is a path."""
+    text = str(value)
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(text).expanduser()
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

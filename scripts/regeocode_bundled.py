@@ -2,8 +2,9 @@
 
 Each incident gets a place decision below (:data:`PLACES`): the name to look up and how the incident relates to
 it; the commune and cercle passed to the geocoder are the ones the row states (``admin3``, ``admin2``) unless
-the decision says otherwise (and then says why). The script writes ``latitude``, ``longitude``, ``geo_precision``
-and ``geocoded_from`` and nothing else:
+the decision says otherwise (and then says why). The script writes ``latitude``, ``longitude``, ``geo_precision``,
+``located_to`` and ``geocoded_from``, then the units computed from them (``cercle``, ``cercle_pcode``, ``commune``,
+``commune_pcode``: :func:`dashboard.data.units.assign_units`), and nothing else:
 
 * ``in`` — the incident happened in that village: precision 1 if the geocoder finds it (``exact``), else what the
   geocoder can locate (its commune or cercle: precision 2), else no point (precision 3);
@@ -11,6 +12,9 @@ and ``geocoded_from`` and nothing else:
 * ``unit`` — several places, or a road between communes: located to the commune or cercle the query names;
 * ``inference`` — the row gives no (or not enough) commune/cercle and the place is identified by reasoning the
   note states (distances, the operation it belongs to): precision 2 at most, never 1;
+
+``located_to`` is ``place`` for a village found (in it or near it), ``commune`` or ``cercle`` when the geocoder
+located the row to that unit (the map draws its outline), ``region`` for a row without a point;
 * ``region`` — not placed (precision 3), for the reason in the note.
 
 ``geocoded_from`` reads ``<gazetteer source id> <what the point is> — geocode(“name”, commune “…”, cercle “…”)
@@ -27,7 +31,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.data.geocoder import Geocoder
+from dashboard.data.missing import is_blank
+from dashboard.data.schema import FLAT_COLUMNS
+from dashboard.data.units import assign_units
 
 CSV = Path(__file__).resolve().parents[1] / "dashboard" / "bundled" / "incidents.csv"
 SAME = object()  # "use what the row states"
@@ -166,10 +175,13 @@ PLACES: dict[str, Place] = {
 }
 
 
-def resolve(row: dict, place: Place, geocoder: Geocoder) -> tuple[str, str, str, str]:
-    """``latitude, longitude, geo_precision, geocoded_from`` for one row."""
+LOCATED_TO = {"exact": "place", "commune": "commune", "cercle": "cercle"}
+
+
+def resolve(row: dict, place: Place, geocoder: Geocoder) -> tuple[str, str, str, str, str]:
+    """``latitude, longitude, geo_precision, located_to, geocoded_from`` for one row."""
     if place.relation == "region":
-        return "", "", "3", f"not placed — {place.note}"
+        return "", "", "3", "region", f"not placed — {place.note}"
     commune = row["admin3"] if place.commune is SAME else place.commune
     cercle = row["admin2"] if place.cercle is SAME else place.cercle
     result = geocoder.geocode(place.query, commune=commune or None, cercle=cercle or None)
@@ -178,10 +190,11 @@ def resolve(row: dict, place: Place, geocoder: Geocoder) -> tuple[str, str, str,
     notes = " ".join(n for n in (*result.notes, place.note) if n)
     text = f"{call} {notes}".strip()
     if result.point is None:
-        return "", "", "3", f"not placed — {text}"
+        return "", "", "3", "region", f"not placed — {text}"
     precision = 1 if result.verdict == "exact" and place.relation == "in" else 2
     what = result.geocoded_from.split(" — ")[0]
-    return repr(result.point.latitude), repr(result.point.longitude), str(precision), f"{what} — {text}"
+    return (repr(result.point.latitude), repr(result.point.longitude), str(precision), LOCATED_TO[result.verdict],
+            f"{what} — {text}")
 
 
 def regeocode(text: str, geocoder: Geocoder) -> str:
@@ -190,12 +203,14 @@ def regeocode(text: str, geocoder: Geocoder) -> str:
     if missing:
         raise SystemExit(f"no place decision for (or decision without a row): {sorted(missing)}")
     for row in rows:
-        row["latitude"], row["longitude"], row["geo_precision"], row["geocoded_from"] = resolve(
+        row["latitude"], row["longitude"], row["geo_precision"], row["located_to"], row["geocoded_from"] = resolve(
             row, PLACES[row["incident_id"]], geocoder)
+    frame = assign_units(pd.DataFrame(rows, dtype=object), names=geocoder.names)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(FLAT_COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({c: "" if is_blank(v) else v for c, v in r.items()}
+                     for r in frame[list(FLAT_COLUMNS)].to_dict("records"))
     return out.getvalue()
 
 

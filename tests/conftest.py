@@ -4,7 +4,8 @@ Tiers (pytest markers, applied here by folder, fixture and name so that test fil
 
 * unmarked -- the fast tier: ``make check`` (ruff + ``pytest -m "not browser and not slow"``);
 * ``browser`` -- drives Debian's chromium against a served app;
-* ``slow`` -- kill -9, load, scale, PDF rasterising, fuzzing, building the wheel, running the benchmark.
+* ``slow`` -- kill -9, load, scale, PDF rasterising, fuzzing, building the wheel, running the benchmark, and every
+  test on the PostGIS engine (``postgis``: a throwaway PostgreSQL cluster, see ``pg_cluster``).
 
 ``make test`` (and CI) runs every tier. A rule below that names a test file or test which is collected but matches
 nothing is an error, so renaming a slow test cannot silently move it into the fast tier.
@@ -16,7 +17,7 @@ import pytest
 
 # a test that uses one of these fixtures is in that tier
 BROWSER_FIXTURES = {"browser", "web", "app_url"}
-SLOW_FIXTURES = {"installed_wheel"}
+SLOW_FIXTURES = {"installed_wheel", "pg_cluster"}  # pg_cluster: a throwaway PostgreSQL server (postgis marker)
 
 # node id prefixes (folder, file or test) of the tiers, with the reason
 BROWSER_TESTS = {
@@ -81,3 +82,31 @@ def installed_wheel(tmp_path_factory):
         return wheel.build_and_install(tmp_path_factory.mktemp("wheel"))
     except wheel.InstallError as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL + PostGIS cluster on a Unix socket for the whole session (see tests/pgcluster.py)."""
+    import signal
+    import sys
+
+    from tests.pgcluster import cluster
+
+    # a run stopped with SIGTERM (a timeout) still stops the server: the signal becomes SystemExit, so the
+    # cluster's cleanup runs instead of leaving a postgres behind
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        with cluster() as pg:
+            yield pg
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.fixture(params=["geopackage", pytest.param("postgis", marks=[pytest.mark.postgis, pytest.mark.slow])])
+def store_location(request, tmp_path, monkeypatch):
+    """A location for a new store, on each engine: a GeoPackage path, or a fresh PostGIS database's URL (its
+    local cache folder under tmp_path)."""
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    if request.param == "geopackage":
+        return tmp_path / "store" / "incidents.gpkg"
+    return request.getfixturevalue("pg_cluster").create_database()

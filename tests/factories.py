@@ -39,6 +39,8 @@ def row(**overrides) -> dict:
         "source_record_id": "T-1",
     }
     base.update(overrides)
+    if "incident_id" in overrides and "source_record_id" not in overrides:
+        base["source_record_id"] = overrides["incident_id"]  # one report of a dataset is one stored record
     return base
 
 

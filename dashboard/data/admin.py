@@ -214,6 +214,15 @@ class AdminNames:
         return UnitMatch(given, "commune", reason=f"“{given}” is not a pre-2023 commune of the Ségou region, nor "
                                                   f"the seat of one, nor a spelling in the table.")
 
+    def commune_label(self, pcode: str) -> str | None:
+        """``"ML040507"`` → ``"Pogo (Niono)"``; ``None`` for a P-code that is not a commune of the region."""
+        name = self._commune_name.get(pcode)
+        return None if name is None else f"{name} ({self._cercle_of_commune[pcode]})"
+
+    def pcodes(self) -> list[str]:
+        """The P-codes of every cercle and commune."""
+        return sorted({*self._pcode_of_cercle.values(), *self._commune_name})
+
     # -- internals ----------------------------------------------------------------------------------------
     def _remember(self, memo: tuple, match: UnitMatch) -> None:
         if len(self._memo) > MEMO_SIZE:

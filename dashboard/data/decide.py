@@ -1,84 +1,103 @@
-"""Decisions about reports, written to a store: rerun the rule, link two reports, keep two apart, unlink one.
+"""Decisions about reports, written to a store: rerun the rule, link two reports, keep two apart, unlink one; and
+what an import adds to the decisions.
 
-Each operation holds the store's lock across its read-modify-write, reads the reports and decisions, changes the
-decisions (:mod:`dashboard.data.reconcile.people`), recomputes the rule's decisions around them
-(:func:`~dashboard.data.reconcile.rerun.rerun`) and writes the store once. The CLI (``incident-map reconcile``,
-``link``, ``unlink``, ``keep-apart``) and the Review page call these; ``review_queue`` is what both list.
+Each operation reads the reports and the stored decision records (with their versions), changes the decisions
+(:mod:`dashboard.data.reconcile.people`), recomputes the rule's decisions around them
+(:func:`~dashboard.data.reconcile.rerun.rerun`) and applies the difference as one change set (kind ``link``,
+``keep-apart``, ``unlink`` or ``reconcile``) with its author and reason: the history says who decided what, when
+and why. A decision record changed by someone else meanwhile makes the change set a conflict (nothing written).
+The CLI (``incident-map reconcile``, ``link``, ``unlink``, ``keep-apart``) and the Review page call these;
+``review_queue`` is what both list.
 """
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
+from dashboard.data.engines import Change, ChangeSet
+from dashboard.data.engines import default_author as _author
+from dashboard.data.engines.records import DECISION
 from dashboard.data.reconcile import people
 from dashboard.data.reconcile.decisions import Decision
-from dashboard.data.reconcile.rerun import Outcome, rerun
-from dashboard.data.reconcile.view import ReportLevel
-from dashboard.data.store import StoreData, ensure_store, load_store, read_decisions, store_lock, write_store
+from dashboard.data.reconcile.rerun import Matches, Outcome, matches, rerun
+from dashboard.data.reconcile.view import ReportLevel, bundled_decisions
+from dashboard.data.store import (
+    Location,
+    StoreData,
+    _exists,
+    decision_changes,
+    ensure_store,
+    load_bundled,
+    load_store,
+    open_store,
+    resolve_store,
+    skipped_on_import,
+)
 from dashboard.wording import toll_text
 
-__all__ = ["default_author", "keep_apart", "link", "reconcile_store", "review_queue", "unlink"]
+__all__ = ["ImportPlan", "default_author", "keep_apart", "link", "plan_import", "reconcile_store", "review_queue",
+           "unlink"]
+
+RULE_RERUN = "the matching rule rerun on every report (incident-map reconcile)"
 
 
 def default_author(given: str | None = None) -> str:
-    """Who decides: ``--author`` (or the name typed on the Review page), else the system user name (a local name
-    until accounts exist)."""
-    if given and given.strip():
-        return given.strip()
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in this environment (a container without a passwd entry)
-        return "unknown"
+    """Who decides: ``--author`` (or the name typed on the Review page), else ``$INCIDENT_MAP_AUTHOR``, else the
+    system user name (a local name until accounts exist)."""
+    return _author(given)
 
 
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _change(store: str | Path, change: Callable[[list[Decision], StoreData, str], list[Decision]],
-            now: datetime | None) -> Outcome:
-    path = ensure_store(store)
+def _change(store: Location | None, change: Callable[[list[Decision], StoreData, str], list[Decision]],
+            now: datetime | None, *, kind: str, reason: str, author: str | None) -> Outcome:
+    location = ensure_store(store)
     at = _stamp(now)
-    with store_lock(path):
-        data = load_store(path, write_cache=False)
-        decisions = change(list(read_decisions(path)), data, at)
-        outcome = rerun(data.reports, decisions, at)
-        if outcome.changed or list(outcome.decisions) != list(data.decisions):
-            write_store(path, data.reports, outcome.decisions)
+    data = load_store(location, write_cache=False)
+    engine = open_store(location)
+    stored = engine.records(DECISION)
+    decisions = change([Decision.from_record(r) for _, r in stored.values()], data, at)
+    outcome = rerun(data.reports, decisions, at)
+    changes = decision_changes(stored, outcome.decisions)
+    if changes:
+        engine.apply(ChangeSet(kind=kind, reason=reason, author=default_author(author), changes=changes))
     return outcome
 
 
-def reconcile_store(store: str | Path, *, now: datetime | None = None) -> Outcome:
+def reconcile_store(store: Location | None, *, now: datetime | None = None, author: str | None = None) -> Outcome:
     """Recompute the rule's decisions for every report of the store (what an import does for its reports)."""
-    return _change(store, lambda decisions, _data, _at: decisions, now)
+    return _change(store, lambda decisions, _data, _at: decisions, now, kind="reconcile", reason=RULE_RERUN,
+                   author=author)
 
 
-def link(store: str | Path, x: str, y: str, *, reason: str, author: str | None = None,
+def link(store: Location | None, x: str, y: str, *, reason: str, author: str | None = None,
          now: datetime | None = None) -> Outcome:
     """A person says ``x`` and ``y`` report the same event."""
     def change(decisions, data, at):
         evidence = _pending(decisions, x, y)
         return people.link(decisions, x, y, author=default_author(author), at=at, reason=reason,
                            known=data.reports["incident_id"], **evidence)
-    return _change(store, change, now)
+    return _change(store, change, now, kind="link", reason=reason, author=author)
 
 
-def keep_apart(store: str | Path, x: str, y: str, *, reason: str, author: str | None = None,
+def keep_apart(store: Location | None, x: str, y: str, *, reason: str, author: str | None = None,
                now: datetime | None = None) -> Outcome:
     """A person says ``x`` and ``y`` report different events."""
     def change(decisions, data, at):
         evidence = _pending(decisions, x, y)
         return people.keep_apart(decisions, x, y, author=default_author(author), at=at, reason=reason,
                                  known=data.reports["incident_id"], **evidence)
-    return _change(store, change, now)
+    return _change(store, change, now, kind="keep-apart", reason=reason, author=author)
 
 
-def unlink(store: str | Path, report: str, *, reason: str, author: str | None = None,
+def unlink(store: Location | None, report: str, *, reason: str, author: str | None = None,
            now: datetime | None = None) -> Outcome:
     """A person takes ``report`` out of its incident."""
     def change(decisions, data, at):
@@ -87,7 +106,7 @@ def unlink(store: str | Path, report: str, *, reason: str, author: str | None = 
         members = list(ids[data.report_incident == incident[0]]) if len(incident) else [report]
         return people.unlink(decisions, report, members, author=default_author(author), at=at, reason=reason,
                              known=ids)
-    return _change(store, change, now)
+    return _change(store, change, now, kind="unlink", reason=reason, author=author)
 
 
 def _pending(decisions: list[Decision], x: str, y: str) -> dict:
@@ -96,6 +115,38 @@ def _pending(decisions: list[Decision], x: str, y: str) -> dict:
         if {d.a, d.b} == {x, y} and not d.by_user:
             return {"score": d.score, "evidence": d.evidence}
     return {}
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing validated reports would do: which are new, and the decision changes that go with them."""
+
+    new: gpd.GeoDataFrame  # the reports the store does not hold yet
+    duplicates: int
+    changes: tuple[Change, ...] = ()  # decision records to insert, update or delete, in the import's change set
+    matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
+
+
+def plan_import(store: Location | None, valid: gpd.GeoDataFrame, *, now: datetime | None = None) -> ImportPlan:
+    """Which of ``valid`` an import adds, and the rule's decisions recomputed for the store's reports and those
+    (writes nothing). A store not created yet counts as holding the bundled data and decisions."""
+    location = resolve_store(store)
+    skipped = skipped_on_import(location, valid)
+    new = valid[~valid["incident_id"].isin(skipped)]
+    if new.empty:
+        return ImportPlan(new=new, duplicates=len(skipped))
+    at = _stamp(now)
+    if _exists(location):
+        reports = load_store(location, write_cache=False).reports
+        stored = open_store(location).records(DECISION)
+    else:
+        reports = load_bundled()
+        stored = {d.id: (1, d.to_record()) for d in bundled_decisions(reports, at)}
+    combined = gpd.GeoDataFrame(pd.concat([reports, new], ignore_index=True), geometry="geometry",
+                                crs=reports.crs or new.crs)
+    outcome = rerun(combined, [Decision.from_record(r) for _, r in stored.values()], at)
+    return ImportPlan(new=new, duplicates=len(skipped), changes=tuple(decision_changes(stored, outcome.decisions)),
+                      matches=matches(outcome, list(new["incident_id"])))
 
 
 def review_queue(level: ReportLevel, decisions: Iterable[Decision]) -> pd.DataFrame:

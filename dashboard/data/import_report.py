@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.data.engines import describe
 from dashboard.data.missing import is_missing
 from dashboard.data.reconcile.rerun import Matches
 
@@ -23,12 +24,14 @@ class ImportReport:
     duplicates: int  # valid rows the store (or an earlier row of the file) already holds
     added: int  # rows written to the store (0 in a dry run, or a strict import with rejects)
     rejects_file: Path | None
-    unresolved_places: list[str] = field(default_factory=list)
-    renamed_cercles: dict[str, str] = field(default_factory=dict)  # cercle as the file spells it -> as stored
+    unresolved_places: list[str] = field(default_factory=list)  # names the geocoder does not know
+    ambiguous_places: dict[str, list[str]] = field(default_factory=dict)  # name -> its candidates (none chosen)
+    renamed_cercles: dict[str, str] = field(default_factory=dict)  # cercle as the file writes it -> the cercle it names
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)  # row, incident_id, column, problem, value
     dry_run: bool = False
     strict: bool = False
-    store: Path | None = None
+    store: Path | str | None = None  # a GeoPackage path or a database URL
+    changeset_id: str | None = None  # the change set that added the rows (None: nothing added)
     matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
 
     @property
@@ -41,7 +44,8 @@ class ImportReport:
         return {
             "file": str(self.path),
             "format": self.format,
-            "store": None if self.store is None else str(self.store),
+            "store": None if self.store is None else describe(self.store),
+            "changeset": self.changeset_id,
             "rows": self.rows,
             "accepted": self.accepted,
             "added": self.added,
@@ -49,7 +53,8 @@ class ImportReport:
             "duplicates": self.duplicates,
             "rejects_file": None if self.rejects_file is None else str(self.rejects_file),
             "places_not_found": list(self.unresolved_places),
-            "cercles_respelled": dict(self.renamed_cercles),
+            "places_ambiguous": {k: list(v) for k, v in self.ambiguous_places.items()},
+            "cercles_recognised": dict(self.renamed_cercles),
             "matched_existing": {
                 "reports": 0 if self.matches is None else self.matches.matched,
                 "linked": [] if self.matches is None else list(self.matches.linked),
@@ -69,7 +74,9 @@ class ImportReport:
         elif self.blocked:
             outcome = "strict: nothing imported because some rows were rejected"
         else:
-            outcome = f"{self.added} added to {self.store}"
+            outcome = f"{self.added} added to {describe(self.store)}"
+            if self.changeset_id:
+                outcome += f" (change set {self.changeset_id})"
         lines = [
             f"{self.path.name} ({self.format}): {self.rows} row(s) read; {outcome}",
             f"  accepted          {self.accepted}",
@@ -77,7 +84,11 @@ class ImportReport:
             f"  duplicates        {self.duplicates} (already in the store)",
             f"  rejects file      {self.rejects_file if self.rejects_file else '-'}",
             f"  places not found  {', '.join(self.unresolved_places) if self.unresolved_places else '-'}",
-            f"  cercles respelled {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
+            f"  places ambiguous  {', '.join(self.ambiguous_places) if self.ambiguous_places else '-'}"
+            + (" (no point given: the commune or cercle does not tell the candidates apart)"
+               if self.ambiguous_places else ""),
+            *(f"    {name}: {'; '.join(found)}" for name, found in self.ambiguous_places.items()),
+            f"  cercles read as   {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
         ]
         for rec in self.problems.head(max_problems).itertuples(index=False):
             value = "" if is_missing(rec.value) else f" ({str(rec.value)[:60]})"

@@ -1,8 +1,10 @@
 """Import what users already have: ACLED exports, UCDP GED files and files in the canonical layout.
 
 ``import_file`` reads a file (CSV, JSON, GeoJSON or GeoPackage), recognises its layout, turns it into the
-flat canonical frame, places named-but-unplaced incidents with the offline gazetteer, validates every row,
-skips incidents the store already holds, and appends the rest to the store in one atomic write:
+flat canonical frame, places named-but-unplaced incidents with the offline village geocoder and gives every row its
+cercle and commune (:mod:`dashboard.data.placing`), validates every row, and adds the incidents the store does not
+hold yet in one change set (one transaction, recorded in the history with its author and reason; concurrent imports
+run one after the other, so a report is stored exactly once):
 
 * bad rows never stop good ones (unless ``strict``): each is copied, with its *original* content, to
   ``<store stem>.rejects.csv`` beside the store, with ``_row`` (row number in the file: CSV line with the
@@ -20,30 +22,20 @@ skips incidents the store already holds, and appends the rest to the store in on
 
 from __future__ import annotations
 
-import contextlib
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from dashboard.data.atomic import replacing
-from dashboard.data.gazetteer import Gazetteer, geocode_missing, spell_cercles
+from dashboard.data.decide import plan_import
+from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
+from dashboard.data.placing import place_rows
 from dashboard.data.readers import load_raw
-from dashboard.data.reconcile.rerun import matches, rerun
-from dashboard.data.reconcile.view import bundled_decisions
 from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
-from dashboard.data.store import (
-    BUNDLED_CSV,
-    load_bundled,
-    read_decisions,
-    read_store,
-    resolve_store,
-    store_lock,
-    write_store,
-)
-from dashboard.data.validate import empty_incidents, validate_flat
+from dashboard.data.store import Location, apply_import, cache_path, ensure_store, resolve_store
+from dashboard.data.validate import validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
 
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
@@ -100,9 +92,12 @@ def _unknown_layout(path: Path, columns) -> str:
 
 
 # ---- importing ----------------------------------------------------------------------------------------
-def rejects_path(store: str | Path) -> Path:
-    store = Path(store)
-    return store.with_name(f"{store.stem}.rejects.csv")
+def rejects_path(store: Location) -> Path:
+    """``<store stem>.rejects.csv`` beside a GeoPackage; in the local cache folder for a database."""
+    store = resolve_store(store)
+    if isinstance(store, Path):
+        return store.with_name(f"{store.stem}.rejects.csv")
+    return cache_path(store).with_name(cache_path(store).name.removesuffix(".parquet") + ".rejects.csv")
 
 
 def import_file(
@@ -111,77 +106,52 @@ def import_file(
     fmt: str = "auto",
     dry_run: bool = False,
     strict: bool = False,
-    gazetteer: Gazetteer | None = None,
+    geocoder: Geocoder | None = None,
     today: date | None = None,
+    author: str | None = None,
+    reason: str | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
-    """Read, adapt, geocode, validate and append a file's new reports to the store (see module doc).
+    """Read, adapt, geocode, validate and add a file's new reports to the store (see module doc).
 
-    ``today`` is the import day for the future-date rule (default: the local date now); ``now`` dates the rule's
-    new decisions (default: the time now, UTC)."""
+    ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the future-date rule
+    (default: the local date now); ``author`` and ``reason`` go into the history (default: ``default_author()`` and
+    "import of FILE (FORMAT)"); ``now`` dates the rule's new decisions (default: the time now, UTC)."""
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
-    gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
-    flat, renamed = spell_cercles(flat, gazetteer)
-    flat, unresolved = geocode_missing(flat, gazetteer)
+    flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
         result = validate_flat(flat, source_name=path.name, today=today or date.today())
     except LayoutError as exc:
         raise UnreadableFile(str(exc)) from None
     problems = result.rejects
     bad_rows = result.rejected_rows
-    lock = contextlib.nullcontext() if dry_run else store_lock(store_path)
-    at = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with lock:
-        existing = _existing(store_path)
-        decisions = read_decisions(store_path) if store_path.exists() else bundled_decisions(existing, at)
-        new, duplicates = _new_incidents(result.valid, existing)
-        combined = pd.concat([existing, new], ignore_index=True)
-        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=existing.crs or new.crs)
-        outcome = rerun(combined, decisions, at) if len(new) else None
-        report = ImportReport(
-            path=path, format=fmt, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
-            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=unresolved, renamed_cercles=renamed,
-            problems=problems, dry_run=dry_run, strict=strict, store=store_path,
-            matches=None if outcome is None else matches(outcome, list(new["incident_id"])),
-        )
-        if dry_run:
-            return report
-        if bad_rows:
-            report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
-        if report.blocked or new.empty:
-            report.matches = None
-            return report
-        write_store(store_path, combined, outcome.decisions)
-        report.added = len(new)
+    if not dry_run:
+        ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
+    plan = plan_import(store_path, result.valid, now=now)
+    report = ImportReport(
+        path=path, format=fmt, rows=len(raw), accepted=len(plan.new), rejected=len(bad_rows),
+        duplicates=plan.duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
+        ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
+        strict=strict, store=store_path, matches=plan.matches,
+    )
+    if dry_run:
+        return report
+    if bad_rows:
+        report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
+    if report.blocked or plan.new.empty:
+        report.matches = None
+        return report
+    applied = apply_import(store_path, plan.new, author=author, decisions=plan.changes,
+                           reason=reason or f"import of {path.name} ({fmt})",
+                           detail={"file": path.name, "format": fmt, "rows": len(raw)})
+    offered = set(plan.new["incident_id"])
+    added = sum(key in offered for key in applied.inserted)  # reports (the change set also holds decisions)
+    report.added = report.accepted = added
+    report.duplicates = len(result.valid) - added
+    report.changeset_id = applied.changeset_id
     return report
-
-
-def _existing(store: Path) -> gpd.GeoDataFrame:
-    """What the store holds now; a store not created yet holds the bundled data (as ``ensure_store`` does)."""
-    if store.exists():
-        return read_store(store)
-    if BUNDLED_CSV.exists():
-        return load_bundled()
-    return empty_incidents()
-
-
-def _new_incidents(valid: gpd.GeoDataFrame, existing: pd.DataFrame) -> tuple[gpd.GeoDataFrame, int]:
-    ids = set(existing["incident_id"])
-    keys = {(d, s) for d, s in zip(existing["dataset"], existing["source_record_id"], strict=True)
-            if isinstance(s, str)}
-    seen: set[tuple[str, str]] = set()
-    keep = []
-    for ident, dataset, record in zip(valid["incident_id"], valid["dataset"], valid["source_record_id"],
-                                      strict=True):
-        key = (dataset, record) if isinstance(record, str) else None
-        duplicate = ident in ids or (key is not None and (key in keys or key in seen))
-        keep.append(not duplicate)
-        if key is not None:
-            seen.add(key)
-    new = valid.loc[keep]
-    return new, len(valid) - len(new)
 
 
 def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> Path:

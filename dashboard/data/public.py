@@ -1,10 +1,11 @@
 """Public mode: coarsen places and drop internal fields before anything reaches a browser or an export.
 
-Rule (documented in the README): every point moves to the seat of its cercle (``admin2``) when the cercle is
-known and has a seat in the gazetteer; otherwise to the centre of its ``GRID_DEG`` grid cell. The location
-precision becomes "near a named place" (2) at best, and ``geocoded_from`` says what the point is. Internal
-notes (how a source knows, record ids) are removed. Free text (summaries, place names as reported) is kept:
-it is what the cited public sources already say.
+Rule (documented in the README): every point moves to the seat of the cercle it lies in (the computed ``cercle``,
+see :mod:`dashboard.data.units`) when that cercle has a seat in the village gazetteer, and the incident is then
+located to that cercle (the map draws the cercle's outline); otherwise its point moves to the centre of its
+``GRID_DEG`` grid cell. The location precision becomes 2 at best, the commune is dropped, and ``geocoded_from``
+says what the point is. Internal notes (how a source knows, record ids) are removed. Free text (summaries, place
+names as reported) is kept: it is what the cited public sources already say.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ GRID_DEG = 0.5
 
 
 def public_view(incidents: gpd.GeoDataFrame, seats: pd.DataFrame, grid: float = GRID_DEG) -> gpd.GeoDataFrame:
+    """``seats``: :func:`dashboard.data.reference.cercle_seats` (``name``, ``admin2`` = the cercle, ``latitude``,
+    ``longitude``)."""
     out = incidents.copy()
     geom = out.geometry
     has_point = (geom.notna() & ~geom.is_empty).to_numpy()
@@ -28,15 +31,19 @@ def public_view(incidents: gpd.GeoDataFrame, seats: pd.DataFrame, grid: float = 
     gx = (np.floor(x / grid) + 0.5) * grid
     gy = (np.floor(y / grid) + 0.5) * grid
     note = np.where(has_point, f"public mode: centre of a {grid}° grid cell", None).astype(object)
-    for i, cercle in enumerate(out["admin2"].to_numpy()):
+    located = out["located_to"].to_numpy(dtype=object).copy()
+    for i, cercle in enumerate(out["cercle"].to_numpy(dtype=object)):
         if has_point[i] and cercle in seat_of:
             gx[i], gy[i], name = seat_of[cercle]
             note[i] = f"public mode: seat of {cercle} cercle ({name})"
+            if located[i] != "region":
+                located[i] = "cercle"
     points = gpd.points_from_xy(gx, gy, crs=incidents.crs)
     points[~has_point] = None
     out = out.set_geometry(points)
     out["geo_precision"] = out["geo_precision"].clip(lower=2).astype("Int8")
-    for col in INTERNAL_COLUMNS:
+    out["located_to"] = pd.array(located, dtype=out["located_to"].dtype)
+    for col in (*INTERNAL_COLUMNS, "commune", "commune_pcode"):
         out[col] = pd.NA
     out["geocoded_from"] = pd.array(note, dtype="string")
     return out

@@ -26,6 +26,14 @@ from dashboard.errors import SourceError
 
 DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = (1, 2, 3)
+# The smallest unit an incident's location is known to (the map draws a place as a point, a commune or a cercle as
+# its outline, and lists region-level incidents); it must agree with geo_precision (see LOCATED_TO_PRECISIONS).
+LOCATED_TO = ("place", "commune", "cercle", "region")
+LOCATED_TO_PRECISIONS = {"place": (1, 2), "commune": (2,), "cercle": (2,), "region": (3,)}
+DEFAULT_LOCATED_TO = {1: "place", 2: "place", 3: "region"}  # when a source says only how precise the place is
+# The pre-2023 units an incident is known to lie in (names and P-codes from the COD-AB polygons); the reported
+# names stay in admin2/admin3.
+UNIT_COLUMNS = ("cercle", "cercle_pcode", "commune", "commune_pcode")
 GEO_PRECISION_LABELS = {
     1: "exact place",
     2: "near a named place (approximate)",
@@ -51,7 +59,7 @@ PERPETRATOR_LABELS = {
 }
 ATTRIBUTION_BASES = ("witness", "survivor", "claimed", "official", "source_attributed", "unknown")
 VERIFICATION_STATUSES = ("confirmed", "corroborated", "reported", "contested")
-DATASETS = ("segou-curated", "acled", "ucdp", "user")
+DATASETS = ("segou-curated", "ucdp-ged-21.1", "acled", "ucdp", "user")
 EVENT_TYPES = (
     "Violence against civilians",
     "Battles",
@@ -85,7 +93,9 @@ COLUMNS = (
     "admin1",
     "admin2",
     "admin3",
+    *UNIT_COLUMNS,
     "geo_precision",
+    "located_to",
     "geocoded_from",
     "event_type",
     "sub_event_type",
@@ -107,7 +117,8 @@ COLUMNS = (
     "dataset",
     "source_record_id",
 )
-FLAT_COLUMNS = (*COLUMNS[:9], "latitude", "longitude", *COLUMNS[9:])
+_AFTER_UNITS = COLUMNS.index("commune_pcode") + 1
+FLAT_COLUMNS = (*COLUMNS[:_AFTER_UNITS], "latitude", "longitude", *COLUMNS[_AFTER_UNITS:])
 REQUIRED_COLUMNS = (
     "incident_id",
     "date_start",
@@ -126,6 +137,8 @@ TEXT_COLUMNS = (
     "admin1",
     "admin2",
     "admin3",
+    *UNIT_COLUMNS,
+    "located_to",
     "geocoded_from",
     "event_type",
     "sub_event_type",
@@ -238,8 +251,10 @@ def _one_of(values: Iterable[object]) -> dict:
 # Row-level checks: their message, and the column a user should look at.
 DATE_ORDER = "date_end on or after date_start"
 TOLL_ORDER = "fatalities_max at least fatalities_min"
+LOCATED_ORDER = ("located_to agrees with geo_precision (place: 1 or 2; commune or cercle: 2; region: 3)")
 BEST_IN_RANGE = "fatalities_best within min..max"
-ROW_CHECK_COLUMNS = {DATE_ORDER: "date_end", TOLL_ORDER: "fatalities_max", BEST_IN_RANGE: "fatalities_best"}
+ROW_CHECK_COLUMNS = {DATE_ORDER: "date_end", TOLL_ORDER: "fatalities_max", BEST_IN_RANGE: "fatalities_best",
+                     LOCATED_ORDER: "located_to"}
 SOURCES_CHECK = "JSON list of sources with organisation and http(s) URLs"
 CATEGORIES_CHECK = f"known perpetrator category codes, ;-separated ({', '.join(PERPETRATOR_CATEGORIES)})"
 
@@ -258,7 +273,12 @@ class IncidentModel(pa.DataFrameModel):
     admin1: Series[str] = pa.Field(nullable=True)
     admin2: Series[str] = pa.Field(nullable=True)
     admin3: Series[str] = pa.Field(nullable=True)
+    cercle: Series[str] = pa.Field(nullable=True)
+    cercle_pcode: Series[str] = pa.Field(nullable=True)
+    commune: Series[str] = pa.Field(nullable=True)
+    commune_pcode: Series[str] = pa.Field(nullable=True)
     geo_precision: Series[pd.Int8Dtype] = pa.Field(isin=_one_of(GEO_PRECISIONS))
+    located_to: Series[str] = pa.Field(nullable=True, isin=_one_of(LOCATED_TO))  # filled from geo_precision
     geocoded_from: Series[str] = pa.Field(nullable=True)
     event_type: Series[str] = pa.Field(isin=_one_of(EVENT_TYPES))
     sub_event_type: Series[str] = pa.Field(nullable=True)
@@ -301,6 +321,13 @@ class IncidentModel(pa.DataFrameModel):
     def _toll_order(cls, df: pd.DataFrame) -> Series[bool]:
         lo, hi = df["fatalities_min"], df["fatalities_max"]
         return (lo.isna() | hi.isna() | (hi >= lo)).astype(bool)
+
+    @pa.dataframe_check(error=LOCATED_ORDER)
+    def _located_order(cls, df: pd.DataFrame) -> Series[bool]:
+        ok = pd.Series(True, index=df.index)
+        for unit, precisions in LOCATED_TO_PRECISIONS.items():
+            ok &= ~df["located_to"].eq(unit).fillna(False) | df["geo_precision"].isin(precisions).fillna(False)
+        return ok.astype(bool)
 
     @pa.dataframe_check(error=BEST_IN_RANGE)
     def _best_in_range(cls, df: pd.DataFrame) -> Series[bool]:

@@ -1,32 +1,36 @@
-"""The embedded store: one GeoPackage holding the incidents (point layer) and their sources (table).
+"""The app-facing store API: the validated incident frame of a store location, its dataset version, a fast cache.
 
-* A store path that does not exist yet is created holding the bundled Ségou dataset.
-* Writes are atomic (a temporary file in the same folder, then ``os.replace``) and serialised by an
-  exclusive lock file, so an interrupted or concurrent import never leaves a half-written store.
+* A location is a GeoPackage path (the embedded default, ``data/incidents.gpkg`` in a checkout) or a
+  ``postgresql://…`` URL (a team's PostGIS database); :mod:`dashboard.data.engines` holds both engines, the
+  change sets every write goes through, and the history every change appends to.
+* A store path that does not exist yet is created holding the bundled Ségou dataset (its first change set).
 * Reading returns the canonical GeoDataFrame, validated; a store that fails validation is an error.
-* A fast cache sits beside the store: ``<store>.parquet`` (GeoParquet, zstd, page checksums) holding the validated
-  frame and its dataset version. It is keyed on the GeoPackage's size, mtime and inode and on the validation rules
-  (a hash of ``schema.py`` and ``validate.py``), and is rebuilt whenever any of them differs or the file cannot be
-  read back exactly (corrupt, truncated, other columns or dtypes): it is never trusted over the store. Reading it
-  is many times faster than reading and validating the GeoPackage (``docs/benchmarks.md``: store load).
+* The dataset version is a content hash of the incidents that the store keeps up to date with every change set,
+  so checking whether a store changed is one small query (:func:`store_state`), never a reload.
+* A fast cache holds the validated frame: ``<store>.parquet`` beside a GeoPackage, or, for a PostGIS store, a
+  file in the local cache folder (``$INCIDENT_MAP_CACHE`` or ``~/.cache/incident-map``) named by a hash of the
+  URL. It is GeoParquet (zstd, page checksums) keyed on the dataset version and the validation rules (a hash of
+  ``schema.py`` and ``validate.py``), and rebuilt whenever either differs or it cannot be read back exactly: it
+  is never trusted over the store. Reading 1 M incidents from it takes 2–3 s instead of about a minute of reading
+  and validation.
 * The text-search index (:mod:`dashboard.data.search`) is built with the cache and saved beside it as
-  ``<store>.search.arrow``, keyed on the same key and the dataset version; a stale or unreadable one is rebuilt
-  (by :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).
-* Each row of the ``incidents`` layer is a *report* (one dataset's record of an event); the ``decisions`` table
-  holds the decisions that group reports into incidents (:mod:`dashboard.data.reconcile`). :func:`load_store`
-  returns both levels: the incident frame every view counts (cached as ``<store>.incidents.parquet``, same key),
-  and the reports.
+  ``<cache name>.search.arrow``, keyed on the same version; a stale or unreadable one is rebuilt (by
+  :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).
+* Each stored incident record is a *report* (one dataset's record of an event); the store's ``decision`` records
+  (:data:`~dashboard.data.engines.records.DECISION`) group reports into incidents (:mod:`dashboard.data.reconcile`).
+  :func:`load_store` returns both levels: the incident frame every view counts (cached as
+  ``<cache name>.incidents.parquet``, same key), the reports and the decisions. The dataset version covers the
+  reports and the linked pairs, so a link or unlink is a new version.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import glob
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -36,67 +40,108 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pyogrio
 
 from dashboard import bundled
+from dashboard.data import engines
 from dashboard.data.atomic import replacing
-from dashboard.data.readers import flatten_geometry, read_csv_text
+from dashboard.data.engines import Change, ChangeSet, StoreError, default_author, is_postgres_url
+from dashboard.data.engines.records import (
+    DECISION,
+    INCIDENT,
+    combine,
+    dataset_hash,
+    decision_hashes,
+    frame_records,
+    version_text,
+)
+from dashboard.data.readers import read_csv_text
 from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
-from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of, linked_digest
+from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.validate import CRS, validate_flat
-from dashboard.errors import StoreError
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
 
 BUNDLED_CSV = bundled.path("incidents.csv")
+CACHE_ENV = "INCIDENT_MAP_CACHE"
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
-DECISION_LAYER = "decisions"
-DECISION_FIELDS = ("decision_id", "a", "b", "verdict", "author", "at", "reason", "score", "evidence")
 CACHE_SUFFIX = ".parquet"
 INCIDENT_CACHE_SUFFIX = ".incidents.parquet"
 SEARCH_SUFFIX = ".search.arrow"
-CACHE_FORMAT = 2  # bump when the cached layout changes
+CACHE_FORMAT = 3  # bump when the cached layout or its key changes
 _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
 
+Location = str | Path  # a GeoPackage path or a postgresql:// URL
 
-def default_store_path() -> Path:
+
+def default_store_path() -> Location:
     """The configured store (``$INCIDENT_MAP_STORE``, else the default data folder: see :mod:`dashboard.settings`).
     The CLI and the app pass their :class:`~dashboard.settings.Settings`' store explicitly."""
     return Settings.from_env().store
 
 
-def resolve_store(path: str | Path | None) -> Path:
-    return Path(path) if path else default_store_path()
+def resolve_store(location: Location | None) -> Location:
+    """A URL stays text; anything else is a path. ``None``: the configured store (:func:`default_store_path`)."""
+    if not location:
+        return default_store_path()
+    return str(location) if is_postgres_url(str(location)) else Path(location)
+
+
+def describe_store(location: Location | None) -> str:
+    return engines.describe(resolve_store(location))
 
 
 def load_bundled() -> gpd.GeoDataFrame:
-    """The curated Ségou incidents shipped in ``dashboard/bundled/incidents.csv``, validated."""
-    result = validate_flat(read_csv_text(BUNDLED_CSV), source_name=BUNDLED_CSV.name)
+    """What a fresh store holds, validated: the curated Ségou incidents (``dashboard/bundled/incidents.csv``) and the
+    bundled UCDP GED 21.1 extract as its own dataset (:mod:`dashboard.data.ucdp_layer`)."""
+    from dashboard.data.ucdp_layer import ucdp_flat
+
+    flat = pd.concat([read_csv_text(BUNDLED_CSV), ucdp_flat()], ignore_index=True)
+    result = validate_flat(flat, source_name=BUNDLED_CSV.name)
     if len(result.rejects):
         raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation", detail=result.rejects.to_string())
     return result.valid
 
 
-def ensure_store(path: str | Path | None = None) -> Path:
-    """Return the store path, creating it from the bundled dataset if it does not exist yet."""
-    store = resolve_store(path)
-    if not store.exists():
-        with store_lock(store):
-            if not store.exists():
-                reports = load_bundled()
-                write_store(store, reports, bundled_decisions(reports))
-    return store
+def _populate_bundled(store: engines.Store) -> None:
+    """A fresh store: the bundled reports and the decisions that go with them (the project's, from
+    ``dashboard/bundled/decisions.csv``, and the rule's around them), in one change set."""
+    reports = load_bundled()
+    records = frame_records(reports)
+    decisions = bundled_decisions(reports)
+    store.apply(ChangeSet(kind="import", author="incident-map", reason="the bundled Ségou dataset",
+                          detail={"file": BUNDLED_CSV.name, "format": "native"},
+                          changes=[*(Change(r["incident_id"], "insert", r) for r in records),
+                                   *(Change(d.id, "insert", d.to_record(), record_type=DECISION.name)
+                                     for d in decisions)],
+                          skip_existing=True))
+
+
+def open_store(location: Location | None = None) -> engines.Store:
+    """The engine of a store location, creating the store from the bundled dataset if there is none yet."""
+    return engines.open_store(resolve_store(location), populate=_populate_bundled)
+
+
+def ensure_store(location: Location | None = None) -> Location:
+    """Return the store location, creating the store from the bundled dataset if it does not exist yet."""
+    resolved = resolve_store(location)
+    engines.open_store(resolved, populate=_populate_bundled)
+    return resolved
+
+
+def store_state(location: Location | None = None) -> tuple[str, int]:
+    """(dataset version, revision) of a store: one small query, what the app checks on every run."""
+    return open_store(location).state()
 
 
 @dataclass(frozen=True)
 class StoreData:
-    """A store's incidents (the frame every view counts: reports grouped by the decisions), its reports and
-    decisions, its dataset version, and whether the frames came from the fast cache."""
+    """A store's incidents (the frame every view counts: reports grouped by the decisions), its dataset version,
+    whether the frames came from the fast cache, its reports and decisions."""
 
     incidents: gpd.GeoDataFrame
     version: str
@@ -105,61 +150,92 @@ class StoreData:
     reports: gpd.GeoDataFrame | None = None  # every stored report, validated
     decisions: tuple[Decision, ...] = ()
     report_incident: np.ndarray | None = None  # for each report (in order), the id of its incident
+    links: str = ""  # the linked pairs' part of the version (what the cache checks the decisions against)
 
     @property
     def report_level(self) -> ReportLevel:
         return ReportLevel(self.reports, self.report_incident)
 
 
-def read_store(path: str | Path | None = None) -> gpd.GeoDataFrame:
+def read_store(location: Location | None = None) -> gpd.GeoDataFrame:
     """Read and validate the *reports* of a store (created from the bundled data if missing).
 
     Uses the fast cache when it is fresh but never writes one: a plain read (a CLI query, an import's dry run)
     leaves no file behind. :func:`load_store`, which the app uses, builds the cache."""
-    return load_store(path, write_cache=False).reports
+    return load_store(location, write_cache=False).reports
 
 
-def load_store(path: str | Path | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
-    """The store's incidents, reports and dataset version: from the fast cache when it is fresh, otherwise from
-    the GeoPackage (validated) and the decisions, after which the cache is (re)built unless ``write_cache`` is
-    false."""
-    store = ensure_store(path)
-    key = _cache_key(store)
-    decisions = read_decisions(store)
-    data = _read_cache(store, key, decisions) if use_cache else None
+def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
+    """The store's incidents, reports, decisions and dataset version: the frames from the fast cache when it is
+    fresh for the store's current dataset version, otherwise read from the store (validated) and grouped by the
+    decisions, after which the cache is (re)built unless ``write_cache`` is false. The decisions are always read
+    from the store (a small table; a pending one changes no frame, so not the version either)."""
+    location = ensure_store(location)
+    store = open_store(location)
+    version = store.version()
+    data = _read_cache(location, _cache_key(version)) if use_cache else None
+    if data is not None:
+        decisions = read_decisions(location)
+        # the same links as the cached frames' (else the store changed in between: read it whole)
+        data = replace(data, decisions=decisions) if _links_hash(decisions) == data.links else None
     if data is None:
-        reports = _read_geopackage(store)
+        snapshot, decided = store.read_types((INCIDENT, DECISION))
+        reports = _validated(snapshot.flat, location)
+        decisions = _decisions(decided.flat)
         built = incidents_of(reports, decisions)
-        data = StoreData(incidents=built.frame, version=dataset_version(reports, decisions), from_cache=False,
-                         reports=reports, decisions=decisions, report_incident=built.report_incident)
-        if use_cache and write_cache and _cache_key(store) == key:  # the store did not change while it was read
-            _write_cache(store, key, data)
+        data = StoreData(incidents=built.frame, version=snapshot.version, from_cache=False, reports=reports,
+                         decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
+        if use_cache and write_cache:
+            _write_cache(location, _cache_key(snapshot.version), data)
     if not use_cache:
         return data
-    search_key = {"store": key, "version": data.version, "rows": len(data.incidents)}
-    search = _open_search(store, search_key)
-    if search is None and write_cache and _cache_key(store) == key:
+    search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
+    search = _open_search(location, search_key)
+    if search is None and write_cache:
         search = SearchIndex.build(data.incidents)
-        _atomic_write(search_path(store), lambda tmp: search.save(tmp, search_key), store)
+        _atomic_write(search_path(location), lambda tmp: search.save(tmp, search_key), location)
     return replace(data, search=search)
 
 
-def cache_path(path: str | Path) -> Path:
-    store = Path(path)
-    return store.with_name(store.name + CACHE_SUFFIX)
+def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
+    result = validate_flat(flat, source_name=describe_store(location))
+    if len(result.rejects):
+        raise StoreError(f"{describe_store(location)}: {len(result.rejected_rows)} stored incident(s) fail "
+                         "validation", detail=result.rejects.head(20).to_string(index=False))
+    return result.valid
 
 
-def incident_cache_path(path: str | Path) -> Path:
-    store = Path(path)
-    return store.with_name(store.name + INCIDENT_CACHE_SUFFIX)
+def _cache_dir(location: Location) -> Path:
+    """Where derived files go: beside a GeoPackage, or in the local cache folder for a database."""
+    if isinstance(location, Path):
+        return location.parent
+    base = Path(os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                / "incident-map")
+    return base
 
 
-def search_path(path: str | Path) -> Path:
-    store = Path(path)
-    return store.with_name(store.name + SEARCH_SUFFIX)
+def _cache_name(location: Location) -> str:
+    if isinstance(location, Path):
+        return location.name
+    return "postgis-" + hashlib.sha256(str(location).encode()).hexdigest()[:16]
 
 
-def _open_search(store: Path, key: dict) -> SearchIndex | None:
+def cache_path(location: Location) -> Path:
+    location = resolve_store(location)
+    return _cache_dir(location) / (_cache_name(location) + CACHE_SUFFIX)
+
+
+def incident_cache_path(location: Location) -> Path:
+    location = resolve_store(location)
+    return _cache_dir(location) / (_cache_name(location) + INCIDENT_CACHE_SUFFIX)
+
+
+def search_path(location: Location) -> Path:
+    location = resolve_store(location)
+    return _cache_dir(location) / (_cache_name(location) + SEARCH_SUFFIX)
+
+
+def _open_search(store: Location, key: dict) -> SearchIndex | None:
     path = search_path(store)
     if not path.exists():
         return None
@@ -170,35 +246,17 @@ def _open_search(store: Path, key: dict) -> SearchIndex | None:
         return None
 
 
-def _read_geopackage(store: Path) -> gpd.GeoDataFrame:
-    try:
-        layer = pyogrio.read_dataframe(store, layer=INCIDENT_LAYER)
-    except Exception as exc:
-        raise StoreError(f"{store}: cannot read the '{INCIDENT_LAYER}' layer ({exc})") from None
-    flat = flatten_geometry(layer)
-    for col in ("date_start", "date_end"):
-        if col in flat:
-            flat[col] = pd.to_datetime(flat[col]).dt.strftime("%Y-%m-%d")
-    result = validate_flat(flat, source_name=str(store))
-    if len(result.rejects):
-        raise StoreError(f"{store}: {len(result.rejected_rows)} stored incident(s) fail validation",
-                         detail=result.rejects.head(20).to_string(index=False))
-    return result.valid
-
-
 # ---- the fast cache ----------------------------------------------------------------------------------------
-def _cache_key(store: Path) -> dict:
-    stat = store.stat()
-    return {"format": CACHE_FORMAT, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inode": stat.st_ino,
-            "rules": _rules_fingerprint()}
+def _cache_key(version: str) -> dict:
+    return {"format": CACHE_FORMAT, "version": version, "rules": _rules_fingerprint()}
 
 
 @cache
 def _rules_fingerprint() -> str:
-    """Validation rules in force: a cache validated under other rules is stale."""
+    """Validation and grouping rules in force: a cache validated or grouped under other rules is stale."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("schema.py", "validate.py"):
+    for name in ("schema.py", "validate.py", "reconcile/incidents.py", "reconcile/decisions.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -206,23 +264,22 @@ def _rules_fingerprint() -> str:
 _STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
 
 
-def _read_cache(store: Path, key: dict, decisions: tuple[Decision, ...]) -> StoreData | None:
-    """The cached frames if the cache is fresh and reads back whole; ``None`` (rebuild) otherwise."""
+def _read_cache(store: Location, key: dict) -> StoreData | None:
+    """The cached frames (reports, incidents) if the cache is fresh and reads back whole; ``None`` (rebuild)
+    otherwise."""
     reports = _read_frame(cache_path(store), key, list(COLUMNS))
     incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS])
     if reports is None or incidents is None or reports[1] != incidents[1]:
         return None
-    if reports[2] != dataset_version(reports[0], decisions):
-        return None  # the decisions differ from those the incident frame was built from
-    report_incident = incidents[3].get("report_incident")
+    report_incident = incidents[2].get("report_incident")
     if report_incident is None or len(report_incident) != len(reports[0]):
         return None
-    return StoreData(incidents=incidents[0], version=reports[2], from_cache=True, reports=reports[0],
-                     decisions=decisions, report_incident=np.asarray(report_incident, dtype=object))
+    return StoreData(incidents=incidents[0], version=reports[1], from_cache=True, reports=reports[0],
+                     report_incident=np.asarray(report_incident, dtype=object), links=str(incidents[2].get("links")))
 
 
-def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, str, str, dict] | None:
-    """One cached frame: (frame, its cache key as text, the dataset version, the rest of its metadata)."""
+def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, str, dict] | None:
+    """One cached frame: (frame, the dataset version, the rest of its metadata)."""
     if not path.exists():
         return None
     try:
@@ -244,7 +301,7 @@ def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataF
         frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS)
         if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
             raise ValueError("unexpected dtypes")
-        return frame, json.dumps(key, sort_keys=True), str(meta["version"]), meta
+        return frame, str(meta["version"]), meta
     except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
         log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
         return None
@@ -254,14 +311,14 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
     return {c: f"{t}/{getattr(t, 'storage', '')}/{getattr(t, 'na_value', '')}" for c, t in frame.dtypes.items()}
 
 
-def _write_cache(store: Path, key: dict, data: StoreData) -> None:
+def _write_cache(store: Location, key: dict, data: StoreData) -> None:
     """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version."""
     _write_frame(cache_path(store), store, key, data.reports, list(COLUMNS), data.version, {})
     _write_frame(incident_cache_path(store), store, key, data.incidents, [*COLUMNS, *INCIDENT_COLUMNS],
-                 data.version, {"report_incident": [str(r) for r in data.report_incident]})
+                 data.version, {"report_incident": [str(r) for r in data.report_incident], "links": data.links})
 
 
-def _write_frame(path: Path, store: Path, key: dict, frame: gpd.GeoDataFrame, columns: list[str], version: str,
+def _write_frame(path: Path, store: Location, key: dict, frame: gpd.GeoDataFrame, columns: list[str], version: str,
                  extra: dict) -> None:
     table = pa.Table.from_pandas(pd.DataFrame(frame[columns]), preserve_index=False)
     geom = frame.geometry
@@ -279,53 +336,111 @@ def _write_frame(path: Path, store: Path, key: dict, frame: gpd.GeoDataFrame, co
     _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
 
 
-def _atomic_write(path: Path, write, store: Path) -> None:
-    """``write(tmp)`` then rename over ``path``, as readable as the store. A derived file that cannot be written
-    (read-only folder, full disk...) is simply skipped: it is rebuilt or done without next time."""
+def _atomic_write(path: Path, write, store: Location) -> None:
+    """``write(tmp)`` then rename over ``path``, as readable as a GeoPackage store (private for a database's cache).
+    A derived file that cannot be written (read-only folder, full disk...) is simply skipped: it is rebuilt or done
+    without next time."""
     try:
-        with replacing(path, mode_like=store) as tmp:
+        with replacing(path, mode_like=store if isinstance(store, Path) else None) as tmp:
             write(tmp)
     except Exception as exc:
         log.warning("%s: could not write this derived file (%s)", path, exc)
 
 
-def write_store(path: str | Path, incidents: gpd.GeoDataFrame, decisions: Sequence[Decision] = ()) -> None:
-    """Atomically replace the store with the reports ``incidents`` and the ``decisions`` about them (callers hold
-    :func:`store_lock`)."""
-    store = Path(path)
-    store.parent.mkdir(parents=True, exist_ok=True)
-    frame = _for_gpkg(incidents)
-    _remove_stale_temporaries(store)
-    # a fresh name that GDAL itself creates (it refuses to write a GeoPackage over an existing empty file, so no
-    # mkstemp placeholder): once the temporary file exists it stays until it replaces the store or is removed
-    with replacing(store, suffix=".tmp.gpkg", create=False) as tmp:
-        pyogrio.write_dataframe(frame, tmp, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
-        pyogrio.write_dataframe(sources_table(incidents), tmp, layer=SOURCE_LAYER, driver="GPKG", append=True)
-        pyogrio.write_dataframe(decisions_table(decisions), tmp, layer=DECISION_LAYER, driver="GPKG", append=True)
-    for derived in (cache_path(store), incident_cache_path(store), search_path(store)):
-        derived.unlink(missing_ok=True)  # stale now (and their keys would say so anyway)
+def write_store(location: Location, incidents: gpd.GeoDataFrame, decisions: Sequence[Decision] | None = None, *,
+                reason: str = "the store's incidents replaced", author: str | None = None,
+                kind: str = "replace") -> engines.Applied:
+    """Make the store hold exactly the reports ``incidents`` and the ``decisions`` (creating an empty store first if
+    there is none), as one change set: new records inserted, changed ones updated field by field, missing ones
+    deleted, all in the history. ``decisions=None`` keeps the stored decisions that name two of the reports kept."""
+    location = resolve_store(location)
+    store = engines.init_store(location)
+    wanted = {r["incident_id"]: r for r in frame_records(incidents)}
+    changes = diff_changes(store.records(), wanted, INCIDENT.name)
+    stored_decisions = store.records(DECISION)
+    if decisions is None:
+        decisions = [Decision.from_record(r) for _, r in stored_decisions.values()
+                     if r["a"] in wanted and r["b"] in wanted]
+    changes += decision_changes(stored_decisions, decisions)
+    return store.apply(ChangeSet(kind=kind, reason=reason, author=default_author(author), changes=changes))
 
 
-def _remove_stale_temporaries(store: Path) -> None:
-    """Temporary stores left by a killed import. Only a writer holding the lock creates one, and the caller holds
-    it now, so any that exists belongs to a writer that died."""
-    for leftover in store.parent.glob(f".{glob.escape(store.name)}.*.tmp.gpkg*"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-            log.warning("%s: removed a temporary file left by an interrupted write", leftover)
+def diff_changes(stored: Mapping[str, tuple[int, dict]], wanted: Mapping[str, dict], rtype: str) -> list[Change]:
+    """The changes that make the ``stored`` records (key -> (version, record)) the ``wanted`` ones: inserts,
+    field-by-field updates and deletes, each based on the version read (a concurrent change is a conflict)."""
+    changes = [Change(key, "delete", expected_version=version, record_type=rtype)
+               for key, (version, _) in stored.items() if key not in wanted]
+    for key, record in wanted.items():
+        if key not in stored:
+            changes.append(Change(key, "insert", record, record_type=rtype))
+            continue
+        version, old = stored[key]
+        diff = {n: v for n, v in record.items() if old.get(n) != v}
+        if diff:
+            changes.append(Change(key, "update", diff, expected_version=version, record_type=rtype))
+    return changes
+
+
+def decision_changes(stored: Mapping[str, tuple[int, dict]], decisions: Sequence[Decision]) -> list[Change]:
+    """The decision records to insert, update or delete so that the store holds ``decisions``."""
+    return diff_changes(stored, {d.id: d.to_record() for d in decisions}, DECISION.name)
+
+
+def read_decisions(location: Location | None = None) -> tuple[Decision, ...]:
+    """The decisions a store holds (in storage order)."""
+    return _decisions(open_store(location).read(DECISION).flat)
+
+
+def _decisions(flat: pd.DataFrame) -> tuple[Decision, ...]:
+    return tuple(Decision.from_record(r) for r in flat.to_dict("records"))
+
+
+def _exists(location: Location) -> bool:
+    if isinstance(location, Path):
+        return location.exists()
+    try:
+        engines.open_store(location)
+    except StoreError as exc:
+        if "holds no incident store yet" in str(exc):
+            return False
+        raise
+    return True
+
+
+def preview_import(location: Location, incidents: gpd.GeoDataFrame) -> tuple[int, int]:
+    """(new, duplicates): what importing these validated incidents would add and skip; writes nothing. A store
+    not created yet counts as holding the bundled data (as it will when the import creates it)."""
+    skipped = skipped_on_import(location, incidents)
+    return len(incidents) - len(skipped), len(skipped)
+
+
+def skipped_on_import(location: Location, incidents: gpd.GeoDataFrame) -> set[str]:
+    """The ids of the validated incidents an import would skip (already stored, or repeating an earlier row)."""
+    from dashboard.data.engines.base import duplicates
+
+    records = frame_records(incidents)
+    location = resolve_store(location)
+    if _exists(location):
+        return engines.open_store(location).would_skip(records)
+    bundled = frame_records(load_bundled())
+    return duplicates([*bundled, *records], INCIDENT, set(), set()) - {r["incident_id"] for r in bundled}
+
+
+def apply_import(location: Location, incidents: gpd.GeoDataFrame, *, reason: str, author: str | None = None,
+                 detail: dict | None = None, decisions: Sequence[Change] = ()) -> engines.Applied:
+    """Add the incidents the store does not hold yet, and the ``decisions`` changes that go with them (the rule's
+    decisions recomputed for the new set of reports), in one change set (``kind="import"``)."""
+    records = frame_records(incidents)
+    return open_store(location).apply(ChangeSet(
+        kind="import", reason=reason, author=default_author(author), detail=detail or {}, skip_existing=True,
+        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions]))
 
 
 @contextlib.contextmanager
-def store_lock(path: str | Path) -> Iterator[None]:
-    """Exclusive advisory lock beside the store; concurrent writers wait their turn."""
-    store = Path(path)
-    store.parent.mkdir(parents=True, exist_ok=True)
-    with open(store.with_name(store.name + ".lock"), "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def store_lock(location: Location) -> Iterator[None]:
+    """Kept for callers written before writes were transactions: every write is now one transaction that takes
+    its own turn (and creating a store file takes the engine's creation lock), so this holds nothing."""
+    yield
 
 
 def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -345,44 +460,13 @@ def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["incident_id", "position", "organisation", "title", "url", "published"])
 
 
-def decisions_table(decisions: Sequence[Decision]) -> pd.DataFrame:
-    """The decisions as a plain table (the store's ``decisions`` layer)."""
-    frame = pd.DataFrame([d.to_record() for d in decisions], columns=list(DECISION_FIELDS))
-    frame["score"] = pd.array(frame["score"], dtype="Int64")
-    return frame
-
-
-def read_decisions(path: str | Path) -> tuple[Decision, ...]:
-    """The decisions a store holds (none in a store written before reconciliation existed)."""
-    store = Path(path)
-    try:
-        if DECISION_LAYER not in {name for name, _ in pyogrio.list_layers(store)}:
-            return ()
-        table = pyogrio.read_dataframe(store, layer=DECISION_LAYER, read_geometry=False)
-    except Exception as exc:
-        raise StoreError(f"{store}: cannot read the '{DECISION_LAYER}' table ({exc})") from None
-    table = table.astype(object).where(table.notna(), None)
-    return tuple(Decision.from_record(r) for r in table.to_dict("records"))
-
-
 def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = ()) -> str:
-    """A short content hash of the reports and of which of them are linked into one incident: cite it with a view
-    so others can tell data versions apart."""
-    digest = hashlib.sha256()
-    frame = incidents[list(COLUMNS)].sort_values("incident_id", kind="stable")
-    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
-    geom = incidents.geometry.loc[frame.index]
-    digest.update(geom.x.to_numpy(dtype="float64").tobytes())
-    digest.update(geom.y.to_numpy(dtype="float64").tobytes())
-    digest.update(linked_digest(decisions))
-    return digest.hexdigest()[:12]
+    """A short content hash of the reports and of which of them are linked into one incident (order-free): cite it
+    with a view so others can tell data versions apart. Stores keep the same hash up to date with every change
+    (see :mod:`.engines.records`)."""
+    links = decision_hashes([d.to_record() for d in decisions])
+    return version_text(combine(dataset_hash(incidents), links, np.zeros(0, dtype=np.uint64)))
 
 
-def _for_gpkg(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    frame = incidents[[*COLUMNS, incidents.geometry.name]].copy()
-    for col in ("date_start", "date_end"):
-        frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    frame["civilian_targeting"] = frame["civilian_targeting"].astype("object").where(
-        frame["civilian_targeting"].notna(), None
-    )
-    return frame
+def _links_hash(decisions: Sequence[Decision]) -> str:
+    return str(combine(0, decision_hashes([d.to_record() for d in decisions]), np.zeros(0, dtype=np.uint64)))

@@ -38,6 +38,7 @@ from dashboard.data.schema import (
     IncidentModel,
     parse_sources,
 )
+from dashboard.data.units import assign_units
 from dashboard.errors import LayoutError, SourceError
 
 CRS = "EPSG:4326"
@@ -73,6 +74,9 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
 
     Raises :class:`LayoutError` when a required column is missing altogether (nothing can be imported);
     otherwise returns the valid rows as a GeoDataFrame and every problem as a rejects table.
+
+    Rows that carry none of the unit columns (a store written before they existed, a frame made in code) get them
+    computed, and a blank ``located_to`` is what ``geo_precision`` says (:func:`dashboard.data.units.assign_units`).
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -80,7 +84,7 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
             f"{source_name}: missing required column(s) {', '.join(missing)}; "
             f"expected the canonical incident columns (see docs/schema.md)"
         )
-    df = _normalise(frame)
+    df = _normalise(assign_units(frame, only_missing=True))
     problems: list[dict] = []
     lat, lon = _coordinates(df, problems)
     _fill_date_end(df)

@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from dashboard.attribution import short_credits
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import split_codes
 from dashboard.errors import BriefingError
@@ -105,7 +106,7 @@ def _figures(incidents: pd.DataFrame, lang: str) -> dict:
     t = totals(incidents)
     cats = by_category(incidents) if len(incidents) else pd.DataFrame(columns=["incidents", "killed_min",
                                                                                "killed_max"])
-    cercles = by_column(incidents, "admin2", missing=w["not_stated"]) if len(incidents) else cats
+    cercles = by_column(incidents, "cercle", missing=w["not_stated"]) if len(incidents) else cats
     return {
         "totals": t,
         "killed": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended),
@@ -209,6 +210,7 @@ def _context(request: ExportRequest) -> dict:
         "timeline_svg": timeline,
         "step_maps": step_maps,
         "footer": w["footer"].format(version=request.version, generated=_generated(request.generated_at)),
+        "credits": short_credits(),
     }
 
 

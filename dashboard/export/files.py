@@ -25,6 +25,7 @@ import pandas as pd
 import pyogrio
 from branca.element import Element
 
+from dashboard.attribution import short_credits
 from dashboard.data.missing import is_missing, plain
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
@@ -150,9 +151,10 @@ def to_geojson_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False) -> by
 
 def to_gpkg_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False,
                   reports: gpd.GeoDataFrame | None = None) -> bytes:
-    """A GeoPackage for GIS programs: the ``incidents`` point layer (canonical columns, then the incident level's),
-    the ``sources`` table (one row per incident and source) and, when given, the ``reports`` point layer (each with
-    the incident it belongs to). In public mode the internal columns are left out."""
+    """A GeoPackage for GIS programs, written by GDAL: the ``incidents`` point layer (canonical columns, then the
+    incident level's), the ``sources`` table (one row per incident and source) and, when given, the ``reports``
+    point layer (each with the incident it belongs to). Not a store: no history (an export must not carry who
+    changed what, nor the exporter's name). In public mode the internal columns are left out."""
     with tempfile.TemporaryDirectory(prefix="incident-export-") as tmp:
         path = Path(tmp) / "incidents.gpkg"
         pyogrio.write_dataframe(_gpkg_frame(incidents, public), path, layer=INCIDENT_LAYER, driver="GPKG",
@@ -243,7 +245,8 @@ _HTML_HEADER = """<div class="export-header" style="position:absolute;top:10px;l
 max-width:min(640px,calc(100% - 120px));background:rgba(255,255,255,.95);border:1px solid #999;border-radius:6px;\
 padding:6px 10px;font:13px system-ui,sans-serif;line-height:1.35">\
 <div style="font-weight:600;font-size:15px">{title}</div><div>{description}</div>\
-<div style="color:#555;font-size:11px">{footer}</div></div>"""
+<div style="color:#555;font-size:11px">{footer}</div>\
+<div class="export-credits" style="color:#555;font-size:10px">{credits}</div></div>"""
 
 
 # branca compiles an Element's text as a jinja2 template: braces must not reach it as such (nor "${" for JS)
@@ -271,6 +274,6 @@ def to_html_bytes(
     root = m.get_root()
     root.title = html.escape(title)
     root.html.add_child(Element(_HTML_HEADER.format(
-        title=_inert(title), description=_inert(description), footer=_inert(footer))))
+        title=_inert(title), description=_inert(description), footer=_inert(footer), credits=_inert(short_credits()))))
     return inline_assets_html(m).encode("utf-8")
 

@@ -332,6 +332,11 @@ def describe_fr(spec: FilterSpec) -> str:
     if spec.admin2:
         cercles = sorted(spec.admin2)
         parts.append(("dans le cercle de " if len(cercles) == 1 else "dans les cercles de ") + _ou(cercles))
+    if spec.communes:
+        from dashboard.query.communes import label
+
+        communes = [label(c) for c in sorted(spec.communes)]
+        parts.append(("dans la commune de " if len(communes) == 1 else "dans les communes de ") + _ou(communes))
     period = describe_period_fr(spec.start, spec.end)
     if period:
         parts.append(period)

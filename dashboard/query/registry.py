@@ -25,6 +25,7 @@ import pandas as pd
 from dashboard.data.schema import DATASETS, GEO_PRECISION_LABELS, PERPETRATOR_LABELS, VERIFICATION_STATUSES
 from dashboard.data.search import SearchIndex, text_mask
 from dashboard.errors import SpecError
+from dashboard.query import communes
 from dashboard.wording import Words, describe_period, either
 
 __all__ = ["FILTERS", "Filter", "Kind", "by_key", "overlaps"]
@@ -240,8 +241,15 @@ FILTERS: tuple[Filter, ...] = (
            options="perpetrators", split=";"),
     Filter("type", "event_types", "type", "--event-type", "Event type", "set", "ACLED event type",
            _isin("event_type"), _phrase("of type {values}"), clause="head", options="event_type", sidebar="more"),
-    Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set", "Cercle (admin2) name",
-           _isin("admin2"), _phrase("in {values}"), rank=30, options="admin2"),
+    Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set",
+           "Pre-2023 cercle the incident lies in (from its point, or the cercle it reports in any spelling: Segou, "
+           "Niono cercle, cercle de Markala); outside the Ségou region, the cercle as reported",
+           _isin("cercle"), _phrase("in {values}"), rank=30, options="cercle"),
+    Filter("commune", "communes", "commune", "--commune", "Commune", "set",
+           "Commune of the Ségou region the incident lies in, by name or P-code (Pogo, ML040507); incidents known only "
+           "to a cercle or the region are in no commune",
+           _isin("commune_pcode"), _phrase("in the commune of {values}", communes.label), rank=31,
+           cast=communes.code, choice_label=communes.label, options="commune_pcode"),
     Filter("min_killed", "min_fatalities", "min_killed", "--min-killed", "Minimum killed (lower bound)", "count",
            "At least this many killed (the toll's lower bound); incidents with an unknown toll are left out when "
            "this is above 0",

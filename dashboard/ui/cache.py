@@ -1,4 +1,6 @@
-"""Every Streamlit cache of the app, keyed on what really changes (the store file), never on a DataFrame."""
+"""Every Streamlit cache of the app, keyed on what really changes (the store's dataset version and revision, read
+with one small query on every run), never on a DataFrame. Another process's import or edit is seen on the next
+run: the version differs, so the incidents are loaded again (from the fast cache when one is fresh)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.data.engines.editing import history_document
 from dashboard.data.public import public_view
 from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.view import ReportLevel
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
-from dashboard.data.store import ensure_store, load_store
+from dashboard.data.store import describe_store, ensure_store, load_store, open_store, read_decisions, store_state
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
 from dashboard.settings import Settings
@@ -25,7 +28,7 @@ from dashboard.viz.maps import Basemap
 class Loaded:
     incidents: gpd.GeoDataFrame  # shared between sessions: treat as read-only
     version: str
-    store: Path
+    store: str  # the location (a path or a URL), as load_store takes it
     public: bool
     search: SearchIndex | None  # text-search index of exactly these rows (public mode keeps rows and text)
     reports: ReportLevel  # every report and its incident (coarsened in public mode, as the incidents)
@@ -37,25 +40,42 @@ class Loaded:
         return self.reports.by_incident(several) if len(several) else {}
 
 
-def store_key(settings: Settings) -> tuple[str, int, int]:
-    path = ensure_store(settings.store)
-    stat = path.stat()
-    return str(path), stat.st_mtime_ns, stat.st_size
+def store_key(settings: Settings) -> tuple[str, str]:
+    """(location, dataset version): the version is one query to the store, not a reload."""
+    location = ensure_store(settings.store)
+    version, _ = store_state(location)
+    return str(location), version
+
+
+def store_label(location: str) -> str:
+    """The store as shown on pages: a file name, or a database URL without its password."""
+    shown = describe_store(location)
+    return Path(shown).name if not shown.startswith("postgresql://") else shown
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
-def _load(path: str, mtime_ns: int, size: int, public: bool) -> Loaded:
-    stored = load_store(path)  # the fast cache beside the store, rebuilt when stale (see data/store.py)
-    incidents, version, level = stored.incidents, stored.version, stored.report_level
+def _load(location: str, version: str, public: bool) -> Loaded:
+    stored = load_store(location)  # the fast cache for this version, rebuilt when stale (see data/store.py)
+    incidents, level = stored.incidents, stored.report_level
     if public:
         incidents = public_view(incidents, cercle_seats())
         level = replace(level, reports=public_view(level.reports, cercle_seats()))
-    return Loaded(incidents=incidents, version=version, store=Path(path), public=public, search=stored.search,
+    return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=stored.search,
                   reports=level, decisions=stored.decisions)
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _decisions(location: str, revision: int) -> tuple[Decision, ...]:
+    """The store's decisions at a revision: a pending or kept-apart decision changes the review queue but not the
+    dataset version (no count moves), so they are keyed on the revision."""
+    return read_decisions(location)
+
+
 def loaded(settings: Settings) -> Loaded:
-    return _load(*store_key(settings), settings.public)
+    location, version = store_key(settings)
+    data = _load(location, version, settings.public)
+    _, revision = store_state(location)
+    return replace(data, decisions=_decisions(location, revision))
 
 
 @st.cache_resource
@@ -64,11 +84,25 @@ def basemap() -> Basemap:
 
 
 @st.cache_data(max_entries=4)
-def filter_options(path: str, mtime_ns: int, size: int, public: bool) -> dict[str, list[str]]:
+def filter_options(location: str, version: str, public: bool) -> dict[str, list[str]]:
     """The values the data-driven filters offer, by filter field (see ``Filter.options``)."""
-    incidents = _load(path, mtime_ns, size, public).incidents
+    incidents = _load(location, version, public).incidents
     return {f.field: distinct_values(incidents, f.options, split=f.split) for f in FILTERS if f.options}
 
 
 def options(settings: Settings) -> dict[str, list[str]]:
     return filter_options(*store_key(settings), settings.public)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _history(location: str, revision: int, record_id: str) -> dict:
+    store = open_store(location)
+    entries = store.history(record_id)
+    version = store.current([record_id]).get(record_id, (None, None))[0]
+    return history_document(record_id, entries, version)
+
+
+def history(location: str, record_id: str) -> dict:
+    """An incident's history (as ``incident-map history --json`` gives it), fresh for the store's revision."""
+    _, revision = store_state(location)
+    return _history(location, revision, record_id)

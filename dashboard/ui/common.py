@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard.errors import UserError
+from dashboard.query.aggregate import datasets_note
 from dashboard.ui.context import PageContext
 from dashboard.ui.state import ViewState
 
@@ -20,6 +21,9 @@ def header(ctx: PageContext, title: str) -> None:
     public_banner(ctx)
     st.markdown(f"**{md_inline(ctx.spec.describe())}**")  # names and search text from the data or the URL
     st.caption(ctx.totals.sentence(total=len(ctx.all)))
+    note = datasets_note(ctx.view)
+    if note:
+        st.caption(f"Note: {note}.")
 
 
 def public_banner(ctx: PageContext) -> None:
@@ -52,6 +56,8 @@ def cite_line(ctx: PageContext, page: str) -> str:
     state: ViewState = ctx.state
     if state.mode != "points":
         params["mode"] = state.mode
+    if state.mode == "choropleth":
+        params["unit"], params["measure"] = state.unit, state.measure
     if state.selected:
         params["sel"] = state.selected
     if page != DEFAULT_PAGE:

@@ -9,9 +9,10 @@ import streamlit as st
 from dashboard.errors import SpecError
 from dashboard.query.registry import FILTERS
 from dashboard.query.spec import FilterSpec
+from dashboard.viz.choropleth import MEASURES, UNITS
 from dashboard.viz.maps import MAP_MODES
 
-VIEW_KEYS = ("mode", "sel", "month")
+VIEW_KEYS = ("mode", "sel", "month", "unit", "measure")
 _MULTI = {f.key for f in FILTERS if f.multiple}  # URL parameters that may repeat
 
 
@@ -20,6 +21,8 @@ class ViewState:
     mode: str = "points"
     selected: str | None = None
     month: str | None = None  # playback month "YYYY-MM"
+    unit: str = "commune"  # choropleth: cercle or commune
+    measure: str = "incidents"  # choropleth: incidents, killed_min or killed_max
 
 
 def _params() -> dict[str, str | list[str]]:
@@ -38,8 +41,10 @@ def spec_from_url() -> tuple[FilterSpec, str | None]:
 def view_from_url() -> ViewState:
     qp = st.query_params
     mode = qp.get("mode", "points")
+    unit, measure = qp.get("unit", "commune"), qp.get("measure", "incidents")
     return ViewState(mode=mode if mode in MAP_MODES else "points", selected=qp.get("sel") or None,
-                     month=qp.get("month") or None)
+                     month=qp.get("month") or None, unit=unit if unit in UNITS else "commune",
+                     measure=measure if measure in MEASURES else "incidents")
 
 
 def publish(spec: FilterSpec, view: ViewState) -> None:
@@ -51,6 +56,8 @@ def publish(spec: FilterSpec, view: ViewState) -> None:
         params["sel"] = view.selected
     if view.month:
         params["month"] = view.month
+    if view.mode == "choropleth":
+        params["unit"], params["measure"] = view.unit, view.measure
     if st.query_params.get("page"):  # the page a cited link opened (see main.requested_page)
         params["page"] = st.query_params["page"]
     current = {k: st.query_params.get_all(k) for k in st.query_params}

@@ -2,10 +2,14 @@
 
 Honesty rules drawn on the map:
 * precision 1 (exact place): a filled circle;
-* precision 2 (near a named place): a hollow, dashed circle plus a faint ring — the point is a reference
-  town, not the village;
+* precision 2 near a named place: a hollow, dashed circle plus a faint ring — the point is the named place, not
+  where it happened;
+* known only to a commune or a cercle (``located_to``): that unit's dashed outline (:mod:`dashboard.viz.outlines`);
 * precision 3 / no coordinates: not drawn at all (they are listed beside the map by the UI, see
   :func:`unplotted`), never planted on a city.
+
+The basemap (:mod:`dashboard.viz.geography`) sits in panes below the incidents; the choropleth mode
+(:mod:`dashboard.viz.choropleth`) colours cercles or communes by incidents or killed.
 
 At scale (see :mod:`dashboard.viz.scale`): above a point budget the incidents are aggregated server-side into H3
 hexagons sized for the view, and the legend says so; at or below it every incident keeps its marker and card.
@@ -14,6 +18,7 @@ hexagons sized for the view, and the legend says so; at or below it every incide
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,20 +34,20 @@ from jinja2 import Environment
 
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
-from dashboard.viz import scale
+from dashboard.viz import choropleth, geography, outlines, scale
 from dashboard.viz.cards import incident_card_html, tooltip_text
 from dashboard.viz.palette import (
     CATEGORY_COLOURS,
-    OTHER_REGIONS_FILL,
-    REGION_EDGE,
-    REGION_FILL,
+    CLUSTER_FILL,
+    CLUSTER_TEXT,
+    HEAT_GRADIENT,
     WATER,
     colour_for,
     legend_items,
 )
 
-MapMode = Literal["points", "clusters", "heat", "hexbin"]
-MAP_MODES: tuple[MapMode, ...] = ("points", "clusters", "heat", "hexbin")
+MapMode = Literal["points", "clusters", "heat", "hexbin", "choropleth"]
+MAP_MODES: tuple[MapMode, ...] = ("points", "clusters", "heat", "hexbin", "choropleth")
 SEGOU_CENTER = (13.9, -5.6)
 SEGOU_ZOOM = 7
 APPROX_RING_M = 25_000  # drawn around precision-2 points: "somewhere near here" (wider than big markers)
@@ -55,18 +60,33 @@ class Basemap:
     region: gpd.GeoDataFrame | None = None
     other_regions: gpd.GeoDataFrame | None = None
     seats: pd.DataFrame | None = None  # name, latitude, longitude
+    countries: gpd.GeoDataFrame | None = None  # Mali's neighbours (name)
+    cercles: gpd.GeoDataFrame | None = None  # the region's cercles (cercle, cercle_pcode): always drawn, named
+    communes: gpd.GeoDataFrame | None = None  # its communes (commune, commune_pcode, cercle): drawn when zoomed in
+    rivers: gpd.GeoDataFrame | None = None  # name, label_lat, label_lon
 
     @classmethod
     def bundled(cls) -> Basemap:
-        """The bundled outlines (Ségou region, Mali's regions) and cercle seats."""
-        from dashboard.data.reference import cercle_seats, mali_regions, region_outline
+        """Every bundled layer: neighbouring countries, Mali's regions, the Ségou region, its cercles and communes,
+        the rivers and the cercle seats."""
+        ctx = geography.bundled_context()
+        return cls(region=ctx.region, other_regions=ctx.regions, seats=ctx.seats, countries=ctx.countries,
+                   cercles=ctx.cercles, communes=ctx.communes, rivers=ctx.rivers)
 
-        return cls(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
+    def units(self, level: str) -> gpd.GeoDataFrame:
+        """The unit polygons an incident outline or a choropleth is drawn with (the bundled ones by default)."""
+        own = self.cercles if level == "cercle" else self.communes
+        return own if own is not None else geography.simplified(level)
 
 
 def plottable(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents that have a point and a location finer than the region."""
     return incidents.loc[scale.plottable_mask(incidents)]
+
+
+def as_points(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Plottable incidents drawn as a marker (the others known only to a commune or cercle are drawn as outlines)."""
+    return outlines.split(plottable(incidents))[0]
 
 
 def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -94,6 +114,8 @@ def build_incident_map(
     bounds: scale.Bounds | None = None,
     max_markers: int = scale.MAX_MARKERS,
     max_marker_bytes: int = scale.MAX_MARKER_BYTES,
+    unit: str = "commune",
+    measure: str = "incidents",
     reports: Mapping[str, Sequence[dict]] | None = None,
 ) -> folium.Map:
     """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
@@ -131,6 +153,11 @@ def build_incident_map(
         m.fit_bounds([list(bounds[0]), list(bounds[1])], padding=(10, 10))
     view = bounds or scale.data_bounds(lat, lng)
     drawn = int(mask.sum())
+    if mode == "choropleth":
+        choropleth.add_choropleth(m, incidents, basemap.units(unit), unit, measure)
+        folium.LayerControl(collapsed=True).add_to(m)
+        _stable_ids(m)
+        return m
     # above the point budget, markers would make the page too heavy: hexagons instead (the legend says so)
     aggregated = mode in ("points", "clusters") and not scale.markers_fit(
         incidents, mask, max_markers=max_markers, max_bytes=max_marker_bytes, public=public, reports=reports)
@@ -139,21 +166,24 @@ def build_incident_map(
                   "hexbin": "Incidents per hexagon"}[shown]
     present: set[str] = set()
     two = False
+    outlined = 0
     if shown == "heat":
-        _add_heat(m, incidents, mask, lat, lng, view, layer_name)
+        outlined = _add_heat(m, incidents, mask, view, layer_name)
     elif shown == "hexbin":
         _add_hexbins(m, incidents, mask, lat, lng, layer_name, hex_resolution if hex_resolution is not None else scale.resolution_for_bounds(view))
     else:
-        points = incidents.loc[mask]
-        target = MarkerCluster(name=layer_name, options={"maxClusterRadius": 40}) if mode == "clusters" else \
-            folium.FeatureGroup(name=layer_name)
+        points, units = outlines.split(incidents.loc[mask])
+        outlined = _add_unit_outlines(m, units, basemap, public=public)
+        target = _cluster_group(layer_name) if mode == "clusters" else folium.FeatureGroup(name=layer_name)
         target.add_to(m)
         _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {})
         rings = mode == "points"
         present = {c for cell in points["perpetrator_category"].unique() for c in split_codes(cell)[: 2 if rings else 1]}
+        present |= {split_codes(cell)[0] for cell in units["perpetrator_category"].unique() if split_codes(cell)}
         two = rings and bool(points["perpetrator_category"].str.contains(";", regex=False).any())
     m.add_child(Legend(mode=shown, drawn=drawn, not_drawn=len(incidents) - drawn, categories=present,
-                       second_ring=two, aggregated=drawn if aggregated else 0, max_markers=max_markers))
+                       second_ring=two, aggregated=drawn if aggregated else 0, max_markers=max_markers,
+                       outlined=outlined))
     folium.LayerControl(collapsed=True).add_to(m)
     _stable_ids(m)
     return m
@@ -179,37 +209,36 @@ def _stable_ids(m: folium.Map) -> None:
 
 
 def _add_basemap(m: folium.Map, basemap: Basemap) -> None:
-    if basemap.other_regions is not None:
-        folium.GeoJson(
-            basemap.other_regions[["name", "geometry"]].to_json(),
-            name="Regions of Mali (pre-2016)",
-            style_function=lambda _: {"fillColor": OTHER_REGIONS_FILL, "color": "#9a9a9a", "weight": 1,
-                                      "fillOpacity": 1.0},
-            tooltip=folium.GeoJsonTooltip(["name"], labels=False),
-        ).add_to(m)
-    if basemap.region is not None:
-        folium.GeoJson(
-            basemap.region[["name", "geometry"]].to_json(),
-            name="Ségou region",
-            style_function=lambda _: {"fillColor": REGION_FILL, "color": REGION_EDGE, "weight": 2.5,
-                                      "fillOpacity": 1.0},
-        ).add_to(m)
-    if basemap.seats is not None and len(basemap.seats):
-        seats = folium.FeatureGroup(name="Cercle seats")
-        for s in basemap.seats.itertuples(index=False):
-            folium.CircleMarker(
-                [s.latitude, s.longitude], radius=2.5, color="#333", weight=1, fill=True, fill_color="#333",
-                fill_opacity=1,
-            ).add_to(seats)
-            folium.Marker(
-                [s.latitude, s.longitude],
-                icon=folium.DivIcon(
-                    html=f'<div class="seat-label" style="font:11px system-ui,sans-serif;color:#333;'
-                    f'white-space:nowrap;text-shadow:0 0 2px #fff">{html.escape(s.name)}</div>',
-                    icon_size=(120, 14), icon_anchor=(-4, 7),
-                ),
-            ).add_to(seats)
-        seats.add_to(m)
+    geography.add_panes(m)
+    geography.add_context(m, geography.Context(
+        countries=basemap.countries, regions=basemap.other_regions, region=basemap.region, cercles=basemap.cercles,
+        communes=basemap.communes, rivers=basemap.rivers, seats=basemap.seats))
+
+
+def _add_unit_outlines(m: folium.Map, units: gpd.GeoDataFrame, basemap: Basemap, *, public: bool) -> int:
+    """Incidents known only to a commune or a cercle, as the unit's outline; returns how many incidents."""
+    if units.empty:
+        return 0
+    group = folium.FeatureGroup(name="Known only to a commune or cercle (outline)")
+    outlines.add_outlines(group, units, basemap.units("commune"), basemap.units("cercle"), public=public)
+    group.add_to(m)
+    return len(units)
+
+
+# Leaflet.markercluster colours its bubbles green/yellow/orange by size, which the legend uses for perpetrator
+# categories: the bubbles are neutral greys here, darker for bigger clusters.
+_CLUSTER_ICON = """function (cluster) {
+  var n = cluster.getChildCount(), i = n < 10 ? 0 : (n < 100 ? 1 : 2);
+  var fill = FILLS[i], text = TEXTS[i], size = [30, 36, 42][i];
+  return L.divIcon({html: '<div style="background:' + fill + ';color:' + text + ';width:' + size + 'px;height:' +
+    size + 'px;font:600 12px/' + size + 'px system-ui,sans-serif;border-radius:50%;border:2px solid #555;' +
+    'text-align:center;box-sizing:border-box">' + n + '</div>', className: 'incident-cluster',
+    iconSize: L.point(size, size)});
+}""".replace("FILLS", json.dumps(list(CLUSTER_FILL))).replace("TEXTS", json.dumps(list(CLUSTER_TEXT)))
+
+
+def _cluster_group(name: str) -> MarkerCluster:
+    return MarkerCluster(name=name, options={"maxClusterRadius": 40}, icon_create_function=_CLUSTER_ICON)
 
 
 def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings: bool = True,
@@ -250,11 +279,18 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
             ).add_to(target)
 
 
-def _add_heat(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, lat: np.ndarray, lng: np.ndarray,
-              view: scale.Bounds | None, name: str) -> None:
-    _, hi, _ = scale.upper_tolls(incidents, mask)
+def _add_heat(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, view: scale.Bounds | None,
+              name: str) -> int:
+    """Heat from the incidents located to a place (a unit's seat would make a false hot spot), in its own pane
+    above the basemap; returns how many incidents known only to a commune or cercle it leaves out."""
+    located = incidents["located_to"].astype("string").isin(["commune", "cercle"]).fillna(False).to_numpy(bool)
+    places = mask & ~located
+    lat, lng = scale.coordinates(incidents, places)
+    _, hi, _ = scale.upper_tolls(incidents, places)
     weight = np.nan_to_num(hi, nan=1.0).clip(min=1.0)
-    HeatMap(scale.heat_points(lat, lng, weight, view), name=name, radius=22, blur=18, min_opacity=0.35).add_to(m)
+    HeatMap(scale.heat_points(lat, lng, weight, view), name=name, radius=22, blur=18, min_opacity=0.35,
+            gradient={str(k): v for k, v in HEAT_GRADIENT.items()}, pane="heat").add_to(m)
+    return int((mask & located).sum())
 
 
 def hexbin_counts(points: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame:
@@ -299,7 +335,8 @@ class Legend(MacroElement):
     )
 
     def __init__(self, *, mode: str, drawn: int, not_drawn: int, categories: set[str] | None = None,
-                 second_ring: bool = False, aggregated: int = 0, max_markers: int = scale.MAX_MARKERS) -> None:
+                 second_ring: bool = False, aggregated: int = 0, max_markers: int = scale.MAX_MARKERS,
+                 outlined: int = 0) -> None:
         super().__init__()
         self._name = "Legend"
         self.mode = mode
@@ -308,7 +345,8 @@ class Legend(MacroElement):
         self.aggregated = aggregated
         self.markup = _LEGEND.render(aggregated=f"{aggregated:,}", max_markers=f"{max_markers:,}",
             items=legend_items(categories) if mode in ("points", "clusters") else [],
-            mode=mode, drawn=drawn, not_drawn=not_drawn, second_ring=second_ring,
+            mode=mode, drawn=drawn, not_drawn=not_drawn, second_ring=second_ring, outlined=outlined,
+            heat=", ".join(f"{c} {k * 100:g}%" for k, c in HEAT_GRADIENT.items()),
         )
 
 
@@ -321,12 +359,19 @@ background:{{ colour }};margin-right:6px;vertical-align:-1px"></span>{{ label }}
 <div style="margin-top:4px"><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
 background:#555;margin-right:6px;vertical-align:-1px"></span>exact place</div>
 <div><span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:2px dashed #555;
-margin-right:6px;vertical-align:-1px"></span>approximate: reference town, ring ≈25 km</div>
+margin-right:6px;vertical-align:-1px"></span>near a named place (ring ≈25 km)</div>
+{% if outlined %}<div class="outline-key"><span style="display:inline-block;width:14px;height:9px;border:2px dashed #555;
+margin-right:6px;vertical-align:-1px"></span>dashed outline: known only to that commune or cercle
+({{ outlined }})</div>{% endif %}
 {% if second_ring %}<div><span style="display:inline-block;width:7px;height:7px;border-radius:50%;background:#999;
 box-shadow:0 0 0 2px #fff,0 0 0 4px #555;margin:0 8px 0 2px;vertical-align:0"></span>fill/outline: first named;
 outer ring: second named</div>{% else %}<div>colour: first-named perpetrator</div>{% endif %}
 <div>size: number killed (upper bound)</div>{% endif %}
-{% if mode == "heat" %}<div>Heat weighted by number killed (upper bound)</div>{% endif %}
+{% if mode == "heat" %}<div style="font-weight:600">Heat: killed (upper bound) near each place</div>
+<div class="heat-scale" style="height:10px;border:1px solid #999;background:linear-gradient(to right, {{ heat }})"></div>
+<div style="display:flex;justify-content:space-between;color:#444"><span>fewer</span><span>most in this view</span></div>
+<div style="color:#444">Relative to the densest spot in view; an unknown toll counts as 1.{% if outlined %}
+{{ outlined }} incident(s) known only to a commune or cercle are not in the heat.{% endif %}</div>{% endif %}
 {% if mode == "hexbin" %}<div>Darker hexagon: more incidents</div>{% endif %}
 {% if aggregated != "0" %}<div class="aggregated-note" style="margin-top:4px"><b>{{ aggregated }} incidents shown as
 hexagons; zoom in or filter to see individual incidents</b> (a cercle, period or category: each is drawn once at most
@@ -341,6 +386,7 @@ __all__ = [
     "MAP_MODES",
     "PERPETRATOR_CATEGORIES",
     "Basemap",
+    "as_points",
     "build_incident_map",
     "hexbin_counts",
     "plottable",

@@ -17,7 +17,19 @@ assert set(CATEGORY_COLOURS) == set(PERPETRATOR_CATEGORIES)
 REGION_FILL = "#F4F1EA"
 REGION_EDGE = "#5A5A5A"
 OTHER_REGIONS_FILL = "#E4E4E0"
-WATER = "#DCE6EC"
+WATER = "#DCE6EC"  # the background: only the ocean is water (neighbouring countries are drawn as land)
+COUNTRY_FILL = "#ECEBE6"
+COUNTRY_EDGE = "#B5B5B0"
+RIVER = "#6FA8D6"
+UNIT_EDGE = "#8C8C8C"  # commune boundaries
+# Heat: light to dark (magma), far from the category hues so that heat never reads as a perpetrator colour
+HEAT_GRADIENT = {0.2: "#FCFDBF", 0.4: "#FE9F6D", 0.6: "#DE4968", 0.8: "#8C2981", 1.0: "#3B0F70"}
+# Cluster bubbles: neutral greys (Leaflet.markercluster's green/yellow/orange mean categories here)
+CLUSTER_FILL = ("#E6E6E6", "#C2C2C2", "#8F8F8F")  # fewer than 10, fewer than 100, more
+CLUSTER_TEXT = ("#222222", "#111111", "#FFFFFF")
+# Choropleth classes: one sequential hue (purples), lightest to darkest; units with none are white
+CHOROPLETH_RAMP = ("#EFEDF5", "#CBC9E2", "#9E9AC8", "#756BB1", "#54278F")
+CHOROPLETH_ZERO = "#FFFFFF"
 
 
 def primary_category(cell: str) -> str:

@@ -15,7 +15,7 @@ from dashboard.data.schema import PERPETRATOR_LABELS, parse_sources
 from dashboard.data.store import load_bundled
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
-from dashboard.viz.maps import plottable
+from dashboard.viz.maps import as_points, plottable
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_map_draws_every_plottable_incident_with_a_legend(web):
 
     frame = map_frame(page)
     expect(frame.locator(".leaflet-container")).to_be_visible()
-    expect(frame.locator(MARKERS)).to_have_count(expected, timeout=MAP_TIMEOUT_MS)
+    expect(frame.locator(MARKERS)).to_have_count(len(as_points(bundled())), timeout=MAP_TIMEOUT_MS)
     legend = frame.locator(".incident-legend")
     expect(legend).to_be_visible()
     expect(legend).to_contain_text(f"{expected} incident(s) on the map")
@@ -69,9 +69,9 @@ def test_map_draws_every_plottable_incident_with_a_legend(web):
         expect(legend).to_contain_text(f"{not_drawn} not drawn")
         expect(page.get_by_text(f"Not on the map ({not_drawn})")).to_be_visible()
     # approximate places are drawn differently from exact ones (hollow, dashed)
-    n_approx = int((plottable(bundled())["geo_precision"] == 2).sum())
+    n_approx = int((as_points(bundled())["geo_precision"] == 2).sum())
     expect(frame.locator(f"{MARKERS}.precision-2")).to_have_count(n_approx)
-    expect(frame.locator(f"{MARKERS}.precision-1")).to_have_count(expected - n_approx)
+    expect(frame.locator(f"{MARKERS}.precision-1")).to_have_count(len(as_points(bundled())) - n_approx)
     expect(page.get_by_text(caption_for(bundled()), exact=False).first).to_be_visible()
     # the overview timeline under the map
     expect(page.locator(f"{CHART} svg.marks, {CHART} canvas").first).to_be_visible()
@@ -170,7 +170,7 @@ def test_url_filters_restore_a_view(web):
     expect(page.get_by_text(caption_for(view), exact=False).first).to_be_visible()
     expect(page.get_by_text(FilterSpec.from_query_params(params).describe(), exact=True).first).to_be_visible()
     frame = map_frame(page)
-    expect(frame.locator(MARKERS)).to_have_count(drawn, timeout=MAP_TIMEOUT_MS)
+    expect(frame.locator(MARKERS)).to_have_count(len(as_points(view)), timeout=MAP_TIMEOUT_MS)
     expect(frame.locator(".incident-legend")).to_contain_text(f"{drawn} incident(s) on the map")
     # the sidebar widgets took the values from the link
     categories = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(

@@ -22,7 +22,7 @@ from dashboard.export.briefing import default_basemap
 from dashboard.export.files import to_html_bytes
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
-from dashboard.viz.maps import plottable
+from dashboard.viz.maps import as_points, plottable
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_next_shows_the_next_card_and_moves_the_map(web):
     page = web.open(f"/story?{OCT_QUERY}&step=1")
     expect(page.get_by_role("dialog").filter(has_text="Page not found")).to_have_count(0)
     frame = folium_frame(page)
-    expect(page.frame_locator(FOLIUM_FRAME).locator(MARKERS)).to_have_count(len(plottable(october())),
+    expect(page.frame_locator(FOLIUM_FRAME).locator(MARKERS)).to_have_count(len(as_points(october())),
                                                                              timeout=MAP_TIMEOUT_MS)
     wait_idle(page)
     card = page.locator("[data-testid='stMain'] .story-card .incident-card")
@@ -110,7 +110,7 @@ def test_exported_html_map_works_from_a_file_with_no_network(browser, tmp_path):
     try:
         page.goto(path.as_uri(), wait_until="load")
         markers = page.locator(MARKERS)
-        expect(markers).to_have_count(len(plottable(view)), timeout=20_000)
+        expect(markers).to_have_count(len(as_points(view)), timeout=20_000)
         expect(page.locator(".incident-legend")).to_contain_text(f"{len(plottable(view))} incident(s) on the map")
         expect(page.locator(".export-header")).to_contain_text("October 2025")
         markers.first.click(force=True)

@@ -45,9 +45,15 @@ def reference() -> dict[str, dict]:
     return _reference()
 
 
+def curated():
+    """The curated record (a fresh store also holds the UCDP layer, tested in test_ucdp.py)."""
+    everything = load_bundled()
+    return everything.loc[everything["dataset"] == "segou-curated"].reset_index(drop=True)
+
+
 @pytest.fixture(scope="module")
 def incidents():
-    return load_bundled().set_index("incident_id")
+    return curated().set_index("incident_id")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +66,7 @@ def _int(value) -> int | None:
 
 
 def test_every_bundled_incident_is_valid_and_sourced():
-    incidents = load_bundled()
+    incidents = curated()
     with BUNDLED_CSV.open(encoding="utf-8") as fh:
         n_rows = sum(1 for _ in csv.DictReader(fh))
     assert len(incidents) == n_rows == 81
@@ -165,7 +171,7 @@ def test_october_2025_state_and_militia_killings_are_reproducible():
     30 herders near Markala (23 Oct); six people on the way to the Dougabougou fair (4 Oct)."""
     spec = FilterSpec(start=date(2025, 10, 1), end=date(2025, 10, 31),
                       perpetrator_categories=frozenset({"state_forces"}))
-    view = filter_incidents(load_bundled(), spec).set_index("incident_id")
+    view = filter_incidents(curated(), spec).set_index("incident_id")
     assert sorted(view.index) == ["SEG-2025-008", "SEG-2025-009", "SEG-2025-010", "SEG-2025-016"]
     assert view.loc["SEG-2025-008", "location"].startswith("Kamona")
     assert view.loc["SEG-2025-008", "fatalities_min"] == 21

@@ -12,7 +12,6 @@ from dashboard.data.store import load_bundled, read_store, write_store
 from tests.factories import incidents, row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-GAZ = str(FIXTURES / "gazetteer.csv")
 runner = CliRunner()
 
 
@@ -30,8 +29,7 @@ def cli(*args: str):
 
 
 def import_(path, store, *extra):
-    return cli("import", str(FIXTURES / path if isinstance(path, str) else path), "--store", str(store),
-               "--gazetteer", GAZ, *extra)
+    return cli("import", str(FIXTURES / path if isinstance(path, str) else path), "--store", str(store), *extra)
 
 
 def test_import_prints_a_summary(store):
@@ -65,10 +63,37 @@ def test_rejected_rows_listed_with_reasons_and_exit_0(store):
         (3, "latitude"), (4, "date_start"), (5, "fatalities_max")}
 
 
-def test_places_not_found_are_listed(store):
+def test_places_not_found_and_ambiguous_are_listed(store):
     result = import_("native.csv", store)
     assert result.exit_code == 0
-    assert "places not found  Nowhereville, Sama" in result.stdout
+    assert "places not found  Nowhereville" in result.stdout
+    assert "places ambiguous  Sama (no point given" in result.stdout
+    assert "Sama: Sama (Dioro, Ségou) cod-pp:ML040207022; Sama (Diéli, San) cod-pp:ML040404030" in result.stdout
+
+
+def test_another_village_gazetteer(store, tmp_path):
+    """--gazetteer reads a village gazetteer in the bundled layout: here a copy with one place added."""
+    from dashboard import bundled
+
+    lines = bundled.path("segou_villages.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    added = dict.fromkeys(header, "")
+    added.update(source_id="user:1", name="Nowhereville", latitude="14.1", longitude="-5.9", feature_code="PPL",
+                 cercle="Niono", cercle_pcode="ML0405", commune="Niono", commune_pcode="ML040506", place_id="user:1",
+                 point_commune_pcode="ML040506", km_outside_commune="0.0", source="a user's own survey")
+    gazetteer = tmp_path / "villages.csv"
+    gazetteer.write_text("\n".join([*lines, ",".join(added[c] for c in header)]) + "\n", encoding="utf-8")
+    report = json.loads(import_("native.csv", store, "--json", "--gazetteer", str(gazetteer)).stdout)
+    assert report["places_not_found"] == [] and list(report["places_ambiguous"]) == ["Sama"]
+    placed = read_store(store).set_index("incident_id").loc["U-3"]
+    assert (placed.geometry.y, placed.geometry.x, placed["geo_precision"]) == (14.1, -5.9, 1)
+    assert placed["geocoded_from"].startswith("user:1 Nowhereville (Niono, Niono)")
+
+
+def test_a_gazetteer_in_another_layout_is_refused(store):
+    result = import_("native.csv", store, "--gazetteer", str(FIXTURES / "native.csv"))
+    assert result.exit_code == 2
+    assert "native.csv: a village gazetteer needs the columns of segou_villages.csv" in result.stderr
 
 
 def test_strict_exits_1_and_imports_nothing(store):
@@ -141,8 +166,10 @@ def test_import_into_a_new_store_sits_beside_the_bundled_incidents(tmp_path):
     assert result.exit_code == 0, result.output
     everything = json.loads(cli("query", "--store", str(store), "--json").stdout)
     bundled = load_bundled()
-    assert len(everything) == len(bundled) + 3
-    assert {r["incident_id"] for r in everything} >= set(bundled["incident_id"])
+    reports = json.loads(cli("query", "--store", str(store), "--json", "--reports").stdout)
+    assert len(reports) == len(read_store(store)) == len(bundled) + 3
+    assert {r["report_id"] for r in reports} >= set(bundled["incident_id"])
+    grouped = sum(r["n_reports"] - 1 for r in everything)  # reports joined to another report's incident
+    assert len(everything) == len(reports) - grouped
     acled = json.loads(cli("query", "--store", str(store), "--json", "--dataset", "acled").stdout)
     assert len(acled) == 3
-    assert len(read_store(store)) == len(bundled) + 3

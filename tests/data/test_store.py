@@ -18,7 +18,9 @@ def test_a_missing_store_is_created_from_the_bundled_data(tmp_path):
     store = tmp_path / "new" / "incidents.gpkg"
     loaded = read_store(store)
     assert store.exists()
-    assert len(loaded) >= 36 and loaded["incident_id"].str.startswith("SEG-").all()
+    curated = loaded["dataset"] == "segou-curated"
+    assert curated.sum() >= 81 and loaded.loc[curated, "incident_id"].str.startswith("SEG-").all()
+    assert (loaded.loc[~curated, "dataset"] == "ucdp-ged-21.1").sum() == 65  # the bundled UCDP layer
 
 
 def test_round_trip_keeps_every_value_including_unknowns(tmp_path):
@@ -55,5 +57,7 @@ def test_ogrinfo_lists_the_layers_and_counts(tmp_path):
     store = tmp_path / "s.gpkg"
     write_store(store, pair())
     out = subprocess.run(["ogrinfo", "-so", "-al", str(store)], capture_output=True, text=True, check=True).stdout
-    assert "Layer name: incidents" in out and "Layer name: sources" in out
-    assert out.count("Feature Count: 2") == 2
+    layers = {block.split("\n")[0]: block for block in out.split("Layer name: ")[1:]}
+    assert {"incidents", "sources", "changesets", "history"} <= set(layers)
+    assert "Feature Count: 2" in layers["incidents"] and "Feature Count: 2" in layers["sources"]
+    assert "Feature Count: 1" in layers["changesets"] and "Feature Count: 2" in layers["history"]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.data.gazetteer import place_key
+from dashboard.data.placekeys import key as place_key
 from dashboard.data.search import SearchIndex, fold_query
 from dashboard.data.textfold import CASEFOLD_CLASS, fold, fold_array
 from tests.data.test_search import frame

@@ -19,7 +19,7 @@ from dashboard.export.story import Story
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.assets import remote_asset_links
-from dashboard.viz.maps import plottable
+from dashboard.viz.maps import as_points
 
 runner = CliRunner()
 OCT = ["--from", "2025-10-01", "--to", "2025-10-31"]
@@ -126,8 +126,8 @@ def test_html_map_has_no_remote_asset_and_draws_the_selection(store, october, tm
     html = page.read_text(encoding="utf-8")
     assert remote_asset_links(html) == []
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert html.count("incident-marker precision-") == len(plottable(october))
-    assert "Showing 7 of 81 incidents" in html
+    assert html.count("incident-marker precision-") == len(as_points(october))
+    assert f"Showing 7 of {len(load_bundled())} incidents" in html
 
 
 def test_public_export_coarsens_and_drops_internal_columns(store, tmp_path):

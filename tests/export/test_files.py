@@ -26,7 +26,7 @@ from dashboard.export.files import to_csv_bytes, to_geojson_bytes, to_gpkg_bytes
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.assets import remote_asset_links
-from dashboard.viz.maps import plottable
+from dashboard.viz.maps import as_points, plottable
 from tests.factories import incidents, row
 
 OCT_2025 = FilterSpec(start=date(2025, 10, 1), end=date(2025, 10, 31))
@@ -182,5 +182,5 @@ def test_html_map_is_self_contained_and_escapes_hostile_text():
 def test_html_map_of_a_filtered_set_draws_exactly_its_points(bundled):
     view = filter_incidents(bundled, OCT_2025)
     page = to_html_bytes(view, basemap=default_basemap()).decode("utf-8")
-    assert page.count("incident-marker precision-") == len(plottable(view))
+    assert page.count("incident-marker precision-") == len(as_points(view))
     assert "SEG-2025-008" in page and "SEG-2017-001" not in page

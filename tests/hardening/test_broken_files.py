@@ -57,8 +57,10 @@ def header() -> bytes:
 
 
 def _gpkg(tmp: Path) -> bytes:
-    write_store(tmp / "_full.gpkg", incidents(row(incident_id="G-1"), row(incident_id="G-2", source_record_id="G-2")))
-    return (tmp / "_full.gpkg").read_bytes()
+    """A user's GeoPackage of incidents (as the app exports them: GDAL's layers, not a store)."""
+    from dashboard.export.files import to_gpkg_bytes
+
+    return to_gpkg_bytes(incidents(row(incident_id="G-1"), row(incident_id="G-2", source_record_id="G-2")))
 
 
 def _junk(first: bytes = b"\xff") -> bytes:

@@ -84,7 +84,10 @@ def test_pages_render_the_corpus_as_text(store_env, hostile, page):
 def test_selected_hostile_incident_and_hostile_filters(store_env, hostile):
     stored = hostile.incidents
     actor = "[pwned](http://evil.example/pwned)"
-    cercle = "![pwned](http://evil.example/pwned.png)"
+    # a cercle filter value is a computed cercle, or the name as reported for a row the region's units do not hold
+    # (here: the hostile rows without a point); pick a hostile Markdown one
+    hostile_cercles = sorted(c for c in stored["cercle"].dropna().unique() if "pwned" in c)
+    cercle = next((c for c in hostile_cercles if "](" in c), hostile_cercles[0])
     ident = "<img src=x onerror=alert('pwned') data-pwned>"
     assert ident in set(stored["incident_id"])
     at = run("map", sel=ident)

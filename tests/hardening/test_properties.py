@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.data.gazetteer import Gazetteer
+from dashboard.data.geocoder import Geocoder
 from dashboard.data.importer import import_file
 from dashboard.data.readers import read_csv_text
 from dashboard.data.sources.acled import acled_to_flat
@@ -142,6 +142,6 @@ def test_a_dry_run_import_of_arbitrary_text_accounts_for_every_row(tmp_path_fact
     store = small_store
     before = store.read_bytes()
     path = corpus.write_native_csv(tmp_path_factory.mktemp("dry") / "p.csv", rows)
-    report = import_file(path, store, dry_run=True, gazetteer=Gazetteer.default(), today=TODAY)
+    report = import_file(path, store, dry_run=True, geocoder=Geocoder.default(), today=TODAY)
     assert report.rows == len(rows) == report.accepted + report.rejected + report.duplicates
     assert store.read_bytes() == before

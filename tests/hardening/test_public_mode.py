@@ -42,8 +42,13 @@ def _tokens(text: str) -> set[str]:
 
 
 def basemap_tokens() -> set[str]:
+    """Numbers the basemap itself sends (outlines, rivers, countries, unit polygons, seats): not incident points."""
+    from dashboard.viz.geography import bundled_context
+
     seats = cercle_seats()
-    text = region_outline().to_json() + mali_regions().to_json() + seats.to_json()
+    ctx = bundled_context()
+    text = region_outline().to_json() + mali_regions().to_json() + seats.to_json() + "".join(
+        frame.to_json() for frame in (ctx.countries, ctx.regions, ctx.region, ctx.cercles, ctx.communes, ctx.rivers))
     return _tokens(text)
 
 
@@ -141,7 +146,10 @@ def test_public_pages_send_no_precise_point_and_no_internal_field(public_store, 
     if page != "about":
         assert any("Public view" in w.value for w in at.warning)
     if page == "map":
-        assert "incident-marker" in payload or mode in ("heat", "hexbin")
+        # coarsened to their cercle, incidents are drawn as the cercle's outline (or a marker on a grid cell)
+        drawn = {"heat": "heatLayer", "hexbin": "incidents", "choropleth": "choropleth-unit"}
+        assert drawn[mode] in payload if mode in drawn else ("incident-marker" in payload
+                                                             or "incident-outline located-cercle" in payload)
     if page == "data":
         assert not at.get("file_uploader")
         assert any("Imports are turned off" in i.value for i in at.info)

@@ -9,7 +9,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from dashboard.data.gazetteer import Gazetteer
+from dashboard.data.geocoder import Geocoder
 from dashboard.data.store import load_bundled
 from tests.factories import flat, row
 from tests.wheel import REPO, Installed
@@ -22,7 +22,7 @@ def test_the_wheel_holds_every_file_of_the_package(installed_wheel: Installed):
     with zipfile.ZipFile(installed_wheel.wheel) as whl:
         shipped = {n for n in whl.namelist() if n.startswith("dashboard/")}
     assert wanted - shipped == set(), "files of dashboard/ missing from the wheel (pyproject package-data)"
-    assert {"dashboard/bundled/incidents.csv", "dashboard/bundled/gazetteer.csv",
+    assert {"dashboard/bundled/incidents.csv", "dashboard/bundled/segou_villages.csv",
             "dashboard/ui/.streamlit/config.toml"} <= shipped
 
 
@@ -43,11 +43,11 @@ def test_stats_reads_the_bundled_incidents_into_a_store_in_the_user_data_folder(
 
 def test_an_import_without_coordinates_is_geocoded_by_the_bundled_gazetteer(installed_wheel: Installed, tmp_path):
     place = "Niono"
-    expected = Gazetteer.default().lookup(place)
+    expected = Geocoder.default().geocode(place, cercle="Niono").point
     assert expected is not None
     path = tmp_path / "one.csv"
-    flat(row(incident_id="WHEEL-1", source_record_id="WHEEL-1", location=place, latitude="", longitude="",
-             geo_precision="2")).to_csv(path, index=False)
+    flat(row(incident_id="WHEEL-1", source_record_id="WHEEL-1", location=place, admin2="Niono", latitude="",
+             longitude="", geo_precision="2")).to_csv(path, index=False)
     store = tmp_path / "wheel.gpkg"
 
     report = json.loads(installed_wheel.run(installed_wheel.cli, "import", path, "--store", store, "--json").stdout)

@@ -16,7 +16,8 @@ SAMPLE = incidents(
         perpetrators="Malian soldiers; Dozo", perpetrator_category="state_forces;progov_militia",
         latitude="", longitude="", geo_precision="3"),
     row(incident_id="month", date_start="2025-09-01", date_precision="month", fatalities_min="", fatalities_max="",
-        perpetrators="JNIM", perpetrator_category="jihadist_group", admin2="Macina", summary="Siege of a village"),
+        perpetrators="JNIM", perpetrator_category="jihadist_group", admin2="Macina", summary="Siege of a village",
+        latitude="13.957173", longitude="-5.362234"),  # the cercle filter reads where the point lies
     row(incident_id="open", date_start="2025-08-19", fatalities_min="6", fatalities_max="",
         perpetrators="Presumed jihadists", perpetrator_category="jihadist_group;unidentified",
         civilian_targeting="false"),

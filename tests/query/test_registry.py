@@ -33,7 +33,8 @@ SAMPLE = incidents_of(incidents(
         perpetrator_category="jihadist_group", fatalities_min="", fatalities_max="", verification="reported",
         dataset="acled", event_type="Battles", civilian_targeting="false", latitude="", longitude="",
         geo_precision="3", summary="Siege of a village", source_record_id="B"),
-    row(incident_id="c", date_start="2025-11-20", admin2="Ségou", perpetrators="Unidentified gunmen",
+    row(incident_id="c", date_start="2025-11-20", admin2="Segou", latitude="13.4404", longitude="-6.2723",
+        perpetrators="Unidentified gunmen",
         perpetrator_category="unidentified", fatalities_min="4", fatalities_max="4", verification="confirmed",
         dataset="segou-curated", geo_precision="1", summary="Market attack", source_record_id="C",
         sources=json.dumps([{"organisation": "HRW"}, {"organisation": "Human Rights Watch (via RFI)"},
@@ -47,7 +48,8 @@ MASKS: dict[str, tuple[object, list[str]]] = {
     "cat": (frozenset({"progov_militia", "unidentified"}), ["a", "c"]),
     "actor": (frozenset({"jnim", "DOZO"}), ["a", "b"]),
     "type": (frozenset({"Battles"}), ["b"]),
-    "cercle": (frozenset({"Macina", "Ségou"}), ["b", "c"]),
+    "cercle": (frozenset({"Macina", "Ségou"}), ["b", "c"]),  # "b" by its reported name, "c" by its point
+    "commune": (frozenset({"ML040506"}), ["a"]),  # Niono commune; "b" is known only to its cercle
     "min_killed": (5, ["a"]),  # an unknown toll never passes a minimum
     "verif": (frozenset({"confirmed", "reported"}), ["b", "c"]),
     "prec": (frozenset({1, 3}), ["b", "c"]),

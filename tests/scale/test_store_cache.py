@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic import synthetic_incidents
+from dashboard.data.engines import is_postgres_url
 from dashboard.data.public import public_view
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SEARCH_COLUMNS, text_mask
@@ -34,8 +35,9 @@ def incidents():
 
 
 @pytest.fixture
-def store(tmp_path, incidents):
-    path = tmp_path / "scale.gpkg"
+def store(store_location, incidents):
+    """The same store on each engine (a PostGIS store's cache and index live in the local cache folder)."""
+    path = store_location
     with store_lock(path):
         write_store(path, incidents)
     return path
@@ -79,11 +81,22 @@ def test_the_cache_is_rebuilt_when_the_geopackage_changes(store, incidents):
     assert load_store(store).from_cache
 
 
-def test_a_touched_store_makes_the_cache_stale(store):
+def test_the_cache_is_keyed_on_the_dataset_version_not_the_file(store, incidents):
+    """Touching the file changes nothing; a single edit in place (no file rewrite) makes the cache stale."""
+    from dashboard.data.engines.editing import edit
+    from dashboard.data.store import open_store
+
     load_store(store)
-    stat = store.stat()
-    os.utime(store, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert not load_store(store).from_cache
+    if not is_postgres_url(str(store)):
+        stat = store.stat()
+        os.utime(store, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert load_store(store).from_cache
+    ident = incidents["incident_id"].iloc[5]
+    edit(open_store(store), ident, {"summary": "Edited in place."}, reason="test", author="t")
+    again = load_store(store)
+    assert not again.from_cache
+    assert again.incidents.set_index("incident_id").loc[ident, "summary"] == "Edited in place."
+    assert again.version == dataset_version(again.incidents)
     assert load_store(store).from_cache
 
 
@@ -104,7 +117,7 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(store, damage):
         meta = dict(table.schema.metadata)
         if damage == "other key":
             cache_meta = json.loads(meta[b"incident_map_cache"])
-            cache_meta["key"]["size"] += 1
+            cache_meta["key"]["version"] = "000000000000"
             meta[b"incident_map_cache"] = json.dumps(cache_meta).encode()
         else:
             table = table.drop(["summary"])
@@ -117,22 +130,25 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(store, damage):
 
 
 def test_read_store_uses_a_fresh_cache_but_never_writes_one(store):
-    before = sorted(p.name for p in store.parent.iterdir())
+    folder = cache_path(store).parent  # beside a GeoPackage; the local cache folder for a database
+    folder.mkdir(parents=True, exist_ok=True)
+    before = sorted(p.name for p in folder.iterdir())
     plain = read_store(store)
-    assert sorted(p.name for p in store.parent.iterdir()) == before  # a plain read leaves nothing behind
+    assert sorted(p.name for p in folder.iterdir()) == before  # a plain read leaves nothing behind
     built = load_store(store)
     same(read_store(store), plain)
     assert built.version == dataset_version(plain)
 
 
-def test_writing_the_store_removes_the_old_cache_and_search_index(store, incidents):
-    load_store(store)
-    assert search_path(store).exists()
+def test_a_write_makes_the_old_cache_and_search_index_stale(store, incidents):
+    first = load_store(store)
+    assert search_path(store).exists() and cache_path(store).exists()
     with store_lock(store):
         write_store(store, incidents.iloc[:10])
-    assert not cache_path(store).exists()
-    assert not search_path(store).exists()
-    assert len(load_store(store).incidents) == 10
+    assert load_store(store, write_cache=False).search is None  # the old index is for another version
+    again = load_store(store)
+    assert not again.from_cache and len(again.incidents) == 10 and again.version != first.version
+    assert again.search is not None and again.search.rows == 10
 
 
 QUERIES = ["Dogofry", "niono", "SEGOU", "reliefweb.int", "peulh", "attack on", "zzqx"]

@@ -12,7 +12,7 @@ from dashboard.data.store import STORE_ENV, load_bundled
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
-from dashboard.viz.maps import plottable
+from dashboard.viz.maps import as_points
 
 APP = "dashboard/ui/app.py"
 
@@ -71,7 +71,7 @@ def test_default_map_page_shows_every_incident_and_the_map():
     assert expected_sentence(FilterSpec()) in captions(at)
     args = map_component(at)
     script = args["script"]
-    assert script.count("incident-marker precision-") == len(plottable(load_bundled()))
+    assert script.count("incident-marker precision-") == len(as_points(load_bundled()))
     links = [*args["js_links"], *args["css_links"]]
     assert links
     assert not [u for u in links if u.startswith(("http:", "https:", "//"))]
@@ -106,7 +106,7 @@ def test_an_empty_selection_says_so_on_every_page():
     for page in ("map", "timeline", "table"):
         at = open_page(page, **{"from": "2014-01-01", "to": "2014-12-31"})  # no curated incident in 2014
         assert any("No incidents match" in i.value for i in at.info), page
-        assert "Showing 0 of 81 incidents · at least 0 killed" in captions(at)
+        assert f"Showing 0 of {len(load_bundled())} incidents · at least 0 killed" in captions(at)
 
 
 def test_a_bad_link_is_ignored_with_a_warning():
@@ -167,3 +167,29 @@ def test_a_page_parameter_opens_that_page_and_is_kept_in_the_url():
     cite = [c.value for c in at.code][-1]
     assert "page=table" in cite
     assert cite.split(" · ")[0].split("?")[0].endswith("/")
+
+
+def test_the_selected_incident_shows_its_history_and_sees_another_process_edit(tmp_path, monkeypatch):
+    from dashboard.data.engines.editing import edit
+    from dashboard.data.store import open_store
+
+    store = tmp_path / "history.gpkg"
+    monkeypatch.setenv(STORE_ENV, str(store))
+    at = open_page("map", sel="SEG-2025-008")
+    assert [e.label for e in at.expander if e.label.startswith("History")] == ["History (1 change set(s))"]
+    # another process edits the incident; the app sees it on its next run (a dataset-version check)
+    edit(open_store(store), "SEG-2025-008", {"fatalities_max": "38"}, reason="OHCHR <i>gives</i> 38", author="desk")
+    at.run()
+    assert not at.exception
+    history = [e for e in at.expander if e.label.startswith("History")]
+    assert [e.label for e in history] == ["History (2 change set(s))"]
+    html = history[0].get("html")[0].proto.body
+    assert "OHCHR &lt;i&gt;gives&lt;/i&gt; 38" in html and "edit by desk" in html
+    assert "fatalities_max" in html and "37 → 38" in html
+
+
+def test_the_public_view_shows_no_history(tmp_path, monkeypatch):
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "public.gpkg"))
+    monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
+    at = open_page("map", sel="SEG-2025-008")
+    assert not [e for e in at.expander if e.label.startswith("History")]

@@ -22,7 +22,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.ui.common import md_escape
 from dashboard.viz.assets import remote_asset_links
-from dashboard.viz.maps import SEGOU_CENTER, plottable
+from dashboard.viz.maps import SEGOU_CENTER, as_points
 from tests.factories import incidents, row
 from tests.ui.test_app import _walk, open_page, page_script, qp, store  # noqa: F401  (store: autouse fixture)
 
@@ -98,7 +98,7 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     reports.write_bytes(download(at, "dl_reports"))  # the second level: here, one report per incident
     assert list(pd.read_csv(reports, encoding="utf-8-sig")["belongs_to_incident"]) == OCT_IDS
     html = download(at, "dl_html").decode("utf-8")
-    assert remote_asset_links(html) == [] and html.count("incident-marker precision-") == len(plottable(expected))
+    assert remote_asset_links(html) == [] and html.count("incident-marker precision-") == len(as_points(expected))
 
 
 def test_export_page_pdf_is_the_briefing_of_the_filter(tmp_path):

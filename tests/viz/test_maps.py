@@ -6,6 +6,7 @@ from dashboard.data.reference import cercle_seats
 from dashboard.data.store import load_bundled
 from dashboard.viz.assets import remote_asset_links
 from dashboard.viz.maps import MAP_MODES, build_incident_map, hexbin_counts, plottable, unplotted
+from dashboard.viz.outlines import split, unit_key
 from dashboard.viz.palette import CATEGORY_COLOURS
 from tests.factories import children_of_type, incidents, render, row
 
@@ -17,15 +18,19 @@ def bundled():
     return load_bundled()
 
 
-def test_points_mode_draws_one_marker_per_plottable_incident(bundled, basemap):
+def test_points_mode_draws_a_marker_per_place_and_an_outline_per_commune_or_cercle(bundled, basemap):
     m = build_incident_map(bundled, basemap=basemap, mode="points")
+    points, units = split(plottable(bundled))
+    assert len(units) == int(bundled["located_to"].isin(["commune", "cercle"]).sum()) > 0
     markers = [c for c in children_of_type(m, "CircleMarker") if "incident-marker" in str(c.options)]
-    assert len(markers) == len(plottable(bundled))
+    assert len(markers) == len(points)
     # region-level / no-point incidents are not planted on a town
     assert len(unplotted(bundled)) == int((bundled.geometry.isna() | (bundled["geo_precision"] == 3)).sum())
     html = render(m)
-    assert html.count("incident-marker precision-2") == int((plottable(bundled)["geo_precision"] == 2).sum())
-    assert html.count("incident-marker precision-1") == int((plottable(bundled)["geo_precision"] == 1).sum())
+    assert html.count("incident-marker precision-2") == int((points["geo_precision"] == 2).sum())
+    assert html.count("incident-marker precision-1") == int((points["geo_precision"] == 1).sum())
+    units_drawn = {unit_key(r) for r in units.to_dict("records")}
+    assert html.count('"incident-outline located-') == len(units_drawn)
 
 
 def test_approximate_points_are_hollow_with_a_ring_and_exact_ones_filled():

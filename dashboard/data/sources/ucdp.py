@@ -1,4 +1,5 @@
-"""Adapter for the UCDP Georeferenced Event Dataset (GED) CSV (49 columns) and the UCDP API's records.
+"""Adapter for the UCDP Georeferenced Event Dataset (GED) CSV (49 columns), the UCDP API's records, and reduced
+extracts that keep only some of GED's columns (the bundled ``ucdp_ged211_segou.csv`` has 14).
 
 Mapping (documented in the README):
 
@@ -25,6 +26,18 @@ Mapping (documented in the README):
   and none is invented).
 * ``sources``: one per ``;``-separated ``source_office``, with the matching ``source_date`` as
   ``published`` and ``source_headline`` as title when the lists line up one to one; then UCDP GED itself.
+
+A reduced extract needs only :data:`CORE_COLUMNS`. What it lacks stays unknown, and each row says so in
+``verification_note``:
+
+* no ``where_prec``: ``geo_precision`` 3 (the place precision is not known, so the point is not drawn as a place);
+  a caller that knows more from the extract's provenance may say so (the bundled layer: "only where_prec 1–2
+  kept", see :mod:`dashboard.data.ucdp_layer`);
+* no ``date_prec``/``date_end``: the event is dated from ``date_start`` to the end of its GED ``year`` (GED codes
+  events within one calendar year), labelled ``year`` precision: the widest span the extract allows, never a
+  narrower one;
+* no ``where_coordinates``: ``location`` says the place is not named in the file; no ``where_description``: the
+  summary only says under which UCDP conflict the event is coded (``conflict_name``), when the file has it.
 """
 
 from __future__ import annotations
@@ -47,12 +60,12 @@ GED_COLUMNS = (
     "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec", "date_start", "date_end",
     "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
 )
-REQUIRED_COLUMNS = (
-    "id", "type_of_violence", "side_a", "side_b", "where_prec", "where_coordinates", "latitude", "longitude",
-    "date_prec", "date_start", "date_end", "best", "low", "high",
+CORE_COLUMNS = (  # what any GED file (the full layout or an extract) must have
+    "id", "type_of_violence", "side_a", "side_b", "latitude", "longitude", "date_start", "best", "low", "high",
 )
 DATASET = "ucdp"  # the dataset every row of this layout gets
-_SIGNATURE = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "date_prec")
+_SIGNATURE = ("id", "type_of_violence", "side_a", "side_b")
+NOT_NAMED = "place not named in the UCDP file"
 _WHERE_PREC = {"1": "1", "2": "2", "3": "3", "4": "3", "5": "3", "6": "3", "7": "3"}
 _DATE_PREC = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 _EVENT = {  # type_of_violence → (event_type, sub_event_type, civilian_targeting)
@@ -67,9 +80,13 @@ def looks_like_ucdp(columns: Iterable[str]) -> bool:
     return set(_SIGNATURE) <= lowered(columns)
 
 
-def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
-    """UCDP GED rows → flat canonical frame (text values), same index. Raises :class:`LayoutError`."""
-    raw, col = column_reader(raw, REQUIRED_COLUMNS, "UCDP GED")
+def ucdp_to_flat(raw: pd.DataFrame, *, where_prec_kept: tuple[int, ...] = ()) -> pd.DataFrame:
+    """UCDP GED rows → flat canonical frame (text values), same index. Raises :class:`LayoutError`.
+
+    ``where_prec_kept``: for a file without ``where_prec`` whose provenance says which values it kept (the bundled
+    extract: 1 and 2), the coarsest of them is the row's precision, and the note says so."""
+    raw, col = column_reader(raw, CORE_COLUMNS, "UCDP GED")
+    has = set(raw.columns).__contains__
 
     ident = codes(col("id"))
     kind = codes(col("type_of_violence"))
@@ -79,16 +96,33 @@ def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=raw.index, columns=list(FLAT_COLUMNS), dtype=object)
     out["incident_id"] = "UCDP-" + ident
     out["date_start"] = parse_dates(col("date_start"), _DATE_FORMATS)
-    out["date_end"] = parse_dates(col("date_end"), _DATE_FORMATS)
-    prec = codes(col("date_prec"))
-    out["date_precision"] = prec.map(_DATE_PREC).fillna(prec)
-    out["location"] = col("where_coordinates")
+    missing = []
+    if has("date_prec") and has("date_end"):
+        out["date_end"] = parse_dates(col("date_end"), _DATE_FORMATS)
+        prec = codes(col("date_prec"))
+        out["date_precision"] = prec.map(_DATE_PREC).fillna(prec)
+    else:
+        year = codes(col("year")) if has("year") else out["date_start"].str.slice(0, 4)
+        out["date_end"] = year.map(lambda y: f"{y}-12-31" if isinstance(y, str) and y.isdigit() else None)
+        out["date_precision"] = "year"
+        missing.append("no date_prec or date_end: dated from UCDP's date_start to the end of its year "
+                       "(the date precision is not known)")
+    out["location"] = col("where_coordinates") if has("where_coordinates") else NOT_NAMED
     out["admin1"] = col("adm_1")
     out["admin2"] = col("adm_2")
     out["latitude"] = col("latitude")
     out["longitude"] = col("longitude")
-    where = codes(col("where_prec"))
-    out["geo_precision"] = where.map(_WHERE_PREC).fillna(where)
+    if has("where_prec"):
+        where = codes(col("where_prec"))
+        out["geo_precision"] = where.map(_WHERE_PREC).fillna(where)
+    elif where_prec_kept:
+        coarsest = max(where_prec_kept)
+        out["geo_precision"] = _WHERE_PREC[str(coarsest)]
+        missing.append(f"no where_prec, but the file kept only where_prec {' or '.join(map(str, where_prec_kept))} "
+                       f"(its provenance): shown at the coarser, {coarsest}")
+    else:
+        out["geo_precision"] = "3"
+        missing.append("no where_prec: the place precision is not known, so the event is not drawn as a place")
     out["event_type"] = [e[0] for e in event]
     out["sub_event_type"] = [e[1] for e in event]
     out["civilian_targeting"] = [e[2] for e in event]
@@ -100,7 +134,18 @@ def ucdp_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     out["fatalities_min"] = col("low")
     out["fatalities_max"] = col("high")
     out["fatalities_best"] = col("best")
+    low, high, best = (pd.to_numeric(col(c), errors="coerce") for c in ("low", "high", "best"))
+    outside = ((best < low) | (best > high)).fillna(False)
+    out.loc[outside, "fatalities_best"] = None  # a best estimate outside UCDP's own range is not asserted
+    notes = ["UCDP's best estimate ({}) lies outside its low–high range ({}–{}), so no best estimate is used"
+             .format(*(int(v) for v in t)) if o else None
+             for o, t in zip(outside, zip(best, low, high, strict=True), strict=True)]
     out["summary"] = col("where_description")
+    if not has("where_description") and has("conflict_name"):
+        out["summary"] = col("conflict_name").map(
+            lambda c: f"Coded by UCDP under the conflict “{c}”." if isinstance(c, str) else None)
+    layout = f"UCDP GED file without some of GED's columns: {'; '.join(missing)}." if missing else None
+    out["verification_note"] = [" ".join(t for t in (layout, n and f"{n}.") if t) or None for n in notes]
     out["sources"] = [
         _sources(o, d, h, i)
         for o, d, h, i in zip(col("source_office"), col("source_date"), col("source_headline"), ident,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import common, state
+from dashboard.attribution import ATTRIBUTIONS
+from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
 ABOUT = """
@@ -18,9 +19,11 @@ each traced to its published sources.
   *reported* (one source), *contested* (denied or disputed).
 - *Tolls are ranges.* "21–37" means sources report between 21 and 37 killed; an unknown toll is shown as
   unknown, never as 0. Totals add lower and upper bounds separately.
-- *Places are approximate.* Filled circles are exact places; hollow dashed circles with a ring are a reference
-  town (a commune or cercle seat) that can be tens of km from the village. Incidents known only to the region are
-  listed beside the map, not drawn.
+- *Places have a precision.* Filled circles are the village where it happened; hollow dashed circles with a ring
+  are a named place it happened near. An incident known only to a commune or a cercle is drawn as that unit's
+  dashed outline; one known only to the region is listed beside the map, not drawn. Each incident's cercle and
+  commune come from its point (or the names its source gives), so the cercle and commune filters and the
+  "By cercle/commune" map count it once, where it is known to be; the map says how many it could not allocate.
 - *Dates have a precision.* Lighter bars on the timeline are incidents dated only to the week, month or year.
 - *One incident, many reports.* When the curated record, ACLED, UCDP or your own files describe the same event,
   their rows are *reports* of one *incident*, counted once. The incident's toll runs from the lowest minimum to the
@@ -29,18 +32,23 @@ each traced to its published sources.
   Reports are matched by date, place name, distance, perpetrators and toll; clear matches are linked
   automatically, the others wait on the **Review** page for a person to link them or keep them apart.
 
-**Bundled data**: 36 incidents (2017–2026) compiled from Human Rights Watch, RFI, AFP, Reuters, OHCHR,
-UN/MINUSMA (via the press) and Malian press; summaries are this project's own paraphrases. See `dashboard/bundled/README.md`.
+**Bundled data**: the curated record (`segou-curated`, 81 incidents, 2012–2026) compiled from Human Rights Watch,
+RFI, AFP, Reuters, OHCHR, UN/MINUSMA (via the press) and Malian press, summaries in this project's own words; and,
+as its own dataset, the UCDP GED 21.1 events in the region (`ucdp-ged-21.1`, 65 events, 1994–2020), which keep
+only 14 of GED's columns: their place precision (shown as "near a named place") and date precision (shown as the
+year) are not in the extract. The two are not reconciled: filter by dataset to count one. See
+`dashboard/bundled/README.md`.
 
-**Credits and licences**: place names and coordinates from [GeoNames](https://www.geonames.org/) (CC BY 4.0);
-region outlines made with [Natural Earth](https://www.naturalearthdata.com/) (public domain); maps drawn with
-Leaflet (BSD-2-Clause) via folium; optional online basemaps © OpenStreetMap contributors and Esri.
+**Credits and licences** (the reference layers, as their sources ask):
+"""
+CODA = """
+Maps drawn with Leaflet (BSD-2-Clause) via folium; optional online basemaps © OpenStreetMap contributors and Esri.
 """
 
 
 def render(ctx: PageContext) -> None:
     st.title("About this dashboard")
     common.public_banner(ctx)
-    st.markdown(ABOUT)
-    st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {ctx.data.store.name}")
+    st.markdown(ABOUT + "\n".join(f"- **{a.layer}**: {a.line}" for a in ATTRIBUTIONS) + "\n" + CODA)
+    st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {cache.store_label(ctx.data.store)}")
     state.publish(ctx.spec, ctx.state)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.data.engines import default_author
 from dashboard.data.importer import ImportReport, import_file
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources import registry
 from dashboard.errors import UserError
-from dashboard.ui import common, state
+from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
 
@@ -20,8 +21,9 @@ def render(ctx: PageContext) -> None:
     common.public_banner(ctx)
     reports = ctx.data.reports.reports
     waiting = sum(d.verdict == "pending" for d in ctx.data.decisions)
-    st.markdown(f"Store: `{ctx.data.store}` · dataset version **{ctx.data.version}** · {len(ctx.all):,} incidents "
-                f"from {len(reports):,} reports · {waiting:,} pair(s) of reports waiting for review")
+    st.markdown(f"Store: `{cache.store_label(ctx.data.store)}` · dataset version **{ctx.data.version}** · "
+                f"{len(ctx.all):,} incidents from {len(reports):,} reports · {waiting:,} pair(s) of reports waiting "
+                "for review")
     st.caption("Each row of a dataset is a *report*; reports of the same event from several datasets are one "
                "incident, counted once.")
     counts = reports["dataset"].value_counts().rename_axis("dataset").reset_index(name="reports")
@@ -44,12 +46,16 @@ def render(ctx: PageContext) -> None:
                        help="auto: recognised from the columns")
     strict = c2.checkbox("Strict (import nothing if any row is bad)", key="import_strict")
     dry = c3.checkbox("Dry run (check only)", key="import_dry")
+    d1, d2 = st.columns(2)
+    author = d1.text_input("Your name (kept in the history)", value=default_author(), key="import_author")
+    reason = d2.text_input("Why (kept in the history; default: import of the file)", key="import_reason")
     if upload is not None and st.button("Import", type="primary", key="import_go"):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
             try:
-                report = import_file(path, ctx.data.store, fmt=fmt, dry_run=dry, strict=strict)
+                report = import_file(path, ctx.data.store, fmt=fmt, dry_run=dry, strict=strict,
+                                     author=author or None, reason=reason.strip() or None)
             except UserError as exc:  # the message quotes the file's name and columns: untrusted text
                 common.user_error(exc)
             else:

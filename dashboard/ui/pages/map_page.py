@@ -13,10 +13,14 @@ from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
+from dashboard.viz.choropleth import MEASURES, UNITS, figures, not_allocated_note
+from dashboard.viz.history import history_html
 from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
 from dashboard.viz.timeline import brushed_dates, timeline_chart
 
-MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)"}
+MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)",
+               "choropleth": "By cercle/commune"}
+UNIT_LABELS = {"cercle": "Cercles", "commune": "Communes"}
 TIMELINE_KEY = "overview_timeline"
 MAP_KEY = "map"
 NOT_DRAWN_LISTED = 50  # cards listed beside the map; the rest are counted (the table page lists them all)
@@ -42,6 +46,7 @@ def render(ctx: PageContext) -> None:
                       help="Adds OpenStreetMap and satellite layers to the layer menu. They load from the internet; "
                            "off, nothing leaves this machine.")
     play = c3.toggle("Step through months", key="play", help="For presentations: one month at a time.")
+    unit, measure = _choropleth_choice(ctx) if mode == "choropleth" else (ctx.state.unit, ctx.state.measure)
     view = ctx.view
     month = None
     if play and len(view):
@@ -70,13 +75,15 @@ def render(ctx: PageContext) -> None:
             fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
                                       public=ctx.data.public, bounds=scale.map_view(view, filtered),
                                       max_markers=ctx.settings.max_markers,
-                                      max_marker_bytes=ctx.settings.max_marker_bytes,
+                                      max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure,
                                       reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers
                                       else None)
             st_folium(fmap, key=MAP_KEY, height=560, use_container_width=True,
                       returned_objects=["last_object_clicked_tooltip"])
             # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a hash
             # of the map script and would be empty after a rerun)
+            if mode == "choropleth":
+                st.caption(_allocation_caption(view, unit))
             clicked = st.session_state.get(MAP_KEY) or {}
             clicked_id = incident_id_from_tooltip(clicked.get("last_object_clicked_tooltip"))
             if clicked_id and bool((view["incident_id"] == clicked_id).any()):
@@ -90,7 +97,25 @@ def render(ctx: PageContext) -> None:
         st.altair_chart(timeline_chart(ctx.view, freq="month", height=280), key=TIMELINE_KEY, on_select="rerun",
                         selection_mode="period", width="stretch")
     common.cite(ctx, "map")
-    state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month))
+    state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month, unit=unit, measure=measure))
+
+
+def _choropleth_choice(ctx: PageContext) -> tuple[str, str]:
+    """The unit and the measure of the choropleth (seeded from the URL once)."""
+    st.session_state.setdefault("choropleth_unit", ctx.state.unit)
+    st.session_state.setdefault("choropleth_measure", ctx.state.measure)
+    a, b = st.columns([1, 2])
+    unit = a.radio("Units", UNITS, horizontal=True, key="choropleth_unit", format_func=UNIT_LABELS.get)
+    measure = b.radio("Colour by", list(MEASURES), horizontal=True, key="choropleth_measure",
+                      format_func=MEASURES.get)
+    return unit, measure
+
+
+def _allocation_caption(view: pd.DataFrame, unit: str) -> str:
+    """What the choropleth counts, and what it leaves out (never spread over units)."""
+    found = figures(view, cache.basemap().units(unit), unit)
+    return (f"Each {unit} counts the incidents known to lie in it. {not_allocated_note(found, unit).capitalize()}: "
+            f"they are counted here, not spread over {unit}s.")
 
 
 def _selected_id(ctx: PageContext) -> str | None:
@@ -116,6 +141,10 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
                                reports=ctx.data.reports_of(row).get(selected)))
     if not bool((view["incident_id"] == selected).any()):
         st.caption("This incident is outside the current filter.")
+    if not ctx.data.public:  # the history holds internal fields and names: never in the public view
+        doc = cache.history(ctx.data.store, selected)
+        with st.expander(f"History ({len(doc['changes'])} change set(s))", key="incident_history"):
+            st.html(history_html(doc))
 
 
 def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:

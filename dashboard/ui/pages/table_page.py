@@ -28,7 +28,8 @@ def incident_table(view: pd.DataFrame) -> pd.DataFrame:
         "date": view["date_start"].dt.date.to_numpy(),
         "date precision": view["date_precision"].to_numpy(),
         "place (as reported)": view["location"].to_numpy(),
-        "cercle": view["admin2"].to_numpy(),
+        "cercle": view["cercle"].to_numpy(),
+        "commune": view["commune"].to_numpy(),
         "location precision": view["geo_precision"].map(GEO_PRECISION_LABELS).to_numpy(),
         "alleged perpetrators": view["perpetrators"].to_numpy(),
         "category": [", ".join(PERPETRATOR_LABELS[c] for c in split_codes(v)) for v in view["perpetrator_category"]],
@@ -60,7 +61,7 @@ def render(ctx: PageContext) -> None:
     c1.markdown("**By alleged perpetrator category** (an incident with several counts in each)")
     c1.dataframe(cats, hide_index=True, width="stretch")
     c2.markdown("**By cercle**")
-    c2.dataframe(by_column(ctx.view, "admin2").rename(columns=TOLL_HEADERS).rename_axis("cercle").reset_index(),
+    c2.dataframe(by_column(ctx.view, "cercle").rename(columns=TOLL_HEADERS).rename_axis("cercle").reset_index(),
                  hide_index=True,
                  width="stretch")
     st.subheader("Incidents", divider="gray")

@@ -1,0 +1,168 @@
+"""``incident-map`` commands that change or inspect the record itself: history, edit, delete, restore, and
+``store init`` / ``store copy`` (registered on the main app by :func:`register`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from dashboard.data.engines import ConflictError, StoreError, ValidationFailed, describe, init_store
+from dashboard.data.engines import open_store as open_location
+from dashboard.data.engines.changes import AUTHOR_ENV
+from dashboard.data.engines.editing import history_document
+from dashboard.data.store import STORE_ENV, open_store, resolve_store
+
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", help=f"Store: a GeoPackage path or a postgresql:// URL (default: ${STORE_ENV} or data/incidents.gpkg)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why the record changes (required; kept in the history)")]
+AuthorOpt = Annotated[str | None, typer.Option(
+    "--author", help=f"Who makes the change (default: ${AUTHOR_ENV} or your user name)")]
+IdArg = Annotated[str, typer.Argument(help="Incident id, e.g. SEG-2025-008")]
+
+EXIT_INVALID, EXIT_STORE, EXIT_CONFLICT = 1, 2, 3
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    code = EXIT_CONFLICT if isinstance(exc, ConflictError) else EXIT_INVALID if isinstance(
+        exc, ValidationFailed) else EXIT_STORE
+    typer.echo(f"error: {exc.message if isinstance(exc, StoreError) else exc}", err=True)
+    if isinstance(exc, StoreError) and exc.detail:
+        typer.echo(exc.detail, err=True)
+    return typer.Exit(code)
+
+
+def _value(v) -> str:
+    return "(unknown)" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
+
+
+def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Every change to an incident, oldest first: what changed (before → after), who, when (UTC) and why."""
+    try:
+        st = open_store(store)
+        entries = st.history(record_id)
+        version = st.current([record_id]).get(record_id, (None, None))[0]
+    except StoreError as exc:
+        raise _fail(exc) from None
+    if not entries:
+        typer.echo(f"error: {record_id}: no such incident in the store's history", err=True)
+        raise typer.Exit(EXIT_STORE)
+    doc = history_document(record_id, entries, version)
+    if as_json:
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    state = "deleted" if version is None else f"version {version}"
+    typer.echo(f"{record_id} ({state}): {len(doc['changes'])} change set(s)")
+    for c in doc["changes"]:
+        typer.echo(f"\n{c['at']}  {c['changeset_id']}  {c['kind']} by {c['author']} (→ version {c['version']})")
+        typer.echo(f"  why: {c['reason']}")
+        if c.get("action") in ("created", "re-created", "deleted"):
+            typer.echo(f"  {c['action']} the incident")
+        for f in c["fields"]:
+            typer.echo(f"  {f['field']}: {_value(f['before'])} → {_value(f['after'])}")
+
+
+def edit(
+    record_id: IdArg,
+    assignments: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE, repeatable (empty VALUE: unknown)")],
+    reason: ReasonOpt,
+    store: StoreOpt = None,
+    author: AuthorOpt = None,
+    expect_version: Annotated[int | None, typer.Option(
+        "--expect-version", help="Refuse the edit unless the incident is still at this version (the one you "
+                                 "looked at)")] = None,
+) -> None:
+    """Change fields of one incident, validated like an import, recorded with your name and reason.
+
+    Exit code 0 on success, 1 if the incident would not be valid, 2 if the store cannot be used, 3 if the incident
+    changed since the version you edited (the message names the change set)."""
+    from dashboard.data.engines.editing import edit as edit_record
+    from dashboard.data.engines.editing import parse_assignments
+
+    try:
+        values = parse_assignments(assignments or [])
+        applied = edit_record(open_store(store), record_id, values, reason=reason, author=author,
+                              expected_version=expect_version)
+    except StoreError as exc:
+        raise _fail(exc) from None
+    if applied.changeset_id is None:
+        typer.echo(f"{record_id}: nothing to change (the values are already stored)")
+        return
+    typer.echo(f"{record_id}: saved as change set {applied.changeset_id} (dataset version {applied.version})")
+
+
+def delete(record_id: IdArg, reason: ReasonOpt, store: StoreOpt = None, author: AuthorOpt = None) -> None:
+    """Delete one incident (its history stays; `restore` brings it back)."""
+    from dashboard.data.engines.editing import delete as delete_record
+
+    try:
+        applied = delete_record(open_store(store), record_id, reason=reason, author=author)
+    except StoreError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{record_id}: deleted in change set {applied.changeset_id}")
+
+
+def restore(
+    record_id: IdArg,
+    to: Annotated[str, typer.Option("--to", help="A change set from `incident-map history ID`: restore the incident "
+                                                 "as it was right after it")],
+    reason: ReasonOpt,
+    store: StoreOpt = None,
+    author: AuthorOpt = None,
+) -> None:
+    """Restore an incident to a past state, as a new change (the history keeps everything in between)."""
+    from dashboard.data.engines.editing import restore as restore_record
+
+    try:
+        applied = restore_record(open_store(store), record_id, to, reason=reason, author=author)
+    except StoreError as exc:
+        raise _fail(exc) from None
+    if applied.changeset_id is None:
+        typer.echo(f"{record_id}: already as it was after {to}; nothing changed")
+        return
+    typer.echo(f"{record_id}: restored to its state after {to} in change set {applied.changeset_id}")
+
+
+store_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and copy stores (GeoPackage or PostGIS).")
+
+
+@store_app.command("init")
+def init(location: Annotated[str, typer.Argument(help="GeoPackage path or postgresql:// URL")]) -> None:
+    """Create an empty store (schema by migrations), or upgrade the schema of the one there."""
+    try:
+        st = init_store(resolve_store(location))
+        version, revision = st.state()
+    except StoreError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{describe(location)}: store ready ({st.engine_name}, dataset version {version}, "
+               f"{revision} change set(s))")
+
+
+@store_app.command("copy")
+def copy(
+    src: Annotated[str, typer.Argument(help="Store to copy from (path or URL)")],
+    dst: Annotated[str, typer.Argument(help="Empty or new store to copy into (path or URL)")],
+) -> None:
+    """Copy a store (records, sources, change sets, history) to another location, and check the copy."""
+    from dashboard.data.engines.transfer import copy_store, fingerprint
+
+    try:
+        source = open_location(resolve_store(src))
+        target = init_store(resolve_store(dst))
+        counts = copy_store(source, target)
+        same = fingerprint(source) == fingerprint(target)
+    except StoreError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"copied {describe(src)} → {describe(dst)}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    if not same:
+        typer.echo("error: the copy differs from the source (fingerprints do not match)", err=True)
+        raise typer.Exit(EXIT_STORE)
+    typer.echo("fingerprints match: the copy holds the same records, sources and history")
+
+
+def register(app: typer.Typer) -> None:
+    for command in (history, edit, delete, restore):
+        app.command(command.__name__)(command)
+    app.add_typer(store_app, name="store")

@@ -1,0 +1,271 @@
+"""Record types a store holds, and the one flat form every engine reads, writes, hashes and records in history.
+
+A *record type* is a small declaration: its table, its key, its fields (in order, with their kind), whether it
+has a point, and how a batch of candidate records is checked. The engines handle every declared type the same
+way (insert / update / delete in a change set, a version per record, a history row per changed field), so a new
+type is one Alembic migration (its table, on both engines) plus one :class:`RecordType` added to
+:data:`RECORD_TYPES` (issue 16's source captures are meant to arrive that way).
+
+* ``incident``: each row is a *report* of one dataset (``dataset`` + ``source_record_id``), with the canonical
+  columns of :mod:`dashboard.data.schema` and a WGS84 point.
+* ``decision`` (migration 0003, issue 12): a reconciliation decision about two reports (linked, kept apart, or
+  pending review), with who decided, when, why, and the rule's score and evidence
+  (:class:`dashboard.data.reconcile.decisions.Decision`). Linking, keeping apart and unlinking are change sets of
+  decision records, so the history says who grouped which reports, when and why.
+
+The dataset version covers what every view counts: the incidents' content and the *linked* pairs of decisions
+(each type's ``hash_rows``); a pending or kept-apart decision changes no count, so it leaves the version alone.
+
+The flat form of a record is a dict of plain values: text, whole numbers, booleans, ``"YYYY-MM-DD"`` dates,
+``latitude``/``longitude`` floats, ``None`` for unknown. History stores these values as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.schema import FLAT_COLUMNS
+
+Kind = Literal["text", "int", "bool", "date", "float"]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Candidate records split into valid flat records (by key) and problems (row, column, problem)."""
+
+    records: dict[str, dict]
+    problems: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str  # "incident": what the CLI and history call it
+    table: str  # the table (a GeoPackage layer / PostGIS table)
+    key: str  # the field that identifies a record
+    fields: tuple[tuple[str, Kind], ...]  # flat fields in order (``latitude``/``longitude`` = the point)
+    point: bool  # latitude/longitude are stored as a POINT geometry (SRID 4326) in column ``geom``
+    check: Callable[[list[dict]], Checked]  # validation of candidate flat records (the import's rules)
+    natural_key: tuple[str, ...] = ()  # another identity: a record whose natural key is stored is a duplicate
+    # fields computed from others, refreshed when an edit changes what they come from: (record, changed) -> record
+    derive: Callable[[dict, Mapping[str, object]], dict] | None = None
+    # each record's part of the dataset version (64-bit hashes, 0 for none); None: the type is not part of it
+    hash_rows: Callable[[Sequence[dict]], np.ndarray] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.fields)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Stored columns other than the geometry (the point fields live in ``geom``)."""
+        return tuple(n for n in self.names if not (self.point and n in ("latitude", "longitude")))
+
+
+_INT = {"geo_precision", "fatalities_min", "fatalities_max", "fatalities_best"}
+_DATE = {"date_start", "date_end"}
+
+
+def _kind(name: str) -> Kind:
+    if name in _INT:
+        return "int"
+    if name in _DATE:
+        return "date"
+    if name == "civilian_targeting":
+        return "bool"
+    if name in ("latitude", "longitude"):
+        return "float"
+    return "text"
+
+
+def _check_incidents(records: list[dict]) -> Checked:
+    """The import's validation (pandera model, import rules for today) on flat records."""
+    from dashboard.data.validate import validate_flat  # the store layer imports this module
+
+    flat = pd.DataFrame.from_records(records, columns=list(FLAT_COLUMNS))
+    flat.index = pd.RangeIndex(1, len(flat) + 1, name="row")
+    result = validate_flat(flat, source_name="change", today=date.today())
+    valid = frame_records(result.valid)
+    return Checked(records={r["incident_id"]: r for r in valid}, problems=result.rejects)
+
+
+_PLACE_FIELDS = {"latitude", "longitude", "geo_precision", "admin1", "admin2", "admin3"}
+
+
+def _derive_units(record: dict, changed: Mapping[str, object]) -> dict:
+    """An edit of the point, the geo precision or the reported names recomputes the incident's cercle and commune
+    (and, when the precision changed, ``located_to`` from it), unless the edit sets those fields itself: they are
+    computed from the others (:mod:`dashboard.data.units`), never left saying what the old place said."""
+    from dashboard.data.schema import UNIT_COLUMNS
+    from dashboard.data.units import assign_units
+
+    derived = {*UNIT_COLUMNS, "located_to"}
+    if not (_PLACE_FIELDS & set(changed)) or derived & set(changed):
+        return record
+    out = {**record, **dict.fromkeys(UNIT_COLUMNS)}
+    if "geo_precision" in changed:
+        out["located_to"] = None
+    frame = assign_units(pd.DataFrame([out]))
+    row = frame.iloc[0]
+    return {**out, **{c: (None if pd.isna(row[c]) else row[c]) for c in derived}}
+
+
+INCIDENT = RecordType(
+    name="incident",
+    table="incidents",
+    key="incident_id",
+    fields=tuple((name, _kind(name)) for name in FLAT_COLUMNS),
+    point=True,
+    check=_check_incidents,
+    natural_key=("dataset", "source_record_id"),
+    derive=_derive_units,
+    hash_rows=lambda records: records_hash(records),
+)
+
+DECISION_VERDICTS = ("linked", "apart", "pending")
+
+
+def _check_decisions(records: list[dict]) -> Checked:
+    """A decision names two different reports (``a`` < ``b``), a known verdict, an author, a time and a reason."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("decision_id", "a", "b", "verdict", "author", "at", "reason")
+                  if not (isinstance(r.get(c), str) and r[c].strip())]
+        if not issues and r["verdict"] not in DECISION_VERDICTS:
+            issues.append(("verdict", f"must be one of {', '.join(DECISION_VERDICTS)}"))
+        if not issues and not r["a"] < r["b"]:
+            issues.append(("b", "must name another report, after a"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["decision_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+def decision_hashes(records: Sequence[dict]) -> np.ndarray:
+    """A decision's part of the dataset version: a hash of its pair when it links them, 0 otherwise."""
+    if not len(records):
+        return np.zeros(0, dtype=np.uint64)
+    linked = np.array([r.get("verdict") == "linked" for r in records], dtype=bool)
+    texts = pd.Series([f"linked\x00{r.get('a')}\x00{r.get('b')}" for r in records], dtype=object)
+    hashes = pd.util.hash_pandas_object(texts, index=False, categorize=False).to_numpy(np.uint64)
+    return np.where(linked, hashes, np.uint64(0))
+
+
+DECISION = RecordType(
+    name="decision",
+    table="decisions",
+    key="decision_id",
+    fields=(("decision_id", "text"), ("a", "text"), ("b", "text"), ("verdict", "text"), ("author", "text"),
+            ("at", "text"), ("reason", "text"), ("score", "int"), ("evidence", "text")),
+    point=False,
+    check=_check_decisions,
+    hash_rows=decision_hashes,
+)
+
+RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION}
+
+
+def record_type(name: str) -> RecordType:
+    try:
+        return RECORD_TYPES[name]
+    except KeyError:
+        raise ValueError(f"unknown record type {name!r}; known: {', '.join(RECORD_TYPES)}") from None
+
+
+# ---- canonical frame <-> flat records ----------------------------------------------------------------------
+def frame_columns(incidents: pd.DataFrame) -> dict[str, list]:
+    """The canonical (validated) incident frame as flat columns of plain Python values (vectorised)."""
+    out: dict[str, list] = {}
+    geom = incidents.geometry
+    has_point = (geom.notna() & ~geom.is_empty).to_numpy()
+    xs = np.where(has_point, geom.x.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    ys = np.where(has_point, geom.y.to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    for name, kind in INCIDENT.fields:
+        if name == "latitude":
+            out[name] = [None if not p else float(v) for p, v in zip(has_point, ys, strict=True)]
+            continue
+        if name == "longitude":
+            out[name] = [None if not p else float(v) for p, v in zip(has_point, xs, strict=True)]
+            continue
+        s = incidents[name]
+        if kind == "date":
+            values = s.dt.strftime("%Y-%m-%d").astype(object)
+        elif kind == "int":
+            values = s.astype("Int64").astype(object)
+        elif kind == "bool":
+            values = s.astype("boolean").astype(object)
+        else:
+            values = s.astype(object)
+        out[name] = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else
+                     (int(v) if kind == "int" else bool(v) if kind == "bool" else v) for v in values]
+    return out
+
+
+def frame_records(incidents: pd.DataFrame) -> list[dict]:
+    cols = frame_columns(incidents)
+    names = list(cols)
+    return [dict(zip(names, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+
+
+# ---- content hash: the dataset version ------------------------------------------------------------------
+_NULL = "\x00"
+
+
+def _text_frame(columns: dict[str, Sequence]) -> pd.DataFrame:
+    """One text per value, the same whether a value came from a frame or from a record."""
+    out = {}
+    for name, kind in INCIDENT.fields:
+        values = columns[name]
+        if kind == "float":
+            out[name] = [_NULL if v is None else repr(float(v)) for v in values]
+        elif kind == "bool":
+            out[name] = [_NULL if v is None else ("1" if v else "0") for v in values]
+        else:
+            out[name] = [_NULL if v is None else str(v) for v in values]
+    return pd.DataFrame(out, dtype=object)
+
+
+def row_hashes(columns: dict[str, Sequence]) -> np.ndarray:
+    """A 64-bit hash of each flat incident (columns of plain values as :func:`frame_columns` returns)."""
+    if not len(columns[INCIDENT.key]):
+        return np.zeros(0, dtype=np.uint64)
+    return pd.util.hash_pandas_object(_text_frame(columns), index=False, categorize=False).to_numpy(np.uint64)
+
+
+def combine(total: int, added: np.ndarray, removed: np.ndarray) -> int:
+    """The multiset hash: the sum of the row hashes modulo 2**64. Order-free and updated per change (add a row's
+    hash on insert, subtract it on delete), so a store keeps its dataset version without rereading anything."""
+    with np.errstate(over="ignore"):
+        plus = int(np.sum(added, dtype=np.uint64)) if len(added) else 0
+        minus = int(np.sum(removed, dtype=np.uint64)) if len(removed) else 0
+    return (total + plus - minus) % (1 << 64)
+
+
+def version_text(total: int) -> str:
+    """The dataset version as shown and cited: 12 hex digits of the content hash."""
+    return f"{total:016x}"[:12]
+
+
+def records_hash(records: Sequence[dict]) -> np.ndarray:
+    columns = {name: [r.get(name) for r in records] for name in INCIDENT.names}
+    return row_hashes(columns)
+
+
+def dataset_hash(incidents: pd.DataFrame) -> int:
+    return combine(0, row_hashes(frame_columns(incidents)), np.zeros(0, dtype=np.uint64))
+
+
+# ---- history values ----------------------------------------------------------------------------------------
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def from_json(text: str | None) -> object:
+    return None if text is None else json.loads(text)
+

@@ -1,0 +1,56 @@
+"""An incident's history as escaped HTML (shown under its card): one block per change set, newest first, with
+when (UTC), the kind, who and why, and each field's value before → after.
+
+Every value is untrusted text (reasons, author names and field values come from people and imported files): jinja2
+autoescapes them, and no value ever becomes a link.
+"""
+
+from __future__ import annotations
+
+import json
+
+from jinja2 import Environment
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+MAX_VALUE_CHARS = 300
+
+HISTORY = _ENV.from_string(
+    """\
+<div class="incident-history" style="font-family:system-ui,sans-serif;font-size:12px;line-height:1.35">
+{% for c in changes %}
+<div class="change" style="margin:0 0 8px 0">
+<div><b>{{ c.at }}</b> · {{ c.kind }} by {{ c.author }} · <span style="color:#666">{{ c.changeset_id }} \
+(version {{ c.version }})</span></div>
+<div><i>Why:</i> {{ c.reason }}</div>
+{% if c.action %}<div>{{ c.action }}</div>{% endif %}
+{% if c.fields %}<ul style="margin:2px 0 0 16px;padding:0">
+{% for f in c.fields %}<li><code>{{ f.field }}</code>: {{ f.before }} → {{ f.after }}</li>
+{% endfor %}</ul>{% endif %}
+</div>
+{% endfor %}
+</div>"""
+)
+
+ACTIONS = {"created": "Created the incident", "re-created": "Brought the incident back",
+           "deleted": "Deleted the incident"}
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(unknown)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS] + "…"
+
+
+def history_html(doc: dict) -> str:
+    """``doc`` as :func:`dashboard.data.engines.editing.history_document` makes it; newest change set first."""
+    changes = []
+    for c in reversed(doc.get("changes", [])):
+        at = str(c["at"]).replace("T", " ")[:19] + " UTC"
+        changes.append({
+            "at": at, "kind": c["kind"], "author": c["author"], "changeset_id": c["changeset_id"],
+            "version": c["version"], "reason": c["reason"], "action": ACTIONS.get(c.get("action", ""), ""),
+            "fields": [{"field": f["field"], "before": _shown(f["before"]), "after": _shown(f["after"])}
+                       for f in c["fields"]],
+        })
+    return HISTORY.render(changes=changes)
