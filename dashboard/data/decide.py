@@ -151,7 +151,7 @@ def plan_import(store: Location | None, valid: gpd.GeoDataFrame, *, now: datetim
 
 def review_queue(level: ReportLevel, decisions: Iterable[Decision]) -> pd.DataFrame:
     """The pairs waiting for a person, best first: ``a``, ``b``, ``score``, ``evidence``, the incidents they are in
-    now, and a short line about each report (dataset, date, place, toll)."""
+    now, a short line about each report (dataset, date, place, toll), and the decision's id (for its history)."""
     waiting = [d for d in decisions if d.verdict == "pending"]
     reports = level.reports.reset_index(drop=True)
     position = {r: k for k, r in enumerate(reports["incident_id"])}
@@ -162,9 +162,9 @@ def review_queue(level: ReportLevel, decisions: Iterable[Decision]) -> pd.DataFr
         pa, pb = position[d.a], position[d.b]
         rows.append({"a": d.a, "b": d.b, "score": d.score, "evidence": d.evidence,
                      "incident_a": level.report_incident[pa], "incident_b": level.report_incident[pb],
-                     "report_a": _line(reports.iloc[pa]), "report_b": _line(reports.iloc[pb])})
+                     "report_a": _line(reports.iloc[pa]), "report_b": _line(reports.iloc[pb]), "decision_id": d.id})
     return pd.DataFrame(rows, columns=["a", "b", "score", "evidence", "incident_a", "incident_b", "report_a",
-                                       "report_b"])
+                                       "report_b", "decision_id"])
 
 
 def _line(r: pd.Series) -> str:

@@ -198,6 +198,9 @@ def test_a_copy_to_the_other_engine_and_back_is_identical(store_location, pg_clu
     st = open_store(store_location)
     edit(st, "SEG-2025-008", {"fatalities_max": "38"}, reason="OHCHR gives 38", author="alice")
     delete(st, "SEG-2017-001", reason="test deletion", author="bob")
+    from dashboard.data import decide
+
+    decide.link(store_location, "SEG-2020-002", "UCDP-364435", reason="same attack", author="carol")
     other = pg_cluster.create_database() if not is_postgres_url(str(store_location)) else tmp_path / "other.gpkg"
     back = pg_cluster.create_database() if is_postgres_url(str(store_location)) else tmp_path / "back.gpkg"
     middle, final = init_store(resolve_store(other)), init_store(resolve_store(back))
@@ -206,6 +209,9 @@ def test_a_copy_to_the_other_engine_and_back_is_identical(store_location, pg_clu
     assert fingerprint(st) == fingerprint(middle) == fingerprint(final)
     assert store_state(back) == store_state(store_location)
     assert [e.to_dict() for e in final.history("SEG-2025-008")] == [e.to_dict() for e in st.history("SEG-2025-008")]
+    there, here = load_store(back, write_cache=False), load_store(store_location, write_cache=False)
+    assert set(there.decisions) == set(here.decisions) and any(d.author == "carol" for d in there.decisions)
+    assert len(there.incidents) == len(here.incidents) and there.version == here.version
     with pytest.raises(StoreError, match="not empty"):
         copy_store(st, final)
 

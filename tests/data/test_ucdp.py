@@ -101,3 +101,74 @@ def test_missing_ucdp_column_is_one_clear_message(tmp_path):
     raw.to_csv(path, index=False)
     with pytest.raises(UnreadableFile, match=r"^ged_cut\.csv: missing UCDP GED column\(s\) best"):
         read_any(path)
+
+
+# ---- the bundled UCDP GED 21.1 extract (14 columns) ------------------------------------------------------------
+def test_the_bundled_extract_is_its_own_dataset_and_claims_no_precision_it_lacks():
+    from dashboard.data.store import load_bundled
+
+    layer = load_bundled().query("dataset == 'ucdp-ged-21.1'").set_index("incident_id")
+    raw = pd.read_csv(FIXTURES.parents[1] / "dashboard" / "bundled" / "ucdp_ged211_segou.csv")
+    assert len(layer) == len(raw) == 65 and set(layer["source_record_id"]) == set(raw["id"].astype(str))
+    assert set(layer["geo_precision"]) == {2} and set(layer["located_to"]) == {"place"}  # where_prec 1 or 2
+    assert set(layer["date_precision"]) == {"year"}  # no date_prec: from date_start to the end of its year
+    first = layer.loc["UCDP-13162"]
+    assert (first["date_start"].date().isoformat(), first["date_end"].date().isoformat()) == ("1994-07-14",
+                                                                                              "1994-12-31")
+    assert first["location"] == "place not named in the UCDP file"
+    assert "where_prec 1 or 2" in first["verification_note"] and "not known" in first["verification_note"]
+    odd = layer.loc["UCDP-13123"]  # best 0 outside its low–high 7–7: not asserted
+    assert pd.isna(odd["fatalities_best"]) and (odd["fatalities_min"], odd["fatalities_max"]) == (7, 7)
+    assert "best estimate (0) lies outside its low–high range (7–7)" in odd["verification_note"]
+    assert layer["cercle_pcode"].notna().all()  # every point lies in the region
+
+
+def test_a_fresh_store_counts_each_event_the_curated_record_and_ucdp_share_once(tmp_path):
+    """The bundled decisions (dashboard/bundled/decisions.csv) link the UCDP events that report a curated incident;
+    the figures a fresh store shows are the reconciliation's, recomputed here from the bundled files alone."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from dashboard import bundled
+    from dashboard.cli import app
+    from dashboard.data.reconcile.view import read_decisions_csv
+    from dashboard.data.store import load_bundled
+
+    reports = load_bundled().set_index("incident_id")
+    links = [d for d in read_decisions_csv(bundled.path("decisions.csv")) if d.verdict == "linked"]
+    assert {("SEG-2017-002", "UCDP-236615"), ("SEG-2020-001", "UCDP-365063")} <= {(d.a, d.b) for d in links}
+    ends = [x for d in links for x in (d.a, d.b)]
+    assert len(set(ends)) == len(ends)  # no report in two links: each link joins two incidents into one
+    for d in links:  # the same start day, one curated and one UCDP report
+        assert reports.loc[d.a, "date_start"] == reports.loc[d.b, "date_start"]
+        assert {reports.loc[d.a, "dataset"], reports.loc[d.b, "dataset"]} == {"segou-curated", "ucdp-ged-21.1"}
+    linked = {x for d in links for x in (d.a, d.b)}
+    alone = reports.drop(index=list(linked))
+    expected_min = int(alone["fatalities_min"].sum()) + sum(  # a linked incident: the lowest stated minimum
+        int(reports.loc[[d.a, d.b], "fatalities_min"].min()) for d in links)
+
+    out = CliRunner().invoke(app, ["stats", "--json", "--store", str(tmp_path / "fresh.gpkg")])
+    assert out.exit_code == 0, out.output
+    stats = json.loads(out.stdout)
+    assert stats["incidents"] == len(reports) - len(links)
+    assert stats["fatalities_min"] == expected_min
+    curated = int((reports["dataset"] == "segou-curated").sum())
+    ucdp = int((reports["dataset"] == "ucdp-ged-21.1").sum())
+    assert stats["by_dataset"]["segou-curated"]["incidents"] == curated  # by the dataset of the lead report
+    assert stats["by_dataset"]["ucdp-ged-21.1"]["incidents"] == ucdp - len(links)
+    text = CliRunner().invoke(app, ["stats", "--store", str(tmp_path / "fresh.gpkg")]).stdout
+    assert (f"2 datasets: incidents with a report from {curated} segou-curated, {ucdp} ucdp-ged-21.1; {len(links)} "
+            "incidents are reported by more than one and counted once") in text
+
+
+def test_a_reduced_file_without_provenance_is_region_level():
+    from dashboard.data.sources.ucdp import ucdp_to_flat
+
+    raw = pd.DataFrame([{"id": "1", "type_of_violence": "3", "side_a": "JNIM", "side_b": "Civilians",
+                         "latitude": "14.0", "longitude": "-5.9", "date_start": "2019-03-02", "best": "2",
+                         "low": "2", "high": "3", "year": "2019"}])
+    out = ucdp_to_flat(raw)
+    assert (out.loc[0, "geo_precision"], out.loc[0, "date_precision"], out.loc[0, "date_end"]) == ("3", "year",
+                                                                                                   "2019-12-31")
+    assert "the place precision is not known" in out.loc[0, "verification_note"]

@@ -36,7 +36,8 @@ each traced to its published sources.
 RFI, AFP, Reuters, OHCHR, UN/MINUSMA (via the press) and Malian press, summaries in this project's own words; and,
 as its own dataset, the UCDP GED 21.1 events in the region (`ucdp-ged-21.1`, 65 events, 1994–2020), which keep
 only 14 of GED's columns: their place precision (shown as "near a named place") and date precision (shown as the
-year) are not in the extract. The two are not reconciled: filter by dataset to count one. See
+year) are not in the extract. The UCDP events that report a curated incident are linked to it by the project's
+decisions (one incident, counted once); other possible matches wait on the Review page. See
 `dashboard/bundled/README.md`.
 
 **Credits and licences** (the reference layers, as their sources ask):
