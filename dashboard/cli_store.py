@@ -10,10 +10,10 @@ import typer
 
 from dashboard.data.engines import ConflictError, StoreError, ValidationFailed, describe, init_store
 from dashboard.data.engines import open_store as open_location
-from dashboard.data.engines.changes import AUTHOR_ENV
 from dashboard.data.engines.editing import history_document
 from dashboard.data.engines.records import RECORD_TYPES
 from dashboard.data.store import STORE_ENV, open_store, resolve_store
+from dashboard.settings import AUTHOR_ENV
 
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", help=f"Store: a GeoPackage path or a postgresql:// URL (default: ${STORE_ENV} or data/incidents.gpkg)")]

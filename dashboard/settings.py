@@ -32,6 +32,8 @@ DATA_DIR_ENV = "INCIDENT_MAP_DATA_DIR"
 PUBLIC_ENV = "INCIDENT_MAP_PUBLIC"
 MAX_MARKERS_ENV = "INCIDENT_MAP_MAX_MARKERS"
 MAX_MARKER_BYTES_ENV = "INCIDENT_MAP_MAX_MARKER_BYTES"
+AUTHOR_ENV = "INCIDENT_MAP_AUTHOR"  # who changes the record, when --author is not given (kept in the history)
+CACHE_ENV = "INCIDENT_MAP_CACHE"  # where a database store's derived files (frame cache, search index) go
 STORE_NAME = "incidents.gpkg"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -40,7 +42,7 @@ _FALSE = {"", "0", "false", "no", "off"}
 MAX_MARKERS = 250
 MAX_MARKER_BYTES = 1_200_000
 _CHECKOUT = Path(__file__).resolve().parents[1]  # the repository root when running from a checkout
-__all__ = ["Settings", "SettingsError", "default_data_dir", "is_checkout"]
+__all__ = ["Settings", "SettingsError", "cache_dir", "default_data_dir", "env_author", "is_checkout"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,21 @@ def default_data_dir(root: Path = _CHECKOUT) -> Path:
     if is_checkout(root):
         return root / "data"
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def env_author(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$INCIDENT_MAP_AUTHOR``, the author of changes made without ``--author`` (None when unset or blank)."""
+    value = (os.environ if environ is None else environ).get(AUTHOR_ENV, "").strip()
+    return value or None
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the derived files of a database store go: ``$INCIDENT_MAP_CACHE``, else the per-user cache folder
+    (platformdirs: ``~/.cache/segou-incident-map`` on Linux)."""
+    env = os.environ if environ is None else environ
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV]).expanduser()
+    return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
 def _location(value: str | Path) -> Path | str:

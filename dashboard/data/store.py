@@ -29,7 +29,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -65,7 +64,6 @@ from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variab
 from dashboard.settings import Settings
 
 BUNDLED_CSV = bundled.path("incidents.csv")
-CACHE_ENV = "INCIDENT_MAP_CACHE"
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
@@ -209,9 +207,9 @@ def _cache_dir(location: Location) -> Path:
     """Where derived files go: beside a GeoPackage, or in the local cache folder for a database."""
     if isinstance(location, Path):
         return location.parent
-    base = Path(os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-                / "incident-map")
-    return base
+    from dashboard.settings import cache_dir
+
+    return cache_dir()
 
 
 def _cache_name(location: Location) -> str:

@@ -9,7 +9,6 @@ history row for every changed field, and refuses an update or delete based on an
 from __future__ import annotations
 
 import getpass
-import os
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ from dashboard.errors import StoreError
 
 __all__ = ["Applied", "Change", "ChangeSet", "ConflictError", "ReasonRequired", "StoreError", "default_author"]
 
-AUTHOR_ENV = "INCIDENT_MAP_AUTHOR"
 Op = Literal["insert", "update", "delete"]
 
 
@@ -91,7 +89,9 @@ def utc_now() -> str:
 def default_author(given: str | None = None) -> str:
     """Who is changing the record: ``--author``, else ``$INCIDENT_MAP_AUTHOR``, else the OS user name (a local
     name until accounts exist)."""
-    for candidate in (given, os.environ.get(AUTHOR_ENV)):
+    from dashboard.settings import env_author
+
+    for candidate in (given, env_author()):
         if candidate and candidate.strip():
             return candidate.strip()
     try:
