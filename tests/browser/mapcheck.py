@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from dashboard.data.store import load_bundled
 from dashboard.viz.maps import as_points, plottable
+from tests.factories import bundled_incidents
 
 FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
 MARKERS = "path.incident-marker"
@@ -15,8 +15,8 @@ MAP_TIMEOUT_MS = 45_000
 
 
 def assert_bundled_map_draws(web, screenshot: str) -> None:
-    expected = len(plottable(load_bundled()))
-    markers = len(as_points(load_bundled()))
+    expected = len(plottable(bundled_incidents()))  # what a fresh store counts: reports grouped into incidents
+    markers = len(as_points(bundled_incidents()))
     assert expected > markers > 0
     page = web.open("/")
     frame = page.frame_locator(FOLIUM_FRAME)
