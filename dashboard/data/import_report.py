@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.data.engines import describe
 from dashboard.data.missing import is_missing
+from dashboard.data.reconcile.rerun import Matches
 
 __all__ = ["ImportReport"]
 
@@ -31,6 +32,7 @@ class ImportReport:
     strict: bool = False
     store: Path | str | None = None  # a GeoPackage path or a database URL
     changeset_id: str | None = None  # the change set that added the rows (None: nothing added)
+    matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
 
     @property
     def blocked(self) -> bool:
@@ -53,6 +55,11 @@ class ImportReport:
             "places_not_found": list(self.unresolved_places),
             "places_ambiguous": {k: list(v) for k, v in self.ambiguous_places.items()},
             "cercles_recognised": dict(self.renamed_cercles),
+            "matched_existing": {
+                "reports": 0 if self.matches is None else self.matches.matched,
+                "linked": [] if self.matches is None else list(self.matches.linked),
+                "waiting_for_review": [] if self.matches is None else list(self.matches.waiting),
+            },
             "dry_run": self.dry_run,
             "strict": self.strict,
             "problems": [
@@ -88,4 +95,7 @@ class ImportReport:
             lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")
         if len(self.problems) > max_problems:
             lines.append(f"    ... {len(self.problems) - max_problems} more problem(s) in the rejects file")
+        if self.matches is not None:
+            lines.append(("Would have: " if self.dry_run else "") + self.matches.sentence()
+                         + (" (incident-map review lists them)" if self.matches.waiting else ""))
         return "\n".join(lines)

@@ -14,23 +14,27 @@ run one after the other, so a report is stored exactly once):
   its (``dataset``, ``source_record_id``) pair. The stored version wins (an updated ACLED event is *not*
   overwritten);
 * a file that cannot be read at all raises :class:`UnreadableFile` with one sentence naming the file, and
-  the store is left byte-identical (nothing is written before everything has been checked).
+  the store is left byte-identical (nothing is written before everything has been checked);
+* the new rows are *reports*: in the same write, the rule's decisions are recomputed for all the reports
+  (:func:`dashboard.data.reconcile.rerun.rerun`), so a report of an event the store already holds joins that
+  incident (or waits for review), and the report says how many did.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.data.atomic import replacing
+from dashboard.data.decide import plan_import
 from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
 from dashboard.data.placing import place_rows
 from dashboard.data.readers import load_raw
 from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
-from dashboard.data.store import Location, apply_import, cache_path, preview_import, resolve_store
+from dashboard.data.store import Location, apply_import, cache_path, ensure_store, resolve_store
 from dashboard.data.validate import validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
 
@@ -106,12 +110,13 @@ def import_file(
     today: date | None = None,
     author: str | None = None,
     reason: str | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
-    """Read, adapt, geocode, validate and add a file's new incidents to the store (see module doc).
+    """Read, adapt, geocode, validate and add a file's new reports to the store (see module doc).
 
     ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the future-date rule
     (default: the local date now); ``author`` and ``reason`` go into the history (default: ``default_author()`` and
-    "import of FILE (FORMAT)")."""
+    "import of FILE (FORMAT)"); ``now`` dates the rule's new decisions (default: the time now, UTC)."""
     path = Path(path)
     store_path = resolve_store(store)
     raw, flat, fmt = _read(path, fmt)
@@ -122,23 +127,29 @@ def import_file(
         raise UnreadableFile(str(exc)) from None
     problems = result.rejects
     bad_rows = result.rejected_rows
-    new, duplicates = preview_import(store_path, result.valid)
+    if not dry_run:
+        ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
+    plan = plan_import(store_path, result.valid, now=now)
     report = ImportReport(
-        path=path, format=fmt, rows=len(raw), accepted=new, rejected=len(bad_rows), duplicates=duplicates,
-        added=0, rejects_file=None, unresolved_places=placing.not_found, ambiguous_places=placing.ambiguous,
-        renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run, strict=strict, store=store_path,
+        path=path, format=fmt, rows=len(raw), accepted=len(plan.new), rejected=len(bad_rows),
+        duplicates=plan.duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
+        ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
+        strict=strict, store=store_path, matches=plan.matches,
     )
     if dry_run:
         return report
     if bad_rows:
         report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
-    if report.blocked or not new:
+    if report.blocked or plan.new.empty:
+        report.matches = None
         return report
-    applied = apply_import(store_path, result.valid, author=author,
+    applied = apply_import(store_path, plan.new, author=author, decisions=plan.changes,
                            reason=reason or f"import of {path.name} ({fmt})",
                            detail={"file": path.name, "format": fmt, "rows": len(raw)})
-    report.added = report.accepted = len(applied.inserted)
-    report.duplicates = len(result.valid) - len(applied.inserted)
+    offered = set(plan.new["incident_id"])
+    added = sum(key in offered for key in applied.inserted)  # reports (the change set also holds decisions)
+    report.added = report.accepted = added
+    report.duplicates = len(result.valid) - added
     report.changeset_id = applied.changeset_id
     return report
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from dashboard.data.store import load_bundled
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, plottable
+from tests.factories import bundled_incidents
 
 FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
 MARKERS = "path.incident-marker"
@@ -17,7 +17,8 @@ MAP_TIMEOUT_MS = 45_000
 
 
 def assert_bundled_map_draws(web, screenshot: str) -> None:
-    view = filter_incidents(load_bundled(), FilterSpec())  # the default view: civilian victims in the region
+    # what a fresh store counts by default: reports grouped into incidents, civilian victims in the region
+    view = filter_incidents(bundled_incidents(), FilterSpec())
     expected = len(plottable(view))
     markers = len(as_points(view))
     assert expected > markers > 0

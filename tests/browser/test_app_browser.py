@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.data.schema import PERPETRATOR_LABELS, parse_sources
-from dashboard.data.store import load_bundled
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, plottable
+from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ MAP_TIMEOUT_MS = 45_000
 
 @cache
 def bundled():
-    return load_bundled()
+    return bundled_incidents()  # what a fresh store counts: the bundled reports grouped by the bundled decisions
 
 
 def selection(params: dict[str, str | list[str]]):
