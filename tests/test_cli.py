@@ -52,7 +52,7 @@ def test_stats_count_civilian_victims_in_the_region_by_default_and_say_what_they
     from dashboard.query.scope import left_out
     from dashboard.query.spec import FilterSpec
 
-    bundled = load_bundled()
+    bundled = bundled_incidents()  # what a fresh store counts: reports grouped into incidents
     counted = filter_incidents(bundled, FilterSpec())
     left = left_out(counted, bundled)
     out = json.loads(run("stats", "--store", store, "--json"))

@@ -36,7 +36,7 @@ def cli(*args: str) -> str:
 
 
 def stats(store: Path, *filters: str) -> dict:
-    return json.loads(cli("stats", "--store", str(store), "--json", *filters))
+    return json.loads(cli("stats", "--store", str(store), "--json", "--scope", "all", *filters))
 
 
 def caption(store: Path, *filters: str) -> list[str]:

@@ -59,7 +59,7 @@ def incident_count(store) -> int:
 
 def test_review_links_a_pair_and_the_caption_changes(store):
     n = incident_count(store)
-    at = open_page("review")
+    at = open_page("review", scope="all")  # every incident counted, so that a link shows in the caption
     assert f"Showing {n} of {n} incidents" in captions(at)[0]
     options = at.selectbox(key="review_pair").options
     assert options[0] == "69 · ACLED-R1 ~ SEG-2026-002"  # best first (ties by report id); the bundled pairs follow
@@ -84,7 +84,7 @@ def test_review_links_a_pair_and_the_caption_changes(store):
 
 def test_a_decision_needs_a_reason(store):
     n = incident_count(store)
-    at = open_page("review")
+    at = open_page("review", scope="all")
     at.button(key="review_apart").click().run()
     assert any("every decision needs a reason" in e.value for e in at.error)
     assert f"Showing {n} of {n} incidents" in captions(at)[0]
