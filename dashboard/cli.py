@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from dashboard import cli_store
+from dashboard import cli_reconcile, cli_store
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
 from dashboard.data.import_job import ImportRequest, run_import
@@ -100,7 +101,7 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
             "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
             "by_dataset": {k: {"incidents": int(r["incidents"]), "fatalities_min": int(r["killed_min"]),
                                "fatalities_max": int(r["killed_max"])}
-                           for k, r in by_column(view, "dataset").sort_index().iterrows()},
+                           for k, r in by_column(view, "dataset").sort_index().iterrows()},  # lead report's
         }, ensure_ascii=False, indent=2))
         return
     typer.echo(spec.describe())
@@ -120,22 +121,46 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 
 @app.command()
 @filter_options
-def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """List the incidents a filter selects, oldest first (--json: the records, as the `json` export format writes
-    them under its metadata)."""
+def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False,
+          reports: Annotated[bool, typer.Option("--reports", help="List the reports of the selected incidents (each "
+                                                                  "dataset's record, with its incident)")] = False,
+          ) -> None:
+    """List the incidents a filter selects, oldest first (--json: the records, with their reports, as the `json`
+    export format writes them under its metadata)."""
     data = _load(store)
     request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
-                                      generated_at=datetime.now(UTC))
+                                      generated_at=datetime.now(UTC), report_level=data.report_level)
     view = request.view.sort_values(["date_start", "incident_id"])
+    request = request.with_(view=view, reports=data.report_level.of(view))
+    if reports:
+        _list_reports(spec, request, data, as_json)
+        return
     if as_json:
-        typer.echo(files.to_json_bytes(view).decode("utf-8"))  # the records (the json export adds its metadata)
+        typer.echo(files.to_json_bytes(view, request.reports_by_incident()).decode("utf-8"))  # the export adds metadata
         return
     typer.echo(spec.describe())
     typer.echo(totals(view).sentence(total=len(data.incidents)))
     _scope_note(data, spec, view)
     for r in view.itertuples(index=False):
+        several = f"  ({r.n_reports} reports)" if r.n_reports > 1 else ""
         typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
-                   f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}")
+                   f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}"
+                   f"{several}")
+
+
+def _list_reports(spec: FilterSpec, request: ExportRequest, data: StoreData, as_json: bool) -> None:
+    from dashboard.export.files import report_records
+
+    if as_json:
+        typer.echo(json.dumps(report_records(request.reports), ensure_ascii=False, indent=2))
+        return
+    typer.echo(spec.describe())
+    typer.echo(f"{len(request.reports):,} reports of {len(request.view):,} incidents "
+               f"({len(data.reports):,} reports in the store)")
+    for r in request.reports.itertuples(index=False):
+        typer.echo(f"{r.incident_id:<18} of {r.belongs_to_incident:<14} {r.dataset:<13} {r.date_start:%Y-%m-%d}  "
+                   f"{r.location[:32]:<32} {r.perpetrator_category.replace(';', '/'):<28} "
+                   f"killed {toll_text(r.fatalities_min, r.fatalities_max)}")
 
 
 def _scope_note(data: StoreData, spec: FilterSpec, view) -> None:
@@ -157,8 +182,8 @@ def validate(store: StoreOpt = None) -> None:
     from dashboard.data.store import dataset_version
 
     data = load_store(_store(store), use_cache=False)
-    if dataset_version(data.incidents) != data.version:
-        raise StoreError(f"{describe_store(_store(store))}: the incidents do not match the store's dataset version "
+    if dataset_version(data.reports, data.decisions) != data.version:
+        raise StoreError(f"{describe_store(_store(store))}: the reports and decisions do not match the store's dataset version "
                          f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
                          "changes are not in the history")
     typer.echo(f"{len(data.incidents)} incidents valid in {describe_store(_store(store))} (version {data.version})")
@@ -332,9 +357,10 @@ def export_(
     if uses(_store(store), output):
         raise UserError(f"-o {output.name} would write over the store or a file it uses; choose another file")
     stored = _load(store)
-    incidents = stored.incidents
+    incidents, level = stored.incidents, stored.report_level
     if public:
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
+        level = replace(level, reports=public_view(level.reports, cercle_seats()))
     now = datetime.now(UTC)
     how = {"version": stored.version, "generated_at": now, "title": title, "lang": lang,
            "public": public, "spreadsheet_safe": spreadsheet_safe, "csv_metadata": csv_metadata,
@@ -345,9 +371,9 @@ def export_(
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
         except (StoryError, OSError) as exc:
             raise UnreadableFile(f"{story.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
-        request = ExportRequest.of_story(incidents, chosen, **how)
+        request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
-        request = ExportRequest.of_filter(incidents, spec, search=stored.search, **how)
+        request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
     chosen = exporter(fmt)
     data = chosen.build(request)
     companion = chosen.companion_of(request, output.name)
@@ -372,6 +398,7 @@ def export_(
         typer.echo(f"Wrote its metadata to {written[1][0]}")
 
 
+cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink
 cli_store.register(app)  # history · edit · delete · restore · store init/copy
 
 if __name__ == "__main__":

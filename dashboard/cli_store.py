@@ -11,6 +11,7 @@ import typer
 from dashboard.data.engines import ConflictError, StoreError, ValidationFailed, describe, init_store
 from dashboard.data.engines import open_store as open_location
 from dashboard.data.engines.editing import history_document
+from dashboard.data.engines.records import RECORD_TYPES
 from dashboard.data.store import STORE_ENV, open_store, resolve_store
 from dashboard.settings import AUTHOR_ENV
 
@@ -39,15 +40,19 @@ def _value(v) -> str:
 
 
 def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-    """Every change to an incident, oldest first: what changed (before → after), who, when (UTC) and why."""
+    """Every change to an incident (or to a reconciliation decision, D-…: incident-map review --json gives
+    their ids), oldest first: what changed (before → after), who, when (UTC) and why."""
     try:
         st = open_store(store)
-        entries = st.history(record_id)
-        version = st.current([record_id]).get(record_id, (None, None))[0]
+        for rtype in RECORD_TYPES.values():  # an incident's id first; a decision's otherwise
+            entries = st.history(record_id, rtype)
+            if entries:
+                break
+        version = st.current([record_id], rtype).get(record_id, (None, None))[0]
     except StoreError as exc:
         raise _fail(exc) from None
     if not entries:
-        typer.echo(f"error: {record_id}: no such incident in the store's history", err=True)
+        typer.echo(f"error: {record_id}: no such incident or decision in the store's history", err=True)
         raise typer.Exit(EXIT_STORE)
     doc = history_document(record_id, entries, version)
     if as_json:
@@ -59,7 +64,7 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
         typer.echo(f"\n{c['at']}  {c['changeset_id']}  {c['kind']} by {c['author']} (→ version {c['version']})")
         typer.echo(f"  why: {c['reason']}")
         if c.get("action") in ("created", "re-created", "deleted"):
-            typer.echo(f"  {c['action']} the incident")
+            typer.echo(f"  {c['action']} the {rtype.name}")
         for f in c["fields"]:
             typer.echo(f"  {f['field']}: {_value(f['before'])} → {_value(f['after'])}")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 __all__ = [
     "BriefingError",
     "LayoutError",
+    "ReconcileError",
     "SettingsError",
     "SourceError",
     "SpecError",
@@ -70,6 +71,10 @@ class BriefingError(UserError):
 
 class SettingsError(UserError):
     """An environment variable holds a value the tool cannot use; the message names it and what is expected."""
+
+
+class ReconcileError(UserError):
+    """A decision about reports that cannot be made (an unknown report id, no reason given...)."""
 
 
 def _rebuild(cls: type[UserError], args: tuple, detail: str | None) -> UserError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pandas as pd
@@ -76,3 +77,28 @@ def children_of_type(m, name: str) -> list:
 
     walk(m)
     return found
+
+
+@functools.cache
+def _bundled_level():
+    """The bundled reports, the decisions a fresh store starts with, and the incident frame they make, computed from
+    the bundled files (not read from a store)."""
+    from dashboard.data.reconcile.view import bundled_decisions, incidents_of
+    from dashboard.data.store import load_bundled
+
+    reports = load_bundled()
+    decisions = tuple(bundled_decisions(reports, at="2000-01-01T00:00:00Z"))
+    return reports, decisions, incidents_of(reports, decisions).frame
+
+
+def bundled_incidents():
+    """What a fresh store counts: the bundled reports grouped by the bundled decisions (a copy)."""
+    return _bundled_level()[2].copy()
+
+
+def bundled_version() -> str:
+    """The dataset version of a fresh store (its reports and linked pairs)."""
+    from dashboard.data.store import dataset_version
+
+    reports, decisions, _ = _bundled_level()
+    return dataset_version(reports, decisions)

@@ -43,6 +43,14 @@ def test_every_schema_column_is_documented_and_nothing_else():
     assert documented - columns == set(), "docs/schema.md documents columns the schema does not have"
 
 
+def test_every_incident_column_is_documented():
+    from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
+
+    text = (REPO / "docs" / "reconciliation.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.M))
+    assert table == set(INCIDENT_COLUMNS)
+
+
 def cli_commands() -> dict[str, list[str]]:
     """Each command of the live CLI and its visible option names (``-o``, ``--output``...)."""
     group = typer.main.get_command(app)

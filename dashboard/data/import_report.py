@@ -9,6 +9,7 @@ import pandas as pd
 
 from dashboard.data.engines import describe
 from dashboard.data.missing import is_missing
+from dashboard.data.reconcile.rerun import Matches
 
 __all__ = ["ImportReport"]
 
@@ -34,6 +35,7 @@ class ImportReport:
     dataset: str | None = None  # the dataset the importer gave every row
     dataset_claims: dict[str, int] = field(default_factory=dict)  # other datasets the file named, replaced
     verification_claims: int = 0  # rows whose verification above "reported" was kept as the source's claim
+    matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
 
     @property
     def blocked(self) -> bool:
@@ -59,6 +61,11 @@ class ImportReport:
             "dataset": self.dataset,
             "dataset_claims": dict(self.dataset_claims),
             "verification_claims": self.verification_claims,
+            "matched_existing": {
+                "reports": 0 if self.matches is None else self.matches.matched,
+                "linked": [] if self.matches is None else list(self.matches.linked),
+                "waiting_for_review": [] if self.matches is None else list(self.matches.waiting),
+            },
             "dry_run": self.dry_run,
             "strict": self.strict,
             "problems": [
@@ -100,4 +107,7 @@ class ImportReport:
             lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")
         if len(self.problems) > max_problems:
             lines.append(f"    ... {len(self.problems) - max_problems} more problem(s) in the rejects file")
+        if self.matches is not None:
+            lines.append(("Would have: " if self.dry_run else "") + self.matches.sentence()
+                         + (" (incident-map review lists them)" if self.matches.waiting else ""))
         return "\n".join(lines)

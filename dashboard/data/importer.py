@@ -19,21 +19,25 @@ run one after the other, so a report is stored exactly once):
 * the importer, not the file, says where rows come from (:mod:`dashboard.data.provenance`): the dataset is the
   layout's, a verification level above ``reported`` is kept as the source's claim, and a new row may not take
   another dataset's id prefix;
+* the new rows are *reports*: in the same write, the rule's decisions are recomputed for all the reports
+  (:func:`dashboard.data.reconcile.rerun.rerun`, through :func:`dashboard.data.decide.plan_import`), so a report
+  of an event the store already holds joins that incident (or waits for review), and the report says how many did;
 * a store reached through a symbolic link is written through to its target (its rejects and cache files sit
   beside the target), so the link keeps pointing at the current store;
 * an import stopped part-way (killed, or at the time limit of :mod:`dashboard.data.import_job`) adds nothing: the new
-  rows go to the store in one change set, one transaction.
+  reports and the decisions that go with them go to the store in one change set, one transaction.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.data import provenance
 from dashboard.data.atomic import replacing
+from dashboard.data.decide import plan_import
 from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
 from dashboard.data.placing import place_rows
@@ -48,7 +52,7 @@ from dashboard.data.sources.registry import (
     recognise,
 )
 from dashboard.data.spreadsheet import defuse_formulas
-from dashboard.data.store import Location, apply_import, import_skips, resolve_store
+from dashboard.data.store import Location, apply_import, ensure_store, resolve_store, skipped_on_import
 from dashboard.data.store import rejects_path as rejects_path
 from dashboard.data.validate import REJECT_COLUMNS, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
@@ -120,13 +124,15 @@ def import_file(
     reason: str | None = None,
     limits: Limits | None = None,
     changeset_id: str | None = None,
+    now: datetime | None = None,
 ) -> ImportReport:
-    """Read, adapt, geocode, validate and add a file's new incidents to the store (see module doc).
+    """Read, adapt, geocode, validate and add a file's new reports to the store (see module doc).
 
     ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the date rules
     (default: the local date now); ``author`` and ``reason`` go into the history (default: ``default_author()`` and
     "import of FILE (FORMAT)"); ``limits`` the import limits (default: :class:`~dashboard.settings.Limits`'
-    defaults); ``changeset_id`` names the change set in advance (:mod:`dashboard.data.import_job`)."""
+    defaults); ``changeset_id`` names the change set in advance (:mod:`dashboard.data.import_job`); ``now`` dates
+    the rule's new decisions (default: the time now, UTC)."""
     path = Path(path)
     limits = limits or Limits()
     store_path = resolve_store(store)
@@ -152,24 +158,33 @@ def import_file(
         problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
         problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
     bad_rows = sorted(set(problems["row"]))
+    blocked = strict and bool(bad_rows)
+    if not dry_run and not blocked and not new.empty:
+        ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
+    # the rule's decisions for the store's reports and the new ones (what the import writes with them)
+    plan = plan_import(store_path, new, now=now, skipped=set()) if dry_run or not blocked else None
     report = ImportReport(
         path=path, format=chosen.name, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
         duplicates=int(keep.size - keep.sum()), added=0, rejects_file=None, unresolved_places=placing.not_found,
         ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
         strict=strict, store=store_path, dataset=chosen.dataset,
         dataset_claims=provenance.replaced(named, chosen.dataset), verification_claims=lowered,
+        matches=None if plan is None else plan.matches,
     )
     if dry_run:
         return report
     if bad_rows:
         report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
     if report.blocked or new.empty:
+        report.matches = None
         return report
-    applied = apply_import(store_path, new, author=author, changeset_id=changeset_id,
+    applied = apply_import(store_path, new, author=author, changeset_id=changeset_id, decisions=plan.changes,
                            reason=reason or f"import of {path.name} ({chosen.name})",
                            detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
-    report.added = report.accepted = len(applied.inserted)
-    report.duplicates += len(new) - len(applied.inserted)  # stored by another import in the meantime
+    offered = set(new["incident_id"])
+    added = sum(key in offered for key in applied.inserted)  # reports (the change set also holds decisions)
+    report.added = report.accepted = added
+    report.duplicates += len(new) - added  # stored by another import in the meantime
     report.changeset_id = applied.changeset_id
     return report
 
@@ -178,7 +193,7 @@ def _skips(store: Location, valid: pd.DataFrame, claimed) -> set[str]:
     """Ids of the valid rows the store already holds: by id, by (dataset, ``source_record_id``), or by the
     ``source_record_id`` under the dataset the row's file named (``claimed``, per row: an exported ACLED row
     imported again as a native file is still that ACLED record), or that an earlier row of the file repeats."""
-    skipped = import_skips(store, valid)
+    skipped = skipped_on_import(store, valid)
     other = [isinstance(n, str) and n != d and isinstance(r, str)
              for n, d, r in zip(claimed, valid["dataset"], valid["source_record_id"], strict=True)]
     if any(other):
@@ -186,7 +201,7 @@ def _skips(store: Location, valid: pd.DataFrame, claimed) -> set[str]:
         as_named["dataset"] = [n for n, o in zip(claimed, other, strict=True) if o]
         real = list(as_named["incident_id"])
         as_named["incident_id"] = [f"\x00claimed:{i}" for i in real]  # matched by dataset record only
-        found = import_skips(store, as_named)
+        found = skipped_on_import(store, as_named)
         skipped |= {i for i, m in zip(real, as_named["incident_id"], strict=True) if m in found}
     return skipped
 

@@ -16,6 +16,11 @@
 * The text-search index (:mod:`dashboard.data.search`) is built with the cache and saved beside it as
   ``<cache name>.search.arrow``, keyed on the same version; a stale or unreadable one is rebuilt (by
   :func:`load_store`) or ignored (by :func:`read_store`, which then searches by scanning).
+* Each stored incident record is a *report* (one dataset's record of an event); the store's ``decision`` records
+  (:data:`~dashboard.data.engines.records.DECISION`) group reports into incidents (:mod:`dashboard.data.reconcile`).
+  :func:`load_store` returns both levels: the incident frame every view counts (cached as
+  ``<cache name>.incidents.parquet``, same key), the reports and the decisions. The dataset version covers the
+  reports and the linked pairs, so a link or unlink is a new version.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -40,8 +45,19 @@ from dashboard import bundled
 from dashboard.data import engines
 from dashboard.data.atomic import replacing
 from dashboard.data.engines import Change, ChangeSet, StoreError, default_author, is_postgres_url
-from dashboard.data.engines.records import INCIDENT, dataset_hash, frame_records, version_text
+from dashboard.data.engines.records import (
+    DECISION,
+    INCIDENT,
+    combine,
+    dataset_hash,
+    decision_hashes,
+    frame_records,
+    version_text,
+)
 from dashboard.data.readers import read_csv_text
+from dashboard.data.reconcile.decisions import Decision
+from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
+from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.validate import CRS, validate_flat
@@ -52,8 +68,9 @@ BUNDLED_CSV = bundled.path("incidents.csv")
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
+INCIDENT_CACHE_SUFFIX = ".incidents.parquet"
 SEARCH_SUFFIX = ".search.arrow"
-CACHE_FORMAT = 2  # bump when the cached layout or its key changes
+CACHE_FORMAT = 3  # bump when the cached layout or its key changes
 _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
 
@@ -90,10 +107,17 @@ def load_bundled() -> gpd.GeoDataFrame:
 
 
 def _populate_bundled(store: engines.Store) -> None:
-    records = frame_records(load_bundled())
+    """A fresh store: the bundled reports and the decisions that go with them (the project's, from
+    ``dashboard/bundled/decisions.csv``, and the rule's around them), in one change set."""
+    reports = load_bundled()
+    records = frame_records(reports)
+    decisions = bundled_decisions(reports)
     store.apply(ChangeSet(kind="import", author="incident-map", reason="the bundled Ségou dataset",
                           detail={"file": BUNDLED_CSV.name, "format": "native"},
-                          changes=[Change(r["incident_id"], "insert", r) for r in records], skip_existing=True))
+                          changes=[*(Change(r["incident_id"], "insert", r) for r in records),
+                                   *(Change(d.id, "insert", d.to_record(), record_type=DECISION.name)
+                                     for d in decisions)],
+                          skip_existing=True))
 
 
 def open_store(location: Location | None = None) -> engines.Store:
@@ -115,36 +139,53 @@ def store_state(location: Location | None = None) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class StoreData:
-    """The validated incidents of a store, their dataset version, and whether they came from the fast cache."""
+    """A store's incidents (the frame every view counts: reports grouped by the decisions), its dataset version,
+    whether the frames came from the fast cache, its reports and decisions."""
 
     incidents: gpd.GeoDataFrame
     version: str
     from_cache: bool
-    search: SearchIndex | None = None  # the text-search index of exactly these rows, when one is fresh
+    search: SearchIndex | None = None  # the text-search index of exactly these incidents, when one is fresh
+    reports: gpd.GeoDataFrame | None = None  # every stored report, validated
+    decisions: tuple[Decision, ...] = ()
+    report_incident: np.ndarray | None = None  # for each report (in order), the id of its incident
+    links: str = ""  # the linked pairs' part of the version (what the cache checks the decisions against)
+
+    @property
+    def report_level(self) -> ReportLevel:
+        return ReportLevel(self.reports, self.report_incident)
 
 
 def read_store(location: Location | None = None) -> gpd.GeoDataFrame:
-    """Read and validate the incidents of a store (created from the bundled data if missing).
+    """Read and validate the *reports* of a store (created from the bundled data if missing).
 
     Uses the fast cache when it is fresh but never writes one: a plain read (a CLI query, an import's dry run)
     leaves no file behind. :func:`load_store`, which the app uses, builds the cache."""
-    return load_store(location, write_cache=False).incidents
+    return load_store(location, write_cache=False).reports
 
 
 def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
-    """The store's incidents and dataset version: from the fast cache when it is fresh for the store's current
-    dataset version, otherwise read from the store (validated), after which the cache is (re)built unless
-    ``write_cache`` is false."""
+    """The store's incidents, reports, decisions and dataset version: the frames from the fast cache when it is
+    fresh for the store's current dataset version, otherwise read from the store (validated) and grouped by the
+    decisions, after which the cache is (re)built unless ``write_cache`` is false. The decisions are always read
+    from the store (a small table; a pending one changes no frame, so not the version either)."""
     location = ensure_store(location)
     store = open_store(location)
     version = store.version()
     data = _read_cache(location, _cache_key(version)) if use_cache else None
+    if data is not None:
+        decisions = read_decisions(location)
+        # the same links as the cached frames' (else the store changed in between: read it whole)
+        data = replace(data, decisions=decisions) if _links_hash(decisions) == data.links else None
     if data is None:
-        snapshot = store.read()
-        incidents = _validated(snapshot.flat, location)
-        data = StoreData(incidents=incidents, version=snapshot.version, from_cache=False)
+        snapshot, decided = store.read_types((INCIDENT, DECISION))
+        reports = _validated(snapshot.flat, location)
+        decisions = _decisions(decided.flat)
+        built = incidents_of(reports, decisions)
+        data = StoreData(incidents=built.frame, version=snapshot.version, from_cache=False, reports=reports,
+                         decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
         if use_cache and write_cache:
-            _write_cache(location, _cache_key(snapshot.version), data.incidents, data.version)
+            _write_cache(location, _cache_key(snapshot.version), data)
     if not use_cache:
         return data
     search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
@@ -189,6 +230,11 @@ def cache_path(location: Location) -> Path:
     return _cache_dir(location) / (_cache_name(location) + CACHE_SUFFIX)
 
 
+def incident_cache_path(location: Location) -> Path:
+    location = resolve_store(location)
+    return _cache_dir(location) / (_cache_name(location) + INCIDENT_CACHE_SUFFIX)
+
+
 def search_path(location: Location) -> Path:
     location = resolve_store(location)
     return _cache_dir(location) / (_cache_name(location) + SEARCH_SUFFIX)
@@ -212,10 +258,10 @@ def _cache_key(version: str) -> dict:
 
 @cache
 def _rules_fingerprint() -> str:
-    """Validation rules in force: a cache validated under other rules is stale."""
+    """Validation and grouping rules in force: a cache validated or grouped under other rules is stale."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("schema.py", "validate.py"):
+    for name in ("schema.py", "validate.py", "reconcile/incidents.py", "reconcile/decisions.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -224,8 +270,21 @@ _STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype
 
 
 def _read_cache(store: Location, key: dict) -> StoreData | None:
-    """The cached frame if the cache is fresh and reads back whole; ``None`` (rebuild) otherwise."""
-    path = cache_path(store)
+    """The cached frames (reports, incidents) if the cache is fresh and reads back whole; ``None`` (rebuild)
+    otherwise."""
+    reports = _read_frame(cache_path(store), key, list(COLUMNS))
+    incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS])
+    if reports is None or incidents is None or reports[1] != incidents[1]:
+        return None
+    report_incident = incidents[2].get("report_incident")
+    if report_incident is None or len(report_incident) != len(reports[0]):
+        return None
+    return StoreData(incidents=incidents[0], version=reports[1], from_cache=True, reports=reports[0],
+                     report_incident=np.asarray(report_incident, dtype=object), links=str(incidents[2].get("links")))
+
+
+def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, str, dict] | None:
+    """One cached frame: (frame, the dataset version, the rest of its metadata)."""
     if not path.exists():
         return None
     try:
@@ -234,7 +293,7 @@ def _read_cache(store: Location, key: dict) -> StoreData | None:
             return None  # stale: the store (or the validation rules) changed since the cache was built
         # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
         table = pq.ParquetFile(path, page_checksum_verification=True).read()
-        if table.num_rows != meta["rows"] or table.column_names != [*COLUMNS, "geometry"]:
+        if table.num_rows != meta["rows"] or table.column_names != [*columns, "geometry"]:
             raise ValueError("unexpected rows or columns")
         geometry = table.column("geometry").combine_chunks()
         frame = table.drop(["geometry"]).combine_chunks().to_pandas(
@@ -244,10 +303,10 @@ def _read_cache(store: Location, key: dict) -> StoreData | None:
         y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)
         points = gpd.points_from_xy(x, y, crs=CRS)
         points[~has_point] = None
-        incidents = gpd.GeoDataFrame(frame, geometry=points, crs=CRS)
-        if _dtypes(incidents) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
+        frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS)
+        if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
             raise ValueError("unexpected dtypes")
-        return StoreData(incidents=incidents, version=str(meta["version"]), from_cache=True)
+        return frame, str(meta["version"]), meta
     except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
         log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
         return None
@@ -257,10 +316,17 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
     return {c: f"{t}/{getattr(t, 'storage', '')}/{getattr(t, 'na_value', '')}" for c, t in frame.dtypes.items()}
 
 
-def _write_cache(store: Location, key: dict, incidents: gpd.GeoDataFrame, version: str) -> None:
-    """The validated frame as GeoParquet 1.1 (point encoding, zstd, page checksums), with its key and version."""
-    table = pa.Table.from_pandas(pd.DataFrame(incidents[list(COLUMNS)]), preserve_index=False)
-    geom = incidents.geometry
+def _write_cache(store: Location, key: dict, data: StoreData) -> None:
+    """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version."""
+    _write_frame(cache_path(store), store, key, data.reports, list(COLUMNS), data.version, {})
+    _write_frame(incident_cache_path(store), store, key, data.incidents, [*COLUMNS, *INCIDENT_COLUMNS],
+                 data.version, {"report_incident": [str(r) for r in data.report_incident], "links": data.links})
+
+
+def _write_frame(path: Path, store: Location, key: dict, frame: gpd.GeoDataFrame, columns: list[str], version: str,
+                 extra: dict) -> None:
+    table = pa.Table.from_pandas(pd.DataFrame(frame[columns]), preserve_index=False)
+    geom = frame.geometry
     has_point = (geom.notna() & ~geom.is_empty).to_numpy()
     xy = pa.StructArray.from_arrays(
         [pa.array(np.where(has_point, geom.x, 0.0)), pa.array(np.where(has_point, geom.y, 0.0))],
@@ -269,11 +335,10 @@ def _write_cache(store: Location, key: dict, incidents: gpd.GeoDataFrame, versio
     geo = {"version": "1.1.0", "primary_column": "geometry",
            "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
                                     "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
-    meta = {"key": key, "rows": len(incidents), "version": version, "dtypes": _dtypes(incidents)}
+    meta = {"key": key, "rows": len(frame), "version": version, "dtypes": _dtypes(frame), **extra}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
                                            _CACHE_META: json.dumps(meta).encode()})
-    _atomic_write(cache_path(store),
-                  lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
+    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
 
 
 def _atomic_write(path: Path, write, store: Location) -> None:
@@ -287,25 +352,52 @@ def _atomic_write(path: Path, write, store: Location) -> None:
         log.warning("%s: could not write this derived file (%s)", path, exc)
 
 
-def write_store(location: Location, incidents: gpd.GeoDataFrame, *, reason: str = "the store's incidents replaced",
-                author: str | None = None, kind: str = "replace") -> engines.Applied:
-    """Make the store hold exactly ``incidents`` (creating an empty store first if there is none), as one change
-    set: new incidents inserted, changed ones updated field by field, missing ones deleted, all in the history."""
+def write_store(location: Location, incidents: gpd.GeoDataFrame, decisions: Sequence[Decision] | None = None, *,
+                reason: str = "the store's incidents replaced", author: str | None = None,
+                kind: str = "replace") -> engines.Applied:
+    """Make the store hold exactly the reports ``incidents`` and the ``decisions`` (creating an empty store first if
+    there is none), as one change set: new records inserted, changed ones updated field by field, missing ones
+    deleted, all in the history. ``decisions=None`` keeps the stored decisions that name two of the reports kept."""
     location = resolve_store(location)
     store = engines.init_store(location)
-    stored = store.records()
     wanted = {r["incident_id"]: r for r in frame_records(incidents)}
-    changes = [Change(key, "delete", expected_version=version) for key, (version, _) in stored.items()
-               if key not in wanted]
+    changes = diff_changes(store.records(), wanted, INCIDENT.name)
+    stored_decisions = store.records(DECISION)
+    if decisions is None:
+        decisions = [Decision.from_record(r) for _, r in stored_decisions.values()
+                     if r["a"] in wanted and r["b"] in wanted]
+    changes += decision_changes(stored_decisions, decisions)
+    return store.apply(ChangeSet(kind=kind, reason=reason, author=default_author(author), changes=changes))
+
+
+def diff_changes(stored: Mapping[str, tuple[int, dict]], wanted: Mapping[str, dict], rtype: str) -> list[Change]:
+    """The changes that make the ``stored`` records (key -> (version, record)) the ``wanted`` ones: inserts,
+    field-by-field updates and deletes, each based on the version read (a concurrent change is a conflict)."""
+    changes = [Change(key, "delete", expected_version=version, record_type=rtype)
+               for key, (version, _) in stored.items() if key not in wanted]
     for key, record in wanted.items():
         if key not in stored:
-            changes.append(Change(key, "insert", record))
+            changes.append(Change(key, "insert", record, record_type=rtype))
             continue
         version, old = stored[key]
         diff = {n: v for n, v in record.items() if old.get(n) != v}
         if diff:
-            changes.append(Change(key, "update", diff, expected_version=version))
-    return store.apply(ChangeSet(kind=kind, reason=reason, author=default_author(author), changes=changes))
+            changes.append(Change(key, "update", diff, expected_version=version, record_type=rtype))
+    return changes
+
+
+def decision_changes(stored: Mapping[str, tuple[int, dict]], decisions: Sequence[Decision]) -> list[Change]:
+    """The decision records to insert, update or delete so that the store holds ``decisions``."""
+    return diff_changes(stored, {d.id: d.to_record() for d in decisions}, DECISION.name)
+
+
+def read_decisions(location: Location | None = None) -> tuple[Decision, ...]:
+    """The decisions a store holds (in storage order)."""
+    return _decisions(open_store(location).read(DECISION).flat)
+
+
+def _decisions(flat: pd.DataFrame) -> tuple[Decision, ...]:
+    return tuple(Decision.from_record(r) for r in flat.to_dict("records"))
 
 
 def _exists(location: Location) -> bool:
@@ -320,7 +412,14 @@ def _exists(location: Location) -> bool:
     return True
 
 
-def import_skips(location: Location, incidents: gpd.GeoDataFrame) -> set[str]:
+def preview_import(location: Location, incidents: gpd.GeoDataFrame) -> tuple[int, int]:
+    """(new, duplicates): what importing these validated incidents would add and skip; writes nothing. A store
+    not created yet counts as holding the bundled data (as it will when the import creates it)."""
+    skipped = skipped_on_import(location, incidents)
+    return len(incidents) - len(skipped), len(skipped)
+
+
+def skipped_on_import(location: Location, incidents: gpd.GeoDataFrame) -> set[str]:
     """Ids of the validated incidents an import would skip (the store holds their id or their dataset record, or an
     earlier row repeats it); writes nothing. A store not created yet counts as holding the bundled data (as it will
     when the import creates it)."""
@@ -334,22 +433,19 @@ def import_skips(location: Location, incidents: gpd.GeoDataFrame) -> set[str]:
     return duplicates([*bundled, *records], INCIDENT, set(), set()) - {r["incident_id"] for r in bundled}
 
 
-def preview_import(location: Location, incidents: gpd.GeoDataFrame) -> tuple[int, int]:
-    """(new, duplicates): what importing these validated incidents would add and skip; writes nothing."""
-    skipped = import_skips(location, incidents)
-    return len(incidents) - len(skipped), len(skipped)
-
-
 def apply_import(location: Location, incidents: gpd.GeoDataFrame, *, reason: str, author: str | None = None,
-                 detail: dict | None = None, changeset_id: str | None = None) -> engines.Applied:
-    """Add the incidents the store does not hold yet, in one change set (``kind="import"``): one transaction, so
-    an import stopped part-way (a killed process, a time limit) adds nothing. ``changeset_id`` lets the caller
-    name the change set in advance (to find out afterwards whether a stopped import had committed)."""
+                 detail: dict | None = None, decisions: Sequence[Change] = (),
+                 changeset_id: str | None = None) -> engines.Applied:
+    """Add the incidents the store does not hold yet, and the ``decisions`` changes that go with them (the rule's
+    decisions recomputed for the new set of reports), in one change set (``kind="import"``): one transaction, so
+    an import stopped part-way (a killed process, a time limit) adds nothing, neither reports nor decisions.
+    ``changeset_id`` lets the caller name the change set in advance (to find out afterwards whether a stopped
+    import had committed)."""
     records = frame_records(incidents)
     named = {"changeset_id": changeset_id} if changeset_id else {}
     return open_store(location).apply(ChangeSet(
         kind="import", reason=reason, author=default_author(author), detail=detail or {}, skip_existing=True,
-        changes=[Change(r["incident_id"], "insert", r) for r in records], **named))
+        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions], **named))
 
 
 def has_changeset(location: Location, changeset_id: str) -> bool:
@@ -369,9 +465,15 @@ def store_lock(location: Location) -> Iterator[None]:
 
 def store_files(location: Location) -> list[Path]:
     """Every file a store uses (by real path): a GeoPackage itself, its SQLite journal files and creation lock;
-    for any store, its fast cache, search index and rejects file."""
+    for any store, its fast caches (reports and incidents), search index and rejects file, and the bundled files a
+    new store is made from (its reports, the UCDP layer and the bundled decisions). The decisions are records
+    inside the store (no file of their own)."""
+    from dashboard.data.reconcile.view import BUNDLED_DECISIONS
+    from dashboard.data.ucdp_layer import FILE as UCDP_FILE
+
     location = resolve_store(location)
-    derived = [cache_path(location), search_path(location), rejects_path(location)]
+    derived = [cache_path(location), incident_cache_path(location), search_path(location), rejects_path(location),
+               BUNDLED_CSV, bundled.path(UCDP_FILE), bundled.path(BUNDLED_DECISIONS)]
     if not isinstance(location, Path):
         return [Path(os.path.realpath(p)) for p in derived]
     real = Path(os.path.realpath(location))
@@ -425,7 +527,13 @@ def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["incident_id", "position", "organisation", "title", "url", "published"])
 
 
-def dataset_version(incidents: pd.DataFrame) -> str:
-    """A short content hash of the incidents (order-free): cite it with a view so others can tell data versions
-    apart. Stores keep the same hash up to date with every change (see :mod:`.engines.records`)."""
-    return version_text(dataset_hash(incidents))
+def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = ()) -> str:
+    """A short content hash of the reports and of which of them are linked into one incident (order-free): cite it
+    with a view so others can tell data versions apart. Stores keep the same hash up to date with every change
+    (see :mod:`.engines.records`)."""
+    links = decision_hashes([d.to_record() for d in decisions])
+    return version_text(combine(dataset_hash(incidents), links, np.zeros(0, dtype=np.uint64)))
+
+
+def _links_hash(decisions: Sequence[Decision]) -> str:
+    return str(combine(0, decision_hashes([d.to_record() for d in decisions]), np.zeros(0, dtype=np.uint64)))

@@ -5,7 +5,8 @@ The extract keeps 14 of GED's 49 columns (``data/reference/README.md``). What it
 rules, :mod:`dashboard.data.sources.ucdp`): no ``date_prec``/``date_end`` → dated from UCDP's ``date_start`` to
 the end of its year (``year`` precision); no ``where_prec`` → the extract kept only events with ``where_prec`` 1
 or 2, so every point is shown at 2, "near a named place", never as exact; no place name, no source articles.
-Duplicates with the curated record are not reconciled here: both are kept, each in its own dataset.
+Both are kept as reports, each in its own dataset; the events that report a curated incident are grouped with it by
+the bundled decisions (``decisions.csv``, :mod:`dashboard.data.reconcile.view`).
 """
 
 from __future__ import annotations

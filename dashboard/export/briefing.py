@@ -140,6 +140,11 @@ def _methods(incidents: pd.DataFrame, lang: str, public: bool) -> list[str]:
         w["m_ranges"],
         w["m_unknown"].format(unknown=t.unknown_toll, open=t.open_ended),
     ]
+    if "n_reports" in incidents.columns:
+        merged = incidents["n_reports"].to_numpy() > 1
+        lines.append(w["m_reports"].format(merged=int(merged.sum()),
+                                           reports=int(incidents["n_reports"].to_numpy()[merged].sum()),
+                                           disputed=int(incidents["toll_disputed"].to_numpy().sum())))
     imprecise = int((incidents["date_precision"] != "day").sum())
     if imprecise:
         lines.append(w["m_dates"].format(imprecise=imprecise))

@@ -95,12 +95,23 @@ EXPORTERS: tuple[Exporter, ...] = (
              lambda r: files.to_geojson_bytes(r.view, public=r.public, metadata=r.metadata()), public=False,
              group="data", icon=":material/map:"),
     Exporter("gpkg", "gpkg", "application/geopackage+sqlite3", "GeoPackage (QGIS, ArcGIS)", "QGIS, ArcGIS",
-             lambda r: files.to_gpkg_bytes(r.view, public=r.public, metadata=r.metadata()), public=False,
-             group="data", icon=":material/layers:"),
+             lambda r: files.to_gpkg_bytes(r.view, public=r.public, reports=r.reports, metadata=r.metadata()),
+             public=False, group="data", icon=":material/layers:"),
     Exporter("json", "json", "application/json", "JSON records", "metadata and the records `query --json` prints",
-             lambda r: files.to_json_bytes(r.view, metadata=r.metadata()), public=False, group="data",
-             icon=":material/data_object:"),
+             lambda r: files.to_json_bytes(r.view, r.reports_by_incident() if r.reports is not None else None,
+                                           metadata=r.metadata()),
+             public=False, group="data", icon=":material/data_object:"),
+    Exporter("reports", "csv", "text/csv", "Reports CSV (each source's record)",
+             "the reports of the incidents, each with the incident it belongs to",
+             lambda r: files.to_reports_csv_bytes(_reports(r), public=r.public, spreadsheet_safe=r.spreadsheet_safe),
+             public=False, group="data", icon=":material/library_books:", tag="reports"),
 )
+
+
+def _reports(request: ExportRequest):
+    if request.reports is None:
+        raise UserError("this export needs the reports of the incidents, which were not loaded")
+    return request.reports
 
 
 def exporter(name: str) -> Exporter:

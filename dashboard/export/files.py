@@ -2,18 +2,20 @@
 self-contained HTML map. :mod:`dashboard.export.exporters` registers each as a format of the CLI and the export page.
 
 Every function is pure (incidents in, bytes out). The data files write the canonical columns, so that each can be
-read back by the native importer (:func:`dashboard.data.importer.read_any`) to the same incidents. With ``public=True``
-the internal columns (:data:`dashboard.data.schema.INTERNAL_COLUMNS`) are left out; the caller passes the
-already-coarsened frame (:func:`dashboard.data.public.public_view`).
+read back by the native importer (:func:`dashboard.data.importer.read_any`) to the same incidents, and after them
+the incident level's own columns (:data:`~dashboard.data.reconcile.incidents.INCIDENT_COLUMNS`: how many reports,
+which, independent sources, disputed toll...), which the importer leaves out. The second level, the reports
+(each with :data:`~dashboard.data.reconcile.view.INCIDENT_OF_REPORT`, the incident it belongs to), is its own CSV
+(:func:`to_reports_csv_bytes`), a ``reports`` layer in the GeoPackage and a ``reports`` list in the JSON records.
+With ``public=True`` the internal columns (:data:`dashboard.data.schema.INTERNAL_COLUMNS`) are left out; the caller
+passes the already-coarsened frames (:func:`dashboard.data.public.public_view`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import io
 import json
-import sqlite3
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,10 +23,13 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 from branca.element import Element
 
 from dashboard.attribution import short_credits
 from dashboard.data.missing import is_missing, plain
+from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
+from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
 from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS, parse_sources, split_codes
 from dashboard.data.spreadsheet import defuse_formulas
 from dashboard.data.store import INCIDENT_LAYER, SOURCE_LAYER, sources_table
@@ -38,21 +43,27 @@ __all__ = [
     "export_columns",
     "flat_frame",
     "records",
+    "report_records",
     "to_csv_bytes",
     "to_geojson_bytes",
     "to_gpkg_bytes",
     "to_html_bytes",
     "to_json_bytes",
+    "to_reports_csv_bytes",
 ]
+REPORT_LAYER = "reports"
 
 _DATE_COLUMNS = ("date_start", "date_end")
 _INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best")
 
 
-def export_columns(*, public: bool = False, flat: bool = False) -> list[str]:
-    """The canonical columns (with latitude/longitude in flat files), minus the internal ones in public mode."""
-    columns = FLAT_COLUMNS if flat else COLUMNS
-    return [c for c in columns if not (public and c in INTERNAL_COLUMNS)]
+def export_columns(*, public: bool = False, flat: bool = False, frame: pd.DataFrame | None = None) -> list[str]:
+    """The canonical columns (with latitude/longitude in flat files), minus the internal ones in public mode, then
+    the incident level's or the report level's own columns when ``frame`` has them."""
+    columns = [c for c in (FLAT_COLUMNS if flat else COLUMNS) if not (public and c in INTERNAL_COLUMNS)]
+    if frame is not None:
+        columns += [c for c in (*INCIDENT_COLUMNS, INCIDENT_OF_REPORT) if c in frame.columns]
+    return columns
 
 
 def _has_point(incidents: gpd.GeoDataFrame) -> pd.Series:
@@ -63,17 +74,18 @@ def _has_point(incidents: gpd.GeoDataFrame) -> pd.Series:
 def flat_frame(incidents: gpd.GeoDataFrame, *, public: bool = False) -> pd.DataFrame:
     """Text-ready flat frame: dates as YYYY-MM-DD, ``civilian_targeting`` as true/false, points as
     latitude/longitude (empty when there is no point), unknowns empty."""
-    out = pd.DataFrame(incidents[list(COLUMNS)]).copy()
+    columns = export_columns(public=public, flat=True, frame=incidents)
+    out = pd.DataFrame(incidents[[c for c in columns if c in incidents.columns]]).copy()
     for col in _DATE_COLUMNS:
         out[col] = out[col].dt.strftime("%Y-%m-%d")
-    out["civilian_targeting"] = out["civilian_targeting"].map(
-        lambda v: None if is_missing(v) else ("true" if v else "false")
-    ).astype(object)
+    for col in ("civilian_targeting", "toll_disputed"):
+        if col in out:
+            out[col] = out[col].map(lambda v: None if is_missing(v) else ("true" if v else "false")).astype(object)
     has_point = _has_point(incidents)
     geom = incidents.geometry
     out["latitude"] = geom.y.where(has_point)
     out["longitude"] = geom.x.where(has_point)
-    return out[export_columns(public=public, flat=True)].reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
 
 
 def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadsheet_safe: bool = False,
@@ -96,14 +108,20 @@ def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadshe
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def to_reports_csv_bytes(reports: gpd.GeoDataFrame, *, public: bool = False, spreadsheet_safe: bool = False) -> bytes:
+    """The reports of the exported incidents as native CSV (``incident_id`` is each report's own id, so the file
+    re-imports as the same reports) with :data:`~dashboard.data.reconcile.view.INCIDENT_OF_REPORT` last."""
+    return to_csv_bytes(reports, public=public, spreadsheet_safe=spreadsheet_safe)
+
+
 def _json_value(column: str, value: Any) -> Any:
     if is_missing(value):
         return None
     if column in _DATE_COLUMNS:
         return value.strftime("%Y-%m-%d")
-    if column in _INT_COLUMNS:
+    if column in _INT_COLUMNS or column in ("n_reports", "independent_sources"):
         return int(value)
-    if column == "civilian_targeting":
+    if column in ("civilian_targeting", "toll_disputed"):
         return bool(value)
     if column == "sources":
         return json.loads(value)
@@ -118,7 +136,7 @@ def to_geojson_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False,
     point (region-level, or not located) is a feature with ``"geometry": null``. ``metadata`` is the collection's
     ``"metadata"`` foreign member (RFC 7946, section 6.1).
     """
-    columns = export_columns(public=public)
+    columns = export_columns(public=public, frame=incidents)
     has_point = _has_point(incidents).to_numpy()
     features = []
     for i, record in enumerate(incidents[columns].to_dict("records")):
@@ -137,23 +155,20 @@ def to_geojson_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False,
 
 
 def to_gpkg_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False,
-                  metadata: Mapping[str, Any] | None = None) -> bytes:
-    """A GeoPackage with the store's two GIS layers (``incidents`` points + ``sources`` table), written by GDAL.
-    Not a store: no history (an export must not carry who changed what, nor the exporter's name); importing it
-    adds its incidents like any native file. In public mode the internal columns are dropped afterwards."""
-    import pyogrio
-
-    frame = incidents[[*COLUMNS, incidents.geometry.name]].copy()
-    for col in ("date_start", "date_end"):
-        frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    frame["civilian_targeting"] = frame["civilian_targeting"].astype("object").where(
-        frame["civilian_targeting"].notna(), None)
+                  reports: gpd.GeoDataFrame | None = None, metadata: Mapping[str, Any] | None = None) -> bytes:
+    """A GeoPackage for GIS programs, written by GDAL: the ``incidents`` point layer (canonical columns, then the
+    incident level's), the ``sources`` table (one row per incident and source), when given the ``reports`` point
+    layer (each with the incident it belongs to) and the ``export_metadata`` table. Not a store: no history (an
+    export must not carry who changed what, nor the exporter's name). In public mode the internal columns are left
+    out."""
     with tempfile.TemporaryDirectory(prefix="incident-export-") as tmp:
         path = Path(tmp) / "incidents.gpkg"
-        pyogrio.write_dataframe(frame, path, layer=INCIDENT_LAYER, driver="GPKG", VERSION="1.2")
+        pyogrio.write_dataframe(_gpkg_frame(incidents, public), path, layer=INCIDENT_LAYER, driver="GPKG",
+                                VERSION="1.2")
         pyogrio.write_dataframe(sources_table(incidents), path, layer=SOURCE_LAYER, driver="GPKG", append=True)
-        if public:
-            _drop_columns(path, INCIDENT_LAYER, INTERNAL_COLUMNS)
+        if reports is not None:
+            pyogrio.write_dataframe(_gpkg_frame(reports, public), path, layer=REPORT_LAYER, driver="GPKG",
+                                    append=True)
         if metadata:
             add_metadata_table(path, metadata)
         return path.read_bytes()
@@ -171,65 +186,84 @@ def add_metadata_table(path: Path, metadata: Mapping[str, Any]) -> None:
     pyogrio.write_dataframe(table, path, layer=METADATA_TABLE, driver="GPKG", append=True)
 
 
-def records(incidents: gpd.GeoDataFrame) -> list[dict]:
-    """JSON-ready records (what ``incident-map query --json`` prints): dates as YYYY-MM-DD, categories and sources
-    as lists, the point as latitude/longitude (``null`` without one), unknowns ``null``; no internal field."""
-    out = []
-    for r in incidents.itertuples(index=False):
-        point = r.geometry
-        out.append({
-            "incident_id": r.incident_id,
-            "date_start": r.date_start.date().isoformat(),
-            "date_end": r.date_end.date().isoformat(),
-            "date_precision": r.date_precision,
-            "location": r.location,
-            "admin1": plain(r.admin1),
-            "admin2": plain(r.admin2),
-            "latitude": None if point is None else point.y,
-            "longitude": None if point is None else point.x,
-            "geo_precision": int(r.geo_precision),
-            "event_type": r.event_type,
-            "perpetrators": plain(r.perpetrators),
-            "perpetrator_category": split_codes(r.perpetrator_category),
-            "attribution_basis": r.attribution_basis,
-            "fatalities_min": plain(r.fatalities_min),
-            "fatalities_max": plain(r.fatalities_max),
-            "civilian_targeting": plain(r.civilian_targeting),
-            "verification": r.verification,
-            "dataset": r.dataset,
-            "summary": plain(r.summary),
-            "sources": [{"organisation": s.organisation, "title": s.title, "url": s.url, "published": s.published}
-                        for s in parse_sources(r.sources)],
-        })
+def _gpkg_frame(frame: gpd.GeoDataFrame, public: bool) -> gpd.GeoDataFrame:
+    out = frame[[*export_columns(public=public, frame=frame), frame.geometry.name]].copy()
+    for col in _DATE_COLUMNS:
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
+    for col in ("civilian_targeting", "toll_disputed"):
+        if col in out:
+            out[col] = out[col].astype("object").where(out[col].notna(), None)
     return out
 
 
-def to_json_bytes(incidents: gpd.GeoDataFrame, metadata: Mapping[str, Any] | None = None) -> bytes:
+def records(incidents: gpd.GeoDataFrame, reports: dict[str, list[dict]] | None = None) -> list[dict]:
+    """JSON-ready records (what ``incident-map query --json`` prints): dates as YYYY-MM-DD, categories and sources
+    as lists, the point as latitude/longitude (``null`` without one), unknowns ``null``; no internal field. An
+    incident frame adds its level's fields, and ``reports`` (incident id → its report records) each incident's
+    reports."""
+    out = []
+    extra = [c for c in INCIDENT_COLUMNS if c in incidents.columns and c != "report_ids"]
+    for r in incidents.itertuples(index=False):
+        record = _record(r)
+        for column in extra:
+            record[column] = _json_value(column, getattr(r, column))
+        if reports is not None:
+            record["reports"] = [_record(_Row(x), report=True) for x in reports.get(r.incident_id, [])]
+        out.append(record)
+    return out
+
+
+def report_records(reports: gpd.GeoDataFrame) -> list[dict]:
+    """The records of reports (as in :func:`records`, keyed ``report_id``), each with the ``incident_id`` of the
+    incident it belongs to."""
+    return [{**_record(_Row(r), report=True), "incident_id": r[INCIDENT_OF_REPORT]}
+            for r in reports.to_dict("records")]
+
+
+class _Row:
+    """A record (dict) read like an itertuples row."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+
+def _record(r, *, report: bool = False) -> dict:
+    point = r.geometry
+    has_point = point is not None and not point.is_empty
+    return {
+        ("report_id" if report else "incident_id"): r.incident_id,
+        "date_start": r.date_start.date().isoformat(),
+        "date_end": r.date_end.date().isoformat(),
+        "date_precision": r.date_precision,
+        "location": r.location,
+        "admin1": plain(r.admin1),
+        "admin2": plain(r.admin2),
+        "latitude": point.y if has_point else None,
+        "longitude": point.x if has_point else None,
+        "geo_precision": int(r.geo_precision),
+        "event_type": r.event_type,
+        "perpetrators": plain(r.perpetrators),
+        "perpetrator_category": split_codes(r.perpetrator_category),
+        "attribution_basis": r.attribution_basis,
+        "fatalities_min": plain(r.fatalities_min),
+        "fatalities_max": plain(r.fatalities_max),
+        "civilian_targeting": plain(r.civilian_targeting),
+        "verification": r.verification,
+        "dataset": r.dataset,
+        "summary": plain(r.summary),
+        "sources": [{"organisation": s.organisation, "title": s.title, "url": s.url, "published": s.published}
+                    for s in parse_sources(r.sources)],
+    }
+
+
+def to_json_bytes(incidents: gpd.GeoDataFrame, reports: dict[str, list[dict]] | None = None, *,
+                  metadata: Mapping[str, Any] | None = None) -> bytes:
     """:func:`records` as a JSON array (UTF-8, indented); with ``metadata``, ``{"metadata": ..., "records": [...]}``
     (the importer reads the records of either)."""
-    doc: Any = records(incidents)
+    doc: Any = records(incidents, reports)
     if metadata:
         doc = {"metadata": dict(metadata), "records": doc}
     return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _drop_columns(path: Path, table: str, columns: tuple[str, ...]) -> None:
-    """Remove plain attribute columns from a GeoPackage table (none of them is indexed or in a trigger)."""
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        with db:  # one transaction
-            present = {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
-            for col in columns:
-                if col in present:
-                    db.execute(f'ALTER TABLE "{table}" DROP COLUMN "{col}"')
-            if _has_table(db, "gpkg_data_columns"):
-                for col in columns:
-                    db.execute("DELETE FROM gpkg_data_columns WHERE table_name = ? AND column_name = ?",
-                               (table, col))
-        db.execute("VACUUM")  # the dropped values must not linger in free pages of the file
-
-
-def _has_table(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
 
 
 _HTML_HEADER = """<div class="export-header" style="position:absolute;top:10px;left:50px;z-index:1000;\

@@ -165,6 +165,11 @@ TEXT: dict[str, dict[str, str]] = {
                     "lower and the upper bounds separately.",
         "m_unknown": "Unknown is not zero: {unknown} incident(s) here have no reported toll and are counted as "
                      "unknown; {open} have a lower bound only (“at least”).",
+        "m_reports": "One incident, several reports: every incident is counted once, however many datasets report it "
+                     "({merged} incident(s) here combine {reports} reports). An incident's toll runs from the lowest "
+                     "minimum to the highest maximum among its reports (Airwars' convention); {disputed} have "
+                     "reports whose figures do not overlap (disputed). Its date and place come from its most "
+                     "precise report.",
         "m_dates": "{imprecise} incident(s) are dated only to the week, month or year.",
         "m_summaries": "Summaries are the project's paraphrases of the sources; the numbered sources are the "
                        "reference.",
@@ -248,6 +253,11 @@ TEXT: dict[str, dict[str, str]] = {
                     "Les totaux additionnent séparément les bornes inférieures et supérieures.",
         "m_unknown": "Inconnu n'est pas zéro : {unknown} incident(s) ici sans bilan rapporté sont comptés comme "
                      "inconnus ; {open} n'ont qu'une borne inférieure (« au moins »).",
+        "m_reports": "Un incident, plusieurs rapports : chaque incident est compté une fois, quel que soit le nombre "
+                     "de jeux de données qui le rapportent ({merged} incident(s) ici réunissent {reports} "
+                     "rapports). Le bilan d'un incident va du plus petit minimum au plus grand maximum de ses "
+                     "rapports (convention d'Airwars) ; {disputed} ont des rapports dont les chiffres ne se "
+                     "recouvrent pas (contestés). Sa date et son lieu viennent de son rapport le plus précis.",
         "m_dates": "{imprecise} incident(s) ne sont datés qu'à la semaine, au mois ou à l'année près.",
         "m_summaries": "Les résumés sont des paraphrases des sources rédigées par le projet (en anglais) ; les sources "
                        "numérotées font foi.",
@@ -362,7 +372,9 @@ def describe_fr(spec: FilterSpec) -> str:
     if spec.geo_precisions:
         tail.append("localisation " + _ou([PRECISION_LABELS["fr"][p] for p in sorted(spec.geo_precisions)]))
     if spec.datasets:
-        tail.append(f"provenant de {_ou(sorted(spec.datasets))}")
+        tail.append(f"rapportés dans {_ou(sorted(spec.datasets))}")
+    if spec.min_sources:
+        tail.append(f"d'au moins {spec.min_sources} sources indépendantes")
     if spec.text:
         tail.append(f"mentionnant {_quote(spec.text)}")
     sentence = parts[0] + " " + ", ".join(parts[1:])  # the scope's phrase always follows the head

@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.search import SearchIndex
 from dashboard.export.i18n import TEXT
 from dashboard.export.metadata import CsvMetadata, export_metadata
@@ -28,9 +29,10 @@ __all__ = ["ExportRequest"]
 class ExportRequest:
     """The incidents to export (``view``, already selected and ordered) and how: the selection that chose them (a
     filter or a story), the title (``None``: the default), the language of the pack, whether places are public
-    (coarsened; the caller passes the coarsened frame), the dataset version and the time printed on the file.
+    (coarsened; the caller passes the coarsened frames), the dataset version and the time printed on the file.
     ``total`` is the size of the whole dataset ("3 of 36"); ``left_out`` says which related incidents the filter's
-    scope does not count ("+ 15 related incidents not counted: …"). ``author``, ``organisation``, ``analysis_date``
+    scope does not count ("+ 15 related incidents not counted: …"); ``reports`` the reports of the incidents
+    (the second level of the data exports). ``author``, ``organisation``, ``analysis_date``
     and ``marking`` (a handling marking such as "For internal use") are printed on the briefing's first page."""
 
     view: gpd.GeoDataFrame
@@ -52,21 +54,36 @@ class ExportRequest:
     max_listed: int | None = None  # PDF: incidents listed one by one (the most serious; all are counted); a story
     # with more steps is refused. None: no bound (Limits.briefing_incidents is what the CLI and the app pass)
 
+    reports: gpd.GeoDataFrame | None = None  # the reports of ``view``'s incidents (None: not asked for)
+
     @classmethod
     def of_filter(cls, incidents: gpd.GeoDataFrame, spec: FilterSpec, *, search: SearchIndex | None = None,
-                  **how: Any) -> ExportRequest:
-        """The incidents ``spec`` selects (through ``search``, the index of exactly ``incidents``, when given), and
-        the sentence of the related incidents its scope leaves out."""
+                  report_level: ReportLevel | None = None, **how: Any) -> ExportRequest:
+        """The incidents ``spec`` selects (through ``search``, the index of exactly ``incidents``, when given), the
+        sentence of the related incidents its scope leaves out, and their reports when ``report_level`` is given."""
         view = filter_incidents(incidents, spec, search)
         left = None
         if spec.scope != "all":
             left = left_out(view, filter_incidents(incidents, spec.with_(scope="all"), search))
-        return cls(view=view, total=len(incidents), selection=spec, left_out=left, **how)
+        reports = None if report_level is None else report_level.of(view)
+        return cls(view=view, total=len(incidents), selection=spec, left_out=left, reports=reports, **how)
 
     @classmethod
-    def of_story(cls, incidents: gpd.GeoDataFrame, story: Story, **how: Any) -> ExportRequest:
+    def of_story(cls, incidents: gpd.GeoDataFrame, story: Story, *, report_level: ReportLevel | None = None,
+                 **how: Any) -> ExportRequest:
         """The story's incidents in its order (:class:`~dashboard.export.story.StoryError` for unknown ids)."""
-        return cls(view=story_frame(incidents, story), total=len(incidents), selection=story, **how)
+        view = story_frame(incidents, story)
+        reports = None if report_level is None else report_level.of(view)
+        return cls(view=view, total=len(incidents), selection=story, reports=reports, **how)
+
+    def reports_by_incident(self) -> dict[str, list[dict]]:
+        """incident id → its reports as records (lead first); empty when the reports were not asked for."""
+        if self.reports is None:
+            return {}
+        out: dict[str, list[dict]] = {}
+        for record in self.reports.to_dict("records"):
+            out.setdefault(record[INCIDENT_OF_REPORT], []).append(record)
+        return out
 
     @property
     def spec(self) -> FilterSpec | None:

@@ -83,15 +83,26 @@ def by_column(incidents: pd.DataFrame, column: str, missing: str = "(not stated)
     return grouped.sort_values("incidents", ascending=False)
 
 
+def _datasets_of(incidents: pd.DataFrame) -> pd.Series:
+    """The dataset of each report of each incident: one row per (incident, dataset) (the incident frame's
+    ``datasets`` lists them; a frame of reports has one each)."""
+    if "datasets" in incidents.columns:
+        return incidents["datasets"].fillna("").str.split("; ").explode().loc[lambda s: s != ""]
+    return incidents["dataset"]
+
+
 def datasets_note(incidents: pd.DataFrame) -> str | None:
-    """When a selection mixes datasets, say so: their counts are added up, and an event that two datasets both
-    record (the curated record and UCDP, say) is counted in each until they are reconciled."""
-    counts = incidents["dataset"].value_counts(sort=False)
+    """When a selection holds reports from several datasets, say how they are counted: each incident once, however
+    many datasets report it."""
+    names = _datasets_of(incidents)
+    counts = names.value_counts(sort=False)
     if len(counts) < 2:
         return None
     parts = ", ".join(f"{int(n):,} {name}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return (f"{len(counts)} datasets, counted together: {parts}; they are not reconciled, so an event in more than "
-            "one of them is counted once in each (filter by dataset to count one)")
+    shared = int((names.groupby(level=0).size() > 1).sum())
+    return (f"{len(counts)} datasets: incidents with a report from {parts}; {shared:,} "
+            f"incident{'s are' if shared != 1 else ' is'} reported by more than one and counted once (possible "
+            "matches not yet decided are counted apart: see Review)")
 
 
 def distinct_values(incidents: pd.DataFrame, column: str, split: str | None = None) -> list[str]:

@@ -195,6 +195,24 @@ def _isin(column: str) -> Mask:
     return mask
 
 
+def _any_dataset(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
+    """An incident is from a dataset when any of its reports is (``datasets``; a frame of reports: ``dataset``)."""
+    if "datasets" not in incidents.columns:
+        return _isin("dataset")(incidents, wanted, _search)
+    return _per_distinct(incidents["datasets"], lambda cells: np.array(
+        [isinstance(c, str) and bool(wanted & set(c.split("; "))) for c in cells], dtype=bool))
+
+
+def _at_least_sources(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
+    if "independent_sources" in incidents.columns:
+        counts = incidents["independent_sources"].to_numpy()
+    else:  # a frame of reports
+        from dashboard.data.reconcile.incidents import organisation_counts
+
+        counts = organisation_counts(incidents["sources"])
+    return counts >= n
+
+
 def _at_least_killed(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
     return (incidents["fatalities_min"] >= n).fillna(False).to_numpy(dtype=bool)
 
@@ -274,8 +292,14 @@ FILTERS: tuple[Filter, ...] = (
            choices=tuple(GEO_PRECISION_LABELS), cast=int, choice_label=lambda p: f"{p} · {GEO_PRECISION_LABELS[p]}",
            sidebar="more"),
     Filter("dataset", "datasets", "dataset", "--dataset", "Dataset", "set",
-           f"Where rows came from: {', '.join(DATASETS)}",
-           _isin("dataset"), _phrase("from {values}"), clause="tail", rank=40, options="dataset", sidebar="more"),
+           f"Where the reports came from: {', '.join(DATASETS)}; an incident matches when any of its reports does",
+           _any_dataset, _phrase("reported in {values}"), clause="tail", rank=40, options="datasets", split="; ",
+           sidebar="more"),
+    Filter("min_sources", "min_sources", "min_sources", "--min-sources", "Minimum independent sources", "count",
+           "At least this many distinct organisations among the sources of the incident's reports (an outlet "
+           "counts once however it was relayed)",
+           _at_least_sources, _count("from at least {n} independent sources"), clause="tail", rank=45,
+           sidebar="more"),
     Filter("text", "text", "q", "--text", "Search summaries, places, sources", "text",
            "Finds the words anywhere in summaries, places, actors and source links; case and accents are ignored "
            "(segou finds Ségou)",

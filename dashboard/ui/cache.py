@@ -5,18 +5,21 @@ run: the version differs, so the incidents are loaded again (from the fast cache
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from dashboard.data.engines.editing import history_document
 from dashboard.data.public import public_view
+from dashboard.data.reconcile.decisions import Decision
+from dashboard.data.reconcile.view import ReportLevel
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
-from dashboard.data.store import describe_store, ensure_store, load_store, open_store, store_state
+from dashboard.data.store import describe_store, ensure_store, load_store, open_store, read_decisions, store_state
 from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
@@ -32,6 +35,13 @@ class Loaded:
     store: str  # the location (a path or a URL), as load_store takes it
     public: bool
     search: SearchIndex | None  # text-search index of exactly these rows (public mode keeps rows and text)
+    reports: ReportLevel  # every report and its incident (coarsened in public mode, as the incidents)
+    decisions: tuple[Decision, ...] = ()
+
+    def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:
+        """incident id → its reports as records (lead first), for cards."""
+        several = incidents.loc[incidents["n_reports"].to_numpy() > 1]
+        return self.reports.by_incident(several) if len(several) else {}
 
 
 def store_key(settings: Settings) -> tuple[str, str]:
@@ -50,14 +60,26 @@ def store_label(location: str) -> str:
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def _load(location: str, version: str, public: bool) -> Loaded:
     stored = load_store(location)  # the fast cache for this version, rebuilt when stale (see data/store.py)
-    incidents = stored.incidents
+    incidents, level = stored.incidents, stored.report_level
     if public:
         incidents = public_view(incidents, cercle_seats())
-    return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=stored.search)
+        level = replace(level, reports=public_view(level.reports, cercle_seats()))
+    return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=stored.search,
+                  reports=level, decisions=stored.decisions)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _decisions(location: str, revision: int) -> tuple[Decision, ...]:
+    """The store's decisions at a revision: a pending or kept-apart decision changes the review queue but not the
+    dataset version (no count moves), so they are keyed on the revision."""
+    return read_decisions(location)
 
 
 def loaded(settings: Settings) -> Loaded:
-    return _load(*store_key(settings), settings.public)
+    location, version = store_key(settings)
+    data = _load(location, version, settings.public)
+    _, revision = store_state(location)
+    return replace(data, decisions=_decisions(location, revision))
 
 
 @st.cache_resource

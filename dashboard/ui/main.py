@@ -16,11 +16,20 @@ from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings, SettingsError
 from dashboard.ui import cache, common, state, widgets
 from dashboard.ui.context import PageContext
-from dashboard.ui.pages import about, data_page, export_page, map_page, story_page, table_page, timeline_page
+from dashboard.ui.pages import (
+    about,
+    data_page,
+    export_page,
+    map_page,
+    review_page,
+    story_page,
+    table_page,
+    timeline_page,
+)
 from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
-PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
+PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "about")
 BUG_MESSAGE = ("Something went wrong while drawing this page: a fault in the dashboard, not in your data or your "
                "link. The details are in the server's log. Reload the page, or change the filters.")
 CATCH_BUGS = True  # tests in-process set this to False, so that a bug fails them as an exception
@@ -95,6 +104,7 @@ def _run(default: str) -> None:
         st.Page(lambda: story_page.render(ctx), title="Story", url_path="story", default=default == "story", icon=":material/slideshow:"),
         st.Page(lambda: export_page.render(ctx), title="Briefing & exports", url_path="export", default=default == "export", icon=":material/download:"),
         st.Page(lambda: data_page.render(ctx), title="Data & import", url_path="data", default=default == "data", icon=":material/upload_file:"),
+        st.Page(lambda: review_page.render(ctx), title="Review", url_path="review", default=default == "review", icon=":material/rule:"),
         st.Page(lambda: about.render(ctx), title="About & sources", url_path="about", default=default == "about", icon=":material/info:"),
     ]
     # Navigation first, widgets after: Streamlit folds the running page's identity into every widget id, and a

@@ -50,6 +50,14 @@ class Context:
 
 
 @cache
+def inert(layer):
+    """The vector layer made non-interactive, so that clicks and taps reach the markers under it. folium 0.20's
+    vector layers drop an ``interactive=False`` keyword (it is not among their path options): a 25-km ring drawn
+    over a neighbour's marker took its taps on a phone (tests/browser/test_first_hour_browser.py)."""
+    layer.options["interactive"] = False
+    return layer
+
+
 def simplified(kind: str) -> gpd.GeoDataFrame:
     """The bundled cercles or communes, simplified for drawing (the unit polygons of the data stay exact)."""
     from dashboard.data import admin
@@ -109,9 +117,8 @@ def add_context(m: folium.Map, ctx: Context) -> None:
     if ctx.seats is not None and len(ctx.seats):
         seats = folium.FeatureGroup(name="Cercle seats")
         for s in ctx.seats.itertuples(index=False):
-            folium.CircleMarker([s.latitude, s.longitude], radius=2.5, color="#333", weight=1, fill=True,
-                                fill_color="#333", fill_opacity=1, interactive=False, pane="basemap-lines"
-                                ).add_to(seats)
+            inert(folium.CircleMarker([s.latitude, s.longitude], radius=2.5, color="#333", weight=1, fill=True,
+                                      fill_color="#333", fill_opacity=1, pane="basemap-lines")).add_to(seats)
             folium.Marker([s.latitude, s.longitude], interactive=False, icon=folium.DivIcon(
                 html=f'<div class="seat-label" style="font:11px system-ui,sans-serif;color:#333;white-space:nowrap;'
                      f'text-shadow:0 0 2px #fff,0 0 2px #fff">{html.escape(s.name)}</div>',

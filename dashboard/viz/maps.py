@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -117,6 +118,7 @@ def build_incident_map(
     max_marker_bytes: int = scale.MAX_MARKER_BYTES,
     unit: str = "commune",
     measure: str = "incidents",
+    reports: Mapping[str, Sequence[dict]] | None = None,
 ) -> folium.Map:
     """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
     (they need the internet; off by default so that nothing leaves the machine).
@@ -125,7 +127,8 @@ def build_incident_map(
     plotted incidents. In points and clusters modes, more than ``max_markers`` plottable incidents (or markers
     whose cards would exceed ``max_marker_bytes`` of script) are drawn as H3 hexagons instead, at a resolution
     chosen from the view; ``hex_resolution`` fixes it (hexbin mode). Heat uses at most
-    :data:`~dashboard.viz.scale.MAX_HEAT_POINTS` points."""
+    :data:`~dashboard.viz.scale.MAX_HEAT_POINTS` points. ``reports`` (incident id → its reports' records) puts each
+    incident's reports side by side in its card."""
     if mode not in MAP_MODES:
         raise ValueError(f"unknown map mode {mode!r}; expected one of {', '.join(MAP_MODES)}")
     m = folium.Map(location=center or SEGOU_CENTER, zoom_start=zoom or SEGOU_ZOOM, tiles=None,
@@ -160,7 +163,7 @@ def build_incident_map(
         return m
     # above the point budget, markers would make the page too heavy: hexagons instead (the legend says so)
     aggregated = mode in ("points", "clusters") and not scale.markers_fit(
-        incidents, mask, max_markers=max_markers, max_bytes=max_marker_bytes, public=public)
+        incidents, mask, max_markers=max_markers, max_bytes=max_marker_bytes, public=public, reports=reports)
     shown = "hexbin" if aggregated else mode
     layer_name = {"points": "Incidents", "clusters": "Incidents (clustered)", "heat": "Heat (killed)",
                   "hexbin": "Incidents per hexagon"}[shown]
@@ -176,7 +179,7 @@ def build_incident_map(
         outlined = _add_unit_outlines(m, units, basemap, public=public)
         target = _cluster_group(layer_name) if mode == "clusters" else folium.FeatureGroup(name=layer_name)
         target.add_to(m)
-        _add_markers(target, points, public=public, second_rings=mode == "points")
+        _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {})
         rings = mode == "points"
         present = {c for cell in points["perpetrator_category"].unique() for c in split_codes(cell)[: 2 if rings else 1]}
         present |= {split_codes(cell)[0] for cell in units["perpetrator_category"].unique() if split_codes(cell)}
@@ -242,7 +245,9 @@ def _cluster_group(name: str) -> MarkerCluster:
     return MarkerCluster(name=name, options={"maxClusterRadius": 40}, icon_create_function=_CLUSTER_ICON)
 
 
-def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings: bool = True) -> None:
+def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings: bool = True,
+                 reports: Mapping[str, Sequence[dict]] | None = None) -> None:
+    reports = reports or {}
     records = points.to_dict("records")
     for r in records:
         colour = colour_for(r["perpetrator_category"])
@@ -250,10 +255,12 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         lat, lon = r["geometry"].y, r["geometry"].x
         approximate = int(r["geo_precision"]) >= 2
         tip = folium.Tooltip(html.escape(tooltip_text(r)))
-        popup = folium.Popup(incident_card_html(r, public=public), max_width=360, max_height=320)
+        card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]))
+        popup = folium.Popup(card, max_width=360, max_height=320)
+        several = " several-reports" if int(r.get("n_reports", 1) or 1) > 1 else ""
         if approximate:
-            folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
-                          fill=True, fill_opacity=0.06, dash_array="2 4", interactive=False).add_to(target)
+            geography.inert(folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
+                                fill=True, fill_opacity=0.06, dash_array="2 4")).add_to(target)
         folium.CircleMarker(
             [lat, lon],
             radius=marker_radius(r["fatalities_min"], r["fatalities_max"]),
@@ -265,15 +272,14 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
             fill_opacity=0.55 if approximate else 0.85,
             tooltip=tip,
             popup=popup,
-            class_name=f"{MARKER_CLASS} precision-{int(r['geo_precision'])}",
+            class_name=f"{MARKER_CLASS} precision-{int(r['geo_precision'])}{several}",
         ).add_to(target)
         if second_rings and len(codes) > 1 and codes[1] in CATEGORY_COLOURS:
             # a second alleged perpetrator (e.g. army and Dozo) shows as an outer ring in its own colour
-            folium.CircleMarker(
+            geography.inert(folium.CircleMarker(
                 [lat, lon], radius=marker_radius(r["fatalities_min"], r["fatalities_max"]) + 3.5,
-                color=CATEGORY_COLOURS[codes[1]], weight=3, fill=False, interactive=False,
-                class_name="second-category",
-            ).add_to(target)
+                color=CATEGORY_COLOURS[codes[1]], weight=3, fill=False, class_name="second-category",
+            )).add_to(target)
 
 
 def _add_heat(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, view: scale.Bounds | None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 
 import folium
 import geopandas as gpd
@@ -176,21 +177,24 @@ def hex_bins(lat: np.ndarray, lng: np.ndarray, lo: np.ndarray, hi: np.ndarray, r
 
 
 # ---- markers or hexagons -----------------------------------------------------------------------------------
-def marker_bytes(points: pd.DataFrame, *, public: bool = False) -> int:
-    """Estimated script size of drawing ``points`` as markers: their cards and tooltips plus folium's wrapping."""
+def marker_bytes(points: pd.DataFrame, *, public: bool = False, reports: Mapping | None = None) -> int:
+    """Estimated script size of drawing ``points`` as markers: their cards (with their reports side by side, when
+    given) and tooltips plus folium's wrapping."""
     total = len(points) * MARKER_JS_BYTES
+    reports = reports or {}
     for r in points.to_dict("records"):
-        total += len(incident_card_html(r, public=public).encode()) + len(tooltip_text(r).encode())
+        card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]))
+        total += len(card.encode()) + len(tooltip_text(r).encode())
     return total
 
 
 def markers_fit(incidents: gpd.GeoDataFrame, mask: np.ndarray, *, max_markers: int = MAX_MARKERS,
-                max_bytes: int = MAX_MARKER_BYTES, public: bool = False) -> bool:
+                max_bytes: int = MAX_MARKER_BYTES, public: bool = False, reports: Mapping | None = None) -> bool:
     """True when the plottable incidents (``mask``) are few and small enough to be drawn one by one."""
     n = int(mask.sum())
     if n > max_markers:
         return False
-    return n == 0 or marker_bytes(incidents.loc[mask], public=public) <= max_bytes
+    return n == 0 or marker_bytes(incidents.loc[mask], public=public, reports=reports) <= max_bytes
 
 
 class HexLayer(folium.map.Layer):

@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.data.schema import PERPETRATOR_LABELS, parse_sources
-from dashboard.data.store import load_bundled
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, plottable
+from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ MAP_TIMEOUT_MS = 45_000
 
 @cache
 def bundled():
-    return load_bundled()
+    return bundled_incidents()  # what a fresh store counts: the bundled reports grouped by the bundled decisions
 
 
 def selection(params: dict[str, str | list[str]]):
@@ -55,13 +55,14 @@ def map_frame(page):
 
 def test_map_draws_every_plottable_incident_with_a_legend(web):
     page = web.open("/")
-    expected = len(plottable(bundled()))
-    not_drawn = len(bundled()) - expected
+    view = selection({})  # the default view: civilian victims in the region
+    expected = len(plottable(view))
+    not_drawn = len(view) - expected
     assert expected > 0
 
     frame = map_frame(page)
     expect(frame.locator(".leaflet-container")).to_be_visible()
-    expect(frame.locator(MARKERS)).to_have_count(len(as_points(bundled())), timeout=MAP_TIMEOUT_MS)
+    expect(frame.locator(MARKERS)).to_have_count(len(as_points(view)), timeout=MAP_TIMEOUT_MS)
     legend = frame.locator(".incident-legend")
     expect(legend).to_be_visible()
     expect(legend).to_contain_text(f"{expected} incident(s) on the map")
@@ -69,10 +70,10 @@ def test_map_draws_every_plottable_incident_with_a_legend(web):
         expect(legend).to_contain_text(f"{not_drawn} not drawn")
         expect(page.get_by_text(f"Not on the map ({not_drawn})")).to_be_visible()
     # approximate places are drawn differently from exact ones (hollow, dashed)
-    n_approx = int((as_points(bundled())["geo_precision"] == 2).sum())
+    n_approx = int((as_points(view)["geo_precision"] == 2).sum())
     expect(frame.locator(f"{MARKERS}.precision-2")).to_have_count(n_approx)
-    expect(frame.locator(f"{MARKERS}.precision-1")).to_have_count(len(as_points(bundled())) - n_approx)
-    expect(page.get_by_text(caption_for(bundled()), exact=False).first).to_be_visible()
+    expect(frame.locator(f"{MARKERS}.precision-1")).to_have_count(len(as_points(view)) - n_approx)
+    expect(page.get_by_text(caption_for(view), exact=False).first).to_be_visible()
     # the overview timeline under the map
     expect(page.locator(f"{CHART} svg.marks, {CHART} canvas").first).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
@@ -134,7 +135,7 @@ def test_timeline_page_draws_the_chart_and_lists_the_incidents(web):
     if chart.locator("svg.marks").count():
         assert chart.locator("g.mark-rect path").count() > 0, "the chart has no bars"
 
-    n = len(bundled())
+    n = len(selection({}))
     expect(page.locator("[data-testid='stMain'] .incident-card")).to_have_count(min(n, 200), timeout=30_000)
     expect(page.get_by_role("heading", name="Incidents, oldest first")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.data.store import load_bundled
 from tests import serving
 from tests.browser.conftest import recorded_page
-from tests.factories import flat, row
+from tests.factories import bundled_incidents, flat, row
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgis, pytest.mark.slow]
 
@@ -17,7 +16,7 @@ def test_an_import_through_one_server_shows_in_the_other(browser, pg_cluster, tm
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("INCIDENT_MAP_AUTHOR", "desk-a")
     url = pg_cluster.create_database()
-    bundled = len(load_bundled())  # a store made by `serve` starts with the bundled dataset
+    bundled = len(bundled_incidents())  # a store made by `serve` starts with the bundled dataset (as incidents)
     new = tmp_path / "team.csv"
     flat(row(incident_id="TEAM-1", location="Dougabougou <b>team</b>", summary="Imported through server A.")).to_csv(
         new, index=False)

@@ -41,8 +41,11 @@ PAIR = incidents(row(), row(incident_id="T-2", latitude="", longitude="", geo_pr
 def test_a_missing_store_starts_with_the_bundled_data_as_its_first_change_set(store_location):
     loaded = load_store(store_location)
     bundled = load_bundled()
-    assert sorted(loaded.incidents["incident_id"]) == sorted(bundled["incident_id"])
-    assert loaded.version == dataset_version(bundled) == store_state(store_location)[0]
+    assert sorted(loaded.reports["incident_id"]) == sorted(bundled["incident_id"])
+    linked = [d for d in loaded.decisions if d.verdict == "linked"]
+    assert len(loaded.incidents) == len(bundled) - len(linked)  # each link joins two incidents (no chains here)
+    assert loaded.version == dataset_version(bundled, loaded.decisions) == store_state(store_location)[0]
+    assert loaded.version != dataset_version(bundled)  # the links are part of the version
     entries = open_store(store_location).history("SEG-2025-008")
     assert [(e.kind, e.field, e.before) for e in entries] == [("import", None, None)]
     assert entries[0].after["incident_id"] == "SEG-2025-008" and entries[0].reason == "the bundled Ségou dataset"
@@ -195,6 +198,9 @@ def test_a_copy_to_the_other_engine_and_back_is_identical(store_location, pg_clu
     st = open_store(store_location)
     edit(st, "SEG-2025-008", {"fatalities_max": "38"}, reason="OHCHR gives 38", author="alice")
     delete(st, "SEG-2017-001", reason="test deletion", author="bob")
+    from dashboard.data import decide
+
+    decide.link(store_location, "SEG-2020-002", "UCDP-364435", reason="same attack", author="carol")
     other = pg_cluster.create_database() if not is_postgres_url(str(store_location)) else tmp_path / "other.gpkg"
     back = pg_cluster.create_database() if is_postgres_url(str(store_location)) else tmp_path / "back.gpkg"
     middle, final = init_store(resolve_store(other)), init_store(resolve_store(back))
@@ -203,6 +209,9 @@ def test_a_copy_to_the_other_engine_and_back_is_identical(store_location, pg_clu
     assert fingerprint(st) == fingerprint(middle) == fingerprint(final)
     assert store_state(back) == store_state(store_location)
     assert [e.to_dict() for e in final.history("SEG-2025-008")] == [e.to_dict() for e in st.history("SEG-2025-008")]
+    there, here = load_store(back, write_cache=False), load_store(store_location, write_cache=False)
+    assert set(there.decisions) == set(here.decisions) and any(d.author == "carol" for d in there.decisions)
+    assert len(there.incidents) == len(here.incidents) and there.version == here.version
     with pytest.raises(StoreError, match="not empty"):
         copy_store(st, final)
 

@@ -18,7 +18,9 @@ runner = CliRunner()
 @pytest.fixture
 def store(tmp_path) -> Path:
     path = tmp_path / "incidents.gpkg"
-    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated")))
+    # two distinct incidents (same-looking rows of two datasets would be one incident of two reports)
+    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated",
+                                           date_start="2024-05-01", location="Tongolo Coura")))
     return path
 
 
@@ -164,8 +166,10 @@ def test_import_into_a_new_store_sits_beside_the_bundled_incidents(tmp_path):
     assert result.exit_code == 0, result.output
     everything = json.loads(cli("query", "--store", str(store), "--json", "--scope", "all").stdout)
     bundled = load_bundled()
-    assert len(everything) == len(bundled) + 3
-    assert {r["incident_id"] for r in everything} >= set(bundled["incident_id"])
+    reports = json.loads(cli("query", "--store", str(store), "--json", "--reports", "--scope", "all").stdout)
+    assert len(reports) == len(read_store(store)) == len(bundled) + 3
+    assert {r["report_id"] for r in reports} >= set(bundled["incident_id"])
+    grouped = sum(r["n_reports"] - 1 for r in everything)  # reports joined to another report's incident
+    assert len(everything) == len(reports) - grouped
     acled = json.loads(cli("query", "--store", str(store), "--json", "--dataset", "acled", "--scope", "all").stdout)
     assert len(acled) == 3
-    assert len(read_store(store)) == len(bundled) + 3

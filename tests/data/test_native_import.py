@@ -29,7 +29,9 @@ MACINA_SEAT = "cod-pp:ML040700000"  # the village gazetteer's Ké-Macina ("Macin
 def store(tmp_path) -> Path:
     """A store with two incidents of our own, independent of the bundled data."""
     path = tmp_path / "store" / "incidents.gpkg"
-    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated")))
+    # two distinct incidents (same-looking rows of two datasets would be one incident of two reports)
+    write_store(path, incidents(row(), row(incident_id="T-2", source_record_id="T-2", dataset="segou-curated",
+                                           date_start="2024-05-01", location="Tongolo Coura")))
     return path
 
 
@@ -79,8 +81,8 @@ def test_native_geopackage_made_from_the_csv_fixture(store, tmp_path):
     flat, _ = place_rows(read_any(FIXTURES / "native.csv"), Geocoder.default())
     valid = validate_flat(flat).valid
     gpkg = tmp_path / "user export.gpkg"
-    write_store(gpkg, valid)  # a store, as the app writes them: incidents + sources (+ history...) layers
-    assert {"incidents", "sources", "history"} <= {name for name, _ in pyogrio.list_layers(gpkg)}
+    write_store(gpkg, valid)  # a store, as the app writes them: incidents (its reports) + sources + decisions
+    assert {"incidents", "sources", "decisions", "history"} <= {name for name, _ in pyogrio.list_layers(gpkg)}
     assert detect_format(gpkg) == "native"
     report = run(gpkg, store)
     assert (report.accepted, report.added, report.rejected) == (4, 4, 0)

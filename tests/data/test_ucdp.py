@@ -123,19 +123,43 @@ def test_the_bundled_extract_is_its_own_dataset_and_claims_no_precision_it_lacks
     assert layer["cercle_pcode"].notna().all()  # every point lies in the region
 
 
-def test_a_fresh_store_counts_the_curated_record_and_the_ucdp_events_apart(tmp_path):
+def test_a_fresh_store_counts_each_event_the_curated_record_and_ucdp_share_once(tmp_path):
+    """The bundled decisions (dashboard/bundled/decisions.csv) link the UCDP events that report a curated incident;
+    the figures a fresh store shows are the reconciliation's, recomputed here from the bundled files alone."""
     import json
 
     from typer.testing import CliRunner
 
+    from dashboard import bundled
     from dashboard.cli import app
+    from dashboard.data.reconcile.view import read_decisions_csv
+    from dashboard.data.store import load_bundled
+
+    reports = load_bundled().set_index("incident_id")
+    links = [d for d in read_decisions_csv(bundled.path("decisions.csv")) if d.verdict == "linked"]
+    assert {("SEG-2017-002", "UCDP-236615"), ("SEG-2020-001", "UCDP-365063")} <= {(d.a, d.b) for d in links}
+    ends = [x for d in links for x in (d.a, d.b)]
+    assert len(set(ends)) == len(ends)  # no report in two links: each link joins two incidents into one
+    for d in links:  # the same start day, one curated and one UCDP report
+        assert reports.loc[d.a, "date_start"] == reports.loc[d.b, "date_start"]
+        assert {reports.loc[d.a, "dataset"], reports.loc[d.b, "dataset"]} == {"segou-curated", "ucdp-ged-21.1"}
+    linked = {x for d in links for x in (d.a, d.b)}
+    alone = reports.drop(index=list(linked))
+    expected_min = int(alone["fatalities_min"].sum()) + sum(  # a linked incident: the lowest stated minimum
+        int(reports.loc[[d.a, d.b], "fatalities_min"].min()) for d in links)
 
     out = CliRunner().invoke(app, ["stats", "--json", "--scope", "all", "--store", str(tmp_path / "fresh.gpkg")])
     assert out.exit_code == 0, out.output
-    by_dataset = json.loads(out.stdout)["by_dataset"]
-    assert by_dataset["segou-curated"]["incidents"] >= 81 and by_dataset["ucdp-ged-21.1"]["incidents"] == 65
+    stats = json.loads(out.stdout)
+    assert stats["incidents"] == len(reports) - len(links)
+    assert stats["fatalities_min"] == expected_min
+    curated = int((reports["dataset"] == "segou-curated").sum())
+    ucdp = int((reports["dataset"] == "ucdp-ged-21.1").sum())
+    assert stats["by_dataset"]["segou-curated"]["incidents"] == curated  # by the dataset of the lead report
+    assert stats["by_dataset"]["ucdp-ged-21.1"]["incidents"] == ucdp - len(links)
     text = CliRunner().invoke(app, ["stats", "--scope", "all", "--store", str(tmp_path / "fresh.gpkg")]).stdout
-    assert "2 datasets, counted together: 81 segou-curated, 65 ucdp-ged-21.1; they are not reconciled" in text
+    assert (f"2 datasets: incidents with a report from {curated} segou-curated, {ucdp} ucdp-ged-21.1; {len(links)} "
+            "incidents are reported by more than one and counted once") in text
 
 
 def test_a_reduced_file_without_provenance_is_region_level():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 from datetime import UTC, date, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -126,7 +127,8 @@ def test_the_french_pack_has_french_labels_and_the_same_numbers(october, tmp_pat
 def test_the_french_describer_says_every_field():
     spec = FilterSpec(start=date(2025, 9, 3), end=date(2025, 10, 1), perpetrator_categories={"state_forces",
                       "progov_militia"}, actors={"Dozo"}, admin2={"Niono"}, min_fatalities=5,
-                      verification={"confirmed"}, geo_precisions={1}, datasets={"acled"}, text="Kamona",
+                      verification={"confirmed"}, geo_precisions={1}, datasets={"acled"}, min_sources=2,
+                      text="Kamona",
                       scope="civilian", event_types={"Violence against civilians"},
                       actor_groups={"Dozo militias"})
     assert i18n.describe_fr(spec) == (
@@ -134,7 +136,7 @@ def test_the_french_describer_says_every_field():
         "attribués aux milices progouvernementales ou aux forces étatiques, dont les auteurs présumés comprennent "
         "les milices dozos, dont un auteur est nommé comme « Dozo », dans le cercle de "
         "Niono, du 3 sept. au 1er oct. 2025 ; au moins 5 tués ; vérification confirmé ; localisation lieu exact ; "
-        "provenant de acled ; mentionnant « Kamona »")
+        "rapportés dans acled ; d'au moins 2 sources indépendantes ; mentionnant « Kamona »")
     assert i18n.describe_fr(FilterSpec()) == "Incidents ayant fait des victimes civiles dans la région de Ségou"
     assert i18n.describe_fr(FilterSpec(scope="all")) == "Incidents de tout le registre, incidents liés compris"
     assert i18n.describe_period_fr(date(2025, 10, 2), date(2025, 10, 2)) == "le 2 oct. 2025"
@@ -236,3 +238,20 @@ def test_pages_are_saved_as_png_to_look_at(bundled, october):
         assert pages, name
     assert len(list(ARTIFACTS.glob("oct2025-en-*.png"))) >= 2
     assert len(list(ARTIFACTS.glob("all-en-*.png"))) > len(list(ARTIFACTS.glob("oct2025-en-*.png")))
+
+
+@pytest.mark.parametrize(("lang", "convention", "counted"), [
+    ("en", "Airwars' convention", "1 incident(s) here combine 2 reports"),
+    ("fr", "convention d'Airwars", "1 incident(s) ici réunissent 2 rapports"),
+])
+def test_the_methods_box_states_how_reports_are_counted(lang, convention, counted):
+    from dashboard.data.reconcile.incidents import build_incidents
+
+    reports = incidents(row(incident_id="SEG-1", dataset="segou-curated", source_record_id="SEG-1",
+                            fatalities_min="6", fatalities_max=None),
+                        row(incident_id="ACLED-1", dataset="acled", source_record_id="1", fatalities_min="27",
+                            fatalities_max="27"))
+    merged = build_incidents(reports, [0, 0]).frame
+    html = unescape(briefing_html(request(merged, FilterSpec(), total=1, version="v", lang=lang)))
+    assert convention in html and counted in html
+    assert "1 have reports whose figures do not overlap" in html or "1 ont des rapports" in html

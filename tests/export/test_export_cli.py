@@ -20,6 +20,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.assets import remote_asset_links
 from dashboard.viz.maps import as_points
+from tests.factories import bundled_incidents, bundled_version
 
 runner = CliRunner()
 OCT = ["--from", "2025-10-01", "--to", "2025-10-31"]
@@ -71,7 +72,7 @@ def test_october_2025_briefing_pack(store, october, tmp_path):
     assert "Incidents with civilian victims in the Ségou region, 1–31 Oct 2025" in one_line  # FilterSpec.describe
     urls = {s.url for cell in october["sources"] for s in parse_sources(cell) if s.url}
     assert urls and all("".join(u.split()) in flat for u in urls)
-    assert f"dataset version {dataset_version(load_bundled())}" in one_line
+    assert f"dataset version {bundled_version()}" in one_line
 
 
 def test_french_pack_from_the_command_line(store, tmp_path):
@@ -93,10 +94,10 @@ def test_geojson_and_geopackage_open_in_ogrinfo_with_the_right_count(store, octo
     assert feature_count(gpkg, "sources") == sum(len(parse_sources(c)) for c in october["sources"])
     everything = tmp_path / "all.geojson"
     export(store, "--format", "geojson", "--scope", "all", "-o", str(everything))
-    assert feature_count(everything) == len(load_bundled())
+    assert feature_count(everything) == len(bundled_incidents())
     default = tmp_path / "default.geojson"
     export(store, "--format", "geojson", "-o", str(default))
-    assert feature_count(default) == len(filter_incidents(load_bundled(), FilterSpec()))
+    assert feature_count(default) == len(filter_incidents(bundled_incidents(), FilterSpec()))
 
 
 def test_csv_round_trips_to_the_same_incidents(store, october, tmp_path):
@@ -131,7 +132,7 @@ def test_html_map_has_no_remote_asset_and_draws_the_selection(store, october, tm
     assert remote_asset_links(html) == []
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("incident-marker precision-") == len(as_points(october))
-    assert f"Showing 7 of {len(load_bundled())} incidents" in html
+    assert f"Showing 7 of {len(bundled_incidents())} incidents" in html
 
 
 def test_public_export_coarsens_and_drops_internal_columns(store, tmp_path):

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 
 from dashboard.data.importer import ImportReport, import_file
-from dashboard.data.store import read_store, write_store
+from dashboard.data.store import load_store, write_store
 from tests.factories import incidents, row
 from tests.hardening import corpus
 
@@ -22,7 +22,7 @@ class Imported:
     file: Path
     store: Path
     report: ImportReport
-    incidents: gpd.GeoDataFrame  # what the store holds afterwards
+    incidents: gpd.GeoDataFrame  # the incidents the store holds afterwards (the incident frame every view shows)
 
 
 def write_hostile(name: str, folder: Path) -> Path:
@@ -43,7 +43,8 @@ def import_hostile(name: str, folder: Path) -> Imported:
     write_store(store, incidents(row()))  # one ordinary incident, so the store is not the bundled data
     path = write_hostile(name, folder)
     report = import_file(path, store)
-    return Imported(name=name, file=path, store=store, report=report, incidents=read_store(store))
+    return Imported(name=name, file=path, store=store, report=report,
+                    incidents=load_store(store, write_cache=False).incidents)
 
 
 @pytest.fixture(scope="session", params=FORMATS)

@@ -1,7 +1,8 @@
 """The store's safety measures on the engine-based store (issue 22 item 3, after the team store of issue 13).
 
-* ``export -o`` never writes over the store or a file it uses (its SQLite journal, creation lock, fast cache, search
-  index, rejects file), through a symbolic link or a hard link too; a refused export leaves the store as it was;
+* ``export -o`` never writes over the store or a file it uses (its SQLite journal, creation lock, fast caches of
+  reports and incidents, search index, rejects file, the bundled reports and decisions a new store is made from),
+  through a symbolic link or a hard link too; a refused export leaves the store as it was;
 * an import through a symbolically linked store writes the file the link names, and the link stays a link;
 * an import whose child is stopped at the time limit says whether its change set was written (its id is chosen
   before the child starts), instead of always "nothing was written";
@@ -19,9 +20,20 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import bundled
 from dashboard.data.import_job import ImportRequest, _too_long
 from dashboard.data.importer import import_file
-from dashboard.data.store import cache_path, load_store, read_store, rejects_path, store_state, uses, write_store
+from dashboard.data.store import (
+    cache_path,
+    incident_cache_path,
+    load_store,
+    read_store,
+    rejects_path,
+    search_path,
+    store_state,
+    uses,
+    write_store,
+)
 from dashboard.export.files import to_csv_bytes
 from tests.factories import incidents, row
 from tests.hardening.hostile_files import csv_of, good
@@ -45,7 +57,8 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize("target", ["store", "link", "hardlink", "wal", "lock", "cache", "rejects"])
+@pytest.mark.parametrize("target", ["store", "link", "hardlink", "wal", "lock", "cache", "incident_cache", "search",
+                                    "rejects", "bundled_decisions", "bundled_reports"])
 def test_an_export_is_refused_over_the_store_or_a_file_it_uses(store, tmp_path, target):
     outputs = {
         "store": store,
@@ -54,18 +67,23 @@ def test_an_export_is_refused_over_the_store_or_a_file_it_uses(store, tmp_path, 
         "wal": store.with_name(store.name + "-wal"),
         "lock": store.with_name(store.name + ".lock"),
         "cache": cache_path(store),
+        "incident_cache": incident_cache_path(store),
+        "search": search_path(store),
         "rejects": rejects_path(store),
+        "bundled_decisions": bundled.path("decisions.csv"),
+        "bundled_reports": bundled.path("incidents.csv"),
     }
     (tmp_path / "link.gpkg").symlink_to(store)
     os.link(store, tmp_path / "hard.gpkg")
     output = outputs[target]
     assert uses(store, output)
-    before = sha256(store)
+    before, target_before = sha256(store), sha256(output) if output.exists() else None
     result = cli("export", "--store", str(store), "--format", "csv", "-o", str(output))
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.splitlines() == [f"error: -o {output.name} would write over the store or a file it uses; "
                                           "choose another file"]
     assert sha256(store) == before
+    assert (sha256(output) if output.exists() else None) == target_before
     assert read_store(store)["incident_id"].tolist() == ["T-1"]
 
 

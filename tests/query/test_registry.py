@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from dashboard.cli import app
 from dashboard.cli_options import App, filter_options
+from dashboard.data.reconcile.view import incidents_of
 from dashboard.data.store import load_bundled
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.filters import filter_incidents
@@ -24,7 +25,7 @@ from tests.ui.test_app import open_page, qp, store  # noqa: F401  (store: autous
 
 runner = CliRunner()
 
-SAMPLE = incidents(
+SAMPLE = incidents_of(incidents(
     row(incident_id="a", date_start="2025-10-02", admin2="Niono", perpetrators="Malian army; Dozo hunters",
         perpetrator_category="state_forces;progov_militia", fatalities_min="21", fatalities_max="37",
         verification="corroborated", dataset="user", geo_precision="2", summary="Kamona raid"),
@@ -35,8 +36,10 @@ SAMPLE = incidents(
     row(incident_id="c", date_start="2025-11-20", admin2="Segou", latitude="13.4404", longitude="-6.2723",
         perpetrators="Unidentified gunmen",
         perpetrator_category="unidentified", fatalities_min="4", fatalities_max="4", verification="confirmed",
-        dataset="segou-curated", geo_precision="1", summary="Market attack", source_record_id="C"),
-)
+        dataset="segou-curated", geo_precision="1", summary="Market attack", source_record_id="C",
+        sources=json.dumps([{"organisation": "HRW"}, {"organisation": "Human Rights Watch (via RFI)"},
+                            {"organisation": "AFP"}])),
+), ()).frame  # an incident frame of three one-report incidents
 
 # filter name -> (a value, the SAMPLE incidents it selects)
 MASKS: dict[str, tuple[object, list[str]]] = {
@@ -53,6 +56,7 @@ MASKS: dict[str, tuple[object, list[str]]] = {
     "verif": (frozenset({"confirmed", "reported"}), ["b", "c"]),
     "prec": (frozenset({1, 3}), ["b", "c"]),
     "dataset": (frozenset({"acled"}), ["b"]),
+    "min_sources": (2, ["c"]),  # HRW, relayed or not, is one organisation: HRW and AFP
     "text": ("SIÈGE", ["b"]),
 }
 
@@ -64,7 +68,7 @@ def by_name(name: str) -> Filter:
 def example(f: Filter):
     """A value the bundled data has (the sidebar only offers those)."""
     if f.kind == "set":
-        values = f.choices or distinct_values(load_bundled(), f.options, split=f.split)
+        values = f.choices or distinct_values(incidents_of(load_bundled(), ()).frame, f.options, split=f.split)
         return frozenset({values[0]})
     if f.kind == "choice":
         return f.choices[-1]  # not the default, which a URL or a command line leaves out

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data.store import STORE_ENV, load_bundled
+from dashboard.data.store import STORE_ENV
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points
+from tests.factories import bundled_incidents
 
 APP = "dashboard/ui/app.py"
 
@@ -62,7 +63,7 @@ def qp(at: AppTest, key: str) -> list[str]:
 
 
 def expected_sentence(spec: FilterSpec) -> str:
-    bundled = load_bundled()
+    bundled = bundled_incidents()  # what a fresh store counts
     return totals(filter_incidents(bundled, spec)).sentence(total=len(bundled))
 
 
@@ -71,7 +72,8 @@ def test_default_map_page_shows_the_default_count_and_its_map():
     assert expected_sentence(FilterSpec()) in captions(at)
     args = map_component(at)
     script = args["script"]
-    assert script.count("incident-marker precision-") == len(as_points(filter_incidents(load_bundled(), FilterSpec())))
+    assert script.count("incident-marker precision-") == len(as_points(filter_incidents(bundled_incidents(),
+                                                                                        FilterSpec())))
     links = [*args["js_links"], *args["css_links"]]
     assert links
     assert not [u for u in links if u.startswith(("http:", "https:", "//"))]
@@ -106,7 +108,7 @@ def test_an_empty_selection_says_so_on_every_page():
     for page in ("map", "timeline", "table"):
         at = open_page(page, **{"from": "2014-01-01", "to": "2014-12-31"})  # no curated incident in 2014
         assert any("No incidents match" in i.value for i in at.info), page
-        assert f"Showing 0 of {len(load_bundled())} incidents · at least 0 killed" in captions(at)
+        assert f"Showing 0 of {len(bundled_incidents())} incidents · at least 0 killed" in captions(at)
 
 
 def test_a_bad_link_is_ignored_with_a_warning():

@@ -13,12 +13,12 @@ import pyogrio
 import pytest
 
 from dashboard.data.importer import read_any
-from dashboard.data.store import dataset_version, load_bundled
 from dashboard.data.validate import validate_flat
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.ui.pages.export_page import CLAIM
 from dashboard.viz.maps import unplotted
+from tests.factories import bundled_incidents, bundled_version
 from tests.ui.test_app import open_page, store  # noqa: F401  (store: autouse fixture)
 from tests.ui.test_export_pages import OCT, download, download_buttons, recording_media  # noqa: F401
 
@@ -30,9 +30,9 @@ YEAR_2021 = {"from": "2021-01-01", "to": "2021-12-31"}  # related incidents the 
 @pytest.fixture(scope="module")
 def expected():
     spec = FilterSpec.from_query_params(SELECTED)
-    bundled = load_bundled()
+    bundled = bundled_incidents()  # what a fresh store counts: reports grouped into incidents
     view = filter_incidents(bundled, spec)
-    return {"spec": spec, "view": view, "sentence": spec.describe(), "version": dataset_version(bundled),
+    return {"spec": spec, "view": view, "sentence": spec.describe(), "version": bundled_version(),
             "ids": sorted(view["incident_id"])}
 
 
@@ -135,7 +135,7 @@ def test_every_file_says_which_related_incidents_it_leaves_out(tmp_path):
     from dashboard.query.scope import left_out
 
     spec = FilterSpec.from_query_params(YEAR_2021)
-    bundled = load_bundled()
+    bundled = bundled_incidents()  # what a fresh store counts: reports grouped into incidents
     left = left_out(filter_incidents(bundled, spec), filter_incidents(bundled, spec.with_(scope="all")))
     assert len(left) > 0
     at = open_page("export", **YEAR_2021)

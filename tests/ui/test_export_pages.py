@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pandas as pd
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -81,7 +82,8 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     at = open_page("export", **OCT)
     assert at.title[0].value == "Briefing and exports"
     buttons = download_buttons(at)
-    assert set(buttons) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_csv", "dl_geojson", "dl_gpkg", "dl_json"}
+    assert set(buttons) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_csv", "dl_geojson", "dl_gpkg", "dl_json",
+                            "dl_reports"}
     assert all(b.HasField("deferred_file_id") for b in buttons.values())  # built on click, not on every rerun
     assert buttons["dl_csv"].label == "CSV (spreadsheet)"
     expected = filter_incidents(load_bundled(), FilterSpec.from_query_params(OCT))
@@ -92,6 +94,9 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     features = json.loads(download(at, "dl_geojson"))["features"]
     assert [f["properties"]["incident_id"] for f in features] == list(expected["incident_id"])
     assert download(at, "dl_gpkg").startswith(b"SQLite format 3\x00")
+    reports = tmp_path / "reports.csv"
+    reports.write_bytes(download(at, "dl_reports"))  # the second level: here, one report per incident
+    assert list(pd.read_csv(reports, encoding="utf-8-sig")["belongs_to_incident"]) == OCT_IDS
     html = download(at, "dl_html").decode("utf-8")
     assert remote_asset_links(html) == [] and html.count("incident-marker precision-") == len(as_points(expected))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.data.store import load_bundled
 from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import RECORD_STATEMENT, left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import PUBLIC_URL_ENV
+from tests.factories import bundled_incidents
 from tests.ui.test_app import captions, expected_sentence, open_page, qp, store  # noqa: F401  (store: autouse)
 
 PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
@@ -17,7 +17,7 @@ PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
 
 def bundled_left_out(spec: FilterSpec | None = None):
     spec = spec or FilterSpec()
-    bundled = load_bundled()
+    bundled = bundled_incidents()  # what a fresh store counts: reports grouped into incidents
     return left_out(filter_incidents(bundled, spec), filter_incidents(bundled, spec.with_(scope="all")))
 
 

@@ -121,3 +121,26 @@ def test_legend_names_only_the_categories_on_the_map():
     assert CATEGORY_COLOURS["progov_militia"] not in points
     assert CATEGORY_COLOURS["state_forces"] not in clusters  # clusters colour by the first-named only
     assert "colour: first-named perpetrator" in clusters
+
+
+def test_rings_let_taps_through_to_the_markers_under_them():
+    """folium drops ``interactive=False`` from vector layers: a 25-km ring took a neighbour's taps on a phone."""
+    import folium
+
+    from dashboard.data.store import load_bundled
+    from dashboard.viz.maps import build_incident_map
+
+    fmap = build_incident_map(load_bundled())
+    layers = [c for c in _walk(fmap) if isinstance(c, folium.vector_layers.Circle | folium.vector_layers.CircleMarker)]
+    rings = [c for c in layers if isinstance(c, folium.vector_layers.Circle)
+             or c.options.get("className") == "second-category"]
+    markers = [c for c in layers if "incident-marker" in str(c.options.get("className"))]
+    assert rings and markers
+    assert all(c.options.get("interactive") is False for c in rings)
+    assert all(c.options.get("interactive", True) is not False for c in markers)
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)

@@ -23,7 +23,6 @@ from dashboard.data.engines.records import (
     RecordType,
     combine,
     record_type,
-    records_hash,
     to_json,
     version_text,
 )
@@ -153,11 +152,18 @@ class Store:
 
     def read(self, rtype: RecordType = INCIDENT) -> Snapshot:
         """Every record of a type as a flat frame (storage order) with the version, in one snapshot."""
-        cols = list(rtype.columns)
-        select = ", ".join(cols) + (f", {self.select_point_sql()}" if rtype.point else "")
+        return self.read_types((rtype,))[0]
+
+    def read_types(self, rtypes: Sequence[RecordType]) -> list[Snapshot]:
+        """:meth:`read` of several types in one snapshot (the reports and the decisions that group them)."""
         with self.read_connection() as conn, conn.begin():
             meta = self.meta(conn)
-            rows = conn.exec_driver_sql(f"SELECT {select} FROM {rtype.table} ORDER BY fid").fetchall()
+            return [self._read(conn, rtype, meta) for rtype in rtypes]
+
+    def _read(self, conn: sa.Connection, rtype: RecordType, meta: dict) -> Snapshot:
+        cols = list(rtype.columns)
+        select = ", ".join(cols) + (f", {self.select_point_sql()}" if rtype.point else "")
+        rows = conn.exec_driver_sql(f"SELECT {select} FROM {rtype.table} ORDER BY fid").fetchall()
         kinds = dict(rtype.fields)
         data = {c: [self.plain(kinds[c], r[i]) for r in rows] for i, c in enumerate(cols)}
         if rtype.point:
@@ -225,13 +231,13 @@ class Store:
             self.start_write(conn, exclusive=cs.skip_existing)
             done = {"inserted": [], "updated": [], "deleted": [], "skipped": []}
             history: list[tuple] = []
-            added_hash, removed_hash = [], []
+            added_hash, removed_hash = [np.zeros(0, dtype=np.uint64)], [np.zeros(0, dtype=np.uint64)]
             for name, changes in by_type.items():
                 rtype = record_type(name)
                 plus, minus = self._apply_type(conn, cs, rtype, changes, done, history)
-                if rtype is INCIDENT:
-                    added_hash.extend(plus)
-                    removed_hash.extend(minus)
+                if rtype.hash_rows is not None:  # the types the dataset version covers
+                    added_hash.append(rtype.hash_rows(plus))
+                    removed_hash.append(rtype.hash_rows(minus))
             if not history:
                 return Applied(changeset_id=None, skipped=tuple(done["skipped"]), version=self.version_in(conn))
             conn.execute(sa.text("INSERT INTO changesets (changeset_id, kind, author, at, reason, detail) "
@@ -240,7 +246,7 @@ class Store:
                           "reason": cs.reason.strip(), "detail": to_json(dict(cs.detail)) if cs.detail else None})
             self.bulk_insert(conn, "history", ("changeset_id", "record_type", "record_id", "version", "field",
                                                "before", "after"), history)
-            version = self._bump(conn, records_hash(added_hash), records_hash(removed_hash))
+            version = self._bump(conn, np.concatenate(added_hash), np.concatenate(removed_hash))
         return Applied(changeset_id=cs.changeset_id, inserted=tuple(done["inserted"]),
                        updated=tuple(done["updated"]), deleted=tuple(done["deleted"]),
                        skipped=tuple(done["skipped"]), version=version)

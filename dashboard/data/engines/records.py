@@ -4,11 +4,17 @@ A *record type* is a small declaration: its table, its key, its fields (in order
 has a point, and how a batch of candidate records is checked. The engines handle every declared type the same
 way (insert / update / delete in a change set, a version per record, a history row per changed field), so a new
 type is one Alembic migration (its table, on both engines) plus one :class:`RecordType` added to
-:data:`RECORD_TYPES`. Issue 12's reconciliation ``decisions`` (two report ids, linked or rejected, with author,
-time and reason) and issue 16's source captures are meant to arrive that way.
+:data:`RECORD_TYPES` (issue 16's source captures are meant to arrive that way).
 
-Today there is one type, ``incident``: each row is a *report* of one dataset (``dataset`` + ``source_record_id``),
-with the canonical columns of :mod:`dashboard.data.schema` and a WGS84 point.
+* ``incident``: each row is a *report* of one dataset (``dataset`` + ``source_record_id``), with the canonical
+  columns of :mod:`dashboard.data.schema` and a WGS84 point.
+* ``decision`` (migration 0003, issue 12): a reconciliation decision about two reports (linked, kept apart, or
+  pending review), with who decided, when, why, and the rule's score and evidence
+  (:class:`dashboard.data.reconcile.decisions.Decision`). Linking, keeping apart and unlinking are change sets of
+  decision records, so the history says who grouped which reports, when and why.
+
+The dataset version covers what every view counts: the incidents' content and the *linked* pairs of decisions
+(each type's ``hash_rows``); a pending or kept-apart decision changes no count, so it leaves the version alone.
 
 The flat form of a record is a dict of plain values: text, whole numbers, booleans, ``"YYYY-MM-DD"`` dates,
 ``latitude``/``longitude`` floats, ``None`` for unknown. History stores these values as JSON.
@@ -49,6 +55,8 @@ class RecordType:
     natural_key: tuple[str, ...] = ()  # another identity: a record whose natural key is stored is a duplicate
     # fields computed from others, refreshed when an edit changes what they come from: (record, changed) -> record
     derive: Callable[[dict, Mapping[str, object]], dict] | None = None
+    # each record's part of the dataset version (64-bit hashes, 0 for none); None: the type is not part of it
+    hash_rows: Callable[[Sequence[dict]], np.ndarray] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -117,9 +125,50 @@ INCIDENT = RecordType(
     check=_check_incidents,
     natural_key=("dataset", "source_record_id"),
     derive=_derive_units,
+    hash_rows=lambda records: records_hash(records),
 )
 
-RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT}
+DECISION_VERDICTS = ("linked", "apart", "pending")
+
+
+def _check_decisions(records: list[dict]) -> Checked:
+    """A decision names two different reports (``a`` < ``b``), a known verdict, an author, a time and a reason."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("decision_id", "a", "b", "verdict", "author", "at", "reason")
+                  if not (isinstance(r.get(c), str) and r[c].strip())]
+        if not issues and r["verdict"] not in DECISION_VERDICTS:
+            issues.append(("verdict", f"must be one of {', '.join(DECISION_VERDICTS)}"))
+        if not issues and not r["a"] < r["b"]:
+            issues.append(("b", "must name another report, after a"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["decision_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+def decision_hashes(records: Sequence[dict]) -> np.ndarray:
+    """A decision's part of the dataset version: a hash of its pair when it links them, 0 otherwise."""
+    if not len(records):
+        return np.zeros(0, dtype=np.uint64)
+    linked = np.array([r.get("verdict") == "linked" for r in records], dtype=bool)
+    texts = pd.Series([f"linked\x00{r.get('a')}\x00{r.get('b')}" for r in records], dtype=object)
+    hashes = pd.util.hash_pandas_object(texts, index=False, categorize=False).to_numpy(np.uint64)
+    return np.where(linked, hashes, np.uint64(0))
+
+
+DECISION = RecordType(
+    name="decision",
+    table="decisions",
+    key="decision_id",
+    fields=(("decision_id", "text"), ("a", "text"), ("b", "text"), ("verdict", "text"), ("author", "text"),
+            ("at", "text"), ("reason", "text"), ("score", "int"), ("evidence", "text")),
+    point=False,
+    check=_check_decisions,
+    hash_rows=decision_hashes,
+)
+
+RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION}
 
 
 def record_type(name: str) -> RecordType:

@@ -25,12 +25,19 @@ each traced to its published sources.
   commune come from its point (or the names its source gives), so the cercle and commune filters and the
   "By cercle/commune" map count it once, where it is known to be; the map says how many it could not allocate.
 - *Dates have a precision.* Lighter bars on the timeline are incidents dated only to the week, month or year.
+- *One incident, many reports.* When the curated record, ACLED, UCDP or your own files describe the same event,
+  their rows are *reports* of one *incident*, counted once. The incident's toll runs from the lowest minimum to the
+  highest maximum among its reports (Airwars' convention), and is marked *disputed* when the reports' figures do
+  not overlap; its date and place come from its most precise report. Its card lists the reports side by side.
+  Reports are matched by date, place name, distance, perpetrators and toll; clear matches are linked
+  automatically, the others wait on the **Review** page for a person to link them or keep them apart.
 
 **Bundled data**: the curated record (`segou-curated`, 81 incidents, 2012–2026) compiled from Human Rights Watch,
 RFI, AFP, Reuters, OHCHR, UN/MINUSMA (via the press) and Malian press, summaries in this project's own words; and,
 as its own dataset, the UCDP GED 21.1 events in the region (`ucdp-ged-21.1`, 65 events, 1994–2020), which keep
 only 14 of GED's columns: their place precision (shown as "near a named place") and date precision (shown as the
-year) are not in the extract. The two are not reconciled: filter by dataset to count one. See
+year) are not in the extract. The UCDP events that report a curated incident are linked to it by the project's
+decisions (one incident, counted once); other possible matches wait on the Review page. See
 `dashboard/bundled/README.md`.
 
 **Credits and licences** (the reference layers, as their sources ask):

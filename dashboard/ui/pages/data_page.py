@@ -33,11 +33,18 @@ def render(ctx: PageContext) -> None:
     st.title("Data and import")
     common.public_banner(ctx)
     common.record_statement()
+    reports = ctx.data.reports.reports
+    waiting = sum(d.verdict == "pending" for d in ctx.data.decisions)
     where = "" if ctx.data.public else f"Store: `{cache.store_label(ctx.data.store)}` · "  # no server path in public
-    st.markdown(f"{where}dataset version **{ctx.data.version}** · {len(ctx.all)} incidents")
+    st.markdown(f"{where}dataset version **{ctx.data.version}** · {len(ctx.all):,} incidents from {len(reports):,} "
+                f"reports · {waiting:,} pair(s) of reports waiting for review")
+    st.caption("Each row of a dataset is a *report*; reports of the same event from several datasets are one "
+               "incident, counted once.")
+    counts = reports["dataset"].value_counts().rename_axis("dataset").reset_index(name="reports")
+    counts["incidents with a report from it"] = [
+        int(ctx.all["datasets"].str.split("; ").map(lambda names, d=d: d in names).sum()) for d in counts["dataset"]]
     if REPORT_KEY in st.session_state:
         _show(st.session_state.pop(REPORT_KEY))
-    counts = ctx.all["dataset"].value_counts().rename_axis("dataset").reset_index(name="incidents")
     st.dataframe(counts, hide_index=True)
     st.subheader("Import a file", divider="gray")
     if ctx.data.public:
@@ -86,5 +93,7 @@ def render(ctx: PageContext) -> None:
 def _show(report: ImportReport) -> None:
     show = st.warning if report.rejected else st.success
     show(common.md_escape(report.summary()))
+    if report.matches is not None and report.matches.waiting:
+        st.info("The possible matches wait on the **Review** page.", icon=":material/rule:")
     if report.rejects_file and report.rejected:
         st.caption(f"Rejected rows with their reasons: {common.md_escape(str(report.rejects_file))}")

@@ -50,7 +50,7 @@ def request_of(ctx: PageContext, **how) -> ExportRequest:
     """The export of exactly the page's selection (made when a button is clicked: ``generated_at`` is then)."""
     return ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version, generated_at=datetime.now(UTC),
                          selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=ctx.left_out,
-                         max_listed=ctx.settings.limits.briefing_incidents, **how)
+                         max_listed=ctx.settings.limits.briefing_incidents, reports=ctx.data.reports.of(ctx.view), **how)
 
 
 def _build(ctx: PageContext, e: Exporter, how: dict) -> Callable[[], bytes]:

@@ -80,7 +80,8 @@ def render(ctx: PageContext) -> None:
                 rendered = cache.map_payload(view_key, lambda: build_incident_map(
                     view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
                     bounds=scale.map_view(view, filtered), max_markers=ctx.settings.max_markers,
-                    max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure))
+                    max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure,
+                    reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers else None))
                 foliummap.show(rendered, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                                returned_objects=["last_object_clicked_tooltip"])
                 # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a
@@ -122,8 +123,16 @@ def _allocation_caption(view: pd.DataFrame, unit: str) -> str:
 
 
 def _selected_id(ctx: PageContext) -> str | None:
+    """The incident the URL selects: by its id, or by the id of one of its reports (a link cited before the report
+    joined an incident keeps working)."""
     selected = ctx.state.selected
-    return selected if selected and bool((ctx.all["incident_id"] == selected).any()) else None
+    if not selected:
+        return None
+    if bool((ctx.all["incident_id"] == selected).any()):
+        return selected
+    level = ctx.data.reports
+    owner = level.report_incident[(level.reports["incident_id"] == selected).to_numpy()]
+    return str(owner[0]) if len(owner) else None
 
 
 def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
@@ -132,7 +141,8 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
     if row is None or row.empty:
         st.caption("Click a marker on the map to see its sources here.")
         return
-    st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))
+    st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520,
+                               reports=ctx.data.reports_of(row).get(selected)))
     if not bool((view["incident_id"] == selected).any()):
         st.caption("This incident is outside the current filter.")
     if not ctx.data.public:  # the history holds internal fields and names: never in the public view
@@ -162,4 +172,6 @@ def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
     if picked is not None:
         row = ordered.loc[ordered["incident_id"] == picked]
         if not row.empty:
-            st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520))
+            reports = ctx.data.reports_of(row)
+            st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520,
+                                       reports=reports.get(picked)))

@@ -182,7 +182,8 @@ def render(ctx: PageContext) -> None:
             st.caption("This incident's place is known only to the region (or not located): it is not drawn on "
                        "the map, which shows the whole region.")
     with right:
-        card = incident_card_html(row, public=ctx.data.public, width=int(560 / CARD_ZOOM))
+        card = incident_card_html(row, public=ctx.data.public, width=int(560 / CARD_ZOOM),
+                                  reports=ctx.data.reports_of(frame).get(current.incident_id))
         st.html(f'<div class="story-card" style="zoom:{CARD_ZOOM}">{card}</div>')
 
     st.divider()

@@ -35,10 +35,13 @@ def incident_table(view: pd.DataFrame) -> pd.DataFrame:
         "category": [", ".join(PERPETRATOR_LABELS[c] for c in split_codes(v)) for v in view["perpetrator_category"]],
         "killed": [toll_text(a, b) for a, b in zip(view["fatalities_min"], view["fatalities_max"], strict=True)],
         "killed (min)": view["fatalities_min"].to_numpy(),
+        "toll disputed": view["toll_disputed"].to_numpy(),
         "verification": view["verification"].to_numpy(),
+        "reports": view["n_reports"].to_numpy(),
+        "independent sources": view["independent_sources"].to_numpy(),
         "sources": n_sources,
         "first source": first_url,
-        "dataset": view["dataset"].to_numpy(),
+        "datasets": view["datasets"].to_numpy(),
     })
 
 
@@ -68,6 +71,12 @@ def render(ctx: PageContext) -> None:
         column_config={
             "first source": st.column_config.LinkColumn("first source"),
             "killed (min)": st.column_config.NumberColumn("killed (min)", help="Lower bound; empty = unknown"),
+            "reports": st.column_config.NumberColumn("reports", help="Reports of this incident (one per dataset "
+                                                                     "record); the map card shows them side by side"),
+            "independent sources": st.column_config.NumberColumn(
+                "independent sources", help="Distinct organisations among the sources of all its reports"),
+            "toll disputed": st.column_config.CheckboxColumn(
+                "toll disputed", help="Its reports give tolls that do not overlap; the toll is their whole range"),
         },
     )
     st.caption("Select an incident on the map to see all its sources; the 'first source' column links the first "

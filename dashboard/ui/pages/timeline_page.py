@@ -27,8 +27,9 @@ def render(ctx: PageContext) -> None:
     view = ctx.view
     st.subheader("Incidents, oldest first", divider="gray")
     ordered = view.sort_values(["date_start", "incident_id"])
+    reports = ctx.data.reports_of(ordered.head(MAX_CARDS))
     for r in ordered.head(MAX_CARDS).to_dict("records"):
-        st.html(incident_card_html(r, public=ctx.data.public, width=900))
+        st.html(incident_card_html(r, public=ctx.data.public, width=900, reports=reports.get(r["incident_id"])))
     if len(ordered) > MAX_CARDS:
         st.caption(f"Showing the first {MAX_CARDS} of {len(ordered)}; narrow the filter to see the rest.")
     common.cite(ctx, "timeline")

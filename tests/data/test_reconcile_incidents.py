@@ -1,0 +1,113 @@
+"""Reports → incidents: the toll range, disputes, the most precise date and place, sources, a stable id."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.data.reconcile.clusters import reconcile
+from dashboard.data.reconcile.incidents import (
+    INCIDENT_COLUMNS,
+    build_incidents,
+    organisation_counts,
+    organisation_key,
+)
+from dashboard.data.schema import COLUMNS, IncidentModel
+from tests.data.test_reconcile import POOL, acled, curated
+from tests.factories import incidents, row
+
+
+def one_incident(*rows):
+    reports = incidents(*rows)
+    return build_incidents(reports, np.zeros(len(reports), dtype=np.int64))
+
+
+def test_toll_is_lowest_minimum_to_highest_maximum_and_non_overlapping_ranges_are_disputed():
+    farabougou = one_incident(curated(fatalities_min="6", fatalities_max=None),
+                              acled(fatalities_min="27", fatalities_max="27")).frame.iloc[0]
+    assert (farabougou["fatalities_min"], farabougou["fatalities_max"]) == (6, 27)
+    assert farabougou["toll_disputed"]  # "at least 6" counts as 6: 6 vs 27 do not overlap
+    kamona = one_incident(curated(), acled()).frame.iloc[0]  # 21–37 and 21
+    assert (kamona["fatalities_min"], kamona["fatalities_max"]) == (21, 37)
+    assert not kamona["toll_disputed"]
+
+
+def test_an_unknown_toll_neither_widens_nor_disputes_and_at_least_stays_at_least():
+    unknown = one_incident(curated(fatalities_min="6", fatalities_max=None),
+                           acled(fatalities_min=None, fatalities_max=None)).frame.iloc[0]
+    assert unknown["fatalities_min"] == 6 and pd.isna(unknown["fatalities_max"]) and not unknown["toll_disputed"]
+    nothing = one_incident(curated(fatalities_min=None, fatalities_max=None),
+                           acled(fatalities_min=None, fatalities_max=None)).frame.iloc[0]
+    assert pd.isna(nothing["fatalities_min"]) and pd.isna(nothing["fatalities_max"])
+
+
+def test_the_curated_report_leads_and_date_and_place_come_from_the_most_precise_report():
+    frame = one_incident(
+        curated(date_start="2025-10-01", date_end="2025-10-31", date_precision="month", geo_precision="1"),
+        acled(date_start="2025-10-02", geo_precision="2"),
+    ).frame
+    inc = frame.iloc[0]
+    assert inc["incident_id"] == "SEG-1" and inc["dataset"] == "segou-curated"
+    assert inc["date_start"] == pd.Timestamp("2025-10-02") and inc["date_precision"] == "day"
+    assert inc["date_from"] == "ACLED-1"
+    assert inc["place_from"] == "SEG-1" and inc["location"] == "Kamona (Kamona-Pont)"
+    assert inc["summary"] == "Test incident."  # the lead's
+    assert (inc["n_reports"], inc["report_ids"], inc["datasets"]) == (2, "SEG-1; ACLED-1", "segou-curated; acled")
+
+
+def test_perpetrators_and_sources_of_every_report_are_kept_and_unidentified_gives_way():
+    inc = one_incident(curated(perpetrator_category="unidentified", perpetrators="Unknown gunmen"),
+                       acled(perpetrator_category="jihadist_group", perpetrators="JNIM")).frame.iloc[0]
+    assert inc["perpetrator_category"] == "jihadist_group"
+    assert inc["perpetrators"] == "Unknown gunmen; JNIM"
+    organisations = [s["organisation"] for s in json.loads(inc["sources"])]
+    assert organisations == ["Test Desk", "RFI", "ACLED"]
+
+
+def test_independent_sources_count_organisations_once_however_relayed():
+    assert organisation_key("AFP (via Afrique24)") == organisation_key("AFP via enligne.sn") == "afp"
+    assert organisation_key("HRW") == organisation_key("Human Rights Watch (reported via RFI/AllAfrica)")
+    sources = json.dumps([{"organisation": "RFI via AllAfrica"}, {"organisation": "HRW"}])
+    inc = one_incident(curated(sources=sources), acled()).frame.iloc[0]  # + RFI, ACLED
+    assert inc["independent_sources"] == 3
+
+
+def test_a_lone_report_is_its_own_incident_unchanged():
+    reports = incidents(curated(), acled(location="Elsewhere"))
+    frame = build_incidents(reports, np.arange(2)).frame
+    pd.testing.assert_frame_equal(pd.DataFrame(frame[list(COLUMNS)]), pd.DataFrame(reports[list(COLUMNS)]))
+    assert frame["n_reports"].tolist() == [1, 1] and frame["report_ids"].tolist() == ["SEG-1", "ACLED-1"]
+
+
+def test_every_incident_is_a_valid_canonical_row_and_every_report_names_its_incident():
+    rec = reconcile(POOL)
+    built = build_incidents(POOL, rec.group)
+    IncidentModel.validate(pd.DataFrame(built.frame[list(COLUMNS)]), lazy=True)
+    assert list(built.frame.columns) == [*COLUMNS, *INCIDENT_COLUMNS, "geometry"]
+    assert len(built.frame) == len(set(rec.group)) and built.frame["incident_id"].is_unique
+    assert built.frame["n_reports"].sum() == len(POOL)
+    members = pd.Series(POOL["incident_id"].to_numpy()).groupby(built.report_incident).agg(set)
+    for inc in built.frame.itertuples():
+        assert members[inc.incident_id] == set(inc.report_ids.split("; "))
+        assert inc.incident_id in members[inc.incident_id]
+
+
+def test_a_best_estimate_outside_the_merged_range_is_dropped():
+    inc = one_incident(curated(fatalities_min="6", fatalities_max=None, fatalities_best="10"),
+                       row(incident_id="U-1", dataset="ucdp", source_record_id="1", fatalities_min="8",
+                           fatalities_max="8")).frame.iloc[0]
+    assert (inc["fatalities_min"], inc["fatalities_max"]) == (6, 8) and pd.isna(inc["fatalities_best"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=4), min_size=1, max_size=5),
+       st.booleans())
+def test_counting_organisations_in_bulk_agrees_with_decoding_each_cell(cells, ascii_only):
+    sources = pd.Series([json.dumps([{"organisation": o, "url": None} for o in orgs], ensure_ascii=ascii_only)
+                         for orgs in cells])
+    expected = [len({organisation_key(o) for o in orgs}) for orgs in cells]
+    assert organisation_counts(sources).tolist() == expected
