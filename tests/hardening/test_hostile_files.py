@@ -11,6 +11,7 @@ limit named and nothing written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
+from dashboard.data.geopackage import _OFFLINE
 from dashboard.data.importer import rejects_path
 from dashboard.data.readers import read_csv_text
 from dashboard.data.store import read_store, write_store
@@ -97,8 +99,25 @@ def test_hostile_file(case, store, tmp_path):
         assert set(read_csv_text(rejects_path(store))["_row"].astype(int)) == rejected_rows
 
 
+@contextlib.contextmanager
+def gdal_as_installed():
+    """GDAL without the offline options an import in this process may have set (they are process-wide), restored
+    afterwards: the old reader ran with GDAL's own defaults."""
+    saved = {k: pyogrio.get_gdal_config_option(k) for k in _OFFLINE}
+    pyogrio.set_gdal_config_options(dict.fromkeys(_OFFLINE))
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(saved)
+
+
 def test_the_corpus_is_armed(tmp_path):
     """What the files would do if GDAL opened them as the old reader did (so the tests above test something)."""
+    with gdal_as_installed():
+        _armed(tmp_path)
+
+
+def _armed(tmp_path: Path) -> None:
     local = tmp_path / "local.gpkg"
     local.write_bytes(_local_vrt(tmp_path, ""))
     assert SECRET in pyogrio.read_dataframe(local)["location"].tolist()  # a server file read as incidents
