@@ -20,7 +20,7 @@ from dashboard.data.schema import COLUMNS
 from dashboard.data.store import load_store
 from dashboard.export.files import to_csv_bytes
 from dashboard.viz.cards import incident_card_html
-from tests.factories import incidents, row
+from tests.factories import NEAR_SIRAKORO, acled_file, incidents, row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OVERLAP = FIXTURES / "acled_segou_overlap.csv"  # six ACLED events the bundled record holds (written for the tests)
@@ -221,14 +221,7 @@ def test_a_decision_that_cannot_be_made_is_one_error_line(tmp_path, args, messag
 
 def test_review_lists_the_pairs_waiting_with_their_evidence(tmp_path):
     store = tmp_path / "incidents.gpkg"
-    acled = pd.read_csv(OVERLAP, dtype=str, keep_default_na=False).iloc[:1]
-    near = acled.assign(event_id_cnty="R1", event_date="2026-01-08", year="2026",
-                        actor1="Unidentified Armed Group (Mali)", assoc_actor_1="", inter1="Political militia",
-                        admin2="Macina", admin3="Kolongotomo", location="Sirakoro", latitude="13.93",
-                        longitude="-5.85", geo_precision="2", fatalities="3",
-                        notes="Fixture: on 8 January 2026, armed men killed 3 people near Sirakoro.")
-    path = tmp_path / "near.csv"  # an ACLED report (the importer gives a file's rows its layout's dataset)
-    near.to_csv(path, index=False)
+    path = acled_file(tmp_path / "near.csv", **NEAR_SIRAKORO)
     out = cli("import", str(path), "--store", str(store))
     assert "1 report matched existing incidents (0 linked, 1 waiting for review)" in out
     queue = [q for q in json.loads(cli("review", "--store", str(store), "--json")) if "ACLED-R1" in (q["a"], q["b"])]
