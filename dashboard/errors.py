@@ -32,8 +32,8 @@ class UserError(Exception):
         super().__init__(message)
         self.detail = detail
 
-    def __reduce__(self):  # pickled whole (an import runs in a child process): the detail travels too
-        return (_rebuild, (type(self), self.args, self.detail))
+    def __reduce__(self):  # pickled whole (an import runs in a child process): the detail and fields travel too
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
     @property
     def message(self) -> str:
@@ -77,7 +77,10 @@ class ReconcileError(UserError):
     """A decision about reports that cannot be made (an unknown report id, no reason given...)."""
 
 
-def _rebuild(cls: type[UserError], args: tuple, detail: str | None) -> UserError:
-    exc = cls(*args)
-    exc.detail = detail
+def _rebuild(cls: type[UserError], args: tuple, state: dict) -> UserError:
+    """The error as it was raised, without calling its ``__init__`` again (a subclass's, such as the store's
+    ``ConflictError``, may take other arguments than the message)."""
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
     return exc

@@ -135,3 +135,19 @@ def test_a_native_row_naming_a_stored_acled_record_is_that_record(tmp_path):
     report = import_file(path, store)
     assert (report.added, report.duplicates, report.rejected) == (0, 1, 0)
     assert read_store(store)["incident_id"].tolist() == ["ACLED-MLI1"]
+
+
+def test_a_user_error_crosses_from_the_import_child_whole():
+    """The import child sends the importer's error to the parent pickled: every kind arrives with its message,
+    detail and fields, the store's conflict (whose __init__ takes other arguments) too."""
+    import pickle
+
+    from dashboard.data.engines.changes import ConflictError
+    from dashboard.errors import UnreadableFile
+
+    by = {"changeset_id": "cs-1", "author": "a", "at": "2026-01-01T00:00:00Z", "kind": "import", "reason": "r"}
+    for exc in (UnreadableFile("f.csv: too big", detail="row 3"), ConflictError("DEC-1", 1, 2, by)):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and str(back) == str(exc) and back.message == exc.message
+        assert back.__dict__ == exc.__dict__
+    assert pickle.loads(pickle.dumps(ConflictError("DEC-1", 1, None, None))).stored is None
