@@ -29,6 +29,7 @@ import pandas as pd
 
 from dashboard.data.atomic import replacing
 from dashboard.data.decide import plan_import
+from dashboard.data.engines import ConflictError
 from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
 from dashboard.data.placing import place_rows
@@ -40,6 +41,7 @@ from dashboard.errors import LayoutError, UnreadableFile
 
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
 
+IMPORT_ATTEMPTS = 20  # concurrent imports: each is planned again when another landed first (optimistic concurrency)
 IMPORT_HELP = (
     "Import a file into the store: " + "; ".join(f"{a.description} (--format {a.name})" for a in ADAPTERS)
     + ". The layout is recognised from the columns unless --format names it.\n\nBad rows go to <store>.rejects.csv with the reason; rows already "
@@ -129,23 +131,33 @@ def import_file(
     bad_rows = result.rejected_rows
     if not dry_run:
         ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
-    plan = plan_import(store_path, result.valid, now=now)
-    report = ImportReport(
-        path=path, format=fmt, rows=len(raw), accepted=len(plan.new), rejected=len(bad_rows),
-        duplicates=plan.duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
-        ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
-        strict=strict, store=store_path, matches=plan.matches,
-    )
-    if dry_run:
-        return report
-    if bad_rows:
-        report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
-    if report.blocked or plan.new.empty:
-        report.matches = None
-        return report
-    applied = apply_import(store_path, plan.new, author=author, decisions=plan.changes,
-                           reason=reason or f"import of {path.name} ({fmt})",
-                           detail={"file": path.name, "format": fmt, "rows": len(raw)})
+    rejects_file = None
+    for attempt in range(IMPORT_ATTEMPTS):
+        plan = plan_import(store_path, result.valid, now=now)
+        report = ImportReport(
+            path=path, format=fmt, rows=len(raw), accepted=len(plan.new), rejected=len(bad_rows),
+            duplicates=plan.duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
+            ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
+            strict=strict, store=store_path, matches=plan.matches,
+        )
+        if dry_run:
+            return report
+        if bad_rows and rejects_file is None:
+            rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
+        report.rejects_file = rejects_file
+        if report.blocked or plan.new.empty:
+            report.matches = None
+            return report
+        try:
+            applied = apply_import(store_path, plan.new, author=author, decisions=plan.changes,
+                                   reason=reason or f"import of {path.name} ({fmt})",
+                                   detail={"file": path.name, "format": fmt, "rows": len(raw)})
+            break
+        except ConflictError:
+            # another import or decision landed between the plan and its commit (the rule's decisions were
+            # computed from the reports seen then): plan again on the store as it is now
+            if attempt == IMPORT_ATTEMPTS - 1:
+                raise
     offered = set(plan.new["incident_id"])
     added = sum(key in offered for key in applied.inserted)  # reports (the change set also holds decisions)
     report.added = report.accepted = added
