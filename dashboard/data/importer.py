@@ -38,6 +38,7 @@ import pandas as pd
 from dashboard.data import provenance
 from dashboard.data.atomic import replacing
 from dashboard.data.decide import plan_import
+from dashboard.data.engines import ConflictError
 from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
 from dashboard.data.placing import place_rows
@@ -60,6 +61,7 @@ from dashboard.settings import Limits
 
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
 
+IMPORT_ATTEMPTS = 20  # concurrent imports: each is planned again when another landed first (optimistic concurrency)
 IMPORT_HELP = (
     "Import a file into the store: " + "; ".join(f"{a.description} (--format {a.name})" for a in ADAPTERS)
     + ". The layout is recognised from the columns unless --format names it.\n\nBad rows go to <store>.rejects.csv with the reason; rows already "
@@ -144,49 +146,67 @@ def import_file(
                                max_text_chars=limits.cell_chars)
     except LayoutError as exc:
         raise UnreadableFile(str(exc)) from None
-    valid = result.valid
-    rows = pd.Series(list(result.rows), index=valid.index) if len(valid) else pd.Series([], dtype=object)
-    claimed = named.reindex(rows.to_numpy()).to_numpy() if len(valid) else []
-    skipped = _skips(store_path, valid, claimed)
-    keep = ~valid["incident_id"].isin(skipped).to_numpy(dtype=bool)
-    new, new_rows = valid.loc[keep], rows.loc[keep].tolist()
-    problems = result.rejects
-    foreign = provenance.id_problems(new["incident_id"], new_rows, chosen.dataset)
-    if foreign:
-        taken = {p["incident_id"] for p in foreign}
-        new = new.loc[~new["incident_id"].isin(taken)]
-        problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
-        problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-    bad_rows = sorted(set(problems["row"]))
-    blocked = strict and bool(bad_rows)
-    if not dry_run and not blocked and not new.empty:
-        ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
-    # the rule's decisions for the store's reports and the new ones (what the import writes with them)
-    plan = plan_import(store_path, new, now=now, skipped=set()) if dry_run or not blocked else None
-    report = ImportReport(
-        path=path, format=chosen.name, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
-        duplicates=int(keep.size - keep.sum()), added=0, rejects_file=None, unresolved_places=placing.not_found,
-        ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
-        strict=strict, store=store_path, dataset=chosen.dataset,
-        dataset_claims=provenance.replaced(named, chosen.dataset), verification_claims=lowered,
-        matches=None if plan is None else plan.matches,
-    )
-    if dry_run:
-        return report
-    if bad_rows:
-        report.rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
-    if report.blocked or new.empty:
-        report.matches = None
-        return report
-    applied = apply_import(store_path, new, author=author, changeset_id=changeset_id, decisions=plan.changes,
-                           reason=reason or f"import of {path.name} ({chosen.name})",
-                           detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
+    rejects_file = None
+    for attempt in range(IMPORT_ATTEMPTS):
+        new, duplicates, problems = _new_reports(store_path, result, named, chosen.dataset)
+        bad_rows = sorted(set(problems["row"]))
+        blocked = strict and bool(bad_rows)
+        if not dry_run and not blocked and not new.empty:
+            ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
+        # the rule's decisions for the store's reports and the new ones (what the import writes with them)
+        plan = plan_import(store_path, new, now=now, skipped=set()) if dry_run or not blocked else None
+        report = ImportReport(
+            path=path, format=chosen.name, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
+            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
+            ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
+            strict=strict, store=store_path, dataset=chosen.dataset,
+            dataset_claims=provenance.replaced(named, chosen.dataset), verification_claims=lowered,
+            matches=None if plan is None else plan.matches,
+        )
+        if dry_run:
+            return report
+        if bad_rows and rejects_file is None:
+            rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
+        report.rejects_file = rejects_file
+        if report.blocked or new.empty:
+            report.matches = None
+            return report
+        try:
+            applied = apply_import(store_path, new, author=author, changeset_id=changeset_id, decisions=plan.changes,
+                                   reason=reason or f"import of {path.name} ({chosen.name})",
+                                   detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
+            break
+        except ConflictError:
+            # another import or decision landed between the plan and its commit (the rule's decisions were computed
+            # from the reports seen then; nothing of this one was written): skip and plan again on the store as it
+            # is now, under the same change set id
+            if attempt == IMPORT_ATTEMPTS - 1:
+                raise
     offered = set(new["incident_id"])
     added = sum(key in offered for key in applied.inserted)  # reports (the change set also holds decisions)
     report.added = report.accepted = added
     report.duplicates += len(new) - added  # stored by another import in the meantime
     report.changeset_id = applied.changeset_id
     return report
+
+
+def _new_reports(store: Location, result, named: pd.Series, dataset: str) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """(the valid rows an import adds, how many it skips, every problem): skips as :func:`_skips` finds them, then a
+    new row that takes another dataset's id prefix is a problem (:func:`provenance.id_problems`)."""
+    valid = result.valid
+    rows = pd.Series(list(result.rows), index=valid.index) if len(valid) else pd.Series([], dtype=object)
+    claimed = named.reindex(rows.to_numpy()).to_numpy() if len(valid) else []
+    skipped = _skips(store, valid, claimed)
+    keep = ~valid["incident_id"].isin(skipped).to_numpy(dtype=bool)
+    new, new_rows = valid.loc[keep], rows.loc[keep].tolist()
+    problems = result.rejects
+    foreign = provenance.id_problems(new["incident_id"], new_rows, dataset)
+    if foreign:
+        taken = {p["incident_id"] for p in foreign}
+        new = new.loc[~new["incident_id"].isin(taken)]
+        problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
+        problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    return new, int(keep.size - keep.sum()), problems
 
 
 def _skips(store: Location, valid: pd.DataFrame, claimed) -> set[str]:

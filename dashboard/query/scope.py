@@ -34,12 +34,22 @@ def civilian_victims(incidents: pd.DataFrame) -> np.ndarray:
 
 def in_region(incidents: pd.DataFrame) -> np.ndarray:
     """``admin1`` names the Ségou region, in any spelling a source uses ("Segou", "Ségou region", or a 2023 region
-    carved from it, such as "région de San"); an empty ``admin1`` is not known to be inside."""
+    carved from it, such as "région de San"); or, when no ``admin1`` is given, the incident lies in one of the
+    region's cercles (its computed ``cercle_pcode``: the UCDP GED extract, for one, names no region). An empty
+    ``admin1`` without such a cercle is not known to be inside; a named other region stays outside."""
     values = incidents["admin1"]
     codes, uniques = pd.factorize(values)
     names = AdminNames.default()
     inside = np.array([names.region(v).found for v in uniques] + [False], dtype=bool)
-    return inside[codes]  # a missing value (code -1) takes the appended False
+    named = inside[codes]  # a missing value (code -1) takes the appended False
+    return named | (values.isna().to_numpy(dtype=bool) & _in_a_cercle(incidents))
+
+
+def _in_a_cercle(incidents: pd.DataFrame) -> np.ndarray:
+    """The incident lies in one of the region's cercles (a P-code is only ever given to those)."""
+    if "cercle_pcode" not in incidents.columns:
+        return np.zeros(len(incidents), dtype=bool)
+    return incidents["cercle_pcode"].notna().to_numpy(dtype=bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +139,7 @@ def why_not_counted(incidents: pd.DataFrame) -> pd.Series:
     civilian = incidents["civilian_targeting"]
     known_civilian = civilian.notna().to_numpy(dtype=bool)
     is_civilian = civilian_victims(incidents)
-    region_known = incidents["admin1"].notna().to_numpy(dtype=bool)
+    region_known = incidents["admin1"].notna().to_numpy(dtype=bool) | _in_a_cercle(incidents)
     inside = in_region(incidents)
     reasons = np.select(
         [known_civilian & ~is_civilian, ~known_civilian, region_known & ~inside, ~region_known],

@@ -38,7 +38,7 @@ def review_url(tmp_path_factory):
 def test_review_links_a_pair_and_the_card_shows_both_reports(browser, review_url):
     n = len(load_store(review_url.store, write_cache=False).incidents)
     with recorded_page(browser, review_url.base) as web:
-        page = web.open("/?page=review")
+        page = web.open("/?page=review&scope=all")  # every incident counted, so that a link shows in the caption
         wait_idle(page)
         expect(page.get_by_text(f"Showing {n} of {n} incidents")).to_be_visible()
         expect(page.get_by_text("same day · same commune", exact=False).first).to_be_visible()

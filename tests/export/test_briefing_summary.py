@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.data.store import load_bundled
+from dashboard.export import i18n
 from dashboard.export.briefing import briefing_html, briefing_pdf
 from dashboard.export.request import ExportRequest
 from dashboard.export.summary import LEFT_OUT, MOST_SERIOUS, coverage, key_findings, most_serious
@@ -109,7 +110,9 @@ def test_the_first_page_reads_aloud(whole_record_pack, tmp_path):
     request, pdf = whole_record_pack
     first = pdf_pages(pdf, tmp_path)[0]
     assert "Executive summary" in first
-    for finding in key_findings(request.view, period="8 Sep 2012 – 6 Mar 2026"):
+    view = request.view  # the span of the counted incidents' dates, as the briefing says it
+    period = i18n.describe_period_in(view["date_start"].min().date(), view["date_end"].max().date(), "en")
+    for finding in key_findings(view, period=period):
         assert finding.split(":")[0] in first
     assert "Prepared by: A. Researcher" in first and "Organisation: Sahel Desk" in first
     assert "Date of analysis: 3 Nov 2025" in first and "Handling: For internal use" in first

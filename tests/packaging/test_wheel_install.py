@@ -10,8 +10,7 @@ import zipfile
 from pathlib import Path
 
 from dashboard.data.geocoder import Geocoder
-from dashboard.data.store import load_bundled
-from tests.factories import flat, row
+from tests.factories import bundled_incidents, flat, row
 from tests.wheel import REPO, Installed
 
 
@@ -34,8 +33,8 @@ def test_the_installed_copy_is_imported_not_the_checkout(installed_wheel: Instal
 
 
 def test_stats_reads_the_bundled_incidents_into_a_store_in_the_user_data_folder(installed_wheel: Installed):
-    out = installed_wheel.run(installed_wheel.cli, "stats", "--json").stdout
-    assert json.loads(out)["incidents"] == len(load_bundled())
+    out = installed_wheel.run(installed_wheel.cli, "stats", "--json", "--scope", "all").stdout
+    assert json.loads(out)["incidents"] == len(bundled_incidents())  # the bundled reports grouped into incidents
     store = installed_wheel.user_data / "incidents.gpkg"
     assert store.is_file(), "the default store of an installed package is in the per-user data folder"
     assert not (installed_wheel.workdir / "data").exists()

@@ -18,7 +18,9 @@ SAMPLE = incidents(
     row(incident_id="ucdp", admin1="Ségou region", source_record_id="U"),  # UCDP's adm_1
     row(incident_id="san", admin1="région de San", source_record_id="S"),  # a 2023 region carved from Ségou
     row(incident_id="dioura", admin1="Mopti", source_record_id="M"),
-    row(incident_id="nowhere", admin1="", source_record_id="N"),
+    row(incident_id="nowhere", admin1="", admin2="", admin3="", latitude="", longitude="", geo_precision="3",
+        source_record_id="N"),  # no region named, no point: not known to be inside
+    row(incident_id="pointed", admin1="", source_record_id="P"),  # no region named, a point in Niono cercle
     row(incident_id="militia", civilian_targeting="false", source_record_id="F",
         inclusion_note="The dead were Dozo hunters"),
     row(incident_id="uncoded", civilian_targeting="", source_record_id="X"),
@@ -31,16 +33,18 @@ def ids(frame):
 
 def test_the_default_counts_civilian_victims_inside_the_region():
     assert FilterSpec().scope == DEFAULT_SCOPE
-    assert ids(filter_incidents(SAMPLE, FilterSpec())) == ["acled", "kamona", "san", "ucdp"]
+    assert ids(filter_incidents(SAMPLE, FilterSpec())) == ["acled", "kamona", "pointed", "san", "ucdp"]
     assert ids(filter_incidents(SAMPLE, FilterSpec(scope="civilian"))) == [
-        "acled", "dioura", "kamona", "nowhere", "san", "ucdp"]
+        "acled", "dioura", "kamona", "nowhere", "pointed", "san", "ucdp"]
     assert len(filter_incidents(SAMPLE, FilterSpec(scope="all"))) == len(SAMPLE)
 
 
 def test_a_region_is_recognised_in_the_spellings_sources_use_and_an_empty_one_is_not_inside():
     inside = dict(zip(SAMPLE["incident_id"], in_region(SAMPLE), strict=True))
     assert inside == {"kamona": True, "acled": True, "ucdp": True, "san": True, "dioura": False, "nowhere": False,
-                      "militia": True, "uncoded": True}
+                      "pointed": True, "militia": True, "uncoded": True}
+    # a named other region stays outside even where the point lies in a Ségou cercle (validate lists the disagreement)
+    assert SAMPLE.set_index("incident_id").loc["dioura", "cercle_pcode"] == "ML0405"
 
 
 def test_what_is_left_out_is_counted_by_reason_once_each():
