@@ -16,10 +16,12 @@ import typer
 
 from dashboard import cli_reconcile, cli_store
 from dashboard.cli_options import App, filter_options
-from dashboard.data.importer import IMPORT_HELP, import_file
+from dashboard.data.atomic import replacing
+from dashboard.data.import_job import ImportRequest, run_import
+from dashboard.data.importer import IMPORT_HELP
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
-from dashboard.data.store import StoreData, describe_store, ensure_store, load_store
+from dashboard.data.store import StoreData, describe_store, ensure_store, load_store, uses
 from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
 from dashboard.export import files
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
@@ -287,16 +289,13 @@ def import_(
     reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
                                                                 "kept in the history")] = None,
 ) -> None:
-    from dashboard.data.placing import load_geocoder
-
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
-    try:
-        geocoder = load_geocoder(gazetteer) if gazetteer else None
-        report = import_file(file, _store(store), fmt=fmt, dry_run=dry_run, strict=strict, geocoder=geocoder,
-                             author=author, reason=reason)
-    except OSError as exc:  # the disk is full, the store's folder cannot be written...
-        raise UnreadableFile(f"{file.name}: {exc.strerror or exc}") from None
+    # in a child process, stopped at the import time limit (dashboard/data/import_job.py); the child says a full
+    # disk or an unreadable gazetteer as one sentence
+    report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
+                                      gazetteer_csv=gazetteer, limits=settings().limits, author=author,
+                                      reason=reason))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -335,7 +334,8 @@ def export_(
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
-    Exit code 0 on success, 2 if the store or the story cannot be read.
+    The file is written whole or not at all (a temporary file renamed over it), never over the store or a file the
+    store uses. Exit code 0 on success, 2 if the store or the story cannot be read or the output cannot be written.
     """
     from dashboard.data.public import public_view
     from dashboard.data.reference import cercle_seats
@@ -354,6 +354,8 @@ def export_(
     except ValueError:
         raise typer.BadParameter(f"--analysis-date must be a date like 2025-11-03; got {analysis_date!r}") from None
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
+    if uses(_store(store), output):
+        raise UserError(f"-o {output.name} would write over the store or a file it uses; choose another file")
     stored = _load(store)
     incidents, level = stored.incidents, stored.report_level
     if public:
@@ -363,7 +365,7 @@ def export_(
     how = {"version": stored.version, "generated_at": now, "title": title, "lang": lang,
            "public": public, "spreadsheet_safe": spreadsheet_safe, "csv_metadata": csv_metadata,
            "author": author, "organisation": organisation, "analysis_date": analysed or now.date(),
-           "marking": marking}
+           "marking": marking, "max_listed": settings().limits.briefing_incidents}
     if story is not None:
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
@@ -377,9 +379,14 @@ def export_(
     companion = chosen.companion_of(request, output.name)
     written = [(output, data)] + ([(output.with_name(chosen.companion_name(output.name)), companion)]
                                   if companion is not None else [])
+    for path, _ in written[1:]:
+        if uses(_store(store), path):
+            raise UserError(f"{path.name}, the metadata file beside -o {output.name}, would write over the store or "
+                            "a file it uses; choose another file name")
     for path, content in written:
-        try:
-            path.write_bytes(content)
+        try:  # a temporary file renamed over the output: a killed export never leaves half a file
+            with replacing(path) as tmp:
+                tmp.write_bytes(content)
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     typer.echo(request.description())

@@ -32,6 +32,9 @@ class UserError(Exception):
         super().__init__(message)
         self.detail = detail
 
+    def __reduce__(self):  # pickled whole (an import runs in a child process): the detail and fields travel too
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
     @property
     def message(self) -> str:
         """The message on one line (it may quote a file's text, which can hold line breaks)."""
@@ -72,3 +75,12 @@ class SettingsError(UserError):
 
 class ReconcileError(UserError):
     """A decision about reports that cannot be made (an unknown report id, no reason given...)."""
+
+
+def _rebuild(cls: type[UserError], args: tuple, state: dict) -> UserError:
+    """The error as it was raised, without calling its ``__init__`` again (a subclass's, such as the store's
+    ``ConflictError``, may take other arguments than the message)."""
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc

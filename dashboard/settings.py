@@ -16,13 +16,16 @@ Where the working store lives, first match wins:
    ``%LOCALAPPDATA%\\segou-incident-map`` on Windows).
 
 A store that does not exist yet is created there from the bundled dataset on first use.
+
+The limits (:class:`Limits`) bound what one import, one briefing and one public visitor may cost on a shared server;
+each has a variable (:data:`LIMIT_ENV`) and a default stated in the README ("Limits").
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,7 +50,40 @@ _FALSE = {"", "0", "false", "no", "off"}
 MAX_MARKERS = 250
 MAX_MARKER_BYTES = 1_200_000
 _CHECKOUT = Path(__file__).resolve().parents[1]  # the repository root when running from a checkout
-__all__ = ["Settings", "SettingsError", "cache_dir", "checked_url", "default_data_dir", "env_author", "is_checkout"]
+__all__ = ["LIMIT_ENV", "Limits", "Settings", "SettingsError", "cache_dir", "checked_url", "default_data_dir",
+           "env_author", "is_checkout"]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one import, one briefing and one public visitor may cost. Past an import limit the import is refused
+    with a sentence naming the limit and nothing is written; a briefing above its limit lists the most serious
+    incidents and counts the rest."""
+
+    upload_mb: int = 50  # size of a file to import (and of an upload on the Data page), in MiB
+    import_rows: int = 200_000  # rows (records, features) in one file
+    import_columns: int = 300  # columns (fields) in one file
+    cell_chars: int = 10_000  # characters in one text cell (a longer cell rejects its row)
+    json_depth: int = 64  # nesting of [ and { in a JSON or GeoJSON file (and a story file)
+    import_seconds: int = 300  # wall time of one import; past it the import is stopped, nothing written
+    briefing_incidents: int = 100  # incidents listed (and mapped) one by one in a PDF briefing; the rest are counted
+    public_briefings_per_minute: int = 6  # PDF briefings a public server builds per minute, for all visitors
+
+    @property
+    def upload_bytes(self) -> int:
+        return self.upload_mb * 1024 * 1024
+
+
+LIMIT_ENV = {  # the variable that sets each limit
+    "upload_mb": "INCIDENT_MAP_MAX_UPLOAD_MB",
+    "import_rows": "INCIDENT_MAP_MAX_IMPORT_ROWS",
+    "import_columns": "INCIDENT_MAP_MAX_IMPORT_COLUMNS",
+    "cell_chars": "INCIDENT_MAP_MAX_CELL_CHARS",
+    "json_depth": "INCIDENT_MAP_MAX_JSON_DEPTH",
+    "import_seconds": "INCIDENT_MAP_MAX_IMPORT_SECONDS",
+    "briefing_incidents": "INCIDENT_MAP_MAX_BRIEFING_INCIDENTS",
+    "public_briefings_per_minute": "INCIDENT_MAP_PUBLIC_BRIEFINGS_PER_MINUTE",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +96,7 @@ class Settings:
     max_markers: int = MAX_MARKERS  # incidents drawn one by one on the map; above this, hexagons
     max_marker_bytes: int = MAX_MARKER_BYTES  # ... while their map script stays under this size
     public_url: str | None = None  # the address readers reach the app at (cited links use it); None: as browsed
+    limits: Limits = Limits()  # what one import, briefing or public visitor may cost
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +111,7 @@ class Settings:
             max_markers=_positive_int(env, MAX_MARKERS_ENV, MAX_MARKERS),
             max_marker_bytes=_positive_int(env, MAX_MARKER_BYTES_ENV, MAX_MARKER_BYTES),
             public_url=checked_url(env.get(PUBLIC_URL_ENV), PUBLIC_URL_ENV),
+            limits=Limits(**{f.name: _positive_int(env, LIMIT_ENV[f.name], f.default) for f in fields(Limits)}),
         )
 
     def with_store(self, store: str | Path | None) -> Settings:
@@ -96,6 +134,7 @@ class Settings:
         env[MAX_MARKERS_ENV] = str(self.max_markers)
         env[MAX_MARKER_BYTES_ENV] = str(self.max_marker_bytes)
         env[PUBLIC_URL_ENV] = self.public_url or ""
+        env.update({LIMIT_ENV[f.name]: str(getattr(self.limits, f.name)) for f in fields(Limits)})
         return env
 
     def child_env(self) -> dict[str, str]:

@@ -32,6 +32,7 @@ SLOW_TESTS = {
     "tests/test_serve.py": "starts and signals a real server",
     "tests/hardening/test_atomic_writes.py": "kill -9 in the middle of imports, concurrent imports",
     "tests/hardening/test_load.py": "20 s of load",
+    "tests/hardening/test_latency.py": "serves the app and times some 45 page loads",
     "tests/hardening/test_properties.py": "hypothesis fuzzing of every adapter with arbitrary text",
     "tests/export/test_briefing.py::test_pages_are_saved_as_png_to_look_at": "PDF rasterising",
     "tests/data/test_search.py::test_the_word_index_and_the_scan_give_exactly_the_definition":
@@ -63,6 +64,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if stale:
         raise pytest.UsageError("tests/conftest.py: tier rule(s) match no collected test (renamed?): "
                                 + ", ".join(stale))
+
+
+@pytest.fixture(autouse=True)
+def _bugs_fail_in_process_app_tests(monkeypatch):
+    """The app shows a bug as one sentence (``dashboard.ui.main.CATCH_BUGS``); run in-process by AppTest, a bug
+    raises instead, so that ``at.exception`` catches it. A served app keeps the sentence (tested in a browser)."""
+    from dashboard.ui import main
+
+    monkeypatch.setattr(main, "CATCH_BUGS", False)
 
 
 @pytest.fixture(scope="session")

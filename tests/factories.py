@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -102,3 +103,20 @@ def bundled_version() -> str:
 
     reports, decisions, _ = _bundled_level()
     return dataset_version(reports, decisions)
+
+
+ACLED_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "acled_segou_overlap.csv"
+# an ACLED report waiting for review: same day and commune as SEG-2026-002, 15 km away, no common name
+NEAR_SIRAKORO = dict(event_id_cnty="R1", event_date="2026-01-08", year="2026",
+                     actor1="Unidentified Armed Group (Mali)", assoc_actor_1="", inter1="Political militia",
+                     admin2="Macina", admin3="Kolongotomo", location="Sirakoro", latitude="13.93", longitude="-5.85",
+                     geo_precision="2", fatalities="3",
+                     notes="Fixture: on 8 January 2026, armed men killed 3 people near Sirakoro.")
+
+
+def acled_file(path: Path, **fields: str) -> Path:
+    """A one-row file in ACLED's layout: the first row of the ACLED test fixture with ``fields`` replaced. Reports
+    of a dataset come in its own layout (the importer gives a file's rows its layout's dataset)."""
+    first = pd.read_csv(ACLED_FIXTURE, dtype=str, keep_default_na=False).iloc[:1]
+    first.assign(**fields).to_csv(path, index=False)
+    return path

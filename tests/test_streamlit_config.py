@@ -19,6 +19,8 @@ EXPECTED = {
     "global.developmentMode": False,
     "client.toolbarMode": "minimal",
     "client.showErrorDetails": "none",
+    "server.fileWatcherType": "none",  # README, "Under load"
+    "runner.postScriptGC": False,
 }
 _PROBE = """
 import json, sys

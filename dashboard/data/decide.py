@@ -127,11 +127,15 @@ class ImportPlan:
     matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
 
 
-def plan_import(store: Location | None, valid: gpd.GeoDataFrame, *, now: datetime | None = None) -> ImportPlan:
+def plan_import(store: Location | None, valid: gpd.GeoDataFrame, *, now: datetime | None = None,
+                skipped: set[str] | None = None) -> ImportPlan:
     """Which of ``valid`` an import adds, and the rule's decisions recomputed for the store's reports and those
-    (writes nothing). A store not created yet counts as holding the bundled data and decisions."""
+    (writes nothing). A store not created yet counts as holding the bundled data and decisions. ``skipped``: the ids
+    of ``valid`` the caller has already found the import skips (the importer's own rules, which also match a row
+    by the dataset its file named); default: :func:`~dashboard.data.store.skipped_on_import`'s."""
     location = resolve_store(store)
-    skipped = skipped_on_import(location, valid)
+    if skipped is None:
+        skipped = skipped_on_import(location, valid)
     new = valid[~valid["incident_id"].isin(skipped)]
     if new.empty:
         return ImportPlan(new=new, duplicates=len(skipped))

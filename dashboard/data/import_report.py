@@ -32,6 +32,9 @@ class ImportReport:
     strict: bool = False
     store: Path | str | None = None  # a GeoPackage path or a database URL
     changeset_id: str | None = None  # the change set that added the rows (None: nothing added)
+    dataset: str | None = None  # the dataset the importer gave every row
+    dataset_claims: dict[str, int] = field(default_factory=dict)  # other datasets the file named, replaced
+    verification_claims: int = 0  # rows whose verification above "reported" was kept as the source's claim
     matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
 
     @property
@@ -55,6 +58,9 @@ class ImportReport:
             "places_not_found": list(self.unresolved_places),
             "places_ambiguous": {k: list(v) for k, v in self.ambiguous_places.items()},
             "cercles_recognised": dict(self.renamed_cercles),
+            "dataset": self.dataset,
+            "dataset_claims": dict(self.dataset_claims),
+            "verification_claims": self.verification_claims,
             "matched_existing": {
                 "reports": 0 if self.matches is None else self.matches.matched,
                 "linked": [] if self.matches is None else list(self.matches.linked),
@@ -90,6 +96,12 @@ class ImportReport:
             *(f"    {name}: {'; '.join(found)}" for name, found in self.ambiguous_places.items()),
             f"  cercles read as   {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
         ]
+        if self.dataset_claims:
+            named = ", ".join(f"{name[:40]} ({n})" for name, n in self.dataset_claims.items())
+            lines.append(f"  dataset           rows that named another dataset were imported as {self.dataset}: {named}")
+        if self.verification_claims:
+            lines.append(f"  verification      {self.verification_claims} row(s) claimed more than 'reported': imported "
+                         "as reported, the claim kept in verification_note")
         for rec in self.problems.head(max_problems).itertuples(index=False):
             value = "" if is_missing(rec.value) else f" ({str(rec.value)[:60]})"
             lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")

@@ -13,11 +13,19 @@ run one after the other, so a report is stored exactly once):
 * re-importing a file adds nothing: a row is a duplicate when the store already has its ``incident_id`` or
   its (``dataset``, ``source_record_id``) pair. The stored version wins (an updated ACLED event is *not*
   overwritten);
-* a file that cannot be read at all raises :class:`UnreadableFile` with one sentence naming the file, and
-  the store is left byte-identical (nothing is written before everything has been checked);
+* a file that cannot be read at all, or is over an import limit (:class:`~dashboard.settings.Limits`), raises
+  :class:`UnreadableFile` with one sentence naming the file, and the store is left byte-identical (nothing is
+  written before everything has been checked);
+* the importer, not the file, says where rows come from (:mod:`dashboard.data.provenance`): the dataset is the
+  layout's, a verification level above ``reported`` is kept as the source's claim, and a new row may not take
+  another dataset's id prefix;
 * the new rows are *reports*: in the same write, the rule's decisions are recomputed for all the reports
-  (:func:`dashboard.data.reconcile.rerun.rerun`), so a report of an event the store already holds joins that
-  incident (or waits for review), and the report says how many did.
+  (:func:`dashboard.data.reconcile.rerun.rerun`, through :func:`dashboard.data.decide.plan_import`), so a report
+  of an event the store already holds joins that incident (or waits for review), and the report says how many did;
+* a store reached through a symbolic link is written through to its target (its rejects and cache files sit
+  beside the target), so the link keeps pointing at the current store;
+* an import stopped part-way (killed, or at the time limit of :mod:`dashboard.data.import_job`) adds nothing: the new
+  reports and the decisions that go with them go to the store in one change set, one transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.data import provenance
 from dashboard.data.atomic import replacing
 from dashboard.data.decide import plan_import
 from dashboard.data.engines import ConflictError
@@ -34,10 +43,21 @@ from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
 from dashboard.data.placing import place_rows
 from dashboard.data.readers import load_raw
-from dashboard.data.sources.registry import ADAPTERS, AUTO, adapter, expected_layouts, format_choices, recognise
-from dashboard.data.store import Location, apply_import, cache_path, ensure_store, resolve_store
-from dashboard.data.validate import validate_flat
+from dashboard.data.sources.registry import (
+    ADAPTERS,
+    AUTO,
+    SourceAdapter,
+    adapter,
+    expected_layouts,
+    format_choices,
+    recognise,
+)
+from dashboard.data.spreadsheet import defuse_formulas
+from dashboard.data.store import Location, apply_import, ensure_store, resolve_store, skipped_on_import
+from dashboard.data.store import rejects_path as rejects_path
+from dashboard.data.validate import REJECT_COLUMNS, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile
+from dashboard.settings import Limits
 
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
 
@@ -50,28 +70,28 @@ IMPORT_HELP = (
 )
 
 
-def detect_format(path: str | Path) -> str:
+def detect_format(path: str | Path, limits: Limits | None = None) -> str:
     """The name of the adapter that recognises the file's layout; :class:`UnreadableFile` when none does."""
     path = Path(path)
-    raw = load_raw(path)
+    raw = load_raw(path, limits)
     found = recognise(raw.columns)
     if found is None:
         raise UnreadableFile(_unknown_layout(path, raw.columns))
     return found.name
 
 
-def read_any(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
+def read_any(path: str | Path, fmt: str = "auto", limits: Limits | None = None) -> pd.DataFrame:
     """Any supported file → flat canonical frame (index = the user's row numbers)."""
-    return _read(Path(path), fmt)[1]
+    return _read(Path(path), fmt, limits)[1]
 
 
-def _read(path: Path, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+def _read(path: Path, fmt: str, limits: Limits | None) -> tuple[pd.DataFrame, pd.DataFrame, SourceAdapter]:
     if fmt != AUTO:
         try:
             chosen = adapter(fmt)
         except UnreadableFile:
             raise UnreadableFile(f"{path.name}: unknown format {fmt!r}; use {format_choices()}") from None
-    raw = load_raw(path)
+    raw = load_raw(path, limits)
     if fmt == AUTO:
         chosen = recognise(raw.columns)
         if chosen is None:
@@ -80,7 +100,7 @@ def _read(path: Path, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
         flat = chosen.to_flat(raw)
     except LayoutError as exc:
         raise UnreadableFile(f"{path.name}: {exc} for the {chosen.name} layout; {expected_layouts()}") from None
-    return raw, flat, chosen.name
+    return raw, flat, chosen
 
 
 def _unknown_layout(path: Path, columns) -> str:
@@ -94,14 +114,6 @@ def _unknown_layout(path: Path, columns) -> str:
 
 
 # ---- importing ----------------------------------------------------------------------------------------
-def rejects_path(store: Location) -> Path:
-    """``<store stem>.rejects.csv`` beside a GeoPackage; in the local cache folder for a database."""
-    store = resolve_store(store)
-    if isinstance(store, Path):
-        return store.with_name(f"{store.stem}.rejects.csv")
-    return cache_path(store).with_name(cache_path(store).name.removesuffix(".parquet") + ".rejects.csv")
-
-
 def import_file(
     path: str | Path,
     store: str | Path | None = None,
@@ -112,62 +124,112 @@ def import_file(
     today: date | None = None,
     author: str | None = None,
     reason: str | None = None,
+    limits: Limits | None = None,
+    changeset_id: str | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
     """Read, adapt, geocode, validate and add a file's new reports to the store (see module doc).
 
-    ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the future-date rule
+    ``geocoder`` defaults to the bundled village gazetteer's; ``today`` is the import day for the date rules
     (default: the local date now); ``author`` and ``reason`` go into the history (default: ``default_author()`` and
-    "import of FILE (FORMAT)"); ``now`` dates the rule's new decisions (default: the time now, UTC)."""
+    "import of FILE (FORMAT)"); ``limits`` the import limits (default: :class:`~dashboard.settings.Limits`'
+    defaults); ``changeset_id`` names the change set in advance (:mod:`dashboard.data.import_job`); ``now`` dates
+    the rule's new decisions (default: the time now, UTC)."""
     path = Path(path)
+    limits = limits or Limits()
     store_path = resolve_store(store)
-    raw, flat, fmt = _read(path, fmt)
+    raw, flat, chosen = _read(path, fmt, limits)
+    flat, named, lowered = provenance.assign(flat, chosen.dataset)
     flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
-        result = validate_flat(flat, source_name=path.name, today=today or date.today())
+        result = validate_flat(flat, source_name=path.name, today=today or date.today(),
+                               max_text_chars=limits.cell_chars)
     except LayoutError as exc:
         raise UnreadableFile(str(exc)) from None
-    problems = result.rejects
-    bad_rows = result.rejected_rows
-    if not dry_run:
-        ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
     rejects_file = None
     for attempt in range(IMPORT_ATTEMPTS):
-        plan = plan_import(store_path, result.valid, now=now)
+        new, duplicates, problems = _new_reports(store_path, result, named, chosen.dataset)
+        bad_rows = sorted(set(problems["row"]))
+        blocked = strict and bool(bad_rows)
+        if not dry_run and not blocked and not new.empty:
+            ensure_store(store_path)  # a new store starts with the bundled reports and decisions, before they are met
+        # the rule's decisions for the store's reports and the new ones (what the import writes with them)
+        plan = plan_import(store_path, new, now=now, skipped=set()) if dry_run or not blocked else None
         report = ImportReport(
-            path=path, format=fmt, rows=len(raw), accepted=len(plan.new), rejected=len(bad_rows),
-            duplicates=plan.duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
+            path=path, format=chosen.name, rows=len(raw), accepted=len(new), rejected=len(bad_rows),
+            duplicates=duplicates, added=0, rejects_file=None, unresolved_places=placing.not_found,
             ambiguous_places=placing.ambiguous, renamed_cercles=placing.cercles, problems=problems, dry_run=dry_run,
-            strict=strict, store=store_path, matches=plan.matches,
+            strict=strict, store=store_path, dataset=chosen.dataset,
+            dataset_claims=provenance.replaced(named, chosen.dataset), verification_claims=lowered,
+            matches=None if plan is None else plan.matches,
         )
         if dry_run:
             return report
         if bad_rows and rejects_file is None:
             rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
         report.rejects_file = rejects_file
-        if report.blocked or plan.new.empty:
+        if report.blocked or new.empty:
             report.matches = None
             return report
         try:
-            applied = apply_import(store_path, plan.new, author=author, decisions=plan.changes,
-                                   reason=reason or f"import of {path.name} ({fmt})",
-                                   detail={"file": path.name, "format": fmt, "rows": len(raw)})
+            applied = apply_import(store_path, new, author=author, changeset_id=changeset_id, decisions=plan.changes,
+                                   reason=reason or f"import of {path.name} ({chosen.name})",
+                                   detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
             break
         except ConflictError:
-            # another import or decision landed between the plan and its commit (the rule's decisions were
-            # computed from the reports seen then): plan again on the store as it is now
+            # another import or decision landed between the plan and its commit (the rule's decisions were computed
+            # from the reports seen then; nothing of this one was written): skip and plan again on the store as it
+            # is now, under the same change set id
             if attempt == IMPORT_ATTEMPTS - 1:
                 raise
-    offered = set(plan.new["incident_id"])
+    offered = set(new["incident_id"])
     added = sum(key in offered for key in applied.inserted)  # reports (the change set also holds decisions)
     report.added = report.accepted = added
-    report.duplicates = len(result.valid) - added
+    report.duplicates += len(new) - added  # stored by another import in the meantime
     report.changeset_id = applied.changeset_id
     return report
 
 
+def _new_reports(store: Location, result, named: pd.Series, dataset: str) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """(the valid rows an import adds, how many it skips, every problem): skips as :func:`_skips` finds them, then a
+    new row that takes another dataset's id prefix is a problem (:func:`provenance.id_problems`)."""
+    valid = result.valid
+    rows = pd.Series(list(result.rows), index=valid.index) if len(valid) else pd.Series([], dtype=object)
+    claimed = named.reindex(rows.to_numpy()).to_numpy() if len(valid) else []
+    skipped = _skips(store, valid, claimed)
+    keep = ~valid["incident_id"].isin(skipped).to_numpy(dtype=bool)
+    new, new_rows = valid.loc[keep], rows.loc[keep].tolist()
+    problems = result.rejects
+    foreign = provenance.id_problems(new["incident_id"], new_rows, dataset)
+    if foreign:
+        taken = {p["incident_id"] for p in foreign}
+        new = new.loc[~new["incident_id"].isin(taken)]
+        problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
+        problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    return new, int(keep.size - keep.sum()), problems
+
+
+def _skips(store: Location, valid: pd.DataFrame, claimed) -> set[str]:
+    """Ids of the valid rows the store already holds: by id, by (dataset, ``source_record_id``), or by the
+    ``source_record_id`` under the dataset the row's file named (``claimed``, per row: an exported ACLED row
+    imported again as a native file is still that ACLED record), or that an earlier row of the file repeats."""
+    skipped = skipped_on_import(store, valid)
+    other = [isinstance(n, str) and n != d and isinstance(r, str)
+             for n, d, r in zip(claimed, valid["dataset"], valid["source_record_id"], strict=True)]
+    if any(other):
+        as_named = valid.loc[other].copy()
+        as_named["dataset"] = [n for n, o in zip(claimed, other, strict=True) if o]
+        real = list(as_named["incident_id"])
+        as_named["incident_id"] = [f"\x00claimed:{i}" for i in real]  # matched by dataset record only
+        found = skipped_on_import(store, as_named)
+        skipped |= {i for i, m in zip(real, as_named["incident_id"], strict=True) if m in found}
+    return skipped
+
+
 def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> Path:
-    """Bad rows with their original content plus ``_row``, ``_column``, ``_problem``; atomic replace."""
+    """Bad rows with their original content plus ``_row``, ``_column``, ``_problem``; atomic replace. Spreadsheet-safe
+    (:mod:`dashboard.data.spreadsheet`): people open it in a spreadsheet to fix the rows, and the rows are
+    untrusted."""
     grouped = problems.groupby("row", sort=True)
     rows = list(grouped.groups)
     out = raw.loc[rows].copy()
@@ -177,6 +239,7 @@ def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> P
     out["_problem"] = [
         "; ".join(f"{p.column}: {p.problem}" for p in grouped.get_group(r).itertuples(index=False)) for r in rows
     ]
+    out = defuse_formulas(out)
     with replacing(target) as tmp:
         # UTF-8 with a BOM so that spreadsheet programs show "Ségou", not mojibake; the importer reads it back
         out.to_csv(tmp, index=False, encoding="utf-8-sig")

@@ -1,67 +1,91 @@
-"""Reading files as they are: CSV, JSON (records or GeoJSON) and vector files (GeoJSON, GeoPackage), recognised by
-their name and first bytes. Nothing here knows a layout: the rows come back as text, indexed by the row number a
-user sees (the CSV line with the header as line 1; the record or feature number from 1), and the source adapters
-(:mod:`dashboard.data.sources`) map them.
+"""Reading files as they are: CSV, JSON (records or GeoJSON) and GeoPackage. Nothing here knows a layout: the rows
+come back as text, indexed by the row number a user sees (the CSV line with the header as line 1; the record or
+feature number from 1), and the source adapters (:mod:`dashboard.data.sources`) map them.
 
-A file that cannot be read at all raises :class:`UnreadableFile` with one sentence naming the file and what is wrong.
-Line numbers in those sentences come from the ``csv`` module, never from pandas' messages.
+The format is decided from the file's bytes (:func:`dashboard.data.sniff.sniff`) and each format has exactly one
+reader: CSV by pandas as text (never decompressed, whatever the name says); JSON by Python's ``json`` after its
+nesting depth is checked; a GeoJSON FeatureCollection's features here, without GDAL, so a GeoJSON file cannot make
+GDAL open or fetch anything (points become latitude/longitude, other geometries are named for validation to
+reject); a GeoPackage by GDAL's GPKG driver alone, after the checks of :mod:`dashboard.data.geopackage`. XML (a
+GDAL VRT, whatever its name), archives and other binary files are refused. The import limits
+(:class:`~dashboard.settings.Limits`: size, rows, columns, JSON depth) are checked before the rows are built.
+
+A file that cannot be read at all raises :class:`UnreadableFile` with one sentence naming the file and what is wrong,
+which never quotes more of the file than its header. Line numbers in those sentences come from the ``csv`` module,
+never from pandas' messages.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import re
 import warnings
 from pathlib import Path
 
 import pandas as pd
-import pyogrio
 
+from dashboard.data.geopackage import flatten_geometry, gdal_reason, read_geopackage
 from dashboard.data.missing import is_missing
+from dashboard.data.schema import GEOMETRY_COLUMN
+from dashboard.data.sniff import JsonTooDeep, loads_bounded, sniff
 from dashboard.errors import UnreadableFile
+from dashboard.settings import Limits
 
-__all__ = ["SUFFIXES", "flatten_geometry", "gdal_reason", "load_raw", "read_csv_text", "read_native_vector"]
+__all__ = ["GEOMETRY_COLUMN", "SUFFIXES", "flatten_geometry", "gdal_reason", "load_raw", "read_csv_text"]
 
 SUFFIXES = ("csv", "json", "geojson", "gpkg")  # what an upload may be
-INCIDENT_LAYER = "incidents"  # the layer a GeoPackage written by this app holds its incidents in
-_VECTOR_SUFFIXES = {".gpkg", ".geojson"}
 _SPREADSHEETS = {".xlsx", ".xls", ".ods"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _RECORDS_EXPECTED = 'expected ACLED API JSON {"data": [...]}, a list of records or a GeoJSON FeatureCollection'
+_KINDS = {".gpkg": "GeoPackage", ".geojson": "GeoJSON FeatureCollection"}  # what a name promises
 
 
-def load_raw(path: str | Path) -> pd.DataFrame:
+def load_raw(path: str | Path, limits: Limits | None = None) -> pd.DataFrame:
     """The file's rows as they are (text for CSV/JSON), indexed by the row number a user sees."""
     path = Path(path)
+    limits = limits or Limits()
     if not path.is_file():
-        raise UnreadableFile(f"{path.name}: no such file")
+        raise UnreadableFile(f"{path.name}: no such file" if not path.exists() else f"{path.name}: not a file")
     suffix = path.suffix.lower()
     if suffix in _SPREADSHEETS:
         raise UnreadableFile(f"{path.name}: spreadsheets are not read directly; save the sheet as UTF-8 CSV")
+    size = path.stat().st_size
+    if size > limits.upload_bytes:
+        raise UnreadableFile(f"{path.name}: {size / 2**20:.1f} MB, larger than the limit of {limits.upload_mb} MB "
+                             "per import; split the file")
     with path.open("rb") as fh:
-        head = fh.read(64)
-    if suffix in _VECTOR_SUFFIXES or head.startswith(b"SQLite format 3\x00"):
-        return read_native_vector(path, layer=_incident_layer(path))
-    if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
-        return _read_json(path)
-    return read_csv_text(path)
+        head = fh.read(4096)
+    kind, why = sniff(head)
+    expected = _KINDS.get(suffix)
+    if kind is None:
+        what = f"not a {expected}" if expected else "not a CSV, JSON, GeoJSON or GeoPackage file"
+        raise UnreadableFile(f"{path.name}: {what} (it is {why}); nothing was read from it")
+    if suffix == ".gpkg" and kind != "gpkg":
+        raise UnreadableFile(f"{path.name}: not a readable GeoPackage (not an SQLite file)")
+    if kind == "gpkg":
+        return read_geopackage(path, limits)
+    if kind == "json" or suffix in (".json", ".geojson"):  # text named .json: the JSON parser says what is wrong
+        return _read_json(path, limits, geojson=suffix == ".geojson")
+    return read_csv_text(path, limits)
 
 
 # ---- CSV -----------------------------------------------------------------------------------------------------
-def read_csv_text(path: Path) -> pd.DataFrame:
-    """Read any CSV as text only (no type guessing), tolerant of a UTF-8 BOM and CRLF line ends.
+def read_csv_text(path: Path, limits: Limits | None = None) -> pd.DataFrame:
+    """Read any CSV as text only (no type guessing, no decompression), tolerant of a UTF-8 BOM and CRLF line ends.
 
     A row with more fields than the header is an error naming its line (pandas would otherwise silently turn
     the first columns into an index and shift every value one column to the left). Lines starting with ``#``
     before the header are comments (an export's metadata, see :mod:`dashboard.export.metadata`): skipped, and the
-    row numbers stay the file's line numbers."""
+    row numbers stay the file's line numbers. With ``limits``, a file with more columns or rows than allowed is
+    refused before its rows are built."""
     comments = _leading_comments(path)
+    if limits is not None:
+        _check_header(path, limits, comments)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                             index_col=False, skiprows=comments)
+                             index_col=False, compression=None, skiprows=comments,
+                             nrows=None if limits is None else limits.import_rows + 1)
     except UnicodeDecodeError:
         raise UnreadableFile(f"{path.name}: not UTF-8 text ({_bad_utf8(path)}); save the file as UTF-8 CSV") from None
     except pd.errors.EmptyDataError:
@@ -75,9 +99,30 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         detail = (f"line {wide[0]} has {wide[1]} fields, the header {wide[2]}; quote values that contain commas"
                   if wide else _first_line(exc))
         raise UnreadableFile(f"{path.name}: not a readable CSV ({detail})") from None
+    if limits is not None and len(df) > limits.import_rows:
+        raise UnreadableFile(f"{path.name}: more than {limits.import_rows:,} rows, the limit per import; split the "
+                             "file")
     df.columns = [str(c).strip() for c in df.columns]
     df.index = pd.RangeIndex(comments + 2, len(df) + comments + 2, name="row")
     return df
+
+
+def _check_header(path: Path, limits: Limits, comments: int = 0) -> None:
+    """Refuse a header wider than the column limit (pandas would build every column first); ``comments``: the
+    ``#`` lines before the header."""
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(limits.upload_bytes)
+        with path.open(encoding="utf-8-sig", newline="", errors="replace") as fh:
+            for _ in range(comments):
+                fh.readline()
+            width = len(next(csv.reader(fh), []))
+    except csv.Error:
+        return  # pandas says what is wrong with the file
+    finally:
+        csv.field_size_limit(limit)
+    if width > limits.import_columns:
+        raise UnreadableFile(f"{path.name}: {width:,} columns, more than the limit of {limits.import_columns}")
 
 
 def _leading_comments(path: Path) -> int:
@@ -127,24 +172,26 @@ def _wide_record(path: Path) -> tuple[int, int, int] | None:
     return None
 
 
-# ---- JSON ----------------------------------------------------------------------------------------------------
-def _load_json(path: Path, *, geojson: bool) -> object:
+# ---- JSON and GeoJSON ----------------------------------------------------------------------------------------
+def _load_json(path: Path, limits: Limits, *, geojson: bool) -> object:
+    expected = "expected a GeoJSON FeatureCollection" if geojson else "expected JSON records or GeoJSON"
     try:
-        with path.open(encoding="utf-8-sig") as fh:
-            return json.load(fh)
+        return loads_bounded(path.read_bytes(), limits.json_depth)
     except UnicodeDecodeError:
-        expected = "expected a GeoJSON FeatureCollection" if geojson else "expected JSON records or GeoJSON"
         raise UnreadableFile(f"{path.name}: not UTF-8 text; {expected}") from None
+    except JsonTooDeep as exc:
+        raise UnreadableFile(f"{path.name}: JSON nested {exc.depth} levels deep, more than the limit of "
+                             f"{exc.limit}; {expected}") from None
     except json.JSONDecodeError as exc:
         where = (f"line {exc.lineno}); expected a GeoJSON FeatureCollection" if geojson
                  else f"line {exc.lineno}: {exc.msg})")
         raise UnreadableFile(f"{path.name}: not valid JSON ({where}") from None
 
 
-def _read_json(path: Path) -> pd.DataFrame:
-    doc = _load_json(path, geojson=False)
-    if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
-        return read_native_vector(path)
+def _read_json(path: Path, limits: Limits, *, geojson: bool) -> pd.DataFrame:
+    doc = _load_json(path, limits, geojson=geojson)
+    if geojson or (isinstance(doc, dict) and doc.get("type") == "FeatureCollection"):
+        return _read_features(path, doc, limits)
     records = doc
     if isinstance(doc, dict):
         # ACLED API: {"status": 200, "success": true, "count": n, "data": [...]}; UCDP API: {"Result": [...]}
@@ -158,11 +205,65 @@ def _read_json(path: Path) -> pd.DataFrame:
         raise UnreadableFile(f"{path.name}: JSON is not a list of records; {_RECORDS_EXPECTED}")
     if not records:
         raise UnreadableFile(f"{path.name}: the JSON holds no records")
+    _check_size(path, len(records), {k for r in records for k in r}, limits)
     frame = pd.DataFrame.from_records(records)
     frame = frame.astype(object).map(_as_text)
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
     return frame
+
+
+def _read_features(path: Path, doc: object, limits: Limits) -> pd.DataFrame:
+    """A GeoJSON FeatureCollection, read here rather than by GDAL (module docstring): one row per feature, its
+    properties as text, a point as latitude/longitude, any other geometry named in ``_geometry``."""
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        raise UnreadableFile(f"{path.name}: GeoJSON of type {str(kind)[:40]!r}; expected a FeatureCollection of "
+                             "incidents")
+    features = doc.get("features")
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise UnreadableFile(f"{path.name}: the FeatureCollection's features are not a list of objects")
+    props = [f.get("properties") if isinstance(f.get("properties"), dict) else {} for f in features]
+    _check_size(path, len(features), {k for p in props for k in p}, limits)
+    rows = []
+    for feature, properties in zip(features, props, strict=True):
+        row = {str(k).strip(): _as_text(v) for k, v in properties.items()}
+        kind, lat, lon = _point(feature.get("geometry"))
+        if kind is not None:
+            row[GEOMETRY_COLUMN] = kind
+        elif lat is not None and is_missing(row.get("latitude")):
+            row["latitude"], row["longitude"] = lat, lon
+        rows.append(row)
+    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    return frame
+
+
+def _point(geometry: object) -> tuple[str | None, str | None, str | None]:
+    """``(None, lat, lon)`` for a GeoJSON point (``(None, None, None)`` without a geometry), else ``(type, None,
+    None)`` naming what it is instead."""
+    if geometry is None:
+        return None, None, None
+    if not isinstance(geometry, dict):
+        return "geometry that is not a GeoJSON object", None, None
+    kind = geometry.get("type")
+    if kind != "Point":
+        return (str(kind)[:40] if isinstance(kind, str) else "geometry without a type"), None, None
+    coords = geometry.get("coordinates")
+    if coords == []:
+        return None, None, None  # an empty point: no place
+    if (not isinstance(coords, list) or len(coords) not in (2, 3)
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords)):
+        return "Point without two numeric coordinates", None, None
+    return None, repr(float(coords[1])), repr(float(coords[0]))
+
+
+def _check_size(path: Path, rows: int, columns: set, limits: Limits) -> None:
+    if rows > limits.import_rows:
+        raise UnreadableFile(f"{path.name}: {rows:,} records, more than the limit of {limits.import_rows:,} rows per "
+                             "import; split the file")
+    if len(columns) > limits.import_columns:
+        raise UnreadableFile(f"{path.name}: {len(columns):,} fields, more than the limit of {limits.import_columns}")
 
 
 def _as_text(value: object) -> object:
@@ -175,74 +276,7 @@ def _as_text(value: object) -> object:
     return str(value)
 
 
-# ---- GeoJSON and GeoPackage ----------------------------------------------------------------------------------
-def read_native_vector(path: Path, layer: str | None = None) -> pd.DataFrame:
-    """GeoJSON or GeoPackage → flat frame with latitude/longitude."""
-    doc = None
-    if path.suffix.lower() in {".geojson", ".json"}:
-        doc = _load_json(path, geojson=True)
-        if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-            kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-            raise UnreadableFile(f"{path.name}: GeoJSON of type {kind!r}; expected a FeatureCollection of incidents")
-    try:
-        gdf = pyogrio.read_dataframe(path, layer=layer)
-    except Exception as exc:  # pyogrio raises several DataSourceError types for corrupt files
-        raise UnreadableFile(f"{path.name}: not a readable GeoJSON/GeoPackage ({gdal_reason(exc)})") from None
-    flat = flatten_geometry(gdf)
-    if doc is not None:
-        _restore_control_characters(flat, doc)
-    return flat
-
-
-def _restore_control_characters(flat: pd.DataFrame, doc: dict) -> None:
-    """GDAL cuts a string at a NUL: put back the original text, so that validation rejects the cell instead of
-    importing a silently shortened one."""
-    for number, feature in enumerate(doc.get("features") or [], start=1):
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        for key, value in (props or {}).items() if isinstance(props, dict) else ():
-            if isinstance(value, str) and key in flat.columns and number in flat.index and _CONTROL.search(value):
-                flat[key] = flat[key].astype(object)
-                flat.at[number, key] = value
-
-
-def flatten_geometry(gdf) -> pd.DataFrame:
-    """Points become latitude/longitude columns; rows without a point keep empty coordinates."""
-    df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name) if hasattr(gdf, "geometry") else gdf)
-    if hasattr(gdf, "geometry"):
-        geom = gdf.geometry
-        is_point = geom.notna() & ~geom.is_empty & (geom.geom_type == "Point")
-        if "latitude" not in df or df["latitude"].isna().all():
-            df["latitude"] = geom.y.where(is_point)
-            df["longitude"] = geom.x.where(is_point)
-    for col in df.columns:
-        if df[col].dtype == object and df[col].map(lambda v: isinstance(v, list | dict)).any():
-            df[col] = df[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v)
-    df.index = pd.RangeIndex(1, len(df) + 1, name="row")
-    return df
-
-
-def _incident_layer(path: Path) -> str | None:
-    """A GeoPackage's ``incidents`` layer (as this app writes them), else its first layer."""
-    if path.suffix.lower() == ".geojson":
-        return None
-    try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except Exception as exc:  # corrupt or not a GeoPackage at all
-        raise UnreadableFile(f"{path.name}: not a readable GeoPackage ({gdal_reason(exc)})") from None
-    if not layers:
-        raise UnreadableFile(f"{path.name}: the GeoPackage has no layers; expected a layer of incidents")
-    return INCIDENT_LAYER if INCIDENT_LAYER in layers else layers[0]
-
-
-def gdal_reason(exc: Exception) -> str:
-    """GDAL's long error messages, said in a few words."""
-    text = str(exc)
-    if "malformed" in text or "file is not a database" in text:
-        return "the file is damaged or truncated: database disk image is malformed"
-    if "not recognized as being in a supported file format" in text:
-        return "GDAL does not recognise the file format"
-    return _first_line(exc)[:200]
-
-
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+

@@ -151,6 +151,9 @@ TEXT_COLUMNS = (
     "inclusion_note",
     "source_record_id",
 )
+# Not a canonical column: where a file's feature has a geometry that is not a point, the readers put its type here
+# ("Polygon") and validation rejects the row (an incident's place is a point, or nothing and geo_precision 3).
+GEOMETRY_COLUMN = "_geometry"
 # Fields that may identify witnesses or describe how a source knows; dropped in public mode.
 INTERNAL_COLUMNS = ("verification_note", "geocoded_from", "source_record_id")
 

@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -203,10 +204,16 @@ def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
     return result.valid
 
 
+def _real(path: Path) -> Path:
+    """The file a store path names (through symbolic links): its derived files sit beside that file."""
+    return Path(os.path.realpath(path))
+
+
 def _cache_dir(location: Location) -> Path:
-    """Where derived files go: beside a GeoPackage, or in the local cache folder for a database."""
+    """Where derived files go: beside a GeoPackage (its target, for a symbolic link), or in the local cache folder
+    for a database."""
     if isinstance(location, Path):
-        return location.parent
+        return _real(location).parent
     from dashboard.settings import cache_dir
 
     return cache_dir()
@@ -214,7 +221,7 @@ def _cache_dir(location: Location) -> Path:
 
 def _cache_name(location: Location) -> str:
     if isinstance(location, Path):
-        return location.name
+        return _real(location).name
     return "postgis-" + hashlib.sha256(str(location).encode()).hexdigest()[:16]
 
 
@@ -413,7 +420,9 @@ def preview_import(location: Location, incidents: gpd.GeoDataFrame) -> tuple[int
 
 
 def skipped_on_import(location: Location, incidents: gpd.GeoDataFrame) -> set[str]:
-    """The ids of the validated incidents an import would skip (already stored, or repeating an earlier row)."""
+    """Ids of the validated incidents an import would skip (the store holds their id or their dataset record, or an
+    earlier row repeats it); writes nothing. A store not created yet counts as holding the bundled data (as it will
+    when the import creates it)."""
     from dashboard.data.engines.base import duplicates
 
     records = frame_records(incidents)
@@ -425,13 +434,26 @@ def skipped_on_import(location: Location, incidents: gpd.GeoDataFrame) -> set[st
 
 
 def apply_import(location: Location, incidents: gpd.GeoDataFrame, *, reason: str, author: str | None = None,
-                 detail: dict | None = None, decisions: Sequence[Change] = ()) -> engines.Applied:
+                 detail: dict | None = None, decisions: Sequence[Change] = (),
+                 changeset_id: str | None = None) -> engines.Applied:
     """Add the incidents the store does not hold yet, and the ``decisions`` changes that go with them (the rule's
-    decisions recomputed for the new set of reports), in one change set (``kind="import"``)."""
+    decisions recomputed for the new set of reports), in one change set (``kind="import"``): one transaction, so
+    an import stopped part-way (a killed process, a time limit) adds nothing, neither reports nor decisions.
+    ``changeset_id`` lets the caller name the change set in advance (to find out afterwards whether a stopped
+    import had committed)."""
     records = frame_records(incidents)
+    named = {"changeset_id": changeset_id} if changeset_id else {}
     return open_store(location).apply(ChangeSet(
         kind="import", reason=reason, author=default_author(author), detail=detail or {}, skip_existing=True,
-        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions]))
+        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions], **named))
+
+
+def has_changeset(location: Location, changeset_id: str) -> bool:
+    """Whether the store holds this change set (an import stopped at its time limit may have committed first)."""
+    location = resolve_store(location)
+    if not _exists(location):
+        return False
+    return engines.open_store(location).changeset(changeset_id) is not None
 
 
 @contextlib.contextmanager
@@ -439,6 +461,53 @@ def store_lock(location: Location) -> Iterator[None]:
     """Kept for callers written before writes were transactions: every write is now one transaction that takes
     its own turn (and creating a store file takes the engine's creation lock), so this holds nothing."""
     yield
+
+
+def store_files(location: Location) -> list[Path]:
+    """Every file a store uses (by real path): a GeoPackage itself, its SQLite journal files and creation lock;
+    for any store, its fast caches (reports and incidents), search index and rejects file, and the bundled files a
+    new store is made from (its reports, the UCDP layer and the bundled decisions). The decisions are records
+    inside the store (no file of their own)."""
+    from dashboard.data.reconcile.view import BUNDLED_DECISIONS
+    from dashboard.data.ucdp_layer import FILE as UCDP_FILE
+
+    location = resolve_store(location)
+    derived = [cache_path(location), incident_cache_path(location), search_path(location), rejects_path(location),
+               BUNDLED_CSV, bundled.path(UCDP_FILE), bundled.path(BUNDLED_DECISIONS)]
+    if not isinstance(location, Path):
+        return [Path(os.path.realpath(p)) for p in derived]
+    real = Path(os.path.realpath(location))
+    own = [real, *(real.with_name(real.name + s) for s in ("-wal", "-shm", "-journal", ".lock"))]
+    return [*own, *(Path(os.path.realpath(p)) for p in derived)]
+
+
+def rejects_path(location: Location) -> Path:
+    """``<store stem>.rejects.csv`` beside a GeoPackage (its target, for a symbolic link); in the local cache folder
+    for a database."""
+    location = resolve_store(location)
+    if isinstance(location, Path):
+        real = _real(location)
+        return real.with_name(f"{real.stem}.rejects.csv")
+    cache = cache_path(location)
+    return cache.with_name(cache.name.removesuffix(CACHE_SUFFIX) + ".rejects.csv")
+
+
+def uses(store: Location, other: str | Path) -> bool:
+    """Whether writing ``other`` would write over the store or a file it uses (symbolic and hard links too, and the
+    temporary files of a write or of the store's creation)."""
+    target = Path(os.path.realpath(other))
+    files = store_files(store)
+    if target in files:
+        return True
+    if any(target.parent == f.parent and target.name.startswith(f".{f.name}.") for f in files):
+        return True
+    if not target.exists():
+        return False
+    for used in files:
+        with contextlib.suppress(OSError):
+            if used.exists() and os.path.samefile(target, used):
+                return True
+    return False
 
 
 def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,13 @@ data protection"):
   characters cannot pass through a tooltip unchanged (see :func:`dashboard.viz.cards.tooltip_text`);
 * a text cell holds at most :data:`MAX_TEXT_CHARS` characters (a card is not a document store) and no
   control characters other than tab and line breaks (the GeoPackage would silently cut the text at a NUL);
-* ``date_start`` may be at most one day after ``today``.
+* dates are plausible: ``date_start`` from :data:`EARLIEST_DATE` to one day after ``today``; ``date_end`` from
+  :data:`EARLIEST_DATE` to the later of one day after ``today`` and the end of ``date_start``'s year (an incident
+  dated only to this year ends on 31 December); a date with a time zone ("2025-10-02T10:00+01:00") is rejected
+  rather than shifted to another day.
+
+Always (a store read too): a row whose geometry is not a point (the readers name it in ``_geometry``) is rejected:
+an incident's place is a point, or no geometry with ``geo_precision`` 3 when only the region is known.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import pandera.pandas as pa
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import (
     COLUMNS,
+    GEOMETRY_COLUMN,
     REQUIRED_COLUMNS,
     ROW_CHECK_COLUMNS,
     SOURCES_CHECK,
@@ -43,8 +50,12 @@ from dashboard.errors import LayoutError, SourceError
 
 CRS = "EPSG:4326"
 REJECT_COLUMNS = ("row", "incident_id", "column", "problem", "value")
-MAX_TEXT_CHARS = 10_000
+MAX_TEXT_CHARS = 10_000  # the default of Limits.cell_chars (dashboard/settings.py)
 FUTURE_SLACK = pd.Timedelta(days=1)  # time zones: "tomorrow" somewhere is today here
+EARLIEST_DATE = pd.Timestamp("1960-01-01")  # no incident of this record is older; an earlier date is a typo
+_STORABLE = (pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31"))  # dates a datetime64[ns] column can hold
+_ZONED = re.compile(r"(?i)\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:z|utc|gmt|[+-]\d{1,2}(?::?\d{2})?)$")
+_DATE_COLUMNS = ("date_start", "date_end")
 _ID_FORBIDDEN = re.compile(r"[`\\{}$\u00b7\x00-\x1f\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -53,6 +64,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 class ValidationResult:
     valid: gpd.GeoDataFrame
     rejects: pd.DataFrame  # one line per problem: row, incident_id, column, problem, value
+    rows: tuple = ()  # the source row number of each valid row, in order (``valid`` is indexed from 0)
 
     @property
     def rejected_rows(self) -> list:
@@ -64,13 +76,14 @@ def empty_incidents() -> gpd.GeoDataFrame:
     return _to_geo(IncidentModel.validate(frame), np.array([]), np.array([]))
 
 
-def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: date | None = None) -> ValidationResult:
+def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: date | None = None,
+                  max_text_chars: int = MAX_TEXT_CHARS) -> ValidationResult:
     """Validate a frame with the canonical columns plus ``latitude``/``longitude``.
 
-    Imports pass ``today`` (the import day; pure code has no clock), which turns on the import rules: no
-    ``date_start`` more than one day after it, and the limits that protect the app (incident id characters,
-    text size, control characters). A store is read without them, so that one written before a limit existed
-    stays readable.
+    Imports pass ``today`` (the import day; pure code has no clock), which turns on the import rules: plausible
+    dates, and the limits that protect the app (incident id characters, text cells of at most ``max_text_chars``,
+    no control characters). A store is read without them, so that one written before a limit existed stays
+    readable.
 
     Raises :class:`LayoutError` when a required column is missing altogether (nothing can be imported);
     otherwise returns the valid rows as a GeoDataFrame and every problem as a rejects table.
@@ -84,23 +97,24 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
             f"{source_name}: missing required column(s) {', '.join(missing)}; "
             f"expected the canonical incident columns (see docs/schema.md)"
         )
-    df = _normalise(assign_units(frame, only_missing=True))
     problems: list[dict] = []
+    _zoned_dates(frame, problems)
+    df = _normalise(assign_units(frame, only_missing=True))
+    _geometries(df, problems)
     lat, lon = _coordinates(df, problems)
+    given_end = df["date_end"].notna()
     _fill_date_end(df)
     _duplicates(df, problems)
+    _date_range(df, problems, today, given_end)
     if today is not None:
-        _limits(df, problems, today)
+        _limits(df, problems, today, max_text_chars)
     coerced = None
     try:
         coerced = IncidentModel.validate(df[list(COLUMNS)], lazy=True)
     except pa.errors.SchemaErrors as err:
         problems.extend(_failures(err.failure_cases, df))
     _source_reasons(df, problems)
-    unreadable_start = {p["row"] for p in problems if p["column"] == "date_start"}
-    problems = [p for p in problems  # an end date cannot be derived from an unreadable start: say it once
-                if not (p["column"] == "date_end" and p["row"] in unreadable_start
-                        and p["problem"] == "required value is empty")]
+    problems = _said_once(problems)
     bad = {p["row"] for p in problems}
     if not bad and coerced is not None:
         checked = coerced  # every row passed: the checked, coerced frame is already there (half the time)
@@ -112,6 +126,7 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
     return ValidationResult(
         valid=_to_geo(checked, lat.loc[checked.index].to_numpy(), lon.loc[checked.index].to_numpy()),
         rejects=rejects.reset_index(drop=True),
+        rows=tuple(checked.index),
     )
 
 
@@ -133,13 +148,98 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _dates(series: pd.Series) -> pd.Series:
-    """Parse ISO-like dates; an unreadable value stays as text so that validation reports it."""
+    """Parse ISO-like dates; an unreadable value (a date with a time zone included) stays as text so that
+    validation reports it."""
     text = _clean_text(series)
-    parsed = pd.to_datetime(text, errors="coerce", format="mixed").dt.normalize()
+    naive = text.mask(text.str.contains(_ZONED, na=False))
+    try:
+        parsed = pd.to_datetime(naive, errors="coerce", format="mixed")
+        if getattr(parsed.dt, "tz", None) is not None:
+            raise ValueError("dates with a time zone")
+    except (ValueError, TypeError, OverflowError):  # a zone the pattern missed, or mixed zones: one by one
+        parsed = pd.to_datetime(pd.Series([_naive_date(v) for v in naive], index=text.index, dtype=object),
+                                errors="coerce")
+    parsed = parsed.dt.normalize()
     unreadable = text.notna() & parsed.isna()
     if unreadable.any():
         return parsed.astype(object).where(~unreadable, text)
     return parsed
+
+
+def _naive_date(value: object) -> pd.Timestamp | None:
+    """One date without a time zone, else ``None`` (unreadable)."""
+    if is_missing(value):
+        return None
+    try:
+        stamp = pd.Timestamp(str(value))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return None if stamp is pd.NaT or stamp.tzinfo is not None else stamp
+
+
+def _zoned_dates(frame: pd.DataFrame, problems: list[dict]) -> None:
+    """A date with a time zone is rejected, not moved: "2025-10-02T23:30-05:00" is 3 October in UTC."""
+    for col in _DATE_COLUMNS:
+        if col not in frame.columns:
+            continue
+        text = _clean_text(frame[col])
+        for row in frame.index[text.str.contains(_ZONED, na=False).to_numpy(dtype=bool)]:
+            problems.append(_problem(frame, row, col, "has a time zone; give the incident's local date as "
+                                     "YYYY-MM-DD (a time zone can move it to another day)", text[row]))
+
+
+def _geometries(df: pd.DataFrame, problems: list[dict]) -> None:
+    if GEOMETRY_COLUMN not in df.columns:
+        return
+    kinds = df[GEOMETRY_COLUMN]
+    for row in df.index[kinds.notna().to_numpy(dtype=bool)]:
+        problems.append(_problem(df, row, "geometry", f"a {kinds[row]}, not a point: an incident's place is a "
+                                 "point, or no geometry with geo_precision 3 when only the region is known",
+                                 kinds[row]))
+
+
+def _date_range(df: pd.DataFrame, problems: list[dict], today: date | None, given_end: pd.Series) -> None:
+    """Dates before the earliest accepted (imports: 1960; always: what the store can hold); a given ``date_end``
+    after the later of the import day + 1 day and the end of ``date_start``'s year. ``date_start`` in the future is
+    said by :func:`_limits`."""
+    earliest, latest = (EARLIEST_DATE, None) if today is not None else _STORABLE
+    start = df["date_start"].map(lambda v: v if isinstance(v, pd.Timestamp) else None)
+    for col in _DATE_COLUMNS:
+        stamps = start if col == "date_start" else df[col].map(lambda v: v if isinstance(v, pd.Timestamp) else None)
+        for row, stamp in stamps.dropna().items():
+            if col == "date_end" and not given_end[row]:
+                continue  # derived from date_start, which is checked itself
+            day = _day(stamp)
+            if stamp < earliest:
+                problems.append(_problem(df, row, col, f"{day} is before {_day(earliest)}, the earliest date "
+                                         "accepted; check the year", day))
+            elif latest is not None and stamp > latest:
+                problems.append(_problem(df, row, col, f"{day} is after {_day(latest)}, the latest date accepted; "
+                                         "check the year", day))
+            elif col == "date_end" and today is not None:
+                bound = pd.Timestamp(today) + FUTURE_SLACK
+                if start[row] is not None:
+                    bound = max(bound, pd.Timestamp(start[row].year, 12, 31))
+                if stamp > bound:
+                    problems.append(_problem(df, row, col, f"{day} is in the future (after the import day "
+                                             f"{today:%Y-%m-%d} + 1 day and the end of the start year)", day))
+
+
+def _day(stamp: pd.Timestamp) -> str:
+    """``0001-01-01`` (``strftime`` drops the leading zeros of years before 1000)."""
+    return f"{stamp.year:04d}-{stamp.month:02d}-{stamp.day:02d}"
+
+
+def _said_once(problems: list[dict]) -> list[dict]:
+    """Drop what a more precise problem of the same cell already says: "cannot be read as a date" beside "has a
+    time zone" or "is before 1960-01-01"; an end date that cannot be derived from an unusable start date."""
+    dates = {(p["row"], p["column"]) for p in problems
+             if p["column"] in _DATE_COLUMNS and not p["problem"].startswith(("cannot be read", "required value"))}
+    unusable_start = {p["row"] for p in problems if p["column"] == "date_start"}
+    return [p for p in problems
+            if not ((p["row"], p["column"]) in dates and p["problem"].startswith("cannot be read"))
+            and not (p["column"] == "date_end" and p["row"] in unusable_start
+                     and p["problem"] == "required value is empty")]
 
 
 def _whole_numbers(series: pd.Series) -> pd.Series:
@@ -195,7 +295,7 @@ def _duplicates(df: pd.DataFrame, problems: list[dict]) -> None:
                                      ids[r]))
 
 
-def _limits(df: pd.DataFrame, problems: list[dict], today: date) -> None:
+def _limits(df: pd.DataFrame, problems: list[dict], today: date, max_text_chars: int) -> None:
     """Incident ids safe in tooltips, bounded text cells without control characters, no future dates."""
     for row, ident in df["incident_id"].dropna().items():
         bad = [ch for ch in ident if _ID_FORBIDDEN.match(ch) or unicodedata.category(ch) == "Cf"]
@@ -210,9 +310,9 @@ def _limits(df: pd.DataFrame, problems: list[dict], today: date) -> None:
                 problems.append(_problem(df, row, col, f"contains the control character U+{ord(found.group()):04X} "
                                          f"at position {found.start()}; remove it", cell))
         lengths = df[col].str.len()
-        for row in df.index[(lengths > MAX_TEXT_CHARS).fillna(False).to_numpy(dtype=bool)]:
+        for row in df.index[(lengths > max_text_chars).fillna(False).to_numpy(dtype=bool)]:
             problems.append(_problem(df, row, col, f"text of {int(lengths[row])} characters is longer than the "
-                                     f"limit of {MAX_TEXT_CHARS}; shorten it (link the full text as a source)",
+                                     f"limit of {max_text_chars}; shorten it (link the full text as a source)",
                                      df.at[row, col]))
     start = df["date_start"]
     latest = pd.Timestamp(today) + FUTURE_SLACK

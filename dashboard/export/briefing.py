@@ -161,21 +161,22 @@ def _context(request: ExportRequest) -> dict:
     kind = "story" if story is not None else "briefing"
     incidents = request.view if story is not None else request.view.sort_values(["date_start", "incident_id"],
                                                                                 kind="stable")
+    listed = _listed(incidents, request.max_listed, story is not None)
     if story is not None:
         selection = w["story_selection"].format(n=len(incidents))
     else:
         whole = request.spec == FilterSpec(scope="all")  # every incident, no other filter
         selection = i18n.describe(request.spec, lang) + (w["no_filter"] if whole else "")
     basemap = request.basemap if request.basemap is not None else default_basemap()
-    refs, cited = number_sources(incidents)
+    refs, cited = number_sources(listed)
     rows = [_incident(r, n, cited[r["incident_id"]], lang)
-            for n, r in enumerate(incidents.to_dict("records"), start=1)]
+            for n, r in enumerate(listed.to_dict("records"), start=1)]
     numbers = {item["id"]: str(item["number"]) for item in rows}
     map_svg = None
     timeline = None
     if len(incidents):
-        map_svg = _data_uri(incident_map_svg(
-            incidents, basemap, labels=numbers,
+        map_svg = _data_uri(incident_map_svg(  # the listed incidents: one marker each is what a map can show
+            listed, basemap, labels=numbers,
             legend_labels=i18n.CATEGORY_LABELS[lang],
             legend_words=(i18n.PRECISION_LABELS[lang][1], w["legend_approx"].format(ring=RING_KM),
                           w["legend_second"]),
@@ -189,9 +190,9 @@ def _context(request: ExportRequest) -> dict:
         for item, note in zip(rows, story.notes, strict=False):
             item["note"] = note
     not_drawn = [{"number": numbers[r["incident_id"]], "when": i18n.when(r, lang), "location": r["location"]}
-                 for r in unplotted(incidents).to_dict("records")]
+                 for r in unplotted(listed).to_dict("records")]
     by_id = {item["id"]: item for item in rows}
-    serious = [by_id[i] for i in summary.most_serious(incidents)["incident_id"]] if kind == "briefing" else []
+    serious = [by_id[i] for i in summary.most_serious(listed)["incident_id"]] if kind == "briefing" else []
     return {
         "lang": lang,
         "w": w,
@@ -206,7 +207,11 @@ def _context(request: ExportRequest) -> dict:
         "figures": _figures(incidents, lang),
         "total": request.total,
         "incidents": rows,
+        "selected": len(incidents),
+        "listed_note": (w["listed_note"].format(listed=len(listed), n=len(incidents))
+                        if len(listed) < len(incidents) else ""),
         "not_drawn": not_drawn,
+        "not_drawn_count": len(unplotted(incidents)),
         "sources": refs,
         "methods": _methods(incidents, lang, request.public) if len(incidents) else [],
         "map_svg": map_svg,
@@ -222,6 +227,22 @@ def _context(request: ExportRequest) -> dict:
         "marking": request.marking,
         "serious": serious if len(serious) < len(rows) else [],  # a table of all of them is the annex itself
     }
+
+
+def _listed(incidents: pd.DataFrame, limit: int | None, story: bool) -> pd.DataFrame:
+    """The incidents the pack lists one by one: all of them up to ``limit``; above it, the most serious (highest
+    known toll: lower bound, then upper bound, unknown last; then oldest first), in the pack's order. A story above
+    the limit is refused (its order is the point of it)."""
+    if limit is None or len(incidents) <= limit:
+        return incidents
+    if story:
+        raise BriefingError(f"a story PDF presents at most {limit} steps and this story has {len(incidents)}; "
+                            "split the story")
+    order = incidents.assign(_lo=incidents["fatalities_min"], _hi=incidents["fatalities_max"]).sort_values(
+        ["_lo", "_hi", "date_start", "incident_id"], ascending=[False, False, True, True], na_position="last",
+        kind="stable")
+    chosen = set(order.index[:limit])
+    return incidents.loc[[i for i in incidents.index if i in chosen]]
 
 
 def _findings_period(spec: FilterSpec | None, incidents: pd.DataFrame, lang: str) -> str:

@@ -31,6 +31,7 @@ from dashboard.data.missing import is_missing, plain
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
 from dashboard.data.schema import COLUMNS, FLAT_COLUMNS, INTERNAL_COLUMNS, parse_sources, split_codes
+from dashboard.data.spreadsheet import defuse_formulas
 from dashboard.data.store import INCIDENT_LAYER, SOURCE_LAYER, sources_table
 from dashboard.export.metadata import csv_comment_lines
 from dashboard.export.metadata import text_value as csv_value
@@ -87,9 +88,6 @@ def flat_frame(incidents: gpd.GeoDataFrame, *, public: bool = False) -> pd.DataF
     return out[columns].reset_index(drop=True)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
-
-
 def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadsheet_safe: bool = False,
                  metadata: Mapping[str, Any] | None = None) -> bytes:
     """Native CSV: canonical columns plus latitude/longitude, ``sources`` as its JSON array.
@@ -102,13 +100,7 @@ def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadshe
     """
     frame = flat_frame(incidents, public=public)
     if spreadsheet_safe:
-        for col in frame.columns:
-            if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-                text = frame[col].astype(object)
-                risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).to_numpy(bool)
-                if risky.any():
-                    text[risky] = "'" + text[risky]
-                    frame[col] = text
+        frame = defuse_formulas(frame)
     buffer = io.StringIO()
     if metadata:
         buffer.write(csv_comment_lines(metadata))

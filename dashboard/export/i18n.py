@@ -179,6 +179,9 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "page",
         "public_badge": "Public version — places coarsened",
         "note": "Note",
+        "listed_note": "This pack lists the {listed} most serious of the {n} incidents selected (highest known toll "
+                       "first: the lower bound, then the upper one), and the map shows those; the key figures, the "
+                       "timeline and the breakdowns count all {n}.",
     },
     "fr": {
         "default_title": "Violences contre les civils dans la région de Ségou, Mali",
@@ -264,6 +267,9 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "page",
         "public_badge": "Version publique — lieux généralisés",
         "note": "Note",
+        "listed_note": "Cette note présente les {listed} incidents les plus graves des {n} sélectionnés (le bilan "
+                       "connu le plus élevé d'abord : la borne basse, puis la haute), et la carte montre ceux-là ; les "
+                       "chiffres clés, la chronologie et les répartitions portent sur les {n}.",
     },
 }
 

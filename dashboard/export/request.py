@@ -51,6 +51,8 @@ class ExportRequest:
     organisation: str | None = None
     analysis_date: date | None = None
     marking: str | None = None  # e.g. "For internal use"
+    max_listed: int | None = None  # PDF: incidents listed one by one (the most serious; all are counted); a story
+    # with more steps is refused. None: no bound (Limits.briefing_incidents is what the CLI and the app pass)
 
     reports: gpd.GeoDataFrame | None = None  # the reports of ``view``'s incidents (None: not asked for)
 

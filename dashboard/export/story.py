@@ -19,6 +19,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 
+from dashboard.data.sniff import JsonTooDeep, loads_bounded
 from dashboard.errors import StoryError
 from dashboard.viz.maps import plottable
 
@@ -27,6 +28,8 @@ VERSION = 1
 MAX_TITLE = 200
 MAX_NOTE = 2000
 MAX_STEPS = 500
+MAX_BYTES = 2 * 2**20  # 500 steps with notes of 2,000 characters fit several times over
+MAX_DEPTH = 8  # {"steps": [{"incident_id": ...}]} nests 3 levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +112,16 @@ class Story:
     @classmethod
     def from_json(cls, text: str | bytes, known_ids: Iterable[str] | None = None) -> Story:
         """Parse a story file; with ``known_ids``, every incident must be among them."""
-        if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise StoryError("the story file is not UTF-8 text") from None
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        if len(raw) > MAX_BYTES:
+            raise StoryError(f"the story file is {len(raw) / 2**20:.1f} MB, more than a story of {MAX_STEPS} steps "
+                             f"needs ({MAX_BYTES // 2**20} MB at most)")
         try:
-            doc = json.loads(text)
+            doc = loads_bounded(raw, MAX_DEPTH)
+        except UnicodeDecodeError:
+            raise StoryError("the story file is not UTF-8 text") from None
+        except JsonTooDeep as exc:
+            raise StoryError(f"the story file nests {exc.depth} levels deep; a story needs {MAX_DEPTH} at most") from None
         except json.JSONDecodeError as exc:
             raise StoryError(f"the story file is not valid JSON (line {exc.lineno}: {exc.msg})") from None
         if not isinstance(doc, dict):

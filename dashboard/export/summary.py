@@ -53,7 +53,10 @@ WORDS: dict[str, dict[str, str]] = {
         "most_serious": "The most serious incidents",
         "most_serious_note": "The {k} incidents with the highest reported tolls (lower bound, then upper bound); "
                              "numbers refer to the annex, which lists all {n}.",
+        "most_serious_note_bounded": "The {k} incidents with the highest reported tolls (lower bound, then upper "
+                                     "bound); numbers refer to the annex.",
         "annex": "Annex: all {n} incidents",
+        "annex_bounded": "Annex: the {k} most serious of the {n} incidents",
         "col_place": "Place (as reported)",
     },
     "fr": {
@@ -83,7 +86,10 @@ WORDS: dict[str, dict[str, str]] = {
         "most_serious": "Les incidents les plus graves",
         "most_serious_note": "Les {k} incidents aux bilans rapportés les plus lourds (borne inférieure, puis "
                              "supérieure) ; les numéros renvoient à l'annexe, qui les liste tous ({n}).",
+        "most_serious_note_bounded": "Les {k} incidents aux bilans rapportés les plus lourds (borne inférieure, "
+                                     "puis supérieure) ; les numéros renvoient à l'annexe.",
         "annex": "Annexe : les {n} incidents",
+        "annex_bounded": "Annexe : les {k} plus graves des {n} incidents",
         "col_place": "Lieu (tel que rapporté)",
     },
 }

@@ -29,7 +29,7 @@ from dashboard.errors import SpecError
 from dashboard.query import communes, scope
 from dashboard.wording import Words, describe_period, either
 
-__all__ = ["FILTERS", "Filter", "Kind", "by_key", "overlaps"]
+__all__ = ["DATE_RANGE", "FILTERS", "Filter", "Kind", "by_key", "overlaps"]
 
 Kind = Literal["date", "set", "count", "text", "flag", "choice"]
 Clause = Literal["noun", "head", "part", "tail"]
@@ -37,6 +37,9 @@ Mask = Callable[[pd.DataFrame, Any, "SearchIndex | None"], np.ndarray]
 Describer = Callable[[Any, Any, Words], str]  # (value, the whole spec, words) -> phrase
 
 _EMPTY: dict[str, Any] = {"date": None, "set": frozenset(), "count": None, "text": "", "flag": False}
+# The days a date filter may name (a link, an option, the sidebar): the earliest an import accepts (an incident
+# before 1960 is a typo) to far enough ahead; outside it, one sentence instead of a widget that cannot show it.
+DATE_RANGE = (date(1960, 1, 1), date(2100, 12, 31))
 _TRUE = {"1", "true", "yes"}
 
 
@@ -114,14 +117,18 @@ class Filter:
             return self.empty
         if self.kind == "date":
             try:
-                return date.fromisoformat(last)
+                day = date.fromisoformat(last)
             except ValueError:
-                raise SpecError(f"{self.key} must be a date like 2025-10-01, got {last!r}") from None
+                raise SpecError(f"{self.key} must be a date like 2025-10-01, got {last[:40]!r}") from None
+            lo, hi = DATE_RANGE
+            if not lo <= day <= hi:
+                raise SpecError(f"{self.key} must be a day from {lo} to {hi}, got {day}")
+            return day
         if self.kind == "count":
             try:
                 return int(last)
             except ValueError:
-                raise SpecError(f"{self.key} must be a whole number, got {last!r}") from None
+                raise SpecError(f"{self.key} must be a whole number, got {last[:40]!r}") from None
         if self.kind == "flag":
             return last in _TRUE
         if self.kind == "choice" and last not in self.choices:

@@ -4,9 +4,11 @@ run: the version differs, so the incidents are loaded again (from the fast cache
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -18,9 +20,11 @@ from dashboard.data.reconcile.view import ReportLevel
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
 from dashboard.data.store import describe_store, ensure_store, load_store, open_store, read_decisions, store_state
+from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
 from dashboard.settings import Settings
+from dashboard.ui import foliummap
 from dashboard.viz.maps import Basemap
 
 
@@ -106,3 +110,17 @@ def history(location: str, record_id: str) -> dict:
     """An incident's history (as ``incident-map history --json`` gives it), fresh for the store's revision."""
     _, revision = store_state(location)
     return _history(location, revision, record_id)
+
+
+@st.cache_resource
+def briefing_budget(per_minute: int) -> RateLimit:
+    """The public server's budget of PDF builds, shared by every session (one per setting value)."""
+    return RateLimit(per_minute)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def map_payload(view_key: tuple, _build: Callable[[], folium.Map]) -> dict:
+    """A map rendered for the browser (:func:`dashboard.ui.foliummap.payload`), shared by every session showing
+    the same view. ``view_key`` says everything the map depends on (dataset version, public mode, filter, period,
+    display options); ``_build`` (not part of the key) builds the map when it is not cached yet."""
+    return foliummap.payload(_build())

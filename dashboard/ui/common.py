@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.citation import citation
-from dashboard.errors import UserError
+from dashboard.errors import BriefingError, UserError
 from dashboard.query.aggregate import datasets_note
 from dashboard.query.scope import DEFAULT_SCOPE, RECORD_STATEMENT, why_not_counted
+from dashboard.ui import cache
 from dashboard.ui.context import PageContext
 from dashboard.ui.state import ViewState
 
@@ -93,14 +97,45 @@ def empty_state(ctx: PageContext) -> bool:
     return True
 
 
-def user_error(exc: UserError, context: str | None = None) -> None:
-    """Show an error the user can act on (its text may quote a file or a link: escaped). Anything that is not a
-    :class:`UserError` is a bug: it is not caught, and the served app shows Streamlit's generic "the app has
-    encountered an error; details in the logs" (``client.showErrorDetails = "none"`` in
-    ``dashboard/ui/.streamlit/config.toml``)."""
-    st.error(md_escape(f"{context}: {exc.message}" if context else exc.message))
-    if exc.detail:
-        st.code(exc.detail, language=None)
+def user_error(exc: UserError, context: str | None = None, *, hide: Iterable[Path | str] = ()) -> None:
+    """Show an error the user can act on (its text may quote a file or a link: escaped); the paths in ``hide``
+    (the server's folders, in the public view) are shown by their last name only. Anything that is not a
+    :class:`UserError` is a bug: ``main`` shows one sentence and logs it (``dashboard/ui/main.py``)."""
+    text = f"{context}: {exc.message}" if context else exc.message
+    detail = exc.detail
+    for path in sorted((str(p) for p in hide), key=len, reverse=True):
+        text = text.replace(path, Path(path).name)
+        detail = detail.replace(path, Path(path).name) if detail else detail
+    st.error(md_escape(text))
+    if detail:
+        st.code(detail, language=None)
+
+
+def pdf_budget_spent(ctx: PageContext) -> bool:
+    """In the public view, say so when the server's budget of PDF builds is spent; ``True`` then (the PDF buttons
+    are disabled until it refills). Always ``False`` in the private view."""
+    if not ctx.data.public:
+        return False
+    per_minute = ctx.settings.limits.public_briefings_per_minute
+    wait = cache.briefing_budget(per_minute).wait(time.monotonic())
+    if wait > 0:
+        st.info(f"This public server builds at most {per_minute} PDF files a minute for all its visitors; the next "
+                f"one can be made in {int(wait) + 1} s. Reload the page then.", icon=":material/hourglass_top:")
+    return wait > 0
+
+
+def budgeted(ctx: PageContext, build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """In the public view, a PDF build that counts against the server's budget (refused past it)."""
+    if not ctx.data.public:
+        return build
+    per_minute = ctx.settings.limits.public_briefings_per_minute
+    budget = cache.briefing_budget(per_minute)
+
+    def run() -> bytes:
+        if not budget.take(time.monotonic()):
+            raise BriefingError(f"this public server builds at most {per_minute} PDF files a minute; try again later")
+        return build()
+    return run
 
 
 def cite_line(ctx: PageContext, page: str) -> str:

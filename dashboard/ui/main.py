@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
 
+from dashboard.data.store import describe_store
 from dashboard.errors import UserError
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
@@ -28,6 +30,10 @@ from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
 PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "about")
+BUG_MESSAGE = ("Something went wrong while drawing this page: a fault in the dashboard, not in your data or your "
+               "link. The details are in the server's log. Reload the page, or change the filters.")
+CATCH_BUGS = True  # tests in-process set this to False, so that a bug fails them as an exception
+log = logging.getLogger("dashboard.ui")
 # Streamlit leaves 6rem above every page: with the title, sentence and count, the map started below the fold on a
 # laptop (1440×900) and on a phone; a page's first screen is worth more than that margin
 COMPACT = ("<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem}"
@@ -50,18 +56,34 @@ def scope_notes(data: cache.Loaded, spec: FilterSpec, view) -> tuple[LeftOut | N
 
 
 def main(default: str = "map") -> None:
-    """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it)."""
+    """Run one script pass; ``default`` is the page shown at the root URL (tests open other pages with it).
+
+    A bug (any exception that is not a :class:`UserError`) shows :data:`BUG_MESSAGE` and its traceback goes to the
+    server's log only; Streamlit's own exception box is redacted as well (``client.showErrorDetails = "none"``)."""
     st.set_page_config(page_title="Ségou incident map", page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
     st.html(COMPACT)
+    if not CATCH_BUGS:
+        _run(default)
+        return
+    try:
+        _run(default)
+    except Exception:  # st.stop() and reruns are BaseExceptions: they pass
+        log.exception("a page failed (the browser was shown a generic sentence)")
+        st.error(BUG_MESSAGE, icon=":material/error:")
+
+
+def _run(default: str) -> None:
     try:
         settings = Settings.from_env()  # once per run: the only place the app reads the environment
         data = cache.loaded(settings)
     except SettingsError as exc:
         common.user_error(exc, "The dashboard is misconfigured")
         st.stop()
-    except UserError as exc:  # the store is unreadable: say so plainly (a bug is not caught: see common.user_error)
-        common.user_error(exc, "Could not load the incident store")
+    except UserError as exc:  # the store is unreadable: say so plainly (no server folder in the public view)
+        where = settings.store.parent if isinstance(settings.store, Path) else describe_store(settings.store)
+        hidden = (where, settings.data_dir) if settings.public else ()  # a database: shown by its name only
+        common.user_error(exc, "Could not load the incident store", hide=hidden)
         st.stop()
     options = cache.options(settings)
     if "_seeded" not in st.session_state:
@@ -99,5 +121,5 @@ def main(default: str = "map") -> None:
     try:
         page.run()
     except UserError as exc:
-        common.user_error(exc)
+        common.user_error(exc, hide=(settings.store.parent, settings.data_dir) if settings.public else ())
 

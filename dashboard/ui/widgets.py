@@ -6,15 +6,14 @@ widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters"
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import streamlit as st
 
-from dashboard.query.registry import FILTERS, Filter
+from dashboard.query.registry import DATE_RANGE, FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 
-DATE_BOUNDS = (date(1990, 1, 1), date(2100, 12, 31))  # wide: a cited link may name dates outside the data
+DATE_BOUNDS = DATE_RANGE  # what a link or an option may name too: a URL's date outside it is refused with a sentence
 
 
 def key(f: Filter) -> str:

@@ -11,12 +11,10 @@ from playwright.sync_api import expect
 
 from dashboard.data.importer import import_file
 from dashboard.data.store import load_store
-from dashboard.export.files import to_csv_bytes
 from tests import serving
 from tests.browser.conftest import SERVER_READY_TIMEOUT_S, recorded_page
 from tests.browser.test_app_browser import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS, wait_idle
-from tests.factories import incidents, row
-from tests.ui.test_review_page import NEAR
+from tests.factories import NEAR_SIRAKORO, acled_file
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +27,7 @@ def review_url(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("served-review")
     store = workdir / "incidents.gpkg"
     import_file(FIXTURES / "acled_segou_overlap.csv", store)
-    near = workdir / "near.csv"
-    near.write_bytes(to_csv_bytes(incidents(row(**NEAR))))
-    import_file(near, store)
+    import_file(acled_file(workdir / "near.csv", **NEAR_SIRAKORO), store)
     try:
         with serving.serve(store, workdir, ready_timeout_s=SERVER_READY_TIMEOUT_S) as served:
             yield SimpleNamespace(base=served.base, store=store)

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dashboard.cli import app
-from dashboard.data.importer import import_file, read_any
+from dashboard.data.importer import import_file
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.schema import COLUMNS
 from dashboard.data.store import load_store
-from dashboard.data.validate import validate_flat
 from dashboard.export.files import to_csv_bytes
 from dashboard.viz.cards import incident_card_html
-from tests.factories import incidents, row
+from tests.factories import NEAR_SIRAKORO, acled_file, incidents, row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OVERLAP = FIXTURES / "acled_segou_overlap.csv"  # six ACLED events the bundled record holds (written for the tests)
@@ -104,37 +103,50 @@ def test_new_events_add_incidents_and_a_reimport_adds_nothing(tmp_path):
 
 
 # ---- importing A then B gives the same incidents as B then A ----------------------------------------------------
-def _pool() -> pd.DataFrame:
-    """Reports in the native layout: the ACLED fixture's six, and others that match them, the bundled record or
-    each other (a UCDP report of Kamona, a second ACLED report near Kalala competing for one incident...)."""
-    from dashboard.data.geocoder import Geocoder
-    from dashboard.data.placing import place_rows
+UCDP_HEADER = ("id,year,type_of_violence,conflict_name,side_a,side_b,latitude,longitude,country,country_id,"
+               "date_start,best,high,low,where_prec,where_coordinates,adm_1,adm_2,date_prec,date_end")
 
-    acled, _ = place_rows(read_any(OVERLAP), Geocoder.default())
-    more = pd.DataFrame([
-        row(incident_id="UCDP-1", source_record_id="1", dataset="ucdp", date_start="2025-10-02", location="Kamona",
-            latitude="13.9768", longitude="-5.9206", geo_precision="1", perpetrator_category="state_forces",
-            fatalities_min="21", fatalities_max="30", admin2="Niono", admin3="Pogo"),
-        row(incident_id="UCDP-2", source_record_id="2", dataset="ucdp", date_start="2024-01-06", location="Kalala",
-            latitude="13.7656", longitude="-5.1095", geo_precision="1", perpetrator_category="progov_militia",
-            fatalities_min="13", fatalities_max="13", admin2="Macina", admin3="Sana"),
-        row(incident_id="ACLED-X7", source_record_id="X7", dataset="acled", date_start="2024-01-07",
-            location="Kalala", latitude="13.7656", longitude="-5.1095", geo_precision="1",
-            perpetrator_category="progov_militia", fatalities_min="12", fatalities_max="12", admin2="Macina"),
-        row(incident_id="USER-9", source_record_id="USER-9", dataset="user", date_start="2025-08-19",
-            location="near Farabougou", latitude="14.89", longitude="-6.14", geo_precision="2",
-            perpetrator_category="unidentified", fatalities_min="20", fatalities_max="27", admin2="Niono"),
-    ])
-    return pd.concat([acled, more.reindex(columns=acled.columns)], ignore_index=True)
+
+def _pool() -> list[tuple[str, dict | str]]:
+    """Reports, each in its dataset's own layout (the importer gives a file's rows its layout's dataset): the ACLED
+    fixture's six, and others that match them, the bundled record or each other (a UCDP report of Kamona, a second
+    ACLED report near Kalala competing for one incident, a user's report near Farabougou...)."""
+    acled = pd.read_csv(OVERLAP, dtype=str, keep_default_na=False).to_dict("records")
+    x7 = {**acled[0], "event_id_cnty": "X7", "event_date": "2024-01-07", "year": "2024",
+          "actor1": "Dozo Communal Militia (Mali)", "assoc_actor_1": "", "admin2": "Macina", "admin3": "",
+          "location": "Kalala", "latitude": "13.7656", "longitude": "-5.1095", "geo_precision": "1",
+          "fatalities": "12", "notes": "Fixture: on 7 January 2024, Dozo militiamen killed 12 people in Kalala."}
+    ucdp = [
+        "1,2025,3,Government of Mali - civilians,Government of Mali,Civilians,13.9768,-5.9206,Mali,432,2025-10-02,"
+        "21,30,21,1,Kamona,Ségou region,Niono cercle,1,2025-10-02",
+        "2,2024,3,Dozo - civilians,Dozo,Civilians,13.7656,-5.1095,Mali,432,2024-01-06,13,13,13,1,Kalala,"
+        "Ségou region,Macina cercle,1,2024-01-06",
+    ]
+    user = row(incident_id="USER-9", source_record_id="USER-9", dataset="user", date_start="2025-08-19",
+               location="near Farabougou", latitude="14.89", longitude="-6.14", geo_precision="2",
+               perpetrator_category="unidentified", fatalities_min="20", fatalities_max="27", admin2="Niono")
+    return [*(("acled", r) for r in [*acled, x7]), *(("ucdp", r) for r in ucdp), ("native", user)]
 
 
 POOL = _pool()
 
 
-def _write(rows: pd.DataFrame, path: Path) -> Path:
-    valid = validate_flat(rows.reset_index(drop=True).rename(index=lambda i: i + 2)).valid
-    path.write_bytes(to_csv_bytes(valid))
-    return path
+def _write(chosen: list[tuple[str, dict | str]], folder: Path, name: str) -> list[Path]:
+    """The chosen reports as one file per layout (none for a layout with no report)."""
+    paths = []
+    for layout in ("acled", "ucdp", "native"):
+        rows = [r for kind, r in chosen if kind == layout]
+        if not rows:
+            continue
+        path = folder / f"{name}-{layout}.csv"
+        if layout == "acled":
+            pd.DataFrame(rows).to_csv(path, index=False)
+        elif layout == "ucdp":
+            path.write_text("\n".join([UCDP_HEADER, *rows]) + "\n", encoding="utf-8")
+        else:
+            path.write_bytes(to_csv_bytes(incidents(*rows)))
+        paths.append(path)
+    return paths
 
 
 def _incidents(store: Path) -> tuple[pd.DataFrame, set]:
@@ -144,19 +156,30 @@ def _incidents(store: Path) -> tuple[pd.DataFrame, set]:
     return frame.reset_index(drop=True), decisions
 
 
+def test_the_pool_imports_whole_in_each_dataset(tmp_path):
+    """Every report of the pool is stored under its own dataset (the property below is not about rejected rows)."""
+    store = tmp_path / "incidents.gpkg"
+    for path in _write(POOL, tmp_path, "all"):
+        report = import_file(path, store)
+        assert report.rejected == 0, report.summary()
+    reports = load_store(store, write_cache=False).reports.set_index("incident_id")["dataset"]
+    assert reports.loc[["ACLED-X7", "UCDP-1", "UCDP-2", "USER-9"]].tolist() == ["acled", "ucdp", "ucdp", "user"]
+    assert (reports.loc[[f"ACLED-{r['event_id_cnty']}" for kind, r in POOL[:6]]] == "acled").all()
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                 HealthCheck.too_slow])
 @given(st.lists(st.booleans(), min_size=len(POOL), max_size=len(POOL)))
 def test_importing_a_then_b_gives_the_same_incidents_as_b_then_a(tmp_path, in_a):
     folder = tmp_path / f"run-{abs(hash(tuple(in_a)))}"
     folder.mkdir()
-    chosen = pd.Series(in_a, index=POOL.index)
-    a = _write(POOL.loc[chosen], folder / "a.csv")
-    b = _write(POOL.loc[~chosen], folder / "b.csv")
+    a = _write([p for p, chosen in zip(POOL, in_a, strict=True) if chosen], folder, "a")
+    b = _write([p for p, chosen in zip(POOL, in_a, strict=True) if not chosen], folder, "b")
     results = []
     for order, name in (((a, b), "ab.gpkg"), ((b, a), "ba.gpkg")):
-        for path in order:
-            import_file(path, folder / name)
+        for paths in order:
+            for path in paths:
+                import_file(path, folder / name)
         results.append(_incidents(folder / name))
     pd.testing.assert_frame_equal(results[0][0], results[1][0])
     assert results[0][1] == results[1][1]
@@ -198,12 +221,7 @@ def test_a_decision_that_cannot_be_made_is_one_error_line(tmp_path, args, messag
 
 def test_review_lists_the_pairs_waiting_with_their_evidence(tmp_path):
     store = tmp_path / "incidents.gpkg"
-    near = incidents(row(incident_id="ACLED-R1", source_record_id="R1", dataset="acled", date_start="2026-01-08",
-                         location="Sirakoro", latitude="13.93", longitude="-5.85", geo_precision="2",
-                         admin2="Macina", admin3="Kolongotomo", perpetrator_category="unidentified",
-                         fatalities_min="3", fatalities_max="3"))
-    path = tmp_path / "near.csv"
-    path.write_bytes(to_csv_bytes(near))
+    path = acled_file(tmp_path / "near.csv", **NEAR_SIRAKORO)
     out = cli("import", str(path), "--store", str(store))
     assert "1 report matched existing incidents (0 linked, 1 waiting for review)" in out
     queue = [q for q in json.loads(cli("review", "--store", str(store), "--json")) if "ACLED-R1" in (q["a"], q["b"])]

@@ -75,14 +75,46 @@ def test_csv_round_trips_through_the_native_importer(tmp_path, bundled, spec):
     assert list(back["incident_id"]) == list(view["incident_id"])
 
 
-def test_csv_import_file_into_an_empty_store_gives_the_same_incidents(tmp_path, bundled):
+def test_an_export_imported_into_its_own_store_changes_nothing(tmp_path, bundled):
+    store = tmp_path / "store.gpkg"
+    write_store(store, bundled)
+    before = store.read_bytes()
+    path = tmp_path / "all.csv"
+    path.write_bytes(to_csv_bytes(bundled))
+    report = import_file(path, store)
+    assert (report.added, report.rejected, report.duplicates) == (0, 0, len(bundled))
+    assert store.read_bytes() == before
+
+
+def test_user_rows_exported_import_into_an_empty_store_as_they_were(tmp_path):
+    rows = incidents(row(verification="reported"), row(incident_id="U-2", source_record_id="U-2",
+                                                       verification="contested", latitude="", longitude="",
+                                                       geo_precision="3"))
+    store = tmp_path / "empty.gpkg"
+    write_store(store, empty_incidents())
+    path = tmp_path / "user.csv"
+    path.write_bytes(to_csv_bytes(rows))
+    report = import_file(path, store)
+    assert (report.added, report.rejected, report.duplicates) == (2, 0, 0)
+    assert dataset_version(read_store(store)) == dataset_version(rows)
+
+
+def test_the_curated_record_cannot_be_imported_from_a_file(tmp_path, bundled):
+    """An export carries no provenance: its curated rows would become user rows posing as curated ones (and the
+    bundled UCDP layer's rows user rows posing as UCDP events)."""
     store = tmp_path / "empty.gpkg"
     write_store(store, empty_incidents())
     path = tmp_path / "all.csv"
     path.write_bytes(to_csv_bytes(bundled))
+    before = store.read_bytes()
     report = import_file(path, store)
-    assert (report.added, report.rejected, report.duplicates) == (len(bundled), 0, 0)
-    assert dataset_version(read_store(store)) == dataset_version(bundled)
+    assert (report.added, report.rejected) == (0, len(bundled))
+    assert set(report.problems["column"]) == {"incident_id"}
+    owner = {"segou-curated": "segou-curated", "ucdp-ged-21.1": "ucdp"}
+    said = dict(zip(report.problems["incident_id"], report.problems["problem"], strict=True))
+    for ident, dataset in zip(bundled["incident_id"], bundled["dataset"], strict=True):
+        assert f"belong to the {owner[dataset]} dataset" in said[ident]
+    assert store.read_bytes() == before
 
 
 def test_csv_keeps_awkward_text_and_unknowns(tmp_path):

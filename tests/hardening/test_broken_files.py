@@ -83,8 +83,7 @@ CASES: dict[str, tuple[str, Callable[[Path], bytes], Unreadable | Quarantined]] 
     "binary junk": ("junk.csv", lambda t: _junk(),
                     Unreadable("junk.csv: not UTF-8 text (line 1, byte 0 (0xff)); save the file as UTF-8 CSV")),
     "binary junk named .gpkg": ("junk.gpkg", lambda t: _junk(),
-                                Unreadable("junk.gpkg: not a readable GeoPackage (GDAL does not recognise the file "
-                                           "format)")),
+                                Unreadable("junk.gpkg: not a readable GeoPackage (not an SQLite file)")),
     "truncated GeoPackage": ("truncated.gpkg", lambda t: _gpkg(t)[: len(_gpkg(t)) // 2],
                              Unreadable("truncated.gpkg: not a readable GeoPackage (the file is damaged or truncated: "
                                         "database disk image is malformed)")),

@@ -11,14 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.data.importer import import_file
 from dashboard.data.store import STORE_ENV, load_store
-from dashboard.export.files import to_csv_bytes
-from tests.factories import incidents, row
+from tests.factories import NEAR_SIRAKORO, acled_file
 from tests.ui.test_app import _walk, captions, map_component
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-NEAR = dict(incident_id="ACLED-R1", source_record_id="R1", dataset="acled", date_start="2026-01-08",
-            location="Sirakoro", latitude="13.93", longitude="-5.85", geo_precision="2", admin2="Macina",
-            admin3="Kolongotomo", perpetrator_category="unidentified", fatalities_min="3", fatalities_max="3")
 
 
 @pytest.fixture
@@ -27,9 +23,7 @@ def store(tmp_path, monkeypatch):
     waits for review (same day and commune as SEG-2026-002, 15 km away, no common name)."""
     path = tmp_path / "incidents.gpkg"
     import_file(FIXTURES / "acled_segou_overlap.csv", path)
-    near = tmp_path / "near.csv"
-    near.write_bytes(to_csv_bytes(incidents(row(**NEAR))))
-    import_file(near, path)
+    import_file(acled_file(tmp_path / "near.csv", **NEAR_SIRAKORO), path)
     monkeypatch.setenv(STORE_ENV, str(path))
     return path
 

@@ -47,8 +47,14 @@ class Engine:
     init: Callable[[str], Store]  # create an empty store, or upgrade an existing one's schema
 
 
+def _real_path(location: str) -> Path:
+    """A store reached through a symbolic link is the file it names: creating or converting the store replaces that
+    file, never the link (SQLite itself writes through links, its journal beside the target)."""
+    return Path(os.path.realpath(location))
+
+
 def _open_gpkg(location: str, populate: Populate | None) -> Store:
-    path = Path(location)
+    path = _real_path(location)
     if not path.exists():
         if populate is None:
             raise StoreError(f"{path}: no store here (incident-map store init {path} creates an empty one)")
@@ -81,7 +87,7 @@ def _upgrade_gpkg(path: Path) -> None:
 
 
 def _init_gpkg(location: str) -> Store:
-    path = Path(location)
+    path = _real_path(location)
     with gpkg.creation_lock(path):
         if not path.exists():
             gpkg.create(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.data.schema import FLAT_COLUMNS, REQUIRED_COLUMNS
+from dashboard.data.schema import FLAT_COLUMNS, GEOMETRY_COLUMN, REQUIRED_COLUMNS
 from dashboard.errors import LayoutError
 
 __all__ = ["looks_native", "native_to_flat"]
@@ -18,8 +18,9 @@ def looks_native(columns: set[str]) -> bool:
 
 
 def native_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
-    """The canonical columns of ``raw`` (others are left out); :class:`LayoutError` naming missing required ones."""
+    """The canonical columns of ``raw`` (others are left out, but a geometry that is not a point stays named for
+    validation to reject); :class:`LayoutError` naming missing required ones."""
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise LayoutError(f"missing required column(s) {', '.join(missing)}")
-    return raw[[c for c in FLAT_COLUMNS if c in raw.columns]].copy()
+    return raw[[c for c in (*FLAT_COLUMNS, GEOMETRY_COLUMN) if c in raw.columns]].copy()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.data.provenance import USER_DATASET
 from dashboard.data.sources import acled, native, ucdp
 from dashboard.data.sources.common import lowered
 from dashboard.errors import UnreadableFile
@@ -21,7 +22,7 @@ __all__ = ["ADAPTERS", "AUTO", "SourceAdapter", "adapter", "expected_layouts", "
 @dataclass(frozen=True, slots=True)
 class SourceAdapter:
     name: str  # the --format value
-    dataset: str | None  # the dataset its rows get (None: each row says)
+    dataset: str  # the dataset the importer gives its rows (dashboard/data/provenance.py)
     recognise: Callable[[set[str]], bool]  # from the set of column names (stripped, lower case)
     to_flat: Callable[[pd.DataFrame], pd.DataFrame]  # raw rows -> flat canonical frame; LayoutError
     description: str  # one line for help texts and the Data page
@@ -35,7 +36,7 @@ ADAPTERS: tuple[SourceAdapter, ...] = (
     SourceAdapter("ucdp", ucdp.DATASET, ucdp.looks_like_ucdp, ucdp.ucdp_to_flat,
                   "UCDP GED files (CSV, or the UCDP API's JSON records)",
                   "a UCDP GED file (id, type_of_violence, side_a, side_b, ...)"),
-    SourceAdapter("native", None, native.looks_native, native.native_to_flat,
+    SourceAdapter("native", USER_DATASET, native.looks_native, native.native_to_flat,
                   "files in this tool's own layout (CSV, GeoJSON, GeoPackage, as it exports them)",
                   "the canonical incident columns (incident_id, date_start, location, sources, ...)"),
 )

@@ -1,4 +1,10 @@
-"""Data page: what is loaded (store, version, datasets) and importing a file (ACLED, UCDP GED, native)."""
+"""Data page: what is loaded (store, version, datasets) and importing a file (ACLED, UCDP GED, native).
+
+The import runs in a child process (:func:`dashboard.data.import_job.run_import`): this page waits for it, every
+other visitor's pages do not, and it is stopped at the import time limit. The upload itself is bounded by the
+upload size limit (Streamlit refuses a larger file before sending it). In the public view there is no upload at all,
+and no server path is shown.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,18 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.data.engines import default_author
-from dashboard.data.importer import ImportReport, import_file
+from dashboard.data.import_job import ImportCrashed, ImportRequest, run_import
+from dashboard.data.importer import ImportReport
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources import registry
 from dashboard.errors import UserError
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 
+IMPORT_FAILED = ("The import failed because of a fault in the dashboard, not in your file. The details are in the "
+                 "server's log.")
+WRITTEN = {False: "Nothing was written.", True: "Its rows had been written before it failed: the history lists them.",
+           None: "Whether it wrote anything could not be checked: see the history."}
 REPORT_KEY = "import_report"  # the last import's report, shown after the rerun that reloads the store
 
 
@@ -24,9 +35,9 @@ def render(ctx: PageContext) -> None:
     common.record_statement()
     reports = ctx.data.reports.reports
     waiting = sum(d.verdict == "pending" for d in ctx.data.decisions)
-    st.markdown(f"Store: `{cache.store_label(ctx.data.store)}` · dataset version **{ctx.data.version}** · "
-                f"{len(ctx.all):,} incidents from {len(reports):,} reports · {waiting:,} pair(s) of reports waiting "
-                "for review")
+    where = "" if ctx.data.public else f"Store: `{cache.store_label(ctx.data.store)}` · "  # no server path in public
+    st.markdown(f"{where}dataset version **{ctx.data.version}** · {len(ctx.all):,} incidents from {len(reports):,} "
+                f"reports · {waiting:,} pair(s) of reports waiting for review")
     st.caption("Each row of a dataset is a *report*; reports of the same event from several datasets are one "
                "incident, counted once.")
     counts = reports["dataset"].value_counts().rename_axis("dataset").reset_index(name="reports")
@@ -40,12 +51,14 @@ def render(ctx: PageContext) -> None:
         st.info("Imports are turned off in the public view.")
         state.publish(ctx.spec, ctx.state)
         return
+    limits = ctx.settings.limits
     st.markdown(
         "What can be imported: " + "; ".join(a.description for a in registry.ADAPTERS) + ". Valid rows are added; invalid "
         "rows are kept aside with the reason in a rejects file next to the store; re-importing the same file adds "
-        "nothing."
+        f"nothing. At most {limits.upload_mb} MB, {limits.import_rows:,} rows and {limits.import_columns} columns per "
+        f"file; an import stops after {limits.import_seconds} s."
     )
-    upload = st.file_uploader("File", type=list(SUFFIXES), key="upload")
+    upload = st.file_uploader("File", type=list(SUFFIXES), key="upload", max_upload_size=limits.upload_mb)
     c1, c2, c3 = st.columns(3)
     fmt = c1.selectbox("Layout", registry.formats(), key="import_format",
                        help="auto: recognised from the columns")
@@ -55,14 +68,19 @@ def render(ctx: PageContext) -> None:
     author = d1.text_input("Your name (kept in the history)", value=default_author(), key="import_author")
     reason = d2.text_input("Why (kept in the history; default: import of the file)", key="import_reason")
     if upload is not None and st.button("Import", type="primary", key="import_go"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(upload.name).name
+        with tempfile.TemporaryDirectory(prefix="incident-map-upload-") as tmp:
+            path = Path(tmp) / (Path(upload.name).name or "upload")
             path.write_bytes(upload.getvalue())
+            request = ImportRequest(path=path, store=ctx.data.store, fmt=fmt, dry_run=dry, strict=strict,
+                                    limits=limits, warm_cache=True, author=author or None,
+                                    reason=reason.strip() or None)
             try:
-                report = import_file(path, ctx.data.store, fmt=fmt, dry_run=dry, strict=strict,
-                                     author=author or None, reason=reason.strip() or None)
+                with st.spinner(f"Importing {common.md_escape(upload.name)}…"):
+                    report = run_import(request)
             except UserError as exc:  # the message quotes the file's name and columns: untrusted text
                 common.user_error(exc)
+            except ImportCrashed as exc:
+                st.error(f"{IMPORT_FAILED} {WRITTEN[exc.written]}", icon=":material/error:")
             else:
                 if dry or not report.added:
                     _show(report)

@@ -50,11 +50,13 @@ def request_of(ctx: PageContext, **how) -> ExportRequest:
     """The export of exactly the page's selection (made when a button is clicked: ``generated_at`` is then)."""
     return ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version, generated_at=datetime.now(UTC),
                          selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=ctx.left_out,
-                         reports=ctx.data.reports.of(ctx.view), **how)
+                         max_listed=ctx.settings.limits.briefing_incidents, reports=ctx.data.reports.of(ctx.view), **how)
 
 
 def _build(ctx: PageContext, e: Exporter, how: dict) -> Callable[[], bytes]:
-    return lambda: e.build(request_of(ctx, **how))
+    def build() -> bytes:
+        return e.build(request_of(ctx, **how))
+    return common.budgeted(ctx, build) if e.group == "pack" else build  # PDFs: the public server's budget
 
 
 def _companion(ctx: PageContext, e: Exporter, how: dict, filename: str) -> Callable[[], bytes]:
@@ -97,6 +99,7 @@ def render(ctx: PageContext) -> None:
                           help="Left empty, the pack is titled "
                                f"“{TEXT['en']['default_title']}” (in French: “{TEXT['fr']['default_title']}”).")
     stem = file_stem(ctx)
+    limit = ctx.settings.limits.briefing_incidents
     for group, (heading, caption) in GROUPS.items():
         chosen = [(e, lang) for e, lang in buttons() if e.group == group]
         st.subheader(heading, divider="gray")
@@ -106,6 +109,10 @@ def render(ctx: PageContext) -> None:
                     "the coarsened places.", icon=":material/shield:")
             continue
         st.caption(caption)
+        spent = group == "pack" and common.pdf_budget_spent(ctx)
+        if group == "pack" and n > limit:
+            st.caption(f"The pack lists and maps the {limit} most serious of these {n} incidents (highest known "
+                       "toll first); its figures, timeline and breakdowns count them all.")
         how: dict = {"title": title or None}
         if group == "pack":
             how |= briefing_fields()
@@ -125,7 +132,7 @@ def render(ctx: PageContext) -> None:
             filename = e.filename(stem, lang or "en")
             col.download_button(label, data=_build(ctx, e, how | {"lang": lang or "en"}), file_name=filename,
                                 mime=e.mime, key=button_key(e, lang), on_click="ignore", icon=e.icon,
-                                width="stretch")
+                                width="stretch", disabled=spent)
             if e.companion is not None and how.get("csv_metadata") == "sidecar":
                 col.download_button(f"{e.label.split(' (')[0]} metadata (JSON)",
                                     data=_companion(ctx, e, how, filename), file_name=e.companion_name(filename),

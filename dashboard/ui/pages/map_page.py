@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import in_period
-from dashboard.ui import cache, common, state
+from dashboard.ui import cache, common, foliummap, state
 from dashboard.ui.context import PageContext
 from dashboard.ui.period import period_chart
 from dashboard.viz import scale
@@ -74,15 +73,17 @@ def render(ctx: PageContext) -> None:
         with left:
             if len(ctx.view):
                 filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter or a month
-                fmap = build_incident_map(view, basemap=cache.basemap(), mode=mode, online_tiles=tiles,
-                                          public=ctx.data.public, bounds=scale.map_view(view, filtered),
-                                          max_markers=ctx.settings.max_markers,
-                                          max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit,
-                                          measure=measure,
-                                          reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers
-                                          else None)
-                st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-                          returned_objects=["last_object_clicked_tooltip"])
+                spec_key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in
+                                 sorted(ctx.spec.to_query_params().items()))
+                view_key = (ctx.data.version, ctx.data.public, spec_key, month, mode, tiles, unit, measure,
+                            ctx.settings.max_markers, ctx.settings.max_marker_bytes)  # all the map depends on
+                rendered = cache.map_payload(view_key, lambda: build_incident_map(
+                    view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
+                    bounds=scale.map_view(view, filtered), max_markers=ctx.settings.max_markers,
+                    max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure,
+                    reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers else None))
+                foliummap.show(rendered, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+                               returned_objects=["last_object_clicked_tooltip"])
                 # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a
                 # hash of the map script and would be empty after a rerun)
                 if mode == "choropleth":

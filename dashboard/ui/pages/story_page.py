@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from dashboard.export.exporters import ExportRequest, exporter
 from dashboard.export.story import MAX_NOTE, MAX_TITLE, Story, StoryError, highlight_layer, step_point, story_frame
-from dashboard.ui import cache, common
+from dashboard.ui import cache, common, foliummap
 from dashboard.ui.context import PageContext
 from dashboard.viz.cards import incident_card_html, toll_text
 from dashboard.viz.maps import SEGOU_CENTER, SEGOU_ZOOM, build_incident_map
@@ -125,8 +124,8 @@ def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
                   key="story_follow_filter")
         notes = []
         for n, ident in enumerate(ids, start=1):
-            notes.append(st.text_input(f"Note for step {n} ({ident})", key=note_key(ident), max_chars=MAX_NOTE,
-                                       on_change=_mark_editing))
+            notes.append(st.text_input(common.md_escape(f"Note for step {n} ({ident})"), key=note_key(ident),
+                                       max_chars=MAX_NOTE, on_change=_mark_editing))
         story = Story.of(st.session_state.get(TITLE_KEY) or "", ids, notes)
         st.download_button("Save story (JSON)", data=story.to_json(), file_name="story.json",
                            mime="application/json", key="story_save", on_click="ignore", icon=":material/save:",
@@ -171,11 +170,14 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     with left:
         point = step_point(frame, current.incident_id)
-        fmap = build_incident_map(frame, basemap=cache.basemap(), public=ctx.data.public,
-                                  max_markers=ctx.settings.max_markers, max_marker_bytes=ctx.settings.max_marker_bytes)
-        st_folium(fmap, key=MAP_KEY, height=640, use_container_width=True, returned_objects=[],
-                  center=point or SEGOU_CENTER, zoom=STEP_ZOOM if point else SEGOU_ZOOM,
-                  feature_group_to_add=highlight_layer(frame, current.incident_id))
+        view_key = ("story", ctx.data.version, ctx.data.public, story.incident_ids, ctx.settings.max_markers,
+                    ctx.settings.max_marker_bytes)  # the map shows the story's incidents; the step is dynamic
+        rendered = cache.map_payload(view_key, lambda: build_incident_map(
+            frame, basemap=cache.basemap(), public=ctx.data.public, max_markers=ctx.settings.max_markers,
+            max_marker_bytes=ctx.settings.max_marker_bytes))
+        foliummap.show(rendered, key=MAP_KEY, height=640, center=point or SEGOU_CENTER,
+                       zoom=STEP_ZOOM if point else SEGOU_ZOOM,
+                       feature_group=highlight_layer(frame, current.incident_id))
         if point is None:
             st.caption("This incident's place is known only to the region (or not located): it is not drawn on "
                        "the map, which shows the whole region.")
@@ -185,11 +187,16 @@ def render(ctx: PageContext) -> None:
         st.html(f'<div class="story-card" style="zoom:{CARD_ZOOM}">{card}</div>')
 
     st.divider()
+    limit = ctx.settings.limits.briefing_incidents
+    spent = common.pdf_budget_spent(ctx)
+    if n > limit:
+        st.caption(f"A story PDF presents at most {limit} steps; this story has {n}: split it to export it.")
     d1, d2, _ = st.columns([1, 1, 2])
     for col, lang, label in ((d1, "en", "Export story as PDF"), (d2, "fr", "PDF du récit (français)")):
-        col.download_button(label, data=_story_pdf(ctx, story, lang), file_name=f"story_{ctx.data.version}_{lang}.pdf",
-                            mime=exporter("pdf").mime, key=f"story_pdf_{lang}", on_click="ignore",
-                            icon=":material/picture_as_pdf:", width="stretch")
+        col.download_button(label, data=common.budgeted(ctx, _story_pdf(ctx, story, lang)),
+                            file_name=f"story_{ctx.data.version}_{lang}.pdf", mime=exporter("pdf").mime,
+                            key=f"story_pdf_{lang}", on_click="ignore", icon=":material/picture_as_pdf:",
+                            width="stretch", disabled=spent or n > limit)
     st.caption(f"Cite this step: add ?{STEP_PARAM}={step} to the page address (it is there now). "
                f"Dataset version {ctx.data.version}.")
     _publish(ctx, step)
@@ -203,6 +210,7 @@ def _html_text(text: str) -> str:
 def _story_pdf(ctx: PageContext, story: Story, lang: str):
     def build() -> bytes:
         request = ExportRequest.of_story(ctx.all, story, version=ctx.data.version, generated_at=datetime.now(UTC),
-                                         lang=lang, public=ctx.data.public, basemap=cache.basemap())
+                                         lang=lang, public=ctx.data.public, basemap=cache.basemap(),
+                                         max_listed=ctx.settings.limits.briefing_incidents)
         return exporter("pdf").build(request)
     return build
