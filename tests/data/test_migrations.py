@@ -46,7 +46,7 @@ def test_a_store_from_revision_0003_is_upgraded_and_keeps_its_data_and_version(t
     assert before["revision"] == "0003" and not set(NEW_COLUMNS) & set(before["columns"])
 
     st = open_store(store)  # opening upgrades
-    assert current(st.engine) == head() == "0004_summary_lang"
+    assert current(st.engine) == head()  # 0004_summary_lang or a later revision
     after = _raw(store)
     assert after["columns"][: len(before["columns"])] == before["columns"]
     assert set(NEW_COLUMNS) <= set(after["columns"])
