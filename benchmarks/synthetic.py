@@ -285,7 +285,11 @@ def synthetic_incidents(n: int, *, seed: int = 0, validate: str = "sample", samp
         "admin1": admin1, "admin2": admin2, "admin3": admin3, "geocoded_from": geocoded_from,
         "event_type": _take(type_names, etype), "sub_event_type": pa.array(sub_event_type, pa.string()),
         "perpetrators": perpetrators, "perpetrator_category": codes, "attribution_basis": attribution,
-        "victims": victims, "injured": injured, "abducted": abducted, "summary": summary, "sources": sources,
+        "victims": victims, "injured": injured, "abducted": abducted, "summary": summary,
+        # as the adapters say it: ACLED and UCDP text is English; a user's file without the column: unknown
+        "summary_fr": pa.nulls(n, pa.string()),
+        "summary_lang": _where(pc.not_equal(dataset, "user").to_numpy(zero_copy_only=False), "en", None),
+        "sources": sources,
         "verification": verification, "verification_note": note, "inclusion_note": pa.nulls(n, pa.string()),
         "dataset": dataset, "source_record_id": ids,
     }

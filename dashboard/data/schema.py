@@ -110,6 +110,8 @@ COLUMNS = (
     "injured",
     "abducted",
     "summary",
+    "summary_fr",
+    "summary_lang",
     "sources",
     "verification",
     "verification_note",
@@ -147,6 +149,8 @@ TEXT_COLUMNS = (
     "injured",
     "abducted",
     "summary",
+    "summary_fr",
+    "summary_lang",
     "verification_note",
     "inclusion_note",
     "source_record_id",
@@ -154,6 +158,10 @@ TEXT_COLUMNS = (
 # Not a canonical column: where a file's feature has a geometry that is not a point, the readers put its type here
 # ("Polygon") and validation rejects the row (an incident's place is a point, or nothing and geo_precision 3).
 GEOMETRY_COLUMN = "_geometry"
+# ``summary_lang``: the language ``summary`` is written in, an ISO 639-1 code (two lower-case letters: "en", "fr"),
+# empty when not known (never guessed from the text); ``summary_fr``: a French summary written beside ``summary``.
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+LANGUAGE_CHECK = "an ISO 639-1 language code, two lower-case letters (en, fr), or empty when not known"
 # Fields that may identify witnesses or describe how a source knows; dropped in public mode.
 INTERNAL_COLUMNS = ("verification_note", "geocoded_from", "source_record_id")
 
@@ -296,6 +304,9 @@ class IncidentModel(pa.DataFrameModel):
     injured: Series[str] = pa.Field(nullable=True)
     abducted: Series[str] = pa.Field(nullable=True)
     summary: Series[str] = pa.Field(nullable=True)
+    summary_fr: Series[str] = pa.Field(nullable=True)
+    summary_lang: Series[str] = pa.Field(nullable=True, str_matches={"pattern": LANGUAGE_CODE.pattern,
+                                                                     "error": LANGUAGE_CHECK})
     sources: Series[str] = pa.Field()
     verification: Series[str] = pa.Field(isin=_one_of(VERIFICATION_STATUSES))
     verification_note: Series[str] = pa.Field(nullable=True)

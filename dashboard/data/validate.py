@@ -139,6 +139,7 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
                 "verification", "dataset", "sources"):
         df[col] = _clean_text(df[col])
     df["attribution_basis"] = df["attribution_basis"].fillna("unknown")
+    df["summary_lang"] = df["summary_lang"].str.lower()  # "EN" is the code "en"; anything else is reported
     df["civilian_targeting"] = _booleans(df["civilian_targeting"])
     for col in ("date_start", "date_end"):
         df[col] = _dates(df[col])

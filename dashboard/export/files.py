@@ -251,6 +251,8 @@ def _record(r, *, report: bool = False) -> dict:
         "verification": r.verification,
         "dataset": r.dataset,
         "summary": plain(r.summary),
+        "summary_fr": plain(r.summary_fr),
+        "summary_lang": plain(r.summary_lang),
         "sources": [{"organisation": s.organisation, "title": s.title, "url": s.url, "published": s.published}
                     for s in parse_sources(r.sources)],
     }

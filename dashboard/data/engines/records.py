@@ -231,11 +231,27 @@ def _text_frame(columns: dict[str, Sequence]) -> pd.DataFrame:
     return pd.DataFrame(out, dtype=object)
 
 
+# Fields added after stores existed (migration 0004): a record whose values of these are all unknown hashes as it
+# did before they existed, so upgrading a store leaves its dataset version, and every citation of it, unchanged.
+HASHED_WHEN_GIVEN = ("summary_fr", "summary_lang")
+
+
+def _hash(frame: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy(np.uint64)
+
+
 def row_hashes(columns: dict[str, Sequence]) -> np.ndarray:
-    """A 64-bit hash of each flat incident (columns of plain values as :func:`frame_columns` returns)."""
+    """A 64-bit hash of each flat incident (columns of plain values as :func:`frame_columns` returns); the
+    :data:`HASHED_WHEN_GIVEN` fields count only in the records that give one of them."""
     if not len(columns[INCIDENT.key]):
         return np.zeros(0, dtype=np.uint64)
-    return pd.util.hash_pandas_object(_text_frame(columns), index=False, categorize=False).to_numpy(np.uint64)
+    text = _text_frame(columns)
+    late = list(HASHED_WHEN_GIVEN)
+    out = _hash(text.drop(columns=late)).copy()
+    given = text[late].ne(_NULL).any(axis=1).to_numpy()
+    if given.any():
+        out[given] = _hash(text.loc[given])
+    return out
 
 
 def combine(total: int, added: np.ndarray, removed: np.ndarray) -> int:

@@ -20,6 +20,8 @@ Mapping (documented in the README):
 * ``perpetrator_category``: actor1's name (see :mod:`dashboard.data.sources.actors`), else its ``inter1``
   code, else ``unidentified``; associated actors add their own category when their *name* identifies one.
 * ``fatalities_min`` = ``fatalities_max`` = ``fatalities`` (ACLED reports one number); empty stays unknown.
+* ``summary`` = ``notes``, kept in its language: ACLED writes its notes in English, so ``summary_lang`` = ``en``
+  (empty when there is no note); ``summary_fr`` stays empty (nothing is machine-translated).
 * ``civilian_targeting``: the ``civilian_targeting`` column where the layout has it ("Civilian targeting"
   → true, empty → false); in the pre-2023 layout, true exactly for "Violence against civilians".
 * ``victims`` = actor2 (plus associated actors, e.g. the community targeted) when actor2 is civilians.
@@ -43,7 +45,7 @@ from dashboard.data.sources.actors import (
     normalise_name,
     split_names,
 )
-from dashboard.data.sources.common import ISO_DAY, codes, column_reader, lowered, parse_dates
+from dashboard.data.sources.common import ISO_DAY, codes, column_reader, english_where_given, lowered, parse_dates
 
 CURRENT_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -110,6 +112,7 @@ def acled_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     out["fatalities_min"] = col("fatalities")
     out["fatalities_max"] = col("fatalities")
     out["summary"] = col("notes")
+    out["summary_lang"] = english_where_given(out["summary"])
     out["sources"] = [_sources(s, e) for s, e in zip(col("source"), event_id, strict=True)]
     out["verification"] = "reported"
     out["dataset"] = DATASET

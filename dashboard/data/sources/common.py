@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.errors import LayoutError
 
-__all__ = ["ISO_DAY", "codes", "column_reader", "lowered", "parse_dates", "text"]
+__all__ = ["ISO_DAY", "codes", "column_reader", "english_where_given", "lowered", "parse_dates", "text"]
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -44,6 +44,13 @@ def text(series: pd.Series) -> pd.Series:
     out = series.astype(object).where(series.notna(), None).map(lambda v: None if v is None else str(v))
     out = out.astype("string").str.strip()
     return out.mask(out == "", pd.NA)
+
+
+def english_where_given(summary: pd.Series) -> pd.Series:
+    """``summary_lang`` of a source that writes its text in English (ACLED's notes, UCDP GED's descriptions): ``en``
+    where there is a summary, unknown where there is none (an absent text has no language)."""
+    blank = summary.isna() | summary.astype("string").str.strip().eq("").fillna(True)
+    return pd.Series("en", index=summary.index, dtype=object).where(~blank, None)
 
 
 def codes(series: pd.Series) -> pd.Series:

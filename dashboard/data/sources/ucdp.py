@@ -23,7 +23,8 @@ Mapping (documented in the README):
 * Fatalities: ``fatalities_min`` = ``low``, ``fatalities_max`` = ``high``, ``fatalities_best`` = ``best``.
 * ``location`` = ``where_coordinates`` (the place name), ``admin1``/``admin2`` = ``adm_1``/``adm_2`` as
   given (e.g. "Ségou region", "Macina cercle"); ``summary`` = ``where_description`` (GED has no narrative,
-  and none is invented).
+  and none is invented); GED's text is English, so ``summary_lang`` = ``en`` (empty when there is no summary), and
+  ``summary_fr`` stays empty (nothing is machine-translated).
 * ``sources``: one per ``;``-separated ``source_office``, with the matching ``source_date`` as
   ``published`` and ``source_headline`` as title when the lists line up one to one; then UCDP GED itself.
 
@@ -49,7 +50,7 @@ import pandas as pd
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import FLAT_COLUMNS, Source, dump_sources
 from dashboard.data.sources.actors import categorise
-from dashboard.data.sources.common import ISO_DAY, codes, column_reader, lowered, parse_dates
+from dashboard.data.sources.common import ISO_DAY, codes, column_reader, english_where_given, lowered, parse_dates
 
 GED_COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -144,6 +145,7 @@ def ucdp_to_flat(raw: pd.DataFrame, *, where_prec_kept: tuple[int, ...] = ()) ->
     if not has("where_description") and has("conflict_name"):
         out["summary"] = col("conflict_name").map(
             lambda c: f"Coded by UCDP under the conflict “{c}”." if isinstance(c, str) else None)
+    out["summary_lang"] = english_where_given(out["summary"])
     layout = f"UCDP GED file without some of GED's columns: {'; '.join(missing)}." if missing else None
     out["verification_note"] = [" ".join(t for t in (layout, n and f"{n}.") if t) or None for n in notes]
     out["sources"] = [

@@ -1,0 +1,125 @@
+"""A store written before a migration is upgraded when opened and keeps its incidents, history and dataset version.
+
+``tests/fixtures/store_0003.gpkg`` was written by incident-map at schema revision 0003 (before ``summary_fr`` and
+``summary_lang``, migration ``0004_summary_lang``): ``init_store`` then ``write_store`` of two incidents, T-1 (a point)
+and T-2 (no point, a summary with quotes and markup), then ``VACUUM`` with 512-byte pages to keep the file small.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from dashboard.data.engines import forget
+from dashboard.data.engines.editing import edit
+from dashboard.data.engines.migrate import current, head
+from dashboard.data.engines.records import records_hash, version_text
+from dashboard.data.store import dataset_version, open_store, read_store, store_state
+
+OLD_STORE = Path(__file__).resolve().parents[1] / "fixtures" / "store_0003.gpkg"
+NEW_COLUMNS = ("summary_fr", "summary_lang")
+
+
+def _raw(path: Path) -> dict:
+    """What the old file holds, read with sqlite3 alone (no incident-map code)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return {
+            "revision": conn.execute("SELECT version_num FROM alembic_version").fetchone()[0],
+            "hash": conn.execute("SELECT value FROM store_meta WHERE key = 'dataset_hash'").fetchone()[0],
+            "columns": [r[1] for r in conn.execute("PRAGMA table_info(incidents)")],
+            "rows": conn.execute("SELECT incident_id, summary, fatalities_min, fatalities_max FROM incidents "
+                                 "ORDER BY fid").fetchall(),
+            "history": conn.execute("SELECT count(*) FROM history").fetchone()[0],
+        }
+
+
+def test_a_store_from_revision_0003_is_upgraded_and_keeps_its_data_and_version(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    store = tmp_path / "old.gpkg"
+    shutil.copy(OLD_STORE, store)
+    before = _raw(store)
+    assert before["revision"] == "0003" and not set(NEW_COLUMNS) & set(before["columns"])
+
+    st = open_store(store)  # opening upgrades
+    assert current(st.engine) == head()  # 0004_summary_lang or a later revision
+    after = _raw(store)
+    assert after["columns"][: len(before["columns"])] == before["columns"]
+    assert set(NEW_COLUMNS) <= set(after["columns"])
+    assert after["rows"] == before["rows"] and after["history"] == before["history"]
+
+    frame = read_store(store).set_index("incident_id")
+    assert sorted(frame.index) == ["T-1", "T-2"]
+    assert frame.loc["T-2", "summary"] == 'Killed "near" Ballé; <b>unverified</b>.'
+    assert frame[list(NEW_COLUMNS)].isna().all().all()  # unknown, not guessed
+    # the version the old store recorded still names its data: validation finds no change outside incident-map
+    assert store_state(store)[0] == version_text(int(before["hash"])) == dataset_version(read_store(store))
+    out = CliRunner().invoke(_cli(), ["validate", "--store", str(store)])
+    assert out.exit_code == 0, out.output
+
+    edit(st, "T-1", {"summary_fr": "Incident de test.", "summary_lang": "en"}, reason="French summary", author="a")
+    edited = read_store(store).set_index("incident_id")
+    assert (edited.loc["T-1", "summary_fr"], edited.loc["T-1", "summary_lang"]) == ("Incident de test.", "en")
+    assert store_state(store)[0] != version_text(int(before["hash"]))  # given, they are part of the version
+    assert {(e.field, e.before, e.after) for e in st.history("T-1")[1:]} == {
+        ("summary_fr", None, "Incident de test."), ("summary_lang", None, "en")}
+    forget(store)
+
+
+def test_the_new_fields_count_in_the_version_only_when_given():
+    """(That a record without them hashes as before they existed is the upgrade test's: the old store's own hash.)"""
+    record = {"incident_id": "T-1", "summary": "Test.", "summary_fr": None, "summary_lang": None}
+    for field, value in (("summary_fr", "Un test."), ("summary_lang", "en")):
+        assert records_hash([{**record, field: value}]) != records_hash([record])
+    assert records_hash([{**record, "summary_fr": "Un test."}]) != records_hash([{**record, "summary_fr": "Deux."}])
+
+
+def test_a_postgis_store_from_revision_0003_is_upgraded(pg_cluster, tmp_path, monkeypatch):
+    """The same upgrade on PostGIS: a database migrated to 0003 holding the fixture's rows, opened by incident-map."""
+    from alembic import command
+
+    from dashboard.data.engines import gpkg, migrate, postgis
+
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    url = pg_cluster.create_database()
+    old = postgis.PostgisStore(url)
+    with old.engine.connect() as conn:
+        command.upgrade(migrate._config(conn), "0003")
+        conn.commit()
+    with sqlite3.connect(f"file:{OLD_STORE}?mode=ro", uri=True) as lite:
+        cursor = lite.execute("SELECT * FROM incidents ORDER BY fid")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        meta = dict(lite.execute("SELECT key, value FROM store_meta").fetchall())
+    with old.engine.begin() as conn:
+        for r in rows:
+            lon, lat = gpkg.blob_point(r.pop("geom"))
+            r.pop("fid")
+            if r["civilian_targeting"] is not None:  # SQLite keeps booleans as 0/1
+                r["civilian_targeting"] = bool(r["civilian_targeting"])
+            cols = list(r)
+            conn.execute(sa.text(f"INSERT INTO incidents ({', '.join(cols)}, geom) VALUES "
+                                 f"({', '.join(':' + c for c in cols)}, {old.point_sql()})"),
+                         {**r, "longitude": lon, "latitude": lat})
+        for key, value in meta.items():
+            conn.execute(sa.text("DELETE FROM store_meta WHERE key = :k"), {"k": key})
+            conn.execute(sa.text("INSERT INTO store_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+    old.close()
+
+    st = open_store(url)
+    assert current(st.engine) == head()
+    frame = read_store(url).set_index("incident_id")
+    assert sorted(frame.index) == ["T-1", "T-2"] and frame[list(NEW_COLUMNS)].isna().all().all()
+    assert frame.loc["T-1", "fatalities_max"] == 37 and pd.isna(frame.loc["T-2", "fatalities_min"])
+    assert store_state(url)[0] == version_text(int(meta["dataset_hash"])) == dataset_version(read_store(url))
+    forget(url)
+
+
+def _cli():
+    from dashboard.cli import app
+
+    return app
