@@ -155,6 +155,7 @@ def _methods(incidents: pd.DataFrame, lang: str, public: bool) -> list[str]:
 
 
 def _context(request: ExportRequest) -> dict:
+    request = request.licensed()  # rows whose licence forbids redistribution: counted, not listed
     lang = i18n.check_lang(request.lang)
     w = i18n.words(lang)
     story = request.story
@@ -213,7 +214,8 @@ def _context(request: ExportRequest) -> dict:
         "not_drawn": not_drawn,
         "not_drawn_count": len(unplotted(incidents)),
         "sources": refs,
-        "methods": _methods(incidents, lang, request.public) if len(incidents) else [],
+        "methods": [*request.licence_notes(), *(_methods(incidents, lang, request.public) if len(incidents) else []),
+                    *request.attribution()],
         "map_svg": map_svg,
         "timeline_svg": timeline,
         "step_maps": step_maps,
