@@ -105,8 +105,10 @@ def _allowed(datasets: pd.Series) -> np.ndarray:
 
 
 def _datasets_of_incidents(incidents: pd.DataFrame) -> pd.Series:
-    """Each incident's datasets (its ``datasets`` column, ``"; "``-joined), as lists."""
-    return incidents["datasets"].astype(object).map(lambda v: [d.strip() for d in str(v).split(";") if d.strip()])
+    """Each incident's datasets (its ``datasets`` column, ``"; "``-joined; a frame of reports: ``dataset``), as
+    lists."""
+    column = "datasets" if "datasets" in incidents.columns else "dataset"
+    return incidents[column].astype(object).map(lambda v: [d.strip() for d in str(v).split(";") if d.strip()])
 
 
 def attribution_lines(datasets) -> list[str]:

@@ -214,6 +214,7 @@ def _context(request: ExportRequest) -> dict:
         "not_drawn": not_drawn,
         "not_drawn_count": len(unplotted(incidents)),
         "sources": refs,
+        "licence": [*request.licence_notes(), *request.attribution()],  # shown alone when nothing is listed
         "methods": [*request.licence_notes(), *(_methods(incidents, lang, request.public) if len(incidents) else []),
                     *request.attribution()],
         "map_svg": map_svg,

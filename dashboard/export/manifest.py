@@ -13,8 +13,10 @@ It needs no network and nothing but the manifest and the files (``hashlib`` and 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,9 +26,11 @@ from dashboard.data.schema import parse_sources
 from dashboard.errors import UserError
 from dashboard.export.request import ExportRequest
 
-__all__ = ["FORMAT", "Checked", "build_manifest", "manifest_name", "sha256", "verify"]
+__all__ = ["FORMAT", "MANIFEST_IN_PACK", "Checked", "build_manifest", "build_pack", "manifest_name", "sha256",
+           "verify"]
 
 FORMAT = "segou-incident-map evidence manifest 1"
+MANIFEST_IN_PACK = "manifest.json"
 
 
 def sha256(data: bytes) -> str:
@@ -83,6 +87,19 @@ def build_manifest(request: ExportRequest, files: Mapping[str, bytes]) -> bytes:
         "files": [{"name": name, "bytes": len(data), "sha256": sha256(data)} for name, data in files.items()],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def build_pack(request: ExportRequest, files: Sequence[tuple[str, Callable[[ExportRequest], bytes]]]) -> bytes:
+    """A ZIP of the files (name, build) made from one request (one time, one selection) and their manifest
+    (:data:`MANIFEST_IN_PACK`); unzipped, ``incident-map verify manifest.json`` checks them."""
+    request = request.licensed()
+    built = {name: build(request) for name, build in files}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as pack:
+        for name, data in built.items():
+            pack.writestr(name, data)
+        pack.writestr(MANIFEST_IN_PACK, build_manifest(request, built))
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

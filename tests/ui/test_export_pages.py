@@ -83,7 +83,7 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     assert at.title[0].value == "Briefing and exports"
     buttons = download_buttons(at)
     assert set(buttons) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_csv", "dl_geojson", "dl_gpkg", "dl_json",
-                            "dl_reports"}
+                            "dl_reports", "dl_pack"}
     assert all(b.HasField("deferred_file_id") for b in buttons.values())  # built on click, not on every rerun
     assert buttons["dl_csv"].label == "CSV (spreadsheet)"
     expected = filter_incidents(load_bundled(), FilterSpec.from_query_params(OCT))
@@ -116,7 +116,7 @@ def test_export_page_pdf_is_the_briefing_of_the_filter(tmp_path):
 def test_export_page_in_public_mode_offers_no_raw_data(monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
     at = open_page("export", **{"from": "2025-10-02", "to": "2025-10-02"})  # Kamona: an exact village point
-    assert set(download_buttons(at)) == {"dl_pdf_en", "dl_pdf_fr", "dl_html"}
+    assert set(download_buttons(at)) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_pack"}
     assert any("not offered in the public view" in i.value for i in at.info)
     html = download(at, "dl_html").decode("utf-8")
     assert "13.97683" not in html and "-5.920579" not in html

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from dashboard.data.sources.registry import licence_of
 from dashboard.export.exporters import EXPORTERS, LANGUAGE_NAMES, Exporter, ExportRequest
 from dashboard.export.i18n import TEXT
+from dashboard.export.manifest import MANIFEST_IN_PACK, build_pack
 from dashboard.export.metadata import CSV_METADATA
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
@@ -84,6 +86,53 @@ def briefing_fields() -> dict:
     }
 
 
+def restricted_in(ctx: PageContext) -> dict[str, int]:
+    """Restricted dataset → how many of the selected incidents have a report of it (from ``datasets``)."""
+    counts: dict[str, int] = {}
+    for cell in ctx.view["datasets"].astype(object).unique():
+        names = {d.strip() for d in str(cell).split(";") if d.strip()}
+        n = int((ctx.view["datasets"].astype(object) == cell).sum())
+        for d in names:
+            if not licence_of(d).redistribute:
+                counts[d] = counts.get(d, 0) + n
+    return counts
+
+
+def licence_choice(ctx: PageContext) -> bool:
+    """The note on rows whose licence forbids redistribution and, in the private view only, the choice to keep
+    them (with a warning written into every file)."""
+    restricted = restricted_in(ctx)
+    if not restricted:
+        return False
+    named = ", ".join(f"{n} with {licence_of(d).label} reports ({licence_of(d).terms})" for d, n in restricted.items())
+    st.info(common.md_escape(
+        f"Of these incidents, {named}. The files leave those reports out: an incident is given from its other "
+        "reports only, and one reported only there is counted by cercle and month, not listed. Every file says so "
+        "and carries the attribution lines."), icon=":material/gavel:")
+    if ctx.data.public:
+        return False
+    return st.checkbox("Include rows whose licence forbids redistribution (private use only: a warning is written "
+                       "into every file)", key="export_include_restricted", value=False)
+
+
+def pack_button(ctx: PageContext, stem: str, how: dict) -> None:
+    """One ZIP: the PDF (English), the HTML map and, in the private view, the data files, made at one time from
+    one selection, with their evidence manifest (``incident-map verify manifest.json`` checks them)."""
+    chosen = [e for e in EXPORTERS if e.public or not ctx.data.public]
+    files = [(e.filename(stem, "en"), e.build) for e in chosen]
+
+    def build() -> bytes:
+        return build_pack(request_of(ctx, **how), files)
+    st.subheader("Evidence pack (ZIP)", divider="gray")
+    st.caption(f"{', '.join(e.label.split(' (')[0] for e in chosen)} in one ZIP with `{MANIFEST_IN_PACK}`: the "
+               "incidents and their sources, the selection, the dataset version, the licences and attribution lines "
+               "and the SHA-256 of every file. `incident-map verify manifest.json` checks, offline, that the files "
+               "a recipient holds are the ones sent.")
+    st.download_button("Evidence pack (ZIP)", data=common.budgeted(ctx, build), file_name=f"{stem}_pack.zip",
+                       mime="application/zip", key="dl_pack", on_click="ignore", icon=":material/folder_zip:",
+                       disabled=common.pdf_budget_spent(ctx))
+
+
 def render(ctx: PageContext) -> None:
     common.header(ctx, "Briefing and exports")
     if common.empty_state(ctx):
@@ -99,6 +148,7 @@ def render(ctx: PageContext) -> None:
                           help="Left empty, the pack is titled "
                                f"“{TEXT['en']['default_title']}” (in French: “{TEXT['fr']['default_title']}”).")
     stem = file_stem(ctx)
+    include_restricted = licence_choice(ctx)
     limit = ctx.settings.limits.briefing_incidents
     for group, (heading, caption) in GROUPS.items():
         chosen = [(e, lang) for e, lang in buttons() if e.group == group]
@@ -113,7 +163,7 @@ def render(ctx: PageContext) -> None:
         if group == "pack" and n > limit:
             st.caption(f"The pack lists and maps the {limit} most serious of these {n} incidents (highest known "
                        "toll first); its figures, timeline and breakdowns count them all.")
-        how: dict = {"title": title or None}
+        how: dict = {"title": title or None, "include_restricted": include_restricted}
         if group == "pack":
             how |= briefing_fields()
         if group == "data":
@@ -138,6 +188,7 @@ def render(ctx: PageContext) -> None:
                                     data=_companion(ctx, e, how, filename), file_name=e.companion_name(filename),
                                     mime="application/json", key=f"{button_key(e, lang)}_metadata",
                                     on_click="ignore", icon=":material/description:", width="stretch")
+    pack_button(ctx, stem, {"title": title or None, "include_restricted": include_restricted})
     st.caption(f"The same files from the command line: `incident-map export --format "
                f"{'|'.join(e.name for e in EXPORTERS)} -o FILE` with the same filter options (or `--view` and this "
                "page's address).")
