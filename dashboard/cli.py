@@ -290,14 +290,27 @@ def import_(
                                                                 "your user name); kept in the history")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
                                                                 "kept in the history")] = None,
+    licence: Annotated[str | None, typer.Option(
+        "--licence", help="Files in this tool's layout: the licence of the file's rows (e.g. \"CC BY 4.0\"), stored "
+                          "with each; without it they are 'undeclared' (docs/licences.md)")] = None,
+    attribution: Annotated[str | None, typer.Option(
+        "--attribution", help="With --licence: the attribution line every export of these rows carries")] = None,
+    no_redistribution: Annotated[bool, typer.Option(
+        "--no-redistribution", help="With --licence: these rows may not be handed on: left out of exports and the "
+                                    "public view, only counted (as ACLED's)")] = False,
 ) -> None:
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
     # in a child process, stopped at the import time limit (dashboard/data/import_job.py); the child says a full
     # disk or an unreadable gazetteer as one sentence
+    if (attribution or no_redistribution) and not (licence and licence.strip()):
+        raise typer.BadParameter("--attribution and --no-redistribution describe a licence: give it with --licence")
+    declared = None if not (licence and licence.strip()) else {
+        "licence": licence.strip(), "attribution": (attribution or "").strip() or None,
+        "redistribute": not no_redistribution}
     report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
                                       gazetteer_csv=gazetteer, limits=settings().limits, author=author,
-                                      reason=reason))
+                                      reason=reason, licence=declared))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -386,6 +399,7 @@ def export_(
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
+    request = request.with_(declared=stored.licences)
     request = request.licensed()
     chosen = exporter(fmt)
     data = chosen.build(request)

@@ -9,6 +9,9 @@ An incident joins reports from several datasets (a curated report and a UCDP eve
 * an incident whose reports are all restricted is **left out**, and only counted by cercle and month of its start
   (:meth:`Withheld.counts`).
 
+A report's licence is the one declared for it at import when there is one (``declared``: report id → licence,
+from the store's ``licences`` table), else its dataset's (:func:`~dashboard.data.sources.registry.licence_of`).
+
 ``include=True`` (``--include-restricted``, private use only) keeps everything as it is and says so (the warning
 of :meth:`Withheld.warning`). Pure: frames in, frames out.
 """
@@ -16,6 +19,7 @@ of :meth:`Withheld.warning`). Pure: frames in, frames out.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -24,9 +28,10 @@ import pandas as pd
 
 from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
+from dashboard.data.sources.licences import Licence
 from dashboard.data.sources.registry import licence_of
 
-__all__ = ["Licensed", "Withheld", "attribution_lines", "redistributable"]
+__all__ = ["Licensed", "Withheld", "attribution_lines", "licences_of", "redistributable"]
 
 NO_CERCLE = "(no cercle)"
 
@@ -38,28 +43,29 @@ def plural(n: int, noun: str) -> str:
 @dataclass(frozen=True)
 class Withheld:
     """What the licences kept out of (or, with ``included``, let into) a file: the incidents left out (whole
-    rows, for the counts), the restricted reports dropped from incidents that were kept, by dataset."""
+    rows, for the counts) by the licence of their lead report, and the restricted reports dropped from incidents
+    that were kept, by licence."""
 
     incidents: pd.DataFrame = field(default_factory=pd.DataFrame)  # left out: only ever counted
-    incident_datasets: dict[str, int] = field(default_factory=dict)  # left-out incidents by lead dataset
-    reports_dropped: dict[str, int] = field(default_factory=dict)  # restricted reports of kept incidents
-    included: dict[str, int] = field(default_factory=dict)  # --include-restricted: restricted reports kept
+    incident_licences: dict[Licence, int] = field(default_factory=dict)  # left-out incidents by lead's licence
+    reports_dropped: dict[Licence, int] = field(default_factory=dict)  # restricted reports of kept incidents
+    included: dict[Licence, int] = field(default_factory=dict)  # --include-restricted: restricted reports kept
 
     def __bool__(self) -> bool:
         return bool(len(self.incidents) or self.reports_dropped or self.included)
+
+    @property
+    def licences(self) -> set[Licence]:
+        return {*self.incident_licences, *self.reports_dropped, *self.included}
 
     def note(self) -> str:
         """"12 ACLED incidents left out: ACLED's terms forbid redistributing its rows; counts by cercle and month
         below." ('' when nothing was left out)."""
         parts = []
-        for dataset, n in sorted(self.incident_datasets.items()):
-            lic = licence_of(dataset)
-            if not lic.terms:  # not restricted itself: left out with a restricted dataset (no reports to rebuild)
-                lic = next((licence_of(d) for d in self.reports_dropped if licence_of(d).terms), lic)
+        for lic, n in sorted(self.incident_licences.items(), key=lambda kv: kv[0].label):
             parts.append(f"{plural(n, f'{lic.label} incident')} left out: {lic.terms}; counts by cercle and month "
                          "below.")
-        for dataset, n in sorted(self.reports_dropped.items()):
-            lic = licence_of(dataset)
+        for lic, n in sorted(self.reports_dropped.items(), key=lambda kv: kv[0].label):
             parts.append(f"{plural(n, f'{lic.label} report')} of exported incidents left out ({lic.terms}): those "
                          "incidents are given from their other reports only.")
         return " ".join(parts)
@@ -68,8 +74,8 @@ class Withheld:
         """The warning written into a file made with ``--include-restricted`` ('' when it holds no such row)."""
         if not self.included:
             return ""
-        held = ", ".join(f"{plural(n, 'report')} of {licence_of(d).label} ({licence_of(d).name})"
-                         for d, n in sorted(self.included.items()))
+        held = ", ".join(f"{plural(n, 'report')} of {lic.label} ({lic.name})"
+                         for lic, n in sorted(self.included.items(), key=lambda kv: kv[0].label))
         return (f"WARNING: made with --include-restricted, this file holds {held}, whose licence forbids "
                 "redistributing them: for private use only, do not share it.")
 
@@ -96,12 +102,23 @@ class Licensed:
     incidents: gpd.GeoDataFrame  # what may be handed on (rebuilt where restricted reports were dropped)
     reports: gpd.GeoDataFrame | None  # their reports (restricted ones dropped), as ``reports_of`` gives them
     withheld: Withheld
-    datasets: tuple[str, ...]  # the datasets of the reports the file holds (for its attribution lines)
+    licences: tuple[Licence, ...]  # of the reports the file holds, and of those it counts (for attribution lines)
 
 
-def _allowed(datasets: pd.Series) -> np.ndarray:
-    cache = {d: licence_of(d).redistribute for d in pd.unique(datasets.astype(object))}
-    return datasets.astype(object).map(cache).fillna(False).to_numpy(dtype=bool)
+def licences_of(ids, datasets, declared: Mapping[str, Licence] | None = None) -> list[Licence]:
+    """Each report's licence: declared at import, else its dataset's."""
+    declared = declared or {}
+    return [declared.get(i) or licence_of(d) for i, d in zip(ids, datasets, strict=True)]
+
+
+def attribution_lines(licences: Iterable[Licence]) -> list[str]:
+    """The attribution lines of these licences, once each, in a fixed order (the curated record first)."""
+    lines: list[str] = []
+    for lic in sorted(set(licences), key=lambda lic: (lic.label != "curated record", lic.label, lic.name)):
+        for line in lic.attribution:
+            if line not in lines:
+                lines.append(line)
+    return lines
 
 
 def _datasets_of_incidents(incidents: pd.DataFrame) -> pd.Series:
@@ -111,39 +128,38 @@ def _datasets_of_incidents(incidents: pd.DataFrame) -> pd.Series:
     return incidents[column].astype(object).map(lambda v: [d.strip() for d in str(v).split(";") if d.strip()])
 
 
-def attribution_lines(datasets) -> list[str]:
-    """The attribution lines of these datasets, once each, in a fixed order (the curated record first)."""
-    lines: list[str] = []
-    for d in sorted(set(datasets), key=lambda d: (d != "segou-curated", d)):
-        for line in licence_of(d).attribution:
-            if line not in lines:
-                lines.append(line)
-    return lines
+def _ordered(licences: Iterable[Licence]) -> tuple[Licence, ...]:
+    return tuple(sorted(set(licences), key=lambda lic: (lic.label, lic.name)))
 
 
-def redistributable(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame | None, *,
-                    include: bool = False) -> Licensed:
+def _without_reports(incidents: gpd.GeoDataFrame, include: bool) -> Licensed:
+    """No reports at hand: an incident with any restricted dataset is left out whole (nothing to rebuild it
+    from); a declared licence cannot be seen (it is per report), so user rows count as their dataset's."""
+    lists = _datasets_of_incidents(incidents)
+    bad = lists.map(lambda ds: not all(licence_of(d).redistribute for d in ds)).to_numpy(dtype=bool)
+    every = Counter(licence_of(d) for ds in lists for d in ds)
+    if include or not bad.any():
+        held = {lic: n for lic, n in every.items() if not lic.redistribute} if include else {}
+        return Licensed(incidents, None, Withheld(included=held), _ordered(every))
+    counted = Counter(next(licence_of(d) for d in ds if not licence_of(d).redistribute) for ds in lists[bad])
+    kept = {licence_of(d) for ds in lists[~bad] for d in ds}
+    return Licensed(incidents.loc[~bad], None, Withheld(incidents=incidents.loc[bad], incident_licences=dict(counted)),
+                    _ordered({*kept, *counted}))
+
+
+def redistributable(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame | None, *, include: bool = False,
+                    declared: Mapping[str, Licence] | None = None) -> Licensed:
     """Split ``incidents`` (a selection of the incident frame, in order) by the licences of their ``reports``
-    (:func:`~dashboard.data.reconcile.view.reports_of` of them, with :data:`INCIDENT_OF_REPORT`). Without the
-    reports, an incident with any restricted dataset is left out whole (nothing to rebuild it from)."""
+    (:func:`~dashboard.data.reconcile.view.reports_of` of them, with :data:`INCIDENT_OF_REPORT`); ``declared``:
+    the licences declared at import (report id → licence). Without the reports, an incident with any restricted
+    dataset is left out whole (nothing to rebuild it from)."""
     if reports is None:
-        lists = _datasets_of_incidents(incidents)
-        bad = lists.map(lambda ds: not all(licence_of(d).redistribute for d in ds)).to_numpy(dtype=bool)
-        all_ds = Counter(d for ds in lists for d in ds)
-        if include or not bad.any():
-            held = {d: n for d, n in all_ds.items() if not licence_of(d).redistribute} if include else {}
-            return Licensed(incidents, None, Withheld(included=held), tuple(sorted(all_ds)))
-        kept = incidents.loc[~bad]
-        out = incidents.loc[bad]
-        counted = Counter(next(d for d in ds if not licence_of(d).redistribute) for ds in lists[bad])
-        return Licensed(kept, None, Withheld(incidents=out, incident_datasets=dict(counted)),
-                        tuple(sorted({d for ds in lists[~bad] for d in ds})))
-
-    allowed = _allowed(reports["dataset"])
+        return _without_reports(incidents, include)
+    lic = licences_of(reports["incident_id"].astype(object), reports["dataset"].astype(object), declared)
+    allowed = np.array([x.redistribute for x in lic], dtype=bool)
     if include or allowed.all():
-        restricted = Counter(reports["dataset"].astype(object).to_numpy()[~allowed])
-        return Licensed(incidents, reports, Withheld(included=dict(restricted) if include else {}),
-                        tuple(sorted(pd.unique(reports["dataset"].astype(object)))))
+        restricted = Counter(x for x, ok in zip(lic, allowed, strict=True) if not ok)
+        return Licensed(incidents, reports, Withheld(included=dict(restricted) if include else {}), _ordered(lic))
 
     owner = reports[INCIDENT_OF_REPORT].astype(object).to_numpy()
     ids = incidents["incident_id"].astype(object).to_numpy()
@@ -154,19 +170,19 @@ def redistributable(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame | Non
 
     left = incidents.loc[~keep]
     lead: dict = {}  # each incident's first listed report is its lead (reports_of)
-    for o, d in zip(owner, reports["dataset"].astype(object), strict=True):
-        lead.setdefault(o, d)
-    withheld_ds = Counter(lead.get(i, "unknown") for i in left["incident_id"].astype(object))
-    dropped = Counter(d for o, d, ok in zip(owner, reports["dataset"].astype(object), allowed, strict=True)
-                      if not ok and o in has_allowed)
+    for o, x in zip(owner, lic, strict=True):
+        lead.setdefault(o, x)
+    withheld = Counter(lead[i] for i in left["incident_id"].astype(object) if i in lead)
+    dropped = Counter(x for o, x, ok in zip(owner, lic, allowed, strict=True) if not ok and o in has_allowed)
 
     kept_reports = reports.loc[allowed]
     out = incidents.loc[keep]
     if mixed:
         out, kept_reports = _rebuild(out, kept_reports, set(mixed))
-    return Licensed(out, kept_reports, Withheld(incidents=left, incident_datasets=dict(withheld_ds),
+    kept_licences = [x for x, ok in zip(lic, allowed, strict=True) if ok]
+    return Licensed(out, kept_reports, Withheld(incidents=left, incident_licences=dict(withheld),
                                                 reports_dropped=dict(dropped)),
-                    tuple(sorted(pd.unique(kept_reports["dataset"].astype(object)))))
+                    _ordered([*kept_licences, *withheld, *dropped]))
 
 
 def _rebuild(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, mixed: set[str]

@@ -6,6 +6,7 @@ the export page and the story page say what they want once, in the same words.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +16,7 @@ import geopandas as gpd
 from dashboard.data.licensing import Withheld, attribution_lines, redistributable
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.search import SearchIndex
-from dashboard.data.sources.registry import licence_of
+from dashboard.data.sources.licences import Licence
 from dashboard.export.i18n import TEXT
 from dashboard.export.metadata import CsvMetadata, export_metadata
 from dashboard.export.story import Story, story_frame
@@ -58,9 +59,10 @@ class ExportRequest:
 
     reports: gpd.GeoDataFrame | None = None  # the reports of ``view``'s incidents (None: not asked for)
     include_restricted: bool = False  # private use: keep rows whose licence forbids redistribution, with a warning
-    # set by licensed(): what the licences left out (None: not applied yet) and the datasets the file credits
+    declared: Mapping[str, Licence] | None = None  # licences declared at import: report id → licence
+    # set by licensed(): what the licences left out (None: not applied yet) and the licences the file credits
     withheld: Withheld | None = None
-    credited: tuple[str, ...] = ()
+    credited: tuple[Licence, ...] = ()
 
     @classmethod
     def of_filter(cls, incidents: gpd.GeoDataFrame, spec: FilterSpec, *, search: SearchIndex | None = None,
@@ -88,10 +90,8 @@ class ExportRequest:
         applying it twice changes nothing."""
         if self.withheld is not None:
             return self
-        out = redistributable(self.view, self.reports, include=self.include_restricted)
-        held = out.withheld
-        credited = {*out.datasets, *held.incident_datasets, *held.reports_dropped, *held.included}
-        return replace(self, view=out.incidents, reports=out.reports, withheld=held, credited=tuple(sorted(credited)))
+        out = redistributable(self.view, self.reports, include=self.include_restricted, declared=self.declared)
+        return replace(self, view=out.incidents, reports=out.reports, withheld=out.withheld, credited=out.licences)
 
     def attribution(self) -> list[str]:
         """The attribution lines of the datasets this file holds or counts (after :meth:`licensed`)."""
@@ -147,7 +147,7 @@ class ExportRequest:
             return meta
         if held.warning():
             meta = {"warning": held.warning(), **meta}
-        meta["licences"] = {d: licence_of(d).name for d in self.credited}
+        meta["licences"] = {lic.label: lic.name for lic in self.credited}
         meta["attribution"] = self.attribution()
         if held.note():
             meta["left_out_by_licence"] = held.note()

@@ -4,7 +4,7 @@ run: the version differs, so the incidents are loaded again (from the fast cache
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
+from dashboard.data.sources.licences import Licence
 from dashboard.data.store import describe_store, ensure_store, load_store, open_store, read_decisions, store_state
 from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
@@ -39,7 +40,8 @@ class Loaded:
     reports: ReportLevel  # every report and its incident (coarsened in public mode, as the incidents)
     decisions: tuple[Decision, ...] = ()
     withheld: Withheld | None = None  # public view: what the licences kept out (counted by cercle and month)
-    credited: tuple[str, ...] = ()  # public view: the datasets it holds or counts (for their attribution lines)
+    credited: tuple[Licence, ...] = ()  # public view: the licences of what it holds or counts (attribution lines)
+    licences: Mapping[str, Licence] | None = None  # declared at import: report id → licence
 
     def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:
         """incident id → its reports as records (lead first), for cards."""
@@ -68,18 +70,18 @@ def _load(location: str, version: str, public: bool) -> Loaded:
     if public:
         incidents = public_view(incidents, cercle_seats())
         level = replace(level, reports=public_view(level.reports, cercle_seats()))
-        incidents, level, withheld, credited = _redistributable(incidents, level)
+        incidents, level, withheld, credited = _redistributable(incidents, level, stored.licences)
         if withheld:
             search = None  # the index is of the rows before the licences: search by scanning
     return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=search,
-                  reports=level, decisions=stored.decisions, withheld=withheld, credited=credited)
+                  reports=level, decisions=stored.decisions, withheld=withheld, credited=credited,
+                  licences=stored.licences)
 
 
-def _redistributable(incidents: gpd.GeoDataFrame, level: ReportLevel):
+def _redistributable(incidents: gpd.GeoDataFrame, level: ReportLevel, declared: Mapping[str, Licence] | None):
     """The public view holds only what the licences allow handing on (:func:`redistributable`)."""
-    out = redistributable(incidents, level.of(incidents))
-    held = out.withheld
-    credited = tuple(sorted({*out.datasets, *held.incident_datasets, *held.reports_dropped}))
+    out = redistributable(incidents, level.of(incidents), declared=declared)
+    held, credited = out.withheld, out.licences
     if not held:
         return incidents, level, held, credited
     reports = out.reports

@@ -21,6 +21,7 @@ from dashboard.data.licensing import redistributable
 from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.reconcile.view import reports_of
 from dashboard.data.schema import DATASETS
+from dashboard.data.sources.licences import ACLED
 from dashboard.data.sources.registry import ADAPTERS, licence_of
 from tests.factories import ACLED_FIXTURE, incidents, row
 
@@ -104,7 +105,7 @@ def test_a_joined_incident_is_given_from_its_redistributable_reports_only():
     assert MARK not in out.incidents.to_csv() + out.reports.to_csv()
     assert list(out.reports["dataset"]) == ["segou-curated"]
     held = out.withheld
-    assert held.incident_datasets == {"acled": 1} and held.reports_dropped == {"acled": 1}
+    assert held.incident_licences == {ACLED: 1} and held.reports_dropped == {ACLED: 1}
     assert held.note().startswith("1 ACLED incident left out: ACLED's terms forbid redistributing its rows; "
                                   "counts by cercle and month below.")
     assert "1 ACLED report of exported incidents left out" in held.note()
@@ -115,7 +116,7 @@ def test_without_the_reports_an_incident_with_a_restricted_dataset_is_left_out_w
     frame, _ = _two_level()
     out = redistributable(frame, None)
     assert out.incidents.empty and MARK not in out.incidents.to_csv()
-    assert out.withheld.incident_datasets == {"acled": 2}
+    assert out.withheld.incident_licences == {ACLED: 2}
 
 
 def test_include_restricted_keeps_everything_and_warns():
@@ -217,3 +218,53 @@ def _rows(path, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(json.loads(text)["records"])
     return text  # html: the whole document
+
+
+# ---- user files: the licence declared at import ---------------------------------------------------------------
+NATIVE = ACLED_FIXTURE.parent / "native.csv"
+
+
+def test_a_user_file_declared_not_redistributable_is_counted_not_exported(tmp_path):
+    location = str(tmp_path / "incidents.gpkg")
+    result = runner.invoke(app, ["import", str(NATIVE), "--store", location, "--licence", "Team notes, internal",
+                                 "--attribution", "Field notes of the team (Ségou desk).", "--no-redistribution"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "user.csv"
+    printed = export(location, out, "--format", "csv", "--dataset", "user", "--scope", "all")
+    assert "user file incidents left out: their importer declared that they may not be redistributed" in printed
+    text = out.read_text(encoding="utf-8-sig")
+    assert "U-1" not in _rows(out, "csv") and "Fixture, with a comma" not in text
+    assert "Field notes of the team (Ségou desk)." in text and "user file: Team notes, internal" in text
+    kept = tmp_path / "kept.csv"
+    export(location, kept, "--format", "csv", "--dataset", "user", "--scope", "all", "--include-restricted")
+    assert "U-2" in _rows(kept, "csv") and "1 report of user file" not in kept.read_text(encoding="utf-8-sig")
+
+
+def test_a_user_file_declared_cc_by_is_exported_with_its_line(tmp_path):
+    location = str(tmp_path / "incidents.gpkg")
+    result = runner.invoke(app, ["import", str(NATIVE), "--store", location, "--licence", "CC BY 4.0",
+                                 "--attribution", "Desk data, CC BY 4.0 (test line)."])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "user.csv"
+    export(location, out, "--format", "csv", "--dataset", "user", "--scope", "all")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "U-2" in _rows(out, "csv") and "Desk data, CC BY 4.0 (test line)." in text
+    assert "left_out_by_licence" not in text
+
+
+def test_without_a_declaration_user_rows_are_undeclared(tmp_path):
+    location = str(tmp_path / "incidents.gpkg")
+    assert runner.invoke(app, ["import", str(NATIVE), "--store", location]).exit_code == 0
+    out = tmp_path / "user.csv"
+    export(location, out, "--format", "csv", "--dataset", "user", "--scope", "all")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "U-2" in _rows(out, "csv") and "licence not declared at import" in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([str(ACLED_FIXTURE), "--licence", "CC BY 4.0"], "carry ACLED's licence"),
+    ([str(NATIVE), "--no-redistribution"], "give it with --licence"),
+])
+def test_a_licence_is_declared_only_for_own_layout_files(tmp_path, args, message):
+    result = runner.invoke(app, ["import", *args, "--store", str(tmp_path / "s.gpkg")])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())

@@ -11,9 +11,9 @@ dataset name, and every export, briefing and the public view ask it (``docs/lice
   :data:`dashboard.attribution.ATTRIBUTIONS`, kept in one place).
 * ACLED: its terms of use forbid giving anyone else access to its raw data and require a prominent
   acknowledgement with a link to its website; raw rows are never exported or shown in public, only counted.
-* user files (this tool's own layout): ``undeclared``. Declaring a licence at import is not built yet
-  (``docs/licences.md``); until then such rows are exported like the team's own, with a line saying that their
-  licence was not declared.
+* user files (this tool's own layout): as declared at import (``import --licence/--attribution/--no-redistribution``,
+  stored per report in the store's ``licences`` table: :func:`declared`); without a declaration ``undeclared``:
+  exported like the team's own, with a line saying that their licence was not declared (``docs/licences.md``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from dashboard.attribution import ATTRIBUTIONS
 
-__all__ = ["ACLED", "CURATED", "UCDP_BUNDLED", "UCDP_IMPORTED", "UNKNOWN", "USER_UNDECLARED", "Licence"]
+__all__ = ["ACLED", "CURATED", "UCDP_BUNDLED", "UCDP_IMPORTED", "UNKNOWN", "USER_UNDECLARED", "Licence", "declared"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +61,13 @@ USER_UNDECLARED = Licence(
 UNKNOWN = Licence("unknown dataset", "unknown (treated as restricted)", False,
                   ("Reports of a dataset whose licence this tool does not know: not redistributed.",),
                   terms="their licence is unknown")
+
+
+def declared(record: dict) -> Licence:
+    """The licence its importer declared for a report of a user file (a ``licence`` record of the store)."""
+    line = (record.get("attribution") or "").strip()
+    name = record["licence"].strip()
+    return Licence(
+        "user file", name, bool(record["redistribute"]),
+        (line or f"Reports from files imported by the team (dataset user): licence declared at import: {name}.",),
+        terms="" if record["redistribute"] else "their importer declared that they may not be redistributed")

@@ -9,8 +9,10 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
+from dashboard.data.sources.licences import Licence
 from dashboard.data.sources.registry import licence_of
 from dashboard.export.exporters import EXPORTERS, LANGUAGE_NAMES, Exporter, ExportRequest
 from dashboard.export.i18n import TEXT
@@ -52,7 +54,8 @@ def request_of(ctx: PageContext, **how) -> ExportRequest:
     """The export of exactly the page's selection (made when a button is clicked: ``generated_at`` is then)."""
     return ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version, generated_at=datetime.now(UTC),
                          selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=ctx.left_out,
-                         max_listed=ctx.settings.limits.briefing_incidents, reports=ctx.data.reports.of(ctx.view), **how)
+                         max_listed=ctx.settings.limits.briefing_incidents, reports=ctx.data.reports.of(ctx.view),
+                         declared=ctx.data.licences, **how)
 
 
 def _build(ctx: PageContext, e: Exporter, how: dict) -> Callable[[], bytes]:
@@ -86,15 +89,20 @@ def briefing_fields() -> dict:
     }
 
 
-def restricted_in(ctx: PageContext) -> dict[str, int]:
-    """Restricted dataset → how many of the selected incidents have a report of it (from ``datasets``)."""
-    counts: dict[str, int] = {}
-    for cell in ctx.view["datasets"].astype(object).unique():
-        names = {d.strip() for d in str(cell).split(";") if d.strip()}
-        n = int((ctx.view["datasets"].astype(object) == cell).sum())
-        for d in names:
-            if not licence_of(d).redistribute:
-                counts[d] = counts.get(d, 0) + n
+def restricted_in(ctx: PageContext) -> dict[Licence, int]:
+    """Restricted licence → how many of the selected incidents have a report under it (from ``datasets`` and,
+    for licences declared at import, ``report_ids``)."""
+    declared = {i: lic for i, lic in (ctx.data.licences or {}).items() if not lic.redistribute}
+    counts: dict[Licence, int] = {}
+    cells = pd.unique(ctx.view["datasets"].astype(object))
+    if not declared and all(licence_of(d.strip()).redistribute for c in cells for d in str(c).split(";") if d.strip()):
+        return counts  # the usual case, without a loop over the rows
+    for datasets, ids in zip(ctx.view["datasets"].astype(object), ctx.view["report_ids"].astype(object), strict=True):
+        found = {licence_of(d.strip()) for d in str(datasets).split(";") if d.strip()}
+        found |= {declared[i.strip()] for i in str(ids).split(";") if i.strip() in declared}
+        for lic in found:
+            if not lic.redistribute:
+                counts[lic] = counts.get(lic, 0) + 1
     return counts
 
 
@@ -104,7 +112,7 @@ def licence_choice(ctx: PageContext) -> bool:
     restricted = restricted_in(ctx)
     if not restricted:
         return False
-    named = ", ".join(f"{n} with {licence_of(d).label} reports ({licence_of(d).terms})" for d, n in restricted.items())
+    named = ", ".join(f"{n} with {lic.label} reports ({lic.terms})" for lic, n in restricted.items())
     st.info(common.md_escape(
         f"Of these incidents, {named}. The files leave those reports out: an incident is given from its other "
         "reports only, and one reported only there is counted by cercle and month, not listed. Every file says so "
