@@ -188,8 +188,9 @@ def _context(request: ExportRequest) -> dict:
     if story is not None:
         for r in plottable(incidents).head(MAX_STEP_MAPS).itertuples(index=False):
             step_maps[r.incident_id] = _step_map(incidents, basemap, numbers, r)
-        for item, note in zip(rows, story.notes, strict=False):
-            item["note"] = note
+        notes = {step.incident_id: step.note for step in story.steps}  # by id: the licences may leave a step out
+        for item in rows:
+            item["note"] = notes.get(item["id"], "")
     not_drawn = [{"number": numbers[r["incident_id"]], "when": i18n.when(r, lang), "location": r["location"]}
                  for r in unplotted(listed).to_dict("records")]
     by_id = {item["id"]: item for item in rows}

@@ -28,7 +28,9 @@ class SourceAdapter:
     to_flat: Callable[[pd.DataFrame], pd.DataFrame]  # raw rows -> flat canonical frame; LayoutError
     description: str  # one line for help texts and the Data page
     layout: str  # what its files look like, for "expected ..." in error messages
-    licence: Licence  # what its rows may be used for, and their attribution (dashboard/data/sources/licences.py)
+    # what its rows may be used for, and their attribution (dashboard/data/sources/licences.py); an adapter that
+    # declares none is treated as restricted
+    licence: Licence = licences.UNKNOWN
 
 
 ADAPTERS: tuple[SourceAdapter, ...] = (
@@ -40,7 +42,8 @@ ADAPTERS: tuple[SourceAdapter, ...] = (
                   "a UCDP GED file (id, type_of_violence, side_a, side_b, ...)", licences.UCDP_IMPORTED),
     SourceAdapter("native", USER_DATASET, native.looks_native, native.native_to_flat,
                   "files in this tool's own layout (CSV, GeoJSON, GeoPackage, as it exports them)",
-                  "the canonical incident columns (incident_id, date_start, location, sources, ...)", licences.USER_UNDECLARED),
+                  "the canonical incident columns (incident_id, date_start, location, sources, ...)",
+                  licences.USER_UNDECLARED),
 )
 AUTO = "auto"  # recognise the layout from the columns
 # the datasets no adapter imports: the bundled record and the bundled UCDP extract (dashboard/data/ucdp_layer.py)
