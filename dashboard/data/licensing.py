@@ -194,14 +194,14 @@ def _rebuild(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, mixed: set[
     codes, labels = pd.factorize(part[INCIDENT_OF_REPORT].astype(object))
     built = build_incidents(part.drop(columns=[INCIDENT_OF_REPORT]), codes).frame
     # build_incidents puts each incident where its first report sits: row k is group k (factorize's order)
-    rows = {labels[k]: built.iloc[k] for k in range(len(built))}
-    new_of = {old: row["incident_id"] for old, row in rows.items()}
+    group_of = {old: k for k, old in enumerate(labels)}
+    new_of = {old: built["incident_id"].iat[k] for old, k in group_of.items()}
     out = incidents.copy()
-    columns = [c for c in out.columns if c in built.columns]
-    for i, old in enumerate(out["incident_id"].astype(object)):
-        if old in rows:
-            for c in columns:
-                out.iat[i, out.columns.get_loc(c)] = rows[old][c]
+    ids = out["incident_id"].astype(object).to_numpy()
+    at = np.flatnonzero([i in group_of for i in ids])
+    order = np.array([group_of[i] for i in ids[at]], dtype=np.int64)
+    for c in (c for c in out.columns if c in built.columns):
+        out.loc[out.index[at], c] = built[c].iloc[order].to_numpy()
     kept = reports.copy()
     kept[INCIDENT_OF_REPORT] = pd.array([new_of.get(o, o) for o in owner], dtype=reports[INCIDENT_OF_REPORT].dtype)
     return out, kept
