@@ -26,6 +26,8 @@ from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFi
 from dashboard.export import files
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
 from dashboard.export.i18n import LANGS
+from dashboard.export.manifest import build_manifest, manifest_name
+from dashboard.export.manifest import verify as verify_manifest
 from dashboard.export.metadata import CSV_METADATA
 from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
@@ -288,14 +290,27 @@ def import_(
                                                                 "your user name); kept in the history")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
                                                                 "kept in the history")] = None,
+    licence: Annotated[str | None, typer.Option(
+        "--licence", help="Files in this tool's layout: the licence of the file's rows (e.g. \"CC BY 4.0\"), stored "
+                          "with each; without it they are 'undeclared' (docs/licences.md)")] = None,
+    attribution: Annotated[str | None, typer.Option(
+        "--attribution", help="With --licence: the attribution line every export of these rows carries")] = None,
+    no_redistribution: Annotated[bool, typer.Option(
+        "--no-redistribution", help="With --licence: these rows may not be handed on: left out of exports and the "
+                                    "public view, only counted (as ACLED's)")] = False,
 ) -> None:
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
     # in a child process, stopped at the import time limit (dashboard/data/import_job.py); the child says a full
     # disk or an unreadable gazetteer as one sentence
+    if (attribution or no_redistribution) and not (licence and licence.strip()):
+        raise typer.BadParameter("--attribution and --no-redistribution describe a licence: give it with --licence")
+    declared = None if not (licence and licence.strip()) else {
+        "licence": licence.strip(), "attribution": (attribution or "").strip() or None,
+        "redistribute": not no_redistribution}
     report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
                                       gazetteer_csv=gazetteer, limits=settings().limits, author=author,
-                                      reason=reason))
+                                      reason=reason, licence=declared))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -331,11 +346,18 @@ def export_(
         "--analysis-date", metavar="YYYY-MM-DD", help="PDF: the date of the analysis (default: today, UTC)")] = None,
     marking: Annotated[str | None, typer.Option(
         "--marking", help='PDF: a handling marking printed on every page, e.g. "For internal use"')] = None,
+    include_restricted: Annotated[bool, typer.Option(
+        "--include-restricted", help="Private use only: keep the rows whose licence forbids redistributing them "
+                                     "(ACLED's), with a warning written into the file (refused with --public)")] = False,
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
     The file is written whole or not at all (a temporary file renamed over it), never over the store or a file the
-    store uses. Exit code 0 on success, 2 if the store or the story cannot be read or the output cannot be written.
+    store uses, with its evidence manifest beside it (FILE.manifest.json: incidents, sources, selection, dataset
+    version, licences and attribution, SHA-256 of each file; check it with `incident-map verify`). Rows whose
+    licence forbids redistribution (ACLED's) are left out and counted by cercle and month, unless
+    --include-restricted. Exit code 0 on success, 2 if the store or the story cannot be read or the output cannot
+    be written.
     """
     from dashboard.data.public import public_view
     from dashboard.data.reference import cercle_seats
@@ -354,6 +376,8 @@ def export_(
     except ValueError:
         raise typer.BadParameter(f"--analysis-date must be a date like 2025-11-03; got {analysis_date!r}") from None
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
+    if public and include_restricted:
+        raise typer.BadParameter("--include-restricted is for private use: it cannot be combined with public mode")
     if uses(_store(store), output):
         raise UserError(f"-o {output.name} would write over the store or a file it uses; choose another file")
     stored = _load(store)
@@ -365,7 +389,8 @@ def export_(
     how = {"version": stored.version, "generated_at": now, "title": title, "lang": lang,
            "public": public, "spreadsheet_safe": spreadsheet_safe, "csv_metadata": csv_metadata,
            "author": author, "organisation": organisation, "analysis_date": analysed or now.date(),
-           "marking": marking, "max_listed": settings().limits.briefing_incidents}
+           "marking": marking, "max_listed": settings().limits.briefing_incidents,
+           "include_restricted": include_restricted}
     if story is not None:
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
@@ -374,11 +399,15 @@ def export_(
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
+    request = request.with_(declared=stored.licences)
+    request = request.licensed()
     chosen = exporter(fmt)
     data = chosen.build(request)
     companion = chosen.companion_of(request, output.name)
     written = [(output, data)] + ([(output.with_name(chosen.companion_name(output.name)), companion)]
                                   if companion is not None else [])
+    written.append((output.with_name(manifest_name(output.name)),
+                    build_manifest(request, {path.name: content for path, content in written})))
     for path, _ in written[1:]:
         if uses(_store(store), path):
             raise UserError(f"{path.name}, the metadata file beside -o {output.name}, would write over the store or "
@@ -392,10 +421,34 @@ def export_(
     typer.echo(request.description())
     if request.left_out_sentence():
         typer.echo(request.left_out_sentence())
+    for line in request.licence_notes()[:2 if request.withheld.warning() else 1]:
+        typer.echo(line)
     typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
                f"dataset version {stored.version})")
     if companion is not None:
         typer.echo(f"Wrote its metadata to {written[1][0]}")
+    typer.echo(f"Wrote its manifest to {written[-1][0]} (check it with: incident-map verify {written[-1][0].name})")
+
+
+@app.command()
+def verify(manifest: Annotated[Path, typer.Argument(help="A manifest written by `incident-map export` "
+                                                         "(FILE.manifest.json)")]) -> None:
+    """Check, offline, that the files a manifest lists (looked up beside it) are all there and unchanged (same size
+    and SHA-256). Exit code 0 when every file matches, 1 naming each missing or changed file, 2 when the manifest
+    cannot be read."""
+    checked = verify_manifest(manifest)
+    for name in checked.ok:
+        typer.echo(f"ok       {name}")
+    for name in checked.missing:
+        typer.echo(f"MISSING  {name}")
+    for name, why in checked.changed:
+        typer.echo(f"CHANGED  {name}: {why}")
+    if not checked.passed:
+        typer.echo(f"{len(checked.missing) + len(checked.changed)} of "
+                   f"{len(checked.ok) + len(checked.missing) + len(checked.changed)} file(s) do not match "
+                   f"{manifest.name}")
+        raise typer.Exit(1)
+    typer.echo(f"All {len(checked.ok)} file(s) match {manifest.name}")
 
 
 cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink

@@ -73,6 +73,7 @@ class ImportRequest:
     author: str | None = None
     reason: str | None = None
     changeset_id: str = field(default_factory=new_changeset_id)  # the id the import's change set will have
+    licence: dict | None = None  # declared for a user file: licence, attribution, redistribute (docs/licences.md)
 
 
 def run_import(request: ImportRequest) -> ImportReport:
@@ -215,7 +216,8 @@ def _outcome(request: ImportRequest) -> tuple[str, object]:
         geocoder = load_geocoder(request.gazetteer_csv) if request.gazetteer_csv else None
         report = import_file(request.path, request.store, fmt=request.fmt, dry_run=request.dry_run,
                              strict=request.strict, geocoder=geocoder, limits=request.limits,
-                             author=request.author, reason=request.reason, changeset_id=request.changeset_id)
+                             author=request.author, reason=request.reason, changeset_id=request.changeset_id,
+                             licence=request.licence)
         return "report", report
     except UserError as exc:
         return "user", exc

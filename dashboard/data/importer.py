@@ -30,7 +30,8 @@ run one after the other, so a report is stored exactly once):
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -38,10 +39,11 @@ import pandas as pd
 from dashboard.data import provenance
 from dashboard.data.atomic import replacing
 from dashboard.data.decide import plan_import
-from dashboard.data.engines import ConflictError
+from dashboard.data.engines import ConflictError, default_author
 from dashboard.data.geocoder import Geocoder
 from dashboard.data.import_report import ImportReport
 from dashboard.data.placing import place_rows
+from dashboard.data.provenance import USER_DATASET
 from dashboard.data.readers import load_raw
 from dashboard.data.sources.registry import (
     ADAPTERS,
@@ -56,7 +58,7 @@ from dashboard.data.spreadsheet import defuse_formulas
 from dashboard.data.store import Location, apply_import, ensure_store, resolve_store, skipped_on_import
 from dashboard.data.store import rejects_path as rejects_path
 from dashboard.data.validate import REJECT_COLUMNS, validate_flat
-from dashboard.errors import LayoutError, UnreadableFile
+from dashboard.errors import LayoutError, UnreadableFile, UserError
 from dashboard.settings import Limits
 
 __all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
@@ -127,6 +129,7 @@ def import_file(
     limits: Limits | None = None,
     changeset_id: str | None = None,
     now: datetime | None = None,
+    licence: Mapping[str, object] | None = None,
 ) -> ImportReport:
     """Read, adapt, geocode, validate and add a file's new reports to the store (see module doc).
 
@@ -134,11 +137,17 @@ def import_file(
     (default: the local date now); ``author`` and ``reason`` go into the history (default: ``default_author()`` and
     "import of FILE (FORMAT)"); ``limits`` the import limits (default: :class:`~dashboard.settings.Limits`'
     defaults); ``changeset_id`` names the change set in advance (:mod:`dashboard.data.import_job`); ``now`` dates
-    the rule's new decisions (default: the time now, UTC)."""
+    the rule's new decisions (default: the time now, UTC); ``licence`` the licence declared for the file's rows
+    (``licence``, ``attribution``, ``redistribute``; files in this tool's own layout only: ACLED and UCDP files
+    carry their dataset's licence, ``docs/licences.md``)."""
     path = Path(path)
     limits = limits or Limits()
     store_path = resolve_store(store)
     raw, flat, chosen = _read(path, fmt, limits)
+    if licence and chosen.dataset != USER_DATASET:
+        raise UserError(f"{path.name} is in the {chosen.name} layout: its rows carry "
+                        f"{chosen.licence.label}'s licence ({chosen.licence.name}); a licence is declared only for "
+                        "files in this tool's own layout")
     flat, named, lowered = provenance.assign(flat, chosen.dataset)
     flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
@@ -172,7 +181,11 @@ def import_file(
             report.matches = None
             return report
         try:
+            declared = None if not licence else {
+                **licence, "declared_by": default_author(author),
+                "declared_at": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")}
             applied = apply_import(store_path, new, author=author, changeset_id=changeset_id, decisions=plan.changes,
+                                   licence=declared,
                                    reason=reason or f"import of {path.name} ({chosen.name})",
                                    detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
             break

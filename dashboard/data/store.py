@@ -31,7 +31,7 @@ import json
 import logging
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -48,6 +48,7 @@ from dashboard.data.engines import Change, ChangeSet, StoreError, default_author
 from dashboard.data.engines.records import (
     DECISION,
     INCIDENT,
+    LICENCE,
     combine,
     dataset_hash,
     decision_hashes,
@@ -60,6 +61,7 @@ from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
+from dashboard.data.sources.licences import Licence, declared
 from dashboard.data.validate import CRS, validate_flat
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
@@ -150,6 +152,7 @@ class StoreData:
     decisions: tuple[Decision, ...] = ()
     report_incident: np.ndarray | None = None  # for each report (in order), the id of its incident
     links: str = ""  # the linked pairs' part of the version (what the cache checks the decisions against)
+    licences: Mapping[str, Licence] = field(default_factory=dict)  # declared at import: report id → licence
 
     @property
     def report_level(self) -> ReportLevel:
@@ -186,6 +189,7 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
                          decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
         if use_cache and write_cache:
             _write_cache(location, _cache_key(snapshot.version), data)
+    data = replace(data, licences=read_licences(store))
     if not use_cache:
         return data
     search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
@@ -194,6 +198,11 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
         search = SearchIndex.build(data.incidents)
         _atomic_write(search_path(location), lambda tmp: search.save(tmp, search_key), location)
     return replace(data, search=search)
+
+
+def read_licences(store: engines.Store) -> dict[str, Licence]:
+    """The licences declared at import (migration 0005), by report id (a small table, read with every load)."""
+    return {key: declared(record) for key, (_, record) in store.records(LICENCE).items()}
 
 
 def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
@@ -435,17 +444,20 @@ def skipped_on_import(location: Location, incidents: gpd.GeoDataFrame) -> set[st
 
 def apply_import(location: Location, incidents: gpd.GeoDataFrame, *, reason: str, author: str | None = None,
                  detail: dict | None = None, decisions: Sequence[Change] = (),
-                 changeset_id: str | None = None) -> engines.Applied:
+                 changeset_id: str | None = None, licence: Mapping[str, object] | None = None) -> engines.Applied:
     """Add the incidents the store does not hold yet, and the ``decisions`` changes that go with them (the rule's
     decisions recomputed for the new set of reports), in one change set (``kind="import"``): one transaction, so
     an import stopped part-way (a killed process, a time limit) adds nothing, neither reports nor decisions.
     ``changeset_id`` lets the caller name the change set in advance (to find out afterwards whether a stopped
-    import had committed)."""
+    import had committed). ``licence`` (``licence``, ``attribution``, ``redistribute``, ``declared_by``,
+    ``declared_at``): the licence declared for every report of the file, stored with each (migration 0005)."""
     records = frame_records(incidents)
     named = {"changeset_id": changeset_id} if changeset_id else {}
+    declared = [Change(r["incident_id"], "insert", {"report_id": r["incident_id"], **licence},
+                       record_type=LICENCE.name) for r in records] if licence else []
     return open_store(location).apply(ChangeSet(
         kind="import", reason=reason, author=default_author(author), detail=detail or {}, skip_existing=True,
-        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions], **named))
+        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions, *declared], **named))
 
 
 def has_changeset(location: Location, changeset_id: str) -> bool:

@@ -155,6 +155,7 @@ def _methods(incidents: pd.DataFrame, lang: str, public: bool) -> list[str]:
 
 
 def _context(request: ExportRequest) -> dict:
+    request = request.licensed()  # rows whose licence forbids redistribution: counted, not listed
     lang = i18n.check_lang(request.lang)
     w = i18n.words(lang)
     story = request.story
@@ -187,8 +188,9 @@ def _context(request: ExportRequest) -> dict:
     if story is not None:
         for r in plottable(incidents).head(MAX_STEP_MAPS).itertuples(index=False):
             step_maps[r.incident_id] = _step_map(incidents, basemap, numbers, r)
-        for item, note in zip(rows, story.notes, strict=False):
-            item["note"] = note
+        notes = {step.incident_id: step.note for step in story.steps}  # by id: the licences may leave a step out
+        for item in rows:
+            item["note"] = notes.get(item["id"], "")
     not_drawn = [{"number": numbers[r["incident_id"]], "when": i18n.when(r, lang), "location": r["location"]}
                  for r in unplotted(listed).to_dict("records")]
     by_id = {item["id"]: item for item in rows}
@@ -213,7 +215,9 @@ def _context(request: ExportRequest) -> dict:
         "not_drawn": not_drawn,
         "not_drawn_count": len(unplotted(incidents)),
         "sources": refs,
-        "methods": _methods(incidents, lang, request.public) if len(incidents) else [],
+        "licence": [*request.licence_notes(), *request.attribution()],  # shown alone when nothing is listed
+        "methods": [*request.licence_notes(), *(_methods(incidents, lang, request.public) if len(incidents) else []),
+                    *request.attribution()],
         "map_svg": map_svg,
         "timeline_svg": timeline,
         "step_maps": step_maps,

@@ -1,13 +1,15 @@
 """The export formats: one small frozen record each, and the CLI (``incident-map export --format``, ``query --json``)
 and the Briefing & exports page iterate over :data:`EXPORTERS`. A new format is one entry here and its tests.
 
-Each exporter builds bytes from one :class:`~dashboard.export.request.ExportRequest`.
+Each exporter builds bytes from one :class:`~dashboard.export.request.ExportRequest`, after
+:meth:`~dashboard.export.request.ExportRequest.licensed` (rows whose licence forbids redistribution left out and
+counted, or kept with a warning; ``docs/licences.md``): every entry's ``build`` is wrapped by :func:`_licensed`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from dashboard.errors import UserError
@@ -52,6 +54,11 @@ class Exporter:
         return "_".join(parts) + (f"-{lang}" if self.languages else "") + f".{self.extension}"
 
 
+def _licensed(build: Callable[[ExportRequest], bytes]) -> Callable[[ExportRequest], bytes]:
+    """``build`` applied to the request after its licences (every format, so no path hands on a restricted row)."""
+    return lambda request: build(request.licensed())
+
+
 def _pdf(request: ExportRequest) -> bytes:
     # imported when a PDF is built: weasyprint and matplotlib take about a second to import, which every CLI
     # command (and every test that runs the CLI) would otherwise pay, since the CLI's --format help lists EXPORTERS
@@ -69,7 +76,8 @@ def _html(request: ExportRequest) -> bytes:
     return files.to_html_bytes(request.view, basemap=request.basemap or briefing.default_basemap(),
                                public=request.public, title=request.heading(TEXT["en"]["default_title"]),
                                description=request.description(), footer=footer,
-                               notes=(request.left_out_sentence() or "", RECORD_STATEMENT))
+                               notes=(*request.licence_notes(), request.left_out_sentence() or "", RECORD_STATEMENT,
+                                      *request.attribution()))
 
 
 def _csv(request: ExportRequest) -> bytes:
@@ -84,7 +92,7 @@ def _csv_sidecar(request: ExportRequest, filename: str) -> bytes | None:
     return csvw_sidecar(request.metadata(), filename, files.export_columns(public=request.public, flat=True))
 
 
-EXPORTERS: tuple[Exporter, ...] = (
+_FORMATS: tuple[Exporter, ...] = (
     Exporter("pdf", "pdf", "application/pdf", "PDF", "briefing pack", _pdf, public=True,
              group="pack", icon=":material/picture_as_pdf:", tag="briefing", languages=LANGS),
     Exporter("html", "html", "text/html", "HTML map", "self-contained map", _html, public=True, group="map",
@@ -103,9 +111,13 @@ EXPORTERS: tuple[Exporter, ...] = (
              public=False, group="data", icon=":material/data_object:"),
     Exporter("reports", "csv", "text/csv", "Reports CSV (each source's record)",
              "the reports of the incidents, each with the incident it belongs to",
-             lambda r: files.to_reports_csv_bytes(_reports(r), public=r.public, spreadsheet_safe=r.spreadsheet_safe),
+             lambda r: files.to_reports_csv_bytes(_reports(r), public=r.public, spreadsheet_safe=r.spreadsheet_safe,
+                                                  metadata=r.metadata()),
              public=False, group="data", icon=":material/library_books:", tag="reports"),
 )
+
+
+EXPORTERS: tuple[Exporter, ...] = tuple(replace(e, build=_licensed(e.build)) for e in _FORMATS)
 
 
 def _reports(request: ExportRequest):

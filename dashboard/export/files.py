@@ -108,10 +108,12 @@ def to_csv_bytes(incidents: gpd.GeoDataFrame, *, public: bool = False, spreadshe
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_reports_csv_bytes(reports: gpd.GeoDataFrame, *, public: bool = False, spreadsheet_safe: bool = False) -> bytes:
+def to_reports_csv_bytes(reports: gpd.GeoDataFrame, *, public: bool = False, spreadsheet_safe: bool = False,
+                         metadata: Mapping[str, Any] | None = None) -> bytes:
     """The reports of the exported incidents as native CSV (``incident_id`` is each report's own id, so the file
-    re-imports as the same reports) with :data:`~dashboard.data.reconcile.view.INCIDENT_OF_REPORT` last."""
-    return to_csv_bytes(reports, public=public, spreadsheet_safe=spreadsheet_safe)
+    re-imports as the same reports) with :data:`~dashboard.data.reconcile.view.INCIDENT_OF_REPORT` last;
+    ``metadata`` as ``#`` lines above the header."""
+    return to_csv_bytes(reports, public=public, spreadsheet_safe=spreadsheet_safe, metadata=metadata)
 
 
 def _json_value(column: str, value: Any) -> Any:

@@ -62,6 +62,10 @@ def text_value(value: Any) -> str:
     """A metadata value as one line of text ("true"/"false" for flags)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return " | ".join(text_value(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {text_value(v)}" for k, v in value.items())
     return " ".join(str(value).split())  # one line each: no value can break out of its comment line
 
 

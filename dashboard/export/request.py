@@ -6,14 +6,17 @@ the export page and the story page say what they want once, in the same words.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 import geopandas as gpd
 
+from dashboard.data.licensing import Withheld, attribution_lines, redistributable
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.search import SearchIndex
+from dashboard.data.sources.licences import Licence
 from dashboard.export.i18n import TEXT
 from dashboard.export.metadata import CsvMetadata, export_metadata
 from dashboard.export.story import Story, story_frame
@@ -55,6 +58,11 @@ class ExportRequest:
     # with more steps is refused. None: no bound (Limits.briefing_incidents is what the CLI and the app pass)
 
     reports: gpd.GeoDataFrame | None = None  # the reports of ``view``'s incidents (None: not asked for)
+    include_restricted: bool = False  # private use: keep rows whose licence forbids redistribution, with a warning
+    declared: Mapping[str, Licence] | None = None  # licences declared at import: report id → licence
+    # set by licensed(): what the licences left out (None: not applied yet) and the licences the file credits
+    withheld: Withheld | None = None
+    credited: tuple[Licence, ...] = ()
 
     @classmethod
     def of_filter(cls, incidents: gpd.GeoDataFrame, spec: FilterSpec, *, search: SearchIndex | None = None,
@@ -75,6 +83,27 @@ class ExportRequest:
         view = story_frame(incidents, story)
         reports = None if report_level is None else report_level.of(view)
         return cls(view=view, total=len(incidents), selection=story, reports=reports, **how)
+
+    def licensed(self) -> ExportRequest:
+        """This request with the rows their licences forbid handing on left out (or, with ``include_restricted``,
+        kept and flagged): :func:`dashboard.data.licensing.redistributable`. Every exporter builds from it;
+        applying it twice changes nothing."""
+        if self.withheld is not None:
+            return self
+        out = redistributable(self.view, self.reports, include=self.include_restricted, declared=self.declared)
+        return replace(self, view=out.incidents, reports=out.reports, withheld=out.withheld, credited=out.licences)
+
+    def attribution(self) -> list[str]:
+        """The attribution lines of the datasets this file holds or counts (after :meth:`licensed`)."""
+        return attribution_lines(self.credited)
+
+    def licence_notes(self) -> list[str]:
+        """What a file prints about licences: the warning (``--include-restricted``), the note of what was left out
+        and its counts by cercle and month (after :meth:`licensed`; empty when nothing was held back)."""
+        held = self.withheld
+        if held is None:
+            return []
+        return [line for line in (held.warning(), held.note()) if line] + held.count_lines()
 
     def reports_by_incident(self) -> dict[str, list[dict]]:
         """incident id → its reports as records (lead first); empty when the reports were not asked for."""
@@ -108,10 +137,23 @@ class ExportRequest:
         return self.title or (self.story.title if self.story is not None else None) or default
 
     def metadata(self) -> dict[str, Any]:
-        """What the file says about itself (:func:`dashboard.export.metadata.export_metadata`)."""
-        return export_metadata(title=self.heading(TEXT["en"]["default_title"]), selection=self.description(),
+        """What the file says about itself (:func:`dashboard.export.metadata.export_metadata`), with the licences
+        of what it holds, their attribution lines and what they left out (after :meth:`licensed`)."""
+        meta = export_metadata(title=self.heading(TEXT["en"]["default_title"]), selection=self.description(),
                                incidents=len(self.view), total=self.total, version=self.version,
                                generated_at=self.generated_at, public=self.public, left_out=self.left_out_sentence())
+        held = self.withheld
+        if held is None:
+            return meta
+        if held.warning():
+            meta = {"warning": held.warning(), **meta}
+        meta["licences"] = {lic.label: lic.name for lic in self.credited}
+        meta["attribution"] = self.attribution()
+        if held.note():
+            meta["left_out_by_licence"] = held.note()
+        if held.count_lines():
+            meta["left_out_counts"] = held.count_lines()
+        return meta
 
     def with_(self, **changes: Any) -> ExportRequest:
         return replace(self, **changes)

@@ -4,7 +4,7 @@ run: the version differs, so the incidents are loaded again (from the fast cache
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,11 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data.engines.editing import history_document
+from dashboard.data.licensing import Withheld, redistributable
 from dashboard.data.public import public_view
 from dashboard.data.reconcile.decisions import Decision
-from dashboard.data.reconcile.view import ReportLevel
+from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
+from dashboard.data.sources.licences import Licence
 from dashboard.data.store import describe_store, ensure_store, load_store, open_store, read_decisions, store_state
 from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
@@ -37,6 +39,9 @@ class Loaded:
     search: SearchIndex | None  # text-search index of exactly these rows (public mode keeps rows and text)
     reports: ReportLevel  # every report and its incident (coarsened in public mode, as the incidents)
     decisions: tuple[Decision, ...] = ()
+    withheld: Withheld | None = None  # public view: what the licences kept out (counted by cercle and month)
+    credited: tuple[Licence, ...] = ()  # public view: the licences of what it holds or counts (attribution lines)
+    licences: Mapping[str, Licence] | None = None  # declared at import: report id → licence
 
     def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:
         """incident id → its reports as records (lead first), for cards."""
@@ -61,11 +66,28 @@ def store_label(location: str) -> str:
 def _load(location: str, version: str, public: bool) -> Loaded:
     stored = load_store(location)  # the fast cache for this version, rebuilt when stale (see data/store.py)
     incidents, level = stored.incidents, stored.report_level
+    search, withheld, credited = stored.search, None, ()
     if public:
         incidents = public_view(incidents, cercle_seats())
         level = replace(level, reports=public_view(level.reports, cercle_seats()))
-    return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=stored.search,
-                  reports=level, decisions=stored.decisions)
+        incidents, level, withheld, credited = _redistributable(incidents, level, stored.licences)
+        if withheld:
+            search = None  # the index is of the rows before the licences: search by scanning
+    return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=search,
+                  reports=level, decisions=stored.decisions, withheld=withheld, credited=credited,
+                  licences=stored.licences)
+
+
+def _redistributable(incidents: gpd.GeoDataFrame, level: ReportLevel, declared: Mapping[str, Licence] | None):
+    """The public view holds only what the licences allow handing on (:func:`redistributable`)."""
+    out = redistributable(incidents, level.of(incidents), declared=declared)
+    held, credited = out.withheld, out.licences
+    if not held:
+        return incidents, level, held, credited
+    reports = out.reports
+    kept = ReportLevel(reports.drop(columns=[INCIDENT_OF_REPORT]).reset_index(drop=True),
+                       reports[INCIDENT_OF_REPORT].to_numpy(dtype=object))
+    return out.incidents.reset_index(drop=True), kept, held, credited
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.citation import citation
+from dashboard.data.licensing import attribution_lines
 from dashboard.errors import BriefingError, UserError
 from dashboard.query.aggregate import datasets_note
 from dashboard.query.scope import DEFAULT_SCOPE, RECORD_STATEMENT, why_not_counted
@@ -86,6 +87,22 @@ def public_banner(ctx: PageContext) -> None:
     if ctx.data.public:
         st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid and internal notes "
                    "are removed. Precise coordinates are not sent to this browser.", icon=":material/shield:")
+        licence_note(ctx)
+
+
+def licence_note(ctx: PageContext) -> None:
+    """Public view: what the licences kept out (the note, the counts by cercle and month) and the attribution
+    lines of the datasets shown or counted."""
+    held = ctx.data.withheld
+    if held is not None and held.note():
+        st.info(md_escape(held.note()), icon=":material/gavel:")
+        counts = held.counts()
+        if len(counts):
+            with st.expander(f"Counts by cercle and month ({int(counts['incidents'].sum())} incidents not listed)"):
+                st.dataframe(counts, hide_index=True)
+    lines = attribution_lines(ctx.data.credited)
+    if lines:
+        st.caption(md_escape(" · ".join(lines)))
 
 
 def empty_state(ctx: PageContext) -> bool:

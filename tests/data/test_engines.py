@@ -351,3 +351,23 @@ def test_readers_never_wait_for_a_writer(store_location):
     finally:
         holder.rollback() if is_postgres_url(str(store_location)) else holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_licence_declared_at_import_is_stored_with_each_report_and_in_the_history(store_location):
+    """Migration 0005 on each engine: the ``licences`` table, written in the import's change set."""
+    from dashboard.data.engines.records import LICENCE
+    from dashboard.data.store import apply_import
+
+    open_store(store_location)  # created from the bundled data
+    declared = {"licence": "Team notes", "attribution": "Field notes of the team.", "redistribute": False,
+                "declared_by": "dana", "declared_at": "2026-11-30T12:00:00Z"}
+    applied = apply_import(store_location, incidents(row(incident_id="U-LIC-1"), row(incident_id="U-LIC-2",
+                                                                                     location="Sokolo")),
+                           reason="test", author="dana", licence=declared)
+    stored = open_store(store_location).records(LICENCE)
+    assert {k: r for k, (_, r) in stored.items()} == {
+        "U-LIC-1": {"report_id": "U-LIC-1", **declared}, "U-LIC-2": {"report_id": "U-LIC-2", **declared}}
+    history = open_store(store_location).history("U-LIC-1", LICENCE)
+    assert [(h.changeset_id, h.kind, h.author) for h in history] == [(applied.changeset_id, "import", "dana")]
+    lic = load_store(store_location, write_cache=False).licences["U-LIC-2"]
+    assert (lic.name, lic.redistribute, lic.attribution) == ("Team notes", False, ("Field notes of the team.",))

@@ -95,7 +95,7 @@ def test_an_export_elsewhere_is_written_whole_and_leaves_no_temporary_file(store
     result = cli("export", "--store", str(store), "--format", "csv", "--scope", "all", "-o", str(output))
     assert result.returncode == 0, result.stderr
     assert "T-1" in output.read_text(encoding="utf-8-sig")
-    assert sorted(p.name for p in output.parent.iterdir()) == ["all.csv"]
+    assert sorted(p.name for p in output.parent.iterdir()) == ["all.csv", "all.csv.manifest.json"]  # its manifest
 
 
 def test_an_import_through_a_symlinked_store_writes_its_target(store, tmp_path):

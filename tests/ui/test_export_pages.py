@@ -5,6 +5,7 @@ media file manager, so they check the bytes a user would get, for exactly the fi
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 
@@ -83,7 +84,7 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     assert at.title[0].value == "Briefing and exports"
     buttons = download_buttons(at)
     assert set(buttons) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_csv", "dl_geojson", "dl_gpkg", "dl_json",
-                            "dl_reports"}
+                            "dl_reports", "dl_pack"}
     assert all(b.HasField("deferred_file_id") for b in buttons.values())  # built on click, not on every rerun
     assert buttons["dl_csv"].label == "CSV (spreadsheet)"
     expected = filter_incidents(load_bundled(), FilterSpec.from_query_params(OCT))
@@ -96,7 +97,9 @@ def test_export_page_offers_every_format_for_exactly_the_filtered_set(tmp_path):
     assert download(at, "dl_gpkg").startswith(b"SQLite format 3\x00")
     reports = tmp_path / "reports.csv"
     reports.write_bytes(download(at, "dl_reports"))  # the second level: here, one report per incident
-    assert list(pd.read_csv(reports, encoding="utf-8-sig")["belongs_to_incident"]) == OCT_IDS
+    rows = "".join(line for line in reports.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+                   if not line.startswith("#"))  # the metadata lines (licences and attribution among them)
+    assert list(pd.read_csv(io.StringIO(rows))["belongs_to_incident"]) == OCT_IDS
     html = download(at, "dl_html").decode("utf-8")
     assert remote_asset_links(html) == [] and html.count("incident-marker precision-") == len(as_points(expected))
 
@@ -116,7 +119,7 @@ def test_export_page_pdf_is_the_briefing_of_the_filter(tmp_path):
 def test_export_page_in_public_mode_offers_no_raw_data(monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
     at = open_page("export", **{"from": "2025-10-02", "to": "2025-10-02"})  # Kamona: an exact village point
-    assert set(download_buttons(at)) == {"dl_pdf_en", "dl_pdf_fr", "dl_html"}
+    assert set(download_buttons(at)) == {"dl_pdf_en", "dl_pdf_fr", "dl_html", "dl_pack"}
     assert any("not offered in the public view" in i.value for i in at.info)
     html = download(at, "dl_html").decode("utf-8")
     assert "13.97683" not in html and "-5.920579" not in html
@@ -229,3 +232,23 @@ def test_story_in_public_mode_shows_coarsened_places(monkeypatch):
     assert any("Public view" in w.value for w in at.warning)
     for col in INTERNAL_COLUMNS:
         assert all(col not in h for h in html_bodies(at))
+
+
+def test_the_evidence_pack_holds_every_file_and_a_manifest_that_verifies(tmp_path):
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+
+    at = open_page("export", **OCT)
+    with zipfile.ZipFile(io.BytesIO(download(at, "dl_pack"))) as pack:
+        pack.extractall(tmp_path)
+        names = set(pack.namelist())
+    assert {"manifest.json"} < names and any(n.endswith("_briefing-en.pdf") for n in names)
+    assert {n.rsplit(".", 1)[-1] for n in names} == {"json", "pdf", "html", "csv", "geojson", "gpkg"}
+    manifest = json.loads((tmp_path / "manifest.json").read_bytes())
+    assert [i["incident_id"] for i in manifest["incidents"]] == OCT_IDS
+    assert manifest["selection"]["query_params"] == OCT
+    result = CliRunner().invoke(app, ["verify", str(tmp_path / "manifest.json")])
+    assert result.exit_code == 0 and f"All {len(names) - 1} file(s) match" in result.output, result.output

@@ -8,6 +8,8 @@ type is one Alembic migration (its table, on both engines) plus one :class:`Reco
 
 * ``incident``: each row is a *report* of one dataset (``dataset`` + ``source_record_id``), with the canonical
   columns of :mod:`dashboard.data.schema` and a WGS84 point.
+* ``licence`` (migration 0005, issue 16): the licence declared at import for a report of a user file (its
+  attribution line, whether its rows may be redistributed, who declared it and when); not part of the version.
 * ``decision`` (migration 0003, issue 12): a reconciliation decision about two reports (linked, kept apart, or
   pending review), with who decided, when, why, and the rule's score and evidence
   (:class:`dashboard.data.reconcile.decisions.Decision`). Linking, keeping apart and unlinking are change sets of
@@ -168,7 +170,32 @@ DECISION = RecordType(
     hash_rows=decision_hashes,
 )
 
-RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION}
+def _check_licences(records: list[dict]) -> Checked:
+    """A declared licence names a report, a licence, whether rows may be redistributed, who declared it and when."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("report_id", "licence", "declared_by", "declared_at")
+                  if not (isinstance(r.get(c), str) and r[c].strip())]
+        if not isinstance(r.get("redistribute"), bool):
+            issues.append(("redistribute", "must be true or false"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["report_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+LICENCE = RecordType(  # migration 0005: the licence declared at import for a report of a user file
+    name="licence",
+    table="licences",
+    key="report_id",
+    fields=(("report_id", "text"), ("licence", "text"), ("attribution", "text"), ("redistribute", "bool"),
+            ("declared_by", "text"), ("declared_at", "text")),
+    point=False,
+    check=_check_licences,
+    hash_rows=None,  # read with every load (like the decisions); an import that declares one changes the version
+)
+
+RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE}
 
 
 def record_type(name: str) -> RecordType:

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.data.provenance import USER_DATASET
-from dashboard.data.sources import acled, native, ucdp
+from dashboard.data.sources import acled, licences, native, ucdp
 from dashboard.data.sources.common import lowered
+from dashboard.data.sources.licences import Licence
 from dashboard.errors import UnreadableFile
 from dashboard.wording import either
 
-__all__ = ["ADAPTERS", "AUTO", "SourceAdapter", "adapter", "expected_layouts", "format_choices", "formats",
-           "recognise"]
+__all__ = ["ADAPTERS", "AUTO", "BUNDLED_LICENCES", "SourceAdapter", "adapter", "expected_layouts", "format_choices",
+           "formats", "licence_of", "recognise"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +28,34 @@ class SourceAdapter:
     to_flat: Callable[[pd.DataFrame], pd.DataFrame]  # raw rows -> flat canonical frame; LayoutError
     description: str  # one line for help texts and the Data page
     layout: str  # what its files look like, for "expected ..." in error messages
+    # what its rows may be used for, and their attribution (dashboard/data/sources/licences.py); an adapter that
+    # declares none is treated as restricted
+    licence: Licence = licences.UNKNOWN
 
 
 ADAPTERS: tuple[SourceAdapter, ...] = (
     SourceAdapter("acled", acled.DATASET, acled.looks_like_acled, acled.acled_to_flat,
                   "ACLED exports (CSV or API JSON, current and pre-2023 layouts)",
-                  "an ACLED export (event_id_cnty, event_date, event_type, actor1, ...)"),
+                  "an ACLED export (event_id_cnty, event_date, event_type, actor1, ...)", licences.ACLED),
     SourceAdapter("ucdp", ucdp.DATASET, ucdp.looks_like_ucdp, ucdp.ucdp_to_flat,
                   "UCDP GED files (CSV, or the UCDP API's JSON records)",
-                  "a UCDP GED file (id, type_of_violence, side_a, side_b, ...)"),
+                  "a UCDP GED file (id, type_of_violence, side_a, side_b, ...)", licences.UCDP_IMPORTED),
     SourceAdapter("native", USER_DATASET, native.looks_native, native.native_to_flat,
                   "files in this tool's own layout (CSV, GeoJSON, GeoPackage, as it exports them)",
-                  "the canonical incident columns (incident_id, date_start, location, sources, ...)"),
+                  "the canonical incident columns (incident_id, date_start, location, sources, ...)",
+                  licences.USER_UNDECLARED),
 )
 AUTO = "auto"  # recognise the layout from the columns
+# the datasets no adapter imports: the bundled record and the bundled UCDP extract (dashboard/data/ucdp_layer.py)
+BUNDLED_LICENCES: dict[str, Licence] = {"segou-curated": licences.CURATED, "ucdp-ged-21.1": licences.UCDP_BUNDLED}
+
+
+def licence_of(dataset: str) -> Licence:
+    """The licence of a dataset's rows: a bundled dataset's, else the adapter's that imports it; a dataset nobody
+    declares is :data:`~dashboard.data.sources.licences.UNKNOWN` (treated as restricted)."""
+    if dataset in BUNDLED_LICENCES:
+        return BUNDLED_LICENCES[dataset]
+    return next((a.licence for a in ADAPTERS if a.dataset == dataset), licences.UNKNOWN)
 
 
 def formats() -> tuple[str, ...]:

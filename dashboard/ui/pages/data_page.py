@@ -67,13 +67,14 @@ def render(ctx: PageContext) -> None:
     d1, d2 = st.columns(2)
     author = d1.text_input("Your name (kept in the history)", value=default_author(), key="import_author")
     reason = d2.text_input("Why (kept in the history; default: import of the file)", key="import_reason")
+    licence = licence_fields()
     if upload is not None and st.button("Import", type="primary", key="import_go"):
         with tempfile.TemporaryDirectory(prefix="incident-map-upload-") as tmp:
             path = Path(tmp) / (Path(upload.name).name or "upload")
             path.write_bytes(upload.getvalue())
             request = ImportRequest(path=path, store=ctx.data.store, fmt=fmt, dry_run=dry, strict=strict,
                                     limits=limits, warm_cache=True, author=author or None,
-                                    reason=reason.strip() or None)
+                                    reason=reason.strip() or None, licence=licence)
             try:
                 with st.spinner(f"Importing {common.md_escape(upload.name)}…"):
                     report = run_import(request)
@@ -88,6 +89,23 @@ def render(ctx: PageContext) -> None:
                     st.session_state[REPORT_KEY] = report
                     st.rerun()
     state.publish(ctx.spec, ctx.state)
+
+
+def licence_fields() -> dict | None:
+    """The licence of a file in this tool's own layout, declared at import (``import --licence/--attribution/
+    --no-redistribution``; ACLED and UCDP files carry their dataset's). ``None`` when no licence is given: the rows
+    are then "undeclared" (docs/licences.md)."""
+    l1, l2, l3 = st.columns([1, 2, 1])
+    name = l1.text_input("Licence of the file's rows", key="import_licence", max_chars=120,
+                         placeholder="e.g. CC BY 4.0 (own-layout files only)",
+                         help="Stored with each row; left empty, the rows' licence is 'undeclared'")
+    line = l2.text_input("Attribution line (printed in every export holding these rows)", key="import_attribution",
+                         max_chars=500)
+    restricted = l3.checkbox("May not be redistributed", key="import_no_redistribution",
+                             help="Left out of exports and the public view, only counted (as ACLED's rows)")
+    if not name.strip():
+        return None
+    return {"licence": name.strip(), "attribution": line.strip() or None, "redistribute": not restricted}
 
 
 def _show(report: ImportReport) -> None:

@@ -9,10 +9,14 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
+from dashboard.data.sources.licences import Licence
+from dashboard.data.sources.registry import licence_of
 from dashboard.export.exporters import EXPORTERS, LANGUAGE_NAMES, Exporter, ExportRequest
 from dashboard.export.i18n import TEXT
+from dashboard.export.manifest import MANIFEST_IN_PACK, build_pack
 from dashboard.export.metadata import CSV_METADATA
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
@@ -50,7 +54,8 @@ def request_of(ctx: PageContext, **how) -> ExportRequest:
     """The export of exactly the page's selection (made when a button is clicked: ``generated_at`` is then)."""
     return ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version, generated_at=datetime.now(UTC),
                          selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=ctx.left_out,
-                         max_listed=ctx.settings.limits.briefing_incidents, reports=ctx.data.reports.of(ctx.view), **how)
+                         max_listed=ctx.settings.limits.briefing_incidents, reports=ctx.data.reports.of(ctx.view),
+                         declared=ctx.data.licences, **how)
 
 
 def _build(ctx: PageContext, e: Exporter, how: dict) -> Callable[[], bytes]:
@@ -84,6 +89,58 @@ def briefing_fields() -> dict:
     }
 
 
+def restricted_in(ctx: PageContext) -> dict[Licence, int]:
+    """Restricted licence → how many of the selected incidents have a report under it (from ``datasets`` and,
+    for licences declared at import, ``report_ids``)."""
+    declared = {i: lic for i, lic in (ctx.data.licences or {}).items() if not lic.redistribute}
+    counts: dict[Licence, int] = {}
+    cells = pd.unique(ctx.view["datasets"].astype(object))
+    if not declared and all(licence_of(d.strip()).redistribute for c in cells for d in str(c).split(";") if d.strip()):
+        return counts  # the usual case, without a loop over the rows
+    for datasets, ids in zip(ctx.view["datasets"].astype(object), ctx.view["report_ids"].astype(object), strict=True):
+        found = {licence_of(d.strip()) for d in str(datasets).split(";") if d.strip()}
+        found |= {declared[i.strip()] for i in str(ids).split(";") if i.strip() in declared}
+        for lic in found:
+            if not lic.redistribute:
+                counts[lic] = counts.get(lic, 0) + 1
+    return counts
+
+
+def licence_choice(ctx: PageContext) -> bool:
+    """The note on rows whose licence forbids redistribution and, in the private view only, the choice to keep
+    them (with a warning written into every file)."""
+    restricted = restricted_in(ctx)
+    if not restricted:
+        return False
+    named = ", ".join(f"{n} with {lic.label} reports ({lic.terms})" for lic, n in restricted.items())
+    st.info(common.md_escape(
+        f"Of these incidents, {named}. The files leave those reports out: an incident is given from its other "
+        "reports only, and one reported only there is counted by cercle and month, not listed. Every file says so "
+        "and carries the attribution lines."), icon=":material/gavel:")
+    if ctx.data.public:
+        return False
+    return st.checkbox("Include rows whose licence forbids redistribution (private use only: a warning is written "
+                       "into every file)", key="export_include_restricted", value=False)
+
+
+def pack_button(ctx: PageContext, stem: str, how: dict) -> None:
+    """One ZIP: the PDF (English), the HTML map and, in the private view, the data files, made at one time from
+    one selection, with their evidence manifest (``incident-map verify manifest.json`` checks them)."""
+    chosen = [e for e in EXPORTERS if e.public or not ctx.data.public]
+    files = [(e.filename(stem, "en"), e.build) for e in chosen]
+
+    def build() -> bytes:
+        return build_pack(request_of(ctx, **how), files)
+    st.subheader("Evidence pack (ZIP)", divider="gray")
+    st.caption(f"{', '.join(e.label.split(' (')[0] for e in chosen)} in one ZIP with `{MANIFEST_IN_PACK}`: the "
+               "incidents and their sources, the selection, the dataset version, the licences and attribution lines "
+               "and the SHA-256 of every file. `incident-map verify manifest.json` checks, offline, that the files "
+               "a recipient holds are the ones sent.")
+    st.download_button("Evidence pack (ZIP)", data=common.budgeted(ctx, build), file_name=f"{stem}_pack.zip",
+                       mime="application/zip", key="dl_pack", on_click="ignore", icon=":material/folder_zip:",
+                       disabled=common.pdf_budget_spent(ctx))
+
+
 def render(ctx: PageContext) -> None:
     common.header(ctx, "Briefing and exports")
     if common.empty_state(ctx):
@@ -99,6 +156,7 @@ def render(ctx: PageContext) -> None:
                           help="Left empty, the pack is titled "
                                f"“{TEXT['en']['default_title']}” (in French: “{TEXT['fr']['default_title']}”).")
     stem = file_stem(ctx)
+    include_restricted = licence_choice(ctx)
     limit = ctx.settings.limits.briefing_incidents
     for group, (heading, caption) in GROUPS.items():
         chosen = [(e, lang) for e, lang in buttons() if e.group == group]
@@ -113,7 +171,7 @@ def render(ctx: PageContext) -> None:
         if group == "pack" and n > limit:
             st.caption(f"The pack lists and maps the {limit} most serious of these {n} incidents (highest known "
                        "toll first); its figures, timeline and breakdowns count them all.")
-        how: dict = {"title": title or None}
+        how: dict = {"title": title or None, "include_restricted": include_restricted}
         if group == "pack":
             how |= briefing_fields()
         if group == "data":
@@ -138,6 +196,7 @@ def render(ctx: PageContext) -> None:
                                     data=_companion(ctx, e, how, filename), file_name=e.companion_name(filename),
                                     mime="application/json", key=f"{button_key(e, lang)}_metadata",
                                     on_click="ignore", icon=":material/description:", width="stretch")
+    pack_button(ctx, stem, {"title": title or None, "include_restricted": include_restricted})
     st.caption(f"The same files from the command line: `incident-map export --format "
                f"{'|'.join(e.name for e in EXPORTERS)} -o FILE` with the same filter options (or `--view` and this "
                "page's address).")

@@ -211,6 +211,7 @@ def _story_pdf(ctx: PageContext, story: Story, lang: str):
     def build() -> bytes:
         request = ExportRequest.of_story(ctx.all, story, version=ctx.data.version, generated_at=datetime.now(UTC),
                                          lang=lang, public=ctx.data.public, basemap=cache.basemap(),
-                                         max_listed=ctx.settings.limits.briefing_incidents)
-        return exporter("pdf").build(request)
+                                         max_listed=ctx.settings.limits.briefing_incidents,
+                                         report_level=ctx.data.reports, declared=ctx.data.licences)
+        return exporter("pdf").build(request)  # after the licences (docs/licences.md)
     return build
