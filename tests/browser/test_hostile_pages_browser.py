@@ -196,9 +196,8 @@ def test_story_step_labels_chips_and_cards(web, served, hostile_store, canary):
     assert_shown_as_text(web, canary, "story editor")
     expect(labels.filter(has_text=f"{canary.needle}/md-image.png").first).to_be_visible()
     expect(labels.filter(has_text=f"{canary.needle}/md-link").first).to_be_attached()
-    ids = sorted(hostile_store.incidents.sort_values(["date_start", "incident_id"])["incident_id"])
-    order = list(hostile_store.incidents.sort_values(["date_start", "incident_id"])["incident_id"])
-    step = order.index(next(i for i in ids if "img.png" in i)) + 1
+    order = hostile_store.incidents.sort_values(["date_start", "incident_id"])["incident_id"]  # the story's
+    step = next(k for k, ident in enumerate(order, start=1) if "img.png" in ident)  # the <img> id's step
     page = open_page(web, f"/?page=story&scope=all&step={step}")
     expect(page.get_by_text(f"Step {step} of {n}")).to_be_visible()
     expect(page.locator(".story-card .incident-card")).to_contain_text(f"{canary.needle}/img.png")
