@@ -11,6 +11,10 @@ on a page (one of :data:`URLS`: every page, filters, map modes), asks for the ru
 (uniform in ``--think`` seconds: people look at a map before the next click) and loads the next page. A load that
 shows an exception box or the app's bug sentence, or does not finish within :data:`LOAD_TIMEOUT_S`, is an error.
 
+Then (``--import-rows``, default 20,000; 0 skips it) ``--import-sessions`` sessions load pages while that many
+synthetic incidents are imported into the served store as the Data page imports a file (a child process): the
+loads that start before the import's rows are in the store, and those that start after (the new data read).
+
 Chromium is not used for the sessions themselves: thirty browsers drawing maps on a two-core machine measure the
 browsers, not the server (``tests/hardening/load.py`` drives real browsers for errors and memory). Prints, per
 phase, page loads, errors, the median and worst latency and the server's peak memory; exit code 1 if any load
@@ -25,10 +29,12 @@ import asyncio
 import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +60,7 @@ class Phase:
     sessions: int
     seconds: float
     latencies: list[float] = field(default_factory=list)
+    loads: list[tuple[float, float, str]] = field(default_factory=list)  # (started, seconds, query)
     errors: int = 0
     examples: list[str] = field(default_factory=list)
     rss_peak_mb: float = 0.0
@@ -100,14 +107,17 @@ async def page_load(base: str, query: str) -> tuple[float, str | None]:
                 return time.monotonic() - started, problem
 
 
-async def _session(base: str, deadline: float, think: tuple[float, float], seed: int, phase: Phase) -> None:
+async def _session(base: str, going: Callable[[], bool], think: tuple[float, float], seed: int, phase: Phase) -> None:
+    """Load pages while ``going()`` (a load started before it turned false is counted)."""
     rnd = random.Random(seed)
     await asyncio.sleep(rnd.uniform(0, think[1]))  # sessions arrive over the first think time, not all at once
-    while time.monotonic() < deadline:
+    while going():
         query = rnd.choice(URLS)
         try:
+            begun = time.monotonic()
             seconds, problem = await page_load(base, query)
             phase.latencies.append(seconds)
+            phase.loads.append((begun, seconds, query))
             if problem:
                 phase.errors += 1
                 phase.examples.append(f"?{query}: {problem}")
@@ -133,7 +143,8 @@ def run_phase(base: str, pgid: int, name: str, sessions: int, seconds: float, th
 
     async def drive() -> None:
         deadline = time.monotonic() + seconds
-        await asyncio.gather(*(_session(base, deadline, think, seed, phase) for seed in range(sessions)))
+        await asyncio.gather(*(_session(base, lambda: time.monotonic() < deadline, think, seed, phase)
+                               for seed in range(sessions)))
 
     try:
         asyncio.run(drive())
@@ -142,6 +153,74 @@ def run_phase(base: str, pgid: int, name: str, sessions: int, seconds: float, th
         sampler.join()
     phase.rss_peak_mb = max([*samples, 0]) / 1024
     return phase
+
+
+IMPORTER = """
+import sys
+from pathlib import Path
+from dashboard.data.import_job import ImportRequest, run_import
+report = run_import(ImportRequest(path=Path(sys.argv[1]), store=Path(sys.argv[2]), warm_cache=True,
+                                  reason="latency benchmark"))
+print(report.added)
+"""
+
+
+def run_import_phases(base: str, pgid: int, store: Path, workdir: Path, rows: int, sessions: int,
+                      think: tuple[float, float]) -> list[Phase]:
+    """``sessions`` sessions loading pages while ``rows`` synthetic incidents are imported into the served store the
+    way the Data page imports a file (:func:`dashboard.data.import_job.run_import`: a child process that writes one
+    transaction, then builds the store's fast cache). Two phases: the loads that start before the import's change
+    set is in the store (the import running), and those that start after it while the importer still runs (the
+    new data being read). An import that fails is an error of the first."""
+    from dashboard.data.store import store_state
+    from tests.hardening.synthetic import write_native
+
+    during = Phase(name=f"{sessions} sessions during an import of {rows:,} rows", sessions=sessions, seconds=0.0)
+    after = Phase(name="  the same, once the import's rows are in the store", sessions=sessions, seconds=0.0)
+    big = write_native(workdir / "benchmark-import.csv", rows, "BENCH")
+    samples: list[int] = []
+    revision = store_state(store)[1]
+    committed: list[float] = []
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(big), str(store)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+    stop = threading.Event()
+
+    def watch() -> None:  # the memory, and the moment the import's change set is in the store
+        while not stop.is_set():
+            samples.append(group_rss_kib(pgid))
+            if not committed and store_state(store)[1] != revision:
+                committed.append(time.monotonic())
+            stop.wait(0.2)
+
+    async def drive() -> None:
+        await asyncio.gather(*(_session(base, lambda: proc.poll() is None, think, seed, during)
+                               for seed in range(sessions)))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        asyncio.run(drive())
+    finally:
+        _, err = proc.communicate(timeout=LOAD_TIMEOUT_S * 5)
+        stop.set()
+        watcher.join()
+    ended = time.monotonic()
+    if not committed and store_state(store)[1] != revision:
+        committed.append(ended)
+    cut = committed[0] if committed else ended
+    loads, during.latencies, during.loads = during.loads, [], []
+    for load in loads:
+        phase = during if load[0] < cut else after
+        phase.loads.append(load)
+        phase.latencies.append(load[1])
+    during.seconds, after.seconds = round(cut - started), round(ended - cut)
+    if proc.returncode != 0:
+        during.errors += 1
+        during.examples.append(f"the import failed ({proc.returncode}): {err.strip()[-300:]}")
+    during.rss_peak_mb = after.rss_peak_mb = max([*samples, 0]) / 1024
+    return [during, after]
 
 
 def run_sequence(base: str, pgid: int, queries: tuple[str, ...], pause_s: float = 0.5) -> Phase:
@@ -171,7 +250,8 @@ def warm_up(base: str) -> None:
     asyncio.run(go())
 
 
-def run(sessions: list[int], seconds: float, think: tuple[float, float], store: Path | None = None) -> list[Phase]:
+def run(sessions: list[int], seconds: float, think: tuple[float, float], store: Path | None = None, *,
+        import_rows: int = 0, import_sessions: int = 5, import_think: tuple[float, float] = (1.0, 3.0)) -> list[Phase]:
     phases = []
     with tempfile.TemporaryDirectory(prefix="incident-map-latency-") as tmp:
         workdir = Path(tmp)
@@ -183,6 +263,9 @@ def run(sessions: list[int], seconds: float, think: tuple[float, float], store: 
                     phases.append(run_sequence(served.base, served.proc.pid, URLS * 2))
                 else:
                     phases.append(run_phase(served.base, served.proc.pid, f"{n} sessions", n, seconds, think))
+            if import_rows:
+                phases += run_import_phases(served.base, served.proc.pid, store, workdir, import_rows,
+                                            import_sessions, import_think)
     return phases
 
 
@@ -192,11 +275,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, nargs=2, default=[5.0, 15.0], metavar=("MIN", "MAX"))
     parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--import-rows", type=int, default=20_000,
+                        help="then page loads while an import of this many rows runs (0: no such phase)")
+    parser.add_argument("--import-sessions", type=int, default=5)
+    parser.add_argument("--import-think", type=float, nargs=2, default=[1.0, 3.0], metavar=("MIN", "MAX"))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not all(1 <= n <= 60 for n in args.sessions) or not 1 <= args.seconds <= 900:
         parser.error("--sessions must be 1..60 and --seconds 1..900 (a bounded run)")
-    phases = run(args.sessions, args.seconds, tuple(args.think), args.store)
+    phases = run(args.sessions, args.seconds, tuple(args.think), args.store, import_rows=args.import_rows,
+                 import_sessions=args.import_sessions, import_think=tuple(args.import_think))
     if args.json:
         print(json.dumps([p.summary() for p in phases], indent=2))
     else:
@@ -207,6 +295,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"{p.rss_peak_mb:>7.0f}")
             for line in p.examples[:5]:
                 print(f"    {line}")
+        alone = next((p for p in phases if p.sessions == 1 and p.latencies), None)
+        for p in phases:
+            if alone is not None and p is not alone and p.latencies:
+                print(f"{p.name}: median {p.median_s / alone.median_s:.1f}x, worst {p.worst_s / alone.worst_s:.1f}x "
+                      "one session's")
     return 1 if any(p.errors for p in phases) else 0
 
 

@@ -151,3 +151,54 @@ def test_a_user_error_crosses_from_the_import_child_whole():
         assert type(back) is type(exc) and str(back) == str(exc) and back.message == exc.message
         assert back.__dict__ == exc.__dict__
     assert pickle.loads(pickle.dumps(ConflictError("DEC-1", 1, None, None))).stored is None
+
+
+SLOW_WRITER = """
+import os, pathlib, sys, time
+
+def write_half_then_wait(self, data):  # every Path.write_bytes of the export: half, then a long pause
+    with open(self, "wb") as fh:
+        fh.write(data[: len(data) // 2])
+        fh.flush()
+        os.fsync(fh.fileno())
+        print(f"HALF {self}", flush=True)
+        time.sleep(120)
+        fh.write(data[len(data) // 2:])
+    return len(data)
+
+pathlib.Path.write_bytes = write_half_then_wait
+from dashboard.cli import app
+app(sys.argv[1:], prog_name="incident-map")
+"""
+
+
+def test_an_export_killed_mid_write_leaves_the_previous_file_whole(store, tmp_path):
+    """``export`` killed with SIGKILL while half of the new file is written: the previous export is still there,
+    byte for byte (before, the export truncated it first: a killed export left half a CSV, which imported again
+    as fewer rows without a word). Only a hidden temporary file beside it is left, which nothing reads."""
+    import signal
+
+    output = tmp_path / "out" / "all.csv"
+    output.parent.mkdir()
+    first = cli("export", "--store", str(store), "--format", "csv", "--scope", "all", "-o", str(output))
+    assert first.returncode == 0, first.stderr
+    good_export = output.read_bytes()
+    assert b"T-1" in good_export
+    write_store(store, incidents(row(), row(incident_id="T-2", source_record_id="T-2")))  # the next export differs
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, "export", "--store", str(store), "--format", "csv",
+                             "--scope", "all", "-o", str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        line = proc.stdout.readline()  # blocks until half the new file is on disk (or the process ended)
+        assert line.startswith("HALF "), (line, proc.stderr.read() if proc.poll() is not None else "")
+        written = Path(line.split(" ", 1)[1].strip())
+        assert written.parent == output.parent and written.stat().st_size > 0
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert output.read_bytes() == good_export
+    assert [p for p in output.parent.iterdir() if p != output] == [written]  # the temporary file, hidden
+    assert written.name.startswith(".all.csv.")
+    again = cli("export", "--store", str(store), "--format", "csv", "--scope", "all", "-o", str(output))
+    assert again.returncode == 0, again.stderr
+    assert b"T-2" in output.read_bytes()
