@@ -39,7 +39,7 @@ from dashboard.export.words import briefing_words, summary_words
 from dashboard.i18n import check_lang, tr
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.spec import FilterSpec
-from dashboard.viz.cards import summary_text
+from dashboard.viz.cards import summary_note, summary_text
 from dashboard.viz.maps import APPROX_RING_M, Basemap, plottable, unplotted
 from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
 from dashboard.wording import TollWords, describe_period, toll_text, toll_words, when_text
@@ -98,6 +98,7 @@ def _incident(row: Mapping[str, Any], number: int, cited: Sequence[int], lang: s
         "victims": text_or_none(row.get("victims")),
         "toll": toll_text(row["fatalities_min"], row["fatalities_max"], words=toll_words(t)),
         "summary": summary_text(row, t),
+        "summary_note": summary_note(row, t),
         "inclusion_note": text_or_none(row.get("inclusion_note")),
         "verification": labels.verification(row["verification"], t),
         "precision": labels.precision(row["geo_precision"], t),

@@ -24,9 +24,9 @@ from dashboard.export.briefing import (
 )
 from dashboard.export.request import ExportRequest
 from dashboard.export.story import Story
+from dashboard.i18n import tr
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
-from dashboard.i18n import tr
 from dashboard.query.spec import FilterSpec
 from dashboard.wording import describe_period, toll_text, toll_words
 from tests.factories import incidents, row

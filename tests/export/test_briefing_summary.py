@@ -15,12 +15,11 @@ from dashboard.export.briefing import briefing_html, briefing_pdf
 from dashboard.export.request import ExportRequest
 from dashboard.export.summary import MOST_SERIOUS, coverage, key_findings, most_serious
 from dashboard.i18n import tr
-from dashboard.query.scope import left_out_words
-from dashboard.wording import describe_period
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
-from dashboard.query.scope import RECORD_STATEMENT, left_out
+from dashboard.query.scope import RECORD_STATEMENT, left_out, left_out_words
 from dashboard.query.spec import FilterSpec
+from dashboard.wording import describe_period
 from tests.factories import incidents, row
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "briefing"
