@@ -18,8 +18,9 @@ from dashboard.export.exporters import LANGUAGE_NAMES, ExportRequest, exporter
 from dashboard.export.story import MAX_NOTE, MAX_TITLE, Story, StoryError, highlight_layer, step_point, story_frame
 from dashboard.i18n import languages
 from dashboard.ui import cache, common, foliummap
+from dashboard.ui import lang as ui_lang
 from dashboard.ui.context import PageContext
-from dashboard.ui.lang import _, current, ngettext
+from dashboard.ui.lang import _, ngettext
 from dashboard.ui.state import ViewState
 from dashboard.viz.cards import incident_card_html
 from dashboard.viz.maps import SEGOU_CENTER, SEGOU_ZOOM, build_incident_map
@@ -46,7 +47,7 @@ def _label(incidents: pd.DataFrame) -> dict[str, str]:
     return {
         r["incident_id"]: f"{r['date_start']:%Y-%m-%d} · {str(r['location'])[:60]} · "
                           + _("killed {toll}").format(toll=toll_text(r["fatalities_min"], r["fatalities_max"],
-                                                                     words=toll_words(current())))
+                                                                     words=toll_words(ui_lang.current())))
                           + f" ({r['incident_id']})"
         for r in incidents.to_dict("records")
     }
@@ -178,11 +179,11 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     with left:
         point = step_point(frame, current.incident_id)
-        view_key = ("story", current().lang, ctx.data.version, ctx.data.public, story.incident_ids, ctx.settings.max_markers,
+        view_key = ("story", ui_lang.current().lang, ctx.data.version, ctx.data.public, story.incident_ids, ctx.settings.max_markers,
                     ctx.settings.max_marker_bytes)  # the map shows the story's incidents; the step is dynamic
         rendered = cache.map_payload(view_key, lambda: build_incident_map(
             frame, basemap=cache.basemap(), public=ctx.data.public, max_markers=ctx.settings.max_markers,
-            max_marker_bytes=ctx.settings.max_marker_bytes, t=current()))
+            max_marker_bytes=ctx.settings.max_marker_bytes, t=ui_lang.current()))
         foliummap.show(rendered, key=MAP_KEY, height=640, center=point or SEGOU_CENTER,
                        zoom=STEP_ZOOM if point else SEGOU_ZOOM,
                        feature_group=highlight_layer(frame, current.incident_id))
@@ -191,7 +192,7 @@ def render(ctx: PageContext) -> None:
                          "the map, which shows the whole region."))
     with right:
         card = incident_card_html(row, public=ctx.data.public, width=int(560 / CARD_ZOOM),
-                                  reports=ctx.data.reports_of(frame).get(current.incident_id), t=current())
+                                  reports=ctx.data.reports_of(frame).get(current.incident_id), t=ui_lang.current())
         st.html(f'<div class="story-card" style="zoom:{CARD_ZOOM}">{card}</div>')
 
     st.divider()
