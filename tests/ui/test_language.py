@@ -45,7 +45,7 @@ def test_the_link_chooses_french_and_the_switch_goes_back_to_english():
                for m in at.markdown)
     cite = at.code[-1].value
     assert "lang=fr" in cite and "version du jeu de données" in cite and "consulté le" in cite
-    assert at.query_params["lang"] == ["fr"]
+    assert at.query_params["lang"] in ("fr", ["fr"])
     switch(at).set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Incidents in the Ségou region"
