@@ -43,7 +43,7 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 {% if victims %}<div><b>{{ w.victims }}</b> {{ victims }}</div>{% endif %}
 {% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}{% if summary_note %} <i class="summary-language">{{ summary_note }}</i>{% endif %}</p>{% endif %}
 <div style="color:#444"><b>{{ w.verification }}</b> {{ verification }} · <b>{{ w.location }}</b> {{ precision }}\
-{% if geocoded_from %} ({{ geocoded_from }}){% endif %}</div>
+{% if geocoded_from %} <span class="geocoded-from">({{ geocoded_from }})</span>{% endif %}</div>
 {% if inclusion_note %}<div style="color:#8a4b00"><b>{{ w.note }}</b> {{ inclusion_note }}</div>{% endif %}
 <ol class="sources" style="margin:4px 0 0 18px;padding:0">
 {% for s in sources %}<li>{% if s.link %}<a href="{{ s.url }}" target="_blank" rel="noopener noreferrer">\

@@ -63,7 +63,7 @@ def render(ctx: PageContext) -> None:
         "What can be imported: {formats}. Valid rows are added; invalid rows are kept aside with the reason in a "
         "rejects file next to the store; re-importing the same file adds nothing. At most {mb} MB, {rows} rows and "
         "{columns} columns per file; an import stops after {seconds} s.").format(
-        formats="; ".join(a.description for a in registry.ADAPTERS), mb=limits.upload_mb,
+        formats="; ".join(_(a.description) for a in registry.ADAPTERS), mb=limits.upload_mb,
         rows=t.number(limits.import_rows), columns=limits.import_columns, seconds=limits.import_seconds))
     upload = st.file_uploader(_("File"), type=list(SUFFIXES), key="upload", max_upload_size=limits.upload_mb)
     c1, c2, c3 = st.columns(3)
