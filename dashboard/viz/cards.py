@@ -29,7 +29,7 @@ CARD = _ENV.from_string(
     """\
 <div class="incident-card" data-incident-id="{{ id }}" style="font-family:system-ui,sans-serif;font-size:13px;\
 line-height:1.35;max-width:{{ width }}px">
-<div style="font-weight:600;font-size:14px">{{ location }}</div>
+<div class="data-text" style="font-weight:600;font-size:14px">{{ location }}</div>
 <div style="color:#444">{{ when }}{% if admin %} · {{ admin }}{% endif %}</div>
 <div style="margin:4px 0">
 {% for label, colour, ink in categories %}<span class="category-badge" style="display:inline-block;padding:0 6px;\
@@ -39,12 +39,12 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 <div><b>{{ w.killed }}</b> {{ toll }}{% if disputed %} <span class="toll-disputed" style="color:#a40000">\
 {{ w.disputed }}</span>{% endif %}{% if injured %} · <b>{{ w.injured }}</b> {{ injured }}\
 {% endif %}{% if abducted %} · <b>{{ w.abducted }}</b> {{ abducted }}{% endif %}</div>
-{% if perpetrators %}<div><b>{{ w.perpetrators }}</b> {{ perpetrators }} <i>({{ basis }})</i></div>{% endif %}
-{% if victims %}<div><b>{{ w.victims }}</b> {{ victims }}</div>{% endif %}
+{% if perpetrators %}<div><b>{{ w.perpetrators }}</b> <span class="data-text">{{ perpetrators }}</span> <i>({{ basis }})</i></div>{% endif %}
+{% if victims %}<div><b>{{ w.victims }}</b> <span class="data-text">{{ victims }}</span></div>{% endif %}
 {% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}{% if summary_note %} <i class="summary-language">{{ summary_note }}</i>{% endif %}</p>{% endif %}
 <div style="color:#444"><b>{{ w.verification }}</b> {{ verification }} · <b>{{ w.location }}</b> {{ precision }}\
 {% if geocoded_from %} <span class="geocoded-from">({{ geocoded_from }})</span>{% endif %}</div>
-{% if inclusion_note %}<div style="color:#8a4b00"><b>{{ w.note }}</b> {{ inclusion_note }}</div>{% endif %}
+{% if inclusion_note %}<div style="color:#8a4b00"><b>{{ w.note }}</b> <span class="data-text">{{ inclusion_note }}</span></div>{% endif %}
 <ol class="sources" style="margin:4px 0 0 18px;padding:0">
 {% for s in sources %}<li>{% if s.link %}<a href="{{ s.url }}" target="_blank" rel="noopener noreferrer">\
 {{ s.organisation }}</a>{% else %}{{ s.organisation }}{% endif %}{% if s.title %}: {{ s.title }}{% endif %}\

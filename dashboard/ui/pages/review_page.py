@@ -56,7 +56,7 @@ def render(ctx: PageContext) -> None:
             st.markdown(f"**{label}** · " + _("in incident {incident}").format(
                 incident=f"`{common.md_inline(incident)}`"))
             st.html(incident_card_html(two.loc[ident].to_dict(), width=520, t=current()))
-    st_folium(build_pair_map(two, basemap=cache.basemap()), key=f"pair_map_{chosen}", height=300,
+    st_folium(build_pair_map(two, basemap=cache.basemap(), t=current()), key=f"pair_map_{chosen}", height=300,
               use_container_width=True, returned_objects=[])
     _decide(ctx, pair)
     common.cite(ctx, "review")
