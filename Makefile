@@ -12,7 +12,7 @@ JOBS   ?= 2
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEBIAN_TEST_PKGS = chromium gdal-bin poppler-utils
 
-.PHONY: run test check lint venv system-deps bench clean
+.PHONY: run test check lint venv system-deps bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ test: $(STAMP) system-deps lint
 check: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not browser and not slow" -n $(JOBS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+# Translations: extract the marked strings (configuration: [tool.babel] in pyproject.toml) into
+# dashboard/locale/messages.pot and merge them into every catalogue; then translate the new entries of each
+# dashboard/locale/<lang>/LC_MESSAGES/messages.po (a new language: pybabel init -l <lang> -i dashboard/locale/messages.pot
+# -d dashboard/locale). The catalogues are compiled in memory when the app starts (dashboard/i18n.py).
+messages: $(STAMP)
+	$(BIN)/pybabel extract
+	$(BIN)/pybabel update
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

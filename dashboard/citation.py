@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
+from dashboard.i18n import N_, Translator, tr
+
 __all__ = ["LOCAL_NOTE", "citation", "cite_url", "is_local"]
 
-LOCAL_NOTE = ("local link: it opens only on this computer or network (give the app its public address with "
-              "incident-map serve --public-url or $INCIDENT_MAP_PUBLIC_URL)")
+LOCAL_NOTE = N_("local link: it opens only on this computer or network (give the app its public address with "
+                "incident-map serve --public-url or $INCIDENT_MAP_PUBLIC_URL)")
 
 
 def cite_url(base: str, params: Mapping[str, str | list[str]]) -> str:
@@ -37,8 +39,12 @@ def is_local(url: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
 
 
-def citation(base: str, params: Mapping[str, str | list[str]], *, version: str, viewed_at: datetime) -> str:
-    """``<link> · dataset version <v> · viewed <time UTC>`` (+ `` · local link: …`` when the link is local)."""
+def citation(base: str, params: Mapping[str, str | list[str]], *, version: str, viewed_at: datetime,
+             t: Translator | None = None) -> str:
+    """``<link> · dataset version <v> · viewed <time UTC>`` (+ `` · local link: …`` when the link is local), in
+    ``t``'s language (English by default)."""
+    t = t or tr()
     url = cite_url(base, params)
-    line = f"{url} · dataset version {version} · viewed {viewed_at:%Y-%m-%d %H:%M} UTC"
-    return line + (f" · {LOCAL_NOTE}" if is_local(url) else "")
+    line = url + " · " + t.gettext("dataset version {version} · viewed {time} UTC").format(
+        version=version, time=f"{viewed_at:%Y-%m-%d %H:%M}")
+    return line + (f" · {t.gettext(LOCAL_NOTE)}" if is_local(url) else "")

@@ -25,16 +25,16 @@ from dashboard.data.store import StoreData, describe_store, ensure_store, load_s
 from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
 from dashboard.export import files
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
-from dashboard.export.i18n import LANGS
 from dashboard.export.manifest import build_manifest, manifest_name
 from dashboard.export.manifest import verify as verify_manifest
 from dashboard.export.metadata import CSV_METADATA
+from dashboard.i18n import Translator, from_environment, languages, tr
 from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
-from dashboard.query.scope import left_out
+from dashboard.query.scope import left_out, left_out_words
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, Settings
-from dashboard.wording import toll_text
+from dashboard.wording import toll_text, toll_words
 
 app = App(add_completion=False, no_args_is_help=True, help=__doc__)
 APP_SCRIPT = Path(__file__).resolve().parent / "ui" / "app.py"  # its folder holds static/ and .streamlit/
@@ -46,6 +46,18 @@ StoreOpt = Annotated[
                                  "checkout, else the per-user data folder; created from the bundled data if missing)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
+LangOpt = Annotated[str | None, typer.Option(
+    "--lang", metavar="|".join(languages()),
+    help="Language of the output (a PDF's too): " + ", ".join(languages()) + " (default: the environment's locale, "
+         "LANGUAGE/LC_ALL/LC_MESSAGES/LANG, when it is one of them, else en)")]
+
+
+def _translator(lang: str | None) -> Translator:
+    """``--lang``, else the environment's language (Babel's ``default_locale``)."""
+    lang = lang or from_environment()
+    if lang not in languages():
+        raise typer.BadParameter(f"--lang must be {' or '.join(languages())}; got {lang!r}")
+    return tr(lang)
 
 
 _settings: Settings | None = None  # this invocation's, set by read_settings before the command runs
@@ -81,16 +93,17 @@ def _load(store: str | None) -> StoreData:
 
 @app.command()
 @filter_options
-def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Key figures: incidents, killed as a min–max range, by perpetrator category and cercle."""
+    tl = _translator(lang)
     data = _load(store)
     view = filter_incidents(data.incidents, spec, data.search)
     t = totals(view)
-    cats = by_category(view)
+    cats = by_category(view, tl)
     cercles = by_column(view, "cercle")
     if as_json:
         typer.echo(json.dumps({
-            "filter": spec.describe(),
+            "filter": spec.describe(tl.words()),
             "dataset_version": data.version,
             "incidents": t.incidents,
             "fatalities_min": t.killed_min,
@@ -106,19 +119,24 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
                            for k, r in by_column(view, "dataset").sort_index().iterrows()},  # lead report's
         }, ensure_ascii=False, indent=2))
         return
-    typer.echo(spec.describe())
-    typer.echo(t.sentence(total=len(data.incidents)))
-    note = datasets_note(view)
+    typer.echo(spec.describe(tl.words()))
+    typer.echo(t.sentence(total=len(data.incidents), t=tl))
+    note = datasets_note(view, tl)
     if note:
-        typer.echo(f"Note: {note}.")
-    _scope_note(data, spec, view)
-    typer.echo("\nBy perpetrator category (an incident with several counts in each):")
+        typer.echo(tl.gettext("Note: {note}.").format(note=note))
+    _scope_note(data, spec, view, tl)
+    tw = toll_words(tl)
+    typer.echo("\n" + tl.gettext("By perpetrator category (an incident with several counts in each):"))
     for _, r in cats.iterrows():
-        typer.echo(f"  {r['label']:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
-    typer.echo("\nBy cercle:")
+        typer.echo(f"  {r['label']:<26} " + tl.ngettext("{n:>5} incident  killed {toll}", "{n:>5} incidents  killed {toll}",
+                                                        r["incidents"]).format(
+            n=r["incidents"], toll=toll_text(r["killed_min"], r["killed_max"], words=tw)))
+    typer.echo("\n" + tl.gettext("By cercle:"))
     for name, r in cercles.iterrows():
-        typer.echo(f"  {name:<26} {r['incidents']:>5} incidents  killed {toll_text(r['killed_min'], r['killed_max'])}")
-    typer.echo(f"\ndataset version {data.version}")
+        typer.echo(f"  {name:<26} " + tl.ngettext("{n:>5} incident  killed {toll}", "{n:>5} incidents  killed {toll}",
+                                                  r["incidents"]).format(
+            n=r["incidents"], toll=toll_text(r["killed_min"], r["killed_max"], words=tw)))
+    typer.echo("\n" + tl.gettext("dataset version {version}").format(version=data.version))
 
 
 @app.command()
@@ -126,52 +144,59 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False) ->
 def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False,
           reports: Annotated[bool, typer.Option("--reports", help="List the reports of the selected incidents (each "
                                                                   "dataset's record, with its incident)")] = False,
-          ) -> None:
+          lang: LangOpt = None) -> None:
     """List the incidents a filter selects, oldest first (--json: the records, with their reports, as the `json`
     export format writes them under its metadata)."""
+    tl = _translator(lang)
     data = _load(store)
     request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
                                       generated_at=datetime.now(UTC), report_level=data.report_level)
     view = request.view.sort_values(["date_start", "incident_id"])
     request = request.with_(view=view, reports=data.report_level.of(view))
     if reports:
-        _list_reports(spec, request, data, as_json)
+        _list_reports(spec, request, data, as_json, tl)
         return
     if as_json:
         typer.echo(files.to_json_bytes(view, request.reports_by_incident()).decode("utf-8"))  # the export adds metadata
         return
-    typer.echo(spec.describe())
-    typer.echo(totals(view).sentence(total=len(data.incidents)))
-    _scope_note(data, spec, view)
+    typer.echo(spec.describe(tl.words()))
+    typer.echo(totals(view).sentence(total=len(data.incidents), t=tl))
+    _scope_note(data, spec, view, tl)
+    tw = toll_words(tl)
     for r in view.itertuples(index=False):
-        several = f"  ({r.n_reports} reports)" if r.n_reports > 1 else ""
+        several = ("  (" + tl.ngettext("{n} report", "{n} reports", r.n_reports).format(n=r.n_reports) + ")"
+                   if r.n_reports > 1 else "")
         typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
-                   f"{r.perpetrator_category.replace(';', '/'):<30} killed {toll_text(r.fatalities_min, r.fatalities_max)}"
-                   f"{several}")
+                   f"{r.perpetrator_category.replace(';', '/'):<30} "
+                   + tl.gettext("killed {toll}").format(toll=toll_text(r.fatalities_min, r.fatalities_max, words=tw))
+                   + several)
 
 
-def _list_reports(spec: FilterSpec, request: ExportRequest, data: StoreData, as_json: bool) -> None:
+def _list_reports(spec: FilterSpec, request: ExportRequest, data: StoreData, as_json: bool, tl: Translator) -> None:
     from dashboard.export.files import report_records
 
     if as_json:
         typer.echo(json.dumps(report_records(request.reports), ensure_ascii=False, indent=2))
         return
-    typer.echo(spec.describe())
-    typer.echo(f"{len(request.reports):,} reports of {len(request.view):,} incidents "
-               f"({len(data.reports):,} reports in the store)")
+    typer.echo(spec.describe(tl.words()))
+    typer.echo(tl.gettext("{n} reports of {k} incidents ({m} reports in the store)").format(
+        n=tl.number(len(request.reports)), k=tl.number(len(request.view)), m=tl.number(len(data.reports))))
+    tw = toll_words(tl)
     for r in request.reports.itertuples(index=False):
-        typer.echo(f"{r.incident_id:<18} of {r.belongs_to_incident:<14} {r.dataset:<13} {r.date_start:%Y-%m-%d}  "
+        typer.echo(f"{r.incident_id:<18} " + tl.gettext("of {incident}").format(incident=f"{r.belongs_to_incident:<14}")
+                   + f" {r.dataset:<13} {r.date_start:%Y-%m-%d}  "
                    f"{r.location[:32]:<32} {r.perpetrator_category.replace(';', '/'):<28} "
-                   f"killed {toll_text(r.fatalities_min, r.fatalities_max)}")
+                   + tl.gettext("killed {toll}").format(toll=toll_text(r.fatalities_min, r.fatalities_max, words=tw)))
 
 
-def _scope_note(data: StoreData, spec: FilterSpec, view) -> None:
+def _scope_note(data: StoreData, spec: FilterSpec, view, tl: Translator) -> None:
     """"+ 15 related incidents not counted: …" when the scope leaves some out (as the app's pages say it)."""
     if spec.scope == "all":
         return
     left = left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search))
     if len(left):
-        typer.echo(f"{left.sentence()} (--scope all counts them)")
+        typer.echo(tl.gettext("{sentence} (--scope all counts them)").format(sentence=left.sentence(
+            left_out_words(tl))))
 
 
 @app.command()
@@ -327,7 +352,7 @@ def export_(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
     store: StoreOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the PDF or HTML map")] = None,
-    lang: Annotated[str, typer.Option("--lang", help=f"Language of the PDF: {' or '.join(LANGS)}")] = "en",
+    lang: LangOpt = None,
     public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out (always on "
                                                          "when $INCIDENT_MAP_PUBLIC is set)")] = False,
     spreadsheet_safe: Annotated[bool, typer.Option(
@@ -365,8 +390,8 @@ def export_(
 
     if fmt not in {e.name for e in EXPORTERS}:
         raise typer.BadParameter(f"--format must be one of {format_names()}; got {fmt!r}")
-    if lang not in LANGS:
-        raise typer.BadParameter(f"--lang must be {' or '.join(LANGS)}; got {lang!r}")
+    tl = _translator(lang)
+    lang = tl.lang
     if story is not None and not spec.is_empty():
         raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
     if csv_metadata not in CSV_METADATA:
@@ -418,15 +443,17 @@ def export_(
                 tmp.write_bytes(content)
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    typer.echo(request.description())
+    typer.echo(request.description(tl))
     if request.left_out_sentence():
-        typer.echo(request.left_out_sentence())
+        typer.echo(request.left_out_sentence(tl))
     for line in request.licence_notes()[:2 if request.withheld.warning() else 1]:
         typer.echo(line)
-    typer.echo(f"Wrote {len(request.view)} incident(s) to {output} ({fmt}{', public' if public else ''}; "
-               f"dataset version {stored.version})")
+    typer.echo(tl.ngettext("Wrote {n} incident to {output} ({how}; dataset version {version})",
+                           "Wrote {n} incidents to {output} ({how}; dataset version {version})",
+                           len(request.view)).format(n=len(request.view), output=output, version=stored.version,
+                                                     how=fmt + (tl.gettext(", public") if public else "")))
     if companion is not None:
-        typer.echo(f"Wrote its metadata to {written[1][0]}")
+        typer.echo(tl.gettext("Wrote its metadata to {path}").format(path=written[1][0]))
     typer.echo(f"Wrote its manifest to {written[-1][0]} (check it with: incident-map verify {written[-1][0].name})")
 
 

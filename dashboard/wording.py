@@ -1,8 +1,8 @@
 """How things are said: one function per formatting rule (a toll, a date, a period, a list, a filter sentence).
 
 Each function takes the words it needs as a small frozen value (English by default), so a language is a second set
-of words, never a second function: :mod:`dashboard.export.i18n` holds the French ones. The filter sentence's
-pieces (:class:`Words`) go through ``Words.translate`` so that a gettext catalogue can be plugged in later.
+of words, never a second function: :func:`date_words`, :func:`toll_words` and :func:`filter_words` build them for a
+language from its gettext catalogue and its CLDR locale (:mod:`dashboard.i18n`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 from dashboard.data.missing import is_missing
 
-__all__ = ["DATES_EN", "ENGLISH", "TOLL", "TOLL_BOUNDS", "DateWords", "TollWords", "Words", "describe_period",
-           "either", "format_day", "toll_text", "when_text"]
+__all__ = ["DATES_EN", "ENGLISH", "TOLL", "TOLL_BOUNDS", "DateWords", "TollWords", "Words", "date_words",
+           "describe_period", "either", "filter_words", "format_day", "toll_text", "toll_words", "when_text"]
 
 
 def either(items: Sequence[str], word: str = "or") -> str:
@@ -36,6 +36,7 @@ class TollWords:
     at_least: str = "at least {lo}"
     up_to: str = "up to {hi}"
     unknown: str = "unknown"
+    group: str = ","  # the digit group separator when thousands are shown (CLDR's for the locale)
 
 
 TOLL = TollWords()  # "21–37", "10", "at least 6", "up to 9", "unknown"; a total: "37–53+"
@@ -50,7 +51,7 @@ def toll_text(lo: Any, hi: Any, *, open_ended: bool = False, words: TollWords = 
     hi = None if is_missing(hi) else int(hi)
 
     def number(n: int) -> str:
-        return f"{n:,}" if thousands else str(n)
+        return f"{n:,}".replace(",", words.group) if thousands else str(n)
 
     if lo is None and hi is None:
         return words.unknown
@@ -145,6 +146,8 @@ class Words:
     part_separator: str = ", "
     tail_separator: str = "; "
     head_separator: str = " "  # between the head ("Incidents of type X") and the first part
+    ngettext: Callable[[str, str, int], str] = lambda singular, plural, n: singular if n == 1 else plural
+    pgettext: Callable[[str, str], str] = lambda _context, message: message
 
     def either(self, items: Sequence[str]) -> str:
         return either(items, self.translate(self.conjunction))
@@ -155,3 +158,38 @@ class Words:
 
 
 ENGLISH = Words()
+
+
+# ---- a language's words --------------------------------------------------------------------------------------
+def date_words(t) -> DateWords:
+    """The :class:`DateWords` of a :class:`~dashboard.i18n.Translator`: CLDR's month names, the catalogue's
+    templates."""
+    return DateWords(
+        months=t.months,
+        first_day=t.pgettext("the first day of a month, in a date", "1"),
+        on=t.gettext("on {end}"), same_month=t.gettext("{d1}–{d2} {m2} {y}"), same_year=t.gettext("{d1} {m1} – {end}"),
+        between=t.gettext("{start} – {end}"), since=t.gettext("from {start}"), until=t.gettext("until {end}"),
+        known_year=t.gettext("{y} (date known to the year)"), known_month=t.gettext("{m} {y} (date known to the month)"),
+        span=t.pgettext("an incident's date span", "{start} – {end}"),
+        known_to={"week": t.gettext(" (date known to the week)"), "month": t.gettext(" (date known to the month)")})
+
+
+def toll_words(t, *, bounds: bool = False) -> TollWords:
+    """The :class:`TollWords` of a translator: "21–37", "at least 6"...; ``bounds`` for captions ("at least 21 (up
+    to 37)")."""
+    if bounds:
+        return TollWords(exact=t.gettext("at least {lo}"), range=t.gettext("at least {lo} (up to {hi})"),
+                         at_least=t.gettext("at least {lo}"), up_to=t.gettext("up to {hi}"),
+                         unknown=t.pgettext("a toll", "unknown"), group=t.group_symbol)
+    return TollWords(range=t.pgettext("a toll from lo to hi", "{lo}–{hi}"), at_least=t.gettext("at least {lo}"),
+                     up_to=t.gettext("up to {hi}"), unknown=t.pgettext("a toll", "unknown"), group=t.group_symbol)
+
+
+def filter_words(t) -> Words:
+    """The :class:`Words` of a translator, for :meth:`FilterSpec.describe`."""
+    return Words(translate=t.gettext, conjunction=t.pgettext("between the last two of a list", "or"),
+                 dates=date_words(t),
+                 quote=lambda text: t.pgettext("a quoted search text", "{text!r}").format(text=text),
+                 part_separator=t.pgettext("between the parts of the filter sentence", ", "),
+                 tail_separator=t.pgettext("before the last parts of the filter sentence", "; "),
+                 ngettext=t.ngettext, pgettext=t.pgettext)

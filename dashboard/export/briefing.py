@@ -25,20 +25,24 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from dashboard import labels
 from dashboard.attribution import short_credits
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import split_codes
 from dashboard.errors import BriefingError
-from dashboard.export import i18n, summary
+from dashboard.export import summary
 from dashboard.export.charts import timeline_svg
 from dashboard.export.request import ExportRequest
 from dashboard.export.sourcerefs import SourceRef, number_sources
 from dashboard.export.staticmap import incident_map_svg
+from dashboard.export.words import briefing_words, summary_words
+from dashboard.i18n import check_lang, tr
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.spec import FilterSpec
+from dashboard.viz.cards import summary_note, summary_text
 from dashboard.viz.maps import APPROX_RING_M, Basemap, plottable, unplotted
 from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
-from dashboard.wording import TollWords, toll_text
+from dashboard.wording import TollWords, describe_period, toll_text, toll_words, when_text
 
 __all__ = ["BriefingError", "SourceRef", "briefing_html", "briefing_pdf", "default_basemap", "number_sources",
            "timeline_svg"]
@@ -68,41 +72,44 @@ def _generated(at: datetime) -> str:
 
 def _period(spec: FilterSpec | None, incidents: pd.DataFrame, lang: str) -> str:
     """The filter's period; without one, the span of the incidents' dates (said as such)."""
-    w = i18n.words(lang)
+    w = briefing_words(lang)
     if spec is not None and (spec.start or spec.end):
-        return i18n.describe_period_in(spec.start, spec.end, lang)
+        return describe_period(spec.start, spec.end, tr(lang).dates())
     if incidents.empty:
         return ""
-    first = i18n.format_date(incidents["date_start"].min().date(), lang)
-    last = i18n.format_date(incidents["date_end"].max().date(), lang)
+    first = tr(lang).day(incidents["date_start"].min().date())
+    last = tr(lang).day(incidents["date_end"].max().date())
     return w["story_dates" if spec is None else "all_dates"].format(first=first, last=last)
 
 
 def _incident(row: Mapping[str, Any], number: int, cited: Sequence[int], lang: str) -> dict:
+    t = tr(lang)
     categories = split_codes(row["perpetrator_category"])
     return {
         "number": number,
         "id": row["incident_id"],
-        "when": i18n.when(row, lang),
+        "when": when_text(row, t.dates()),
         "location": row["location"],
         "admin": ", ".join(x for x in (text_or_none(row.get("admin3")), text_or_none(row.get("admin2"))) if x),
-        "categories": [(i18n.CATEGORY_LABELS[lang].get(c, c), CATEGORY_COLOURS.get(c, "#6B6B6B"),
+        "categories": [(labels.category(c, t), CATEGORY_COLOURS.get(c, "#6B6B6B"),
                         text_colour_on(CATEGORY_COLOURS.get(c, "#6B6B6B"))) for c in categories],
         "perpetrators": text_or_none(row.get("perpetrators")),
-        "basis": i18n.BASIS_LABELS[lang].get(row.get("attribution_basis"), i18n.BASIS_LABELS[lang]["unknown"]),
+        "basis": labels.basis(row.get("attribution_basis"), t),
         "victims": text_or_none(row.get("victims")),
-        "toll": i18n.toll(row["fatalities_min"], row["fatalities_max"], lang),
-        "summary": text_or_none(row.get("summary")),
+        "toll": toll_text(row["fatalities_min"], row["fatalities_max"], words=toll_words(t)),
+        "summary": summary_text(row, t),
+        "summary_note": summary_note(row, t),
         "inclusion_note": text_or_none(row.get("inclusion_note")),
-        "verification": i18n.VERIFICATION_LABELS[lang].get(row["verification"], row["verification"]),
-        "precision": i18n.PRECISION_LABELS[lang].get(int(row["geo_precision"]), "?"),
+        "verification": labels.verification(row["verification"], t),
+        "precision": labels.precision(row["geo_precision"], t),
         "sources": list(cited),
         "note": "",
     }
 
 
 def _figures(incidents: pd.DataFrame, lang: str) -> dict:
-    w = i18n.words(lang)
+    w = briefing_words(lang)
+    tw = toll_words(tr(lang))
     t = totals(incidents)
     cats = by_category(incidents) if len(incidents) else pd.DataFrame(columns=["incidents", "killed_min",
                                                                                "killed_max"])
@@ -110,23 +117,24 @@ def _figures(incidents: pd.DataFrame, lang: str) -> dict:
     return {
         "totals": t,
         "killed": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended),
-                            words=TollWords(exact=w["killed_exact"], range=w["killed_range"])),
-        "killed_range": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended)),
+                            words=TollWords(exact=w["killed_exact"], range=w["killed_range"], group=tw.group),
+                            thousands=True),
+        "killed_range": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended), words=tw),
         "by_category": [
-            {"label": i18n.CATEGORY_LABELS[lang].get(code, code), "colour": CATEGORY_COLOURS.get(code, "#6B6B6B"),
-             "incidents": int(r["incidents"]), "killed": toll_text(r["killed_min"], r["killed_max"])}
+            {"label": labels.category(code, lang), "colour": CATEGORY_COLOURS.get(code, "#6B6B6B"),
+             "incidents": int(r["incidents"]), "killed": toll_text(r["killed_min"], r["killed_max"], words=tw)}
             for code, r in cats.iterrows()
         ],
         "by_cercle": [
             {"label": str(name), "incidents": int(r["incidents"]),
-             "killed": toll_text(r["killed_min"], r["killed_max"])}
+             "killed": toll_text(r["killed_min"], r["killed_max"], words=tw)}
             for name, r in cercles.iterrows()
         ],
     }
 
 
 def _methods(incidents: pd.DataFrame, lang: str, public: bool) -> list[str]:
-    w = i18n.words(lang)
+    w = briefing_words(lang)
     t = totals(incidents)
     drawn = plottable(incidents)
     verification = incidents["verification"].value_counts()
@@ -156,18 +164,21 @@ def _methods(incidents: pd.DataFrame, lang: str, public: bool) -> list[str]:
 
 def _context(request: ExportRequest) -> dict:
     request = request.licensed()  # rows whose licence forbids redistribution: counted, not listed
-    lang = i18n.check_lang(request.lang)
-    w = i18n.words(lang)
+    lang = check_lang(request.lang)
+    t = tr(lang)
+    w = briefing_words(lang)
     story = request.story
     kind = "story" if story is not None else "briefing"
     incidents = request.view if story is not None else request.view.sort_values(["date_start", "incident_id"],
                                                                                 kind="stable")
     listed = _listed(incidents, request.max_listed, story is not None)
     if story is not None:
-        selection = w["story_selection"].format(n=len(incidents))
+        selection = t.ngettext("A story of {n} incident, in the order they are presented",
+                               "A story of {n} incidents, in the order they are presented",
+                               len(incidents)).format(n=len(incidents))
     else:
         whole = request.spec == FilterSpec(scope="all")  # every incident, no other filter
-        selection = i18n.describe(request.spec, lang) + (w["no_filter"] if whole else "")
+        selection = request.spec.describe(t.words()) + (w["no_filter"] if whole else "")
     basemap = request.basemap if request.basemap is not None else default_basemap()
     refs, cited = number_sources(listed)
     rows = [_incident(r, n, cited[r["incident_id"]], lang)
@@ -178,8 +189,8 @@ def _context(request: ExportRequest) -> dict:
     if len(incidents):
         map_svg = _data_uri(incident_map_svg(  # the listed incidents: one marker each is what a map can show
             listed, basemap, labels=numbers,
-            legend_labels=i18n.CATEGORY_LABELS[lang],
-            legend_words=(i18n.PRECISION_LABELS[lang][1], w["legend_approx"].format(ring=RING_KM),
+            legend_labels={code: labels.category(code, t) for code in CATEGORY_COLOURS},
+            legend_words=(labels.precision(1, t), w["legend_approx"].format(ring=RING_KM),
                           w["legend_second"]),
             attribution=w["map_credit"],
         ))
@@ -191,7 +202,7 @@ def _context(request: ExportRequest) -> dict:
         notes = {step.incident_id: step.note for step in story.steps}  # by id: the licences may leave a step out
         for item in rows:
             item["note"] = notes.get(item["id"], "")
-    not_drawn = [{"number": numbers[r["incident_id"]], "when": i18n.when(r, lang), "location": r["location"]}
+    not_drawn = [{"number": numbers[r["incident_id"]], "when": when_text(r, t.dates()), "location": r["location"]}
                  for r in unplotted(listed).to_dict("records")]
     by_id = {item["id"]: item for item in rows}
     serious = [by_id[i] for i in summary.most_serious(listed)["incident_id"]] if kind == "briefing" else []
@@ -223,7 +234,7 @@ def _context(request: ExportRequest) -> dict:
         "step_maps": step_maps,
         "footer": w["footer"].format(version=request.version, generated=_generated(request.generated_at)),
         "credits": short_credits(),
-        "sw": summary.WORDS[lang],
+        "sw": summary_words(lang),
         "findings": summary.key_findings(incidents, period=_findings_period(request.spec, incidents, lang), lang=lang),
         "coverage": summary.coverage(counted=len(incidents), total=request.total, selection=selection,
                                      left_out=request.left_out, lang=lang),
@@ -252,17 +263,17 @@ def _listed(incidents: pd.DataFrame, limit: int | None, story: bool) -> pd.DataF
 def _findings_period(spec: FilterSpec | None, incidents: pd.DataFrame, lang: str) -> str:
     """The filter's period; without one, the span of the incidents' dates ("8 Sep 2012 – 3 Mar 2026")."""
     if spec is not None and (spec.start or spec.end):
-        return i18n.describe_period_in(spec.start, spec.end, lang)
+        return describe_period(spec.start, spec.end, tr(lang).dates())
     if incidents.empty:
         return ""
-    return i18n.describe_period_in(incidents["date_start"].min().date(), incidents["date_end"].max().date(), lang)
+    return describe_period(incidents["date_start"].min().date(), incidents["date_end"].max().date(), tr(lang).dates())
 
 
 def _prepared(request: ExportRequest, lang: str) -> list[tuple[str, str]]:
     """(label, value) of the author, organisation, date of analysis and handling marking that were given."""
-    sw = summary.WORDS[lang]
+    sw = summary_words(lang)
     given = [(sw["prepared_by"], request.author), (sw["organisation"], request.organisation),
-             (sw["analysis_date"], i18n.format_date(request.analysis_date, lang) if request.analysis_date else None),
+             (sw["analysis_date"], tr(lang).day(request.analysis_date) if request.analysis_date else None),
              (sw["marking"], request.marking)]
     return [(label, value) for label, value in given if value]
 

@@ -1,16 +1,12 @@
-"""The dashboard's timeline as a print chart: SVG rendered offline by vl_convert, in English or French."""
+"""The dashboard's timeline as a print chart: SVG rendered offline by vl_convert, in the pack's language."""
 
 from __future__ import annotations
-
-import copy
-from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 import vl_convert
 
 from dashboard.errors import BriefingError
-from dashboard.export import i18n
+from dashboard.i18n import tr
 from dashboard.viz.timeline import timeline_chart
 
 __all__ = ["TIMELINE_WIDTH", "timeline_svg"]
@@ -23,19 +19,21 @@ def _timeline_freq(incidents: pd.DataFrame) -> str:
     return "week" if span <= 120 else ("month" if span <= 5 * 366 else "year")
 
 
-def _translate(value: Any, words: Mapping[str, str]) -> Any:
-    if isinstance(value, str):
-        return words.get(value, value)
-    if isinstance(value, list):
-        return [_translate(v, words) for v in value]
-    if isinstance(value, dict):
-        return {k: _translate(v, words) for k, v in value.items()}
-    return value
+def vega_locale(lang: str) -> str | None:
+    """Vega's name of the language's usual locale ("fr-FR"; CLDR's likely subtags); ``None`` for English (Vega's
+    default) or a locale Vega does not know."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(lang, "")
+    parts = likely.split("_")
+    name = f"{parts[0]}-{parts[-1]}" if len(parts) > 1 else None
+    return None if name in (None, "en-US") else name
 
 
 def timeline_svg(incidents: pd.DataFrame, lang: str = "en", width: int = TIMELINE_WIDTH) -> str:
     """The dashboard's timeline (no brush, fixed width) as SVG, rendered offline by vl_convert."""
-    chart = timeline_chart(incidents, freq=_timeline_freq(incidents), height=170, brush=False)
+    t = tr(lang)
+    chart = timeline_chart(incidents, freq=_timeline_freq(incidents), height=170, brush=False, t=t)
     spec = chart.properties(width=width).to_dict()
     # measure text with the font the PDF draws it with (else labels overlap)
     spec.setdefault("config", {})["font"] = "DejaVu Sans"
@@ -43,10 +41,7 @@ def timeline_svg(incidents: pd.DataFrame, lang: str = "en", width: int = TIMELIN
         legend = spec.get("encoding", {}).get(channel, {}).get("legend")
         if isinstance(legend, dict):
             legend.update(labelLimit=400, columns=4 if channel == "color" else 2)
-    locale = None
-    if lang == "fr":
-        spec = _translate(copy.deepcopy(spec), i18n.TIMELINE_WORDS_FR)
-        locale = "fr-FR"
+    locale = vega_locale(lang)
     try:
         return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[], time_format_locale=locale,
                                           format_locale=locale)

@@ -14,16 +14,17 @@ from typing import Literal
 
 from dashboard.errors import UserError
 from dashboard.export import files
-from dashboard.export.i18n import LANGS, TEXT
 from dashboard.export.metadata import csvw_sidecar, sidecar_name
 from dashboard.export.request import ExportRequest
+from dashboard.export.words import BRIEFING
+from dashboard.i18n import N_, languages, tr
 from dashboard.query.aggregate import totals
 from dashboard.query.scope import RECORD_STATEMENT
 from dashboard.wording import either
 
 __all__ = ["EXPORTERS", "LANGUAGE_NAMES", "ExportRequest", "Exporter", "exporter", "format_names"]
 
-LANGUAGE_NAMES = {"en": "English", "fr": "français"}
+LANGUAGE_NAMES = {lang: tr(lang).locale.get_display_name(lang) for lang in languages()}  # in their own words
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ def _html(request: ExportRequest) -> bytes:
     footer = (f"{totals(request.view).sentence(total=request.total)} · dataset version {request.version} · "
               f"generated {at:%Y-%m-%d %H:%M} UTC")
     return files.to_html_bytes(request.view, basemap=request.basemap or briefing.default_basemap(),
-                               public=request.public, title=request.heading(TEXT["en"]["default_title"]),
+                               public=request.public, title=request.heading(BRIEFING["default_title"]),
                                description=request.description(), footer=footer,
                                notes=(*request.licence_notes(), request.left_out_sentence() or "", RECORD_STATEMENT,
                                       *request.attribution()))
@@ -93,23 +94,23 @@ def _csv_sidecar(request: ExportRequest, filename: str) -> bytes | None:
 
 
 _FORMATS: tuple[Exporter, ...] = (
-    Exporter("pdf", "pdf", "application/pdf", "PDF", "briefing pack", _pdf, public=True,
-             group="pack", icon=":material/picture_as_pdf:", tag="briefing", languages=LANGS),
-    Exporter("html", "html", "text/html", "HTML map", "self-contained map", _html, public=True, group="map",
+    Exporter("pdf", "pdf", "application/pdf", N_("PDF"), "briefing pack", _pdf, public=True,
+             group="pack", icon=":material/picture_as_pdf:", tag="briefing", languages=languages()),
+    Exporter("html", "html", "text/html", N_("HTML map"), "self-contained map", _html, public=True, group="map",
              icon=":material/public:", tag="map"),
-    Exporter("csv", "csv", "text/csv", "CSV (spreadsheet)", "spreadsheet", _csv,
+    Exporter("csv", "csv", "text/csv", N_("CSV (spreadsheet)"), "spreadsheet", _csv,
              public=False, group="data", icon=":material/table_view:", companion=_csv_sidecar),
-    Exporter("geojson", "geojson", "application/geo+json", "GeoJSON (GIS)", "GIS",
+    Exporter("geojson", "geojson", "application/geo+json", N_("GeoJSON (GIS)"), "GIS",
              lambda r: files.to_geojson_bytes(r.view, public=r.public, metadata=r.metadata()), public=False,
              group="data", icon=":material/map:"),
-    Exporter("gpkg", "gpkg", "application/geopackage+sqlite3", "GeoPackage (QGIS, ArcGIS)", "QGIS, ArcGIS",
+    Exporter("gpkg", "gpkg", "application/geopackage+sqlite3", N_("GeoPackage (QGIS, ArcGIS)"), "QGIS, ArcGIS",
              lambda r: files.to_gpkg_bytes(r.view, public=r.public, reports=r.reports, metadata=r.metadata()),
              public=False, group="data", icon=":material/layers:"),
-    Exporter("json", "json", "application/json", "JSON records", "metadata and the records `query --json` prints",
+    Exporter("json", "json", "application/json", N_("JSON records"), "metadata and the records `query --json` prints",
              lambda r: files.to_json_bytes(r.view, r.reports_by_incident() if r.reports is not None else None,
                                            metadata=r.metadata()),
              public=False, group="data", icon=":material/data_object:"),
-    Exporter("reports", "csv", "text/csv", "Reports CSV (each source's record)",
+    Exporter("reports", "csv", "text/csv", N_("Reports CSV (each source's record)"),
              "the reports of the incidents, each with the incident it belongs to",
              lambda r: files.to_reports_csv_bytes(_reports(r), public=r.public, spreadsheet_safe=r.spreadsheet_safe,
                                                   metadata=r.metadata()),

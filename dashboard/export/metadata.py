@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from dashboard.i18n import N_
 from dashboard.query.scope import RECORD_STATEMENT
 
 __all__ = ["CSV_METADATA", "CsvMetadata", "csv_comment_lines", "csvw_sidecar", "export_metadata", "sidecar_name",
@@ -29,8 +30,8 @@ __all__ = ["CSV_METADATA", "CsvMetadata", "csv_comment_lines", "csvw_sidecar", "
 
 CsvMetadata = Literal["comment", "sidecar"]
 CSV_METADATA: dict[str, str] = {
-    "comment": "as # comment lines above the header (one file; the importer skips them)",
-    "sidecar": "in a sidecar <file>.csv-metadata.json (W3C CSV on the Web); the CSV stays plain",
+    "comment": N_("as # comment lines above the header (one file; the importer skips them)"),
+    "sidecar": N_("in a sidecar <file>.csv-metadata.json (W3C CSV on the Web); the CSV stays plain"),
 }
 GENERATOR = "Ségou incident map (incident-map)"
 

@@ -17,11 +17,12 @@ from dashboard.data.licensing import Withheld, attribution_lines, redistributabl
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.search import SearchIndex
 from dashboard.data.sources.licences import Licence
-from dashboard.export.i18n import TEXT
 from dashboard.export.metadata import CsvMetadata, export_metadata
 from dashboard.export.story import Story, story_frame
+from dashboard.export.words import BRIEFING
+from dashboard.i18n import Translator, tr
 from dashboard.query.filters import filter_incidents
-from dashboard.query.scope import LeftOut, left_out
+from dashboard.query.scope import LeftOut, left_out, left_out_words
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import Basemap
 
@@ -122,15 +123,20 @@ class ExportRequest:
     def story(self) -> Story | None:
         return self.selection if isinstance(self.selection, Story) else None
 
-    def description(self) -> str:
-        """What was selected, in one English line: the filter sentence, or the story's title."""
+    def description(self, t: Translator | None = None) -> str:
+        """What was selected, in one line (English unless ``t`` says otherwise): the filter sentence, or the story's
+        title."""
+        t = t or tr()
         if self.story is not None:
-            return self.story.title or f"A story of {len(self.story)} incident(s)"
-        return self.selection.describe()
+            return self.story.title or t.ngettext("A story of {n} incident", "A story of {n} incidents",
+                                                  len(self.story)).format(n=len(self.story))
+        return self.selection.describe(t.words())
 
-    def left_out_sentence(self) -> str | None:
+    def left_out_sentence(self, t: Translator | None = None) -> str | None:
         """"+ 15 related incidents not counted: …" (``None`` when none is left out)."""
-        return self.left_out.sentence() if self.left_out is not None and len(self.left_out) else None
+        if self.left_out is None or not len(self.left_out):
+            return None
+        return self.left_out.sentence(left_out_words(t or tr()))
 
     def heading(self, default: str) -> str:
         """The title: the request's, else the story's, else ``default``."""
@@ -139,7 +145,7 @@ class ExportRequest:
     def metadata(self) -> dict[str, Any]:
         """What the file says about itself (:func:`dashboard.export.metadata.export_metadata`), with the licences
         of what it holds, their attribution lines and what they left out (after :meth:`licensed`)."""
-        meta = export_metadata(title=self.heading(TEXT["en"]["default_title"]), selection=self.description(),
+        meta = export_metadata(title=self.heading(BRIEFING["default_title"]), selection=self.description(),
                                incidents=len(self.view), total=self.total, version=self.version,
                                generated_at=self.generated_at, public=self.public, left_out=self.left_out_sentence())
         held = self.withheld

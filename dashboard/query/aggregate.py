@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS
-from dashboard.wording import TOLL_BOUNDS, toll_text
+from dashboard import labels
+from dashboard.data.schema import PERPETRATOR_CATEGORIES
+from dashboard.i18n import Translator, tr
+from dashboard.wording import toll_text, toll_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,18 +20,21 @@ class Totals:
     unknown_toll: int        # incidents with no toll at all
     open_ended: int          # incidents with a lower bound but no upper bound ("at least 6")
 
-    def sentence(self, total: int | None = None) -> str:
-        """"Showing 2 of 36 incidents · at least 31 (up to 47) killed · toll unknown for 1" (thousands with commas:
-        "Showing 34,418 of 1,000,000 incidents")."""
-        shown = f"Showing {self.incidents:,} of {total:,} incidents" if total is not None else (
-            f"{self.incidents:,} incident{'s' if self.incidents != 1 else ''}")
-        killed = toll_text(self.killed_min, self.killed_max, open_ended=bool(self.open_ended), words=TOLL_BOUNDS,
-                           thousands=True)
-        parts = [shown, f"{killed} killed"]
+    def sentence(self, total: int | None = None, t: Translator | None = None) -> str:
+        """"Showing 2 of 36 incidents · at least 31 (up to 47) killed · toll unknown for 1" (numbers grouped as the
+        language does: "Showing 34,418 of 1,000,000 incidents", "34 418 incidents affichés sur 1 000 000")."""
+        t = t or tr()
+        n = t.number(self.incidents)
+        shown = (t.ngettext("Showing {n} of {total} incidents", "Showing {n} of {total} incidents", self.incidents).format(
+            n=n, total=t.number(total)) if total is not None
+            else t.ngettext("{n} incident", "{n} incidents", self.incidents).format(n=n))
+        killed = toll_text(self.killed_min, self.killed_max, open_ended=bool(self.open_ended),
+                           words=toll_words(t, bounds=True), thousands=True)
+        parts = [shown, t.ngettext("{killed} killed", "{killed} killed", self.killed_max).format(killed=killed)]
         if self.unknown_toll:
-            parts.append(f"toll unknown for {self.unknown_toll:,}")
+            parts.append(t.gettext("toll unknown for {n}").format(n=t.number(self.unknown_toll)))
         if self.open_ended:
-            parts.append(f"no upper bound reported for {self.open_ended:,}")
+            parts.append(t.gettext("no upper bound reported for {n}").format(n=t.number(self.open_ended)))
         return " · ".join(parts)
 
 
@@ -68,13 +73,13 @@ def _summarise(frame: pd.DataFrame, keys: pd.Series, count: str) -> pd.DataFrame
     )
 
 
-def by_category(incidents: pd.DataFrame) -> pd.DataFrame:
+def by_category(incidents: pd.DataFrame, t: Translator | None = None) -> pd.DataFrame:
     """Incidents and killed (min, max) per perpetrator category, in the canonical category order."""
     rows = explode_categories(incidents)
     grouped = _summarise(rows, rows["category"], "nunique")
     order = [c for c in PERPETRATOR_CATEGORIES if c in grouped.index]
     grouped = grouped.loc[order]
-    grouped.insert(0, "label", [PERPETRATOR_LABELS[c] for c in order])
+    grouped.insert(0, "label", [labels.category(c, t) for c in order])
     return grouped
 
 
@@ -91,18 +96,23 @@ def _datasets_of(incidents: pd.DataFrame) -> pd.Series:
     return incidents["dataset"]
 
 
-def datasets_note(incidents: pd.DataFrame) -> str | None:
+def datasets_note(incidents: pd.DataFrame, t: Translator | None = None) -> str | None:
     """When a selection holds reports from several datasets, say how they are counted: each incident once, however
     many datasets report it."""
+    t = t or tr()
     names = _datasets_of(incidents)
     counts = names.value_counts(sort=False)
     if len(counts) < 2:
         return None
-    parts = ", ".join(f"{int(n):,} {name}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    parts = ", ".join(f"{t.number(int(n))} {name}"
+                      for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     shared = int((names.groupby(level=0).size() > 1).sum())
-    return (f"{len(counts)} datasets: incidents with a report from {parts}; {shared:,} "
-            f"incident{'s are' if shared != 1 else ' is'} reported by more than one and counted once (possible "
-            "matches not yet decided are counted apart: see Review)")
+    return t.ngettext(
+        "{k} datasets: incidents with a report from {parts}; {shared} incident is reported by more than one and "
+        "counted once (possible matches not yet decided are counted apart: see Review)",
+        "{k} datasets: incidents with a report from {parts}; {shared} incidents are reported by more than one and "
+        "counted once (possible matches not yet decided are counted apart: see Review)", shared).format(
+        k=len(counts), parts=parts, shared=t.number(shared))
 
 
 def distinct_values(incidents: pd.DataFrame, column: str, split: str | None = None) -> list[str]:

@@ -22,10 +22,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from dashboard import labels
 from dashboard.data.actor_groups import ActorGroups
-from dashboard.data.schema import DATASETS, GEO_PRECISION_LABELS, PERPETRATOR_LABELS, VERIFICATION_STATUSES
+from dashboard.data.schema import GEO_PRECISION_LABELS, PERPETRATOR_LABELS, VERIFICATION_STATUSES
 from dashboard.data.search import SearchIndex, text_mask
 from dashboard.errors import SpecError
+from dashboard.i18n import N_
 from dashboard.query import communes, scope
 from dashboard.wording import Words, describe_period, either
 
@@ -59,16 +61,16 @@ class Filter:
     field: str  # FilterSpec attribute
     key: str  # URL parameter
     flag: str  # CLI option
-    label: str  # sidebar label
+    label: str  # sidebar label (English, marked with N_: translated where shown)
     kind: Kind
-    help: str  # sidebar and CLI help
+    help: str  # sidebar and CLI help (likewise)
     mask: Mask  # the rows an active value keeps (only called when :meth:`active`)
     describe: Describer | None  # its phrase in the filter sentence
     clause: Clause = "part"
     rank: int = 0  # order of the phrase within its clause
     choices: tuple = ()  # allowed values (none: any)
     cast: Callable[[str], Any] = str  # URL/CLI text -> value (for sets)
-    choice_label: Callable[[Any], str] | None = None  # how the widget shows a choice
+    choice_label: Callable[..., str] | None = None  # how the widget shows a choice: (value, translator) -> label
     options: str | None = None  # incident column whose distinct values the widget offers
     split: str | None = None  # ... split on this separator
     sidebar: Literal["top", "more", "bottom"] = "top"
@@ -230,80 +232,93 @@ def _period(_value, spec, w: Words) -> str:
     return describe_period(spec.start, spec.end, w.dates)  # the same phrase for both ends: said once
 
 
-def _phrase(template: str, show: Callable[[Any], str] = str, sort_key=None) -> Describer:
-    """A phrase saying the selected values, e.g. ``"in {values}"`` → "in Macina or Niono"."""
+def _phrase(singular: str, plural: str, show: Callable[[Any, Words], str] | None = None,
+            sort_key=None) -> Describer:
+    """A phrase saying the selected values, e.g. ``"in {values}"`` → "in Macina or Niono"; ``plural`` is the
+    template for several values (languages that need it say "dans les cercles de"; gettext's ``ngettext``)."""
     def describe(value, _spec, w: Words) -> str:
-        shown = [show(v) for v in sorted(value, key=sort_key)]
-        return w.translate(template).format(values=w.either(shown))
+        shown = [show(v, w) if show else str(v) for v in sorted(value, key=sort_key)]
+        return w.ngettext(singular, plural, len(shown)).format(values=w.either(shown))
     return describe
 
 
-def _count(template: str) -> Describer:
-    return lambda value, _spec, w: w.translate(template).format(n=value)
+def _event_type(name: str, w: Words) -> str:
+    return labels.said_event_type(name, w.pgettext)
+
+
+def _count(singular: str, plural: str) -> Describer:
+    return lambda value, _spec, w: w.ngettext(singular, plural, value).format(n=value)
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("scope", "scope", "scope", "--scope", "Which incidents", "choice",
-           "The default counts incidents whose victims were civilians, inside the Ségou region; related incidents "
-           "of the record (combatants or officials killed, indirect deaths, accidents, aggregate reports, places "
-           "outside the region) are counted with 'all'",
+    Filter("scope", "scope", "scope", "--scope", N_("Which incidents"), "choice",
+           N_("The default counts incidents whose victims were civilians, inside the Ségou region; related incidents "
+              "of the record (combatants or officials killed, indirect deaths, accidents, aggregate reports, places "
+              "outside the region) are counted with 'all'"),
            _scope, lambda value, _spec, w: w.translate(scope.scope(value).phrase), rank=5,
-           choices=scope.scope_choices(), choice_label=lambda name: scope.scope(name).label),
-    Filter("start", "start", "from", "--from", "From", "date",
-           "First day (YYYY-MM-DD); an incident counts if its date span overlaps the period",
+           choices=scope.scope_choices(), choice_label=lambda name, t: t.gettext(scope.scope(name).label)),
+    Filter("start", "start", "from", "--from", N_("From"), "date",
+           N_("First day (YYYY-MM-DD); an incident counts if its date span overlaps the period"),
            lambda df, d, _s: overlaps(df, d, None), _period, rank=40),
-    Filter("end", "end", "to", "--to", "To", "date", "Last day (YYYY-MM-DD), inclusive",
+    Filter("end", "end", "to", "--to", N_("To"), "date", N_("Last day (YYYY-MM-DD), inclusive"),
            lambda df, d, _s: overlaps(df, None, d), _period, rank=40),
-    Filter("cat", "perpetrator_categories", "cat", "--perpetrator-category", "Perpetrator category", "set",
-           "Alleged perpetrators; an incident with several categories matches any of them",
-           _any_code, _phrase("attributed to {values}", lambda c: PERPETRATOR_LABELS.get(c, c).lower()), rank=10,
-           choices=tuple(PERPETRATOR_LABELS), choice_label=PERPETRATOR_LABELS.get),
-    Filter("group", "actor_groups", "group", "--actor-group", "Alleged perpetrator", "set",
-           "Canonical actors: each groups the names sources give it (dashboard/bundled/actors.csv says which names "
-           "and on what basis); an incident matches when one of its alleged perpetrators is one of them",
-           _actor_group, _phrase("with {values} among the alleged perpetrators"), rank=15,
-           choices=ActorGroups.default().actors),
-    Filter("actor", "actors", "actor", "--actor", "Perpetrator names as reported", "set",
-           "Names as the sources give them; a perpetrator matches when its name contains one (any case)",
-           _name_like, _phrase("with a perpetrator named like {values}", repr), rank=20,
+    Filter("cat", "perpetrator_categories", "cat", "--perpetrator-category", N_("Perpetrator category"), "set",
+           N_("Alleged perpetrators; an incident with several categories matches any of them"),
+           _any_code, _phrase("attributed to {values}", "attributed to {values}", show=lambda c, w: w.pgettext(
+               "attributed to", labels.CATEGORY_ATTRIBUTED.get(c, c))), rank=10,
+           choices=tuple(PERPETRATOR_LABELS), choice_label=labels.category),
+    Filter("group", "actor_groups", "group", "--actor-group", N_("Alleged perpetrator"), "set",
+           N_("Canonical actors: each groups the names sources give it (dashboard/bundled/actors.csv says which "
+              "names and on what basis); an incident matches when one of its alleged perpetrators is one of them"),
+           _actor_group, _phrase("with {values} among the alleged perpetrators", "with {values} among the alleged perpetrators",
+                                 show=lambda a, w: w.pgettext("actor group", a)), rank=15,
+           choices=ActorGroups.default().actors, choice_label=labels.actor_group),
+    Filter("actor", "actors", "actor", "--actor", N_("Perpetrator names as reported"), "set",
+           N_("Names as the sources give them; a perpetrator matches when its name contains one (any case)"),
+           _name_like, _phrase("with a perpetrator named like {values}", "with a perpetrator named like {values}", show=lambda a, w: w.quote(a)), rank=20,
            options="perpetrators", split=";", sidebar="more"),
-    Filter("type", "event_types", "type", "--event-type", "Event type", "set", "ACLED event type",
-           _isin("event_type"), _phrase("of type {values}"), clause="head", options="event_type", sidebar="more"),
-    Filter("cercle", "admin2", "cercle", "--cercle", "Cercle", "set",
-           "Pre-2023 cercle the incident lies in (from its point, or the cercle it reports in any spelling: Segou, "
-           "Niono cercle, cercle de Markala); outside the Ségou region, the cercle as reported",
-           _isin("cercle"), _phrase("in {values}"), rank=30, options="cercle"),
-    Filter("commune", "communes", "commune", "--commune", "Commune", "set",
-           "Commune of the Ségou region the incident lies in, by name or P-code (Pogo, ML040507); incidents known only "
-           "to a cercle or the region are in no commune",
-           _isin("commune_pcode"), _phrase("in the commune of {values}", communes.label), rank=31,
-           cast=communes.code, choice_label=communes.label, options="commune_pcode"),
-    Filter("min_killed", "min_fatalities", "min_killed", "--min-killed", "Minimum killed (lower bound)", "count",
-           "At least this many killed (the toll's lower bound); incidents with an unknown toll are left out when "
-           "this is above 0",
-           _at_least_killed, _count("at least {n} killed"), clause="tail", rank=10, sidebar="more"),
-    Filter("verif", "verification", "verif", "--verification", "Verification", "set",
-           "Verification status (separate from attribution)",
-           _isin("verification"), _phrase("verification {values}"), clause="tail", rank=20,
-           choices=VERIFICATION_STATUSES, sidebar="more"),
-    Filter("prec", "geo_precisions", "prec", "--precision", "Location precision", "set",
-           "How precisely the place is known: " + ", ".join(f"{p} {t}" for p, t in GEO_PRECISION_LABELS.items()),
-           _isin("geo_precision"), _phrase("location {values}", GEO_PRECISION_LABELS.get), clause="tail", rank=30,
-           choices=tuple(GEO_PRECISION_LABELS), cast=int, choice_label=lambda p: f"{p} · {GEO_PRECISION_LABELS[p]}",
+    Filter("type", "event_types", "type", "--event-type", N_("Event type"), "set", N_("ACLED event type"),
+           _isin("event_type"), _phrase("of type {values}", "of type {values}", show=_event_type),
+           clause="head", options="event_type", sidebar="more", choice_label=labels.event_type),
+    Filter("cercle", "admin2", "cercle", "--cercle", N_("Cercle"), "set",
+           N_("Pre-2023 cercle the incident lies in (from its point, or the cercle it reports in any spelling: "
+              "Segou, Niono cercle, cercle de Markala); outside the Ségou region, the cercle as reported"),
+           _isin("cercle"), _phrase("in {values}", "in {values}"), rank=30, options="cercle"),
+    Filter("commune", "communes", "commune", "--commune", N_("Commune"), "set",
+           N_("Commune of the Ségou region the incident lies in, by name or P-code (Pogo, ML040507); incidents known "
+              "only to a cercle or the region are in no commune"),
+           _isin("commune_pcode"), _phrase("in the commune of {values}", "in the communes of {values}",
+                                           show=lambda c, _w: communes.label(c)), rank=31,
+           cast=communes.code, choice_label=lambda c, _t: communes.label(c), options="commune_pcode"),
+    Filter("min_killed", "min_fatalities", "min_killed", "--min-killed", N_("Minimum killed (lower bound)"), "count",
+           N_("At least this many killed (the toll's lower bound); incidents with an unknown toll are left out when "
+              "this is above 0"),
+           _at_least_killed, _count("at least {n} killed", "at least {n} killed"), clause="tail", rank=10,
            sidebar="more"),
-    Filter("dataset", "datasets", "dataset", "--dataset", "Dataset", "set",
-           f"Where the reports came from: {', '.join(DATASETS)}; an incident matches when any of its reports does",
-           _any_dataset, _phrase("reported in {values}"), clause="tail", rank=40, options="datasets", split="; ",
+    Filter("verif", "verification", "verif", "--verification", N_("Verification"), "set",
+           N_("Verification status (separate from attribution)"),
+           _isin("verification"), _phrase("verification {values}", "verification {values}", show=lambda v, w: w.pgettext("verification", v)),
+           clause="tail", rank=20, choices=VERIFICATION_STATUSES, choice_label=labels.verification, sidebar="more"),
+    Filter("prec", "geo_precisions", "prec", "--precision", N_("Location precision"), "set",
+           N_("How precisely the place is known: 1 exact place, 2 near a named place (approximate), 3 region only"),
+           _isin("geo_precision"), _phrase("location {values}", "location {values}", show=lambda p, w: w.translate(
+               GEO_PRECISION_LABELS[p])), clause="tail", rank=30,
+           choices=tuple(GEO_PRECISION_LABELS), cast=int, choice_label=lambda p, t: f"{p} · {labels.precision(p, t)}",
            sidebar="more"),
-    Filter("min_sources", "min_sources", "min_sources", "--min-sources", "Minimum independent sources", "count",
-           "At least this many distinct organisations among the sources of the incident's reports (an outlet "
-           "counts once however it was relayed)",
-           _at_least_sources, _count("from at least {n} independent sources"), clause="tail", rank=45,
+    Filter("dataset", "datasets", "dataset", "--dataset", N_("Dataset"), "set",
+           N_("Where the reports came from: segou-curated, ucdp-ged-21.1, acled, ucdp, user; an incident matches when "
+              "any of its reports does"),
+           _any_dataset, _phrase("reported in {values}", "reported in {values}"), clause="tail", rank=40, options="datasets", split="; ",
            sidebar="more"),
-    Filter("text", "text", "q", "--text", "Search summaries, places, sources", "text",
-           "Finds the words anywhere in summaries, places, actors and source links; case and accents are ignored "
-           "(segou finds Ségou)",
-           _text, lambda value, _spec, w: w.translate("mentioning {text}").format(text=w.quote(value)),
+    Filter("min_sources", "min_sources", "min_sources", "--min-sources", N_("Minimum independent sources"), "count",
+           N_("At least this many distinct organisations among the sources of the incident's reports (an outlet "
+              "counts once however it was relayed)"),
+           _at_least_sources, _count("from at least {n} independent source", "from at least {n} independent sources"),
+           clause="tail", rank=45, sidebar="more"),
+    Filter("text", "text", "q", "--text", N_("Search summaries, places, sources"), "text",
+           N_("Finds the words anywhere in summaries, places, actors and source links; case and accents are ignored "
+              "(segou finds Ségou)"),
+           _text, lambda value, _spec, w: w.translate(N_("mentioning {text}")).format(text=w.quote(value)),
            clause="tail", rank=50, sidebar="bottom"),
 )
 

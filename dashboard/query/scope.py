@@ -19,11 +19,24 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.admin import REGION, AdminNames
+from dashboard.i18n import N_
 
-__all__ = ["DEFAULT_SCOPE", "LEFT_OUT_EN", "RECORD_STATEMENT", "REGION", "SCOPES", "LeftOut", "LeftOutWords",
-           "in_region", "left_out", "scope_choices", "why_not_counted"]
+__all__ = [
+    "DEFAULT_SCOPE",
+    "LEFT_OUT_EN",
+    "RECORD_STATEMENT",
+    "REGION",
+    "SCOPES",
+    "LeftOut",
+    "LeftOutWords",
+    "in_region",
+    "left_out",
+    "left_out_words",
+    "scope_choices",
+    "why_not_counted",
+]
 
-RECORD_STATEMENT = ("A curated record of publicly documented incidents, not a complete count: incidents that no "
+RECORD_STATEMENT = N_("A curated record of publicly documented incidents, not a complete count: incidents that no "
                     "public source reported are missing, and tolls are the sources' figures.")
 
 
@@ -55,19 +68,18 @@ def _in_a_cercle(incidents: pd.DataFrame) -> np.ndarray:
 @dataclass(frozen=True, slots=True)
 class Scope:
     name: str  # the URL and CLI value
-    label: str  # the sidebar's words
+    label: str  # the sidebar's words (marked with N_, translated where shown)
     phrase: str  # its part of the filter sentence ("Incidents with civilian victims in the Ségou region, ...")
     mask: Callable[[pd.DataFrame], np.ndarray]
 
 
 SCOPES: tuple[Scope, ...] = (
-    Scope("region", f"Civilian victims in the {REGION} region",
-          f"with civilian victims in the {REGION} region",
+    Scope("region", N_("Civilian victims in the Ségou region"), N_("with civilian victims in the Ségou region"),
           lambda df: civilian_victims(df) & in_region(df)),
-    Scope("civilian", "Civilian victims, in or outside the region",
-          "with civilian victims, in or outside the region", civilian_victims),
-    Scope("all", "Every incident in the record, related ones included",
-          "of the whole record, related ones included", lambda df: np.ones(len(df), dtype=bool)),
+    Scope("civilian", N_("Civilian victims, in or outside the region"),
+          N_("with civilian victims, in or outside the region"), civilian_victims),
+    Scope("all", N_("Every incident in the record, related ones included"),
+          N_("of the whole record, related ones included"), lambda df: np.ones(len(df), dtype=bool)),
 )
 DEFAULT_SCOPE = SCOPES[0].name
 
@@ -82,16 +94,30 @@ def scope_choices() -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class LeftOutWords:
-    """How the note is said (English by default; the briefing's French words are in :mod:`dashboard.export.i18n`)."""
+    """How the note is said (English by default; :func:`left_out_words` gives a language's)."""
 
-    sentence: str = "+ {n} related {noun} not counted: {reasons}"
-    nouns: tuple[str, str] = ("incident", "incidents")
+    sentence: Callable[[int], str] = lambda n: ("+ {n} related incident not counted: {reasons}" if n == 1
+                                                else "+ {n} related incidents not counted: {reasons}")
     not_civilian: str = ("whose victims were not civilians targeted as such (combatants, officials, indirect deaths, "
                          "accidents, aggregate reports)")
     civilian_unknown: str = "whose targeting of civilians is not recorded"
-    outside: str = f"outside the {REGION} region"
+    outside: str = "outside the Ségou region"
     region_unknown: str = "whose region is not recorded"
     thousands: str = ","
+    separator: str = "; "
+
+
+def left_out_words(t) -> LeftOutWords:
+    """The note's words in a :class:`~dashboard.i18n.Translator`'s language."""
+    return LeftOutWords(
+        sentence=lambda n: t.ngettext("+ {n} related incident not counted: {reasons}",
+                                      "+ {n} related incidents not counted: {reasons}", n),
+        not_civilian=t.gettext("whose victims were not civilians targeted as such (combatants, officials, indirect "
+                               "deaths, accidents, aggregate reports)"),
+        civilian_unknown=t.gettext("whose targeting of civilians is not recorded"),
+        outside=t.gettext("outside the Ségou region"), region_unknown=t.gettext("whose region is not recorded"),
+        thousands=t.group_symbol,
+        separator=t.pgettext("between the reasons of a note", "; "))
 
 
 LEFT_OUT_EN = LeftOutWords()
@@ -119,8 +145,7 @@ class LeftOut:
     def sentence(self, words: LeftOutWords = LEFT_OUT_EN) -> str:
         """"+ 15 related incidents not counted: 14 whose victims…; 1 outside the Ségou region"."""
         n = len(self)
-        return words.sentence.format(n=_number(n, words), noun=words.nouns[n != 1],
-                                     reasons="; ".join(self.reasons(words)))
+        return words.sentence(n).format(n=_number(n, words), reasons=words.separator.join(self.reasons(words)))
 
 
 def _number(n: int, words: LeftOutWords) -> str:

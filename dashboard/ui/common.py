@@ -15,9 +15,10 @@ from dashboard.citation import citation
 from dashboard.data.licensing import attribution_lines
 from dashboard.errors import BriefingError, UserError
 from dashboard.query.aggregate import datasets_note
-from dashboard.query.scope import DEFAULT_SCOPE, RECORD_STATEMENT, why_not_counted
+from dashboard.query.scope import DEFAULT_SCOPE, RECORD_STATEMENT, left_out_words, why_not_counted
 from dashboard.ui import cache
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _, current, ngettext
 from dashboard.ui.state import ViewState
 
 DEFAULT_PAGE = "map"
@@ -31,18 +32,19 @@ def header(ctx: PageContext, title: str, *, note: bool = True) -> None:
     (the map page shows those under the map)."""
     st.title(title)
     public_banner(ctx)
-    st.markdown(f"**{md_inline(ctx.spec.describe())}**")  # names and search text from the data or the URL
-    st.caption(ctx.totals.sentence(total=len(ctx.all)))
-    datasets = datasets_note(ctx.view)
+    t = current()
+    st.markdown(f"**{md_inline(ctx.spec.describe(t.words()))}**")  # names and search text from the data or the URL
+    st.caption(ctx.totals.sentence(total=len(ctx.all), t=t))
+    datasets = datasets_note(ctx.view, t)
     if datasets:
-        st.caption(f"Note: {datasets}.")
+        st.caption(_("Note: {note}.").format(note=datasets))
     if note:
         scope_note(ctx)
 
 
 def record_statement() -> None:
     """What the record is, on every page (and in every briefing)."""
-    st.markdown(f"*{RECORD_STATEMENT}*")  # our own words: no escaping needed
+    st.markdown(f"*{_(RECORD_STATEMENT)}*")  # our own words: no escaping needed
 
 
 def _count_scope(name: str) -> None:
@@ -53,21 +55,25 @@ def scope_note(ctx: PageContext) -> None:
     """"+ 15 related incidents not counted: …", with the button that counts them and the list of them and why."""
     record_statement()
     if ctx.left_out is not None and len(ctx.left_out):
-        note, button, listed = ctx.left_out.sentence(), "Count them too", ctx.left_out
+        words = left_out_words(current())
+        note, button, listed = ctx.left_out.sentence(words), _("Count them too"), ctx.left_out
         target = "all"
     elif ctx.counted_in is not None and len(ctx.counted_in):
         n = len(ctx.counted_in)
-        note = (f"Every incident of the record is counted, including {n:,} related "
-                f"{'incident' if n == 1 else 'incidents'} that the default view leaves out: "
-                + "; ".join(ctx.counted_in.reasons()))
-        button, listed, target = "Back to civilian victims in the region", ctx.counted_in, DEFAULT_SCOPE
+        words = left_out_words(current())
+        note = (ngettext("Every incident of the record is counted, including {n} related incident that the default "
+                         "view leaves out: {reasons}",
+                         "Every incident of the record is counted, including {n} related incidents that the default "
+                         "view leaves out: {reasons}", n).format(
+            n=current().number(n), reasons=words.separator.join(ctx.counted_in.reasons(words))))
+        button, listed, target = _("Back to civilian victims in the region"), ctx.counted_in, DEFAULT_SCOPE
     else:
         return
     with st.container(border=True, key="scope_note"):
         c1, c2 = st.columns([5, 1.3], vertical_alignment="center")
         c1.markdown(md_escape(note))  # "+ 15 ..." must not start a Markdown list
         c2.button(button, on_click=_count_scope, args=(target,), key="scope_button", width="stretch")
-        with st.expander("Which incidents, and why"):
+        with st.expander(_("Which incidents, and why")):
             st.dataframe(left_out_table(listed.incidents), hide_index=True, width="stretch")
 
 
@@ -75,18 +81,18 @@ def left_out_table(incidents) -> pd.DataFrame:
     """One plain-text row per related incident: id, date, place, region and the record's note on it."""
     ordered = incidents.sort_values(["date_start", "incident_id"])
     return pd.DataFrame({
-        "incident": ordered["incident_id"].astype(str),
-        "date": ordered["date_start"].dt.strftime("%Y-%m-%d"),
-        "place": ordered["location"].astype(str),
-        "region": ordered["admin1"].fillna("(not recorded)").astype(str),
-        "why it is not counted": ordered["inclusion_note"].fillna(why_not_counted(ordered)).fillna("").astype(str),
+        _("incident"): ordered["incident_id"].astype(str),
+        _("date"): ordered["date_start"].dt.strftime("%Y-%m-%d"),
+        _("place"): ordered["location"].astype(str),
+        _("region"): ordered["admin1"].fillna(_("(not recorded)")).astype(str),
+        _("why it is not counted"): ordered["inclusion_note"].fillna(why_not_counted(ordered)).fillna("").astype(str),
     })
 
 
 def public_banner(ctx: PageContext) -> None:
     if ctx.data.public:
-        st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid and internal notes "
-                   "are removed. Precise coordinates are not sent to this browser.", icon=":material/shield:")
+        st.warning(_("**Public view** — places are coarsened to the cercle seat or a 0.5° grid and internal notes "
+                     "are removed. Precise coordinates are not sent to this browser."), icon=":material/shield:")
         licence_note(ctx)
 
 
@@ -109,8 +115,8 @@ def empty_state(ctx: PageContext) -> bool:
     """Show a clear message when nothing matches; returns True if the page should stop there."""
     if len(ctx.view):
         return False
-    st.info("No incidents match these filters. Widen the dates or remove a filter "
-            "(the sidebar's **Clear all filters** button resets them).", icon=":material/search_off:")
+    st.info(_("No incidents match these filters. Widen the dates or remove a filter "
+              "(the sidebar's **Clear all filters** button resets them)."), icon=":material/search_off:")
     return True
 
 
@@ -136,8 +142,10 @@ def pdf_budget_spent(ctx: PageContext) -> bool:
     per_minute = ctx.settings.limits.public_briefings_per_minute
     wait = cache.briefing_budget(per_minute).wait(time.monotonic())
     if wait > 0:
-        st.info(f"This public server builds at most {per_minute} PDF files a minute for all its visitors; the next "
-                f"one can be made in {int(wait) + 1} s. Reload the page then.", icon=":material/hourglass_top:")
+        st.info(_("This public server builds at most {per_minute} PDF files a minute for all its visitors; the next "
+                  "one can be made in {wait} s. Reload the page then.").format(per_minute=per_minute,
+                                                                             wait=int(wait) + 1),
+                icon=":material/hourglass_top:")
     return wait > 0
 
 
@@ -156,25 +164,20 @@ def budgeted(ctx: PageContext, build: Callable[[], bytes]) -> Callable[[], bytes
 
 
 def cite_line(ctx: PageContext, page: str) -> str:
-    params = dict(ctx.spec.to_query_params())
     state: ViewState = ctx.state
-    if state.mode != "points":
-        params["mode"] = state.mode
-    if state.mode == "choropleth":
-        params["unit"], params["measure"] = state.unit, state.measure
-    if state.selected:
-        params["sel"] = state.selected
+    view = {k: v for k, v in state.to_query_params().items() if k != "month"}  # the view, the language included
+    params = {**ctx.spec.to_query_params(), **view}
     if page != DEFAULT_PAGE:
         # cite "/?page=timeline", not "/timeline": Streamlit shows a "Page not found" dialog when a fresh
         # session opens a page path of st.navigation directly (streamlit/streamlit#9992)
         params["page"] = page
     host = st.context.headers.get("Host", "127.0.0.1:8501") if st.context.headers else "127.0.0.1:8501"
     base = ctx.settings.public_url or f"http://{host}"
-    return citation(base, params, version=ctx.data.version, viewed_at=datetime.now(UTC))
+    return citation(base, params, version=ctx.data.version, viewed_at=datetime.now(UTC), t=current())
 
 
 def cite(ctx: PageContext, page: str) -> None:
-    st.caption("Cite this view")
+    st.caption(_("Cite this view"))
     st.code(cite_line(ctx, page), language=None, wrap_lines=True)
 
 

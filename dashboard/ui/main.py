@@ -9,13 +9,15 @@ import streamlit as st
 
 from dashboard.data.store import describe_store
 from dashboard.errors import UserError
+from dashboard.i18n import N_
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings, SettingsError
-from dashboard.ui import cache, common, state, widgets
+from dashboard.ui import cache, common, lang, state, widgets
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _
 from dashboard.ui.pages import (
     about,
     data_page,
@@ -30,8 +32,8 @@ from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
 PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "about")
-BUG_MESSAGE = ("Something went wrong while drawing this page: a fault in the dashboard, not in your data or your "
-               "link. The details are in the server's log. Reload the page, or change the filters.")
+BUG_MESSAGE = N_("Something went wrong while drawing this page: a fault in the dashboard, not in your data or your "
+                 "link. The details are in the server's log. Reload the page, or change the filters.")
 CATCH_BUGS = True  # tests in-process set this to False, so that a bug fails them as an exception
 log = logging.getLogger("dashboard.ui")
 # Streamlit leaves 6rem above every page: with the title, sentence and count, the map started below the fold on a
@@ -60,7 +62,8 @@ def main(default: str = "map") -> None:
 
     A bug (any exception that is not a :class:`UserError`) shows :data:`BUG_MESSAGE` and its traceback goes to the
     server's log only; Streamlit's own exception box is redacted as well (``client.showErrorDetails = "none"``)."""
-    st.set_page_config(page_title="Ségou incident map", page_icon=ICON, layout="wide")
+    lang.seed()  # the session's language, before any text is drawn
+    st.set_page_config(page_title=_("Ségou incident map"), page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet
     st.html(COMPACT)
     if not CATCH_BUGS:
@@ -70,7 +73,7 @@ def main(default: str = "map") -> None:
         _run(default)
     except Exception:  # st.stop() and reruns are BaseExceptions: they pass
         log.exception("a page failed (the browser was shown a generic sentence)")
-        st.error(BUG_MESSAGE, icon=":material/error:")
+        st.error(_(BUG_MESSAGE), icon=":material/error:")
 
 
 def _run(default: str) -> None:
@@ -78,12 +81,12 @@ def _run(default: str) -> None:
         settings = Settings.from_env()  # once per run: the only place the app reads the environment
         data = cache.loaded(settings)
     except SettingsError as exc:
-        common.user_error(exc, "The dashboard is misconfigured")
+        common.user_error(exc, _("The dashboard is misconfigured"))
         st.stop()
     except UserError as exc:  # the store is unreadable: say so plainly (no server folder in the public view)
         where = settings.store.parent if isinstance(settings.store, Path) else describe_store(settings.store)
         hidden = (where, settings.data_dir) if settings.public else ()  # a database: shown by its name only
-        common.user_error(exc, "Could not load the incident store", hide=hidden)
+        common.user_error(exc, _("Could not load the incident store"), hide=hidden)
         st.stop()
     options = cache.options(settings)
     if "_seeded" not in st.session_state:
@@ -93,25 +96,26 @@ def _run(default: str) -> None:
         if problem:
             st.warning(common.md_escape(problem))  # it quotes the link: untrusted text
         if dropped:
-            st.warning("Ignored value(s) from the link that are not in this dataset: "
+            st.warning(_("Ignored value(s) from the link that are not in this dataset:") + " "
                        + common.md_escape(", ".join(dropped)))
     default = requested_page(default)
     ctx = None  # the pages read it when they run, after the filters below are drawn
     pages = [
-        st.Page(lambda: map_page.render(ctx), title="Map", url_path="map", default=default == "map", icon=":material/map:"),
-        st.Page(lambda: timeline_page.render(ctx), title="Timeline", url_path="timeline", default=default == "timeline", icon=":material/timeline:"),
-        st.Page(lambda: table_page.render(ctx), title="Table & figures", url_path="table", default=default == "table", icon=":material/table:"),
-        st.Page(lambda: story_page.render(ctx), title="Story", url_path="story", default=default == "story", icon=":material/slideshow:"),
-        st.Page(lambda: export_page.render(ctx), title="Briefing & exports", url_path="export", default=default == "export", icon=":material/download:"),
-        st.Page(lambda: data_page.render(ctx), title="Data & import", url_path="data", default=default == "data", icon=":material/upload_file:"),
-        st.Page(lambda: review_page.render(ctx), title="Review", url_path="review", default=default == "review", icon=":material/rule:"),
-        st.Page(lambda: about.render(ctx), title="About & sources", url_path="about", default=default == "about", icon=":material/info:"),
+        st.Page(lambda: map_page.render(ctx), title=_("Map"), url_path="map", default=default == "map", icon=":material/map:"),
+        st.Page(lambda: timeline_page.render(ctx), title=_("Timeline"), url_path="timeline", default=default == "timeline", icon=":material/timeline:"),
+        st.Page(lambda: table_page.render(ctx), title=_("Table & figures"), url_path="table", default=default == "table", icon=":material/table:"),
+        st.Page(lambda: story_page.render(ctx), title=_("Story"), url_path="story", default=default == "story", icon=":material/slideshow:"),
+        st.Page(lambda: export_page.render(ctx), title=_("Briefing & exports"), url_path="export", default=default == "export", icon=":material/download:"),
+        st.Page(lambda: data_page.render(ctx), title=_("Data & import"), url_path="data", default=default == "data", icon=":material/upload_file:"),
+        st.Page(lambda: review_page.render(ctx), title=_("Review"), url_path="review", default=default == "review", icon=":material/rule:"),
+        st.Page(lambda: about.render(ctx), title=_("About & sources"), url_path="about", default=default == "about", icon=":material/info:"),
     ]
     # Navigation first, widgets after: Streamlit folds the running page's identity into every widget id, and a
     # new session's first run has another identity than later runs until st.navigation resolves the page. Widgets
     # drawn before it changed ids on the second run, so the first thing a user did with one (a search typed and
     # submitted) was silently dropped; drawn after it, they keep their ids.
     page = st.navigation(pages)
+    lang.switch()
     spec = widgets.filters(options)
     view_state = state.view_from_url()
     view = filter_incidents(data.incidents, spec, data.search)

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.query.registry import by_key
 from dashboard.ui import widgets
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _, current
 from dashboard.viz.timeline import BRUSH, Freq, Measure, brushed_period, timeline_chart
 
 WHOLE_MONTHS_KEY = "brush_whole_months"
@@ -45,11 +46,11 @@ def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: M
     if ctx.view.empty:
         return
     period = ctx.spec.start or ctx.spec.end
-    st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=height), key=key,
+    st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=height, t=current()), key=key,
                     on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
     c1, c2, c3 = st.columns([3, 1.2, 1.2], vertical_alignment="center")
-    c1.caption("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "
-               "and the exports follow it. Double-click the chart to clear it.")
-    c2.toggle("Whole months", key=WHOLE_MONTHS_KEY, help="A drag selects the whole months it touches")
+    c1.caption(_("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "
+                 "and the exports follow it. Double-click the chart to clear it."))
+    c2.toggle(_("Whole months"), key=WHOLE_MONTHS_KEY, help=_("A drag selects the whole months it touches"))
     if period:
-        c3.button("Clear the period", on_click=clear_period, key=f"{key}_clear", width="stretch")
+        c3.button(_("Clear the period"), on_click=clear_period, key=f"{key}_clear", width="stretch")

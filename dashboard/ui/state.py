@@ -7,12 +7,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard.errors import SpecError
+from dashboard.i18n import DEFAULT
 from dashboard.query.registry import FILTERS
 from dashboard.query.spec import FilterSpec
+from dashboard.ui import lang
 from dashboard.viz.choropleth import MEASURES, UNITS
 from dashboard.viz.maps import MAP_MODES
 
-VIEW_KEYS = ("mode", "sel", "month", "unit", "measure")
+VIEW_KEYS = ("mode", "sel", "month", "unit", "measure", "lang")
 _MULTI = {f.key for f in FILTERS if f.multiple}  # URL parameters that may repeat
 
 
@@ -23,6 +25,22 @@ class ViewState:
     month: str | None = None  # playback month "YYYY-MM"
     unit: str = "commune"  # choropleth: cercle or commune
     measure: str = "incidents"  # choropleth: incidents, killed_min or killed_max
+
+    def to_query_params(self) -> dict[str, str]:
+        """The view's URL parameters (the defaults left out), the session's language included."""
+        params: dict[str, str] = {}
+        if self.mode != "points":
+            params["mode"] = self.mode
+        if self.selected:
+            params["sel"] = self.selected
+        if self.month:
+            params["month"] = self.month
+        if self.mode == "choropleth":
+            params["unit"], params["measure"] = self.unit, self.measure
+        language = lang.current().lang
+        if language != DEFAULT:
+            params[lang.URL_PARAM] = language
+        return params
 
 
 def _params() -> dict[str, str | list[str]]:
@@ -35,7 +53,7 @@ def spec_from_url() -> tuple[FilterSpec, str | None]:
     try:
         return FilterSpec.from_query_params(_params()), None
     except SpecError as exc:
-        return FilterSpec(), f"Ignored the filter in the link: {exc}"
+        return FilterSpec(), lang._("Ignored the filter in the link: {error}").format(error=exc)
 
 
 def view_from_url() -> ViewState:
@@ -49,15 +67,7 @@ def view_from_url() -> ViewState:
 
 def publish(spec: FilterSpec, view: ViewState) -> None:
     """Write the current filter and view into the URL (only when it changed, to avoid extra reruns)."""
-    params: dict[str, str | list[str]] = dict(spec.to_query_params())
-    if view.mode != "points":
-        params["mode"] = view.mode
-    if view.selected:
-        params["sel"] = view.selected
-    if view.month:
-        params["month"] = view.month
-    if view.mode == "choropleth":
-        params["unit"], params["measure"] = view.unit, view.measure
+    params: dict[str, str | list[str]] = {**spec.to_query_params(), **view.to_query_params()}
     if st.query_params.get("page"):  # the page a cited link opened (see main.requested_page)
         params["page"] = st.query_params["page"]
     current = {k: st.query_params.get_all(k) for k in st.query_params}

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.query.registry import DATE_RANGE, FILTERS, Filter
 from dashboard.query.spec import FilterSpec
+from dashboard.ui.lang import _, current
 
 DATE_BOUNDS = DATE_RANGE  # what a link or an option may name too: a URL's date outside it is refused with a sentence
 
@@ -70,37 +71,40 @@ def reset_filters() -> None:
 
 
 def _draw(f: Filter, where, options: dict[str, list]) -> Any:
+    label, helped = _(f.label), _(f.help)  # the registry's English, in the session's language
+    t = current()
+    shown = (lambda value: f.choice_label(value, t)) if f.choice_label else str
     if f.kind == "date":
         lo, hi = DATE_BOUNDS
-        return where.date_input(f.label, key=key(f), min_value=lo, max_value=hi, format="YYYY-MM-DD", help=f.help)
+        return where.date_input(label, key=key(f), min_value=lo, max_value=hi, format="YYYY-MM-DD", help=helped)
     if f.kind == "set":
-        return where.multiselect(f.label, choices(f, options) or [], key=key(f), help=f.help,
-                                 format_func=f.choice_label or str)
+        return where.multiselect(label, choices(f, options) or [], key=key(f), help=helped, format_func=shown,
+                                 placeholder=_("Choose options"))
     if f.kind == "count":
-        return where.number_input(f.label, min_value=0, step=1, key=key(f), help=f.help)
+        return where.number_input(label, min_value=0, step=1, key=key(f), help=helped)
     if f.kind == "choice":
-        return where.radio(f.label, f.choices, key=key(f), help=f.help, format_func=f.choice_label or str)
+        return where.radio(label, f.choices, key=key(f), help=helped, format_func=shown)
     if f.kind == "text":
-        return where.text_input(f.label, key=key(f), help=f.help)
-    return where.checkbox(f.label, key=key(f), help=f.help)
+        return where.text_input(label, key=key(f), help=helped)
+    return where.checkbox(label, key=key(f), help=helped)
 
 
 def filters(options: dict[str, list]) -> FilterSpec:
     """Draw the filters in the sidebar and return what they select."""
     sb = st.sidebar
-    sb.header("Filters")
+    sb.header(_("Filters"))
     values: dict[str, Any] = {}
     for group in ("top", "more", "bottom"):
         chosen = [f for f in FILTERS if f.sidebar == group]
         if group == "more":
-            with sb.expander("More filters", expanded=False):
+            with sb.expander(_("More filters"), expanded=False):
                 for f in chosen:
                     values[f.field] = from_widget(f, _draw(f, st, options))
         else:
             for f in chosen:
                 values[f.field] = from_widget(f, _draw(f, sb, options))
     if values["start"] and values["end"] and values["end"] < values["start"]:
-        sb.warning("'To' is before 'From': the end date is ignored.")
+        sb.warning(_("'To' is before 'From': the end date is ignored."))
         values["end"] = None
-    sb.button("Clear all filters", on_click=reset_filters, width="stretch")
+    sb.button(_("Clear all filters"), on_click=reset_filters, width="stretch")
     return FilterSpec(**values)

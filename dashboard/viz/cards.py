@@ -13,18 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from jinja2 import Environment
 
+from dashboard import labels
 from dashboard.data.missing import text_or_none
-from dashboard.data.schema import (
-    GEO_PRECISION_LABELS,
-    PERPETRATOR_LABELS,
-    is_http_url,
-    parse_sources,
-    split_codes,
-)
+from dashboard.data.schema import is_http_url, parse_sources, split_codes
+from dashboard.i18n import DEFAULT, N_, Translator, tr
 from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
-from dashboard.wording import toll_text, when_text
+from dashboard.wording import toll_text, toll_words, when_text
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
@@ -32,22 +29,22 @@ CARD = _ENV.from_string(
     """\
 <div class="incident-card" data-incident-id="{{ id }}" style="font-family:system-ui,sans-serif;font-size:13px;\
 line-height:1.35;max-width:{{ width }}px">
-<div style="font-weight:600;font-size:14px">{{ location }}</div>
+<div class="data-text" style="font-weight:600;font-size:14px">{{ location }}</div>
 <div style="color:#444">{{ when }}{% if admin %} · {{ admin }}{% endif %}</div>
 <div style="margin:4px 0">
 {% for label, colour, ink in categories %}<span class="category-badge" style="display:inline-block;padding:0 6px;\
 margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};font-size:11px">{{ label }}</span>\
 {% endfor %}
 </div>
-<div><b>Killed:</b> {{ toll }}{% if disputed %} <span class="toll-disputed" style="color:#a40000">\
-(disputed: the reports give {{ disputed }})</span>{% endif %}{% if injured %} · <b>injured:</b> {{ injured }}\
-{% endif %}{% if abducted %} · <b>abducted/missing:</b> {{ abducted }}{% endif %}</div>
-{% if perpetrators %}<div><b>Alleged perpetrators:</b> {{ perpetrators }} <i>({{ basis }})</i></div>{% endif %}
-{% if victims %}<div><b>Victims:</b> {{ victims }}</div>{% endif %}
-{% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}</p>{% endif %}
-<div style="color:#444"><b>Verification:</b> {{ verification }} · <b>Location:</b> {{ precision }}\
-{% if geocoded_from %} ({{ geocoded_from }}){% endif %}</div>
-{% if inclusion_note %}<div style="color:#8a4b00"><b>Note:</b> {{ inclusion_note }}</div>{% endif %}
+<div><b>{{ w.killed }}</b> {{ toll }}{% if disputed %} <span class="toll-disputed" style="color:#a40000">\
+{{ w.disputed }}</span>{% endif %}{% if injured %} · <b>{{ w.injured }}</b> {{ injured }}\
+{% endif %}{% if abducted %} · <b>{{ w.abducted }}</b> {{ abducted }}{% endif %}</div>
+{% if perpetrators %}<div><b>{{ w.perpetrators }}</b> <span class="data-text">{{ perpetrators }}</span> <i>({{ basis }})</i></div>{% endif %}
+{% if victims %}<div><b>{{ w.victims }}</b> <span class="data-text">{{ victims }}</span></div>{% endif %}
+{% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}{% if summary_note %} <i class="summary-language">{{ summary_note }}</i>{% endif %}</p>{% endif %}
+<div style="color:#444"><b>{{ w.verification }}</b> {{ verification }} · <b>{{ w.location }}</b> {{ precision }}\
+{% if geocoded_from %} <span class="geocoded-from">({{ geocoded_from }})</span>{% endif %}</div>
+{% if inclusion_note %}<div style="color:#8a4b00"><b>{{ w.note }}</b> <span class="data-text">{{ inclusion_note }}</span></div>{% endif %}
 <ol class="sources" style="margin:4px 0 0 18px;padding:0">
 {% for s in sources %}<li>{% if s.link %}<a href="{{ s.url }}" target="_blank" rel="noopener noreferrer">\
 {{ s.organisation }}</a>{% else %}{{ s.organisation }}{% endif %}{% if s.title %}: {{ s.title }}{% endif %}\
@@ -55,8 +52,7 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 {% endfor %}
 </ol>
 {% if n_reports > 1 %}<div class="incident-reports" style="margin-top:4px">
-<div><b>{{ n_reports }} reports</b> of this incident · {{ independent }} independent source{{ "s" if independent != 1 }}\
-{% if date_from %} · date from {{ date_from }}, place from {{ place_from }} (the most precise){% endif %}</div>
+<div>{{ w.reports }}{% if date_from %} · {{ w.date_place_from }}{% endif %}</div>
 {% if reports %}<table class="report-table" style="border-collapse:collapse;font-size:11px;margin-top:2px;width:100%">
 <tr><th></th>{% for r in reports %}<th style="text-align:left;padding:1px 3px;border-bottom:1px solid #ccc">\
 {{ r.id }}</th>{% endfor %}</tr>
@@ -64,31 +60,26 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 font-weight:normal">{{ label }}</th>{% for r in reports %}<td class="{{ 'differs' if r.differs[field] }}" \
 style="padding:1px 3px;vertical-align:top{% if r.differs[field] %};background:#fff1b8{% endif %}">{{ r[field] }}</td>\
 {% endfor %}</tr>
-{% endfor %}</table>{% if more_reports %}<div style="color:#555">… and {{ more_reports }} more report(s)</div>\
+{% endfor %}</table>{% if more_reports %}<div style="color:#555">{{ w.more_reports }}</div>\
 {% endif %}{% else %}<div style="color:#555">{{ report_ids }}</div>{% endif %}
 </div>{% endif %}
 <div style="color:#666;font-size:11px">{{ id }} · {{ dataset }}</div>
 </div>"""
 )
 
-BASIS_WORDS = {
-    "witness": "per witnesses",
-    "survivor": "per survivors",
-    "claimed": "claimed",
-    "official": "per officials",
-    "source_attributed": "as attributed by the source",
-    "unknown": "basis unknown",
-}
+BASIS_WORDS = {code: labels.basis(code) for code in labels.BASIS}  # English, for callers that want the words
 
 
-REPORT_FIELDS = (("dataset", "dataset"), ("organisations", "sources"), ("when", "date"), ("place", "place"),
-                 ("perpetrators", "alleged perpetrators"), ("toll", "killed"), ("verification", "verification"))
+REPORT_FIELDS = (("dataset", N_("dataset")), ("organisations", N_("sources")), ("when", N_("date")),
+                 ("place", N_("place")), ("perpetrators", N_("alleged perpetrators")), ("toll", N_("killed")),
+                 ("verification", N_("verification")))
 MAX_REPORT_COLUMNS = 4
 
 
-def report_columns(reports: Sequence[Mapping[str, Any]]) -> list[dict]:
+def report_columns(reports: Sequence[Mapping[str, Any]], t: Translator | None = None) -> list[dict]:
     """One column per report for the card's side-by-side table; ``differs`` marks each value that is not the first
     (lead) report's."""
+    t = t or tr()
     columns = []
     for r in reports:
         organisations = list(dict.fromkeys(s.organisation for s in parse_sources(r["sources"])))
@@ -97,19 +88,69 @@ def report_columns(reports: Sequence[Mapping[str, Any]]) -> list[dict]:
             "dataset": r["dataset"],
             "organisations": ", ".join(organisations[:3]) + (f" +{len(organisations) - 3}" if len(organisations) > 3
                                                              else ""),
-            "when": when_text(r),
-            "place": f"{r['location']} ({GEO_PRECISION_LABELS.get(int(r['geo_precision']), '?').split(' (')[0]})",
-            "perpetrators": ", ".join(PERPETRATOR_LABELS[c] for c in split_codes(r["perpetrator_category"])),
-            "toll": toll_text(r["fatalities_min"], r["fatalities_max"]),
-            "verification": r["verification"],
+            "when": when_text(r, t.dates()),
+            "place": f"{r['location']} ({labels.precision(r['geo_precision'], t).split(' (')[0]})",
+            "perpetrators": ", ".join(labels.category(c, t) for c in split_codes(r["perpetrator_category"])),
+            "toll": toll_text(r["fatalities_min"], r["fatalities_max"], words=toll_words(t)),
+            "verification": labels.verification(r["verification"], t),
         })
     for column in columns:
         column["differs"] = {f: column[f] != columns[0][f] for f, _ in REPORT_FIELDS}
     return columns
 
 
+def summary_text(row: Mapping[str, Any], t: Translator | None = None) -> str | None:
+    """The incident's summary for a reader of ``t``'s language: its ``summary_<lang>`` when the row has one (e.g.
+    ``summary_fr``, written for the bundled incidents), else ``summary`` as the source wrote it (untranslated; see
+    :func:`summary_note`). Works whether or not the frame has those columns."""
+    t = t or tr()
+    if t.lang != DEFAULT:
+        own = text_or_none(row.get(f"summary_{t.lang}"))
+        if own:
+            return own
+    return text_or_none(row.get("summary"))
+
+
+def summary_note(row: Mapping[str, Any], t: Translator | None = None) -> str | None:
+    """What a reader is told about the language of the summary shown: "(source text in English)" when it is not in
+    the reader's language; ``None`` when it is (or when the summary is the reader's ``summary_<lang>``)."""
+    t = t or tr()
+    if not text_or_none(row.get("summary")) or (t.lang != DEFAULT and text_or_none(row.get(f"summary_{t.lang}"))):
+        return None
+    lang = (text_or_none(row.get("summary_lang")) or "").strip().lower().replace("-", "_")
+    if not lang:  # unknown: the record's own summaries are English; say nothing to an English reader
+        return None if t.lang == DEFAULT else t.gettext("(source text, language not recorded)")
+    try:
+        language = Locale.parse(lang).get_language_name(t.lang)
+    except (ValueError, UnknownLocaleError):
+        return t.gettext("(source text, language not recorded)")
+    if Locale.parse(lang).language == t.lang:
+        return None
+    return t.gettext("(source text in {language})").format(language=language)
+
+
+def card_words(t: Translator, row: Mapping[str, Any] | None = None, n_reports: int = 1, independent: int = 0,
+               more_reports: int = 0, disputed: str | None = None) -> dict[str, str]:
+    """The card's labels in ``t``'s language."""
+    row = row or {}
+    return {
+        "killed": t.gettext("Killed:"), "injured": t.gettext("injured:"), "abducted": t.gettext("abducted/missing:"),
+        "perpetrators": t.gettext("Alleged perpetrators:"), "victims": t.gettext("Victims:"),
+        "verification": t.gettext("Verification:"), "location": t.gettext("Location:"), "note": t.gettext("Note:"),
+        "disputed": t.gettext("(disputed: the reports give {disputed})").format(disputed=disputed or ""),
+        "reports": t.ngettext("{n} report of this incident · {k} independent source",
+                              "{n} reports of this incident · {k} independent sources", independent).format(
+            n=n_reports, k=independent) if n_reports > 1 else "",
+        "date_place_from": t.gettext("date from {date_from}, place from {place_from} (the most precise)").format(
+            date_from=row.get("date_from"), place_from=row.get("place_from")),
+        "more_reports": t.ngettext("… and {n} more report", "… and {n} more reports", more_reports).format(
+            n=more_reports),
+    }
+
+
 def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 340,
-                 reports: Sequence[Mapping[str, Any]] | None = None) -> dict:
+                 reports: Sequence[Mapping[str, Any]] | None = None, t: Translator | None = None) -> dict:
+    t = t or tr()
     sources = []
     for s in parse_sources(row["sources"]):
         sources.append({"organisation": s.organisation, "title": s.title, "url": s.url,
@@ -119,35 +160,37 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "id": row["incident_id"],
         "width": width,
         "location": row["location"],
-        "when": when_text(row),
+        "when": when_text(row, t.dates()),
         "admin": admin,
-        "categories": [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c], text_colour_on(CATEGORY_COLOURS[c]))
+        "categories": [(labels.category(c, t), CATEGORY_COLOURS[c], text_colour_on(CATEGORY_COLOURS[c]))
                        for c in split_codes(row["perpetrator_category"])],
-        "toll": toll_text(row["fatalities_min"], row["fatalities_max"]),
+        "toll": toll_text(row["fatalities_min"], row["fatalities_max"], words=toll_words(t)),
         "injured": text_or_none(row.get("injured")),
         "abducted": text_or_none(row.get("abducted")),
         "perpetrators": text_or_none(row.get("perpetrators")),
-        "basis": BASIS_WORDS.get(row.get("attribution_basis"), "basis unknown"),
+        "basis": labels.basis(row.get("attribution_basis"), t),
         "victims": text_or_none(row.get("victims")),
-        "summary": text_or_none(row.get("summary")),
-        "verification": row["verification"],
-        "precision": GEO_PRECISION_LABELS.get(int(row["geo_precision"]), "?"),
+        "summary": summary_text(row, t),
+        "summary_note": summary_note(row, t),
+        "verification": labels.verification(row["verification"], t),
+        "precision": labels.precision(row["geo_precision"], t),
         "geocoded_from": None if public else text_or_none(row.get("geocoded_from")),
         "inclusion_note": text_or_none(row.get("inclusion_note")),
         "sources": sources,
         "dataset": row["dataset"],
-        **_reports_context(row, reports),
+        **_reports_context(row, reports, t),
     }
 
 
-def _reports_context(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | None) -> dict:
+def _reports_context(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | None, t: Translator) -> dict:
     n = int(row.get("n_reports", 1) or 1)
-    columns = report_columns(reports) if reports and n > 1 else []
+    columns = report_columns(reports, t) if reports and n > 1 else []
     disputed = None
     if bool(row.get("toll_disputed", False)) and columns:
-        disputed = " vs ".join(dict.fromkeys(c["toll"] for c in columns if c["toll"] != "unknown"))
+        unknown = t.pgettext("a toll", "unknown")
+        disputed = t.gettext(" vs ").join(dict.fromkeys(c["toll"] for c in columns if c["toll"] != unknown))
     elif bool(row.get("toll_disputed", False)):
-        disputed = "figures that do not overlap"
+        disputed = t.gettext("figures that do not overlap")
     several = n > 1 and (row.get("date_from") != row["incident_id"] or row.get("place_from") != row["incident_id"])
     return {
         "n_reports": n,
@@ -157,8 +200,10 @@ def _reports_context(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]
         "place_from": row.get("place_from") if several else None,
         "reports": columns[:MAX_REPORT_COLUMNS],
         "more_reports": max(0, len(columns) - MAX_REPORT_COLUMNS),
-        "report_fields": REPORT_FIELDS,
+        "report_fields": [(f, t.gettext(label)) for f, label in REPORT_FIELDS],
         "report_ids": text_or_none(row.get("report_ids")),
+        "w": card_words(t, row, n, int(row.get("independent_sources", 0) or 0),
+                        max(0, len(columns) - MAX_REPORT_COLUMNS), disputed),
     }
 
 
@@ -169,23 +214,25 @@ _TOOLTIP_LOOKALIKES = str.maketrans({"`": "\u02cb", "\\": "\u2216", "{": "(", "}
 
 
 def incident_card_html(row: Mapping[str, Any], *, public: bool = False, width: int = 340,
-                       reports: Sequence[Mapping[str, Any]] | None = None) -> str:
+                       reports: Sequence[Mapping[str, Any]] | None = None, t: Translator | None = None) -> str:
     """The card as escaped HTML that is also inert inside a JS template literal or a jinja2 template; with the
     incident's ``reports`` (records, lead first) it lists them side by side, differences highlighted."""
-    return CARD.render(**card_context(row, public=public, width=width, reports=reports)).translate(
+    return CARD.render(**card_context(row, public=public, width=width, reports=reports, t=t)).translate(
         _INERT_IN_TEMPLATES)
 
 
-def tooltip_text(row: Mapping[str, Any]) -> str:
+def tooltip_text(row: Mapping[str, Any], t: Translator | None = None) -> str:
     """Plain text that starts with the id, so a click maps back (incident ids are restricted to characters
     that need no escaping, see :mod:`dashboard.data.validate`). folium does *not* escape tooltip text: the
     caller HTML-escapes it, and the characters live in folium's JS template literal and jinja2 pass (backtick,
     backslash, braces) are replaced here by look-alikes (a tooltip is a preview; the card keeps the exact text)."""
-    toll = toll_text(row["fatalities_min"], row["fatalities_max"])
-    text = f"{row['incident_id']} · {when_text(row)} · {row['location'][:60]} · killed: {toll}"
+    t = t or tr()
+    toll = toll_text(row["fatalities_min"], row["fatalities_max"], words=toll_words(t))
+    text = (f"{row['incident_id']} · {when_text(row, t.dates())} · {row['location'][:60]} · "
+            + t.gettext("killed: {toll}").format(toll=toll))
     n = int(row.get("n_reports", 1) or 1)
     if n > 1:
-        text += f" · {n} reports"
+        text += " · " + t.ngettext("{n} report", "{n} reports", n).format(n=n)
     return text.translate(_TOOLTIP_LOOKALIKES)
 
 

@@ -18,12 +18,13 @@ import pandas as pd
 from branca.element import MacroElement, Template
 from jinja2 import Environment
 
+from dashboard.i18n import N_, Translator, tr
 from dashboard.query.aggregate import totals
 from dashboard.viz.palette import CHOROPLETH_RAMP, CHOROPLETH_ZERO
-from dashboard.wording import TOLL_BOUNDS, toll_text
+from dashboard.wording import toll_text, toll_words
 
 UNITS = ("cercle", "commune")
-MEASURES = {"incidents": "Incidents", "killed_min": "Killed (at least)", "killed_max": "Killed (up to)"}
+MEASURES = {"incidents": N_("Incidents"), "killed_min": N_("Killed (at least)"), "killed_max": N_("Killed (up to)")}
 PANE = "incident-units"
 
 
@@ -81,45 +82,60 @@ def colour_of(value: int, bounds: list[tuple[int, int]]) -> str:
     return CHOROPLETH_RAMP[-1]
 
 
-def tooltip(row) -> str:
+def tooltip(row, t: Translator | None = None) -> str:
     """``"Pogo (Niono): 2 incidents · killed at least 31 (up to 47) · toll unknown for 1"``."""
+    t = t or tr()
     n = int(row["incidents"])
-    parts = [f"{row['name']}: {n} incident{'s' if n != 1 else ''}"]
+    parts = [f"{row['name']}: " + t.ngettext("{n} incident", "{n} incidents", n).format(n=t.number(n))]
     if n:
-        killed = toll_text(row["killed_min"], row["killed_max"], open_ended=bool(row["open_ended"]), words=TOLL_BOUNDS)
-        parts.append(f"killed {killed}")
+        killed = toll_text(row["killed_min"], row["killed_max"], open_ended=bool(row["open_ended"]),
+                           words=toll_words(t, bounds=True))
+        parts.append(t.gettext("killed {toll}").format(toll=killed))
     if row["unknown_toll"]:
-        parts.append(f"toll unknown for {int(row['unknown_toll'])}")
+        parts.append(t.gettext("toll unknown for {n}").format(n=t.number(int(row["unknown_toll"]))))
     return " · ".join(parts)
 
 
-def add_choropleth(m: folium.Map, incidents: pd.DataFrame, units: gpd.GeoDataFrame, unit: str, measure: str) -> Figures:
+def title(measure: str, unit: str, t: Translator) -> str:
+    """"Incidents by commune" / "Incidents par commune"."""
+    template = t.gettext("{measure} by cercle") if unit == "cercle" else t.gettext("{measure} by commune")
+    return template.format(measure=t.gettext(MEASURES[measure]))
+
+
+def add_choropleth(m: folium.Map, incidents: pd.DataFrame, units: gpd.GeoDataFrame, unit: str, measure: str,
+                   t: Translator | None = None) -> Figures:
     """Draw the units coloured by ``measure``, each with its figures in its tooltip, and the legend."""
     if unit not in UNITS or measure not in MEASURES:
         raise ValueError(f"unknown choropleth {unit!r} / {measure!r}")
+    t = t or tr()
     found = figures(incidents, units, unit)
     bounds = classes(found.table[measure].to_numpy())
     frame = units[[f"{unit}_pcode", "geometry"]].set_index(f"{unit}_pcode").join(found.table)
     frame["fill"] = [colour_of(int(v), bounds) for v in frame[measure]]
-    frame["label"] = [html.escape(tooltip(r)) for _, r in frame.iterrows()]
+    frame["label"] = [html.escape(tooltip(r, t)) for _, r in frame.iterrows()]
     layer = folium.GeoJson(
         gpd.GeoDataFrame(frame.reset_index()[["label", "fill", "geometry"]], crs=units.crs).to_json(),
-        name=f"{MEASURES[measure]} by {unit}", pane=PANE,
+        name=title(measure, unit, t), pane=PANE,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.85, "color": "#555",
                                   "weight": 1, "className": "choropleth-unit"},
         tooltip=folium.GeoJsonTooltip(["label"], labels=False),
     )
     layer.add_to(m)
-    ChoroplethLegend(unit, measure, bounds, found).add_to(m)
+    ChoroplethLegend(unit, measure, bounds, found, t).add_to(m)
     return found
 
 
-def not_allocated_note(found: Figures, unit: str) -> str:
+def not_allocated_note(found: Figures, unit: str, t: Translator | None = None) -> str:
     """``"not allocated to a commune: 12 (known only to a cercle or the region: 11; outside the region: 1)"``."""
-    text = f"not allocated to a {unit}: {found.not_allocated}"
+    t = t or tr()
+    if unit == "commune":
+        text = t.gettext("not allocated to a commune: {n}").format(n=found.not_allocated)
+        detail = t.gettext(" (known only to a cercle or the region: {coarser}; outside the mapped region: {outside})")
+    else:
+        text = t.gettext("not allocated to a cercle: {n}").format(n=found.not_allocated)
+        detail = t.gettext(" (known only to the region: {coarser}; outside the mapped region: {outside})")
     if found.not_allocated:
-        coarser = "a cercle or the region" if unit == "commune" else "the region"
-        text += f" (known only to {coarser}: {found.only_coarser}; outside the mapped region: {found.outside})"
+        text += detail.format(coarser=found.only_coarser, outside=found.outside)
     return text
 
 
@@ -131,7 +147,7 @@ border-radius:6px;font:12px system-ui,sans-serif;line-height:1.5;max-width:260px
 margin-right:6px;vertical-align:-1px"></span>0</div>
 {% for (lo, hi), colour in rows %}<div><span style="display:inline-block;width:14px;height:11px;border:1px solid #777;
 background:{{ colour }};margin-right:6px;vertical-align:-1px"></span>{{ lo }}{% if hi != lo %}–{{ hi }}{% endif %}</div>
-{% endfor %}<div class="not-allocated" style="margin-top:4px"><b>{{ note }}</b>; they are not spread over {{ plural }}.
+{% endfor %}<div class="not-allocated" style="margin-top:4px"><b>{{ note }}</b>{{ not_spread }}
 </div></div>"""
 )
 
@@ -155,11 +171,15 @@ class ChoroplethLegend(MacroElement):
 """
     )
 
-    def __init__(self, unit: str, measure: str, bounds: list[tuple[int, int]], found: Figures) -> None:
+    def __init__(self, unit: str, measure: str, bounds: list[tuple[int, int]], found: Figures,
+                 t: Translator | None = None) -> None:
+        t = t or tr()
         super().__init__()
         self._name = "ChoroplethLegend"
         offset = len(CHOROPLETH_RAMP) - len(bounds)
         self.markup = _LEGEND.render(
-            title=f"{MEASURES[measure]} by {unit}", zero=CHOROPLETH_ZERO,
+            title=title(measure, unit, t), zero=CHOROPLETH_ZERO,
             rows=[(b, CHOROPLETH_RAMP[i + offset]) for i, b in enumerate(bounds)],
-            note=not_allocated_note(found, unit), plural=f"{unit}s")
+            note=not_allocated_note(found, unit, t),
+            not_spread=t.gettext("; they are not spread over communes.") if unit == "commune"
+            else t.gettext("; they are not spread over cercles."))

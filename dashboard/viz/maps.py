@@ -32,8 +32,10 @@ from branca.element import Element, MacroElement, Template
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Environment
 
+from dashboard import labels
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
+from dashboard.i18n import Translator, tr
 from dashboard.viz import choropleth, geography, outlines, scale
 from dashboard.viz.a11y import MARKER_CLASS, MapAccessibility
 from dashboard.viz.assets import lean_map_assets
@@ -45,7 +47,7 @@ from dashboard.viz.palette import (
     HEAT_GRADIENT,
     WATER,
     colour_for,
-    legend_items,
+    legend_codes,
 )
 
 MapMode = Literal["points", "clusters", "heat", "hexbin", "choropleth"]
@@ -119,6 +121,7 @@ def build_incident_map(
     unit: str = "commune",
     measure: str = "incidents",
     reports: Mapping[str, Sequence[dict]] | None = None,
+    t: Translator | None = None,
 ) -> folium.Map:
     """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
     (they need the internet; off by default so that nothing leaves the machine).
@@ -128,7 +131,8 @@ def build_incident_map(
     whose cards would exceed ``max_marker_bytes`` of script) are drawn as H3 hexagons instead, at a resolution
     chosen from the view; ``hex_resolution`` fixes it (hexbin mode). Heat uses at most
     :data:`~dashboard.viz.scale.MAX_HEAT_POINTS` points. ``reports`` (incident id → its reports' records) puts each
-    incident's reports side by side in its card."""
+    incident's reports side by side in its card. ``t`` is the language of the cards, tooltips and legend."""
+    t = t or tr()
     if mode not in MAP_MODES:
         raise ValueError(f"unknown map mode {mode!r}; expected one of {', '.join(MAP_MODES)}")
     m = folium.Map(location=center or SEGOU_CENTER, zoom_start=zoom or SEGOU_ZOOM, tiles=None,
@@ -141,10 +145,10 @@ def build_incident_map(
 
     m.add_child(LocalIconPath())
     if online_tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False).add_to(m)
+        folium.TileLayer("OpenStreetMap", name=t.gettext("OpenStreetMap (online)"), show=False).add_to(m)
         folium.TileLayer(
             tiles="https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
-            attr="Esri World Imagery", name="Satellite (online)", show=False,
+            attr="Esri World Imagery", name=t.gettext("Satellite (online)"), show=False,
         ).add_to(m)
     basemap = basemap or Basemap()
     _add_basemap(m, basemap)
@@ -157,7 +161,7 @@ def build_incident_map(
     view = bounds or scale.data_bounds(lat, lng)
     drawn = int(mask.sum())
     if mode == "choropleth":
-        choropleth.add_choropleth(m, incidents, basemap.units(unit), unit, measure)
+        choropleth.add_choropleth(m, incidents, basemap.units(unit), unit, measure, t=t)
         folium.LayerControl(collapsed=True).add_to(m)
         _stable_ids(m)
         return m
@@ -165,8 +169,8 @@ def build_incident_map(
     aggregated = mode in ("points", "clusters") and not scale.markers_fit(
         incidents, mask, max_markers=max_markers, max_bytes=max_marker_bytes, public=public, reports=reports)
     shown = "hexbin" if aggregated else mode
-    layer_name = {"points": "Incidents", "clusters": "Incidents (clustered)", "heat": "Heat (killed)",
-                  "hexbin": "Incidents per hexagon"}[shown]
+    layer_name = {"points": t.gettext("Incidents"), "clusters": t.gettext("Incidents (clustered)"),
+                  "heat": t.gettext("Heat (killed)"), "hexbin": t.gettext("Incidents per hexagon")}[shown]
     present: set[str] = set()
     two = False
     outlined = 0
@@ -176,17 +180,17 @@ def build_incident_map(
         _add_hexbins(m, incidents, mask, lat, lng, layer_name, hex_resolution if hex_resolution is not None else scale.resolution_for_bounds(view))
     else:
         points, units = outlines.split(incidents.loc[mask])
-        outlined = _add_unit_outlines(m, units, basemap, public=public)
+        outlined = _add_unit_outlines(m, units, basemap, public=public, t=t)
         target = _cluster_group(layer_name) if mode == "clusters" else folium.FeatureGroup(name=layer_name)
         target.add_to(m)
-        _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {})
+        _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {}, t=t)
         rings = mode == "points"
         present = {c for cell in points["perpetrator_category"].unique() for c in split_codes(cell)[: 2 if rings else 1]}
         present |= {split_codes(cell)[0] for cell in units["perpetrator_category"].unique() if split_codes(cell)}
         two = rings and bool(points["perpetrator_category"].str.contains(";", regex=False).any())
     m.add_child(Legend(mode=shown, drawn=drawn, not_drawn=len(incidents) - drawn, categories=present,
                        second_ring=two, aggregated=drawn if aggregated else 0, max_markers=max_markers,
-                       outlined=outlined, fit_bounds=bounds))
+                       outlined=outlined, fit_bounds=bounds, t=t))
     m.add_child(MapAccessibility())
     folium.LayerControl(collapsed=True).add_to(m)
     _stable_ids(m)
@@ -219,12 +223,14 @@ def _add_basemap(m: folium.Map, basemap: Basemap) -> None:
         communes=basemap.communes, rivers=basemap.rivers, seats=basemap.seats))
 
 
-def _add_unit_outlines(m: folium.Map, units: gpd.GeoDataFrame, basemap: Basemap, *, public: bool) -> int:
+def _add_unit_outlines(m: folium.Map, units: gpd.GeoDataFrame, basemap: Basemap, *, public: bool,
+                       t: Translator | None = None) -> int:
     """Incidents known only to a commune or a cercle, as the unit's outline; returns how many incidents."""
     if units.empty:
         return 0
-    group = folium.FeatureGroup(name="Known only to a commune or cercle (outline)")
-    outlines.add_outlines(group, units, basemap.units("commune"), basemap.units("cercle"), public=public)
+    t = t or tr()
+    group = folium.FeatureGroup(name=t.gettext("Known only to a commune or cercle (outline)"))
+    outlines.add_outlines(group, units, basemap.units("commune"), basemap.units("cercle"), public=public, t=t)
     group.add_to(m)
     return len(units)
 
@@ -246,16 +252,17 @@ def _cluster_group(name: str) -> MarkerCluster:
 
 
 def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings: bool = True,
-                 reports: Mapping[str, Sequence[dict]] | None = None) -> None:
+                 reports: Mapping[str, Sequence[dict]] | None = None, t: Translator | None = None) -> None:
     reports = reports or {}
+    t = t or tr()
     records = points.to_dict("records")
     for r in records:
         colour = colour_for(r["perpetrator_category"])
         codes = split_codes(r["perpetrator_category"])
         lat, lon = r["geometry"].y, r["geometry"].x
         approximate = int(r["geo_precision"]) >= 2
-        tip = folium.Tooltip(html.escape(tooltip_text(r)))
-        card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]))
+        tip = folium.Tooltip(html.escape(tooltip_text(r, t)))
+        card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]), t=t)
         popup = folium.Popup(card, max_width=360, max_height=320)
         several = " several-reports" if int(r.get("n_reports", 1) or 1) > 1 else ""
         if approximate:
@@ -368,7 +375,7 @@ class Legend(MacroElement):
 
     def __init__(self, *, mode: str, drawn: int, not_drawn: int, categories: set[str] | None = None,
                  second_ring: bool = False, aggregated: int = 0, max_markers: int = scale.MAX_MARKERS,
-                 outlined: int = 0, fit_bounds: scale.Bounds | None = None) -> None:
+                 outlined: int = 0, fit_bounds: scale.Bounds | None = None, t: Translator | None = None) -> None:
         super().__init__()
         self._name = "Legend"
         self.narrow_px = self.NARROW_PX
@@ -377,8 +384,12 @@ class Legend(MacroElement):
         self.drawn = drawn
         self.not_drawn = not_drawn
         self.aggregated = aggregated
-        self.markup = _LEGEND.render(aggregated=f"{aggregated:,}", max_markers=f"{max_markers:,}",
-            items=legend_items(categories) if mode in ("points", "clusters") else [],
+        t = t or tr()
+        self.markup = _LEGEND.render(aggregated=aggregated > 0,
+            w=legend_words(t, drawn=drawn, not_drawn=not_drawn, outlined=outlined, aggregated=aggregated,
+                           max_markers=max_markers),
+            items=[(labels.category(code, t), colour) for code, colour in legend_codes(categories)]
+            if mode in ("points", "clusters") else [],
             mode=mode, drawn=drawn, not_drawn=not_drawn, second_ring=second_ring, outlined=outlined,
             heat=", ".join(f"{c} {k * 100:g}%" for k, c in HEAT_GRADIENT.items()),
         )
@@ -387,34 +398,61 @@ class Legend(MacroElement):
 _LEGEND = Environment(autoescape=True).from_string(
     """<details open style="background:rgba(255,255,255,.96);padding:4px 10px;border:1px solid #767676;
 border-radius:6px;font:12px system-ui,sans-serif;line-height:1.5;max-width:270px;color:#1a1a1a">
-<summary style="cursor:pointer;font-weight:600;padding:2px 0">Legend · {{ drawn }} on the map{% if not_drawn %},
-{{ not_drawn }} not drawn{% endif %}</summary>
-{% if items %}<div style="font-weight:600;margin:2px 0">Alleged perpetrator</div>
+<summary style="cursor:pointer;font-weight:600;padding:2px 0">{{ w.summary }}</summary>
+{% if items %}<div style="font-weight:600;margin:2px 0">{{ w.perpetrator }}</div>
 {% for label, colour in items %}<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
 background:{{ colour }};margin-right:6px;vertical-align:-1px"></span>{{ label }}</div>{% endfor %}
 <div style="margin-top:4px"><span style="display:inline-block;width:11px;height:11px;border-radius:50%;
-background:#555;margin-right:6px;vertical-align:-1px"></span>exact place</div>
+background:#555;margin-right:6px;vertical-align:-1px"></span>{{ w.exact }}</div>
 <div><span style="display:inline-block;width:8px;height:8px;border-radius:50%;border:2px dashed #555;
-margin-right:6px;vertical-align:-1px"></span>near a named place (ring ≈25 km)</div>
+margin-right:6px;vertical-align:-1px"></span>{{ w.near }}</div>
 {% if outlined %}<div class="outline-key"><span style="display:inline-block;width:14px;height:9px;border:2px dashed #555;
-margin-right:6px;vertical-align:-1px"></span>dashed outline: known only to that commune or cercle
-({{ outlined }})</div>{% endif %}
+margin-right:6px;vertical-align:-1px"></span>{{ w.outline }}</div>{% endif %}
 {% if second_ring %}<div><span style="display:inline-block;width:7px;height:7px;border-radius:50%;background:#999;
-box-shadow:0 0 0 2px #fff,0 0 0 4px #555;margin:0 8px 0 2px;vertical-align:0"></span>fill/outline: first named;
-outer ring: second named</div>{% else %}<div>colour: first-named perpetrator</div>{% endif %}
-<div>size: number killed (upper bound)</div>{% endif %}
-{% if mode == "heat" %}<div style="font-weight:600">Heat: killed (upper bound) near each place</div>
+box-shadow:0 0 0 2px #fff,0 0 0 4px #555;margin:0 8px 0 2px;vertical-align:0"></span>{{ w.rings }}</div>\
+{% else %}<div>{{ w.colour }}</div>{% endif %}
+<div>{{ w.size }}</div>{% endif %}
+{% if mode == "heat" %}<div style="font-weight:600">{{ w.heat }}</div>
 <div class="heat-scale" style="height:10px;border:1px solid #999;background:linear-gradient(to right, {{ heat }})"></div>
-<div style="display:flex;justify-content:space-between;color:#444"><span>fewer</span><span>most in this view</span></div>
-<div style="color:#444">Relative to the densest spot in view; an unknown toll counts as 1.{% if outlined %}
-{{ outlined }} incident(s) known only to a commune or cercle are not in the heat.{% endif %}</div>{% endif %}
-{% if mode == "hexbin" %}<div>Darker hexagon: more incidents</div>{% endif %}
-{% if aggregated != "0" %}<div class="aggregated-note" style="margin-top:4px"><b>{{ aggregated }} incidents shown as
-hexagons; zoom in or filter to see individual incidents</b> (a cercle, period or category: each is drawn once at most
-{{ max_markers }} remain)</div>{% endif %}
-<div style="margin-top:4px">{{ drawn }} incident(s) on the map{% if not_drawn %};
-<b>{{ not_drawn }} not drawn</b> (no point or region-level; listed beside the map){% endif %}</div></details>"""
+<div style="display:flex;justify-content:space-between;color:#444"><span>{{ w.fewer }}</span><span>{{ w.most }}</span>\
+</div>
+<div style="color:#444">{{ w.relative }}{% if outlined %} {{ w.not_in_heat }}{% endif %}</div>{% endif %}
+{% if mode == "hexbin" %}<div>{{ w.darker }}</div>{% endif %}
+{% if aggregated %}<div class="aggregated-note" style="margin-top:4px"><b>{{ w.aggregated }}</b> {{ w.aggregated_how }}\
+</div>{% endif %}
+<div style="margin-top:4px">{{ w.on_map }}{% if not_drawn %}; <b>{{ w.not_drawn }}</b> {{ w.not_drawn_why }}{% endif %}\
+</div></details>"""
 )
+
+
+def legend_words(t: Translator, *, drawn: int, not_drawn: int, outlined: int, aggregated: int,
+                 max_markers: int = scale.MAX_MARKERS) -> dict[str, str]:
+    """The map legend's words in ``t``'s language."""
+    n = t.number
+    summary = t.gettext("Legend · {drawn} on the map").format(drawn=n(drawn))
+    if not_drawn:
+        summary += ", " + t.gettext("{n} not drawn").format(n=n(not_drawn))
+    return {
+        "summary": summary, "perpetrator": t.gettext("Alleged perpetrator"), "exact": labels.precision(1, t),
+        "near": t.gettext("near a named place (ring ≈25 km)"),
+        "outline": t.gettext("dashed outline: known only to that commune or cercle ({n})").format(n=n(outlined)),
+        "rings": t.gettext("fill/outline: first named; outer ring: second named"),
+        "colour": t.gettext("colour: first-named perpetrator"), "size": t.gettext("size: number killed (upper bound)"),
+        "heat": t.gettext("Heat: killed (upper bound) near each place"), "fewer": t.gettext("fewer"),
+        "most": t.gettext("most in this view"),
+        "relative": t.gettext("Relative to the densest spot in view; an unknown toll counts as 1."),
+        "not_in_heat": t.ngettext("{n} incident known only to a commune or cercle is not in the heat.",
+                                  "{n} incidents known only to a commune or cercle are not in the heat.",
+                                  outlined).format(n=n(outlined)),
+        "darker": t.gettext("Darker hexagon: more incidents"),
+        "aggregated": t.gettext("{n} incidents shown as hexagons; zoom in or filter to see individual incidents")
+        .format(n=n(aggregated)),
+        "aggregated_how": t.gettext("(a cercle, period or category: each is drawn once at most {k} remain)").format(
+            k=n(max_markers)),
+        "on_map": t.ngettext("{n} incident on the map", "{n} incidents on the map", drawn).format(n=n(drawn)),
+        "not_drawn": t.gettext("{n} not drawn").format(n=n(not_drawn)),
+        "not_drawn_why": t.gettext("(no point or region-level; listed beside the map)"),
+    }
 
 
 __all__ = [

@@ -15,6 +15,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.i18n import Translator, tr
 from dashboard.viz.cards import incident_card_html, tooltip_text
 from dashboard.viz.palette import CATEGORY_COLOURS, primary_category
 
@@ -39,16 +40,17 @@ def unit_key(row) -> tuple[str, str]:
 
 
 def add_outlines(target, incidents: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, cercles: gpd.GeoDataFrame, *,
-                 public: bool) -> int:
+                 public: bool, t: Translator | None = None) -> int:
     """Draw one outline per unit holding unit-level incidents; returns how many outlines were drawn."""
     if incidents.empty:
         return 0
+    t = t or tr()
     shapes = {("commune", p): g for p, g in zip(communes["commune_pcode"], communes.geometry, strict=True)}
     shapes.update({("cercle", p): g for p, g in zip(cercles["cercle_pcode"], cercles.geometry, strict=True)})
-    names = {("commune", p): f"commune {n} ({c})" for p, n, c in
+    names = {("commune", p): t.gettext("commune {name} ({cercle})").format(name=n, cercle=c) for p, n, c in
              zip(communes["commune_pcode"], communes["commune"], communes["cercle"], strict=True)}
-    names.update({("cercle", p): f"cercle {n}" for p, n in zip(cercles["cercle_pcode"], cercles["cercle"],
-                                                                  strict=True)})
+    names.update({("cercle", p): t.gettext("cercle {name}").format(name=n)
+                  for p, n in zip(cercles["cercle_pcode"], cercles["cercle"], strict=True)})
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in incidents.sort_values(["date_start", "incident_id"], kind="stable").to_dict("records"):
         groups.setdefault(unit_key(r), []).append(r)
@@ -59,12 +61,15 @@ def add_outlines(target, incidents: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
         firsts = {primary_category(r["perpetrator_category"]) for r in rows}
         colour = CATEGORY_COLOURS[firsts.pop()] if len(firsts) == 1 else MIXED
         if len(rows) == 1:
-            tip = tooltip_text(rows[0])
+            tip = tooltip_text(rows[0], t)
         else:
-            tip = f"{names[key][0].upper()}{names[key][1:]}: {len(rows)} incidents known only to this {key[0]}"
-        cards = "<hr style='margin:6px 0'>".join(incident_card_html(r, public=public) for r in rows)
-        header = (f"<div style='font:12px system-ui,sans-serif;color:#444;margin-bottom:4px'>Known only to the "
-                  f"{html.escape(names[key])}: drawn as its outline</div>")
+            unit = (t.gettext("{n} incidents known only to this commune") if key[0] == "commune"
+                    else t.gettext("{n} incidents known only to this cercle")).format(n=len(rows))
+            tip = f"{names[key][0].upper()}{names[key][1:]}: {unit}"
+        cards = "<hr style='margin:6px 0'>".join(incident_card_html(r, public=public, t=t) for r in rows)
+        header = ("<div style='font:12px system-ui,sans-serif;color:#444;margin-bottom:4px'>"
+                  + html.escape(t.gettext("Known only to the {unit}: drawn as its outline").format(unit=names[key]))
+                  + "</div>")
         layer = folium.GeoJson(
             gpd.GeoSeries([shapes[key]], crs="EPSG:4326").to_json(), pane=PANE, control=False,
             style_function=lambda _, c=colour, level=key[0]: {

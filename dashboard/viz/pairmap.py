@@ -8,6 +8,7 @@ import html
 import folium
 import geopandas as gpd
 
+from dashboard.i18n import Translator
 from dashboard.viz import scale
 from dashboard.viz.maps import Basemap, build_incident_map
 
@@ -16,7 +17,8 @@ __all__ = ["build_pair_map"]
 PAD_DEG = 0.08  # around the two points, so that a pair 1 km apart still shows its surroundings
 
 
-def build_pair_map(pair: gpd.GeoDataFrame, *, basemap: Basemap | None = None, public: bool = False) -> folium.Map:
+def build_pair_map(pair: gpd.GeoDataFrame, *, basemap: Basemap | None = None, public: bool = False,
+                   t: Translator | None = None) -> folium.Map:
     """``pair``: the two reports (canonical rows), A first. A report without a drawable point is left off (the page
     says so)."""
     mask = scale.plottable_mask(pair)
@@ -25,7 +27,7 @@ def build_pair_map(pair: gpd.GeoDataFrame, *, basemap: Basemap | None = None, pu
     if len(lat):
         bounds = ((float(lat.min()) - PAD_DEG, float(lng.min()) - PAD_DEG),
                   (float(lat.max()) + PAD_DEG, float(lng.max()) + PAD_DEG))
-    m = build_incident_map(pair, basemap=basemap, public=public, bounds=bounds)
+    m = build_incident_map(pair, basemap=basemap, public=public, bounds=bounds, t=t)
     points = [(float(g.y), float(g.x)) if drawn else None for g, drawn in zip(pair.geometry, mask, strict=True)]
     for label, point in zip("AB", points, strict=False):
         if point is not None:

@@ -42,6 +42,11 @@ def colour_for(cell: str) -> str:
     return CATEGORY_COLOURS[primary_category(cell)]
 
 
+def legend_codes(categories: set[str] | None = None) -> list[tuple[str, str]]:
+    """Code and colour of each category, in canonical order (only those given, if any)."""
+    return [(c, CATEGORY_COLOURS[c]) for c in PERPETRATOR_CATEGORIES if categories is None or c in categories]
+
+
 def legend_items(categories: set[str] | None = None) -> list[tuple[str, str]]:
     """Label and colour of each category, in canonical order (only those given, if any)."""
     return [(PERPETRATOR_LABELS[c], CATEGORY_COLOURS[c]) for c in PERPETRATOR_CATEGORIES

@@ -17,7 +17,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS, split_codes
+from dashboard import labels
+from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
+from dashboard.i18n import Translator, tr
 from dashboard.viz.palette import CATEGORY_COLOURS
 
 Freq = Literal["week", "month", "year"]
@@ -51,7 +53,7 @@ def first_category(cell: object) -> str:
     return codes[0] if codes else UNKNOWN_CATEGORY
 
 
-def timeline_table(incidents: pd.DataFrame, freq: Freq = "month") -> pd.DataFrame:
+def timeline_table(incidents: pd.DataFrame, freq: Freq = "month", *, t: Translator | None = None) -> pd.DataFrame:
     """Per (period, first-named category, precise-to-the-day?): incidents and killed (min, max).
 
     Each incident counts once, in the period its ``date_start`` falls in and under its first-named category.
@@ -84,10 +86,12 @@ def timeline_table(incidents: pd.DataFrame, freq: Freq = "month") -> pd.DataFram
         "killed_min": pd.array(np.bincount(key, np.nan_to_num(lo), minlength=size)[present], dtype="Int64"),
         "killed_max": pd.array(np.bincount(key, np.nan_to_num(hi), minlength=size)[present], dtype="Int64"),
     })
-    labels = {p: period_label(p, freq) for p in table["period"].unique()}
-    table["period_label"] = table["period"].map(labels)
-    table["label"] = table["category"].map(PERPETRATOR_LABELS)
-    table["date_known"] = table["precise"].map({True: "to the day", False: "only to the week/month/year"})
+    period_labels = {p: period_label(p, freq) for p in table["period"].unique()}
+    table["period_label"] = table["period"].map(period_labels)
+    t = t or tr()
+    table["label"] = table["category"].map(lambda c: labels.category(c, t))
+    table["date_known"] = table["precise"].map({True: t.gettext("to the day"),
+                                                False: t.gettext("only to the week/month/year")})
     return table
 
 
@@ -109,21 +113,23 @@ def timeline_chart(
     measure: Measure = "incidents",
     height: int = 260,
     brush: bool = True,
+    t: Translator | None = None,
 ) -> alt.Chart:
-    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period."""
-    table = timeline_table(incidents, freq)
+    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period; ``t`` its language."""
+    t = t or tr()
+    table = timeline_table(incidents, freq, t=t)
     value = "incidents" if measure == "incidents" else "killed_min"
-    title = ["Incidents", "(by first-named alleged perpetrator)"] if measure == "incidents" else [
-        "Killed, lower bound", "(by first-named alleged perpetrator)"]
+    title = [t.gettext("Incidents") if measure == "incidents" else t.gettext("Killed, lower bound"),
+             t.gettext("(by first-named alleged perpetrator)")]
     present = [c for c in PERPETRATOR_CATEGORIES if c in set(table["category"])]
     colour = alt.Color(
         "label:N",
-        title="Alleged perpetrator (first named)",
-        scale=alt.Scale(domain=[PERPETRATOR_LABELS[c] for c in present],
+        title=t.gettext("Alleged perpetrator (first named)"),
+        scale=alt.Scale(domain=[labels.category(c, t) for c in present],
                         range=[CATEGORY_COLOURS[c] for c in present]),
         legend=alt.Legend(orient="bottom", columns=4),
     )
-    period_title = {"week": "ISO week", "month": "Month", "year": "Year"}[freq]
+    period_title = {"week": t.gettext("ISO week"), "month": t.gettext("Month"), "year": t.gettext("Year")}[freq]
     axis = {"format": AXIS_FORMAT[freq], "labelOverlap": True}
     ticks = period_ticks(table, freq)
     if ticks is not None:  # as Vega-Lite DateTime objects: with epoch numbers Vega drew no tick label at all
@@ -137,18 +143,19 @@ def timeline_chart(
             x2="period_end:T",
             y=alt.Y(f"sum({value}):Q", title=title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
-            opacity=alt.Opacity("date_known:N", title="Date known",
-                                scale=alt.Scale(domain=["to the day", "only to the week/month/year"],
+            opacity=alt.Opacity("date_known:N", title=t.gettext("Date known"),
+                                scale=alt.Scale(domain=[t.gettext("to the day"),
+                                                        t.gettext("only to the week/month/year")],
                                                 range=[1.0, 0.4]),
                                 legend=alt.Legend(orient="bottom")),
             order=alt.Order("category:N"),
             tooltip=[
                 alt.Tooltip("period_label:N", title=period_title),
-                alt.Tooltip("label:N", title="Perpetrator (first named)"),
-                alt.Tooltip("sum(incidents):Q", title="Incidents"),
-                alt.Tooltip("sum(killed_min):Q", title="Killed, at least"),
-                alt.Tooltip("sum(killed_max):Q", title="Killed, up to"),
-                alt.Tooltip("date_known:N", title="Date known"),
+                alt.Tooltip("label:N", title=t.gettext("Perpetrator (first named)")),
+                alt.Tooltip("sum(incidents):Q", title=t.gettext("Incidents")),
+                alt.Tooltip("sum(killed_min):Q", title=t.gettext("Killed, at least")),
+                alt.Tooltip("sum(killed_max):Q", title=t.gettext("Killed, up to")),
+                alt.Tooltip("date_known:N", title=t.gettext("Date known")),
             ],
         )
         .properties(height=height, width="container")

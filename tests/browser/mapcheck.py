@@ -26,7 +26,7 @@ def assert_bundled_map_draws(web, screenshot: str) -> None:
     frame = page.frame_locator(FOLIUM_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=MAP_TIMEOUT_MS)
     expect(frame.locator(MARKERS)).to_have_count(markers, timeout=MAP_TIMEOUT_MS)
-    expect(frame.locator(".incident-legend")).to_contain_text(f"{expected} incident(s) on the map")
+    expect(frame.locator(".incident-legend")).to_contain_text(f"{expected} incidents on the map")
     expect(page.locator(EXCEPTION)).to_have_count(0)
     assert any("/app/static/vendor/" in url for url in web.requests), "Leaflet was not loaded from the vendored copy"
     web.screenshot(screenshot)

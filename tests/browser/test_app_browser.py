@@ -65,7 +65,7 @@ def test_map_draws_every_plottable_incident_with_a_legend(web):
     expect(frame.locator(MARKERS)).to_have_count(len(as_points(view)), timeout=MAP_TIMEOUT_MS)
     legend = frame.locator(".incident-legend")
     expect(legend).to_be_visible()
-    expect(legend).to_contain_text(f"{expected} incident(s) on the map")
+    expect(legend).to_contain_text(f"{expected} incidents on the map")
     if not_drawn:
         expect(legend).to_contain_text(f"{not_drawn} not drawn")
         expect(page.get_by_text(f"Not on the map ({not_drawn})")).to_be_visible()
@@ -172,7 +172,7 @@ def test_url_filters_restore_a_view(web):
     expect(page.get_by_text(FilterSpec.from_query_params(params).describe(), exact=True).first).to_be_visible()
     frame = map_frame(page)
     expect(frame.locator(MARKERS)).to_have_count(len(as_points(view)), timeout=MAP_TIMEOUT_MS)
-    expect(frame.locator(".incident-legend")).to_contain_text(f"{drawn} incident(s) on the map")
+    expect(frame.locator(".incident-legend")).to_contain_text(f"{drawn} incidents on the map")
     # the sidebar widgets took the values from the link
     categories = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
         has=page.get_by_text("Perpetrator category", exact=True))

@@ -105,7 +105,7 @@ def test_the_map_comes_first_and_its_legend_is_beside_the_region(browser, app_ur
         assert geometry["open"] is (name == "desktop")  # collapsed on a phone, open on a laptop
         assert not overlap(geometry["legend"], geometry["region"]), geometry
         expect(page.frame_locator(FOLIUM_FRAME).locator(".incident-legend")).to_contain_text(
-            f"{len(plottable(default_view()))} incident(s) on the map")
+            f"{len(plottable(default_view()))} incidents on the map")
         web.screenshot(f"first-hour-first-open-{name}.png", full_page=False)
         if name == "phone":  # a tap on a marker opens its card (no legend in the way)
             # a marker that a tap at its centre reaches (not under the legend, another marker or the map's edge);

@@ -82,7 +82,7 @@ def test_100k_store_draws_hexagons_then_markers_for_a_small_filter_all_locally(s
     frame = map_frame(page, 60_000)
     expect(frame.locator("path.incident-marker")).to_have_count(expected, timeout=60_000)
     expect(frame.locator("path.incident-hex")).to_have_count(0)
-    expect(frame.locator(".incident-legend")).to_contain_text(f"{expected} incident(s) on the map")
+    expect(frame.locator(".incident-legend")).to_contain_text(f"{expected} incidents on the map")
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     scale_web.screenshot("scale_100k_small_filter.png", full_page=False)
     scale_web.assert_local_only()

@@ -111,7 +111,7 @@ def test_exported_html_map_works_from_a_file_with_no_network(browser, tmp_path):
         page.goto(path.as_uri(), wait_until="load")
         markers = page.locator(MARKERS)
         expect(markers).to_have_count(len(as_points(view)), timeout=20_000)
-        expect(page.locator(".incident-legend")).to_contain_text(f"{len(plottable(view))} incident(s) on the map")
+        expect(page.locator(".incident-legend")).to_contain_text(f"{len(plottable(view))} incidents on the map")
         expect(page.locator(".export-header")).to_contain_text("October 2025")
         markers.first.click(force=True)
         popup = page.locator(".leaflet-popup .incident-card")

@@ -41,7 +41,7 @@ def test_an_import_through_one_server_shows_in_the_other(browser, pg_cluster, tm
             card = page_b.locator(".incident-card[data-incident-id='TEAM-1']")
             card.wait_for(timeout=60_000)
             assert "Dougabougou <b>team</b>" in card.inner_text()  # shown as text, not markup
-            page_b.get_by_text("History (1 change set(s))").click()
+            page_b.get_by_text("History (1 change set)").click()
             history = page_b.locator(".incident-history")
             history.wait_for()
             text = history.inner_text()

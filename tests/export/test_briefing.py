@@ -16,7 +16,6 @@ from dashboard.data.public import public_view
 from dashboard.data.reference import cercle_seats
 from dashboard.data.schema import parse_sources
 from dashboard.data.store import dataset_version, load_bundled
-from dashboard.export import i18n
 from dashboard.export.briefing import (
     briefing_html,
     briefing_pdf,
@@ -25,9 +24,11 @@ from dashboard.export.briefing import (
 )
 from dashboard.export.request import ExportRequest
 from dashboard.export.story import Story
+from dashboard.i18n import tr
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
+from dashboard.wording import describe_period, toll_text, toll_words
 from tests.factories import incidents, row
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "briefing"
@@ -116,7 +117,7 @@ def test_the_french_pack_has_french_labels_and_the_same_numbers(october, tmp_pat
     text = pdf_text(pack(october, OCT_2025, lang="fr"), tmp_path)
     assert "NOTE D'INFORMATION" in text  # the kind of document, in small capitals
     for words in ("Chiffres clés", "Tués", "Méthode et mises en garde", "Auteurs présumés",
-                  "sur 81 dans le jeu de données", "au moins 68, jusqu'à 86", "Incidents ayant fait des victimes civiles dans la région de Ségou, du 1er au 31 oct. 2025",
+                  "sur 81 dans le jeu de données", "au moins 68, jusqu'à 86", "Incidents ayant fait des victimes civiles dans la région de Ségou, 1er–31 oct. 2025",
                   "Forces étatiques", "Milice progouvernementale", "2 oct. 2025", "selon des témoins",
                   "Inconnu n'est pas zéro"):
         assert has(text, words), words
@@ -124,33 +125,49 @@ def test_the_french_pack_has_french_labels_and_the_same_numbers(october, tmp_pat
     assert not has(text, "Key figures") and not has(text, "Methods and caveats")
 
 
-def test_the_french_describer_says_every_field():
+def test_the_french_sentence_comes_from_the_one_describer():
     spec = FilterSpec(start=date(2025, 9, 3), end=date(2025, 10, 1), perpetrator_categories={"state_forces",
                       "progov_militia"}, actors={"Dozo"}, admin2={"Niono"}, min_fatalities=5,
                       verification={"confirmed"}, geo_precisions={1}, datasets={"acled"}, min_sources=2,
                       text="Kamona",
                       scope="civilian", event_types={"Violence against civilians"},
                       actor_groups={"Dozo militias"})
-    assert i18n.describe_fr(spec) == (
-        "Incidents de type violence contre des civils ayant fait des victimes civiles, dans la région ou en dehors, "
-        "attribués aux milices progouvernementales ou aux forces étatiques, dont les auteurs présumés comprennent "
-        "les milices dozos, dont un auteur est nommé comme « Dozo », dans le cercle de "
-        "Niono, du 3 sept. au 1er oct. 2025 ; au moins 5 tués ; vérification confirmé ; localisation lieu exact ; "
+    fr = tr("fr").words()
+    assert spec.describe(fr) == (
+        "Incidents de type Violence contre des civils (Violence against civilians) ayant fait des victimes civiles, "
+        "dans la région ou en dehors, attribués aux milices progouvernementales ou aux forces étatiques, dont les "
+        "auteurs présumés comprennent : milices dozo, dont un auteur est nommé comme « Dozo », dans le cercle de "
+        "Niono, 3 sept. – 1er oct. 2025 ; au moins 5 tués ; vérification confirmé ; localisation lieu exact ; "
         "rapportés dans acled ; d'au moins 2 sources indépendantes ; mentionnant « Kamona »")
-    assert i18n.describe_fr(FilterSpec()) == "Incidents ayant fait des victimes civiles dans la région de Ségou"
-    assert i18n.describe_fr(FilterSpec(scope="all")) == "Incidents de tout le registre, incidents liés compris"
-    assert i18n.describe_period_fr(date(2025, 10, 2), date(2025, 10, 2)) == "le 2 oct. 2025"
-    assert i18n.describe_period_fr(date(2024, 1, 1), None) == "à partir du 1er janv. 2024"
-    assert i18n.describe_period_fr(None, date(2022, 3, 5)) == "jusqu'au 5 mars 2022"
-    assert i18n.describe_period_fr(date(2024, 12, 1), date(2025, 2, 1)) == "du 1er déc. 2024 au 1er févr. 2025"
+    assert spec.describe() == spec.describe(tr("en").words())  # English is the default words
+    assert FilterSpec().describe(fr) == "Incidents ayant fait des victimes civiles dans la région de Ségou"
+    assert FilterSpec(scope="all").describe(fr) == "Incidents de tout le registre, incidents liés compris"
+    assert FilterSpec(perpetrator_categories={"state_forces"}, start=date(2025, 10, 1), end=date(2025, 10, 31),
+                      admin2={"Niono", "Macina"}).describe(fr) == (
+        "Incidents ayant fait des victimes civiles dans la région de Ségou, attribués aux forces étatiques, dans les "
+        "cercles de Macina ou Niono, 1er–31 oct. 2025")
+    dates = tr("fr").dates()
+    assert describe_period(date(2025, 10, 2), date(2025, 10, 2), dates) == "le 2 oct. 2025"
+    assert describe_period(date(2024, 1, 1), None, dates) == "à partir du 1er janv. 2024"
+    assert describe_period(None, date(2022, 3, 5), dates) == "jusqu'au 5 mars 2022"
+    assert describe_period(date(2024, 12, 1), date(2025, 2, 1), dates) == "du 1er déc. 2024 au 1er févr. 2025"
 
 
 @pytest.mark.parametrize(("lo", "hi"), [(21, 37), (6, 6), (6, None), (None, 4), (None, None), (0, 0)])
 def test_tolls_say_the_same_numbers_in_both_languages(lo, hi):
-    en, fr = i18n.toll(lo, hi, "en"), i18n.toll(lo, hi, "fr")
+    en, fr = toll_text(lo, hi, words=toll_words(tr("en"))), toll_text(lo, hi, words=toll_words(tr("fr")))
     assert re.findall(r"\d+", en) == re.findall(r"\d+", fr)
     assert ("unknown" in en) == ("inconnu" in fr)
     assert fr != "0" or (lo, hi) == (0, 0)  # unknown is never written as 0
+
+
+def test_numbers_and_days_are_written_as_the_language_does():
+    fr, en = tr("fr"), tr("en")
+    assert fr.number(1_000_000) == "1\u202f000\u202f000" and en.number(1_000_000) == "1,000,000"
+    assert fr.day(date(2025, 10, 2)) == "2 oct. 2025" and en.day(date(2025, 10, 2)) == "2 Oct 2025"
+    assert fr.day(date(2025, 10, 1)) == "1er oct. 2025"
+    assert toll_text(21, 37, words=toll_words(fr)) + " " + fr.gettext("killed") == "21–37 tués"
+    assert toll_text(1200, 3400, words=toll_words(fr), thousands=True) == "1\u202f200–3\u202f400"
 
 
 def test_incident_text_is_escaped_and_only_http_sources_are_links(tmp_path):
@@ -218,7 +235,7 @@ def test_story_pdf_follows_the_story_order_with_notes(bundled, tmp_path):
     assert "October 2025 &lt;operations&gt;" in html
     text = pdf_text(briefing_pdf(story_request(bundled, story)), tmp_path)
     assert text.index("Step 1 · Balle") < text.index("Balle, ten killed") < text.index("Step 2 · Kamona")
-    assert "Kamona, eleven days earlier" in text and "A story of 2 incident(s)" in text
+    assert "Kamona, eleven days earlier" in text and "A story of 2 incidents" in text
     assert "Numbers are the steps of the story" in text
 
 

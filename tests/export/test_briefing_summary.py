@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 
 from dashboard.data.store import load_bundled
-from dashboard.export import i18n
 from dashboard.export.briefing import briefing_html, briefing_pdf
 from dashboard.export.request import ExportRequest
-from dashboard.export.summary import LEFT_OUT, MOST_SERIOUS, coverage, key_findings, most_serious
+from dashboard.export.summary import MOST_SERIOUS, coverage, key_findings, most_serious
+from dashboard.i18n import tr
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import filter_incidents
-from dashboard.query.scope import RECORD_STATEMENT, left_out
+from dashboard.query.scope import RECORD_STATEMENT, left_out, left_out_words
 from dashboard.query.spec import FilterSpec
+from dashboard.wording import describe_period
 from tests.factories import incidents, row
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "briefing"
@@ -88,7 +89,7 @@ def test_the_coverage_says_what_is_counted_what_is_not_and_what_the_record_is():
                      "Incidents with civilian victims in the Ségou region.", left.sentence() + ".", RECORD_STATEMENT]
     fr = coverage(counted=len(counted), total=len(bundled), selection="…", left_out=left, lang="fr")
     assert fr[1].startswith(f"+ {len(left)} incidents liés non comptés : {left.not_civilian} dont les victimes")
-    assert left.sentence(LEFT_OUT["fr"]) in " ".join(fr)
+    assert left.sentence(left_out_words(tr("fr"))) in " ".join(fr)
 
 
 def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
@@ -111,7 +112,7 @@ def test_the_first_page_reads_aloud(whole_record_pack, tmp_path):
     first = pdf_pages(pdf, tmp_path)[0]
     assert "Executive summary" in first
     view = request.view  # the span of the counted incidents' dates, as the briefing says it
-    period = i18n.describe_period_in(view["date_start"].min().date(), view["date_end"].max().date(), "en")
+    period = describe_period(view["date_start"].min().date(), view["date_end"].max().date())
     for finding in key_findings(view, period=period):
         assert finding.split(":")[0] in first
     assert "Prepared by: A. Researcher" in first and "Organisation: Sahel Desk" in first

@@ -63,7 +63,7 @@ def test_october_2025_briefing_pack(store, october, tmp_path):
     """The issue's proof: `incident-map export --format pdf --from 2025-10-01 --to 2025-10-31 -o oct2025.pdf`."""
     pdf = tmp_path / "oct2025.pdf"
     out = export(store, "--format", "pdf", *OCT, "-o", str(pdf))
-    assert f"Wrote {len(october)} incident(s) to {pdf}" in out
+    assert f"Wrote {len(october)} incidents to {pdf}" in out
     text = text_of(pdf)
     one_line = " ".join(text.split())
     flat = "".join(text_of(pdf, raw=True).split())
@@ -81,7 +81,7 @@ def test_french_pack_from_the_command_line(store, tmp_path):
     text = " ".join(text_of(pdf).split())
     assert "Ségou, octobre 2025" in text
     assert "CHIFFRES CLÉS" in text and "Tués" in text and "Méthode et mises en garde" in text
-    assert "Incidents ayant fait des victimes civiles dans la région de Ségou, du 1er au 31 oct. 2025" in text
+    assert "Incidents ayant fait des victimes civiles dans la région de Ségou, 1er–31 oct. 2025" in text
     assert "68–86" in text
 
 

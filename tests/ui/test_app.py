@@ -178,13 +178,13 @@ def test_the_selected_incident_shows_its_history_and_sees_another_process_edit(t
     store = tmp_path / "history.gpkg"
     monkeypatch.setenv(STORE_ENV, str(store))
     at = open_page("map", sel="SEG-2025-008")
-    assert [e.label for e in at.expander if e.label.startswith("History")] == ["History (1 change set(s))"]
+    assert [e.label for e in at.expander if e.label.startswith("History")] == ["History (1 change set)"]
     # another process edits the incident; the app sees it on its next run (a dataset-version check)
     edit(open_store(store), "SEG-2025-008", {"fatalities_max": "38"}, reason="OHCHR <i>gives</i> 38", author="desk")
     at.run()
     assert not at.exception
     history = [e for e in at.expander if e.label.startswith("History")]
-    assert [e.label for e in history] == ["History (2 change set(s))"]
+    assert [e.label for e in history] == ["History (2 change sets)"]
     html = history[0].get("html")[0].proto.body
     assert "OHCHR &lt;i&gt;gives&lt;/i&gt; 38" in html and "edit by desk" in html
     assert "fatalities_max" in html and "37 → 38" in html

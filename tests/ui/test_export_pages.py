@@ -111,7 +111,7 @@ def test_export_page_pdf_is_the_briefing_of_the_filter(tmp_path):
     pdf.write_bytes(download(at, "dl_pdf_fr"))
     text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
-    assert "Ségou — October 2025" in text and ("Incidents ayant fait des victimes civiles dans la région de Ségou, du 1er au 31 oct. 2025"
+    assert "Ségou — October 2025" in text and ("Incidents ayant fait des victimes civiles dans la région de Ségou, 1er–31 oct. 2025"
                                                     in text)
     assert "Kamona" in text and "68–86" in text and "CHIFFRES CLÉS" in text
 

@@ -118,7 +118,7 @@ def test_heat_has_a_scale_and_leaves_out_unit_seats(full):
     assert all(colour in legend_of(html) for colour in HEAT_GRADIENT.values())
     heat = re.search(r"L\.heatLayer\(\s*(\[\[.*?\]\])", html, re.S).group(1)
     assert "13.97683" in heat and "14.24425" not in heat  # the cercle seat is not a hot spot
-    assert "1 incident(s) known only to a commune or cercle are not in the heat" in legend_of(html)
+    assert "1 incident known only to a commune or cercle is not in the heat" in legend_of(html)
 
 
 def test_cluster_bubbles_use_neutral_greys_not_category_colours(full):

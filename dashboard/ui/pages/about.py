@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.attribution import ATTRIBUTIONS
+from dashboard.i18n import N_
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _, current
 
-ABOUT = """
+ABOUT = N_("""
 This dashboard shows incidents of violence against civilians in the **Ségou region of Mali**, one by one,
 each traced to its published sources.
 
@@ -41,16 +43,17 @@ decisions (one incident, counted once); other possible matches wait on the Revie
 `dashboard/bundled/README.md`.
 
 **Credits and licences** (the reference layers, as their sources ask):
-"""
-CODA = """
+""")
+CODA = N_("""
 Maps drawn with Leaflet (BSD-2-Clause) via folium; optional online basemaps © OpenStreetMap contributors and Esri.
-"""
+""")
 
 
 def render(ctx: PageContext) -> None:
-    st.title("About this dashboard")
+    st.title(_("About this dashboard"))
     common.public_banner(ctx)
     common.record_statement()
-    st.markdown(ABOUT + "\n".join(f"- **{a.layer}**: {a.line}" for a in ATTRIBUTIONS) + "\n" + CODA)
-    st.caption(f"Dataset version {ctx.data.version} · {len(ctx.all)} incidents in {cache.store_label(ctx.data.store)}")
+    st.markdown(_(ABOUT) + "\n".join(f"- **{a.layer}**: {a.line}" for a in ATTRIBUTIONS) + "\n" + _(CODA))
+    st.caption(_("Dataset version {version} · {n} incidents in {store}").format(
+        version=ctx.data.version, n=current().number(len(ctx.all)), store=cache.store_label(ctx.data.store)))
     state.publish(ctx.spec, ctx.state)

@@ -19,56 +19,63 @@ from dashboard.data.importer import ImportReport
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources import registry
 from dashboard.errors import UserError
+from dashboard.i18n import N_
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _, current, ngettext
 
-IMPORT_FAILED = ("The import failed because of a fault in the dashboard, not in your file. The details are in the "
-                 "server's log.")
-WRITTEN = {False: "Nothing was written.", True: "Its rows had been written before it failed: the history lists them.",
-           None: "Whether it wrote anything could not be checked: see the history."}
+IMPORT_FAILED = N_("The import failed because of a fault in the dashboard, not in your file. The details are in the "
+                   "server's log.")
+WRITTEN = {False: N_("Nothing was written."),
+           True: N_("Its rows had been written before it failed: the history lists them."),
+           None: N_("Whether it wrote anything could not be checked: see the history.")}
 REPORT_KEY = "import_report"  # the last import's report, shown after the rerun that reloads the store
 
 
 def render(ctx: PageContext) -> None:
-    st.title("Data and import")
+    st.title(_("Data and import"))
+    t = current()
     common.public_banner(ctx)
     common.record_statement()
     reports = ctx.data.reports.reports
     waiting = sum(d.verdict == "pending" for d in ctx.data.decisions)
-    where = "" if ctx.data.public else f"Store: `{cache.store_label(ctx.data.store)}` · "  # no server path in public
-    st.markdown(f"{where}dataset version **{ctx.data.version}** · {len(ctx.all):,} incidents from {len(reports):,} "
-                f"reports · {waiting:,} pair(s) of reports waiting for review")
-    st.caption("Each row of a dataset is a *report*; reports of the same event from several datasets are one "
-               "incident, counted once.")
-    counts = reports["dataset"].value_counts().rename_axis("dataset").reset_index(name="reports")
-    counts["incidents with a report from it"] = [
-        int(ctx.all["datasets"].str.split("; ").map(lambda names, d=d: d in names).sum()) for d in counts["dataset"]]
+    where = "" if ctx.data.public else _("Store: `{store}` · ").format(store=cache.store_label(ctx.data.store))
+    st.markdown(where + _("dataset version **{version}** · {n} incidents from {reports} reports").format(
+        version=ctx.data.version, n=t.number(len(ctx.all)), reports=t.number(len(reports))) + " · "
+        + ngettext("{k} pair of reports waiting for review", "{k} pairs of reports waiting for review",
+                   waiting).format(k=t.number(waiting)))
+    st.caption(_("Each row of a dataset is a *report*; reports of the same event from several datasets are one "
+                 "incident, counted once."))
+    counts = reports["dataset"].value_counts().rename_axis(_("dataset")).reset_index(name=_("reports"))
+    counts[_("incidents with a report from it")] = [
+        int(ctx.all["datasets"].str.split("; ").map(lambda names, d=d: d in names).sum())
+        for d in counts[_("dataset")]]
     if REPORT_KEY in st.session_state:
         _show(st.session_state.pop(REPORT_KEY))
     st.dataframe(counts, hide_index=True)
-    st.subheader("Import a file", divider="gray")
+    st.subheader(_("Import a file"), divider="gray")
     if ctx.data.public:
-        st.info("Imports are turned off in the public view.")
+        st.info(_("Imports are turned off in the public view."))
         state.publish(ctx.spec, ctx.state)
         return
     limits = ctx.settings.limits
-    st.markdown(
-        "What can be imported: " + "; ".join(a.description for a in registry.ADAPTERS) + ". Valid rows are added; invalid "
-        "rows are kept aside with the reason in a rejects file next to the store; re-importing the same file adds "
-        f"nothing. At most {limits.upload_mb} MB, {limits.import_rows:,} rows and {limits.import_columns} columns per "
-        f"file; an import stops after {limits.import_seconds} s."
-    )
-    upload = st.file_uploader("File", type=list(SUFFIXES), key="upload", max_upload_size=limits.upload_mb)
+    st.markdown(_(
+        "What can be imported: {formats}. Valid rows are added; invalid rows are kept aside with the reason in a "
+        "rejects file next to the store; re-importing the same file adds nothing. At most {mb} MB, {rows} rows and "
+        "{columns} columns per file; an import stops after {seconds} s.").format(
+        formats="; ".join(_(a.description) for a in registry.ADAPTERS), mb=limits.upload_mb,
+        rows=t.number(limits.import_rows), columns=limits.import_columns, seconds=limits.import_seconds))
+    upload = st.file_uploader(_("File"), type=list(SUFFIXES), key="upload", max_upload_size=limits.upload_mb)
     c1, c2, c3 = st.columns(3)
-    fmt = c1.selectbox("Layout", registry.formats(), key="import_format",
-                       help="auto: recognised from the columns")
-    strict = c2.checkbox("Strict (import nothing if any row is bad)", key="import_strict")
-    dry = c3.checkbox("Dry run (check only)", key="import_dry")
+    fmt = c1.selectbox(_("Layout"), registry.formats(), key="import_format",
+                       help=_("auto: recognised from the columns"))
+    strict = c2.checkbox(_("Strict (import nothing if any row is bad)"), key="import_strict")
+    dry = c3.checkbox(_("Dry run (check only)"), key="import_dry")
     d1, d2 = st.columns(2)
-    author = d1.text_input("Your name (kept in the history)", value=default_author(), key="import_author")
-    reason = d2.text_input("Why (kept in the history; default: import of the file)", key="import_reason")
+    author = d1.text_input(_("Your name (kept in the history)"), value=default_author(), key="import_author")
+    reason = d2.text_input(_("Why (kept in the history; default: import of the file)"), key="import_reason")
     licence = licence_fields()
-    if upload is not None and st.button("Import", type="primary", key="import_go"):
+    if upload is not None and st.button(_("Import"), type="primary", key="import_go"):
         with tempfile.TemporaryDirectory(prefix="incident-map-upload-") as tmp:
             path = Path(tmp) / (Path(upload.name).name or "upload")
             path.write_bytes(upload.getvalue())
@@ -76,12 +83,12 @@ def render(ctx: PageContext) -> None:
                                     limits=limits, warm_cache=True, author=author or None,
                                     reason=reason.strip() or None, licence=licence)
             try:
-                with st.spinner(f"Importing {common.md_escape(upload.name)}…"):
+                with st.spinner(_("Importing {name}…").format(name=common.md_escape(upload.name))):
                     report = run_import(request)
             except UserError as exc:  # the message quotes the file's name and columns: untrusted text
                 common.user_error(exc)
             except ImportCrashed as exc:
-                st.error(f"{IMPORT_FAILED} {WRITTEN[exc.written]}", icon=":material/error:")
+                st.error(f"{_(IMPORT_FAILED)} {_(WRITTEN[exc.written])}", icon=":material/error:")
             else:
                 if dry or not report.added:
                     _show(report)
@@ -112,6 +119,6 @@ def _show(report: ImportReport) -> None:
     show = st.warning if report.rejected else st.success
     show(common.md_escape(report.summary()))
     if report.matches is not None and report.matches.waiting:
-        st.info("The possible matches wait on the **Review** page.", icon=":material/rule:")
+        st.info(_("The possible matches wait on the **Review** page."), icon=":material/rule:")
     if report.rejects_file and report.rejected:
-        st.caption(f"Rejected rows with their reasons: {common.md_escape(str(report.rejects_file))}")
+        st.caption(_("Rejected rows with their reasons: {path}").format(path=common.md_escape(str(report.rejects_file))))

@@ -15,21 +15,24 @@ import streamlit as st
 from dashboard.data.sources.licences import Licence
 from dashboard.data.sources.registry import licence_of
 from dashboard.export.exporters import EXPORTERS, LANGUAGE_NAMES, Exporter, ExportRequest
-from dashboard.export.i18n import TEXT
 from dashboard.export.manifest import MANIFEST_IN_PACK, build_pack
 from dashboard.export.metadata import CSV_METADATA
+from dashboard.export.words import BRIEFING
+from dashboard.i18n import N_
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _, current, ngettext
 
 TITLE_KEY = "export_title"
 GROUPS = {  # the page's sections, in order: heading and what the files are
-    "pack": ("Briefing pack (PDF)",
-             "Title and filter, key figures (killed as a min–max range), a map of the incidents, the timeline, the "
-             "incident table with numbered sources, and a methods-and-caveats box. Takes a few seconds."),
-    "map": ("Map (HTML)", "One self-contained HTML file: the map with its markers and incident cards, that opens in "
-                          "any browser with no internet connection."),
-    "data": ("Data files", "The canonical columns (see docs/schema.md) with latitude/longitude; sources as a JSON "
-                           "list. Each file can be imported again (Data & import page, or `incident-map import`)."),
+    "pack": (N_("Briefing pack (PDF)"),
+             N_("Title and filter, key figures (killed as a min–max range), a map of the incidents, the timeline, the "
+                "incident table with numbered sources, and a methods-and-caveats box. Takes a few seconds.")),
+    "map": (N_("Map (HTML)"), N_("One self-contained HTML file: the map with its markers and incident cards, that "
+                                 "opens in any browser with no internet connection.")),
+    "data": (N_("Data files"), N_("The canonical columns (see docs/schema.md) with latitude/longitude; sources as a "
+                                  "JSON list. Each file can be imported again (Data & import page, or "
+                                  "`incident-map import`).")),
 }
 
 
@@ -68,24 +71,17 @@ def _companion(ctx: PageContext, e: Exporter, how: dict, filename: str) -> Calla
     return lambda: e.companion_of(request_of(ctx, **how), filename) or b""
 
 
-CLAIM = ("Every file below holds **exactly these {n} incident(s)** and says what they are: the filter sentence "
-         "above, the dataset version **{version}** and the time it was made. The PDF and the HTML map print them; "
-         "GeoJSON has them in its `metadata` member, the GeoPackage in its `export_metadata` table, JSON under "
-         "`metadata`, and the CSV in `#` lines above its header or in a sidecar file (choose below). The HTML map "
-         "lists the incidents it cannot draw beside the map.")
-
-
 def briefing_fields() -> dict:
     """Who made the briefing, when, and how it may be handled (printed on its first page)."""
     c1, c2, c3, c4 = st.columns([1.2, 1.2, 0.8, 1.2])
     return {
-        "author": c1.text_input("Author", key="export_author", max_chars=120) or None,
-        "organisation": c2.text_input("Organisation", key="export_organisation", max_chars=160) or None,
-        "analysis_date": c3.date_input("Date of analysis", key="export_analysis_date", value="today",
+        "author": c1.text_input(_("Author"), key="export_author", max_chars=120) or None,
+        "organisation": c2.text_input(_("Organisation"), key="export_organisation", max_chars=160) or None,
+        "analysis_date": c3.date_input(_("Date of analysis"), key="export_analysis_date", value="today",
                                        format="YYYY-MM-DD"),
-        "marking": c4.text_input("Handling marking", key="export_marking", max_chars=80,
-                                 placeholder="e.g. For internal use",
-                                 help="Printed at the top of every page of the PDF") or None,
+        "marking": c4.text_input(_("Handling marking"), key="export_marking", max_chars=80,
+                                 placeholder=_("e.g. For internal use"),
+                                 help=_("Printed at the top of every page of the PDF")) or None,
     }
 
 
@@ -142,63 +138,78 @@ def pack_button(ctx: PageContext, stem: str, how: dict) -> None:
 
 
 def render(ctx: PageContext) -> None:
-    common.header(ctx, "Briefing and exports")
+    common.header(ctx, _("Briefing and exports"))
     if common.empty_state(ctx):
         state.publish(ctx.spec, ctx.state)
         return
     n = len(ctx.view)
-    st.markdown(CLAIM.format(n=n, version=ctx.data.version))
+    lang = current()
+    st.markdown(ngettext(
+        "Every file below holds **exactly this {n} incident** and says what it is: the filter sentence "
+        "above, the dataset version **{version}** and the time it was made. The PDF and the HTML map print them; "
+        "GeoJSON has them in its `metadata` member, the GeoPackage in its `export_metadata` table, JSON under "
+        "`metadata`, and the CSV in `#` lines above its header or in a sidecar file (choose below). The HTML map "
+        "lists the incidents it cannot draw beside the map.",
+        "Every file below holds **exactly these {n} incidents** and says what they are: the filter sentence "
+        "above, the dataset version **{version}** and the time it was made. The PDF and the HTML map print them; "
+        "GeoJSON has them in its `metadata` member, the GeoPackage in its `export_metadata` table, JSON under "
+        "`metadata`, and the CSV in `#` lines above its header or in a sidecar file (choose below). The HTML map "
+        "lists the incidents it cannot draw beside the map.", n).format(n=lang.number(n), version=ctx.data.version))
     if ctx.left_out is not None and len(ctx.left_out):
-        st.caption(f"The {len(ctx.left_out)} related incident(s) the note above mentions are not in the files; "
-                   "every file says so. Choose “Every incident in the record” under “Which incidents” to export them.")
-    title = st.text_input("Title of the briefing pack and map", key=TITLE_KEY, max_chars=200,
-                          placeholder=TEXT["en"]["default_title"],
-                          help="Left empty, the pack is titled "
-                               f"“{TEXT['en']['default_title']}” (in French: “{TEXT['fr']['default_title']}”).")
+        st.caption(ngettext("The {n} related incident the note above mentions is not in the files; every file says "
+                            "so. Choose “Every incident in the record” under “Which incidents” to export it.",
+                            "The {n} related incidents the note above mentions are not in the files; every file says "
+                            "so. Choose “Every incident in the record” under “Which incidents” to export them.",
+                            len(ctx.left_out)).format(n=len(ctx.left_out)))
+    title = st.text_input(_("Title of the briefing pack and map"), key=TITLE_KEY, max_chars=200,
+                          placeholder=_(BRIEFING["default_title"]),
+                          help=_("Left empty, the pack is titled in its language: “{title}”.").format(
+                              title=_(BRIEFING["default_title"])))
     stem = file_stem(ctx)
     include_restricted = licence_choice(ctx)
     limit = ctx.settings.limits.briefing_incidents
     for group, (heading, caption) in GROUPS.items():
         chosen = [(e, lang) for e, lang in buttons() if e.group == group]
-        st.subheader(heading, divider="gray")
-        if ctx.data.public and not any(e.public for e, _ in chosen):
-            names = ", ".join(e.label.split(" (")[0] for e, _ in chosen)
-            st.info(f"Data files ({names}) are not offered in the public view. The PDF and the HTML map above use "
-                    "the coarsened places.", icon=":material/shield:")
+        st.subheader(_(heading), divider="gray")
+        if ctx.data.public and not any(e.public for e, _lang in chosen):
+            names = ", ".join(_(e.label).split(" (")[0] for e, _lang in chosen)
+            st.info(_("Data files ({names}) are not offered in the public view. The PDF and the HTML map above use "
+                      "the coarsened places.").format(names=names), icon=":material/shield:")
             continue
-        st.caption(caption)
+        st.caption(_(caption))
         spent = group == "pack" and common.pdf_budget_spent(ctx)
         if group == "pack" and n > limit:
-            st.caption(f"The pack lists and maps the {limit} most serious of these {n} incidents (highest known "
-                       "toll first); its figures, timeline and breakdowns count them all.")
+            st.caption(_("The pack lists and maps the {limit} most serious of these {n} incidents (highest known "
+                         "toll first); its figures, timeline and breakdowns count them all.").format(
+                limit=lang.number(limit), n=lang.number(n)))
         how: dict = {"title": title or None, "include_restricted": include_restricted}
         if group == "pack":
             how |= briefing_fields()
         if group == "data":
             c1, c2 = st.columns(2)
             how["spreadsheet_safe"] = c1.checkbox(
-                "Spreadsheet-safe CSV", value=True, key="csv_safe",
-                help="Puts a ' before any text cell that starts with = + - or @, so that text from a source cannot "
-                     "run as a formula when the CSV is opened in Excel or LibreOffice. Untick it for a CSV to import "
-                     "again unchanged (the other files are always exact).")
-            how["csv_metadata"] = c2.radio("CSV metadata", list(CSV_METADATA), key="csv_metadata", horizontal=True,
-                                           format_func=CSV_METADATA.get)
+                _("Spreadsheet-safe CSV"), value=True, key="csv_safe",
+                help=_("Puts a ' before any text cell that starts with = + - or @, so that text from a source cannot "
+                       "run as a formula when the CSV is opened in Excel or LibreOffice. Untick it for a CSV to "
+                       "import again unchanged (the other files are always exact)."))
+            how["csv_metadata"] = c2.radio(_("CSV metadata"), list(CSV_METADATA), key="csv_metadata",
+                                           horizontal=True, format_func=lambda k: _(CSV_METADATA[k]))
         chosen = [(e, lang) for e, lang in chosen if e.public or not ctx.data.public]
         cols = st.columns([1] * len(chosen) + ([] if group == "data" else [2]))  # packs and maps: not too wide
-        for col, (e, lang) in zip(cols, chosen, strict=False):
-            label = f"{e.label} · {LANGUAGE_NAMES[lang]}" if lang else e.label
-            filename = e.filename(stem, lang or "en")
-            col.download_button(label, data=_build(ctx, e, how | {"lang": lang or "en"}), file_name=filename,
-                                mime=e.mime, key=button_key(e, lang), on_click="ignore", icon=e.icon,
+        for col, (e, in_lang) in zip(cols, chosen, strict=False):
+            label = f"{_(e.label)} · {LANGUAGE_NAMES[in_lang]}" if in_lang else _(e.label)
+            filename = e.filename(stem, in_lang or "en")
+            col.download_button(label, data=_build(ctx, e, how | {"lang": in_lang or "en"}), file_name=filename,
+                                mime=e.mime, key=button_key(e, in_lang), on_click="ignore", icon=e.icon,
                                 width="stretch", disabled=spent)
             if e.companion is not None and how.get("csv_metadata") == "sidecar":
-                col.download_button(f"{e.label.split(' (')[0]} metadata (JSON)",
+                col.download_button(_("{format} metadata (JSON)").format(format=_(e.label).split(" (")[0]),
                                     data=_companion(ctx, e, how, filename), file_name=e.companion_name(filename),
-                                    mime="application/json", key=f"{button_key(e, lang)}_metadata",
+                                    mime="application/json", key=f"{button_key(e, in_lang)}_metadata",
                                     on_click="ignore", icon=":material/description:", width="stretch")
     pack_button(ctx, stem, {"title": title or None, "include_restricted": include_restricted})
-    st.caption(f"The same files from the command line: `incident-map export --format "
-               f"{'|'.join(e.name for e in EXPORTERS)} -o FILE` with the same filter options (or `--view` and this "
-               "page's address).")
+    st.caption(_("The same files from the command line: `incident-map export --format {formats} -o FILE` with the "
+                 "same filter options (or `--view` and this page's address).").format(
+        formats="|".join(e.name for e in EXPORTERS)))
     common.cite(ctx, "export")
     state.publish(ctx.spec, ctx.state)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date
 
+from dashboard.i18n import N_
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import in_period
 from dashboard.ui import cache, common, foliummap, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _, current
 from dashboard.ui.period import period_chart
 from dashboard.viz import scale
 from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
@@ -17,9 +20,9 @@ from dashboard.viz.choropleth import MEASURES, UNITS, figures, not_allocated_not
 from dashboard.viz.history import history_html
 from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
 
-MODE_LABELS = {"points": "Points", "clusters": "Clusters", "heat": "Heat", "hexbin": "Hexagons (H3)",
-               "choropleth": "By cercle/commune"}
-UNIT_LABELS = {"cercle": "Cercles", "commune": "Communes"}
+MODE_LABELS = {"points": N_("Points"), "clusters": N_("Clusters"), "heat": N_("Heat"), "hexbin": N_("Hexagons (H3)"),
+               "choropleth": N_("By cercle/commune")}
+UNIT_LABELS = {"cercle": N_("Cercles"), "commune": N_("Communes")}
 TIMELINE_KEY = "overview_timeline"
 MAP_KEY = "map"
 NOT_DRAWN_LISTED = 50  # incidents listed beside the map; the rest are counted (the table page lists them all)
@@ -41,16 +44,18 @@ def render(ctx: PageContext) -> None:
     """The map first (on a laptop and on a phone it is in the first screen), then its controls, what the count
     leaves out, the timeline and the citation. Streamlit sends elements as they are made, so the map is also the
     first heavy thing the browser gets."""
-    common.header(ctx, "Incidents in the Ségou region", note=False)
+    common.header(ctx, _("Incidents in the Ségou region"), note=False)
+    t = current()
     if "map_mode" not in st.session_state:
         st.session_state["map_mode"] = ctx.state.mode
     map_area = st.container()  # filled below, once the controls under it have been read
     c1, c2, c3 = st.columns([3, 1.3, 1.5])
-    mode = c1.radio("Map display", MAP_MODES, horizontal=True, key="map_mode", format_func=MODE_LABELS.get)
-    tiles = c2.toggle("Online basemap", key="online_tiles",
-                      help="Adds OpenStreetMap and satellite layers to the layer menu. They load from the internet; "
-                           "off, nothing leaves this machine.")
-    play = c3.toggle("Step through months", key="play", help="For presentations: one month at a time.")
+    mode = c1.radio(_("Map display"), MAP_MODES, horizontal=True, key="map_mode",
+                    format_func=lambda m: _(MODE_LABELS[m]))
+    tiles = c2.toggle(_("Online basemap"), key="online_tiles",
+                      help=_("Adds OpenStreetMap and satellite layers to the layer menu. They load from the internet; "
+                             "off, nothing leaves this machine."))
+    play = c3.toggle(_("Step through months"), key="play", help=_("For presentations: one month at a time."))
     unit, measure = _choropleth_choice(ctx) if mode == "choropleth" else (ctx.state.unit, ctx.state.measure)
     view = ctx.view
     month = None
@@ -59,29 +64,29 @@ def render(ctx: PageContext) -> None:
         if st.session_state.get("play_month") not in months:
             st.session_state["play_month"] = ctx.state.month if ctx.state.month in months else months[0]
         b1, b2, b3 = st.columns([1, 8, 1])
-        b1.button("◀ Prev", on_click=_step, args=(months, -1), width="stretch")
-        month = b2.select_slider("Month", months, key="play_month", label_visibility="collapsed")
-        b3.button("Next ▶", on_click=_step, args=(months, 1), width="stretch")
+        b1.button(_("◀ Prev"), on_click=_step, args=(months, -1), width="stretch")
+        month = b2.select_slider(_("Month"), months, key="play_month", label_visibility="collapsed")
+        b3.button(_("Next ▶"), on_click=_step, args=(months, 1), width="stretch")
         start = pd.Timestamp(f"{month}-01")
         view = in_period(view, start, start + pd.offsets.MonthEnd(0))
-        st.markdown(f"**{start.strftime('%B %Y')}** — {totals(view).sentence()}")
+        st.markdown(f"**{format_date(start, 'LLLL y', locale=t.lang)}** — {totals(view).sentence(t=t)}")
     selected = _selected_id(ctx)
     with map_area:
         if not common.empty_state(ctx) and len(view) == 0:
-            st.info("No incidents in this period.")
+            st.info(_("No incidents in this period."))
         left, right = st.columns([2.2, 1])
         with left:
             if len(ctx.view):
                 filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter or a month
                 spec_key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in
                                  sorted(ctx.spec.to_query_params().items()))
-                view_key = (ctx.data.version, ctx.data.public, spec_key, month, mode, tiles, unit, measure,
+                view_key = (t.lang, ctx.data.version, ctx.data.public, spec_key, month, mode, tiles, unit, measure,
                             ctx.settings.max_markers, ctx.settings.max_marker_bytes)  # all the map depends on
                 rendered = cache.map_payload(view_key, lambda: build_incident_map(
                     view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
                     bounds=scale.map_view(view, filtered), max_markers=ctx.settings.max_markers,
                     max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure,
-                    reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers else None))
+                    reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers else None, t=t))
                 foliummap.show(rendered, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                                returned_objects=["last_object_clicked_tooltip"])
                 # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a
@@ -98,7 +103,7 @@ def render(ctx: PageContext) -> None:
                 _not_drawn(view, ctx)
     common.scope_note(ctx)
     if len(ctx.view):
-        st.subheader("Timeline", divider="gray")
+        st.subheader(_("Timeline"), divider="gray")
         period_chart(ctx, key=TIMELINE_KEY, freq="month", height=280)
     common.cite(ctx, "map")
     state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month, unit=unit, measure=measure))
@@ -109,17 +114,21 @@ def _choropleth_choice(ctx: PageContext) -> tuple[str, str]:
     st.session_state.setdefault("choropleth_unit", ctx.state.unit)
     st.session_state.setdefault("choropleth_measure", ctx.state.measure)
     a, b = st.columns([1, 2])
-    unit = a.radio("Units", UNITS, horizontal=True, key="choropleth_unit", format_func=UNIT_LABELS.get)
-    measure = b.radio("Colour by", list(MEASURES), horizontal=True, key="choropleth_measure",
-                      format_func=MEASURES.get)
+    unit = a.radio(_("Units"), UNITS, horizontal=True, key="choropleth_unit", format_func=lambda u: _(UNIT_LABELS[u]))
+    measure = b.radio(_("Colour by"), list(MEASURES), horizontal=True, key="choropleth_measure",
+                      format_func=lambda m: _(MEASURES[m]))
     return unit, measure
 
 
 def _allocation_caption(view: pd.DataFrame, unit: str) -> str:
     """What the choropleth counts, and what it leaves out (never spread over units)."""
     found = figures(view, cache.basemap().units(unit), unit)
-    return (f"Each {unit} counts the incidents known to lie in it. {not_allocated_note(found, unit).capitalize()}: "
-            f"they are counted here, not spread over {unit}s.")
+    note = not_allocated_note(found, unit, current())
+    if unit == "cercle":
+        return _("Each cercle counts the incidents known to lie in it. {note}: they are counted here, not spread over "
+                 "cercles.").format(note=note[:1].upper() + note[1:])
+    return _("Each commune counts the incidents known to lie in it. {note}: they are counted here, not spread over "
+             "communes.").format(note=note[:1].upper() + note[1:])
 
 
 def _selected_id(ctx: PageContext) -> str | None:
@@ -136,18 +145,20 @@ def _selected_id(ctx: PageContext) -> str | None:
 
 
 def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
-    st.markdown("#### Selected incident")
+    st.markdown("#### " + _("Selected incident"))
     row = ctx.all.loc[ctx.all["incident_id"] == selected] if selected else None
     if row is None or row.empty:
-        st.caption("Click a marker on the map to see its sources here.")
+        st.caption(_("Click a marker on the map to see its sources here."))
         return
     st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520,
-                               reports=ctx.data.reports_of(row).get(selected)))
+                               reports=ctx.data.reports_of(row).get(selected), t=current()))
     if not bool((view["incident_id"] == selected).any()):
-        st.caption("This incident is outside the current filter.")
+        st.caption(_("This incident is outside the current filter."))
     if not ctx.data.public:  # the history holds internal fields and names: never in the public view
         doc = cache.history(ctx.data.store, selected)
-        with st.expander(f"History ({len(doc['changes'])} change set(s))", key="incident_history"):
+        n = len(doc["changes"])
+        with st.expander(current().ngettext("History ({n} change set)", "History ({n} change sets)", n).format(n=n),
+                         key="incident_history"):
             st.html(history_html(doc))
 
 
@@ -157,21 +168,24 @@ def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
     missing = unplotted(view)
     if missing.empty:
         return
-    st.markdown(f"#### Not on the map ({len(missing)})")
-    st.caption("Their place is known only to the region, or has no coordinates: they are listed here rather "
-               "than planted on a town.")
+    t = current()
+    st.markdown("#### " + _("Not on the map ({n})").format(n=len(missing)))
+    st.caption(_("Their place is known only to the region, or has no coordinates: they are listed here rather "
+                 "than planted on a town."))
     ordered = missing.sort_values(["date_start", "incident_id"], kind="stable")
     if len(ordered) > NOT_DRAWN_LISTED:
-        st.caption(f"The first {NOT_DRAWN_LISTED} by date are listed; narrow the filter, or see them all on the "
-                   "Table page.")
+        st.caption(_("The first {n} by date are listed; narrow the filter, or see them all on the Table page.").format(
+            n=NOT_DRAWN_LISTED))
         ordered = ordered.head(NOT_DRAWN_LISTED)
-    labels = {r["incident_id"]: f"{r['date_start']:%d %b %Y} · {str(r['location'])[:60]}"
+    labels = {r["incident_id"]: f"{t.day(r['date_start'].date())} · {str(r['location'])[:60]}"
               for r in ordered.to_dict("records")}
-    picked = st.selectbox("Show the card of", list(labels), index=None, key=NOT_DRAWN_KEY,
-                          format_func=labels.get, placeholder=f"one of the {len(labels)} incidents")
+    picked = st.selectbox(_("Show the card of"), list(labels), index=None, key=NOT_DRAWN_KEY,
+                          format_func=labels.get,
+                          placeholder=t.ngettext("the {n} incident", "one of the {n} incidents", len(labels)).format(
+                              n=len(labels)))
     if picked is not None:
         row = ordered.loc[ordered["incident_id"] == picked]
         if not row.empty:
             reports = ctx.data.reports_of(row)
             st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520,
-                                       reports=reports.get(picked)))
+                                       reports=reports.get(picked), t=t))

@@ -14,12 +14,17 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from dashboard.export.exporters import ExportRequest, exporter
+from dashboard.export.exporters import LANGUAGE_NAMES, ExportRequest, exporter
 from dashboard.export.story import MAX_NOTE, MAX_TITLE, Story, StoryError, highlight_layer, step_point, story_frame
+from dashboard.i18n import languages
 from dashboard.ui import cache, common, foliummap
+from dashboard.ui import lang as ui_lang
 from dashboard.ui.context import PageContext
-from dashboard.viz.cards import incident_card_html, toll_text
+from dashboard.ui.lang import _, ngettext
+from dashboard.ui.state import ViewState
+from dashboard.viz.cards import incident_card_html
 from dashboard.viz.maps import SEGOU_CENTER, SEGOU_ZOOM, build_incident_map
+from dashboard.wording import toll_text, toll_words
 
 STEP_PARAM = "step"
 STEP_KEY = "story_step"
@@ -40,8 +45,10 @@ def note_key(incident_id: str) -> str:
 
 def _label(incidents: pd.DataFrame) -> dict[str, str]:
     return {
-        r["incident_id"]: f"{r['date_start']:%Y-%m-%d} · {str(r['location'])[:60]} · killed "
-                          f"{toll_text(r['fatalities_min'], r['fatalities_max'])} ({r['incident_id']})"
+        r["incident_id"]: f"{r['date_start']:%Y-%m-%d} · {str(r['location'])[:60]} · "
+                          + _("killed {toll}").format(toll=toll_text(r["fatalities_min"], r["fatalities_max"],
+                                                                     words=toll_words(ui_lang.current())))
+                          + f" ({r['incident_id']})"
         for r in incidents.to_dict("records")
     }
 
@@ -83,7 +90,8 @@ def _load(upload, known: pd.Series) -> None:
     try:
         story = Story.from_json(upload.getvalue(), known_ids=known)
     except StoryError as exc:
-        st.error(f"Could not load {common.md_escape(upload.name)}: {common.md_escape(str(exc))}")
+        st.error(_("Could not load {name}: {error}").format(name=common.md_escape(upload.name),
+                                                            error=common.md_escape(str(exc))))
         return
     st.session_state[IDS_KEY] = list(story.incident_ids)
     st.session_state[TITLE_KEY] = story.title
@@ -91,12 +99,13 @@ def _load(upload, known: pd.Series) -> None:
         st.session_state[note_key(step.incident_id)] = step.note
     st.session_state[CUSTOM_KEY] = True
     st.session_state[STEP_KEY] = 1
-    st.success(f"Loaded a story of {len(story)} step(s).")
+    st.success(ngettext("Loaded a story of {n} step.", "Loaded a story of {n} steps.", len(story)).format(
+        n=len(story)))
 
 
 def _publish(ctx: PageContext, step: int | None) -> None:
     """The filter and the step in the URL (only when it changed, to avoid extra reruns)."""
-    params: dict[str, str | list[str]] = dict(ctx.spec.to_query_params())
+    params: dict[str, str | list[str]] = {**ctx.spec.to_query_params(), **ViewState().to_query_params()}
     if step is not None:
         params[STEP_PARAM] = str(step)
     current = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -113,30 +122,30 @@ def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
     # open while the story is empty or once the user has used it: an ``expanded`` that turned False after the first
     # pick closed the editor under the user's hands
     expanded = bool(st.session_state.get(EDITING_KEY)) or not st.session_state.get(IDS_KEY)
-    with st.expander("Build, load or save the story", expanded=expanded, icon=":material/edit_note:"):
-        _load(st.file_uploader("Load a story (JSON)", type=["json"], key=UPLOAD_KEY, max_upload_size=1), known)
-        st.text_input("Story title", key=TITLE_KEY, max_chars=MAX_TITLE, on_change=_mark_editing)
-        ids = st.multiselect("Incidents, in the order they are presented", list(known), key=IDS_KEY,
+    with st.expander(_("Build, load or save the story"), expanded=expanded, icon=":material/edit_note:"):
+        _load(st.file_uploader(_("Load a story (JSON)"), type=["json"], key=UPLOAD_KEY, max_upload_size=1), known)
+        st.text_input(_("Story title"), key=TITLE_KEY, max_chars=MAX_TITLE, on_change=_mark_editing)
+        ids = st.multiselect(_("Incidents, in the order they are presented"), list(known), key=IDS_KEY,
                              format_func=lambda i: labels.get(i, i), on_change=_mark_custom,
-                             help="The story starts as the filtered incidents, oldest first. Add, remove or "
-                                  "re-pick incidents: they are presented in the order chosen here.")
-        st.button("Use the filtered incidents (oldest first)", on_click=_follow_filter, args=(filtered_ids,),
+                             help=_("The story starts as the filtered incidents, oldest first. Add, remove or "
+                                    "re-pick incidents: they are presented in the order chosen here."))
+        st.button(_("Use the filtered incidents (oldest first)"), on_click=_follow_filter, args=(filtered_ids,),
                   key="story_follow_filter")
         notes = []
         for n, ident in enumerate(ids, start=1):
-            notes.append(st.text_input(common.md_escape(f"Note for step {n} ({ident})"), key=note_key(ident),
-                                       max_chars=MAX_NOTE, on_change=_mark_editing))
+            notes.append(st.text_input(common.md_escape(_("Note for step {n} ({id})").format(n=n, id=ident)),
+                                       key=note_key(ident), max_chars=MAX_NOTE, on_change=_mark_editing))
         story = Story.of(st.session_state.get(TITLE_KEY) or "", ids, notes)
-        st.download_button("Save story (JSON)", data=story.to_json(), file_name="story.json",
+        st.download_button(_("Save story (JSON)"), data=story.to_json(), file_name="story.json",
                            mime="application/json", key="story_save", on_click="ignore", icon=":material/save:",
                            disabled=not ids)
     return story
 
 
 def render(ctx: PageContext) -> None:
-    st.title("Story mode")
+    st.title(_("Story mode"))
     if ctx.data.public:
-        st.warning("**Public view** — places are coarsened to the cercle seat or a 0.5° grid.",
+        st.warning(_("**Public view** — places are coarsened to the cercle seat or a 0.5° grid."),
                    icon=":material/shield:")
     common.record_statement()
     filtered_ids = list(ctx.view.sort_values(["date_start", "incident_id"])["incident_id"])
@@ -144,7 +153,7 @@ def render(ctx: PageContext) -> None:
         st.session_state[IDS_KEY] = filtered_ids  # follow the filter until the user picks incidents
     story = _editor(ctx, filtered_ids)
     if not len(story):
-        st.info("The story is empty: pick incidents above, load a story file, or widen the filters.",
+        st.info(_("The story is empty: pick incidents above, load a story file, or widen the filters."),
                 icon=":material/slideshow:")
         _publish(ctx, None)
         return
@@ -159,10 +168,10 @@ def render(ctx: PageContext) -> None:
     if story.title:
         st.subheader(common.md_escape(story.title))
     c1, c2, c3 = st.columns([1, 6, 1], vertical_alignment="center")
-    c1.button("◀ Prev", on_click=_go, args=(step - 1,), disabled=step <= 1, key="story_prev", width="stretch")
-    c2.markdown(f"<div style='text-align:center;font-size:1.3rem'><b>Step {step} of {n}</b></div>",
-                unsafe_allow_html=True)
-    c3.button("Next ▶", on_click=_go, args=(step + 1,), disabled=step >= n, key="story_next", width="stretch")
+    c1.button(_("◀ Prev"), on_click=_go, args=(step - 1,), disabled=step <= 1, key="story_prev", width="stretch")
+    c2.markdown("<div style='text-align:center;font-size:1.3rem'><b>"
+                + _("Step {step} of {n}").format(step=step, n=n) + "</b></div>", unsafe_allow_html=True)
+    c3.button(_("Next ▶"), on_click=_go, args=(step + 1,), disabled=step >= n, key="story_next", width="stretch")
     if current.note:
         st.html(f'<div class="story-note" style="font-size:1.6rem;line-height:1.3;margin:.3rem 0 .6rem">'
                 f"{_html_text(current.note)}</div>")
@@ -170,35 +179,37 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns([3, 2])
     with left:
         point = step_point(frame, current.incident_id)
-        view_key = ("story", ctx.data.version, ctx.data.public, story.incident_ids, ctx.settings.max_markers,
+        view_key = ("story", ui_lang.current().lang, ctx.data.version, ctx.data.public, story.incident_ids, ctx.settings.max_markers,
                     ctx.settings.max_marker_bytes)  # the map shows the story's incidents; the step is dynamic
         rendered = cache.map_payload(view_key, lambda: build_incident_map(
             frame, basemap=cache.basemap(), public=ctx.data.public, max_markers=ctx.settings.max_markers,
-            max_marker_bytes=ctx.settings.max_marker_bytes))
+            max_marker_bytes=ctx.settings.max_marker_bytes, t=ui_lang.current()))
         foliummap.show(rendered, key=MAP_KEY, height=640, center=point or SEGOU_CENTER,
                        zoom=STEP_ZOOM if point else SEGOU_ZOOM,
                        feature_group=highlight_layer(frame, current.incident_id))
         if point is None:
-            st.caption("This incident's place is known only to the region (or not located): it is not drawn on "
-                       "the map, which shows the whole region.")
+            st.caption(_("This incident's place is known only to the region (or not located): it is not drawn on "
+                         "the map, which shows the whole region."))
     with right:
         card = incident_card_html(row, public=ctx.data.public, width=int(560 / CARD_ZOOM),
-                                  reports=ctx.data.reports_of(frame).get(current.incident_id))
+                                  reports=ctx.data.reports_of(frame).get(current.incident_id), t=ui_lang.current())
         st.html(f'<div class="story-card" style="zoom:{CARD_ZOOM}">{card}</div>')
 
     st.divider()
     limit = ctx.settings.limits.briefing_incidents
     spent = common.pdf_budget_spent(ctx)
     if n > limit:
-        st.caption(f"A story PDF presents at most {limit} steps; this story has {n}: split it to export it.")
-    d1, d2, _ = st.columns([1, 1, 2])
-    for col, lang, label in ((d1, "en", "Export story as PDF"), (d2, "fr", "PDF du récit (français)")):
+        st.caption(_("A story PDF presents at most {limit} steps; this story has {n}: split it to export it.").format(
+            limit=limit, n=n))
+    *cols, _rest = st.columns([1] * len(languages()) + [2])
+    for col, lang in zip(cols, languages(), strict=True):
+        label = _("Story as PDF · {language}").format(language=LANGUAGE_NAMES[lang])
         col.download_button(label, data=common.budgeted(ctx, _story_pdf(ctx, story, lang)),
                             file_name=f"story_{ctx.data.version}_{lang}.pdf", mime=exporter("pdf").mime,
                             key=f"story_pdf_{lang}", on_click="ignore", icon=":material/picture_as_pdf:",
                             width="stretch", disabled=spent or n > limit)
-    st.caption(f"Cite this step: add ?{STEP_PARAM}={step} to the page address (it is there now). "
-               f"Dataset version {ctx.data.version}.")
+    st.caption(_("Cite this step: add ?{param}={step} to the page address (it is there now). "
+                 "Dataset version {version}.").format(param=STEP_PARAM, step=step, version=ctx.data.version))
     _publish(ctx, step)
 
 

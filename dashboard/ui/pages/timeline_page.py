@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
+from dashboard.ui.lang import _, current
 from dashboard.ui.period import period_chart
 from dashboard.viz.cards import incident_card_html
 
@@ -13,24 +14,27 @@ MAX_CARDS = 200
 
 
 def render(ctx: PageContext) -> None:
-    common.header(ctx, "Timeline")
+    common.header(ctx, _("Timeline"))
     if common.empty_state(ctx):
         state.publish(ctx.spec, ctx.state)
         return
     c1, c2 = st.columns(2)
-    freq = c1.radio("Per", ["month", "week", "year"], horizontal=True, key="tl_freq")
-    measure = c2.radio("Count", ["incidents", "killed"], horizontal=True, key="tl_measure",
-                       format_func={"incidents": "Incidents", "killed": "Killed (lower bound)"}.get)
+    freq = c1.radio(_("Per"), ["month", "week", "year"], horizontal=True, key="tl_freq",
+                    format_func={"month": _("month"), "week": _("week"), "year": _("year")}.get)
+    measure = c2.radio(_("Count"), ["incidents", "killed"], horizontal=True, key="tl_measure",
+                       format_func={"incidents": _("Incidents"), "killed": _("Killed (lower bound)")}.get)
     period_chart(ctx, key="timeline", freq=freq, measure=measure, height=320)
-    st.caption("Lighter bars: incidents dated only to the week, month or year (counted in the period they start). "
-               "Each incident counts once, under its first-named alleged perpetrator's category.")
+    st.caption(_("Lighter bars: incidents dated only to the week, month or year (counted in the period they start). "
+                 "Each incident counts once, under its first-named alleged perpetrator's category."))
     view = ctx.view
-    st.subheader("Incidents, oldest first", divider="gray")
+    st.subheader(_("Incidents, oldest first"), divider="gray")
     ordered = view.sort_values(["date_start", "incident_id"])
     reports = ctx.data.reports_of(ordered.head(MAX_CARDS))
     for r in ordered.head(MAX_CARDS).to_dict("records"):
-        st.html(incident_card_html(r, public=ctx.data.public, width=900, reports=reports.get(r["incident_id"])))
+        st.html(incident_card_html(r, public=ctx.data.public, width=900, reports=reports.get(r["incident_id"]),
+                                   t=current()))
     if len(ordered) > MAX_CARDS:
-        st.caption(f"Showing the first {MAX_CARDS} of {len(ordered)}; narrow the filter to see the rest.")
+        st.caption(_("Showing the first {k} of {n}; narrow the filter to see the rest.").format(k=MAX_CARDS,
+                                                                                                n=len(ordered)))
     common.cite(ctx, "timeline")
     state.publish(ctx.spec, ctx.state)
