@@ -85,6 +85,18 @@ def test_french_pack_from_the_command_line(store, tmp_path):
     assert "68–86" in text
 
 
+def test_the_french_pack_gives_the_bundled_incidents_french_summaries(store, october, tmp_path):
+    """Issue 15 item 3: the French pack shows each incident's French summary (written beside the English one in
+    the bundled record), not the English text."""
+    pdf = tmp_path / "oct2025-fr-summaries.pdf"
+    export(store, "--format", "pdf", *OCT, "--lang", "fr", "-o", str(pdf))
+    text = " ".join(text_of(pdf).split())
+    assert october["summary_fr"].fillna("").str.strip().ne("").all()  # every October incident has one
+    for r in october.itertuples():
+        assert " ".join(r.summary_fr.split()[:8]) in text, r.incident_id  # the opening words of its French summary
+        assert " ".join(r.summary.split()[:8]) not in text, r.incident_id  # and not the English one
+
+
 def test_geojson_and_geopackage_open_in_ogrinfo_with_the_right_count(store, october, tmp_path):
     geojson, gpkg = tmp_path / "oct.geojson", tmp_path / "oct.gpkg"
     export(store, "--format", "geojson", *OCT, "-o", str(geojson))
