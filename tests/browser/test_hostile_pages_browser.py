@@ -158,9 +158,11 @@ def test_map_markers_popups_side_card_and_picker(web, served, hostile_store, can
     expect(frame.locator(".leaflet-popup .incident-card").last).to_contain_text(f"{canary.needle}/")
     assert_shown_as_text(web, canary, f"{served.base} map popups")
     # the incidents not drawn: one picker whose options are their (hostile) names, and the card of the one picked
+    # (on a fresh page: a marker's click reruns the page a moment later, which would close the picker's list)
+    page = open_page(web, "/?scope=all")
     picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Show the card of")
     picker.click()
-    expect(page.get_by_role("option").first).to_be_visible()
+    expect(page.get_by_role("option").first).to_be_visible(timeout=20_000)
     page.get_by_role("option").first.click()
     wait_idle(page)
     expect(page.locator("[data-testid='stMain'] .incident-card").first).to_contain_text(f"{canary.needle}/")
