@@ -30,10 +30,16 @@ from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
 from dashboard.data.sources.licences import Licence
 from dashboard.data.sources.registry import licence_of
+from dashboard.i18n import Translator, tr
 
 __all__ = ["Licensed", "Withheld", "attribution_lines", "licences_of", "redistributable"]
 
 NO_CERCLE = "(no cercle)"
+
+
+def _terms(lic: Licence, t: Translator) -> str:
+    """Why a licence's rows are left out, translated (an empty text stays empty: gettext("") is the header)."""
+    return t.gettext(lic.terms) if lic.terms else ""
 
 
 def plural(n: int, noun: str) -> str:
@@ -58,16 +64,21 @@ class Withheld:
     def licences(self) -> set[Licence]:
         return {*self.incident_licences, *self.reports_dropped, *self.included}
 
-    def note(self) -> str:
+    def note(self, t: Translator | None = None) -> str:
         """"12 ACLED incidents left out: ACLED's terms forbid redistributing its rows; counts by cercle and month
-        below." ('' when nothing was left out)."""
+        below." ('' when nothing was left out), in the language of ``t`` (English by default)."""
+        t = t or tr()
         parts = []
         for lic, n in sorted(self.incident_licences.items(), key=lambda kv: kv[0].label):
-            parts.append(f"{plural(n, f'{lic.label} incident')} left out: {lic.terms}; counts by cercle and month "
-                         "below.")
+            parts.append(t.ngettext("{n} {dataset} incident left out: {terms}; counts by cercle and month below.",
+                                    "{n} {dataset} incidents left out: {terms}; counts by cercle and month below.",
+                                    n).format(n=n, dataset=lic.label, terms=_terms(lic, t)))
         for lic, n in sorted(self.reports_dropped.items(), key=lambda kv: kv[0].label):
-            parts.append(f"{plural(n, f'{lic.label} report')} of exported incidents left out ({lic.terms}): those "
-                         "incidents are given from their other reports only.")
+            parts.append(t.ngettext(
+                "{n} {dataset} report of exported incidents left out ({terms}): those incidents are given from their "
+                "other reports only.",
+                "{n} {dataset} reports of exported incidents left out ({terms}): those incidents are given from their "
+                "other reports only.", n).format(n=n, dataset=lic.label, terms=_terms(lic, t)))
         return " ".join(parts)
 
     def warning(self) -> str:

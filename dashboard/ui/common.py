@@ -101,11 +101,14 @@ def licence_note(ctx: PageContext) -> None:
     lines of the datasets shown or counted."""
     held = ctx.data.withheld
     if held is not None and held.note():
-        st.info(md_escape(held.note()), icon=":material/gavel:")
+        st.info(md_escape(held.note(current())), icon=":material/gavel:")
         counts = held.counts()
         if len(counts):
-            with st.expander(f"Counts by cercle and month ({int(counts['incidents'].sum())} incidents not listed)"):
-                st.dataframe(counts, hide_index=True)
+            n = int(counts["incidents"].sum())
+            with st.expander(ngettext("Counts by cercle and month ({n} incident not listed)",
+                                      "Counts by cercle and month ({n} incidents not listed)", n).format(n=n)):
+                st.dataframe(counts.rename(columns={"cercle": _("cercle"), "month": _("month"),
+                                                    "incidents": _("incidents")}), hide_index=True)
     lines = attribution_lines(ctx.data.credited)
     if lines:
         st.caption(md_escape(" · ".join(lines)))

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.attribution import ATTRIBUTIONS
+from dashboard.i18n import N_
 
 __all__ = ["ACLED", "CURATED", "UCDP_BUNDLED", "UCDP_IMPORTED", "UNKNOWN", "USER_UNDECLARED", "Licence", "declared"]
 
@@ -53,14 +54,14 @@ ACLED = Licence(
     "ACLED", "ACLED terms of use (restricted: no redistribution of raw data)", False,
     ("Armed Conflict Location & Event Data (ACLED), www.acleddata.com. ACLED's terms of use forbid giving others "
      "access to its raw data: its events are counted here, not listed.",),
-    terms="ACLED's terms forbid redistributing its rows")
+    terms=N_("ACLED's terms forbid redistributing its rows"))
 USER_UNDECLARED = Licence(
     "user files", "undeclared", True,
     ("Reports from files imported by the team (dataset user): licence not declared at import — the team answers for "
      "their terms.",))
 UNKNOWN = Licence("unknown dataset", "unknown (treated as restricted)", False,
                   ("Reports of a dataset whose licence this tool does not know: not redistributed.",),
-                  terms="their licence is unknown")
+                  terms=N_("their licence is unknown"))
 
 
 def declared(record: dict) -> Licence:
@@ -70,4 +71,4 @@ def declared(record: dict) -> Licence:
     return Licence(
         "user file", name, bool(record["redistribute"]),
         (line or f"Reports from files imported by the team (dataset user): licence declared at import: {name}.",),
-        terms="" if record["redistribute"] else "their importer declared that they may not be redistributed")
+        terms="" if record["redistribute"] else N_("their importer declared that they may not be redistributed"))

@@ -103,13 +103,13 @@ def licence_fields() -> dict | None:
     --no-redistribution``; ACLED and UCDP files carry their dataset's). ``None`` when no licence is given: the rows
     are then "undeclared" (docs/licences.md)."""
     l1, l2, l3 = st.columns([1, 2, 1])
-    name = l1.text_input("Licence of the file's rows", key="import_licence", max_chars=120,
-                         placeholder="e.g. CC BY 4.0 (own-layout files only)",
-                         help="Stored with each row; left empty, the rows' licence is 'undeclared'")
-    line = l2.text_input("Attribution line (printed in every export holding these rows)", key="import_attribution",
-                         max_chars=500)
-    restricted = l3.checkbox("May not be redistributed", key="import_no_redistribution",
-                             help="Left out of exports and the public view, only counted (as ACLED's rows)")
+    name = l1.text_input(_("Licence of the file's rows"), key="import_licence", max_chars=120,
+                         placeholder=_("e.g. CC BY 4.0 (own-layout files only)"),
+                         help=_("Stored with each row; left empty, the rows' licence is 'undeclared'"))
+    line = l2.text_input(_("Attribution line (printed in every export holding these rows)"),
+                         key="import_attribution", max_chars=500)
+    restricted = l3.checkbox(_("May not be redistributed"), key="import_no_redistribution",
+                             help=_("Left out of exports and the public view, only counted (as ACLED's rows)"))
     if not name.strip():
         return None
     return {"licence": name.strip(), "attribution": line.strip() or None, "redistribute": not restricted}

@@ -108,31 +108,34 @@ def licence_choice(ctx: PageContext) -> bool:
     restricted = restricted_in(ctx)
     if not restricted:
         return False
-    named = ", ".join(f"{n} with {lic.label} reports ({lic.terms})" for lic, n in restricted.items())
-    st.info(common.md_escape(
-        f"Of these incidents, {named}. The files leave those reports out: an incident is given from its other "
+    named = ", ".join(ngettext("{n} with {dataset} reports ({terms})", "{n} with {dataset} reports ({terms})",
+                               n).format(n=n, dataset=lic.label, terms=_(lic.terms) if lic.terms else "")
+                      for lic, n in restricted.items())
+    st.info(common.md_escape(_(
+        "Of these incidents, {named}. The files leave those reports out: an incident is given from its other "
         "reports only, and one reported only there is counted by cercle and month, not listed. Every file says so "
-        "and carries the attribution lines."), icon=":material/gavel:")
+        "and carries the attribution lines.").format(named=named)), icon=":material/gavel:")
     if ctx.data.public:
         return False
-    return st.checkbox("Include rows whose licence forbids redistribution (private use only: a warning is written "
-                       "into every file)", key="export_include_restricted", value=False)
+    return st.checkbox(_("Include rows whose licence forbids redistribution (private use only: a warning is written "
+                         "into every file)"), key="export_include_restricted", value=False)
 
 
 def pack_button(ctx: PageContext, stem: str, how: dict) -> None:
-    """One ZIP: the PDF (English), the HTML map and, in the private view, the data files, made at one time from
-    one selection, with their evidence manifest (``incident-map verify manifest.json`` checks them)."""
+    """One ZIP: the PDF (in the reader's language), the HTML map and, in the private view, the data files, made at
+    one time from one selection, with their evidence manifest (``incident-map verify manifest.json`` checks them)."""
     chosen = [e for e in EXPORTERS if e.public or not ctx.data.public]
-    files = [(e.filename(stem, "en"), e.build) for e in chosen]
+    lang = current().lang
+    files = [(e.filename(stem, lang), e.build) for e in chosen]
 
     def build() -> bytes:
-        return build_pack(request_of(ctx, **how), files)
-    st.subheader("Evidence pack (ZIP)", divider="gray")
-    st.caption(f"{', '.join(e.label.split(' (')[0] for e in chosen)} in one ZIP with `{MANIFEST_IN_PACK}`: the "
-               "incidents and their sources, the selection, the dataset version, the licences and attribution lines "
-               "and the SHA-256 of every file. `incident-map verify manifest.json` checks, offline, that the files "
-               "a recipient holds are the ones sent.")
-    st.download_button("Evidence pack (ZIP)", data=common.budgeted(ctx, build), file_name=f"{stem}_pack.zip",
+        return build_pack(request_of(ctx, **how, lang=lang), files)
+    st.subheader(_("Evidence pack (ZIP)"), divider="gray")
+    st.caption(_("{formats} in one ZIP with `{manifest}`: the incidents and their sources, the selection, the dataset "
+                 "version, the licences and attribution lines and the SHA-256 of every file. `incident-map verify "
+                 "manifest.json` checks, offline, that the files a recipient holds are the ones sent.").format(
+        formats=", ".join(_(e.label).split(" (")[0] for e in chosen), manifest=MANIFEST_IN_PACK))
+    st.download_button(_("Evidence pack (ZIP)"), data=common.budgeted(ctx, build), file_name=f"{stem}_pack.zip",
                        mime="application/zip", key="dl_pack", on_click="ignore", icon=":material/folder_zip:",
                        disabled=common.pdf_budget_spent(ctx))
 
