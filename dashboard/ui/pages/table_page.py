@@ -23,7 +23,6 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
     """The display table: plain values only (st.dataframe draws text, never HTML); headers and labels in ``t``'s
     language (the columns' order and meaning are the same in every language)."""
     t = t or tr()
-    g = t.gettext
     tw = toll_words(t)
     first_url = []
     n_sources = []
@@ -33,25 +32,25 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
         first_url.append(urls[0] if urls else None)
         n_sources.append(len(sources))
     return pd.DataFrame({
-        g("id"): view["incident_id"].to_numpy(),
-        g("date"): view["date_start"].dt.date.to_numpy(),
-        g("date precision"): view["date_precision"].map(lambda p: t.pgettext("date precision", p)).to_numpy(),
-        g("place (as reported)"): view["location"].to_numpy(),
-        g("cercle"): view["cercle"].to_numpy(),
-        g("commune"): view["commune"].to_numpy(),
-        g("location precision"): view["geo_precision"].map(lambda p: labels.precision(p, t)).to_numpy(),
-        g("alleged perpetrators"): view["perpetrators"].to_numpy(),
-        g("category"): [", ".join(labels.category(c, t) for c in split_codes(v)) for v in view["perpetrator_category"]],
-        g("killed"): [toll_text(a, b, words=tw) for a, b in zip(view["fatalities_min"], view["fatalities_max"],
+        t.gettext("id"): view["incident_id"].to_numpy(),
+        t.gettext("date"): view["date_start"].dt.date.to_numpy(),
+        t.gettext("date precision"): view["date_precision"].map(lambda p: t.pgettext("date precision", p)).to_numpy(),
+        t.gettext("place (as reported)"): view["location"].to_numpy(),
+        t.gettext("cercle"): view["cercle"].to_numpy(),
+        t.gettext("commune"): view["commune"].to_numpy(),
+        t.gettext("location precision"): view["geo_precision"].map(lambda p: labels.precision(p, t)).to_numpy(),
+        t.gettext("alleged perpetrators"): view["perpetrators"].to_numpy(),
+        t.gettext("category"): [", ".join(labels.category(c, t) for c in split_codes(v)) for v in view["perpetrator_category"]],
+        t.gettext("killed"): [toll_text(a, b, words=tw) for a, b in zip(view["fatalities_min"], view["fatalities_max"],
                                                                strict=True)],
-        g("killed (min)"): view["fatalities_min"].to_numpy(),
-        g("toll disputed"): view["toll_disputed"].to_numpy(),
-        g("verification"): view["verification"].map(lambda v: labels.verification(v, t)).to_numpy(),
-        g("reports"): view["n_reports"].to_numpy(),
-        g("independent sources"): view["independent_sources"].to_numpy(),
-        g("sources"): n_sources,
-        g("first source"): first_url,
-        g("datasets"): view["datasets"].to_numpy(),
+        t.gettext("killed (min)"): view["fatalities_min"].to_numpy(),
+        t.gettext("toll disputed"): view["toll_disputed"].to_numpy(),
+        t.gettext("verification"): view["verification"].map(lambda v: labels.verification(v, t)).to_numpy(),
+        t.gettext("reports"): view["n_reports"].to_numpy(),
+        t.gettext("independent sources"): view["independent_sources"].to_numpy(),
+        t.gettext("sources"): n_sources,
+        t.gettext("first source"): first_url,
+        t.gettext("datasets"): view["datasets"].to_numpy(),
     })
 
 
