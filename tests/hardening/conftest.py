@@ -56,3 +56,11 @@ def imported(request, tmp_path_factory) -> Imported:
 def hostile_store(tmp_path_factory) -> Imported:
     """The native CSV corpus imported: every payload in every incident and source text field."""
     return import_hostile("native.csv", tmp_path_factory.mktemp("hostile-native"))
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    """A store of one ordinary incident, for tests that must find it byte-identical after a refused file."""
+    path = tmp_path / "store" / "incidents.gpkg"
+    write_store(path, incidents(row()))
+    return path

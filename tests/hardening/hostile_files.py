@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import gzip
+import hashlib
 import http.server
 import io
 import json
@@ -334,3 +335,8 @@ CASES: tuple[Case, ...] = (
                                    (4, "incident_id", "belong to the acled dataset"),
                                    (6, "fatalities_max", "fatalities_max at least fatalities_min")])),
 )
+
+
+def sha256(path: Path) -> str:
+    """The file's digest: a store refused a file when it is the same before and after."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import subprocess
@@ -23,9 +22,10 @@ import pytest
 
 from dashboard.data.importer import rejects_path
 from dashboard.data.readers import read_csv_text
-from dashboard.data.store import read_store, write_store
+from dashboard.data.store import read_store
 from tests.factories import incidents, row
 from tests.hardening.corpus import NATIVE_COLUMNS, write_native_csv
+from tests.hardening.hostile_files import sha256
 
 CLI = str(Path(sys.executable).parent / "incident-map")
 TODAY = date.today()
@@ -175,17 +175,6 @@ CASES: dict[str, tuple[str, Callable[[Path], bytes], Unreadable | Quarantined]] 
                            Quarantined(added=0, rejects=[(2, "location", "contains the control character U+0000 at "
                                                                          "position 5")])),
 }
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def store(tmp_path) -> Path:
-    path = tmp_path / "store" / "incidents.gpkg"
-    write_store(path, incidents(row()))
-    return path
 
 
 @pytest.mark.parametrize("case", list(CASES))

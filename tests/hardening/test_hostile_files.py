@@ -12,7 +12,6 @@ limit named and nothing written.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import subprocess
@@ -26,9 +25,8 @@ import pytest
 from dashboard.data.geopackage import _OFFLINE
 from dashboard.data.importer import rejects_path
 from dashboard.data.readers import read_csv_text
-from dashboard.data.store import read_store, write_store
+from dashboard.data.store import read_store
 from dashboard.settings import LIMIT_ENV
-from tests.factories import incidents, row
 from tests.hardening.hostile_files import (
     CASES,
     SECRET,
@@ -41,21 +39,11 @@ from tests.hardening.hostile_files import (
     csv_of,
     good,
     listening,
+    sha256,
 )
 from tests.hardening.synthetic import write_native
 
 CLI = str(Path(sys.executable).parent / "incident-map")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def store(tmp_path) -> Path:
-    path = tmp_path / "store" / "incidents.gpkg"
-    write_store(path, incidents(row()))
-    return path
 
 
 def cli_import(path: Path, store: Path, **limits: int) -> subprocess.CompletedProcess:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -36,13 +35,9 @@ from dashboard.data.store import (
 )
 from dashboard.export.files import to_csv_bytes
 from tests.factories import incidents, row
-from tests.hardening.hostile_files import csv_of, good
+from tests.hardening.hostile_files import csv_of, good, sha256
 
 CLI = str(Path(sys.executable).parent / "incident-map")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
