@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from dashboard import cli
 from dashboard.cli import app
+from dashboard.data import import_job
 from dashboard.data.import_job import ImportCrashed
 from dashboard.data.sources import registry
 from dashboard.data.sources.registry import ADAPTERS, SourceAdapter, expected_layouts, formats
@@ -62,6 +63,9 @@ def unrecognised(tmp_path) -> str:
 @pytest.mark.parametrize("extra", [(), (DEMO,)], ids=["registry", "registry-plus-one"])
 def test_import_formats_listed_everywhere_come_from_the_adapter_registry(monkeypatch, tmp_path, extra):
     monkeypatch.setattr(registry, "ADAPTERS", (*ADAPTERS, *extra))
+    # the CLI imports in a child: forked when the CLI has one thread, else a fresh interpreter, which would not see
+    # the registry patched here (a thread left by an earlier test in the same process makes it spawn)
+    monkeypatch.setattr(import_job, "_spawned", import_job._forked)
     names = ["auto", *(a.name for a in registry.ADAPTERS)]
     assert list(formats()) == names
     # the CLI: its --format check, and the error for a file no adapter recognises

@@ -179,6 +179,8 @@ def test_an_export_killed_mid_write_leaves_the_previous_file_whole(store, tmp_pa
     assert first.returncode == 0, first.stderr
     good_export = output.read_bytes()
     assert b"T-1" in good_export
+    manifest = output.with_name(output.name + ".manifest.json")  # written beside every export (issue 16)
+    good_manifest = manifest.read_bytes()
     write_store(store, incidents(row(), row(incident_id="T-2", source_record_id="T-2")))  # the next export differs
     proc = subprocess.Popen([sys.executable, "-c", SLOW_WRITER, "export", "--store", str(store), "--format", "csv",
                              "--scope", "all", "-o", str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -191,8 +193,8 @@ def test_an_export_killed_mid_write_leaves_the_previous_file_whole(store, tmp_pa
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-    assert output.read_bytes() == good_export
-    assert [p for p in output.parent.iterdir() if p != output] == [written]  # the temporary file, hidden
+    assert output.read_bytes() == good_export and manifest.read_bytes() == good_manifest
+    assert [p for p in output.parent.iterdir() if p not in (output, manifest)] == [written]  # the temporary file
     assert written.name.startswith(".all.csv.")
     again = cli("export", "--store", str(store), "--format", "csv", "--scope", "all", "-o", str(output))
     assert again.returncode == 0, again.stderr
