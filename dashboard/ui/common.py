@@ -137,14 +137,15 @@ def user_error(exc: UserError, context: str | None = None, *, hide: Iterable[Pat
         st.code(detail, language=None)
 
 
-def pdf_budget_spent(ctx: PageContext) -> bool:
-    """In the public view, say so when the server's budget of PDF builds is spent; ``True`` then (the PDF buttons
-    are disabled until it refills). Always ``False`` in the private view."""
+def pdf_budget_spent(ctx: PageContext, *, say: bool = True) -> bool:
+    """In the public view, say so (unless ``say`` is false: a page says it once) when the server's budget of PDF
+    builds is spent; ``True`` then (the PDF buttons are disabled until it refills). Always ``False`` in the private
+    view."""
     if not ctx.data.public:
         return False
     per_minute = ctx.settings.limits.public_briefings_per_minute
     wait = cache.briefing_budget(per_minute).wait(time.monotonic())
-    if wait > 0:
+    if wait > 0 and say:
         st.info(_("This public server builds at most {per_minute} PDF files a minute for all its visitors; the next "
                   "one can be made in {wait} s. Reload the page then.").format(per_minute=per_minute,
                                                                              wait=int(wait) + 1),

@@ -137,7 +137,7 @@ def pack_button(ctx: PageContext, stem: str, how: dict) -> None:
         formats=", ".join(_(e.label).split(" (")[0] for e in chosen), manifest=MANIFEST_IN_PACK))
     st.download_button(_("Evidence pack (ZIP)"), data=common.budgeted(ctx, build), file_name=f"{stem}_pack.zip",
                        mime="application/zip", key="dl_pack", on_click="ignore", icon=":material/folder_zip:",
-                       disabled=common.pdf_budget_spent(ctx))
+                       disabled=common.pdf_budget_spent(ctx, say=False))  # said in the briefing section
 
 
 def render(ctx: PageContext) -> None:
