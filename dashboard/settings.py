@@ -42,6 +42,7 @@ MAX_MARKER_BYTES_ENV = "INCIDENT_MAP_MAX_MARKER_BYTES"
 AUTHOR_ENV = "INCIDENT_MAP_AUTHOR"  # who changes the record, when --author is not given (kept in the history)
 CACHE_ENV = "INCIDENT_MAP_CACHE"  # where a database store's derived files (frame cache, search index) go
 PUBLIC_URL_ENV = "INCIDENT_MAP_PUBLIC_URL"
+CAPTURES_DIR_ENV = "INCIDENT_MAP_CAPTURES_DIR"  # the folder of the capture files (required for a PostGIS store)
 STORE_NAME = "incidents.gpkg"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -68,6 +69,7 @@ class Limits:
     import_seconds: int = 300  # wall time of one import; past it the import is stopped, nothing written
     briefing_incidents: int = 100  # incidents listed (and mapped) one by one in a PDF briefing; the rest are counted
     public_briefings_per_minute: int = 6  # PDF briefings a public server builds per minute, for all visitors
+    capture_seconds: int = 60  # wall time of loading one page to capture it (incident-map capture)
 
     @property
     def upload_bytes(self) -> int:
@@ -83,6 +85,7 @@ LIMIT_ENV = {  # the variable that sets each limit
     "import_seconds": "INCIDENT_MAP_MAX_IMPORT_SECONDS",
     "briefing_incidents": "INCIDENT_MAP_MAX_BRIEFING_INCIDENTS",
     "public_briefings_per_minute": "INCIDENT_MAP_PUBLIC_BRIEFINGS_PER_MINUTE",
+    "capture_seconds": "INCIDENT_MAP_MAX_CAPTURE_SECONDS",
 }
 
 
@@ -97,6 +100,7 @@ class Settings:
     max_marker_bytes: int = MAX_MARKER_BYTES  # ... while their map script stays under this size
     public_url: str | None = None  # the address readers reach the app at (cited links use it); None: as browsed
     limits: Limits = Limits()  # what one import, briefing or public visitor may cost
+    captures_dir: Path | None = None  # the capture files' folder; None: beside a GeoPackage store (none for PostGIS)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +116,7 @@ class Settings:
             max_marker_bytes=_positive_int(env, MAX_MARKER_BYTES_ENV, MAX_MARKER_BYTES),
             public_url=checked_url(env.get(PUBLIC_URL_ENV), PUBLIC_URL_ENV),
             limits=Limits(**{f.name: _positive_int(env, LIMIT_ENV[f.name], f.default) for f in fields(Limits)}),
+            captures_dir=Path(env[CAPTURES_DIR_ENV]).expanduser() if env.get(CAPTURES_DIR_ENV, "").strip() else None,
         )
 
     def with_store(self, store: str | Path | None) -> Settings:
@@ -134,6 +139,7 @@ class Settings:
         env[MAX_MARKERS_ENV] = str(self.max_markers)
         env[MAX_MARKER_BYTES_ENV] = str(self.max_marker_bytes)
         env[PUBLIC_URL_ENV] = self.public_url or ""
+        env[CAPTURES_DIR_ENV] = str(self.captures_dir) if self.captures_dir is not None else ""
         env.update({LIMIT_ENV[f.name]: str(getattr(self.limits, f.name)) for f in fields(Limits)})
         return env
 

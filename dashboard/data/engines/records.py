@@ -4,12 +4,16 @@ A *record type* is a small declaration: its table, its key, its fields (in order
 has a point, and how a batch of candidate records is checked. The engines handle every declared type the same
 way (insert / update / delete in a change set, a version per record, a history row per changed field), so a new
 type is one Alembic migration (its table, on both engines) plus one :class:`RecordType` added to
-:data:`RECORD_TYPES` (issue 16's source captures are meant to arrive that way).
+:data:`RECORD_TYPES` (issue 16's source captures arrived that way).
 
 * ``incident``: each row is a *report* of one dataset (``dataset`` + ``source_record_id``), with the canonical
   columns of :mod:`dashboard.data.schema` and a WGS84 point.
 * ``licence`` (migration 0005, issue 16): the licence declared at import for a report of a user file (its
   attribution line, whether its rows may be redistributed, who declared it and when); not part of the version.
+* ``capture`` and ``custody`` (migration 0007_captures, issue 16): a preserved copy of a report's source (its
+  SHA-256, size, media type, URLs, who captured it, when and how; the bytes live content-addressed outside the
+  database, :mod:`dashboard.data.captures`) and the custody log of the captures (collected, attached, transferred,
+  exported); not part of the version.
 * ``decision`` (migration 0003, issue 12): a reconciliation decision about two reports (linked, kept apart, or
   pending review), with who decided, when, why, and the rule's score and evidence
   (:class:`dashboard.data.reconcile.decisions.Decision`). Linking, keeping apart and unlinking are change sets of
@@ -195,7 +199,71 @@ LICENCE = RecordType(  # migration 0005: the licence declared at import for a re
     hash_rows=None,  # read with every load (like the decisions); an import that declares one changes the version
 )
 
-RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE}
+CAPTURE_METHODS = ("fetched", "attached")
+CUSTODY_ACTIONS = ("collected", "attached", "transferred", "exported")
+_SHA256 = frozenset("0123456789abcdef")
+
+
+def _check_captures(records: list[dict]) -> Checked:
+    """A capture names a report, the source URL it preserves, the SHA-256 (64 lower-case hex digits) and size of
+    its bytes, a media type, who captured it, when and how (fetched or attached)."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("capture_id", "report_id", "sha256", "media_type", "captured_by",
+                                               "captured_at", "method")
+                  if not (isinstance(r.get(c), str) and r[c].strip())]
+        if not issues and (len(r["sha256"]) != 64 or not set(r["sha256"]) <= _SHA256):
+            issues.append(("sha256", "must be 64 lower-case hexadecimal digits"))
+        if not issues and r["method"] not in CAPTURE_METHODS:
+            issues.append(("method", f"must be one of {', '.join(CAPTURE_METHODS)}"))
+        if not isinstance(r.get("size"), int) or r["size"] < 0:
+            issues.append(("size", "must be a whole number of bytes"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["capture_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+CAPTURE = RecordType(  # migration 0007_captures: a preserved copy of a report's source (the bytes are outside)
+    name="capture",
+    table="captures",
+    key="capture_id",
+    fields=(("capture_id", "text"), ("report_id", "text"), ("source_url", "text"), ("sha256", "text"),
+            ("size", "int"), ("media_type", "text"), ("url", "text"), ("archive_url", "text"),
+            ("captured_by", "text"), ("captured_at", "text"), ("method", "text")),
+    point=False,
+    check=_check_captures,
+    hash_rows=None,  # a capture changes no count; the store's revision still moves, so every reader sees it
+)
+
+
+def _check_custody(records: list[dict]) -> Checked:
+    """A custody event names a capture, a known action, who and when."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("event_id", "capture_id", "action", "actor", "at")
+                  if not (isinstance(r.get(c), str) and r[c].strip())]
+        if not issues and r["action"] not in CUSTODY_ACTIONS:
+            issues.append(("action", f"must be one of {', '.join(CUSTODY_ACTIONS)}"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["event_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+CUSTODY = RecordType(  # migration 0007_captures: the custody log of the captures (collected, exported, ...)
+    name="custody",
+    table="custody",
+    key="event_id",
+    fields=(("event_id", "text"), ("capture_id", "text"), ("action", "text"), ("actor", "text"), ("at", "text"),
+            ("detail", "text")),
+    point=False,
+    check=_check_custody,
+    hash_rows=None,
+)
+
+RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE,
+                                       CAPTURE.name: CAPTURE, CUSTODY.name: CUSTODY}
 
 
 def record_type(name: str) -> RecordType:
