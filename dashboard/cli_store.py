@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
+from dashboard.data.captures import custody_line, report_history
 from dashboard.data.engines import ConflictError, StoreError, ValidationFailed, describe, init_store
 from dashboard.data.engines import open_store as open_location
 from dashboard.data.engines.editing import history_document
-from dashboard.data.engines.records import RECORD_TYPES
+from dashboard.data.engines.records import CAPTURE, CUSTODY, INCIDENT, RECORD_TYPES
 from dashboard.data.store import STORE_ENV, open_store, resolve_store
 from dashboard.settings import AUTHOR_ENV
 
@@ -49,6 +50,8 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
             if entries:
                 break
         version = st.current([record_id], rtype).get(record_id, (None, None))[0]
+        if entries and rtype is INCIDENT:  # the custody log of its captures, beside its own changes
+            entries = [*entries, *report_history(st, record_id)]
     except StoreError as exc:
         raise _fail(exc) from None
     if not entries:
@@ -63,7 +66,9 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
     for c in doc["changes"]:
         typer.echo(f"\n{c['at']}  {c['changeset_id']}  {c['kind']} by {c['author']} (→ version {c['version']})")
         typer.echo(f"  why: {c['reason']}")
-        if c.get("action") in ("created", "re-created", "deleted"):
+        if c["record_type"] in (CAPTURE.name, CUSTODY.name):
+            typer.echo("  " + custody_line(c))
+        elif c.get("action") in ("created", "re-created", "deleted"):
             typer.echo(f"  {c['action']} the {rtype.name}")
         for f in c["fields"]:
             typer.echo(f"  {f['field']}: {_value(f['before'])} → {_value(f['after'])}")

@@ -34,10 +34,10 @@ from dashboard.data.engines.changes import utc_now
 from dashboard.data.engines.records import CAPTURE, CUSTODY
 from dashboard.data.schema import is_http_url, parse_sources
 from dashboard.errors import UserError
-from dashboard.i18n import Translator, tr
+from dashboard.i18n import N_, Translator, tr
 
 __all__ = ["CAPTURES_SUFFIX", "Blob", "Capture", "CaptureError", "blob_path", "captures_by_report",
-           "captures_root", "log_exported", "put_blob", "read_blob", "read_captures", "record_captures",
+           "captures_root", "custody_line", "log_exported", "put_blob", "read_blob", "read_captures", "record_captures",
            "report_history", "sha256_hex", "source_urls"]
 
 CAPTURES_SUFFIX = ".captures"
@@ -239,3 +239,22 @@ def report_history(store: Store, report_id: str) -> list[HistoryEntry]:
     entries = [e for cid in ids for e in store.history(cid, CAPTURE)]
     entries += [e for eid in events for e in store.history(eid, CUSTODY)]
     return sorted(entries, key=lambda e: (e.at, e.changeset_id, e.record_type != CAPTURE.name))
+
+
+def custody_line(change: Mapping, t: Translator | None = None) -> str:
+    """One line of the custody log for a change of :func:`dashboard.data.engines.editing.history_document` that
+    concerns a capture or a custody event: "preserved CAP-… (text/html, 55 bytes), sha256 …" or "custody: exported
+    CAP-… (oct2025.pdf)"."""
+    t = t or tr()
+    record = change.get("record") or {}
+    if change.get("record_type") == CAPTURE.name:
+        return t.gettext("preserved {id} ({media_type}, {size} bytes), sha256 {sha256}").format(
+            id=change["record_id"], media_type=record.get("media_type"), size=record.get("size"),
+            sha256=record.get("sha256"))
+    action = CUSTODY_WORDS.get(record.get("action"), record.get("action"))
+    detail = f" ({record['detail']})" if record.get("detail") else ""
+    return t.gettext("custody: {action} {id}").format(action=t.gettext(action), id=record.get("capture_id")) + detail
+
+
+CUSTODY_WORDS = {"collected": N_("collected"), "attached": N_("attached"), "transferred": N_("transferred"),
+                 "exported": N_("exported")}

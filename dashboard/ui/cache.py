@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.data.captures import Capture, read_captures, report_history
 from dashboard.data.engines.editing import history_document
 from dashboard.data.licensing import Withheld, redistributable
 from dashboard.data.public import public_view
@@ -125,7 +126,7 @@ def _history(location: str, revision: int, record_id: str) -> dict:
     store = open_store(location)
     entries = store.history(record_id)
     version = store.current([record_id]).get(record_id, (None, None))[0]
-    return history_document(record_id, entries, version)
+    return history_document(record_id, [*entries, *report_history(store, record_id)], version)
 
 
 def history(location: str, record_id: str) -> dict:
@@ -146,3 +147,14 @@ def map_payload(view_key: tuple, _build: Callable[[], folium.Map]) -> dict:
     the same view. ``view_key`` says everything the map depends on (dataset version, public mode, filter, period,
     display options); ``_build`` (not part of the key) builds the map when it is not cached yet."""
     return foliummap.payload(_build())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _captures(location: str, revision: int) -> list[Capture]:
+    return read_captures(open_store(location))
+
+
+def captures(location: str) -> list[Capture]:
+    """Every capture of the store (the metadata; the files are read on demand), fresh for the store's revision."""
+    _, revision = store_state(location)
+    return _captures(location, revision)

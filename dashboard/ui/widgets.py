@@ -1,18 +1,23 @@
 """Sidebar filter widgets → FilterSpec, one widget per registered filter (:data:`dashboard.query.registry.FILTERS`).
 
+:func:`capture_downloads` offers the selected incident's preserved source copies.
+
 Widget state lives under ``f_<filter name>`` (:func:`key`); the URL seeds it once. Each filter's ``kind`` decides its
 widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander, or the bottom.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from dashboard.data.captures import Capture, CaptureError, read_blob
 from dashboard.query.registry import DATE_RANGE, FILTERS, Filter
 from dashboard.query.spec import FilterSpec
-from dashboard.ui.lang import _, current
+from dashboard.ui.lang import _, current, ngettext
 
 DATE_BOUNDS = DATE_RANGE  # what a link or an option may name too: a URL's date outside it is refused with a sentence
 
@@ -108,3 +113,28 @@ def filters(options: dict[str, list]) -> FilterSpec:
         values["end"] = None
     sb.button(_("Clear all filters"), on_click=reset_filters, width="stretch")
     return FilterSpec(**values)
+
+
+def capture_downloads(captures: Sequence[Capture], root: Path | None) -> None:
+    """A download button per preserved copy of the selected incident's sources that this server holds (the file is
+    read and checked against its SHA-256); a caption for those it does not hold."""
+    if not captures:
+        return
+    missing = 0
+    for c in captures:
+        try:
+            data = read_blob(root, c, current())
+        except CaptureError as exc:
+            st.error(str(exc))
+            continue
+        if data is None:
+            missing += 1
+            continue
+        st.download_button(_("Local copy: {media_type}, sha256 {sha256}…").format(media_type=c.media_type,
+                                                                                  sha256=c.sha256[:12]),
+                           data=data, file_name=c.file_name, mime=c.media_type, key=f"capture-{c.capture_id}",
+                           on_click="ignore")
+    if missing:
+        st.caption(ngettext("{n} preserved copy is not on this server (its captures folder does not hold it).",
+                            "{n} preserved copies are not on this server (its captures folder does not hold them).",
+                            missing).format(n=missing))

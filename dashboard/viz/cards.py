@@ -10,13 +10,16 @@ replaced by look-alikes (see :func:`tooltip_text`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from jinja2 import Environment
 
 from dashboard import labels
+from dashboard.data.captures import Capture
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
 from dashboard.i18n import DEFAULT, N_, Translator, tr
@@ -48,7 +51,7 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 <ol class="sources" style="margin:4px 0 0 18px;padding:0">
 {% for s in sources %}<li>{% if s.link %}<a href="{{ s.url }}" target="_blank" rel="noopener noreferrer">\
 {{ s.organisation }}</a>{% else %}{{ s.organisation }}{% endif %}{% if s.title %}: {{ s.title }}{% endif %}\
-{% if s.published %} ({{ s.published }}){% endif %}{% if s.url and not s.link %} [{{ s.url }}]{% endif %}</li>
+{% if s.published %} ({{ s.published }}){% endif %}{% if s.url and not s.link %} [{{ s.url }}]{% endif %}{% for c in s.captures %}<div class="capture" style="color:#444;font-size:11px">{{ c.text }}{% if c.href %} · <a class="capture-copy" href="{{ c.href }}">{{ c.link_text }}</a>{% endif %}</div>{% endfor %}</li>
 {% endfor %}
 </ol>
 {% if n_reports > 1 %}<div class="incident-reports" style="margin-top:4px">
@@ -148,13 +151,46 @@ def card_words(t: Translator, row: Mapping[str, Any] | None = None, n_reports: i
     }
 
 
+def incident_captures(row: Mapping[str, Any], captures: Sequence[Capture]) -> list[Capture]:
+    """The captures of an incident's reports (``report_ids``, or its own id for a single report)."""
+    ids = {i.strip() for i in str(text_or_none(row.get("report_ids")) or row["incident_id"]).split(";")}
+    return [c for c in captures if c.report_id in ids]
+
+
+def capture_lines(source_url: str | None, captures: Sequence[Capture], t: Translator, *, public: bool,
+                  links: Mapping[str, str] | None = None) -> list[dict]:
+    """What a card says under a source about its preserved copies: "captured 18 nov. 2025, sha256 ab12cd34…" and,
+    outside public mode, a link to the local copy when ``links`` (sha256 → relative href) has one. Public mode
+    shows the date and the hash only (no file, no link, no name)."""
+    out, seen = [], set()
+    for c in captures:
+        if c.source_url != source_url or c.sha256 in seen:
+            continue
+        seen.add(c.sha256)
+        try:
+            day = t.day(date.fromisoformat(c.day))
+        except ValueError:
+            day = c.day
+        href = None if public or not links else links.get(c.sha256)
+        out.append({"text": t.gettext("captured {date}, sha256 {sha256}… ({media_type})").format(
+            date=day, sha256=c.sha256[:12], media_type=c.media_type),
+            "href": href if href and _RELATIVE_COPY.fullmatch(href) else None,
+            "link_text": t.gettext("local copy")})
+    return out
+
+
+_RELATIVE_COPY = re.compile(r"captures/[0-9a-f]{64}\.[a-z0-9]{1,8}")
+
+
 def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 340,
-                 reports: Sequence[Mapping[str, Any]] | None = None, t: Translator | None = None) -> dict:
+                 reports: Sequence[Mapping[str, Any]] | None = None, t: Translator | None = None,
+                 captures: Sequence[Capture] = (), capture_links: Mapping[str, str] | None = None) -> dict:
     t = t or tr()
     sources = []
     for s in parse_sources(row["sources"]):
         sources.append({"organisation": s.organisation, "title": s.title, "url": s.url,
-                        "published": s.published, "link": is_http_url(s.url)})
+                        "published": s.published, "link": is_http_url(s.url),
+                        "captures": capture_lines(s.url, captures, t, public=public, links=capture_links)})
     admin = ", ".join(x for x in (text_or_none(row.get(c)) for c in ("admin3", "admin2", "admin1")) if x)
     return {
         "id": row["incident_id"],
@@ -214,11 +250,14 @@ _TOOLTIP_LOOKALIKES = str.maketrans({"`": "\u02cb", "\\": "\u2216", "{": "(", "}
 
 
 def incident_card_html(row: Mapping[str, Any], *, public: bool = False, width: int = 340,
-                       reports: Sequence[Mapping[str, Any]] | None = None, t: Translator | None = None) -> str:
+                       reports: Sequence[Mapping[str, Any]] | None = None, t: Translator | None = None,
+                       captures: Sequence[Capture] = (), capture_links: Mapping[str, str] | None = None) -> str:
     """The card as escaped HTML that is also inert inside a JS template literal or a jinja2 template; with the
-    incident's ``reports`` (records, lead first) it lists them side by side, differences highlighted."""
-    return CARD.render(**card_context(row, public=public, width=width, reports=reports, t=t)).translate(
-        _INERT_IN_TEMPLATES)
+    incident's ``reports`` (records, lead first) it lists them side by side, differences highlighted; with its
+    ``captures`` (:func:`incident_captures`) each source says when it was preserved and its hash, with a link to
+    the local copy where ``capture_links`` gives one."""
+    return CARD.render(**card_context(row, public=public, width=width, reports=reports, t=t, captures=captures,
+                                      capture_links=capture_links)).translate(_INERT_IN_TEMPLATES)
 
 
 def tooltip_text(row: Mapping[str, Any], t: Translator | None = None) -> str:

@@ -11,6 +11,9 @@ import json
 
 from jinja2 import Environment
 
+from dashboard.data.captures import custody_line
+from dashboard.data.engines.records import CAPTURE, CUSTODY
+
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 MAX_VALUE_CHARS = 300
 
@@ -49,7 +52,9 @@ def history_html(doc: dict) -> str:
         at = str(c["at"]).replace("T", " ")[:19] + " UTC"
         changes.append({
             "at": at, "kind": c["kind"], "author": c["author"], "changeset_id": c["changeset_id"],
-            "version": c["version"], "reason": c["reason"], "action": ACTIONS.get(c.get("action", ""), ""),
+            "version": c["version"], "reason": c["reason"],
+            "action": custody_line(c) if c.get("record_type") in (CAPTURE.name, CUSTODY.name)
+            else ACTIONS.get(c.get("action", ""), ""),
             "fields": [{"field": f["field"], "before": _shown(f["before"]), "after": _shown(f["after"])}
                        for f in c["fields"]],
         })

@@ -118,12 +118,15 @@ def restore(store: Store, record_id: str, changeset_id: str, *, reason: str, aut
 
 
 def history_document(record_id: str, entries: list[HistoryEntry], version: int | None) -> dict:
-    """One object per change set touching the record, oldest first, each with its field changes."""
+    """One object per change set and record touching the record, oldest first, each with its field changes. The
+    entries may also hold the record's captures and their custody events (:func:`dashboard.data.captures.
+    report_history`), merged by time; each change says its ``record_type``."""
     changes: list[dict] = []
-    for e in entries:
-        if not changes or changes[-1]["changeset_id"] != e.changeset_id:
+    for e in sorted(entries, key=lambda e: e.at):  # stable: one record's entries keep their order
+        if not changes or (changes[-1]["changeset_id"], changes[-1]["record_id"]) != (e.changeset_id, e.record_id):
             changes.append({"changeset_id": e.changeset_id, "kind": e.kind, "author": e.author, "at": e.at,
-                            "reason": e.reason, "version": e.version, "fields": []})
+                            "reason": e.reason, "version": e.version, "record_type": e.record_type,
+                            "record_id": e.record_id, "fields": []})
         if e.field is None:
             changes[-1]["action"] = ("created" if e.version == 1 else "re-created") if e.before is None else "deleted"
             changes[-1]["record"] = e.after if e.before is None else e.before

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
+from dashboard.data.captures import captures_root
 from dashboard.i18n import N_
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import in_period
@@ -14,8 +15,9 @@ from dashboard.ui import cache, common, foliummap, state
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
 from dashboard.ui.period import period_chart
+from dashboard.ui.widgets import capture_downloads
 from dashboard.viz import scale
-from dashboard.viz.cards import incident_card_html, incident_id_from_tooltip
+from dashboard.viz.cards import incident_captures, incident_card_html, incident_id_from_tooltip
 from dashboard.viz.choropleth import MEASURES, UNITS, figures, not_allocated_note
 from dashboard.viz.history import history_html
 from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
@@ -150,8 +152,12 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
     if row is None or row.empty:
         st.caption(_("Click a marker on the map to see its sources here."))
         return
-    st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520,
-                               reports=ctx.data.reports_of(row).get(selected), t=current()))
+    record = row.iloc[0].to_dict()
+    held = incident_captures(record, cache.captures(ctx.data.store))
+    st.html(incident_card_html(record, public=ctx.data.public, width=520,
+                               reports=ctx.data.reports_of(row).get(selected), t=current(), captures=held))
+    if not ctx.data.public:  # public mode shows a capture's date and hash, never the file
+        capture_downloads(held, captures_root(ctx.data.store, ctx.settings.captures_dir))
     if not bool((view["incident_id"] == selected).any()):
         st.caption(_("This incident is outside the current filter."))
     if not ctx.data.public:  # the history holds internal fields and names: never in the public view
