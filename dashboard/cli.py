@@ -17,17 +17,20 @@ import typer
 from dashboard import cli_captures, cli_reconcile, cli_store
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
+from dashboard.data.captures import captures_root, log_exported, read_captures
+from dashboard.data.engines import default_author
 from dashboard.data.import_job import ImportRequest, run_import
 from dashboard.data.importer import IMPORT_HELP
 from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources.registry import format_choices, formats
-from dashboard.data.store import StoreData, describe_store, ensure_store, load_store, uses
+from dashboard.data.store import StoreData, describe_store, ensure_store, load_store, open_store, uses
 from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
 from dashboard.export import files
 from dashboard.export.exporters import EXPORTERS, ExportRequest, exporter, format_names
-from dashboard.export.manifest import build_manifest, manifest_name
+from dashboard.export.manifest import build_manifest, capture_files, manifest_name
 from dashboard.export.manifest import verify as verify_manifest
 from dashboard.export.metadata import CSV_METADATA
+from dashboard.export.request import CAPTURE_FOLDER
 from dashboard.i18n import Translator, from_environment, languages, tr
 from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
@@ -374,6 +377,10 @@ def export_(
     include_restricted: Annotated[bool, typer.Option(
         "--include-restricted", help="Private use only: keep the rows whose licence forbids redistributing them "
                                      "(ACLED's), with a warning written into the file (refused with --public)")] = False,
+    with_captures: Annotated[bool, typer.Option(
+        "--with-captures", help="Write the preserved copies of the incidents' sources beside the file "
+                                "(captures/<sha256>.<ext>, hashed in the manifest, logged as exported; refused with "
+                                "--public)")] = False,
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
@@ -424,20 +431,25 @@ def export_(
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
-    request = request.with_(declared=stored.licences)
+    config = settings().with_store(store)
+    st = open_store(config.store)
+    request = request.with_(declared=stored.licences, captures=tuple(read_captures(st)), with_captures=with_captures)
     request = request.licensed()
+    captured = capture_files(request, captures_root(config.store, config.captures_dir), tl) if with_captures else {}
     chosen = exporter(fmt)
     data = chosen.build(request)
     companion = chosen.companion_of(request, output.name)
     written = [(output, data)] + ([(output.with_name(chosen.companion_name(output.name)), companion)]
                                   if companion is not None else [])
-    written.append((output.with_name(manifest_name(output.name)),
-                    build_manifest(request, {path.name: content for path, content in written})))
+    written += [(output.parent / name, content) for name, content in captured.items()]
+    named = {path.relative_to(output.parent).as_posix(): content for path, content in written}
+    written.append((output.with_name(manifest_name(output.name)), build_manifest(request, named)))
     for path, _ in written[1:]:
         if uses(_store(store), path):
             raise UserError(f"{path.name}, the metadata file beside -o {output.name}, would write over the store or "
                             "a file it uses; choose another file name")
     for path, content in written:
+        path.parent.mkdir(parents=True, exist_ok=True)  # captures/ beside the output
         try:  # a temporary file renamed over the output: a killed export never leaves half a file
             with replacing(path) as tmp:
                 tmp.write_bytes(content)
@@ -454,6 +466,11 @@ def export_(
                                                      how=fmt + (tl.gettext(", public") if public else "")))
     if companion is not None:
         typer.echo(tl.gettext("Wrote its metadata to {path}").format(path=written[1][0]))
+    if captured:
+        log_exported(st, request.exported_captures(), author=default_author(author), detail=output.name)
+        typer.echo(tl.ngettext("Wrote {n} preserved copy of its sources to {folder}",
+                               "Wrote {n} preserved copies of its sources to {folder}", len(captured)).format(
+            n=len(captured), folder=output.parent / CAPTURE_FOLDER))
     typer.echo(f"Wrote its manifest to {written[-1][0]} (check it with: incident-map verify {written[-1][0].name})")
 
 

@@ -78,7 +78,8 @@ def _html(request: ExportRequest) -> bytes:
                                public=request.public, title=request.heading(BRIEFING["default_title"]),
                                description=request.description(), footer=footer,
                                notes=(*request.licence_notes(), request.left_out_sentence() or "", RECORD_STATEMENT,
-                                      *request.attribution()))
+                                      *request.attribution()),
+                               captures=request.exported_captures(), capture_links=request.capture_links())
 
 
 def _csv(request: ExportRequest) -> bytes:

@@ -17,7 +17,7 @@ import html
 import io
 import json
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ import pyogrio
 from branca.element import Element
 
 from dashboard.attribution import short_credits
+from dashboard.data.captures import Capture
 from dashboard.data.missing import is_missing, plain
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
@@ -294,14 +295,16 @@ def _inert(text: str) -> str:
     return html.escape(text).translate(_INERT)
 
 
-def not_drawn_panel(incidents: gpd.GeoDataFrame, *, public: bool = False) -> str:
+def not_drawn_panel(incidents: gpd.GeoDataFrame, *, public: bool = False, captures: Sequence[Capture] = (),
+                    capture_links: Mapping[str, str] | None = None) -> str:
     """The incidents the map does not draw (region-level, or no coordinates), each with its card, oldest first;
     '' when every incident is drawn. Cards are escaped and inert in templates (:mod:`dashboard.viz.cards`)."""
     missing = unplotted(incidents)
     if missing.empty:
         return ""
     ordered = missing.sort_values(["date_start", "incident_id"], kind="stable").to_dict("records")
-    cards = "".join(f'<div style="border-top:1px solid #ddd;padding:4px 0">{incident_card_html(r, public=public)}'
+    cards = "".join('<div style="border-top:1px solid #ddd;padding:4px 0">'
+                    f'{incident_card_html(r, public=public, captures=captures, capture_links=capture_links)}'
                     "</div>" for r in ordered)
     return _HTML_NOT_DRAWN.format(n=len(ordered), cards=cards)
 
@@ -315,18 +318,21 @@ def to_html_bytes(
     description: str = "",
     footer: str = "",
     notes: tuple[str, ...] = (),
+    captures: Sequence[Capture] = (),
+    capture_links: Mapping[str, str] | None = None,
 ) -> bytes:
     """A self-contained HTML map of ``incidents``: the dashboard's map builder with every Leaflet asset inlined,
     so the file opens with no network. ``title``/``description``/``notes``/``footer`` are shown in a box over the
     map (escaped: they may carry the filter's free text); the incidents the map cannot draw are listed, with their
-    cards, in a panel beside it."""
-    m = build_incident_map(incidents, basemap=basemap, public=public)
+    cards, in a panel beside it. ``captures`` and ``capture_links``: the preserved copies of sources the cards list,
+    and the relative links to those exported beside the file."""
+    m = build_incident_map(incidents, basemap=basemap, public=public, captures=captures, capture_links=capture_links)
     root = m.get_root()
     root.title = html.escape(title)
     root.html.add_child(Element(_HTML_HEADER.format(
         title=_inert(title), description=_inert(description), footer=_inert(footer), credits=_inert(short_credits()),
         notes="".join(_HTML_NOTE.format(text=_inert(n)) for n in notes if n))))
-    panel = not_drawn_panel(incidents, public=public)
+    panel = not_drawn_panel(incidents, public=public, captures=captures, capture_links=capture_links)
     if panel:
         root.html.add_child(Element(panel))
     return inline_assets_html(m).encode("utf-8")

@@ -3,8 +3,9 @@
 A manifest is a JSON file written beside the files it describes (``<file>.manifest.json``, or inside a ZIP pack):
 what was selected (the filter sentence and its URL query parameters, or the story), the dataset version, the
 incidents with their reports and sources (URLs), the licences and attribution lines of what the files hold and
-what the licences left out, and the name, size and SHA-256 of every file. ``captures`` (preserved copies of the
-sources, issue 16 item 1) is an empty list until captures exist: none is recorded, none is invented.
+what the licences left out, the preserved copies of the incidents' sources (``captures``: SHA-256, size, media
+type, URLs, when, how; issue 16 item 1), and the name, size and SHA-256 of every file -- the capture copies
+exported beside the file (``captures/<sha256>.<ext>``) among them, so :func:`verify` checks them too.
 
 :func:`verify` reads a manifest and the files beside it and lists every file that is missing or differs, by name.
 It needs no network and nothing but the manifest and the files (``hashlib`` and ``json`` of the standard library).
@@ -22,12 +23,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
+from dashboard.data.captures import CaptureError, read_blob
 from dashboard.data.schema import parse_sources
 from dashboard.errors import UserError
-from dashboard.export.request import ExportRequest
+from dashboard.export.request import CAPTURE_FOLDER, ExportRequest
+from dashboard.i18n import Translator, tr
 
-__all__ = ["FORMAT", "MANIFEST_IN_PACK", "Checked", "build_manifest", "build_pack", "manifest_name", "sha256",
-           "verify"]
+__all__ = ["FORMAT", "MANIFEST_IN_PACK", "Checked", "build_manifest", "build_pack", "capture_files", "manifest_name",
+           "sha256", "verify"]
 
 FORMAT = "segou-incident-map evidence manifest 1"
 MANIFEST_IN_PACK = "manifest.json"
@@ -66,6 +69,37 @@ def _incidents(request: ExportRequest) -> list[dict[str, Any]]:
     return out
 
 
+def _captures(request: ExportRequest, files: Mapping[str, bytes]) -> list[dict[str, Any]]:
+    """The preserved copies of the exported incidents' sources, with their hashes; ``file`` names the copy when it
+    is one of the exported files. Public: who captured is left out."""
+    out = []
+    for c in request.exported_captures():
+        entry = {k: v for k, v in c.to_record().items() if not (request.public and k == "captured_by")}
+        entry["bytes"] = entry.pop("size")
+        name = CAPTURE_FOLDER + c.file_name
+        if name in files:
+            entry["file"] = name
+        out.append(entry)
+    return out
+
+
+def capture_files(request: ExportRequest, root: Path | None, t: Translator | None = None) -> dict[str, bytes]:
+    """The copies of :meth:`ExportRequest.exported_captures` to write beside an export (``captures/<sha256>.<ext>``
+    → bytes, each checked against its hash). Refused in public mode, and when this machine lacks a copy."""
+    t = t or tr()
+    if request.public:
+        raise CaptureError(t.gettext("a public export never includes the captured files (only their date and "
+                                     "hash)"))
+    out = {}
+    for c in request.exported_captures():
+        data = read_blob(root, c, t)
+        if data is None:
+            raise CaptureError(t.gettext("{id}: its copy (sha256 {sha256}) is not in the captures folder {root}")
+                               .format(id=c.capture_id, sha256=c.sha256, root=root))
+        out[CAPTURE_FOLDER + c.file_name] = data
+    return out
+
+
 def build_manifest(request: ExportRequest, files: Mapping[str, bytes]) -> bytes:
     """The manifest of ``files`` (name → bytes, the names as the recipient holds them, beside the manifest) made
     from ``request`` (licensed: the incidents and reports the files hold)."""
@@ -83,17 +117,19 @@ def build_manifest(request: ExportRequest, files: Mapping[str, bytes]) -> bytes:
         **{k: meta[k] for k in ("warning", "licences", "attribution", "left_out_by_licence", "left_out_counts")
            if k in meta},
         "incidents": _incidents(request),
-        "captures": [],
+        "captures": _captures(request, files),
         "files": [{"name": name, "bytes": len(data), "sha256": sha256(data)} for name, data in files.items()],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def build_pack(request: ExportRequest, files: Sequence[tuple[str, Callable[[ExportRequest], bytes]]]) -> bytes:
+def build_pack(request: ExportRequest, files: Sequence[tuple[str, Callable[[ExportRequest], bytes]]],
+               captured: Mapping[str, bytes] | None = None) -> bytes:
     """A ZIP of the files (name, build) made from one request (one time, one selection) and their manifest
-    (:data:`MANIFEST_IN_PACK`); unzipped, ``incident-map verify manifest.json`` checks them."""
+    (:data:`MANIFEST_IN_PACK`); unzipped, ``incident-map verify manifest.json`` checks them. ``captured``: the
+    capture copies to put in it (:func:`capture_files`)."""
     request = request.licensed()
-    built = {name: build(request) for name, build in files}
+    built = {name: build(request) for name, build in files} | dict(captured or {})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as pack:
         for name, data in built.items():

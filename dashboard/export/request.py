@@ -13,6 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from dashboard.data.captures import Capture
 from dashboard.data.licensing import Withheld, attribution_lines, redistributable
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.search import SearchIndex
@@ -26,7 +27,9 @@ from dashboard.query.scope import LeftOut, left_out, left_out_words
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import Basemap
 
-__all__ = ["ExportRequest"]
+__all__ = ["CAPTURE_FOLDER", "ExportRequest"]
+
+CAPTURE_FOLDER = "captures/"  # where an export's capture copies go, beside it (and inside a pack)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class ExportRequest:
     # set by licensed(): what the licences left out (None: not applied yet) and the licences the file credits
     withheld: Withheld | None = None
     credited: tuple[Licence, ...] = ()
+    # the store's preserved copies of sources (issue 16); with ``with_captures`` the files go beside the export
+    # (``captures/<sha256>.<ext>``), the cards link them and the manifest hashes them. Public: never the files.
+    captures: tuple[Capture, ...] = ()
+    with_captures: bool = False
 
     @classmethod
     def of_filter(cls, incidents: gpd.GeoDataFrame, spec: FilterSpec, *, search: SearchIndex | None = None,
@@ -105,6 +112,20 @@ class ExportRequest:
         if held is None:
             return []
         return [line for line in (held.warning(), held.note()) if line] + held.count_lines()
+
+    def exported_captures(self) -> list[Capture]:
+        """The captures of the exported incidents' reports (after :meth:`licensed`), oldest first."""
+        if not self.captures:
+            return []
+        ids = {i.strip() for cell in self.view.get("report_ids", self.view["incident_id"]).astype(str)
+               for i in cell.split(";")} | set(self.view["incident_id"].astype(str))
+        return [c for c in self.captures if c.report_id in ids]
+
+    def capture_links(self) -> dict[str, str] | None:
+        """sha256 → the relative name of its copy exported beside the file (None: copies not exported)."""
+        if not self.with_captures or self.public:
+            return None
+        return {c.sha256: CAPTURE_FOLDER + c.file_name for c in self.exported_captures()}
 
     def reports_by_incident(self) -> dict[str, list[dict]]:
         """incident id → its reports as records (lead first); empty when the reports were not asked for."""

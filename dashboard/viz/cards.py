@@ -186,6 +186,7 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
                  reports: Sequence[Mapping[str, Any]] | None = None, t: Translator | None = None,
                  captures: Sequence[Capture] = (), capture_links: Mapping[str, str] | None = None) -> dict:
     t = t or tr()
+    captures = incident_captures(row, captures) if captures else []
     sources = []
     for s in parse_sources(row["sources"]):
         sources.append({"organisation": s.organisation, "title": s.title, "url": s.url,

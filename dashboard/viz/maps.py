@@ -33,6 +33,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Environment
 
 from dashboard import labels
+from dashboard.data.captures import Capture
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.i18n import Translator, tr
@@ -122,6 +123,8 @@ def build_incident_map(
     measure: str = "incidents",
     reports: Mapping[str, Sequence[dict]] | None = None,
     t: Translator | None = None,
+    captures: Sequence[Capture] = (),
+    capture_links: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
     (they need the internet; off by default so that nothing leaves the machine).
@@ -131,7 +134,9 @@ def build_incident_map(
     whose cards would exceed ``max_marker_bytes`` of script) are drawn as H3 hexagons instead, at a resolution
     chosen from the view; ``hex_resolution`` fixes it (hexbin mode). Heat uses at most
     :data:`~dashboard.viz.scale.MAX_HEAT_POINTS` points. ``reports`` (incident id → its reports' records) puts each
-    incident's reports side by side in its card. ``t`` is the language of the cards, tooltips and legend."""
+    incident's reports side by side in its card. ``t`` is the language of the cards, tooltips and legend.
+    ``captures`` (the preserved copies of sources) and ``capture_links`` (sha256 → relative href of an exported
+    copy) are shown under each card's sources (:func:`dashboard.viz.cards.capture_lines`)."""
     t = t or tr()
     if mode not in MAP_MODES:
         raise ValueError(f"unknown map mode {mode!r}; expected one of {', '.join(MAP_MODES)}")
@@ -183,7 +188,8 @@ def build_incident_map(
         outlined = _add_unit_outlines(m, units, basemap, public=public, t=t)
         target = _cluster_group(layer_name) if mode == "clusters" else folium.FeatureGroup(name=layer_name)
         target.add_to(m)
-        _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {}, t=t)
+        _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {}, t=t,
+                     captures=captures, capture_links=capture_links)
         rings = mode == "points"
         present = {c for cell in points["perpetrator_category"].unique() for c in split_codes(cell)[: 2 if rings else 1]}
         present |= {split_codes(cell)[0] for cell in units["perpetrator_category"].unique() if split_codes(cell)}
@@ -252,7 +258,8 @@ def _cluster_group(name: str) -> MarkerCluster:
 
 
 def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings: bool = True,
-                 reports: Mapping[str, Sequence[dict]] | None = None, t: Translator | None = None) -> None:
+                 reports: Mapping[str, Sequence[dict]] | None = None, t: Translator | None = None,
+                 captures: Sequence[Capture] = (), capture_links: Mapping[str, str] | None = None) -> None:
     reports = reports or {}
     t = t or tr()
     records = points.to_dict("records")
@@ -262,7 +269,8 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         lat, lon = r["geometry"].y, r["geometry"].x
         approximate = int(r["geo_precision"]) >= 2
         tip = folium.Tooltip(html.escape(tooltip_text(r, t)))
-        card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]), t=t)
+        card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]), t=t, captures=captures,
+                                  capture_links=capture_links)
         popup = folium.Popup(card, max_width=360, max_height=320)
         several = " several-reports" if int(r.get("n_reports", 1) or 1) > 1 else ""
         if approximate:
