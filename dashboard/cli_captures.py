@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from dashboard.cli_options import App
 from dashboard.data.capture_fetch import checked_capture_url, fetch_page
 from dashboard.data.captures import Blob, Capture, CaptureError, captures_root, media_type_of, record_captures
 from dashboard.data.engines import default_author
@@ -27,7 +28,7 @@ ArchiveOpt = Annotated[str | None, typer.Option("--archive-url", help="An archiv
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the history; default: the custody "
                                                                 "event's words)")]
 
-source_app = typer.Typer(no_args_is_help=True, help="Preserved copies of a report's sources.")
+source_app = App(no_args_is_help=True, help="Preserved copies of a report's sources.")
 
 
 def _t() -> Translator:

@@ -185,7 +185,8 @@ def build_incident_map(
         _add_hexbins(m, incidents, mask, lat, lng, layer_name, hex_resolution if hex_resolution is not None else scale.resolution_for_bounds(view))
     else:
         points, units = outlines.split(incidents.loc[mask])
-        outlined = _add_unit_outlines(m, units, basemap, public=public, t=t)
+        outlined = _add_unit_outlines(m, units, basemap, public=public, t=t, captures=captures,
+                                      capture_links=capture_links)
         target = _cluster_group(layer_name) if mode == "clusters" else folium.FeatureGroup(name=layer_name)
         target.add_to(m)
         _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {}, t=t,
@@ -230,13 +231,15 @@ def _add_basemap(m: folium.Map, basemap: Basemap) -> None:
 
 
 def _add_unit_outlines(m: folium.Map, units: gpd.GeoDataFrame, basemap: Basemap, *, public: bool,
-                       t: Translator | None = None) -> int:
+                       t: Translator | None = None, captures: Sequence[Capture] = (),
+                       capture_links: Mapping[str, str] | None = None) -> int:
     """Incidents known only to a commune or a cercle, as the unit's outline; returns how many incidents."""
     if units.empty:
         return 0
     t = t or tr()
     group = folium.FeatureGroup(name=t.gettext("Known only to a commune or cercle (outline)"))
-    outlines.add_outlines(group, units, basemap.units("commune"), basemap.units("cercle"), public=public, t=t)
+    outlines.add_outlines(group, units, basemap.units("commune"), basemap.units("cercle"), public=public, t=t,
+                          captures=captures, capture_links=capture_links)
     group.add_to(m)
     return len(units)
 

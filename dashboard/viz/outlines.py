@@ -10,11 +10,13 @@ Incidents whose unit has no polygon here (outside the Ségou region) keep their 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.data.captures import Capture
 from dashboard.i18n import Translator, tr
 from dashboard.viz.cards import incident_card_html, tooltip_text
 from dashboard.viz.palette import CATEGORY_COLOURS, primary_category
@@ -40,8 +42,10 @@ def unit_key(row) -> tuple[str, str]:
 
 
 def add_outlines(target, incidents: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, cercles: gpd.GeoDataFrame, *,
-                 public: bool, t: Translator | None = None) -> int:
-    """Draw one outline per unit holding unit-level incidents; returns how many outlines were drawn."""
+                 public: bool, t: Translator | None = None, captures: Sequence[Capture] = (),
+                 capture_links: Mapping[str, str] | None = None) -> int:
+    """Draw one outline per unit holding unit-level incidents (their cards list ``captures``, see
+    :func:`dashboard.viz.cards.capture_lines`); returns how many outlines were drawn."""
     if incidents.empty:
         return 0
     t = t or tr()
@@ -66,7 +70,8 @@ def add_outlines(target, incidents: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
             unit = (t.gettext("{n} incidents known only to this commune") if key[0] == "commune"
                     else t.gettext("{n} incidents known only to this cercle")).format(n=len(rows))
             tip = f"{names[key][0].upper()}{names[key][1:]}: {unit}"
-        cards = "<hr style='margin:6px 0'>".join(incident_card_html(r, public=public, t=t) for r in rows)
+        cards = "<hr style='margin:6px 0'>".join(incident_card_html(r, public=public, t=t, captures=captures,
+                                                                    capture_links=capture_links) for r in rows)
         header = ("<div style='font:12px system-ui,sans-serif;color:#444;margin-bottom:4px'>"
                   + html.escape(t.gettext("Known only to the {unit}: drawn as its outline").format(unit=names[key]))
                   + "</div>")
