@@ -52,13 +52,22 @@ def test_every_incident_column_is_documented():
 
 
 def cli_commands() -> dict[str, list[str]]:
-    """Each command of the live CLI and its visible option names (``-o``, ``--output``...)."""
-    group = typer.main.get_command(app)
-    return {
-        name: sorted({opt for param in command.params if not getattr(param, "hidden", False)
-                      for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")})
-        for name, command in group.commands.items() if not command.hidden
-    }
+    """Each command of the live CLI (and of its groups: ``source attach``, ``store copy``) and its visible option
+    names (``-o``, ``--output``...)."""
+    out: dict[str, list[str]] = {}
+
+    def walk(group, prefix: str) -> None:
+        for name, command in group.commands.items():
+            if command.hidden:
+                continue
+            if hasattr(command, "commands"):
+                walk(command, f"{prefix}{name} ")
+                continue
+            out[prefix + name] = sorted({opt for param in command.params if not getattr(param, "hidden", False)
+                                         for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")})
+
+    walk(typer.main.get_command(app), "")
+    return out
 
 
 CLI = cli_commands()
