@@ -4,12 +4,17 @@ copy, the history lists it; the public view shows the date and hash only, never 
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+import zipfile
 
 import pytest
 
 from dashboard.data.captures import Blob, captures_root, record_captures
 from dashboard.data.store import STORE_ENV, open_store
+from dashboard.export.manifest import verify
 from tests.ui.test_app import open_page
+from tests.ui.test_export_pages import download, recording_media  # noqa: F401 -- an autouse fixture: downloads readable
 
 URL = "https://fr.allafrica.com/stories/202511180690.html"  # SEG-2025-008's first source
 COPY = b"<html><body>RFI on HRW's release, 18 Nov 2025</body></html>"
@@ -48,3 +53,18 @@ def test_the_public_view_shows_the_date_and_hash_but_never_the_file(captured, mo
     card = _card(at)
     assert f"sha256 {digest[:12]}…" in card and "capture-copy" not in card and "desk" not in card
     assert not [b for b in at.get("download_button") if "sha256" in b.proto.label]
+
+
+def test_the_evidence_pack_can_hold_the_copies_and_its_manifest_hashes_them(captured, tmp_path):
+    at = open_page("export", **{"from": "2025-10-02", "to": "2025-10-02"})
+    box = next(c for c in at.checkbox if c.key == "export_with_captures")
+    assert box.label.startswith("Include the 1 preserved copy of the sources")
+    box.check().run()
+    assert not at.exception
+    with zipfile.ZipFile(io.BytesIO(download(at, "dl_pack"))) as z:
+        z.extractall(tmp_path / "pack")
+    digest = hashlib.sha256(COPY).hexdigest()
+    manifest = json.loads((tmp_path / "pack" / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["file"] for c in manifest["captures"]] == [f"captures/{digest}.html"]
+    assert (tmp_path / "pack" / "captures" / f"{digest}.html").read_bytes() == COPY
+    assert verify(tmp_path / "pack" / "manifest.json").passed

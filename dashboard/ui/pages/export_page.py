@@ -12,10 +12,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from dashboard.data.captures import captures_root, log_exported
+from dashboard.data.engines import default_author
 from dashboard.data.sources.licences import Licence
 from dashboard.data.sources.registry import licence_of
+from dashboard.data.store import open_store
 from dashboard.export.exporters import EXPORTERS, LANGUAGE_NAMES, Exporter, ExportRequest
-from dashboard.export.manifest import MANIFEST_IN_PACK, build_pack
+from dashboard.export.manifest import MANIFEST_IN_PACK, build_pack, capture_files
 from dashboard.export.metadata import CSV_METADATA
 from dashboard.export.words import BRIEFING
 from dashboard.i18n import N_
@@ -58,7 +61,7 @@ def request_of(ctx: PageContext, **how) -> ExportRequest:
     return ExportRequest(view=ctx.view, total=len(ctx.all), version=ctx.data.version, generated_at=datetime.now(UTC),
                          selection=ctx.spec, public=ctx.data.public, basemap=cache.basemap(), left_out=ctx.left_out,
                          max_listed=ctx.settings.limits.briefing_incidents, reports=ctx.data.reports.of(ctx.view),
-                         declared=ctx.data.licences, **how)
+                         declared=ctx.data.licences, captures=tuple(cache.captures(ctx.data.store)), **how)
 
 
 def _build(ctx: PageContext, e: Exporter, how: dict) -> Callable[[], bytes]:
@@ -127,16 +130,29 @@ def pack_button(ctx: PageContext, stem: str, how: dict) -> None:
     chosen = [e for e in EXPORTERS if e.public or not ctx.data.public]
     lang = current().lang
     files = [(e.filename(stem, lang), e.build) for e in chosen]
+    held = (request_of(ctx, **how, lang=lang).licensed().exported_captures()
+            if not ctx.data.public and cache.captures(ctx.data.store) else [])  # no cost for a store without any
+    with_copies = bool(held) and not ctx.data.public and st.checkbox(
+        ngettext("Include the {n} preserved copy of the sources (captures/, hashed in the manifest; logged as "
+                 "exported when downloaded)", "Include the {n} preserved copies of the sources (captures/, hashed in "
+                 "the manifest; logged as exported when downloaded)", len(held)).format(n=len(held)),
+        key="export_with_captures", value=False)
+    root = captures_root(ctx.data.store, ctx.settings.captures_dir)
 
     def build() -> bytes:
-        return build_pack(request_of(ctx, **how, lang=lang), files)
+        request = request_of(ctx, **how, lang=lang, with_captures=with_copies).licensed()
+        return build_pack(request, files, captured=capture_files(request, root, current()) if with_copies else None)
+
+    def exported() -> None:  # the custody log: each copy handed out in the pack
+        log_exported(open_store(ctx.data.store), held, author=default_author(), detail=f"{stem}_pack.zip")
     st.subheader(_("Evidence pack (ZIP)"), divider="gray")
     st.caption(_("{formats} in one ZIP with `{manifest}`: the incidents and their sources, the selection, the dataset "
                  "version, the licences and attribution lines and the SHA-256 of every file. `incident-map verify "
                  "manifest.json` checks, offline, that the files a recipient holds are the ones sent.").format(
         formats=", ".join(_(e.label).split(" (")[0] for e in chosen), manifest=MANIFEST_IN_PACK))
     st.download_button(_("Evidence pack (ZIP)"), data=common.budgeted(ctx, build), file_name=f"{stem}_pack.zip",
-                       mime="application/zip", key="dl_pack", on_click="ignore", icon=":material/folder_zip:",
+                       mime="application/zip", key="dl_pack", on_click=exported if with_copies else "ignore",
+                       icon=":material/folder_zip:",
                        disabled=common.pdf_budget_spent(ctx, say=False))  # said in the briefing section
 
 
