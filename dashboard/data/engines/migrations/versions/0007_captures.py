@@ -27,7 +27,13 @@ branch_labels = None
 depends_on = None
 
 # frozen copies of this revision's fields (dashboard.data.engines.records.CAPTURE and CUSTODY)
-TEXT, INT = sa.Text, sa.BigInteger
+TEXT = sa.Text
+
+
+def INT():  # a column type like sa.Text: sizes need 64 bits; a GeoPackage allows only INTEGER
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
 CAPTURE_COLUMNS = (("capture_id", TEXT), ("report_id", TEXT), ("source_url", TEXT), ("sha256", TEXT),
                    ("size", INT), ("media_type", TEXT), ("url", TEXT), ("archive_url", TEXT),
                    ("captured_by", TEXT), ("captured_at", TEXT), ("method", TEXT))
