@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,7 +38,7 @@ from dashboard.errors import UserError
 from dashboard.i18n import N_, Translator, tr
 
 __all__ = ["CAPTURES_SUFFIX", "Blob", "Capture", "CaptureError", "blob_path", "captures_by_report",
-           "captures_root", "custody_line", "log_exported", "put_blob", "read_blob", "read_captures", "record_captures",
+           "captures_root", "clean_media_type", "custody_line", "log_exported", "put_blob", "read_blob", "read_captures", "record_captures",
            "report_history", "sha256_hex", "source_urls"]
 
 CAPTURES_SUFFIX = ".captures"
@@ -93,6 +94,16 @@ class Capture:
 def extension(media_type: str) -> str:
     base = media_type.split(";", 1)[0].strip().lower()
     return EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".bin"
+
+
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+
+
+def clean_media_type(value: str | None) -> str:
+    """A media type as ``type/subtype`` in lower case (parameters dropped); anything else (a server's header or an
+    option is untrusted text) is :data:`DEFAULT_MEDIA_TYPE`."""
+    base = (value or "").split(";", 1)[0].strip().lower()
+    return base if _MEDIA_TYPE.fullmatch(base) else DEFAULT_MEDIA_TYPE
 
 
 def media_type_of(name: str) -> str:
@@ -207,7 +218,8 @@ def record_captures(store: Store, root: Path, targets: Sequence[tuple[str, str |
                 out.append(known)
                 continue
             capture = Capture(capture_id=f"CAP-{secrets.token_hex(6)}", report_id=report_id, source_url=source_url,
-                              sha256=digest, size=len(blob.data), media_type=blob.media_type, url=blob.url,
+                              sha256=digest, size=len(blob.data), media_type=clean_media_type(blob.media_type),
+                              url=blob.url,
                               archive_url=archive_url, captured_by=author, captured_at=at, method=method)
             existing[(report_id, source_url, digest)] = capture
             out.append(capture)
@@ -215,6 +227,9 @@ def record_captures(store: Store, root: Path, targets: Sequence[tuple[str, str |
             changes.append(_custody(capture.capture_id, action, author, at, blob.url))
     if not changes:
         return out, None
+    checked = CAPTURE.check([c.values for c in changes if c.record_type == CAPTURE.name])
+    if len(checked.problems):
+        raise CaptureError("; ".join(f"{r.column} {r.problem}" for r in checked.problems.itertuples()))
     applied = store.apply(ChangeSet(kind="capture" if method == "fetched" else "attach", reason=reason,
                                     author=author, changes=changes, at=at,
                                     detail={"url": next((b.url for b in blobs if b.url), None)}))

@@ -228,3 +228,13 @@ def test_a_store_at_revision_0005_is_upgraded_with_empty_capture_tables(tmp_path
         tables = {r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents")}
         assert {"captures", "custody"} <= tables
         assert conn.execute("SELECT count(*) FROM captures").fetchone() == (0,)
+
+
+def test_a_hostile_media_type_is_not_kept(gpkg_store, site, tmp_path):
+    """A media type is untrusted text (a server's header, an option) and ends up in a Markdown button label."""
+    shot = tmp_path / "x.bin"
+    shot.write_bytes(b"bytes")
+    _run("source", "attach", "T-1", str(shot), "--url", f"{site}/page.html", "--media-type",
+         "text/html) [x](javascript:alert(1)", "--store", str(gpkg_store))
+    [capture] = read_captures(open_store(gpkg_store))
+    assert capture.media_type == "application/octet-stream" and capture.file_name.endswith(".bin")

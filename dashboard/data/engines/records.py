@@ -29,6 +29,7 @@ The flat form of a record is a dict of plain values: text, whole numbers, boolea
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -202,6 +203,7 @@ LICENCE = RecordType(  # migration 0005: the licence declared at import for a re
 CAPTURE_METHODS = ("fetched", "attached")
 CUSTODY_ACTIONS = ("collected", "attached", "transferred", "exported")
 _SHA256 = frozenset("0123456789abcdef")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 
 
 def _check_captures(records: list[dict]) -> Checked:
@@ -214,6 +216,8 @@ def _check_captures(records: list[dict]) -> Checked:
                   if not (isinstance(r.get(c), str) and r[c].strip())]
         if not issues and (len(r["sha256"]) != 64 or not set(r["sha256"]) <= _SHA256):
             issues.append(("sha256", "must be 64 lower-case hexadecimal digits"))
+        if not issues and not _MEDIA_TYPE.fullmatch(r["media_type"]):
+            issues.append(("media_type", "must be a media type such as text/html"))
         if not issues and r["method"] not in CAPTURE_METHODS:
             issues.append(("method", f"must be one of {', '.join(CAPTURE_METHODS)}"))
         if not isinstance(r.get("size"), int) or r["size"] < 0:
