@@ -109,7 +109,7 @@ def licence_note(ctx: PageContext) -> None:
                                       "Counts by cercle and month ({n} incidents not listed)", n).format(n=n)):
                 st.dataframe(counts.rename(columns={"cercle": _("cercle"), "month": _("month"),
                                                     "incidents": _("incidents")}), hide_index=True)
-    lines = attribution_lines(ctx.data.credited)
+    lines = attribution_lines(ctx.data.credited, current())
     if lines:
         st.caption(md_escape(" · ".join(lines)))
 
