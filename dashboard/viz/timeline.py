@@ -116,6 +116,13 @@ def timeline_table(incidents: pd.DataFrame, freq: Freq = "month", *, t: Translat
     table["label"] = table["category"].map(lambda c: labels.category(c, t))
     table["date_known"] = table["precise"].map({True: t.gettext("to the day"),
                                                 False: t.gettext("only to the week/month/year")})
+    # what a screen reader says of a bar (Vega's own description would list the fields by their English names)
+    table["description"] = [
+        t.ngettext("{period} · {category} · {n} incident · date known {known}",
+                   "{period} · {category} · {n} incidents · date known {known}", int(n)).format(
+            period=p, category=c, n=t.number(int(n)), known=k)
+        for p, c, n, k in zip(table["period_label"], table["label"], table["incidents"], table["date_known"],
+                              strict=True)]
     return table
 
 
@@ -173,6 +180,7 @@ def timeline_chart(
                                                 range=[1.0, 0.4]),
                                 legend=alt.Legend(orient="bottom")),
             order=alt.Order("category:N"),
+            description=alt.Description("description:N"),
             tooltip=[
                 alt.Tooltip("period_label:N", title=period_title),
                 alt.Tooltip("label:N", title=t.gettext("Perpetrator (first named)")),

@@ -112,3 +112,6 @@ def test_the_time_axis_and_tooltips_speak_the_language():
     assert table.loc[table["period"] == "2025-09-29", "period_label"].item() == "2025-W40 (29 sept. – 5 oct. 2025)"
     assert period_label(pd.Timestamp("2025-10-01"), "month", tr("fr")) == "oct. 2025"
     assert period_label(pd.Timestamp("2025-10-01"), "month") == "Oct 2025"
+    month = timeline_table(view(), "month", t=tr("fr")).set_index(["period", "category", "precise"])
+    assert month.loc[("2025-10-01", "state_forces", True), "description"] == (
+        "oct. 2025 · Forces étatiques · 2 incidents · date connue au jour près")  # what a screen reader says
