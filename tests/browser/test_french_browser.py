@@ -1,5 +1,5 @@
-"""The app in French, in a real browser: every page opened with ``lang=fr``, in the private and the public view, shows
-none of the catalogue's English strings (the data's own text left aside), the Review page with a pair waiting and its
+"""The app in French, in a real browser: every page opened with ``lang=fr``, in the private and the public view, its
+expanders opened, shows none of the catalogue's English strings (the data's own text left aside), the Review page with a pair waiting and its
 evidence sentence too; the October 2025 view reads in French with French dates and numbers, the timeline's axis
 with French month names; screenshots at a laptop's and a phone's size are saved under test-artifacts/browser/ to be
 looked at."""
@@ -28,7 +28,8 @@ SIZES = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "heig
 # Material icons are ligatures ("public" draws a globe), not text
 DATA_TEXT = (".incident-card p, .incident-card ol.sources, .incident-card .report-table, .story-note, "
              "[data-testid='stDataFrame'], [data-testid='stTable'], .stCode, [data-testid='stCode'], "
-             "[data-testid='stIconMaterial'], .incident-card .geocoded-from, .incident-card .data-text")
+             "[data-testid='stIconMaterial'], .incident-card .geocoded-from, .incident-card .data-text, "
+             "[data-testid='stMultiSelectTagsContainer']")  # a story's chosen steps: places as reported
 
 
 def _literal_chunks(msgid: str) -> list[str]:
@@ -84,6 +85,14 @@ def visible_text(page) -> str:
     return "\n".join(texts)
 
 
+def open_expanders(page) -> None:
+    """Open every expander, so that what they hold is read too."""
+    for summary in page.locator("[data-testid='stExpander'] summary").all():
+        if summary.get_attribute("aria-expanded") != "true":
+            summary.click()
+    page.wait_for_timeout(1000)
+
+
 def english_on(text: str) -> list[str]:
     found = [phrase for phrase, pattern in ENGLISH_PHRASES.items() if pattern.search(text)]
     lines = {" ".join(line.split()).strip(" :·") for line in text.splitlines()}
@@ -116,6 +125,7 @@ def test_every_page_in_french_shows_no_english_string(web, page_name):
         frame = page.frame_locator(FOLIUM_FRAME)
         frame.locator(".incident-legend").wait_for(timeout=MAP_TIMEOUT_MS)
         expect(frame.locator(".incident-legend")).to_contain_text("sur la carte")
+    open_expanders(page)
     found = english_on(visible_text(page))
     for name, size in SIZES.items():
         page.set_viewport_size(size)
@@ -204,6 +214,7 @@ def test_every_public_page_in_french_shows_no_english_string(browser, public_url
     with recorded_page(browser, public_url) as web:
         page = open_french(web, f"/?page={page_name}&lang=fr")
         expect(page.locator("[data-testid='stMain']")).to_contain_text("Vue publique")
+        open_expanders(page)
         found = english_on(visible_text(page))
         page.set_viewport_size(SIZES["phone"])
         page.wait_for_timeout(700)
