@@ -28,22 +28,18 @@ import pandas as pd
 
 from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
-from dashboard.data.sources.licences import Licence
+from dashboard.data.sources.licences import DECLARED_LINE, Licence
 from dashboard.data.sources.registry import licence_of
-from dashboard.i18n import Translator, tr
+from dashboard.i18n import N_, Translator, tr
 
 __all__ = ["Licensed", "Withheld", "attribution_lines", "licences_of", "redistributable"]
 
-NO_CERCLE = "(no cercle)"
+NO_CERCLE = N_("(no cercle)")
 
 
 def _terms(lic: Licence, t: Translator) -> str:
     """Why a licence's rows are left out, translated (an empty text stays empty: gettext("") is the header)."""
     return t.gettext(lic.terms) if lic.terms else ""
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -81,14 +77,18 @@ class Withheld:
                 "other reports only.", n).format(n=n, dataset=lic.label, terms=_terms(lic, t)))
         return " ".join(parts)
 
-    def warning(self) -> str:
-        """The warning written into a file made with ``--include-restricted`` ('' when it holds no such row)."""
+    def warning(self, t: Translator | None = None) -> str:
+        """The warning written into a file made with ``--include-restricted`` ('' when it holds no such row), in
+        ``t``'s language (English by default)."""
         if not self.included:
             return ""
-        held = ", ".join(f"{plural(n, 'report')} of {lic.label} ({lic.name})"
-                         for lic, n in sorted(self.included.items(), key=lambda kv: kv[0].label))
-        return (f"WARNING: made with --include-restricted, this file holds {held}, whose licence forbids "
-                "redistributing them: for private use only, do not share it.")
+        t = t or tr()
+        held = t.pgettext("between the items of a list", ", ").join(
+            t.ngettext("{n} report of {dataset} ({licence})", "{n} reports of {dataset} ({licence})", n).format(
+                n=t.number(n), dataset=lic.label, licence=t.gettext(lic.name))
+            for lic, n in sorted(self.included.items(), key=lambda kv: kv[0].label))
+        return t.gettext("WARNING: made with --include-restricted, this file holds {held}, whose licence forbids "
+                         "redistributing them: for private use only, do not share it.").format(held=held)
 
     def counts(self) -> pd.DataFrame:
         """The left-out incidents counted by cercle and month of their start (``cercle``, ``month``,
@@ -102,9 +102,12 @@ class Withheld:
         out = frame.groupby(["cercle", "month"]).size().rename("incidents").reset_index()
         return out.sort_values(["month", "cercle"], kind="stable").reset_index(drop=True)
 
-    def count_lines(self) -> list[str]:
-        """``["Niono, 2025-10: 3 incidents", ...]``."""
-        return [f"{r.cercle}, {r.month}: {plural(int(r.incidents), 'incident')}"
+    def count_lines(self, t: Translator | None = None) -> list[str]:
+        """``["Niono, 2025-10: 3 incidents", ...]`` (``t``: the language, English by default)."""
+        t = t or tr()
+        return [t.ngettext("{cercle}, {month}: {n} incident", "{cercle}, {month}: {n} incidents", int(r.incidents))
+                .format(cercle=r.cercle if r.cercle != NO_CERCLE else t.gettext(NO_CERCLE), month=r.month,
+                        n=t.number(int(r.incidents)))
                 for r in self.counts().itertuples(index=False)]
 
 
@@ -122,13 +125,17 @@ def licences_of(ids, datasets, declared: Mapping[str, Licence] | None = None) ->
     return [declared.get(i) or licence_of(d) for i, d in zip(ids, datasets, strict=True)]
 
 
-def attribution_lines(licences: Iterable[Licence]) -> list[str]:
-    """The attribution lines of these licences, once each, in a fixed order (the curated record first)."""
+def attribution_lines(licences: Iterable[Licence], t: Translator | None = None) -> list[str]:
+    """The attribution lines of these licences, once each, in a fixed order (the curated record first), in ``t``'s
+    language (English by default): the built-in lines through the catalogue, a line an importer declared as given."""
+    t = t or tr()
     lines: list[str] = []
     for lic in sorted(set(licences), key=lambda lic: (lic.label != "curated record", lic.label, lic.name)):
         for line in lic.attribution:
-            if line not in lines:
-                lines.append(line)
+            said = (t.gettext(DECLARED_LINE).format(name=lic.name) if line == DECLARED_LINE.format(name=lic.name)
+                    else t.gettext(line))
+            if said not in lines:
+                lines.append(said)
     return lines
 
 

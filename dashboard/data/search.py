@@ -10,7 +10,7 @@ How it is fast (the times at 10 k–1 M incidents are in ``docs/benchmarks.md``)
 
 * Columns whose values repeat (places, actor lists) are searched once per distinct value: their factorised codes
   and folded distinct values are kept, and the hits are spread back to the rows.
-* Summaries and sources are (nearly) unique per incident. Their folded text is cut into *words*: maximal runs of
+* Summaries (English and French) and sources are (nearly) unique per incident. Their folded text is cut into *words*: maximal runs of
   word bytes (ASCII letters and digits, and every byte of a non-ASCII character). A query made only of word bytes
   can only occur inside one word, so the incidents it matches are exactly those listed under the vocabulary words
   that contain it (the vocabulary is small next to the text; see :class:`WordIndex` for frequent and all-digit
@@ -41,9 +41,10 @@ import pyarrow.compute as pc
 from dashboard.data import textfold
 from dashboard.data.textfold import fold_array as fold
 
-SEARCH_COLUMNS = ("summary", "location", "admin2", "admin3", "perpetrators", "victims", "sources")
+# ``summary_fr``: the French summary written beside the English one, so a French phrase finds the incident too
+SEARCH_COLUMNS = ("summary", "summary_fr", "location", "admin2", "admin3", "perpetrators", "victims", "sources")
 REPEATING_COLUMNS = ("location", "admin2", "admin3", "perpetrators", "victims")  # few distinct values
-WORD_COLUMNS = ("summary", "sources")  # one value per incident: word-indexed
+WORD_COLUMNS = ("summary", "summary_fr", "sources")  # one value per incident: word-indexed
 _META = b"incident_map_search"
 SCAN_SHARE = 0.25  # above this share of candidate rows, a phrase is checked by reading all the text
 DENSE_SHARE = 1 / 32  # a word in more than this share of rows is kept as a bitmap of rows, not a list

@@ -233,7 +233,7 @@ def _context(request: ExportRequest) -> dict:
         "timeline_svg": timeline,
         "step_maps": step_maps,
         "footer": w["footer"].format(version=request.version, generated=_generated(request.generated_at)),
-        "credits": short_credits(),
+        "credits": short_credits(t),
         "sw": summary_words(lang),
         "findings": summary.key_findings(incidents, period=_findings_period(request.spec, incidents, lang), lang=lang),
         "coverage": summary.coverage(counted=len(incidents), total=request.total, selection=selection,

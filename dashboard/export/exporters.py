@@ -71,14 +71,15 @@ def _pdf(request: ExportRequest) -> bytes:
 def _html(request: ExportRequest) -> bytes:
     from dashboard.export import briefing
 
-    at = request.generated_at
-    footer = (f"{totals(request.view).sentence(total=request.total)} · dataset version {request.version} · "
-              f"generated {at:%Y-%m-%d %H:%M} UTC")
+    at, t = request.generated_at, request.translator
+    footer = totals(request.view).sentence(total=request.total, t=t) + " · " + t.gettext(
+        "dataset version {version} · generated {generated} UTC").format(version=request.version,
+                                                                         generated=f"{at:%Y-%m-%d %H:%M}")
     return files.to_html_bytes(request.view, basemap=request.basemap or briefing.default_basemap(),
-                               public=request.public, title=request.heading(BRIEFING["default_title"]),
+                               public=request.public, title=request.heading(t.gettext(BRIEFING["default_title"])),
                                description=request.description(), footer=footer,
-                               notes=(*request.licence_notes(), request.left_out_sentence() or "", RECORD_STATEMENT,
-                                      *request.attribution()),
+                               notes=(*request.licence_notes(), request.left_out_sentence() or "",
+                                      t.gettext(RECORD_STATEMENT), *request.attribution()), t=t,
                                captures=request.exported_captures(), capture_links=request.capture_links())
 
 

@@ -36,6 +36,7 @@ from dashboard.data.spreadsheet import defuse_formulas
 from dashboard.data.store import INCIDENT_LAYER, SOURCE_LAYER, sources_table
 from dashboard.export.metadata import csv_comment_lines
 from dashboard.export.metadata import text_value as csv_value
+from dashboard.i18n import Translator, tr
 from dashboard.viz.cards import incident_card_html
 from dashboard.viz.inline import inline_assets_html
 from dashboard.viz.maps import Basemap, build_incident_map, unplotted
@@ -281,9 +282,8 @@ _HTML_NOTE = '<div class="export-note" style="color:#444;font-size:11px">{text}<
 _HTML_NOT_DRAWN = """<details class="not-drawn" open style="position:absolute;top:60px;right:10px;z-index:1000;\
 width:min(360px,calc(100% - 70px));max-height:calc(100% - 90px);overflow:auto;background:rgba(255,255,255,.97);\
 border:1px solid #999;border-radius:6px;padding:6px 10px;font:13px system-ui,sans-serif">\
-<summary style="font-weight:600;cursor:pointer">Not on the map ({n})</summary>\
-<div style="color:#444;font-size:11px;margin:2px 0 6px">Their place is known only to the region, or has no \
-coordinates: they are listed here rather than planted on a town.</div>{cards}</details>"""
+<summary style="font-weight:600;cursor:pointer">{title}</summary>\
+<div style="color:#444;font-size:11px;margin:2px 0 6px">{note}</div>{cards}</details>"""
 
 
 # branca compiles an Element's text as a jinja2 template: braces must not reach it as such (nor "${" for JS)
@@ -295,18 +295,23 @@ def _inert(text: str) -> str:
     return html.escape(text).translate(_INERT)
 
 
-def not_drawn_panel(incidents: gpd.GeoDataFrame, *, public: bool = False, captures: Sequence[Capture] = (),
-                    capture_links: Mapping[str, str] | None = None) -> str:
+def not_drawn_panel(incidents: gpd.GeoDataFrame, *, public: bool = False, t: Translator | None = None,
+                    captures: Sequence[Capture] = (), capture_links: Mapping[str, str] | None = None) -> str:
     """The incidents the map does not draw (region-level, or no coordinates), each with its card, oldest first;
-    '' when every incident is drawn. Cards are escaped and inert in templates (:mod:`dashboard.viz.cards`)."""
+    '' when every incident is drawn. Cards are escaped and inert in templates (:mod:`dashboard.viz.cards`).
+    ``t``: the language (English by default)."""
     missing = unplotted(incidents)
     if missing.empty:
         return ""
+    t = t or tr()
     ordered = missing.sort_values(["date_start", "incident_id"], kind="stable").to_dict("records")
     cards = "".join('<div style="border-top:1px solid #ddd;padding:4px 0">'
-                    f'{incident_card_html(r, public=public, captures=captures, capture_links=capture_links)}'
+                    f"{incident_card_html(r, public=public, t=t, captures=captures, capture_links=capture_links)}"
                     "</div>" for r in ordered)
-    return _HTML_NOT_DRAWN.format(n=len(ordered), cards=cards)
+    title = t.gettext("Not on the map ({n})").format(n=t.number(len(ordered)))
+    note = t.gettext("Their place is known only to the region, or has no coordinates: they are listed here rather "
+                     "than planted on a town.")
+    return _HTML_NOT_DRAWN.format(title=_inert(title), note=_inert(note), cards=cards)
 
 
 def to_html_bytes(
@@ -314,25 +319,30 @@ def to_html_bytes(
     *,
     basemap: Basemap | None = None,
     public: bool = False,
-    title: str = "Incidents in the Ségou region",
+    title: str | None = None,
     description: str = "",
     footer: str = "",
     notes: tuple[str, ...] = (),
+    t: Translator | None = None,
     captures: Sequence[Capture] = (),
     capture_links: Mapping[str, str] | None = None,
 ) -> bytes:
     """A self-contained HTML map of ``incidents``: the dashboard's map builder with every Leaflet asset inlined,
     so the file opens with no network. ``title``/``description``/``notes``/``footer`` are shown in a box over the
     map (escaped: they may carry the filter's free text); the incidents the map cannot draw are listed, with their
-    cards, in a panel beside it. ``captures`` and ``capture_links``: the preserved copies of sources the cards list,
-    and the relative links to those exported beside the file."""
-    m = build_incident_map(incidents, basemap=basemap, public=public, captures=captures, capture_links=capture_links)
+    cards, in a panel beside it. ``t``: the language of the map's legend, cards, panel and credits (English by
+    default; the given texts are shown as they are). ``captures`` and ``capture_links``: the preserved copies of
+    sources the cards list, and the relative links to those exported beside the file."""
+    t = t or tr()
+    title = t.gettext("Incidents in the Ségou region") if title is None else title
+    m = build_incident_map(incidents, basemap=basemap, public=public, t=t, captures=captures,
+                           capture_links=capture_links)
     root = m.get_root()
     root.title = html.escape(title)
     root.html.add_child(Element(_HTML_HEADER.format(
-        title=_inert(title), description=_inert(description), footer=_inert(footer), credits=_inert(short_credits()),
+        title=_inert(title), description=_inert(description), footer=_inert(footer), credits=_inert(short_credits(t)),
         notes="".join(_HTML_NOTE.format(text=_inert(n)) for n in notes if n))))
-    panel = not_drawn_panel(incidents, public=public, captures=captures, capture_links=capture_links)
+    panel = not_drawn_panel(incidents, public=public, t=t, captures=captures, capture_links=capture_links)
     if panel:
         root.html.add_child(Element(panel))
     return inline_assets_html(m).encode("utf-8")

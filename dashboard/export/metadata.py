@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from dashboard.i18n import N_
+from dashboard.i18n import N_, Translator, tr
 from dashboard.query.scope import RECORD_STATEMENT
 
 __all__ = ["CSV_METADATA", "CsvMetadata", "csv_comment_lines", "csvw_sidecar", "export_metadata", "sidecar_name",
@@ -42,15 +42,17 @@ def _utc(at: datetime) -> str:
 
 
 def export_metadata(*, title: str, selection: str, incidents: int, total: int, version: str, generated_at: datetime,
-                    public: bool, left_out: str | None = None) -> dict[str, Any]:
-    """The metadata of one export, as plain JSON values, in the order they are read."""
+                    public: bool, left_out: str | None = None, t: Translator | None = None) -> dict[str, Any]:
+    """The metadata of one export, as plain JSON values, in the order they are read. The keys are the format's
+    schema (English, always); the sentences (``title``, ``selection``, ``not_counted`` as given, ``record`` here) are
+    in ``t``'s language (English by default)."""
     meta: dict[str, Any] = {
         "title": title,
         "selection": selection,
         "incidents": incidents,
         "of_total": total,
         "not_counted": left_out or "",
-        "record": RECORD_STATEMENT,
+        "record": (t or tr()).gettext(RECORD_STATEMENT),
         "dataset_version": version,
         "generated_at": _utc(generated_at),
         "public": public,

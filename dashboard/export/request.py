@@ -101,17 +101,23 @@ class ExportRequest:
         out = redistributable(self.view, self.reports, include=self.include_restricted, declared=self.declared)
         return replace(self, view=out.incidents, reports=out.reports, withheld=out.withheld, credited=out.licences)
 
+    @property
+    def translator(self) -> Translator:
+        """The language of the file's own sentences (``lang``): notes, attribution lines, metadata."""
+        return tr(self.lang)
+
     def attribution(self) -> list[str]:
-        """The attribution lines of the datasets this file holds or counts (after :meth:`licensed`)."""
-        return attribution_lines(self.credited)
+        """The attribution lines of the datasets this file holds or counts (after :meth:`licensed`), in the
+        request's language."""
+        return attribution_lines(self.credited, self.translator)
 
     def licence_notes(self) -> list[str]:
         """What a file prints about licences: the warning (``--include-restricted``), the note of what was left out
         and its counts by cercle and month (after :meth:`licensed`; empty when nothing was held back)."""
-        held = self.withheld
+        held, t = self.withheld, self.translator
         if held is None:
             return []
-        return [line for line in (held.warning(), held.note()) if line] + held.count_lines()
+        return [line for line in (held.warning(t), held.note(t)) if line] + held.count_lines(t)
 
     def exported_captures(self) -> list[Capture]:
         """The captures of the exported incidents' reports (after :meth:`licensed`), oldest first."""
@@ -145,9 +151,9 @@ class ExportRequest:
         return self.selection if isinstance(self.selection, Story) else None
 
     def description(self, t: Translator | None = None) -> str:
-        """What was selected, in one line (English unless ``t`` says otherwise): the filter sentence, or the story's
-        title."""
-        t = t or tr()
+        """What was selected, in one line (in the request's language unless ``t`` says otherwise): the filter
+        sentence, or the story's title."""
+        t = t or self.translator
         if self.story is not None:
             return self.story.title or t.ngettext("A story of {n} incident", "A story of {n} incidents",
                                                   len(self.story)).format(n=len(self.story))
@@ -157,29 +163,31 @@ class ExportRequest:
         """"+ 15 related incidents not counted: …" (``None`` when none is left out)."""
         if self.left_out is None or not len(self.left_out):
             return None
-        return self.left_out.sentence(left_out_words(t or tr()))
+        return self.left_out.sentence(left_out_words(t or self.translator))
 
     def heading(self, default: str) -> str:
         """The title: the request's, else the story's, else ``default``."""
         return self.title or (self.story.title if self.story is not None else None) or default
 
     def metadata(self) -> dict[str, Any]:
-        """What the file says about itself (:func:`dashboard.export.metadata.export_metadata`), with the licences
+        """What the file says about itself, its sentences in the request's language (the keys are the schema's) (:func:`dashboard.export.metadata.export_metadata`), with the licences
         of what it holds, their attribution lines and what they left out (after :meth:`licensed`)."""
-        meta = export_metadata(title=self.heading(BRIEFING["default_title"]), selection=self.description(),
+        t = self.translator
+        meta = export_metadata(title=self.heading(t.gettext(BRIEFING["default_title"])), selection=self.description(),
                                incidents=len(self.view), total=self.total, version=self.version,
-                               generated_at=self.generated_at, public=self.public, left_out=self.left_out_sentence())
+                               generated_at=self.generated_at, public=self.public, left_out=self.left_out_sentence(),
+                               t=t)
         held = self.withheld
         if held is None:
             return meta
-        if held.warning():
-            meta = {"warning": held.warning(), **meta}
-        meta["licences"] = {lic.label: lic.name for lic in self.credited}
+        if held.warning(t):
+            meta = {"warning": held.warning(t), **meta}
+        meta["licences"] = {lic.label: t.gettext(lic.name) for lic in self.credited}
         meta["attribution"] = self.attribution()
-        if held.note():
-            meta["left_out_by_licence"] = held.note()
-        if held.count_lines():
-            meta["left_out_counts"] = held.count_lines()
+        if held.note(t):
+            meta["left_out_by_licence"] = held.note(t)
+        if held.count_lines(t):
+            meta["left_out_counts"] = held.count_lines(t)
         return meta
 
     def with_(self, **changes: Any) -> ExportRequest:

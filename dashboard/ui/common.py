@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.citation import citation
-from dashboard.data.licensing import attribution_lines
+from dashboard.data.licensing import NO_CERCLE, attribution_lines
 from dashboard.errors import BriefingError, UserError
 from dashboard.query.aggregate import datasets_note
 from dashboard.query.scope import DEFAULT_SCOPE, RECORD_STATEMENT, left_out_words, why_not_counted
@@ -107,9 +107,10 @@ def licence_note(ctx: PageContext) -> None:
             n = int(counts["incidents"].sum())
             with st.expander(ngettext("Counts by cercle and month ({n} incident not listed)",
                                       "Counts by cercle and month ({n} incidents not listed)", n).format(n=n)):
+                counts["cercle"] = counts["cercle"].replace(NO_CERCLE, _(NO_CERCLE))
                 st.dataframe(counts.rename(columns={"cercle": _("cercle"), "month": _("month"),
                                                     "incidents": _("incidents")}), hide_index=True)
-    lines = attribution_lines(ctx.data.credited)
+    lines = attribution_lines(ctx.data.credited, current())
     if lines:
         st.caption(md_escape(" · ".join(lines)))
 

@@ -16,8 +16,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
+from babel.core import get_global
 from branca.element import MacroElement, Template
 
+from dashboard.i18n import DEFAULT, Translator, tr
 from dashboard.viz.palette import (
     COUNTRY_EDGE,
     COUNTRY_FILL,
@@ -78,30 +80,44 @@ def add_panes(m: folium.Map) -> None:
         folium.map.CustomPane(name, z_index=z, pointer_events=name in ("incident-units",)).add_to(m)
 
 
-def add_context(m: folium.Map, ctx: Context) -> None:
-    """Draw the basemap layers, bottom to top."""
+def country_name(iso3: str, name: str, t: Translator | None = None) -> str:
+    """A neighbouring country's name in ``t``'s language: the bundled file's (English) ``name``, or in another
+    language CLDR's name of the territory (Babel; ISO 3166 alpha-3 → alpha-2 through CLDR's territory aliases).
+    The bundled Natural Earth layer carries no French names (see ``scripts/build_basemap_layers.py``): none is
+    written by hand. A code CLDR does not know keeps the file's name."""
+    if t is None or t.lang == DEFAULT:
+        return name
+    alpha2 = (get_global("territory_aliases").get(str(iso3)) or [None])[0]
+    return t.locale.territories.get(alpha2, name) if alpha2 else name
+
+
+def add_context(m: folium.Map, ctx: Context, t: Translator | None = None) -> None:
+    """Draw the basemap layers, bottom to top; ``t``: the language of the layer names and country names."""
+    t = t or tr()
     if ctx.countries is not None:
-        countries = _polygons(ctx.countries[["name", "geometry"]], "Neighbouring countries", COUNTRY_FILL,
-                              COUNTRY_EDGE, 0.8)
+        countries = _polygons(ctx.countries[["name", "geometry"]], t.gettext("Neighbouring countries"),
+                              COUNTRY_FILL, COUNTRY_EDGE, 0.8)
         near = shapely.box(*LABEL_BOX)
-        for r in ctx.countries.itertuples(index=False):
+        codes = ctx.countries["iso3"] if "iso3" in ctx.countries else pd.Series([""] * len(ctx.countries))
+        for r, iso3 in zip(ctx.countries.itertuples(index=False), codes, strict=True):
             part = r.geometry.intersection(near)
             if not part.is_empty and part.area > 0.5:
-                _label(part.representative_point(), r.name.upper(), "country-label", 12, "#8a8a86",
-                       weight=600).add_to(countries)
+                _label(part.representative_point(), country_name(iso3, r.name, t).upper(), "country-label", 12,
+                       "#8a8a86", weight=600).add_to(countries)
         countries.add_to(m)
     if ctx.regions is not None:
-        _polygons(ctx.regions[["name", "geometry"]], "Regions of Mali (pre-2016)", OTHER_REGIONS_FILL, "#9a9a9a", 1
-                  ).add_to(m)
+        _polygons(ctx.regions[["name", "geometry"]], t.gettext("Regions of Mali (pre-2016)"), OTHER_REGIONS_FILL,
+                  "#9a9a9a", 1).add_to(m)
     if ctx.region is not None:
-        _polygons(ctx.region[["name", "geometry"]], "Ségou region", REGION_FILL, REGION_EDGE, 2.5).add_to(m)
+        _polygons(ctx.region[["name", "geometry"]], t.gettext("Ségou region"), REGION_FILL, REGION_EDGE, 2.5
+                  ).add_to(m)
     if ctx.rivers is not None and len(ctx.rivers):
-        _rivers(ctx.rivers).add_to(m)
+        _rivers(ctx.rivers, t).add_to(m)
     if ctx.communes is not None:
-        communes = folium.FeatureGroup(name="Commune boundaries (zoom in)", control=False)
+        communes = folium.FeatureGroup(name=t.gettext("Commune boundaries (zoom in)"), control=False)
         _lines(ctx.communes[["commune", "geometry"]], UNIT_EDGE, 0.7, "3 3").add_to(communes)
         communes.add_to(m)
-        names = folium.FeatureGroup(name="Commune names", control=False)
+        names = folium.FeatureGroup(name=t.gettext("Commune names"), control=False)
         for r in ctx.communes.itertuples(index=False):
             _label(r.geometry.representative_point(), r.commune, "commune-label", 10, "#666").add_to(names)
         names.add_to(m)
@@ -115,7 +131,7 @@ def add_context(m: folium.Map, ctx: Context) -> None:
                    weight=600).add_to(cercles)
         cercles.add_to(m)
     if ctx.seats is not None and len(ctx.seats):
-        seats = folium.FeatureGroup(name="Cercle seats")
+        seats = folium.FeatureGroup(name=t.gettext("Cercle seats"))
         for s in ctx.seats.itertuples(index=False):
             inert(folium.CircleMarker([s.latitude, s.longitude], radius=2.5, color="#333", weight=1, fill=True,
                                       fill_color="#333", fill_opacity=1, pane="basemap-lines")).add_to(seats)
@@ -144,8 +160,8 @@ def _lines(frame: gpd.GeoDataFrame, colour: str, weight: float, dash: str | None
                           style_function=lambda _: style)
 
 
-def _rivers(rivers: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Rivers")
+def _rivers(rivers: gpd.GeoDataFrame, t: Translator) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=t.gettext("Rivers"))
     folium.GeoJson(_json(rivers[["name", "geometry"]]), pane="basemap-lines", interactive=False,
                    style_function=lambda f: {"color": RIVER, "weight": 2.2 if f["properties"]["name"] else 1.2,
                                              "opacity": 0.9}).add_to(group)

@@ -156,7 +156,7 @@ def build_incident_map(
             attr="Esri World Imagery", name=t.gettext("Satellite (online)"), show=False,
         ).add_to(m)
     basemap = basemap or Basemap()
-    _add_basemap(m, basemap)
+    _add_basemap(m, basemap, t)
     mask = scale.plottable_mask(incidents)
     lat, lng = scale.coordinates(incidents, mask)
     if bounds is None and center is None and zoom is None and basemap.region is not None:
@@ -223,11 +223,11 @@ def _stable_ids(m: folium.Map) -> None:
     walk(m.get_root())
 
 
-def _add_basemap(m: folium.Map, basemap: Basemap) -> None:
+def _add_basemap(m: folium.Map, basemap: Basemap, t: Translator | None = None) -> None:
     geography.add_panes(m)
     geography.add_context(m, geography.Context(
         countries=basemap.countries, regions=basemap.other_regions, region=basemap.region, cercles=basemap.cercles,
-        communes=basemap.communes, rivers=basemap.rivers, seats=basemap.seats))
+        communes=basemap.communes, rivers=basemap.rivers, seats=basemap.seats), t)
 
 
 def _add_unit_outlines(m: folium.Map, units: gpd.GeoDataFrame, basemap: Basemap, *, public: bool,

@@ -16,10 +16,12 @@ from typing import Literal
 import altair as alt
 import numpy as np
 import pandas as pd
+from babel.dates import get_day_names, get_month_names, get_period_names
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from dashboard import labels
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
-from dashboard.i18n import Translator, tr
+from dashboard.i18n import DEFAULT, Translator, tr
 from dashboard.viz.palette import CATEGORY_COLOURS
 
 Freq = Literal["week", "month", "year"]
@@ -37,14 +39,36 @@ def period_start(days: pd.Series | pd.DatetimeIndex | np.ndarray, freq: Freq) ->
     return pd.DatetimeIndex(days).to_period(_PERIOD[freq]).start_time.to_numpy()
 
 
-def period_label(start: pd.Timestamp, freq: Freq) -> str:
-    """"2025-W40 (29 Sep – 5 Oct 2025)", "Oct 2025" or "2025"."""
+def period_label(start: pd.Timestamp, freq: Freq, t: Translator | None = None) -> str:
+    """"2025-W40 (29 Sep – 5 Oct 2025)", "Oct 2025" or "2025" (French: "2025-W40 (29 sept. – 5 oct. 2025)",
+    "oct. 2025"): CLDR's abbreviated month names of ``t``'s language."""
     start = pd.Timestamp(start)
+    months = (t or tr()).months
     if freq == "week":
         year, week, _ = start.isocalendar()
         last = start + pd.Timedelta(days=6)
-        return f"{year}-W{week:02d} ({start.day} {start:%b} – {last.day} {last:%b %Y})"
-    return f"{start:%b %Y}" if freq == "month" else f"{start:%Y}"
+        return (f"{year}-W{week:02d} ({start.day} {months[start.month - 1]} – "
+                f"{last.day} {months[last.month - 1]} {last.year})")
+    return f"{months[start.month - 1]} {start.year}" if freq == "month" else f"{start:%Y}"
+
+
+def vega_locale(t: Translator) -> dict:
+    """Vega-Lite's ``config.locale`` for ``t``'s language, from CLDR (Babel): month and day names for the time
+    axis ("oct. 2025"), the decimal mark and digit grouping for numbers. The ``%c``/``%x``/``%X`` patterns, which
+    no chart here uses, are left ISO-like (CLDR's patterns are not strftime's)."""
+    loc = t.locale
+    wide_days, short_days = get_day_names("wide", locale=loc), get_day_names("abbreviated", locale=loc)
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # CLDR counts from Monday (0), d3 from Sunday
+    periods = get_period_names(locale=loc)
+    return {
+        "number": {"decimal": get_decimal_symbol(loc), "thousands": get_group_symbol(loc), "grouping": [3],
+                   "currency": ["", ""]},
+        "time": {"dateTime": "%x %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+                 "periods": [periods.get("am", "AM"), periods.get("pm", "PM")],
+                 "days": [wide_days[d] for d in sunday_first], "shortDays": [short_days[d] for d in sunday_first],
+                 "months": [get_month_names("wide", locale=loc)[m] for m in range(1, 13)],
+                 "shortMonths": list(t.months)},
+    }
 
 
 def first_category(cell: object) -> str:
@@ -86,12 +110,19 @@ def timeline_table(incidents: pd.DataFrame, freq: Freq = "month", *, t: Translat
         "killed_min": pd.array(np.bincount(key, np.nan_to_num(lo), minlength=size)[present], dtype="Int64"),
         "killed_max": pd.array(np.bincount(key, np.nan_to_num(hi), minlength=size)[present], dtype="Int64"),
     })
-    period_labels = {p: period_label(p, freq) for p in table["period"].unique()}
-    table["period_label"] = table["period"].map(period_labels)
     t = t or tr()
+    period_labels = {p: period_label(p, freq, t) for p in table["period"].unique()}
+    table["period_label"] = table["period"].map(period_labels)
     table["label"] = table["category"].map(lambda c: labels.category(c, t))
     table["date_known"] = table["precise"].map({True: t.gettext("to the day"),
                                                 False: t.gettext("only to the week/month/year")})
+    # what a screen reader says of a bar (Vega's own description would list the fields by their English names)
+    table["description"] = [
+        t.ngettext("{period} · {category} · {n} incident · date known {known}",
+                   "{period} · {category} · {n} incidents · date known {known}", int(n)).format(
+            period=p, category=c, n=t.number(int(n)), known=k)
+        for p, c, n, k in zip(table["period_label"], table["label"], table["incidents"], table["date_known"],
+                              strict=True)]
     return table
 
 
@@ -149,6 +180,7 @@ def timeline_chart(
                                                 range=[1.0, 0.4]),
                                 legend=alt.Legend(orient="bottom")),
             order=alt.Order("category:N"),
+            description=alt.Description("description:N"),
             tooltip=[
                 alt.Tooltip("period_label:N", title=period_title),
                 alt.Tooltip("label:N", title=t.gettext("Perpetrator (first named)")),
@@ -162,6 +194,8 @@ def timeline_chart(
     )
     if brush:
         chart = chart.add_params(alt.selection_interval(name=BRUSH, encodings=["x"]))
+    if t.lang != DEFAULT:  # the axis's month names ("oct. 2025") and numbers in the language (English: Vega's own)
+        chart = chart.configure(locale=vega_locale(t))
     return chart
 
 

@@ -1,29 +1,35 @@
-"""The app in French, in a real browser: every page opened with ``lang=fr`` shows none of the catalogue's English
-strings (the data's own text left aside), the October 2025 view reads in French with French dates and numbers, and
-screenshots at a laptop's and a phone's size are saved under test-artifacts/browser/ to be looked at."""
+"""The app in French, in a real browser: every page opened with ``lang=fr``, in the private and the public view, its
+expanders opened, shows none of the catalogue's English strings (the data's own text left aside), the Review page with a pair waiting and its
+evidence sentence too; the October 2025 view reads in French with French dates and numbers, the timeline's axis
+with French month names; screenshots at a laptop's and a phone's size are saved under test-artifacts/browser/ to be
+looked at."""
 
 from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
+from dashboard.data.importer import import_file
 from dashboard.i18n import LOCALE_DIR
+from tests import serving
+from tests.browser.conftest import SERVER_READY_TIMEOUT_S, recorded_page
 from tests.browser.mapcheck import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS
+from tests.factories import NEAR_SIRAKORO, acled_file
 
 PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "about")
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SIZES = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 # the data's own text (summaries, sources, notes, place names as the sources wrote them) is not the catalogue's;
 # Material icons are ligatures ("public" draws a globe), not text
 DATA_TEXT = (".incident-card p, .incident-card ol.sources, .incident-card .report-table, .story-note, "
              "[data-testid='stDataFrame'], [data-testid='stTable'], .stCode, [data-testid='stCode'], "
-             "[data-testid='stIconMaterial'], .incident-card .geocoded-from, .incident-card .data-text")
-# NOT YET TRANSLATED (reported): the Review page's evidence sentence is computed in English by the reconciliation
-# (dashboard/data/reconcile/evidence.py) and stored with the pair; it is left out of the check, by its French label
-UNTRANSLATED_PARAGRAPHS = ("Éléments (",)
+             "[data-testid='stIconMaterial'], .incident-card .geocoded-from, .incident-card .data-text, "
+             "[data-testid='stMultiSelectTagsContainer']")  # a story's chosen steps: places as reported
 
 
 def _literal_chunks(msgid: str) -> list[str]:
@@ -67,8 +73,6 @@ def visible_text(page) -> str:
         const root = document.querySelector("[data-testid='stApp']") || document.body;
         const copy = root.cloneNode(true);
         copy.querySelectorAll("{DATA_TEXT}").forEach(e => e.remove());
-        copy.querySelectorAll("p").forEach(e => {{
-            if ({list(UNTRANSLATED_PARAGRAPHS)!r}.some(s => e.textContent.startsWith(s))) {{ e.remove(); }} }});
         document.body.appendChild(copy); copy.style.position = "absolute"; copy.style.left = "-99999px";
         const text = copy.innerText; copy.remove(); return text;
     }}"""
@@ -79,6 +83,14 @@ def visible_text(page) -> str:
         except Exception:  # a frame without a document (or navigated away): nothing to read
             continue
     return "\n".join(texts)
+
+
+def open_expanders(page) -> None:
+    """Open every expander, so that what they hold is read too."""
+    for summary in page.locator("[data-testid='stExpander'] summary").all():
+        if summary.get_attribute("aria-expanded") != "true":
+            summary.click()
+    page.wait_for_timeout(1000)
 
 
 def english_on(text: str) -> list[str]:
@@ -113,6 +125,7 @@ def test_every_page_in_french_shows_no_english_string(web, page_name):
         frame = page.frame_locator(FOLIUM_FRAME)
         frame.locator(".incident-legend").wait_for(timeout=MAP_TIMEOUT_MS)
         expect(frame.locator(".incident-legend")).to_contain_text("sur la carte")
+    open_expanders(page)
     found = english_on(visible_text(page))
     for name, size in SIZES.items():
         page.set_viewport_size(size)
@@ -168,3 +181,75 @@ def test_a_french_browser_gets_french_by_default(browser, app_url):
                                                                               timeout=30_000)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def public_url(tmp_path_factory):
+    """The app in the public view (coarsened places, no review, fewer exports) on the bundled data."""
+    workdir = tmp_path_factory.mktemp("served-french-public")
+    try:
+        with serving.serve(workdir / "incidents.gpkg", workdir, public=True,
+                           ready_timeout_s=SERVER_READY_TIMEOUT_S) as served:
+            yield served.base
+    except serving.ServerError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="module")
+def review_url(tmp_path_factory):
+    """The app on a store where a pair of reports waits for review (the ACLED overlap fixture and one near report)."""
+    workdir = tmp_path_factory.mktemp("served-french-review")
+    store = workdir / "incidents.gpkg"
+    import_file(FIXTURES / "acled_segou_overlap.csv", store)
+    import_file(acled_file(workdir / "near.csv", **NEAR_SIRAKORO), store)
+    try:
+        with serving.serve(store, workdir, ready_timeout_s=SERVER_READY_TIMEOUT_S) as served:
+            yield served.base
+    except serving.ServerError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_every_public_page_in_french_shows_no_english_string(browser, public_url, page_name):
+    with recorded_page(browser, public_url) as web:
+        page = open_french(web, f"/?page={page_name}&lang=fr")
+        expect(page.locator("[data-testid='stMain']")).to_contain_text("Vue publique")
+        open_expanders(page)
+        found = english_on(visible_text(page))
+        page.set_viewport_size(SIZES["phone"])
+        page.wait_for_timeout(700)
+        web.screenshot(f"french-public-{page_name}-phone.png", full_page=False)
+        assert not found, f"English on the French public {page_name} page: {found}"
+
+
+def test_the_review_page_in_french_says_its_evidence_in_french(browser, review_url):
+    with recorded_page(browser, review_url) as web:
+        page = open_french(web, "/?page=review&scope=all&lang=fr")
+        main = page.locator("[data-testid='stMain']")
+        evidence = main.get_by_text(re.compile(r"^Éléments \(\d+ points\) : même jour · même commune · "))
+        expect(evidence.first).to_be_visible()
+        expect(evidence.first).to_contain_text("tués : ")
+        expect(main.get_by_role("button", name="Lier : même événement")).to_be_visible()
+        found = english_on(visible_text(page))
+        assert "same day" not in visible_text(page) and "same commune" not in visible_text(page)
+        for name, size in SIZES.items():
+            page.set_viewport_size(size)
+            page.wait_for_timeout(700)
+            web.screenshot(f"french-review-pair-{name}.png", full_page=False)
+        assert not found, f"English on the French Review page: {found}"
+
+
+def test_the_timeline_axis_reads_in_french(web):
+    # Streamlit draws Vega on a canvas: the axis's labels are read from the ARIA description Vega writes beside it,
+    # which formats the axis's first and last values with the chart's locale (config.locale)
+    page = open_french(web, "/?page=timeline&from=2025-01-01&to=2025-12-31&lang=fr")
+    axis = page.locator("[data-testid='stVegaLiteChart'] [aria-label^='X-axis']").first
+    axis.wait_for(state="attached", timeout=30_000)
+    label = axis.get_attribute("aria-label")
+    french = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    assert re.search(rf"\b({french}) 2025\b", label), label
+    assert not re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December) 20\d\d\b", label), label
+    bars = page.locator("[data-testid='stVegaLiteChart'] path[aria-label]").first.get_attribute("aria-label")
+    assert re.search(r"^(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? 2025 · .+ · \d+ incidents? · "
+                     r"date connue ", bars), bars  # a bar's description, for screen readers

@@ -140,3 +140,23 @@ def test_the_canonical_frame_is_searched_through_its_own_dtypes():
     assert index.mask("fama; d").tolist() == [True, False]
     assert index.mask("DOZO").tolist() == [True, True]
     assert index.mask("balle").tolist() == [False, True]
+
+
+def test_a_french_phrase_from_a_french_summary_finds_the_incident():
+    data = frame(summary=["Soldiers shot sixteen unarmed preachers at a checkpoint", "Dozo hunters attacked"],
+                 summary_fr=["des soldats ont abattu seize prédicateurs non armés à un point de contrôle", None])
+    index = SearchIndex.build(data)
+    for query in ("point de contrôle", "predicateurs non armes", "seize"):
+        assert index.mask(query).tolist() == [True, False], query
+        assert text_mask(data, query).tolist() == [True, False], query  # the scan says the same
+
+
+def test_the_bundled_french_summaries_are_searched():
+    from dashboard.data.store import load_bundled
+    from dashboard.query.filters import filter_incidents
+    from dashboard.query.spec import FilterSpec
+
+    bundled = load_bundled()
+    found = filter_incidents(bundled, FilterSpec(text="bavure de l'armée"))
+    assert found["incident_id"].tolist() == ["SEG-2012-001"]
+    assert "bavure" not in bundled.loc[found.index[0], "summary"]  # found through its French summary only

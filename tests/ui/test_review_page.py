@@ -95,3 +95,12 @@ def test_the_map_card_lists_the_reports_of_a_merged_incident(store):
 def test_a_cited_report_id_selects_its_incident(store):
     at = open_page("map", sel="ACLED-MLI39001")
     assert any('data-incident-id="SEG-2025-008"' in b for b in html_bodies(at))
+
+
+def test_the_evidence_is_said_in_the_page_language(store):
+    english = " ".join(m.value for m in open_page("review", scope="all").markdown)
+    assert "**Evidence** (69 points): same day · same commune · 15 km apart · " in english
+    french = " ".join(m.value for m in open_page("review", scope="all", lang="fr").markdown)
+    assert ("**Éléments** (69 points) : même jour · même commune · à 15 km l'un de l'autre · " in french
+            and r"tués \: 3 contre 3" in french), french  # escaped for Markdown
+    assert "same day" not in french and "apart" not in french

@@ -127,3 +127,13 @@ def test_cluster_bubbles_use_neutral_greys_not_category_colours(full):
     assert all(fill in create for fill in CLUSTER_FILL)
     for colour in (*CATEGORY_COLOURS.values(), "110, 204, 57", "240, 194, 12", "241, 128, 23"):
         assert colour not in create
+
+
+def test_neighbouring_countries_are_named_in_the_language_from_cldr_never_by_hand():
+    from dashboard.i18n import tr
+    from dashboard.viz.geography import country_name
+
+    assert country_name("MRT", "Mauritania", tr("fr")) == "Mauritanie"
+    assert country_name("ESH", "Western Sahara", tr("fr")) == "Sahara occidental"
+    assert country_name("MRT", "Mauritania", tr("en")) == "Mauritania"  # English: the bundled file's own name
+    assert country_name("XYZ", "Somewhere", tr("fr")) == "Somewhere"  # unknown to CLDR: the file's name

@@ -88,3 +88,30 @@ def test_an_incident_with_two_alleged_perpetrators_is_one_bar_unit_under_the_fir
     assert october.loc["state_forces", "incidents"] == 2 and "progov_militia" not in october.index
     title = timeline_chart(view()).to_dict()["encoding"]["y"]["title"]
     assert "first-named" in " ".join(title)
+
+
+def _axis_labels(chart) -> str:
+    """The chart drawn by Vega (vl_convert, offline, no locale given: only the spec's own ``config.locale``)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(chart.properties(width=500).to_dict(), allowed_base_urls=[])
+
+
+def test_the_time_axis_and_tooltips_speak_the_language():
+    from dashboard.i18n import tr
+    from dashboard.viz.timeline import period_label
+
+    french = timeline_chart(view(), freq="month", t=tr("fr"))
+    assert french.to_dict()["config"]["locale"]["time"]["shortMonths"][9] == "oct."
+    svg = _axis_labels(french)
+    assert "oct. 2025" in svg and "sept. 2025" in svg and "Oct 2025" not in svg
+    english = timeline_chart(view(), freq="month", t=tr("en"))
+    assert "locale" not in english.to_dict().get("config", {})  # Vega's own English
+    assert "Oct 2025" in _axis_labels(english)
+    table = timeline_table(view(), "week", t=tr("fr"))
+    assert table.loc[table["period"] == "2025-09-29", "period_label"].item() == "2025-W40 (29 sept. – 5 oct. 2025)"
+    assert period_label(pd.Timestamp("2025-10-01"), "month", tr("fr")) == "oct. 2025"
+    assert period_label(pd.Timestamp("2025-10-01"), "month") == "Oct 2025"
+    month = timeline_table(view(), "month", t=tr("fr")).set_index(["period", "category", "precise"])
+    assert month.loc[("2025-10-01", "state_forces", True), "description"] == (
+        "oct. 2025 · Forces étatiques · 2 incidents · date connue au jour près")  # what a screen reader says

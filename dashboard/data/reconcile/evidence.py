@@ -47,12 +47,14 @@ import pandas as pd
 
 from dashboard.data.placekeys import loose_key
 from dashboard.data.reconcile.blocking import distance_km
-from dashboard.data.reconcile.features import ALLIED, UNIDENTIFIED, Features
+from dashboard.data.reconcile.features import ALLIED, UNIDENTIFIED, Features, features
 from dashboard.data.reconcile.names import place_names
-from dashboard.data.schema import PERPETRATOR_CATEGORIES, PERPETRATOR_LABELS
-from dashboard.wording import toll_text
+from dashboard.data.schema import PERPETRATOR_CATEGORIES
+from dashboard.i18n import DEFAULT, Translator, tr
+from dashboard.labels import category
+from dashboard.wording import toll_text, toll_words
 
-__all__ = ["AUTO_LINK", "DUPLICATE", "REVIEW", "TIGHT_KM", "score_pairs"]
+__all__ = ["AUTO_LINK", "DUPLICATE", "REVIEW", "TIGHT_KM", "explain", "score_pairs"]
 
 AUTO_LINK = 70
 REVIEW = 45
@@ -60,15 +62,11 @@ DUPLICATE = 85
 TIGHT_KM = 5.0
 
 
-@lru_cache(maxsize=256)
-def _category_words(bits: int) -> str:
-    names = [PERPETRATOR_LABELS[c].lower() for i, c in enumerate(PERPETRATOR_CATEGORIES) if bits & (1 << i)]
-    return " and ".join(names) or "no category"
-
-
-def score_pairs(f: Features, pairs: pd.DataFrame) -> pd.DataFrame:
+def score_pairs(f: Features, pairs: pd.DataFrame, t: Translator | None = None, *, every: bool = False
+                ) -> pd.DataFrame:
     """Score candidate pairs (columns ``i``, ``j``, ``name``, ``commune``, ``near`` from
-    :func:`~dashboard.data.reconcile.blocking.candidate_pairs`) and keep those reaching :data:`REVIEW`.
+    :func:`~dashboard.data.reconcile.blocking.candidate_pairs`) and keep those reaching :data:`REVIEW` (``every``:
+    keep them all). The evidence is said in ``t``'s language (English, the stored record's, by default).
 
     Returns one row per kept pair: ``a``/``b`` (report ids, ``a < b``), ``i``/``j`` (their rows in ``f``, same
     order), ``score``, ``auto`` (may be linked automatically), ``km`` (between the points; NaN without both) and
@@ -120,6 +118,8 @@ def score_pairs(f: Features, pairs: pd.DataFrame) -> pd.DataFrame:
     duplicate = same_dataset & ~(proximity_only | incompatible) & (score >= DUPLICATE)
     score = np.where(auto, score, np.minimum(score, AUTO_LINK - 1))
     keep = has_place & (score >= REVIEW) & (~same_dataset | duplicate)
+    if every:
+        keep = np.ones_like(keep)
 
     i, j = i[keep], j[keep]
     swap = f.ids[j] < f.ids[i]  # say everything in the order the pair is stored: a, then b
@@ -128,70 +128,115 @@ def score_pairs(f: Features, pairs: pd.DataFrame) -> pd.DataFrame:
         "a": f.ids[i], "b": f.ids[j], "i": i, "j": j,
         "score": score[keep].astype(np.int64), "auto": (auto & (score >= AUTO_LINK))[keep], "km": km[keep],
     })
-    involved = np.unique(np.concatenate([i, j]))
-    tolls = dict(zip(involved.tolist(), (_toll(lo, hi, op) for lo, hi, op in zip(
-        f.toll_lo[involved].tolist(), f.toll_hi[involved].tolist(), f.open_ended[involved].tolist(), strict=True)),
-        strict=True))
-    why_not = np.where(same_dataset, "both from one dataset, a possible duplicate: only a user links them",
-                       np.where(incompatible, "perpetrators disagree",
-                                np.where(proximity_only, "no common place name: automatic links need the same day "
-                                                         f"and points within {TIGHT_KM:g} km", "")))[keep]
-    columns = zip(i.tolist(), j.tolist(), tight_date[keep].tolist(), overlap[keep].tolist(), gap[keep].tolist(),
-                  name[keep].tolist(), commune[keep].tolist(), km[keep].tolist(), common[keep].tolist(),
-                  unknown_side[keep].tolist(), allied[keep].tolist(), other_type[keep].tolist(), why_not.tolist(),
-                  strict=True)
-    out["evidence"] = [
-        _sentence(_date_words(td, ov, g),
-                  _name_words(f.locations[x], f.names[x] & f.names[y]) if nm else
-                  ("same commune" if cm else "no common place name"),
-                  k, _category_pair(int(f.cats[x]), int(f.cats[y]), c, u, al),
-                  f"{tolls[x]} vs {tolls[y]} killed", ot, w)
-        for x, y, td, ov, g, nm, cm, k, c, u, al, ot, w in columns
-    ]
+    why_not = np.where(same_dataset, "same_dataset", np.where(incompatible, "incompatible",
+                                                             np.where(proximity_only, "proximity", "")))[keep]
+    out["evidence"] = _sentences(f, i, j, tight_date[keep], overlap[keep], gap[keep], name[keep], commune[keep],
+                                 km[keep], common[keep], unknown_side[keep], allied[keep], other_type[keep], why_not,
+                                 tr(DEFAULT) if t is None else t)
     return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
 
 
+def explain(reports: pd.DataFrame, a: str, b: str, t: Translator) -> str | None:
+    """The evidence sentence of one pair of reports (ids ``a`` and ``b`` of the canonical frame ``reports``), said
+    in ``t``'s language, as the rule weighs them now; ``None`` when either report is missing or the two are
+    grouped as distinct events by their editors. The Review page shows it in the page's language (the stored
+    decision keeps the English sentence of the moment it was scored)."""
+    two = reports.loc[reports["incident_id"].isin([a, b])].drop_duplicates("incident_id")
+    if len(two) != 2:
+        return None
+    f = features(two.reset_index(drop=True))
+    pair = pd.DataFrame({"i": [0], "j": [1], "name": [bool(f.names[0] & f.names[1])],
+                         "commune": [f.commune[0] is not None and f.commune[0] == f.commune[1]], "near": [False]})
+    scored = score_pairs(f, pair, t, every=True)
+    return None if scored.empty else str(scored["evidence"].iloc[0])
+
+
+def _sentences(f: Features, i, j, tight_date, overlap, gap, name, commune, km, common, unknown_side, allied,
+               other_type, why_not, t: Translator) -> list[str]:
+    """One sentence per pair, in ``t``'s language (each piece computed once per distinct value)."""
+    involved = np.unique(np.concatenate([i, j]))
+    tolls = dict(zip(involved.tolist(), (_toll(lo, hi, op, t) for lo, hi, op in zip(
+        f.toll_lo[involved].tolist(), f.toll_hi[involved].tolist(), f.open_ended[involved].tolist(), strict=True)),
+        strict=True))
+    columns = zip(i.tolist(), j.tolist(), tight_date.tolist(), overlap.tolist(), gap.tolist(), name.tolist(),
+                  commune.tolist(), km.tolist(), common.tolist(), unknown_side.tolist(), allied.tolist(),
+                  other_type.tolist(), why_not.tolist(), strict=True)
+    return [
+        _sentence(_date_words(td, ov, g, t),
+                  _name_words(f.locations[x], f.names[x] & f.names[y], t) if nm else
+                  (t.gettext("same commune") if cm else t.gettext("no common place name")),
+                  k, _category_pair(int(f.cats[x]), int(f.cats[y]), c, u, al, t),
+                  t.gettext("{a} vs {b} killed").format(a=tolls[x], b=tolls[y]), ot, w, t)
+        for x, y, td, ov, g, nm, cm, k, c, u, al, ot, w in columns
+    ]
+
+
 @lru_cache(maxsize=1024)
-def _date_words(tight: bool, overlap: bool, gap: int) -> str:
+def _date_words(tight: bool, overlap: bool, gap: int, t: Translator) -> str:
     if tight:
-        return "same day"
+        return t.gettext("same day")
     if overlap:
-        return "dates overlap"
-    return f"dates {int(gap)} day{'s' if gap != 1 else ''} apart"
+        return t.gettext("dates overlap")
+    return t.ngettext("dates {n} day apart", "dates {n} days apart", int(gap)).format(n=t.number(int(gap)))
 
 
 @lru_cache(maxsize=1 << 14)
-def _name_words(location: str, common: frozenset[str]) -> str:
+def _name_words(location: str, common: frozenset[str], t: Translator) -> str:
     shown = [n for n in place_names(location) if loose_key(n) in common]
-    return f"same place name ({shown[0]})" if shown else "same place name"
+    return t.gettext("same place name ({name})").format(name=shown[0]) if shown else t.gettext("same place name")
+
+
+@lru_cache(maxsize=256)
+def _category_words(bits: int, t: Translator) -> str:
+    names = [category(c, t).lower() for i, c in enumerate(PERPETRATOR_CATEGORIES) if bits & (1 << i)]
+    joined = t.pgettext("between perpetrator categories a report names", " and ").join(names)
+    return joined or t.gettext("no category")
 
 
 @lru_cache(maxsize=1 << 12)
-def _category_pair(a: int, b: int, common: bool, unknown_side: bool, allied: bool) -> str:
+def _category_pair(a: int, b: int, common: bool, unknown_side: bool, allied: bool, t: Translator) -> str:
     if a == b:
-        return f"both {_category_words(a)}"
+        return t.gettext("both {categories}").format(categories=_category_words(a, t))
     if common:
         shared = a & b & ~UNIDENTIFIED
-        return f"both {_category_words(shared)}"
+        return t.gettext("both {categories}").format(categories=_category_words(shared, t))
     if unknown_side:
-        return f"{_category_words(a)} vs {_category_words(b)} (one unidentified)"
-    return f"{_category_words(a)} vs {_category_words(b)}" + (" (allied)" if allied else "")
+        template = t.gettext("{a} vs {b} (one unidentified)")
+    elif allied:
+        template = t.gettext("{a} vs {b} (allied)")
+    else:
+        template = t.gettext("{a} vs {b}")
+    return template.format(a=_category_words(a, t), b=_category_words(b, t))
 
 
 @lru_cache(maxsize=1 << 12)
-def _toll(lo: float, hi: float, open_ended: bool) -> str:
+def _toll(lo: float, hi: float, open_ended: bool, t: Translator) -> str:
     if lo != lo:  # NaN: unknown
-        return "unknown"
-    return toll_text(int(lo), None if open_ended else int(hi))
+        return t.pgettext("a toll", "unknown")
+    return toll_text(int(lo), None if open_ended else int(hi), words=toll_words(t))
 
 
-def _sentence(date: str, place: str, km: float, categories: str, tolls: str, other_type: bool, why_not: str) -> str:
+def _why_not(code: str, t: Translator) -> str:
+    if code == "same_dataset":
+        return t.gettext("both from one dataset, a possible duplicate: only a user links them")
+    if code == "incompatible":
+        return t.gettext("perpetrators disagree")
+    if code == "proximity":
+        return t.gettext("no common place name: automatic links need the same day and points within {km} km"
+                         ).format(km=t.number(TIGHT_KM))
+    return ""
+
+
+def _sentence(date: str, place: str, km: float, categories: str, tolls: str, other_type: bool, why_not: str,
+              t: Translator) -> str:
     parts = [date, place]
     if km == km:  # not NaN
-        parts.append(f"{km:.0f} km apart" if km >= 1 else "under 1 km apart")
+        parts.append(t.gettext("{km} km apart").format(km=t.number(round(km))) if km >= 1
+                     else t.gettext("under 1 km apart"))
     parts += [categories, tolls]
     if other_type:
-        parts.append("different event types")
+        parts.append(t.gettext("different event types"))
     if why_not:
-        parts.append(f"({why_not})")
+        parts.append(t.pgettext("why a pair is not linked automatically", "({reason})").format(
+            reason=_why_not(why_not, t)))
     return " · ".join(parts)

@@ -53,7 +53,7 @@ def render(ctx: PageContext) -> None:
     st.title(_("About this dashboard"))
     common.public_banner(ctx)
     common.record_statement()
-    st.markdown(_(ABOUT) + "\n".join(f"- **{a.layer}**: {a.line}" for a in ATTRIBUTIONS) + "\n" + _(CODA))
+    st.markdown(_(ABOUT) + "\n".join(f"- **{_(a.layer)}**: {_(a.line)}" for a in ATTRIBUTIONS) + "\n" + _(CODA))
     st.caption(_("Dataset version {version} · {n} incidents in {store}").format(
         version=ctx.data.version, n=current().number(len(ctx.all)), store=cache.store_label(ctx.data.store)))
     state.publish(ctx.spec, ctx.state)

@@ -218,12 +218,14 @@ def render(ctx: PageContext) -> None:
         for col, (e, in_lang) in zip(cols, chosen, strict=False):
             label = f"{_(e.label)} · {LANGUAGE_NAMES[in_lang]}" if in_lang else _(e.label)
             filename = e.filename(stem, in_lang or "en")
-            col.download_button(label, data=_build(ctx, e, how | {"lang": in_lang or "en"}), file_name=filename,
+            # a file with no language of its own (the map, the data) says its sentences in the page's language
+            said_in = how | {"lang": in_lang or current().lang}
+            col.download_button(label, data=_build(ctx, e, said_in), file_name=filename,
                                 mime=e.mime, key=button_key(e, in_lang), on_click="ignore", icon=e.icon,
                                 width="stretch", disabled=spent)
             if e.companion is not None and how.get("csv_metadata") == "sidecar":
                 col.download_button(_("{format} metadata (JSON)").format(format=_(e.label).split(" (")[0]),
-                                    data=_companion(ctx, e, how, filename), file_name=e.companion_name(filename),
+                                    data=_companion(ctx, e, said_in, filename), file_name=e.companion_name(filename),
                                     mime="application/json", key=f"{button_key(e, in_lang)}_metadata",
                                     on_click="ignore", icon=":material/description:", width="stretch")
     pack_button(ctx, stem, {"title": title or None, "include_restricted": include_restricted})

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.data import decide
-from dashboard.data.reconcile.evidence import AUTO_LINK, REVIEW
+from dashboard.data.reconcile.evidence import AUTO_LINK, REVIEW, explain
 from dashboard.errors import UserError
 from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
@@ -44,9 +44,11 @@ def render(ctx: PageContext) -> None:
     labels = [f"{r.score} · {r.a} ~ {r.b}" for r in queue.head(LISTED).itertuples(index=False)]
     chosen = st.selectbox(_("Pair"), range(len(labels)), format_func=labels.__getitem__, key=PAIR_KEY)
     pair = queue.iloc[chosen]
-    st.markdown(_("**Evidence** ({score} points): {evidence}").format(score=pair["score"],
-                                                                       evidence=common.md_inline(pair["evidence"])))
     reports = ctx.data.reports.reports
+    # said in the page's language from the two reports (the stored decision keeps the English sentence)
+    evidence = explain(reports, pair["a"], pair["b"], current()) or pair["evidence"]
+    st.markdown(_("**Evidence** ({score} points): {evidence}").format(score=pair["score"],
+                                                                       evidence=common.md_inline(evidence)))
     rows = reports.loc[reports["incident_id"].isin([pair["a"], pair["b"]])].set_index("incident_id", drop=False)
     two = rows.loc[[pair["a"], pair["b"]]]
     left, right = st.columns(2)
