@@ -203,6 +203,17 @@ RESPONSE_KINDS = ("denial", "admission", "inquiry")
 _PARTIAL_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+def _partial_day(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real month or day."""
+    if not _PARTIAL_DAY.match(text):
+        return False
+    try:
+        date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_responses(records: list[dict]) -> Checked:
     """A response names an incident, a date (YYYY, YYYY-MM or YYYY-MM-DD), who spoke, a known kind, an http(s) URL
     that reports it, who recorded it and when."""
@@ -216,7 +227,7 @@ def _check_responses(records: list[dict]) -> Checked:
         given = {c for c in ("date", "kind", "url") if isinstance(r.get(c), str) and r[c].strip()}
         if "kind" in given and r["kind"] not in RESPONSE_KINDS:
             issues.append(("kind", f"must be one of {', '.join(RESPONSE_KINDS)}"))
-        if "date" in given and not _PARTIAL_DAY.match(r["date"]):
+        if "date" in given and not _partial_day(r["date"]):
             issues.append(("date", "must be YYYY, YYYY-MM or YYYY-MM-DD"))
         if "url" in given and not is_http_url(r["url"]):
             issues.append(("url", "must start with http:// or https://"))
