@@ -312,7 +312,8 @@ FILTERS: tuple[Filter, ...] = (
     Filter("grade", "grades", "grade", "--grade", N_("Civilian-harm grade"), "set",
            N_("Airwars' scale, derived from the sources, the accused party's responses and the reports' "
               "disagreements, or set by a person with a reason (docs/grading.md); separate from verification"),
-           _graded, _phrase("graded {values}", "graded {values}", show=lambda g, w: w.pgettext("grade", g)),
+           _graded, _phrase("graded {values}", "graded {values}", show=lambda g, w: w.pgettext("grade", g),
+                            sort_key=GRADES.index),
            clause="tail", rank=22, choices=GRADES, choice_label=grade_words.grade, sidebar="more"),
     Filter("prec", "geo_precisions", "prec", "--precision", N_("Location precision"), "set",
            N_("How precisely the place is known: 1 exact place, 2 near a named place (approximate), 3 region only"),
