@@ -8,6 +8,7 @@ from typing import Any
 
 from dashboard.data.missing import is_blank
 from dashboard.data.schema import GRADES, SOURCE_TYPES
+from dashboard.data.source_types import CORROBORATING
 from dashboard.i18n import DEFAULT, N_, NP_, Translator, tr
 
 __all__ = ["GRADE_LABELS", "SOURCE_TYPE_LABELS", "grade", "grade_basis", "source_type"]
@@ -39,7 +40,9 @@ def grade_basis(row: Mapping[str, Any], t: Translator | str | None = None) -> st
     t = _t(t)
     rule = row.get("grade_rule")
     n = int(row.get("corroborating_sources") or 0)
-    types = ", ".join(source_type(c, t) for c in str(row.get("source_types") or "").split(";") if c)
+    codes = [c for c in str(row.get("source_types") or "").split(";") if c]
+    counted = [c for c in codes if c in CORROBORATING]  # the kinds of the independent sources counted
+    types = ", ".join(source_type(c, t) for c in (codes if rule == "no_independent_source" else counted))
     if rule == "override":
         reason = row.get("grade_reason")
         return t.gettext("set by a person: {reason}").format(reason="" if is_blank(reason) else reason)

@@ -252,3 +252,11 @@ def test_a_store_at_revision_0005_is_upgraded_and_keeps_its_version(tmp_path, mo
     assert store_state(path)[0] != version
     assert pd.isna(read_store(path).set_index("incident_id").loc["T-2", "grade_override"])
     forget(path)
+
+
+def test_the_basis_names_the_kinds_of_the_sources_it_counted():
+    graded = grade_frame(incidents(row(sources=_sources("UCDP GED", "Europe 1", "Maliweb")))).iloc[0].to_dict()
+    assert graded["source_types"] == "dataset;media"
+    assert grade_basis(graded) == "2 independent sources (media)"
+    graded = grade_frame(incidents(row(sources=_sources("UCDP GED")))).iloc[0].to_dict()
+    assert grade_basis(graded) == "no independent source, only: conflict-event dataset"
