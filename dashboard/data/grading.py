@@ -37,7 +37,7 @@ import pandas as pd
 from dashboard.data.missing import is_blank
 from dashboard.data.reconcile.features import ALLIED, UNIDENTIFIED, category_bits
 from dashboard.data.schema import GRADES
-from dashboard.data.source_types import CORROBORATING, INVESTIGATING, typed_sources
+from dashboard.data.source_types import source_profile
 
 __all__ = ["GRADE_COLUMNS", "RULES", "Facts", "Grade", "decide", "facts_of", "grade", "grade_frame",
            "perpetrators_disagree"]
@@ -96,22 +96,21 @@ def _kinds(responses: Sequence[Mapping]) -> set[str]:
     return {r.get("kind") for r in responses}
 
 
-def facts_of(sources: Sequence[str], overrides: Sequence[object], responses: Sequence[Sequence[Mapping]],
-             disagree: Sequence[bool]) -> tuple[Facts, list[tuple[str, ...]]]:
+def facts_of(sources: Sequence[object], overrides: Sequence[object], responses: Sequence[Sequence[Mapping]],
+             disagree: Sequence[bool]) -> tuple[Facts, list[str]]:
     """The rules' facts for incidents given as parallel sequences (``sources`` cells, overrides, each incident's
-    responses, whether its reports disagree on the perpetrator), and each incident's source types."""
-    typed = [typed_sources(c) if isinstance(c, str) else () for c in sources]
-    types = [tuple(sorted({t for _, t in pairs})) for pairs in typed]
+    responses, whether its reports disagree on the perpetrator), and the types of each one's sources (``;``-joined)."""
+    profile = source_profile(pd.Series(list(sources), dtype=object))
     kinds = [_kinds(r) for r in responses]
     facts = Facts(
         override=np.array([None if is_blank(o) else o for o in overrides], dtype=object),
         admitted=np.array(["admission" in k for k in kinds], dtype=bool),
         denied=np.array(["denial" in k for k in kinds], dtype=bool),
         perpetrators_disagree=np.asarray(disagree, dtype=bool),
-        corroborating=np.array([sum(t in CORROBORATING for _, t in pairs) for pairs in typed], dtype=np.int64),
-        investigated=np.array([any(t in INVESTIGATING for _, t in pairs) for pairs in typed], dtype=bool),
+        corroborating=profile.corroborating,
+        investigated=profile.investigated,
     )
-    return facts, types
+    return facts, profile.types
 
 
 def grade(incident: Mapping, reports: Sequence[Mapping] = (), responses: Sequence[Mapping] = ()) -> Grade:
@@ -122,7 +121,8 @@ def grade(incident: Mapping, reports: Sequence[Mapping] = (), responses: Sequenc
                             [disagree])
     grades, rules = decide(facts)
     reason = incident.get("grade_override_reason") if rules[0] == "override" else None
-    return Grade(grade=grades[0], rule=rules[0], corroborating=int(facts.corroborating[0]), types=types[0],
+    return Grade(grade=grades[0], rule=rules[0], corroborating=int(facts.corroborating[0]),
+                 types=tuple(t for t in types[0].split(";") if t),
                  denied=bool(facts.denied[0]), toll_disputed=bool(incident.get("toll_disputed") or False),
                  reason=None if is_blank(reason) else reason)
 
@@ -155,7 +155,7 @@ def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
     out["grade"] = pd.array(grades, dtype="string")
     out["grade_rule"] = pd.array(rules, dtype="string")
     out["corroborating_sources"] = facts.corroborating
-    out["source_types"] = pd.array([";".join(t) for t in types], dtype="string")
+    out["source_types"] = pd.array(types, dtype="string")
     out["denied"] = facts.denied
     reasons = (incidents["grade_override_reason"] if "grade_override_reason" in incidents.columns
                else pd.Series([None] * len(ids), index=incidents.index))
