@@ -3,15 +3,17 @@ one-line basis a card, the table and a briefing show, in the reader's language."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from dashboard.data.missing import is_blank
-from dashboard.data.schema import GRADES, SOURCE_TYPES
+from dashboard.data.schema import GRADES, SOURCE_TYPES, is_http_url
 from dashboard.data.source_types import CORROBORATING
 from dashboard.i18n import DEFAULT, N_, NP_, Translator, tr
 
-__all__ = ["GRADE_LABELS", "SOURCE_TYPE_LABELS", "grade", "grade_basis", "source_type"]
+__all__ = ["GRADE_LABELS", "RESPONSE_LABELS", "SOURCE_TYPE_LABELS", "grade", "grade_basis", "responses",
+           "source_type"]
 
 GRADE_LABELS = {"confirmed": NP_("grade", "confirmed"), "fair": NP_("grade", "fair"), "weak": NP_("grade", "weak"),
                 "contested": NP_("grade", "contested"), "discounted": NP_("grade", "discounted")}
@@ -19,6 +21,7 @@ SOURCE_TYPE_LABELS = {"ngo_investigation": N_("NGO investigation"), "un": N_("UN
                       "official_statement": N_("official statement"), "local_witness": N_("local witness report"),
                       "dataset": N_("conflict-event dataset"), "compilation": N_("compilation"),
                       "unknown": N_("type unknown")}
+RESPONSE_LABELS = {"denial": N_("Denial:"), "admission": N_("Admission:"), "inquiry": N_("Inquiry announced:")}
 assert tuple(GRADE_LABELS) == GRADES, "grade_words and schema disagree"
 assert tuple(SOURCE_TYPE_LABELS) == SOURCE_TYPES, "grade_words and schema disagree"
 
@@ -63,3 +66,18 @@ def grade_basis(row: Mapping[str, Any], t: Translator | str | None = None) -> st
     if row.get("toll_disputed"):
         extras.append(t.gettext("tolls disagree across reports"))
     return "; ".join([line, *extras])
+
+
+def responses(row: Mapping[str, Any], t: Translator | str | None = None) -> list[dict]:
+    """The accused party's responses of a card's incident (the ``responses`` column :func:`grading.grade_frame`
+    adds): "Denial: Malian government, 1 Nov 2021" linked to its URL (http(s) only), with its note."""
+    t = _t(t)
+    cell = row.get("responses")
+    if is_blank(cell):
+        return []
+    out = []
+    for r in json.loads(cell):
+        out.append({"label": t.gettext(RESPONSE_LABELS.get(r.get("kind"), r.get("kind") or "")),
+                    "what": f"{r.get('party') or ''}, {r.get('date') or ''}", "url": r.get("url"),
+                    "link": is_http_url(r.get("url")), "note": r.get("note")})
+    return out

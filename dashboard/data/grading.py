@@ -28,6 +28,7 @@ to an incident frame.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -45,7 +46,8 @@ __all__ = ["GRADE_COLUMNS", "RULES", "Facts", "Grade", "decide", "facts_of", "gr
 RULES = ("override", "admitted", "perpetrators_disagree", "denied_uninvestigated", "corroborated", "single_source",
          "no_independent_source")
 # Columns grade_frame adds: the grade, the rule that gave it, the independent sources it counted and their types.
-GRADE_COLUMNS = ("grade", "grade_rule", "corroborating_sources", "source_types", "denied", "grade_reason")
+GRADE_COLUMNS = ("grade", "grade_rule", "corroborating_sources", "source_types", "denied", "grade_reason",
+                 "responses")
 
 
 @dataclass(frozen=True)
@@ -160,4 +162,7 @@ def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
     reasons = (incidents["grade_override_reason"] if "grade_override_reason" in incidents.columns
                else pd.Series([None] * len(ids), index=incidents.index))
     out["grade_reason"] = pd.array(np.where(rules == "override", reasons.astype(object), None), dtype="string")
+    fields = ("date", "party", "kind", "url", "note")
+    out["responses"] = pd.array([json.dumps([{k: r.get(k) for k in fields} for r in said[i]], ensure_ascii=False)
+                                 if i in said else None for i in ids], dtype="string")
     return out

@@ -46,6 +46,10 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 {% if geocoded_from %} <span class="geocoded-from">({{ geocoded_from }})</span>{% endif %}</div>
 {% if grade %}<div class="harm-grade" style="color:#444"><b>{{ w.grade }}</b> {{ grade }} · \
 <span class="grade-basis">{{ grade_basis }}</span></div>{% endif %}
+{% for r in responses %}<div class="response" style="color:#444"><b>{{ r.label }}</b> \
+{% if r.link %}<a href="{{ r.url }}" target="_blank" rel="noopener noreferrer">{{ r.what }}</a>{% else %}{{ r.what }}\
+{% endif %}{% if r.note %}: <span class="data-text">{{ r.note }}</span>{% endif %}</div>
+{% endfor %}
 {% if inclusion_note %}<div style="color:#8a4b00"><b>{{ w.note }}</b> <span class="data-text">{{ inclusion_note }}</span></div>{% endif %}
 <ol class="sources" style="margin:4px 0 0 18px;padding:0">
 {% for s in sources %}<li>{% if s.link %}<a href="{{ s.url }}" target="_blank" rel="noopener noreferrer">\
@@ -177,6 +181,7 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "verification": labels.verification(row["verification"], t),
         "grade": grade_words.grade(row["grade"], t) if text_or_none(row.get("grade")) else None,
         "grade_basis": grade_words.grade_basis(row, t) if text_or_none(row.get("grade")) else None,
+        "responses": grade_words.responses(row, t),
         "precision": labels.precision(row["geo_precision"], t),
         "geocoded_from": None if public else text_or_none(row.get("geocoded_from")),
         "inclusion_note": text_or_none(row.get("inclusion_note")),

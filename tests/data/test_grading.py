@@ -260,3 +260,13 @@ def test_the_basis_names_the_kinds_of_the_sources_it_counted():
     assert grade_basis(graded) == "2 independent sources (media)"
     graded = grade_frame(incidents(row(sources=_sources("UCDP GED")))).iloc[0].to_dict()
     assert grade_basis(graded) == "no independent source, only: conflict-event dataset"
+
+
+def test_the_card_lists_the_responses_linked_and_escaped():
+    said = {**DENIAL, "incident_id": "B", "party": "<i>FAMa</i>", "note": "Denied <script>x</script>"}
+    graded = grade_frame(FRAME, responses=[said, {**said, "kind": "inquiry", "url": "javascript:alert(1)"}])
+    html = incident_card_html(graded.set_index("incident_id", drop=False).loc["B"].to_dict())
+    assert 'Denial:</b> <a href="https://e.org/d"' in html and "&lt;i&gt;FAMa&lt;/i&gt;, 2025-10" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html and "Inquiry announced:" in html
+    assert graded.set_index("incident_id").loc["A", "responses"] is pd.NA
