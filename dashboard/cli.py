@@ -209,7 +209,7 @@ def validate(store: StoreOpt = None) -> None:
     from dashboard.data.store import dataset_version
 
     data = load_store(_store(store), use_cache=False)
-    if dataset_version(data.reports, data.decisions) != data.version:
+    if dataset_version(data.reports, data.decisions, data.responses) != data.version:
         raise StoreError(f"{describe_store(_store(store))}: the reports and decisions do not match the store's dataset version "
                          f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
                          "changes are not in the history")

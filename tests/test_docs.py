@@ -52,13 +52,21 @@ def test_every_incident_column_is_documented():
 
 
 def cli_commands() -> dict[str, list[str]]:
-    """Each command of the live CLI and its visible option names (``-o``, ``--output``...)."""
-    group = typer.main.get_command(app)
-    return {
-        name: sorted({opt for param in command.params if not getattr(param, "hidden", False)
-                      for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")})
-        for name, command in group.commands.items() if not command.hidden
-    }
+    """Each command of the live CLI (a group's as "group sub", e.g. "response add") and its visible option names
+    (``-o``, ``--output``...)."""
+    def options(command) -> list[str]:
+        return sorted({opt for param in command.params if not getattr(param, "hidden", False)
+                       for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")})
+
+    out = {}
+    for name, command in typer.main.get_command(app).commands.items():
+        if command.hidden:
+            continue
+        out[name] = options(command)
+        for sub, inner in getattr(command, "commands", {}).items():
+            if not inner.hidden:
+                out[f"{name} {sub}"] = options(inner)
+    return out
 
 
 CLI = cli_commands()

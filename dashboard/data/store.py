@@ -54,6 +54,7 @@ from dashboard.data.engines.records import (
     dataset_hash,
     decision_hashes,
     frame_records,
+    response_hashes,
     version_text,
 )
 from dashboard.data.grading import grade_frame
@@ -566,12 +567,13 @@ def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["incident_id", "position", "organisation", "title", "url", "published", "type"])
 
 
-def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = ()) -> str:
-    """A short content hash of the reports and of which of them are linked into one incident (order-free): cite it
-    with a view so others can tell data versions apart. Stores keep the same hash up to date with every change
-    (see :mod:`.engines.records`)."""
+def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = (), responses: Sequence[dict] = ()) -> str:
+    """A short content hash of the reports, of which of them are linked into one incident and of the accused
+    party's responses (they change grades; order-free): cite it with a view so others can tell data versions apart.
+    Stores keep the same hash up to date with every change (see :mod:`.engines.records`)."""
     links = decision_hashes([d.to_record() for d in decisions])
-    return version_text(combine(dataset_hash(incidents), links, np.zeros(0, dtype=np.uint64)))
+    said = response_hashes(list(responses))
+    return version_text(combine(dataset_hash(incidents), np.concatenate([links, said]), np.zeros(0, dtype=np.uint64)))
 
 
 def _links_hash(decisions: Sequence[Decision]) -> str:
