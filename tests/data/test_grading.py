@@ -270,3 +270,48 @@ def test_the_card_lists_the_responses_linked_and_escaped():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html and "Inquiry announced:" in html
     assert graded.set_index("incident_id").loc["A", "responses"] is pd.NA
+
+
+def test_a_postgis_store_at_revision_0005_is_upgraded(pg_cluster, tmp_path, monkeypatch):
+    """The same upgrade on PostGIS: a database migrated to 0005 holding the fixture's rows, opened by incident-map."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from dashboard.data.engines import gpkg, migrate, postgis
+    from dashboard.data.engines.records import version_text
+
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    url = pg_cluster.create_database()
+    old = postgis.PostgisStore(url)
+    with old.engine.connect() as conn:
+        command.upgrade(migrate._config(conn), "0005")
+        conn.commit()
+    with sqlite3.connect(f"file:{OLD_STORE}?mode=ro", uri=True) as lite:
+        cursor = lite.execute("SELECT * FROM incidents ORDER BY fid")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        meta = dict(lite.execute("SELECT key, value FROM store_meta").fetchall())
+    with old.engine.begin() as conn:
+        for r in rows:
+            lon, lat = gpkg.blob_point(r.pop("geom"))
+            r.pop("fid")
+            if r["civilian_targeting"] is not None:
+                r["civilian_targeting"] = bool(r["civilian_targeting"])
+            cols = list(r)
+            conn.execute(sa.text(f"INSERT INTO incidents ({', '.join(cols)}, geom) VALUES "
+                                 f"({', '.join(':' + c for c in cols)}, {old.point_sql()})"),
+                         {**r, "longitude": lon, "latitude": lat})
+        for key, value in meta.items():
+            conn.execute(sa.text("DELETE FROM store_meta WHERE key = :k"), {"k": key})
+            conn.execute(sa.text("INSERT INTO store_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+    old.close()
+
+    st = open_store(url)
+    assert current(st.engine) == head()
+    frame = read_store(url)
+    assert frame["grade_override"].isna().all() and frame["grade_override_reason"].isna().all()
+    assert store_state(url)[0] == version_text(int(meta["dataset_hash"]))
+    add_response(st, "T-1", date="2025-10", party="FAMa", kind="denial", url="https://e.org/d", at="t", author="a")
+    assert [r["kind"] for r in load_store(url, use_cache=False).responses] == ["denial"]
+    assert store_state(url)[0] != version_text(int(meta["dataset_hash"]))
+    forget(url)
