@@ -4,6 +4,7 @@ the filter, the card line and the briefing's count sentence."""
 from __future__ import annotations
 
 import html as html_module
+import io
 import json
 import shutil
 import sqlite3
@@ -315,3 +316,15 @@ def test_a_postgis_store_at_revision_0005_is_upgraded(pg_cluster, tmp_path, monk
     assert [r["kind"] for r in load_store(url, use_cache=False).responses] == ["denial"]
     assert store_state(url)[0] != version_text(int(meta["dataset_hash"]))
     forget(url)
+
+
+def test_csv_and_geojson_exports_carry_the_grade_and_its_rule():
+    from dashboard.export.files import to_csv_bytes, to_geojson_bytes
+
+    graded = grade_frame(FRAME)
+    table = pd.read_csv(io.BytesIO(to_csv_bytes(graded)), dtype=str, comment="#")
+    assert {"grade", "grade_rule", "corroborating_sources", "source_types"} <= set(table.columns)
+    assert table["grade"].tolist() == ["fair", "weak", "discounted"]
+    feature = json.loads(to_geojson_bytes(graded))["features"][2]["properties"]
+    assert (feature["grade"], feature["grade_rule"]) == ("discounted", "override")
+    assert "grade" not in pd.read_csv(io.BytesIO(to_csv_bytes(FRAME)), dtype=str, comment="#").columns
