@@ -13,7 +13,7 @@ from dashboard.data.engines import StoreError
 from dashboard.data.engines.records import RESPONSE_KINDS
 from dashboard.data.responses import add_response, set_grade
 from dashboard.data.schema import GRADES
-from dashboard.data.store import open_store
+from dashboard.data.store import load_store, open_store
 from dashboard.i18n import from_environment, languages, tr
 
 response_app = typer.Typer(help="The accused party's responses to an incident (denial, admission, inquiry).",
@@ -23,6 +23,18 @@ response_app = typer.Typer(help="The accused party's responses to an incident (d
 def _t():
     lang = from_environment()
     return tr(lang if lang in languages() else None)
+
+
+def _lead(store: str | None, record_id: str) -> None:
+    """A grade is set on an incident, by its id (its lead report's): a report grouped into another incident is
+    refused with the id to use."""
+    data = load_store(store, write_cache=False)
+    if record_id in set(data.incidents["incident_id"].astype(object)):
+        return
+    owner = dict(zip(data.reports["incident_id"].astype(object), data.report_incident, strict=True)).get(record_id)
+    if owner is None:
+        raise StoreError(f"{record_id}: no such incident in the store")
+    raise StoreError(f"{record_id} is a report of incident {owner}: set the grade of {owner}")
 
 
 def grade(
@@ -39,6 +51,7 @@ def grade(
         typer.echo("error: give a GRADE or --clear", err=True)
         raise typer.Exit(2)
     try:
+        _lead(store, record_id)
         applied = set_grade(open_store(store), record_id, None if clear else value, reason=reason, author=author)
     except StoreError as exc:
         raise _fail(exc) from None

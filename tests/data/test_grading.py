@@ -328,3 +328,13 @@ def test_csv_and_geojson_exports_carry_the_grade_and_its_rule():
     feature = json.loads(to_geojson_bytes(graded))["features"][2]["properties"]
     assert (feature["grade"], feature["grade_rule"]) == ("discounted", "override")
     assert "grade" not in pd.read_csv(io.BytesIO(to_csv_bytes(FRAME)), dtype=str, comment="#").columns
+
+
+def test_the_cli_grades_an_incident_by_its_id_not_a_report_grouped_into_another(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    store = str(tmp_path / "s.gpkg")
+    out = CliRunner().invoke(app, ["grade", "UCDP-67917", "weak", "--reason", "r", "--store", store])
+    assert out.exit_code == 2 and "UCDP-67917 is a report of incident SEG-2013-001" in out.output
+    out = CliRunner().invoke(app, ["grade", "NOPE-1", "weak", "--reason", "r", "--store", store])
+    assert out.exit_code == 2 and "no such incident" in out.output
+    forget(store)
