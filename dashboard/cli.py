@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard import cli_captures, cli_reconcile, cli_store
+from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
 from dashboard.data.captures import captures_root, log_exported, read_captures
@@ -212,7 +212,7 @@ def validate(store: StoreOpt = None) -> None:
     from dashboard.data.store import dataset_version
 
     data = load_store(_store(store), use_cache=False)
-    if dataset_version(data.reports, data.decisions) != data.version:
+    if dataset_version(data.reports, data.decisions, data.responses) != data.version:
         raise StoreError(f"{describe_store(_store(store))}: the reports and decisions do not match the store's dataset version "
                          f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
                          "changes are not in the history")
@@ -498,6 +498,7 @@ def verify(manifest: Annotated[Path, typer.Argument(help="A manifest written by 
 cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink
 cli_store.register(app)  # history · edit · delete · restore · store init/copy
 cli_captures.register(app, settings, StoreOpt, JsonOpt)  # capture · source attach
+cli_grading.register(app)  # grade · response add
 
 if __name__ == "__main__":
     app()

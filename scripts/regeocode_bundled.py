@@ -207,10 +207,12 @@ def regeocode(text: str, geocoder: Geocoder) -> str:
             row, PLACES[row["incident_id"]], geocoder)
     frame = assign_units(pd.DataFrame(rows, dtype=object), names=geocoder.names)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(FLAT_COLUMNS), lineterminator="\n")
+    # the canonical columns the file has (an optional column it leaves out, such as grade_override, stays out)
+    columns = [c for c in FLAT_COLUMNS if c in frame.columns]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows({c: "" if is_blank(v) else v for c, v in r.items()}
-                     for r in frame[list(FLAT_COLUMNS)].to_dict("records"))
+                     for r in frame[columns].to_dict("records"))
     return out.getvalue()
 
 

@@ -98,11 +98,11 @@ def bundled_incidents():
 
 
 def bundled_version() -> str:
-    """The dataset version of a fresh store (its reports and linked pairs)."""
-    from dashboard.data.store import dataset_version
+    """The dataset version of a fresh store (its reports, linked pairs and the bundled responses)."""
+    from dashboard.data.store import bundled_responses, dataset_version
 
     reports, decisions, _ = _bundled_level()
-    return dataset_version(reports, decisions)
+    return dataset_version(reports, decisions, bundled_responses())
 
 
 ACLED_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "acled_segou_overlap.csv"

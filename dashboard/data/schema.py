@@ -5,7 +5,9 @@ reads anything else. Multi-valued fields are stored as text so that the frame su
 Parquet unchanged:
 
 * ``perpetrators`` and ``perpetrator_category`` are ``"; "`` / ``";"``-separated lists;
-* ``sources`` is a JSON array of ``{"organisation", "title", "url", "published"}`` objects.
+* ``sources`` is a JSON array of ``{"organisation", "title", "url", "published"}`` objects, each with an optional
+  ``"type"`` (:data:`SOURCE_TYPES`) when its file states it; otherwise the type comes from the organisation
+  (:mod:`dashboard.data.source_types`).
 
 Unknown stays unknown: fatalities are nullable integers and are never filled with 0.
 """
@@ -59,6 +61,12 @@ PERPETRATOR_LABELS = {
 }
 ATTRIBUTION_BASES = ("witness", "survivor", "claimed", "official", "source_attributed", "unknown")
 VERIFICATION_STATUSES = ("confirmed", "corroborated", "reported", "contested")
+# Civilian-harm grades on Airwars' scale (dashboard/data/grading.py, docs/grading.md), strongest first; separate from
+# the verification status. ``grade_override`` (migration 0008_grading) is a person's grade, with its reason.
+GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
+# What kind of source a source is (dashboard/bundled/source_types.csv classifies the bundled organisations).
+SOURCE_TYPES = ("ngo_investigation", "un", "media", "official_statement", "local_witness", "dataset", "compilation",
+                "unknown")
 DATASETS = ("segou-curated", "ucdp-ged-21.1", "acled", "ucdp", "user")
 EVENT_TYPES = (
     "Violence against civilians",
@@ -118,6 +126,8 @@ COLUMNS = (
     "inclusion_note",
     "dataset",
     "source_record_id",
+    "grade_override",
+    "grade_override_reason",
 )
 _AFTER_UNITS = COLUMNS.index("commune_pcode") + 1
 FLAT_COLUMNS = (*COLUMNS[:_AFTER_UNITS], "latitude", "longitude", *COLUMNS[_AFTER_UNITS:])
@@ -154,6 +164,8 @@ TEXT_COLUMNS = (
     "verification_note",
     "inclusion_note",
     "source_record_id",
+    "grade_override",
+    "grade_override_reason",
 )
 # Not a canonical column: where a file's feature has a geometry that is not a point, the readers put its type here
 # ("Polygon") and validation rejects the row (an incident's place is a point, or nothing and geo_precision 3).
@@ -175,6 +187,7 @@ class Source:
     title: str | None = None
     url: str | None = None
     published: str | None = None
+    type: str | None = None  # one of SOURCE_TYPES when the file states it; else derived from the organisation
 
     def __post_init__(self) -> None:
         if not isinstance(self.organisation, str) or not self.organisation.strip():
@@ -183,6 +196,8 @@ class Source:
             raise SourceError(f"source URL must start with http:// or https://, got {self.url!r}")
         if self.published is not None and not _PARTIAL_DATE.match(self.published):
             raise SourceError(f"source date must be YYYY, YYYY-MM or YYYY-MM-DD, got {self.published!r}")
+        if self.type is not None and self.type not in SOURCE_TYPES:
+            raise SourceError(f"source type must be one of {', '.join(SOURCE_TYPES)}, got {self.type!r}")
 
 
 def is_http_url(value: object) -> bool:
@@ -204,7 +219,7 @@ def parse_sources(cell: object) -> list[Source]:
     for item in raw:
         if not isinstance(item, dict):
             raise SourceError("each source must be an object with an organisation")
-        unknown = set(item) - {"organisation", "title", "url", "published"}
+        unknown = set(item) - {"organisation", "title", "url", "published", "type"}
         if unknown:
             raise SourceError(f"unknown source field(s): {', '.join(sorted(unknown))}")
         out.append(
@@ -213,6 +228,7 @@ def parse_sources(cell: object) -> list[Source]:
                 title=_given(item.get("title")),
                 url=_given(item.get("url")),
                 published=_given(item.get("published")),
+                type=_given(item.get("type")),
             )
         )
     return out
@@ -264,8 +280,9 @@ DATE_ORDER = "date_end on or after date_start"
 TOLL_ORDER = "fatalities_max at least fatalities_min"
 LOCATED_ORDER = ("located_to agrees with geo_precision (place: 1 or 2; commune or cercle: 2; region: 3)")
 BEST_IN_RANGE = "fatalities_best within min..max"
+OVERRIDE_REASON = "grade_override_reason given with grade_override"
 ROW_CHECK_COLUMNS = {DATE_ORDER: "date_end", TOLL_ORDER: "fatalities_max", BEST_IN_RANGE: "fatalities_best",
-                     LOCATED_ORDER: "located_to"}
+                     LOCATED_ORDER: "located_to", OVERRIDE_REASON: "grade_override_reason"}
 SOURCES_CHECK = "JSON list of sources with organisation and http(s) URLs"
 CATEGORIES_CHECK = f"known perpetrator category codes, ;-separated ({', '.join(PERPETRATOR_CATEGORIES)})"
 
@@ -313,6 +330,8 @@ class IncidentModel(pa.DataFrameModel):
     inclusion_note: Series[str] = pa.Field(nullable=True)
     dataset: Series[str] = pa.Field(isin=_one_of(DATASETS))
     source_record_id: Series[str] = pa.Field(nullable=True)
+    grade_override: Series[str] = pa.Field(nullable=True, isin=_one_of(GRADES))
+    grade_override_reason: Series[str] = pa.Field(nullable=True)
 
     class Config:
         coerce = True
@@ -342,6 +361,12 @@ class IncidentModel(pa.DataFrameModel):
         for unit, precisions in LOCATED_TO_PRECISIONS.items():
             ok &= ~df["located_to"].eq(unit).fillna(False) | df["geo_precision"].isin(precisions).fillna(False)
         return ok.astype(bool)
+
+    @pa.dataframe_check(error=OVERRIDE_REASON)
+    def _override_reason(cls, df: pd.DataFrame) -> Series[bool]:
+        given = df["grade_override"].notna()
+        reason = df["grade_override_reason"].fillna("").astype(str).str.strip().ne("")
+        return (~given | reason).astype(bool)
 
     @pa.dataframe_check(error=BEST_IN_RANGE)
     def _best_in_range(cls, df: pd.DataFrame) -> Series[bool]:

@@ -49,24 +49,29 @@ from dashboard.data.engines.records import (
     DECISION,
     INCIDENT,
     LICENCE,
+    RESPONSE,
     combine,
     dataset_hash,
     decision_hashes,
     frame_records,
+    response_hashes,
     version_text,
 )
+from dashboard.data.grading import grade_frame
 from dashboard.data.readers import read_csv_text
 from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
+from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
 from dashboard.data.validate import CRS, validate_flat
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
 
 BUNDLED_CSV = bundled.path("incidents.csv")
+BUNDLED_RESPONSES = "responses.csv"  # the accused party's responses the reference notes state with a source
 INCIDENT_LAYER = "incidents"
 SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
@@ -114,12 +119,24 @@ def _populate_bundled(store: engines.Store) -> None:
     reports = load_bundled()
     records = frame_records(reports)
     decisions = bundled_decisions(reports)
+    responses = bundled_responses()
     store.apply(ChangeSet(kind="import", author="incident-map", reason="the bundled Ségou dataset",
                           detail={"file": BUNDLED_CSV.name, "format": "native"},
                           changes=[*(Change(r["incident_id"], "insert", r) for r in records),
                                    *(Change(d.id, "insert", d.to_record(), record_type=DECISION.name)
-                                     for d in decisions)],
+                                     for d in decisions),
+                                   *(Change(r["response_id"], "insert", r, record_type=RESPONSE.name)
+                                     for r in responses)],
                           skip_existing=True))
+
+
+def bundled_responses() -> list[dict]:
+    """The responses of ``dashboard/bundled/responses.csv`` (their README says where each is stated)."""
+    path = bundled.path(BUNDLED_RESPONSES)
+    if not path.exists():
+        return []
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return [{k: (v or None) for k, v in r.items()} for r in table.to_dict("records")]
 
 
 def open_store(location: Location | None = None) -> engines.Store:
@@ -153,6 +170,7 @@ class StoreData:
     report_incident: np.ndarray | None = None  # for each report (in order), the id of its incident
     links: str = ""  # the linked pairs' part of the version (what the cache checks the decisions against)
     licences: Mapping[str, Licence] = field(default_factory=dict)  # declared at import: report id → licence
+    responses: tuple[dict, ...] = ()  # what the accused party said (migration 0008_grading), oldest first
 
     @property
     def report_level(self) -> ReportLevel:
@@ -189,7 +207,9 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
                          decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
         if use_cache and write_cache:
             _write_cache(location, _cache_key(snapshot.version), data)
-    data = replace(data, licences=read_licences(store))
+    responses = read_responses(store)
+    data = replace(data, licences=read_licences(store), responses=responses,
+                   incidents=grade_frame(data.incidents, data.reports, data.report_incident, responses))
     if not use_cache:
         return data
     search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
@@ -203,6 +223,12 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
 def read_licences(store: engines.Store) -> dict[str, Licence]:
     """The licences declared at import (migration 0005), by report id (a small table, read with every load)."""
     return {key: declared(record) for key, (_, record) in store.records(LICENCE).items()}
+
+
+def read_responses(store: engines.Store) -> tuple[dict, ...]:
+    """The responses of the accused party (migration 0008_grading), by date (a small table, read with every load)."""
+    records = [record for _, record in store.records(RESPONSE).values()]
+    return tuple(sorted(records, key=lambda r: (r["incident_id"], r["date"], r["response_id"])))
 
 
 def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
@@ -523,7 +549,8 @@ def uses(store: Location, other: str | Path) -> bool:
 
 
 def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
-    """One row per (incident, source), for GIS users joining on incident_id."""
+    """One row per (incident, source), for GIS users joining on incident_id, with the source's type (stated, else
+    its organisation's: :mod:`dashboard.data.source_types`)."""
     rows = [
         {
             "incident_id": ident,
@@ -532,19 +559,21 @@ def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
             "title": s.title,
             "url": s.url,
             "published": s.published,
+            "type": source_type(s.organisation, s.type),
         }
         for ident, cell in zip(incidents["incident_id"], incidents["sources"], strict=True)
         for i, s in enumerate(parse_sources(cell), start=1)
     ]
-    return pd.DataFrame(rows, columns=["incident_id", "position", "organisation", "title", "url", "published"])
+    return pd.DataFrame(rows, columns=["incident_id", "position", "organisation", "title", "url", "published", "type"])
 
 
-def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = ()) -> str:
-    """A short content hash of the reports and of which of them are linked into one incident (order-free): cite it
-    with a view so others can tell data versions apart. Stores keep the same hash up to date with every change
-    (see :mod:`.engines.records`)."""
+def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = (), responses: Sequence[dict] = ()) -> str:
+    """A short content hash of the reports, of which of them are linked into one incident and of the accused
+    party's responses (they change grades; order-free): cite it with a view so others can tell data versions apart.
+    Stores keep the same hash up to date with every change (see :mod:`.engines.records`)."""
     links = decision_hashes([d.to_record() for d in decisions])
-    return version_text(combine(dataset_hash(incidents), links, np.zeros(0, dtype=np.uint64)))
+    said = response_hashes(list(responses))
+    return version_text(combine(dataset_hash(incidents), np.concatenate([links, said]), np.zeros(0, dtype=np.uint64)))
 
 
 def _links_hash(decisions: Sequence[Decision]) -> str:

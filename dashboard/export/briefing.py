@@ -236,6 +236,7 @@ def _context(request: ExportRequest) -> dict:
         "credits": short_credits(t),
         "sw": summary_words(lang),
         "findings": summary.key_findings(incidents, period=_findings_period(request.spec, incidents, lang), lang=lang),
+        "grades": summary.grade_counts(incidents, lang),
         "coverage": summary.coverage(counted=len(incidents), total=request.total, selection=selection,
                                      left_out=request.left_out, lang=lang),
         "prepared": _prepared(request, lang),

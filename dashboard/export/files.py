@@ -4,7 +4,8 @@ self-contained HTML map. :mod:`dashboard.export.exporters` registers each as a f
 Every function is pure (incidents in, bytes out). The data files write the canonical columns, so that each can be
 read back by the native importer (:func:`dashboard.data.importer.read_any`) to the same incidents, and after them
 the incident level's own columns (:data:`~dashboard.data.reconcile.incidents.INCIDENT_COLUMNS`: how many reports,
-which, independent sources, disputed toll...), which the importer leaves out. The second level, the reports
+which, independent sources, disputed toll...) and the civilian-harm grade when the frame has it, which the importer
+leaves out. The second level, the reports
 (each with :data:`~dashboard.data.reconcile.view.INCIDENT_OF_REPORT`, the incident it belongs to), is its own CSV
 (:func:`to_reports_csv_bytes`), a ``reports`` layer in the GeoPackage and a ``reports`` list in the JSON records.
 With ``public=True`` the internal columns (:data:`dashboard.data.schema.INTERNAL_COLUMNS`) are left out; the caller
@@ -59,12 +60,16 @@ _DATE_COLUMNS = ("date_start", "date_end")
 _INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best")
 
 
+# the civilian-harm grade of a loaded incident frame (dashboard/data/grading.py, docs/grading.md), computed not stored
+EXPORTED_GRADE_COLUMNS = ("grade", "grade_rule", "corroborating_sources", "source_types")
+
+
 def export_columns(*, public: bool = False, flat: bool = False, frame: pd.DataFrame | None = None) -> list[str]:
     """The canonical columns (with latitude/longitude in flat files), minus the internal ones in public mode, then
     the incident level's or the report level's own columns when ``frame`` has them."""
     columns = [c for c in (FLAT_COLUMNS if flat else COLUMNS) if not (public and c in INTERNAL_COLUMNS)]
     if frame is not None:
-        columns += [c for c in (*INCIDENT_COLUMNS, INCIDENT_OF_REPORT) if c in frame.columns]
+        columns += [c for c in (*INCIDENT_COLUMNS, *EXPORTED_GRADE_COLUMNS, INCIDENT_OF_REPORT) if c in frame.columns]
     return columns
 
 

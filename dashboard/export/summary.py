@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import labels
+from dashboard import grade_words, labels
 from dashboard.data.missing import text_or_none
-from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
+from dashboard.data.schema import GRADES, PERPETRATOR_CATEGORIES, split_codes
 from dashboard.i18n import Translator, tr
 from dashboard.query.aggregate import totals
 from dashboard.query.scope import RECORD_STATEMENT, LeftOut, left_out_words
 from dashboard.viz.maps import plottable
 from dashboard.wording import either, toll_text, toll_words, when_text
 
-__all__ = ["MOST_SERIOUS", "coverage", "key_findings", "most_serious"]
+__all__ = ["MOST_SERIOUS", "coverage", "grade_counts", "key_findings", "most_serious"]
 
 MOST_SERIOUS = 12  # rows of the one-page table (no summaries: one line or two each)
 
@@ -122,6 +122,21 @@ def key_findings(incidents: pd.DataFrame, *, period: str, lang: str = "en") -> l
                           "{weak} rest on a single source or are contested", weak).format(weak=weak),
         located=located))
     return findings[:5]
+
+
+def grade_counts(incidents: pd.DataFrame, lang: str = "en") -> str | None:
+    """"Civilian-harm grades: of 81 incidents, 12 confirmed, 40 fair, …" (grades with no incident left out; None
+    when the incidents carry no grades). The grades and their rules: docs/grading.md."""
+    if "grade" not in incidents.columns or not len(incidents):
+        return None
+    t = tr(lang)
+    counts = incidents["grade"].value_counts()
+    parts = [t.gettext("{k} {grade}").format(k=t.number(int(counts[g])), grade=grade_words.grade(g, t))
+             for g in GRADES if counts.get(g, 0)]
+    n = len(incidents)
+    return t.ngettext("Civilian-harm grades: of {n} incident, {counts}.",
+                      "Civilian-harm grades: of {n} incidents, {counts}.", n).format(
+        n=t.number(n), counts=", ".join(parts))
 
 
 def coverage(*, counted: int, total: int, selection: str, left_out: LeftOut | None, lang: str = "en") -> list[str]:

@@ -22,9 +22,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from dashboard import labels
+from dashboard import grade_words, labels
 from dashboard.data.actor_groups import ActorGroups
-from dashboard.data.schema import GEO_PRECISION_LABELS, PERPETRATOR_LABELS, VERIFICATION_STATUSES
+from dashboard.data.schema import GEO_PRECISION_LABELS, GRADES, PERPETRATOR_LABELS, VERIFICATION_STATUSES
 from dashboard.data.search import SearchIndex, text_mask
 from dashboard.errors import SpecError
 from dashboard.i18n import N_
@@ -215,6 +215,16 @@ def _at_least_sources(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
     return counts >= n
 
 
+def _graded(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
+    """The incidents whose civilian-harm grade is one of ``wanted`` (a frame without grades, e.g. of reports, is
+    graded here as its rows stand: :func:`dashboard.data.grading.grade_frame`)."""
+    if "grade" not in incidents.columns:
+        from dashboard.data.grading import grade_frame
+
+        incidents = grade_frame(incidents)
+    return incidents["grade"].isin(wanted).to_numpy(dtype=bool)
+
+
 def _at_least_killed(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
     return (incidents["fatalities_min"] >= n).fillna(False).to_numpy(dtype=bool)
 
@@ -299,6 +309,12 @@ FILTERS: tuple[Filter, ...] = (
            N_("Verification status (separate from attribution)"),
            _isin("verification"), _phrase("verification {values}", "verification {values}", show=lambda v, w: w.pgettext("verification", v)),
            clause="tail", rank=20, choices=VERIFICATION_STATUSES, choice_label=labels.verification, sidebar="more"),
+    Filter("grade", "grades", "grade", "--grade", N_("Civilian-harm grade"), "set",
+           N_("Airwars' scale, derived from the sources, the accused party's responses and the reports' "
+              "disagreements, or set by a person with a reason (docs/grading.md); separate from verification"),
+           _graded, _phrase("graded {values}", "graded {values}", show=lambda g, w: w.pgettext("grade", g),
+                            sort_key=GRADES.index),
+           clause="tail", rank=22, choices=GRADES, choice_label=grade_words.grade, sidebar="more"),
     Filter("prec", "geo_precisions", "prec", "--precision", N_("Location precision"), "set",
            N_("How precisely the place is known: 1 exact place, 2 near a named place (approximate), 3 region only"),
            _isin("geo_precision"), _phrase("location {values}", "location {values}", show=lambda p, w: w.translate(

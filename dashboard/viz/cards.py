@@ -18,7 +18,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from jinja2 import Environment
 
-from dashboard import labels
+from dashboard import grade_words, labels
 from dashboard.data.captures import Capture
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
@@ -47,6 +47,12 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 {% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}{% if summary_note %} <i class="summary-language">{{ summary_note }}</i>{% endif %}</p>{% endif %}
 <div style="color:#444"><b>{{ w.verification }}</b> {{ verification }} · <b>{{ w.location }}</b> {{ precision }}\
 {% if geocoded_from %} <span class="geocoded-from">({{ geocoded_from }})</span>{% endif %}</div>
+{% if grade %}<div class="harm-grade" style="color:#444"><b>{{ w.grade }}</b> {{ grade }} · \
+<span class="grade-basis">{{ grade_basis }}</span></div>{% endif %}
+{% for r in responses %}<div class="response" style="color:#444"><b>{{ r.label }}</b> \
+{% if r.link %}<a href="{{ r.url }}" target="_blank" rel="noopener noreferrer">{{ r.what }}</a>{% else %}{{ r.what }}\
+{% endif %}{% if r.note %}: <span class="data-text">{{ r.note }}</span>{% endif %}</div>
+{% endfor %}
 {% if inclusion_note %}<div style="color:#8a4b00"><b>{{ w.note }}</b> <span class="data-text">{{ inclusion_note }}</span></div>{% endif %}
 <ol class="sources" style="margin:4px 0 0 18px;padding:0">
 {% for s in sources %}<li>{% if s.link %}<a href="{{ s.url }}" target="_blank" rel="noopener noreferrer">\
@@ -139,7 +145,7 @@ def card_words(t: Translator, row: Mapping[str, Any] | None = None, n_reports: i
     return {
         "killed": t.gettext("Killed:"), "injured": t.gettext("injured:"), "abducted": t.gettext("abducted/missing:"),
         "perpetrators": t.gettext("Alleged perpetrators:"), "victims": t.gettext("Victims:"),
-        "verification": t.gettext("Verification:"), "location": t.gettext("Location:"), "note": t.gettext("Note:"),
+        "verification": t.gettext("Verification:"), "grade": t.gettext("Civilian-harm grade:"), "location": t.gettext("Location:"), "note": t.gettext("Note:"),
         "disputed": t.gettext("(disputed: the reports give {disputed})").format(disputed=disputed or ""),
         "reports": t.ngettext("{n} report of this incident · {k} independent source",
                               "{n} reports of this incident · {k} independent sources", independent).format(
@@ -210,6 +216,9 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "summary": summary_text(row, t),
         "summary_note": summary_note(row, t),
         "verification": labels.verification(row["verification"], t),
+        "grade": grade_words.grade(row["grade"], t) if text_or_none(row.get("grade")) else None,
+        "grade_basis": grade_words.grade_basis(row, t) if text_or_none(row.get("grade")) else None,
+        "responses": grade_words.responses(row, t),
         "precision": labels.precision(row["geo_precision"], t),
         "geocoded_from": None if public else text_or_none(row.get("geocoded_from")),
         "inclusion_note": text_or_none(row.get("inclusion_note")),

@@ -44,7 +44,8 @@ def test_a_missing_store_starts_with_the_bundled_data_as_its_first_change_set(st
     assert sorted(loaded.reports["incident_id"]) == sorted(bundled["incident_id"])
     linked = [d for d in loaded.decisions if d.verdict == "linked"]
     assert len(loaded.incidents) == len(bundled) - len(linked)  # each link joins two incidents (no chains here)
-    assert loaded.version == dataset_version(bundled, loaded.decisions) == store_state(store_location)[0]
+    assert loaded.version == dataset_version(bundled, loaded.decisions, loaded.responses) == \
+        store_state(store_location)[0]
     assert loaded.version != dataset_version(bundled)  # the links are part of the version
     entries = open_store(store_location).history("SEG-2025-008")
     assert [(e.kind, e.field, e.before) for e in entries] == [("import", None, None)]

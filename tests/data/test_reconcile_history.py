@@ -22,7 +22,7 @@ def _grouped(data) -> dict[str, str]:
 
 def test_a_link_is_a_change_set_with_its_author_and_reason_and_moves_the_version(store_location):
     before = load_store(store_location, write_cache=False)
-    assert current(open_store(store_location).engine) == head() == "0005"  # 0003 decisions, 0004 text language, 0005 licences
+    assert current(open_store(store_location).engine) == head() == "0008_grading"  # 0003 decisions, 0004 text language, 0005 licences, 0008 grading
     pending = {(d.a, d.b): d for d in before.decisions if d.verdict == "pending"}
     assert PAIR in pending  # the rule alone does not link it: it waits, with its evidence
     _, revision = store_state(store_location)
@@ -30,8 +30,9 @@ def test_a_link_is_a_change_set_with_its_author_and_reason_and_moves_the_version
     after = load_store(store_location, write_cache=False)
     assert len(after.incidents) == len(before.incidents) - 1
     assert _grouped(after)[PAIR[1]] == _grouped(after)[PAIR[0]]
-    assert after.version != before.version == dataset_version(before.reports, before.decisions)
-    assert after.version == dataset_version(after.reports, after.decisions) == store_state(store_location)[0]
+    assert after.version != before.version == dataset_version(before.reports, before.decisions, before.responses)
+    assert after.version == dataset_version(after.reports, after.decisions, after.responses) == \
+        store_state(store_location)[0]
     assert store_state(store_location)[1] == revision + 1  # one change set
     entries = open_store(store_location).history(decision_id(*PAIR), DECISION)
     last = entries[-1]

@@ -42,7 +42,7 @@ def test_the_version_changes_with_the_content(tmp_path):
 
 def test_sources_are_a_table_joinable_on_incident_id():
     table = sources_table(pair())
-    assert list(table.columns) == ["incident_id", "position", "organisation", "title", "url", "published"]
+    assert list(table.columns) == ["incident_id", "position", "organisation", "title", "url", "published", "type"]
     assert table["url"].tolist() == ["https://example.org/r/1"] * 2
 
 

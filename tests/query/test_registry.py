@@ -54,6 +54,7 @@ MASKS: dict[str, tuple[object, list[str]]] = {
     "commune": (frozenset({"ML040506"}), ["a"]),  # Niono commune; "b" is known only to its cercle
     "min_killed": (5, ["a"]),  # an unknown toll never passes a minimum
     "verif": (frozenset({"confirmed", "reported"}), ["b", "c"]),
+    "grade": (frozenset({"fair"}), ["c"]),  # HRW and AFP: two independent sources; "a" and "b" have one
     "prec": (frozenset({1, 3}), ["b", "c"]),
     "dataset": (frozenset({"acled"}), ["b"]),
     "min_sources": (2, ["c"]),  # HRW, relayed or not, is one organisation: HRW and AFP

@@ -14,6 +14,9 @@ type is one Alembic migration (its table, on both engines) plus one :class:`Reco
   SHA-256, size, media type, URLs, who captured it, when and how; the bytes live content-addressed outside the
   database, :mod:`dashboard.data.captures`) and the custody log of the captures (collected, attached, transferred,
   exported); not part of the version.
+* ``response`` (migration 0008_grading, issue 16): a dated statement by the accused party about an incident
+  (denial, admission, announced inquiry) with the URL that reports it (:mod:`dashboard.data.responses`); part of
+  the version, since it changes the incident's grade.
 * ``decision`` (migration 0003, issue 12): a reconciliation decision about two reports (linked, kept apart, or
   pending review), with who decided, when, why, and the rule's score and evidence
   (:class:`dashboard.data.reconcile.decisions.Decision`). Linking, keeping apart and unlinking are change sets of
@@ -266,8 +269,67 @@ CUSTODY = RecordType(  # migration 0007_captures: the custody log of the capture
     hash_rows=None,
 )
 
+
+RESPONSE_KINDS = ("denial", "admission", "inquiry")
+_PARTIAL_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _partial_day(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real month or day."""
+    if not _PARTIAL_DAY.match(text):
+        return False
+    try:
+        date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_responses(records: list[dict]) -> Checked:
+    """A response names an incident, a date (YYYY, YYYY-MM or YYYY-MM-DD), who spoke, a known kind, an http(s) URL
+    that reports it, who recorded it and when."""
+    from dashboard.data.schema import is_http_url
+
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("response_id", "incident_id", "date", "party", "kind", "url",
+                                               "recorded_by", "recorded_at")
+                  if not (isinstance(r.get(c), str) and r[c].strip())]
+        given = {c for c in ("date", "kind", "url") if isinstance(r.get(c), str) and r[c].strip()}
+        if "kind" in given and r["kind"] not in RESPONSE_KINDS:
+            issues.append(("kind", f"must be one of {', '.join(RESPONSE_KINDS)}"))
+        if "date" in given and not _partial_day(r["date"]):
+            issues.append(("date", "must be YYYY, YYYY-MM or YYYY-MM-DD"))
+        if "url" in given and not is_http_url(r["url"]):
+            issues.append(("url", "must start with http:// or https://"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["response_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+def response_hashes(records: Sequence[dict]) -> np.ndarray:
+    """A response's part of the dataset version (it changes the incident's grade): a hash of all its fields."""
+    if not len(records):
+        return np.zeros(0, dtype=np.uint64)
+    texts = pd.Series(["response\x00" + to_json({n: r.get(n) for n, _ in RESPONSE.fields}) for r in records],
+                      dtype=object)
+    return pd.util.hash_pandas_object(texts, index=False, categorize=False).to_numpy(np.uint64)
+
+
+RESPONSE = RecordType(  # migration 0008_grading: what the accused party said about an incident
+    name="response",
+    table="responses",
+    key="response_id",
+    fields=(("response_id", "text"), ("incident_id", "text"), ("date", "text"), ("party", "text"), ("kind", "text"),
+            ("url", "text"), ("note", "text"), ("recorded_by", "text"), ("recorded_at", "text")),
+    point=False,
+    check=_check_responses,
+    hash_rows=response_hashes,
+)
+
 RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE,
-                                       CAPTURE.name: CAPTURE, CUSTODY.name: CUSTODY}
+                                       CAPTURE.name: CAPTURE, CUSTODY.name: CUSTODY, RESPONSE.name: RESPONSE}
 
 
 def record_type(name: str) -> RecordType:
@@ -332,7 +394,8 @@ def _text_frame(columns: dict[str, Sequence]) -> pd.DataFrame:
 
 # Fields added after stores existed (migration 0004): a record whose values of these are all unknown hashes as it
 # did before they existed, so upgrading a store leaves its dataset version, and every citation of it, unchanged.
-HASHED_WHEN_GIVEN = ("summary_fr", "summary_lang")
+# Migration 0008_grading added the grade override and its reason the same way.
+HASHED_WHEN_GIVEN = ("summary_fr", "summary_lang", "grade_override", "grade_override_reason")
 
 
 def _hash(frame: pd.DataFrame) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels
+from dashboard import grade_words, labels
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
 from dashboard.i18n import Translator, tr
 from dashboard.query.aggregate import by_category, by_column
@@ -46,6 +46,8 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
         t.gettext("killed (min)"): view["fatalities_min"].to_numpy(),
         t.gettext("toll disputed"): view["toll_disputed"].to_numpy(),
         t.gettext("verification"): view["verification"].map(lambda v: labels.verification(v, t)).to_numpy(),
+        t.gettext("civilian-harm grade"): (view["grade"].map(lambda g: grade_words.grade(g, t)).to_numpy()
+                                           if "grade" in view.columns else None),
         t.gettext("reports"): view["n_reports"].to_numpy(),
         t.gettext("independent sources"): view["independent_sources"].to_numpy(),
         t.gettext("sources"): n_sources,

@@ -1,0 +1,168 @@
+"""Civilian-harm grades on Airwars' scale — confirmed, fair, weak, contested, discounted — derived by written
+rules (docs/grading.md) from an incident's sources, the responses of the accused party and the disagreements
+between its reports; a person may override the grade, with a reason (``grade_override``,
+``grade_override_reason``). The grade is separate from the record's verification status.
+
+The rules, first that applies:
+
+1. ``override``: a person set the grade (with a reason): that grade.
+2. ``admitted``: the accused party admitted responsibility (a response of kind ``admission``): confirmed.
+3. ``perpetrators_disagree``: the incident's reports name perpetrators with nothing in common (neither a shared
+   category nor all among state forces, foreign forces and pro-government militias, who operate together; an
+   unidentified perpetrator disagrees with nobody): contested.
+4. ``denied_uninvestigated``: the accused party denied it and no NGO investigation or UN source is among its
+   sources: contested.
+5. ``corroborated``: two or more independent sources: fair.
+6. ``single_source``: one independent source: weak.
+7. ``no_independent_source``: none (only official statements, datasets or compilations): weak.
+
+*Independent sources* are distinct organisations (relays counted once, as ``independent_sources`` counts them)
+whose type (:mod:`dashboard.data.source_types`) is corroborating: NGO investigation, UN, media, local witness or
+unknown. *Discounted* (the victims were combatants, or another party was responsible) comes only from a person:
+the record has no field that could say it. A toll disagreement between reports widens the range (min–max) and is
+named in the basis, but is no disagreement about whether civilians were harmed or by whom: it changes no grade.
+
+:func:`decide` holds the rules once, over arrays; :func:`grade` applies them to one incident, :func:`grade_frame`
+to an incident frame.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.missing import is_blank
+from dashboard.data.reconcile.features import ALLIED, UNIDENTIFIED, category_bits
+from dashboard.data.schema import GRADES
+from dashboard.data.source_types import source_profile
+
+__all__ = ["GRADE_COLUMNS", "RULES", "Facts", "Grade", "decide", "facts_of", "grade", "grade_frame",
+           "perpetrators_disagree"]
+
+RULES = ("override", "admitted", "perpetrators_disagree", "denied_uninvestigated", "corroborated", "single_source",
+         "no_independent_source")
+# Columns grade_frame adds: the grade, the rule that gave it, the independent sources it counted and their types.
+GRADE_COLUMNS = ("grade", "grade_rule", "corroborating_sources", "source_types", "denied", "grade_reason",
+                 "responses")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules read, one array element per incident."""
+
+    override: np.ndarray  # a grade or None
+    admitted: np.ndarray  # bool: an admission by the accused party
+    denied: np.ndarray  # bool: a denial by the accused party
+    perpetrators_disagree: np.ndarray  # bool
+    corroborating: np.ndarray  # int: independent sources
+    investigated: np.ndarray  # bool: an NGO investigation or UN source among them
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One incident's grade, the rule that gave it and what the rule read."""
+
+    grade: str
+    rule: str
+    corroborating: int
+    types: tuple[str, ...]
+    denied: bool = False
+    toll_disputed: bool = False
+    reason: str | None = None  # the override's
+
+
+def decide(f: Facts) -> tuple[np.ndarray, np.ndarray]:
+    """(grade, rule) for each incident: the first rule that applies (module docstring)."""
+    overridden = np.array([o in GRADES for o in f.override], dtype=bool)
+    conditions = [overridden, f.admitted, f.perpetrators_disagree, f.denied & ~f.investigated,
+                  f.corroborating >= 2, f.corroborating == 1]
+    rules = np.select(conditions, list(RULES[:-1]), default=RULES[-1]).astype(object)
+    grades = np.select(conditions[1:], ["confirmed", "contested", "contested", "fair", "weak"], default="weak")
+    grades = np.where(overridden, f.override, grades).astype(object)
+    return grades, rules
+
+
+def perpetrators_disagree(categories: Sequence[object]) -> bool:
+    """Whether reports (their ``perpetrator_category`` cells) name perpetrators with nothing in common."""
+    bits = [int(b) & ~UNIDENTIFIED for b in category_bits(pd.Series(list(categories), dtype=object))]
+    named = [b for b in bits if b]
+    return any(a & b == 0 and (a | b) & ~ALLIED != 0
+               for i, a in enumerate(named) for b in named[i + 1:])
+
+
+def _kinds(responses: Sequence[Mapping]) -> set[str]:
+    return {r.get("kind") for r in responses}
+
+
+def facts_of(sources: Sequence[object], overrides: Sequence[object], responses: Sequence[Sequence[Mapping]],
+             disagree: Sequence[bool]) -> tuple[Facts, list[str]]:
+    """The rules' facts for incidents given as parallel sequences (``sources`` cells, overrides, each incident's
+    responses, whether its reports disagree on the perpetrator), and the types of each one's sources (``;``-joined)."""
+    profile = source_profile(pd.Series(list(sources), dtype=object))
+    kinds = [_kinds(r) for r in responses]
+    facts = Facts(
+        override=np.array([None if is_blank(o) else o for o in overrides], dtype=object),
+        admitted=np.array(["admission" in k for k in kinds], dtype=bool),
+        denied=np.array(["denial" in k for k in kinds], dtype=bool),
+        perpetrators_disagree=np.asarray(disagree, dtype=bool),
+        corroborating=profile.corroborating,
+        investigated=profile.investigated,
+    )
+    return facts, profile.types
+
+
+def grade(incident: Mapping, reports: Sequence[Mapping] = (), responses: Sequence[Mapping] = ()) -> Grade:
+    """The grade of one incident (its ``sources``, ``grade_override``/``grade_override_reason`` and
+    ``toll_disputed``), given its reports (their ``perpetrator_category``) and the accused party's responses."""
+    disagree = perpetrators_disagree([r.get("perpetrator_category") for r in reports])
+    facts, types = facts_of([incident.get("sources")], [incident.get("grade_override")], [list(responses)],
+                            [disagree])
+    grades, rules = decide(facts)
+    reason = incident.get("grade_override_reason") if rules[0] == "override" else None
+    return Grade(grade=grades[0], rule=rules[0], corroborating=int(facts.corroborating[0]),
+                 types=tuple(t for t in types[0].split(";") if t),
+                 denied=bool(facts.denied[0]), toll_disputed=bool(incident.get("toll_disputed") or False),
+                 reason=None if is_blank(reason) else reason)
+
+
+def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
+                report_incident: Sequence[str] | None = None,
+                responses: Sequence[Mapping] = ()) -> pd.DataFrame:
+    """``incidents`` with :data:`GRADE_COLUMNS` added. ``reports`` and ``report_incident`` (each report's incident
+    id) give the reports of incidents with several; ``responses`` name any report of their incident."""
+    ids = incidents["incident_id"].astype(object).tolist()
+    owner: dict[str, str] = {}
+    disagree = np.zeros(len(ids), dtype=bool)
+    if reports is not None and report_incident is not None and len(reports):
+        owner = dict(zip(reports["incident_id"].astype(object), report_incident, strict=True))
+        several = incidents["n_reports"].to_numpy() > 1 if "n_reports" in incidents.columns else np.ones(len(ids), bool)
+        if several.any():
+            cats = pd.Series(reports["perpetrator_category"].astype(object).to_numpy(),
+                             index=pd.Index(list(report_incident), dtype=object))
+            wanted = {ids[i] for i in np.flatnonzero(several)}
+            by_incident = {k: g.tolist() for k, g in cats[cats.index.isin(wanted)].groupby(level=0)}
+            disagree = np.array([perpetrators_disagree(by_incident.get(i, ())) if s else False
+                                 for i, s in zip(ids, several, strict=True)], dtype=bool)
+    said: dict[str, list[Mapping]] = {}
+    for r in responses:
+        said.setdefault(owner.get(r["incident_id"], r["incident_id"]), []).append(r)
+    overrides = incidents["grade_override"].tolist() if "grade_override" in incidents.columns else [None] * len(ids)
+    facts, types = facts_of(incidents["sources"].tolist(), overrides, [said.get(i, ()) for i in ids], disagree)
+    grades, rules = decide(facts)
+    out = incidents.copy()
+    out["grade"] = pd.array(grades, dtype="string")
+    out["grade_rule"] = pd.array(rules, dtype="string")
+    out["corroborating_sources"] = facts.corroborating
+    out["source_types"] = pd.array(types, dtype="string")
+    out["denied"] = facts.denied
+    reasons = (incidents["grade_override_reason"] if "grade_override_reason" in incidents.columns
+               else pd.Series([None] * len(ids), index=incidents.index))
+    out["grade_reason"] = pd.array(np.where(rules == "override", reasons.astype(object), None), dtype="string")
+    fields = ("date", "party", "kind", "url", "note")
+    out["responses"] = pd.array([json.dumps([{k: r.get(k) for k in fields} for r in said[i]], ensure_ascii=False)
+                                 if i in said else None for i in ids], dtype="string")
+    return out
