@@ -29,6 +29,8 @@ __all__ = [
     "LOCALE_DIR",
     "NP_",
     "N_",
+    "Count",
+    "Phrase",
     "Translator",
     "check_lang",
     "from_accept_language",
@@ -50,6 +52,19 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """:func:`N_` with a gettext context (the same English word said differently, e.g. after "attributed to")."""
     return message
+
+
+class Phrase(str):
+    """A field of a message (:class:`dashboard.errors.UserError`) that is itself English text marked for translation
+    (``Phrase(N_("a ZIP archive"))``): said in the message's language. Any other field is data, kept verbatim."""
+
+    __slots__ = ()
+
+
+class Count(int):
+    """A field of a message that is a quantity: written with the language's digit grouping ("1,000", "1 000")."""
+
+    __slots__ = ()
 
 
 def languages() -> tuple[str, ...]:
