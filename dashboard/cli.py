@@ -54,7 +54,7 @@ LangOpt = Annotated[str | None, typer.Option(
 
 
 def _translator(lang: str | None) -> Translator:
-    """``--lang``, else the environment's language (Babel's ``default_locale``)."""
+    """``--lang``, else the environment's language (:func:`dashboard.i18n.from_environment`)."""
     if lang is not None and lang not in languages():
         raise typer.BadParameter(translator().gettext("--lang must be {choices}; got {value}").format(
             choices=" | ".join(languages()), value=repr(lang)))

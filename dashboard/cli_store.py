@@ -28,6 +28,7 @@ AuthorOpt = Annotated[str | None, typer.Option(
 IdArg = Annotated[str, typer.Argument(help=N_("Incident id, e.g. SEG-2025-008"))]
 
 EXIT_INVALID, EXIT_STORE, EXIT_CONFLICT = 1, 2, 3
+ACTIONS = {"created": N_("created"), "re-created": N_("re-created"), "deleted": N_("deleted")}  # of a whole record
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -83,8 +84,8 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
         typer.echo(f"\n{c['at']}  {c['changeset_id']}  " + t.gettext("{kind} by {author} (→ version {version})").format(
             kind=c["kind"], author=c["author"], version=c["version"]))
         typer.echo("  " + t.gettext("why: {reason}").format(reason=c["reason"]))
-        if c.get("action") in ("created", "re-created", "deleted"):
-            typer.echo(f"  {c['action']} the {rtype.name}")
+        if c.get("action") in ACTIONS:
+            typer.echo(f"  {t.gettext(ACTIONS[c['action']])} ({rtype.name})")
         for f in c["fields"]:
             typer.echo(f"  {f['field']}: {_value(f['before'], t)} → {_value(f['after'], t)}")
 

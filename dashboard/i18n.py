@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import io
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -172,12 +174,23 @@ def from_accept_language(header: str | None) -> str:
     return DEFAULT
 
 
-def from_environment() -> str:
-    """The language of the environment's locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, through
-    Babel's ``default_locale``) when it has a catalogue; English otherwise."""
-    from babel.core import default_locale
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the environment's locale when it has a catalogue; English otherwise.
 
-    return _language_of(default_locale("LC_MESSAGES") or "") or DEFAULT
+    Read as gettext reads it: ``LANGUAGE`` (a colon-separated list, the first language with a catalogue), then the
+    first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set. Hand-written rather than Babel's ``default_locale``,
+    which also reads ``LC_CTYPE`` before ``LANG``: Python itself sets ``LC_CTYPE=C.UTF-8`` when ``LANG`` names a
+    locale the system has not generated, and macOS terminals set ``LC_CTYPE=UTF-8``, so ``LANG=fr_FR.UTF-8`` would
+    read as English."""
+    env = os.environ if environ is None else environ
+    for tag in (env.get("LANGUAGE") or "").split(":"):
+        lang = _language_of(tag)
+        if lang:
+            return lang
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return _language_of(env[name]) or DEFAULT
+    return DEFAULT
 
 
 def _language_of(tag: str) -> str | None:

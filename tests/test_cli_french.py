@@ -13,7 +13,7 @@ from dashboard.cli import app
 from dashboard.data import import_job
 
 runner = CliRunner()
-FR = {"LANG": "fr_FR.UTF-8"}
+FR = {"LANG": "fr_FR.UTF-8", "LC_CTYPE": "C.UTF-8"}  # as Python leaves it where fr_FR is not generated
 GZIP = b"\x1f\x8b\x08\x00" + b"\x00" * 64
 
 
