@@ -56,8 +56,9 @@ LangOpt = Annotated[str | None, typer.Option(
 def _translator(lang: str | None) -> Translator:
     """``--lang``, else the environment's language (:func:`dashboard.i18n.from_environment`)."""
     if lang is not None and lang not in languages():
-        raise typer.BadParameter(translator().gettext("--lang must be {choices}; got {value}").format(
-            choices=" | ".join(languages()), value=repr(lang)))
+        t = translator()
+        raise typer.BadParameter(t.gettext("--lang must be {choices}; got {value}").format(
+            choices=t.words().either(list(languages())), value=repr(lang)))
     return translator(lang)
 
 
@@ -426,7 +427,7 @@ def export_(
         raise typer.BadParameter(tl.gettext("--story chooses the incidents itself: leave out the filter options"))
     if csv_metadata not in CSV_METADATA:
         raise typer.BadParameter(tl.gettext("--csv-metadata must be {choices}; got {value}").format(
-            choices=" | ".join(CSV_METADATA), value=repr(csv_metadata)))
+            choices=tl.words().either(list(CSV_METADATA)), value=repr(csv_metadata)))
     try:
         analysed = date.fromisoformat(analysis_date) if analysis_date else None
     except ValueError:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import io
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -182,7 +181,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> str:
     which also reads ``LC_CTYPE`` before ``LANG``: Python itself sets ``LC_CTYPE=C.UTF-8`` when ``LANG`` names a
     locale the system has not generated, and macOS terminals set ``LC_CTYPE=UTF-8``, so ``LANG=fr_FR.UTF-8`` would
     read as English."""
-    env = os.environ if environ is None else environ
+    if environ is None:
+        from dashboard.settings import locale_env  # the one module that reads the environment
+
+        environ = locale_env()
+    env = environ
     for tag in (env.get("LANGUAGE") or "").split(":"):
         lang = _language_of(tag)
         if lang:

@@ -161,6 +161,15 @@ def env_author(environ: Mapping[str, str] | None = None) -> str | None:
     return value or None
 
 
+LOCALE_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # the language of messages, as gettext reads it
+
+
+def locale_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The variables that choose the language of messages (:func:`dashboard.i18n.from_environment` reads them)."""
+    env = os.environ if environ is None else environ
+    return {name: env[name] for name in LOCALE_ENV if name in env}
+
+
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where the derived files of a database store go: ``$INCIDENT_MAP_CACHE``, else the per-user cache folder
     (platformdirs: ``~/.cache/segou-incident-map`` on Linux)."""
