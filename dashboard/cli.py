@@ -15,14 +15,14 @@ from typing import Annotated
 import typer
 
 from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store
+from dashboard.cli_help import H_, translator
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
 from dashboard.data.captures import captures_root, log_exported, read_captures
 from dashboard.data.engines import default_author
 from dashboard.data.import_job import ImportRequest, run_import
-from dashboard.data.importer import IMPORT_HELP
 from dashboard.data.readers import SUFFIXES
-from dashboard.data.sources.registry import format_choices, formats
+from dashboard.data.sources.registry import ADAPTERS, formats
 from dashboard.data.store import StoreData, describe_store, ensure_store, load_store, open_store, uses
 from dashboard.errors import SettingsError, StoreError, StoryError, UnreadableFile, UserError
 from dashboard.export import files
@@ -31,7 +31,7 @@ from dashboard.export.manifest import build_manifest, capture_files, manifest_na
 from dashboard.export.manifest import verify as verify_manifest
 from dashboard.export.metadata import CSV_METADATA
 from dashboard.export.request import CAPTURE_FOLDER
-from dashboard.i18n import Translator, from_environment, languages, tr
+from dashboard.i18n import N_, Translator, languages
 from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import left_out, left_out_words
@@ -39,28 +39,30 @@ from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, Settings
 from dashboard.wording import toll_text, toll_words
 
-app = App(add_completion=False, no_args_is_help=True, help=__doc__)
+app = App(add_completion=False, no_args_is_help=True,
+          help=N_("Serve the dashboard, query and summarise the store, import and export incidents."))
 APP_SCRIPT = Path(__file__).resolve().parent / "ui" / "app.py"  # its folder holds static/ and .streamlit/
 
 StoreOpt = Annotated[
     str | None,
-    typer.Option("--store", help=f"Store: a GeoPackage path or a postgresql:// URL (default: ${STORE_ENV}, else "
-                                 "data/incidents.gpkg in a "
-                                 "checkout, else the per-user data folder; created from the bundled data if missing)"),
+    typer.Option("--store", help=H_("Store: a GeoPackage path or a postgresql:// URL (default: ${env}, else "
+                                    "data/incidents.gpkg in a checkout, else the per-user data folder; created from "
+                                    "the bundled data if missing)", env=STORE_ENV)),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Machine-readable JSON output"))]
 LangOpt = Annotated[str | None, typer.Option(
     "--lang", metavar="|".join(languages()),
-    help="Language of the output (a PDF's too): " + ", ".join(languages()) + " (default: the environment's locale, "
-         "LANGUAGE/LC_ALL/LC_MESSAGES/LANG, when it is one of them, else en)")]
+    help=H_("Language of the output (a PDF's too): {languages} (default: the environment's locale, "
+            "LANGUAGE/LC_ALL/LC_MESSAGES/LANG, when it is one of them, else en)", languages=", ".join(languages())))]
 
 
 def _translator(lang: str | None) -> Translator:
-    """``--lang``, else the environment's language (Babel's ``default_locale``)."""
-    lang = lang or from_environment()
-    if lang not in languages():
-        raise typer.BadParameter(f"--lang must be {' or '.join(languages())}; got {lang!r}")
-    return tr(lang)
+    """``--lang``, else the environment's language (:func:`dashboard.i18n.from_environment`)."""
+    if lang is not None and lang not in languages():
+        t = translator()
+        raise typer.BadParameter(t.gettext("--lang must be {choices}; got {value}").format(
+            choices=t.words().either(list(languages())), value=repr(lang)))
+    return translator(lang)
 
 
 _settings: Settings | None = None  # this invocation's, set by read_settings before the command runs
@@ -73,7 +75,8 @@ def read_settings() -> None:  # no docstring: the app's help stays the module's
     try:
         _settings = Settings.from_env()
     except SettingsError as exc:  # not inside a command, so App's handler of user errors does not see it
-        typer.echo(f"error: {exc.message}", err=True)
+        t = translator()
+        typer.echo(t.gettext("error: {message}").format(message=exc.text(t)), err=True)
         raise typer.Exit(2) from None
 
 
@@ -145,8 +148,9 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False, la
 @app.command()
 @filter_options
 def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False,
-          reports: Annotated[bool, typer.Option("--reports", help="List the reports of the selected incidents (each "
-                                                                  "dataset's record, with its incident)")] = False,
+          reports: Annotated[bool, typer.Option("--reports", help=N_("List the reports of the selected incidents "
+                                                                     "(each dataset's record, with its incident)"))
+                             ] = False,
           lang: LangOpt = None) -> None:
     """List the incidents a filter selects, oldest first (--json: the records, with their reports, as the `json`
     export format writes them under its metadata)."""
@@ -211,29 +215,35 @@ def validate(store: StoreOpt = None) -> None:
     from dashboard.data.disagreements import disagreements
     from dashboard.data.store import dataset_version
 
+    t = translator()
     data = load_store(_store(store), use_cache=False)
     if dataset_version(data.reports, data.decisions, data.responses) != data.version:
-        raise StoreError(f"{describe_store(_store(store))}: the reports and decisions do not match the store's dataset version "
-                         f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
-                         "changes are not in the history")
-    typer.echo(f"{len(data.incidents)} incidents valid in {describe_store(_store(store))} (version {data.version})")
+        raise StoreError(N_("{store}: the reports and decisions do not match the store's dataset version {version}: "
+                            "they were changed outside incident-map (by a GIS program?), and those changes are not in "
+                            "the history"), store=describe_store(_store(store)), version=data.version)
+    typer.echo(t.ngettext("{n} incident valid in {store} (version {version})",
+                          "{n} incidents valid in {store} (version {version})", len(data.incidents)).format(
+        n=t.number(len(data.incidents)), store=describe_store(_store(store)), version=data.version))
     found = disagreements(data.incidents)
+    heading = {"cercle": N_("{n} incident(s) whose reported cercle disagrees with the computed one:"),
+               "commune": N_("{n} incident(s) whose reported commune disagrees with the computed one:")}
     for level in ("cercle", "commune"):
         rows = found.loc[found["level"] == level]
         if rows.empty:
             continue
-        typer.echo(f"\n{len(rows)} incident(s) whose reported {level} disagrees with the computed one:")
+        typer.echo("\n" + t.gettext(heading[level]).format(n=len(rows)))
         for r in rows.itertuples(index=False):
-            typer.echo(f"  {r.incident_id:<14} reported {r.reported!r} ({r.reported_as}); computed {r.computed} "
-                       f"({r.how})")
+            typer.echo(f"  {r.incident_id:<14} " + t.gettext("reported {reported} ({reported_as}); computed "
+                                                             "{computed} ({how})").format(
+                reported=repr(r.reported), reported_as=r.reported_as, computed=r.computed, how=r.how))
 
 
 @app.command()
 def geocode(
-    name: Annotated[str, typer.Argument(help="The place name as a report gives it")],
-    cercle: Annotated[str | None, typer.Option("--cercle", help="The cercle the report gives (any spelling, "
-                                                                "2023-reform names included)")] = None,
-    commune: Annotated[str | None, typer.Option("--commune", help="The commune the report gives")] = None,
+    name: Annotated[str, typer.Argument(help=N_("The place name as a report gives it"))],
+    cercle: Annotated[str | None, typer.Option("--cercle", help=N_("The cercle the report gives (any spelling, "
+                                                                   "2023-reform names included)"))] = None,
+    commune: Annotated[str | None, typer.Option("--commune", help=N_("The commune the report gives"))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Look a place up in the bundled village gazetteer: the verdict (exact, commune, cercle, ambiguous, not_found),
@@ -245,15 +255,17 @@ def geocode(
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
+    t = translator()
     typer.echo(f"{result.verdict}: {result.reason}")
     for note in result.notes:
-        typer.echo(f"  note: {note}")
+        typer.echo("  " + t.gettext("note: {note}").format(note=note))
     if result.point is not None:
-        typer.echo(f"point: {result.point.latitude:.6f}, {result.point.longitude:.6f} ({result.point.source_id}); "
-                   f"geo precision {result.geo_precision}")
-    for title, places in (("candidates", result.candidates), ("elsewhere", result.elsewhere)):
+        typer.echo(t.gettext("point: {lat}, {lon} ({source}); geo precision {precision}").format(
+            lat=f"{result.point.latitude:.6f}", lon=f"{result.point.longitude:.6f}", source=result.point.source_id,
+            precision=result.geo_precision))
+    for title, places in ((N_("candidates:"), result.candidates), (N_("elsewhere:"), result.elsewhere)):
         if places:
-            typer.echo(f"{title}:")
+            typer.echo(t.gettext(title))
             for c in places:
                 typer.echo(f"  {c.name:<24} commune {c.commune:<18} cercle {c.cercle:<9} {c.source_id}  "
                            f"{c.latitude:.5f}, {c.longitude:.5f}")
@@ -261,14 +273,14 @@ def geocode(
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501,
+    port: Annotated[int, typer.Option(help=N_("Port on 127.0.0.1"))] = 8501,
     store: StoreOpt = None,
-    public: Annotated[bool, typer.Option("--public", help="Public mode: coarsened places, no internal notes "
-                                                         "(always on when $INCIDENT_MAP_PUBLIC is set)")] = False,
+    public: Annotated[bool, typer.Option("--public", help=N_("Public mode: coarsened places, no internal notes "
+                                                            "(always on when $INCIDENT_MAP_PUBLIC is set)"))] = False,
     public_url: Annotated[str | None, typer.Option(
-        "--public-url", metavar="URL", help="The address readers reach the app at (behind a proxy or on a "
-                                            "server): 'Cite this view' links start with it (default: "
-                                            "$INCIDENT_MAP_PUBLIC_URL, else the address in the browser)")] = None,
+        "--public-url", metavar="URL", help=N_("The address readers reach the app at (behind a proxy or on a "
+                                               "server): 'Cite this view' links start with it (default: "
+                                               "$INCIDENT_MAP_PUBLIC_URL, else the address in the browser)"))] = None,
 ) -> None:
     """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on).
 
@@ -279,7 +291,8 @@ def serve(
     # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
     # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
-    typer.echo(f"Serving {describe_store(config.store)} at http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    typer.echo(translator().gettext("Serving {store} at {url}  (Ctrl+C to stop)").format(
+        store=describe_store(config.store), url=f"http://127.0.0.1:{port}"))
     run_replacing_this_process(cmd, config.child_env())
 
 
@@ -302,37 +315,48 @@ def run_replacing_this_process(cmd: list[str], env: dict[str, str]) -> None:
     raise typer.Exit(child.wait())
 
 
+IMPORT_HELP = H_(
+    "Import a file into the store: {layouts}. The layout is recognised from the columns unless --format names it."
+    "\n\nBad rows go to <store>.rejects.csv with the reason; rows already in the store are skipped.\n\nExit code 0 "
+    "on success, 1 if rows were rejected with --strict (nothing imported), 2 if the file cannot be read.",
+    layouts=lambda t: "; ".join(f"{t.gettext(a.description)} (--format {a.name})" for a in ADAPTERS))
+
+
 @app.command("import", help=IMPORT_HELP)
 def import_(
-    file: Annotated[Path, typer.Argument(help=f"The file to import ({', '.join(SUFFIXES)})")],
-    fmt: Annotated[str, typer.Option("--format", help=f"Layout: {format_choices()}")] = "auto",
+    file: Annotated[Path, typer.Argument(help=H_("The file to import ({suffixes})", suffixes=", ".join(SUFFIXES)))],
+    fmt: Annotated[str, typer.Option("--format", help=H_("Layout: {choices}", choices=lambda t: t.words().either(list(formats()))))] = "auto",
     store: StoreOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing")] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Check and report; write nothing"))] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=N_("Import nothing if any row is rejected"))] = False,
     gazetteer: Annotated[
-        Path | None, typer.Option("--gazetteer", help="Village gazetteer for places without coordinates, in the "
-                                                      "layout of the bundled segou_villages.csv (default: that file)")
+        Path | None, typer.Option("--gazetteer", help=N_("Village gazetteer for places without coordinates, in the "
+                                                         "layout of the bundled segou_villages.csv (default: that "
+                                                         "file)"))
     ] = None,
     as_json: JsonOpt = False,
-    author: Annotated[str | None, typer.Option("--author", help="Who imports (default: $INCIDENT_MAP_AUTHOR or "
-                                                                "your user name); kept in the history")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why (default: \"import of FILE (FORMAT)\"); "
-                                                                "kept in the history")] = None,
+    author: Annotated[str | None, typer.Option("--author", help=N_("Who imports (default: $INCIDENT_MAP_AUTHOR or "
+                                                                   "your user name); kept in the history"))] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help=N_("Why (default: \"import of FILE (FORMAT)\"); "
+                                                                   "kept in the history"))] = None,
     licence: Annotated[str | None, typer.Option(
-        "--licence", help="Files in this tool's layout: the licence of the file's rows (e.g. \"CC BY 4.0\"), stored "
-                          "with each; without it they are 'undeclared' (docs/licences.md)")] = None,
+        "--licence", help=N_("Files in this tool's layout: the licence of the file's rows (e.g. \"CC BY 4.0\"), "
+                             "stored with each; without it they are 'undeclared' (docs/licences.md)"))] = None,
     attribution: Annotated[str | None, typer.Option(
-        "--attribution", help="With --licence: the attribution line every export of these rows carries")] = None,
+        "--attribution", help=N_("With --licence: the attribution line every export of these rows carries"))] = None,
     no_redistribution: Annotated[bool, typer.Option(
-        "--no-redistribution", help="With --licence: these rows may not be handed on: left out of exports and the "
-                                    "public view, only counted (as ACLED's)")] = False,
+        "--no-redistribution", help=N_("With --licence: these rows may not be handed on: left out of exports and the "
+                                       "public view, only counted (as ACLED's)"))] = False,
 ) -> None:
+    t = translator()
     if fmt not in formats():
-        raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
+        raise typer.BadParameter(t.gettext("--format must be {choices}; got {value}").format(
+            choices=t.words().either(list(formats())), value=repr(fmt)))
     # in a child process, stopped at the import time limit (dashboard/data/import_job.py); the child says a full
     # disk or an unreadable gazetteer as one sentence
     if (attribution or no_redistribution) and not (licence and licence.strip()):
-        raise typer.BadParameter("--attribution and --no-redistribution describe a licence: give it with --licence")
+        raise typer.BadParameter(t.gettext("--attribution and --no-redistribution describe a licence: give it with "
+                                           "--licence"))
     declared = None if not (licence and licence.strip()) else {
         "licence": licence.strip(), "attribution": (attribution or "").strip() or None,
         "redistribute": not no_redistribution}
@@ -342,7 +366,7 @@ def import_(
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        typer.echo(report.summary())
+        typer.echo(report.summary(t=t))
     if report.blocked:
         raise typer.Exit(1)
 
@@ -351,36 +375,42 @@ def import_(
 @filter_options
 def export_(
     spec: FilterSpec,
-    fmt: Annotated[str, typer.Option("--format", help=", ".join(f"{e.name} ({e.summary})" for e in EXPORTERS))],
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write")],
+    fmt: Annotated[str, typer.Option("--format", help=H_("{formats}", formats=lambda t: ", ".join(
+        f"{e.name} ({t.gettext(e.summary)})" for e in EXPORTERS)))],
+    output: Annotated[Path, typer.Option("-o", "--output", help=N_("File to write"))],
     store: StoreOpt = None,
-    title: Annotated[str | None, typer.Option("--title", help="Title of the PDF or HTML map")] = None,
+    title: Annotated[str | None, typer.Option("--title", help=N_("Title of the PDF or HTML map"))] = None,
     lang: LangOpt = None,
-    public: Annotated[bool, typer.Option("--public", help="Coarsened places, internal fields left out (always on "
-                                                         "when $INCIDENT_MAP_PUBLIC is set)")] = False,
+    public: Annotated[bool, typer.Option("--public", help=N_("Coarsened places, internal fields left out (always on "
+                                                            "when $INCIDENT_MAP_PUBLIC is set)"))] = False,
     spreadsheet_safe: Annotated[bool, typer.Option(
-        "--spreadsheet-safe", help="CSV: put a ' before text cells that start with = + - @ (so they cannot run as "
-                                   "formulas in a spreadsheet); the file then no longer re-imports exactly")] = False,
-    story: Annotated[Path | None, typer.Option("--story", help="A story JSON (saved from the Story page): export "
-                                                               "its incidents, in its order, instead of a filter")] = None,
+        "--spreadsheet-safe", help=N_("CSV: put a ' before text cells that start with = + - @ (so they cannot run as "
+                                      "formulas in a spreadsheet); the file then no longer re-imports exactly"))
+    ] = False,
+    story: Annotated[Path | None, typer.Option("--story", help=N_("A story JSON (saved from the Story page): export "
+                                                                  "its incidents, in its order, instead of a filter"))
+                     ] = None,
     csv_metadata: Annotated[str, typer.Option(
         "--csv-metadata", metavar="comment|sidecar",
-        help="CSV: where the file's metadata (selection, dataset version, time) goes: comment = # lines above the "
-             "header (the importer skips them); sidecar = FILE-metadata.json beside it (CSV on the Web) and a plain "
-             "CSV")] = "comment",
-    author: Annotated[str | None, typer.Option("--author", help="PDF: the analyst named on the first page")] = None,
-    organisation: Annotated[str | None, typer.Option("--organisation", help="PDF: the organisation")] = None,
+        help=N_("CSV: where the file's metadata (selection, dataset version, time) goes: comment = # lines above the "
+                "header (the importer skips them); sidecar = FILE-metadata.json beside it (CSV on the Web) and a "
+                "plain CSV"))] = "comment",
+    author: Annotated[str | None, typer.Option("--author", help=N_("PDF: the analyst named on the first page"))
+                      ] = None,
+    organisation: Annotated[str | None, typer.Option("--organisation", help=N_("PDF: the organisation"))] = None,
     analysis_date: Annotated[str | None, typer.Option(
-        "--analysis-date", metavar="YYYY-MM-DD", help="PDF: the date of the analysis (default: today, UTC)")] = None,
+        "--analysis-date", metavar="YYYY-MM-DD", help=N_("PDF: the date of the analysis (default: today, UTC)"))
+    ] = None,
     marking: Annotated[str | None, typer.Option(
-        "--marking", help='PDF: a handling marking printed on every page, e.g. "For internal use"')] = None,
+        "--marking", help=N_('PDF: a handling marking printed on every page, e.g. "For internal use"'))] = None,
     include_restricted: Annotated[bool, typer.Option(
-        "--include-restricted", help="Private use only: keep the rows whose licence forbids redistributing them "
-                                     "(ACLED's), with a warning written into the file (refused with --public)")] = False,
+        "--include-restricted", help=N_("Private use only: keep the rows whose licence forbids redistributing them "
+                                        "(ACLED's), with a warning written into the file (refused with --public)"))
+    ] = False,
     with_captures: Annotated[bool, typer.Option(
-        "--with-captures", help="Write the preserved copies of the incidents' sources beside the file "
-                                "(captures/<sha256>.<ext>, hashed in the manifest, logged as exported; refused with "
-                                "--public)")] = False,
+        "--with-captures", help=N_("Write the preserved copies of the incidents' sources beside the file "
+                                   "(captures/<sha256>.<ext>, hashed in the manifest, logged as exported; refused "
+                                   "with --public)"))] = False,
 ) -> None:
     """Write exactly the filtered incidents (or a story's) in one of the export formats.
 
@@ -395,23 +425,28 @@ def export_(
     from dashboard.data.reference import cercle_seats
     from dashboard.export.story import Story
 
-    if fmt not in {e.name for e in EXPORTERS}:
-        raise typer.BadParameter(f"--format must be one of {format_names()}; got {fmt!r}")
     tl = _translator(lang)
     lang = tl.lang
+    if fmt not in {e.name for e in EXPORTERS}:
+        raise typer.BadParameter(tl.gettext("--format must be one of {choices}; got {value}").format(
+            choices=format_names(), value=repr(fmt)))
     if story is not None and not spec.is_empty():
-        raise typer.BadParameter("--story chooses the incidents itself: leave out the filter options")
+        raise typer.BadParameter(tl.gettext("--story chooses the incidents itself: leave out the filter options"))
     if csv_metadata not in CSV_METADATA:
-        raise typer.BadParameter(f"--csv-metadata must be {' or '.join(CSV_METADATA)}; got {csv_metadata!r}")
+        raise typer.BadParameter(tl.gettext("--csv-metadata must be {choices}; got {value}").format(
+            choices=tl.words().either(list(CSV_METADATA)), value=repr(csv_metadata)))
     try:
         analysed = date.fromisoformat(analysis_date) if analysis_date else None
     except ValueError:
-        raise typer.BadParameter(f"--analysis-date must be a date like 2025-11-03; got {analysis_date!r}") from None
+        raise typer.BadParameter(tl.gettext("--analysis-date must be a date like 2025-11-03; got {value}").format(
+            value=repr(analysis_date))) from None
     public = settings().with_public(public).public  # $INCIDENT_MAP_PUBLIC makes every export public
     if public and include_restricted:
-        raise typer.BadParameter("--include-restricted is for private use: it cannot be combined with public mode")
+        raise typer.BadParameter(tl.gettext("--include-restricted is for private use: it cannot be combined with "
+                                            "public mode"))
     if uses(_store(store), output):
-        raise UserError(f"-o {output.name} would write over the store or a file it uses; choose another file")
+        raise UserError(N_("-o {name} would write over the store or a file it uses; choose another file"),
+                        name=output.name)
     stored = _load(store)
     incidents, level = stored.incidents, stored.report_level
     if public:
@@ -427,7 +462,8 @@ def export_(
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
         except (StoryError, OSError) as exc:
-            raise UnreadableFile(f"{story.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
+            raise UnreadableFile("{name}: {why}", name=story.name,
+                                 why=exc.strerror if isinstance(exc, OSError) else exc) from None
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
         request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
@@ -446,15 +482,15 @@ def export_(
     written.append((output.with_name(manifest_name(output.name)), build_manifest(request, named)))
     for path, _ in written[1:]:
         if uses(_store(store), path):
-            raise UserError(f"{path.name}, the metadata file beside -o {output.name}, would write over the store or "
-                            "a file it uses; choose another file name")
+            raise UserError(N_("{name}, the metadata file beside -o {output}, would write over the store or a file "
+                               "it uses; choose another file name"), name=path.name, output=output.name)
     for path, content in written:
         path.parent.mkdir(parents=True, exist_ok=True)  # captures/ beside the output
         try:  # a temporary file renamed over the output: a killed export never leaves half a file
             with replacing(path) as tmp:
                 tmp.write_bytes(content)
         except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise UserError(N_("cannot write {path}: {why}"), path=str(path), why=exc.strerror or str(exc)) from None
     typer.echo(request.description(tl))
     if request.left_out_sentence():
         typer.echo(request.left_out_sentence(tl))
@@ -470,29 +506,33 @@ def export_(
         log_exported(st, request.exported_captures(), author=default_author(author), detail=output.name)
         typer.echo(tl.ngettext("Wrote {n} preserved copy of its sources to {folder}",
                                "Wrote {n} preserved copies of its sources to {folder}", len(captured)).format(
-            n=len(captured), folder=output.parent / CAPTURE_FOLDER))
-    typer.echo(f"Wrote its manifest to {written[-1][0]} (check it with: incident-map verify {written[-1][0].name})")
+            n=tl.number(len(captured)), folder=output.parent / CAPTURE_FOLDER))
+    typer.echo(tl.gettext("Wrote its manifest to {path} (check it with: incident-map verify {name})").format(
+        path=written[-1][0], name=written[-1][0].name))
 
 
 @app.command()
-def verify(manifest: Annotated[Path, typer.Argument(help="A manifest written by `incident-map export` "
-                                                         "(FILE.manifest.json)")]) -> None:
+def verify(manifest: Annotated[Path, typer.Argument(help=N_("A manifest written by `incident-map export` "
+                                                            "(FILE.manifest.json)"))]) -> None:
     """Check, offline, that the files a manifest lists (looked up beside it) are all there and unchanged (same size
     and SHA-256). Exit code 0 when every file matches, 1 naming each missing or changed file, 2 when the manifest
     cannot be read."""
+    t = translator()
     checked = verify_manifest(manifest)
     for name in checked.ok:
         typer.echo(f"ok       {name}")
     for name in checked.missing:
-        typer.echo(f"MISSING  {name}")
+        typer.echo(t.gettext("MISSING  {name}").format(name=name))
     for name, why in checked.changed:
-        typer.echo(f"CHANGED  {name}: {why}")
+        typer.echo(t.gettext("CHANGED  {name}: {why}").format(name=name, why=why))
     if not checked.passed:
-        typer.echo(f"{len(checked.missing) + len(checked.changed)} of "
-                   f"{len(checked.ok) + len(checked.missing) + len(checked.changed)} file(s) do not match "
-                   f"{manifest.name}")
+        bad = len(checked.missing) + len(checked.changed)
+        typer.echo(t.ngettext("{n} file of {total} does not match {manifest}",
+                              "{n} files of {total} do not match {manifest}", bad).format(
+            n=bad, total=bad + len(checked.ok), manifest=manifest.name))
         raise typer.Exit(1)
-    typer.echo(f"All {len(checked.ok)} file(s) match {manifest.name}")
+    typer.echo(t.ngettext("{n} file matches {manifest}", "All {n} files match {manifest}",
+                          len(checked.ok)).format(n=len(checked.ok), manifest=manifest.name))
 
 
 cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink

@@ -17,23 +17,29 @@ from urllib.parse import parse_qs, urlsplit
 
 import typer
 
+from dashboard.cli_help import H_, TranslatedCommand, TranslatedGroup, translator
 from dashboard.errors import SpecError, UserError
+from dashboard.i18n import N_
 from dashboard.query.registry import FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 
 __all__ = ["App", "filter_options", "option_name", "spec_from_cli", "view_params"]
 
-PANEL = "Filters"
+PANEL = N_("Filters")
 _TYPES: dict[str, Any] = {"date": str | None, "set": list[str] | None, "count": str | None, "text": str | None,
                           "flag": bool, "choice": str | None}
 
 
 class App(typer.Typer):
-    """A typer app whose commands show a :class:`UserError` as ``error: <message>`` and exit 2; any other exception
-    is a bug and surfaces as one (with its traceback)."""
+    """A typer app whose commands show a :class:`UserError` as ``error: <message>`` (in the command's ``--lang``, else
+    the environment's language) and exit 2; any other exception is a bug and surfaces as one (with its traceback).
+    Its help is drawn in the user's language (:mod:`dashboard.cli_help`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, cls=TranslatedGroup, **kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable:
-        register = super().command(*args, **kwargs)
+        register = super().command(*args, cls=TranslatedCommand, **kwargs)
 
         def decorate(fn: Callable) -> Callable:
             @functools.wraps(fn)
@@ -41,7 +47,8 @@ class App(typer.Typer):
                 try:
                     return fn(*a, **kw)
                 except UserError as exc:
-                    typer.echo(f"error: {exc.message}", err=True)
+                    t = translator(kw.get("lang"))
+                    typer.echo(t.gettext("error: {message}").format(message=exc.text(t)), err=True)
                     if exc.detail:
                         typer.echo(exc.detail, err=True)
                     raise typer.Exit(2) from None
@@ -55,12 +62,18 @@ def option_name(f: Filter) -> str:
 
 
 def _help(f: Filter) -> str:
-    text = f.help
+    def own(t):
+        return t.gettext(f.help)
+
+    choices = ", ".join(map(str, f.choices))
     if f.kind == "choice":
-        text += f"; one of: {', '.join(map(str, f.choices))} (default {f.empty})"
-    elif f.choices:
-        text += f"; one of: {', '.join(map(str, f.choices))}"
-    return text + ("; repeatable" if f.multiple else "")
+        template = (N_("{help}; one of: {choices} (default {default}); repeatable") if f.multiple
+                    else N_("{help}; one of: {choices} (default {default})"))
+        return H_(template, help=own, choices=choices, default=str(f.empty))
+    if f.choices:
+        return H_(N_("{help}; one of: {choices}; repeatable") if f.multiple else N_("{help}; one of: {choices}"),
+                  help=own, choices=choices)
+    return H_(N_("{help}; repeatable") if f.multiple else "{help}", help=own)
 
 
 def _metavar(f: Filter) -> str | None:
@@ -79,8 +92,8 @@ def _parameter(f: Filter) -> inspect.Parameter:
 
 _VIEW = inspect.Parameter("view", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
     str | None, typer.Option("--view", metavar="URL", rich_help_panel=PANEL,
-                             help="A view of the app (its address, or the 'Cite this view' link): its filters, which "
-                                  "the options above replace one by one")])
+                             help=N_("A view of the app (its address, or the 'Cite this view' link): its filters, "
+                                     "which the options above replace one by one"))])
 
 
 def view_params(url: str | None) -> dict[str, list[str]]:
@@ -116,7 +129,7 @@ def filter_options(fn: Callable) -> Callable:
         try:
             spec = spec_from_cli(given, kwargs.pop("view"))
         except SpecError as exc:
-            raise typer.BadParameter(str(exc)) from None
+            raise typer.BadParameter(exc.text(translator(kwargs.get("lang")))) from None
         return fn(spec=spec, **kwargs)
 
     command.__signature__ = signature.replace(parameters=[*own, *(_parameter(f) for f in FILTERS), _VIEW])

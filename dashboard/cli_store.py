@@ -8,38 +8,55 @@ from typing import Annotated
 
 import typer
 
+from dashboard.cli_help import H_, translator
+from dashboard.cli_options import App
 from dashboard.data.captures import custody_line, report_history
 from dashboard.data.engines import ConflictError, StoreError, ValidationFailed, describe, init_store
 from dashboard.data.engines import open_store as open_location
 from dashboard.data.engines.editing import history_document
 from dashboard.data.engines.records import CAPTURE, CUSTODY, INCIDENT, RECORD_TYPES
 from dashboard.data.store import STORE_ENV, open_store, resolve_store
+from dashboard.i18n import N_
 from dashboard.settings import AUTHOR_ENV
 
 StoreOpt = Annotated[str | None, typer.Option(
-    "--store", help=f"Store: a GeoPackage path or a postgresql:// URL (default: ${STORE_ENV} or data/incidents.gpkg)")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output")]
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why the record changes (required; kept in the history)")]
+    "--store", help=H_("Store: a GeoPackage path or a postgresql:// URL (default: ${env} or data/incidents.gpkg)",
+                       env=STORE_ENV))]
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Machine-readable JSON output"))]
+ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why the record changes (required; kept in the history)"))]
 AuthorOpt = Annotated[str | None, typer.Option(
-    "--author", help=f"Who makes the change (default: ${AUTHOR_ENV} or your user name)")]
-IdArg = Annotated[str, typer.Argument(help="Incident id, e.g. SEG-2025-008")]
+    "--author", help=H_("Who makes the change (default: ${env} or your user name)", env=AUTHOR_ENV))]
+IdArg = Annotated[str, typer.Argument(help=N_("Incident id, e.g. SEG-2025-008"))]
 
 EXIT_INVALID, EXIT_STORE, EXIT_CONFLICT = 1, 2, 3
+ACTIONS = {"created": N_("created"), "re-created": N_("re-created"), "deleted": N_("deleted")}  # of a whole record
 
 
 def _fail(exc: Exception) -> typer.Exit:
     code = EXIT_CONFLICT if isinstance(exc, ConflictError) else EXIT_INVALID if isinstance(
         exc, ValidationFailed) else EXIT_STORE
-    typer.echo(f"error: {exc.message if isinstance(exc, StoreError) else exc}", err=True)
+    t = translator()
+    typer.echo(t.gettext("error: {message}").format(message=exc.text(t) if isinstance(exc, StoreError) else exc),
+               err=True)
     if isinstance(exc, StoreError) and exc.detail:
         typer.echo(exc.detail, err=True)
     return typer.Exit(code)
 
 
-def _value(v) -> str:
-    return "(unknown)" if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
+def _value(v, t) -> str:
+    return t.gettext("(unknown)") if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
 
 
+_COMMANDS = []
+
+
+def command(fn):
+    """Marks a function as a command of the main app (added by :func:`register`); its docstring is its help."""
+    _COMMANDS.append(fn)
+    return fn
+
+
+@command
 def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Every change to an incident (or to a reconciliation decision, D-…: incident-map review --json gives
     their ids), oldest first: what changed (before → after), who, when (UTC) and why."""
@@ -54,35 +71,40 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
             entries = [*entries, *report_history(st, record_id)]
     except StoreError as exc:
         raise _fail(exc) from None
+    t = translator()
     if not entries:
-        typer.echo(f"error: {record_id}: no such incident or decision in the store's history", err=True)
+        typer.echo(t.gettext("error: {message}").format(message=t.gettext(
+            "{id}: no such incident or decision in the store's history").format(id=record_id)), err=True)
         raise typer.Exit(EXIT_STORE)
     doc = history_document(record_id, entries, version)
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    state = "deleted" if version is None else f"version {version}"
-    typer.echo(f"{record_id} ({state}): {len(doc['changes'])} change set(s)")
+    state = t.gettext("deleted") if version is None else t.gettext("version {version}").format(version=version)
+    typer.echo(t.ngettext("{id} ({state}): {n} change set", "{id} ({state}): {n} change sets",
+                          len(doc["changes"])).format(id=record_id, state=state, n=len(doc["changes"])))
     for c in doc["changes"]:
-        typer.echo(f"\n{c['at']}  {c['changeset_id']}  {c['kind']} by {c['author']} (→ version {c['version']})")
-        typer.echo(f"  why: {c['reason']}")
+        typer.echo(f"\n{c['at']}  {c['changeset_id']}  " + t.gettext("{kind} by {author} (→ version {version})").format(
+            kind=c["kind"], author=c["author"], version=c["version"]))
+        typer.echo("  " + t.gettext("why: {reason}").format(reason=c["reason"]))
         if c["record_type"] in (CAPTURE.name, CUSTODY.name):
             typer.echo("  " + custody_line(c))
-        elif c.get("action") in ("created", "re-created", "deleted"):
-            typer.echo(f"  {c['action']} the {rtype.name}")
+        elif c.get("action") in ACTIONS:
+            typer.echo(f"  {t.gettext(ACTIONS[c['action']])} ({rtype.name})")
         for f in c["fields"]:
-            typer.echo(f"  {f['field']}: {_value(f['before'])} → {_value(f['after'])}")
+            typer.echo(f"  {f['field']}: {_value(f['before'], t)} → {_value(f['after'], t)}")
 
 
+@command
 def edit(
     record_id: IdArg,
-    assignments: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE, repeatable (empty VALUE: unknown)")],
+    assignments: Annotated[list[str], typer.Option("--set", help=N_("FIELD=VALUE, repeatable (empty VALUE: unknown)"))],
     reason: ReasonOpt,
     store: StoreOpt = None,
     author: AuthorOpt = None,
     expect_version: Annotated[int | None, typer.Option(
-        "--expect-version", help="Refuse the edit unless the incident is still at this version (the one you "
-                                 "looked at)")] = None,
+        "--expect-version", help=N_("Refuse the edit unless the incident is still at this version (the one you "
+                                    "looked at)"))] = None,
 ) -> None:
     """Change fields of one incident, validated like an import, recorded with your name and reason.
 
@@ -97,12 +119,15 @@ def edit(
                               expected_version=expect_version)
     except StoreError as exc:
         raise _fail(exc) from None
+    t = translator()
     if applied.changeset_id is None:
-        typer.echo(f"{record_id}: nothing to change (the values are already stored)")
+        typer.echo(t.gettext("{id}: nothing to change (the values are already stored)").format(id=record_id))
         return
-    typer.echo(f"{record_id}: saved as change set {applied.changeset_id} (dataset version {applied.version})")
+    typer.echo(t.gettext("{id}: saved as change set {changeset} (dataset version {version})").format(
+        id=record_id, changeset=applied.changeset_id, version=applied.version))
 
 
+@command
 def delete(record_id: IdArg, reason: ReasonOpt, store: StoreOpt = None, author: AuthorOpt = None) -> None:
     """Delete one incident (its history stays; `restore` brings it back)."""
     from dashboard.data.engines.editing import delete as delete_record
@@ -111,13 +136,15 @@ def delete(record_id: IdArg, reason: ReasonOpt, store: StoreOpt = None, author: 
         applied = delete_record(open_store(store), record_id, reason=reason, author=author)
     except StoreError as exc:
         raise _fail(exc) from None
-    typer.echo(f"{record_id}: deleted in change set {applied.changeset_id}")
+    typer.echo(translator().gettext("{id}: deleted in change set {changeset}").format(
+        id=record_id, changeset=applied.changeset_id))
 
 
+@command
 def restore(
     record_id: IdArg,
-    to: Annotated[str, typer.Option("--to", help="A change set from `incident-map history ID`: restore the incident "
-                                                 "as it was right after it")],
+    to: Annotated[str, typer.Option("--to", help=N_("A change set from `incident-map history ID`: restore the "
+                                                    "incident as it was right after it"))],
     reason: ReasonOpt,
     store: StoreOpt = None,
     author: AuthorOpt = None,
@@ -129,31 +156,34 @@ def restore(
         applied = restore_record(open_store(store), record_id, to, reason=reason, author=author)
     except StoreError as exc:
         raise _fail(exc) from None
+    t = translator()
     if applied.changeset_id is None:
-        typer.echo(f"{record_id}: already as it was after {to}; nothing changed")
+        typer.echo(t.gettext("{id}: already as it was after {changeset}; nothing changed").format(id=record_id,
+                                                                                                  changeset=to))
         return
-    typer.echo(f"{record_id}: restored to its state after {to} in change set {applied.changeset_id}")
+    typer.echo(t.gettext("{id}: restored to its state after {changeset} in change set {new}").format(
+        id=record_id, changeset=to, new=applied.changeset_id))
 
 
-store_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and copy stores (GeoPackage or PostGIS).")
+store_app = App(no_args_is_help=True, help=N_("Create, upgrade and copy stores (GeoPackage or PostGIS)."))
 
 
 @store_app.command("init")
-def init(location: Annotated[str, typer.Argument(help="GeoPackage path or postgresql:// URL")]) -> None:
+def init(location: Annotated[str, typer.Argument(help=N_("GeoPackage path or postgresql:// URL"))]) -> None:
     """Create an empty store (schema by migrations), or upgrade the schema of the one there."""
     try:
         st = init_store(resolve_store(location))
         version, revision = st.state()
     except StoreError as exc:
         raise _fail(exc) from None
-    typer.echo(f"{describe(location)}: store ready ({st.engine_name}, dataset version {version}, "
-               f"{revision} change set(s))")
+    typer.echo(translator().gettext("{store}: store ready ({engine}, dataset version {version}, {n} change set(s))")
+               .format(store=describe(location), engine=st.engine_name, version=version, n=revision))
 
 
 @store_app.command("copy")
 def copy(
-    src: Annotated[str, typer.Argument(help="Store to copy from (path or URL)")],
-    dst: Annotated[str, typer.Argument(help="Empty or new store to copy into (path or URL)")],
+    src: Annotated[str, typer.Argument(help=N_("Store to copy from (path or URL)"))],
+    dst: Annotated[str, typer.Argument(help=N_("Empty or new store to copy into (path or URL)"))],
 ) -> None:
     """Copy a store (records, sources, change sets, history) to another location, and check the copy."""
     from dashboard.data.engines.transfer import copy_store, fingerprint
@@ -165,14 +195,17 @@ def copy(
         same = fingerprint(source) == fingerprint(target)
     except StoreError as exc:
         raise _fail(exc) from None
-    typer.echo(f"copied {describe(src)} → {describe(dst)}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    t = translator()
+    typer.echo(t.gettext("copied {src} → {dst}: {counts}").format(
+        src=describe(src), dst=describe(dst), counts=", ".join(f"{n} {kind}" for kind, n in counts.items())))
     if not same:
-        typer.echo("error: the copy differs from the source (fingerprints do not match)", err=True)
+        typer.echo(t.gettext("error: {message}").format(message=t.gettext(
+            "the copy differs from the source (fingerprints do not match)")), err=True)
         raise typer.Exit(EXIT_STORE)
-    typer.echo("fingerprints match: the copy holds the same records, sources and history")
+    typer.echo(t.gettext("fingerprints match: the copy holds the same records, sources and history"))
 
 
 def register(app: typer.Typer) -> None:
-    for command in (history, edit, delete, restore):
-        app.command(command.__name__)(command)
+    for fn in _COMMANDS:
+        app.command(fn.__name__)(fn)
     app.add_typer(store_app, name="store")

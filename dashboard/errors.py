@@ -5,10 +5,20 @@ where it can, what to do); anything else is a bug, which surfaces as a bug: the 
 UI says "something went wrong; details logged" and logs the details. So a pandas bug during an import is never
 shown as "your file is wrong".
 
+A message is English in the code, marked for translation (``N_``), with the data it quotes (a file's name, a
+value, a limit) as ``{name}`` fields given as keywords: ``UnreadableFile(N_("{name}: the file is empty"),
+name=path.name)``. ``str(exc)`` is the English sentence; :meth:`UserError.text` says it in the language of the
+surface that shows it (the CLI's, the page's), the data kept verbatim. A message given already formatted (an
+f-string) is shown as it is, in English.
+
 The classes stay importable from the modules that raise them (``dashboard.query.spec.SpecError``...).
 """
 
 from __future__ import annotations
+
+import re
+
+from dashboard.i18n import Count, Phrase, tr
 
 __all__ = [
     "BriefingError",
@@ -26,11 +36,31 @@ __all__ = [
 
 class UserError(Exception):
     """A problem the user can act on. The message says what it is in plain words, in one line; ``detail`` is an
-    optional longer text (a table of the failing rows...) shown after it."""
+    optional longer text (a table of the failing rows...) shown after it. ``fields`` fill the message's ``{name}``
+    placeholders (a :class:`~dashboard.i18n.Phrase`, a :class:`~dashboard.i18n.Count`, a module-level function of the
+    translator (so that the error still pickles) or a :class:`UserError` is said in the message's language;
+    anything else is data, kept as it is)."""
 
-    def __init__(self, message: str, *, detail: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, detail: str | None = None, **fields: object) -> None:
+        self.template = message
+        self.fields = fields
         self.detail = detail
+        super().__init__(self._said(message, None) if fields else message)
+
+    def _said(self, said: str, t) -> str:
+        t = t or tr()
+        fields = {k: v.text(t) if isinstance(v, UserError) else t.gettext(v) if isinstance(v, Phrase)
+                  else t.number(v) if isinstance(v, Count) else v(t) if callable(v) else v
+                  for k, v in self.fields.items()}
+        return said.format(**fields)
+
+    def text(self, t=None) -> str:
+        """The message on one line in ``t``'s language (a :class:`dashboard.i18n.Translator`; English without)."""
+        if t is None or not hasattr(self, "template"):  # a subclass that did not call this __init__
+            return self.message
+        said = t.gettext(self.template)
+        said = self._said(said, t) if self.fields else said
+        return re.sub(r"[ \t\r\n\f\v]+", " ", said).strip()  # no-break spaces (1 000, « ») stay
 
     def __reduce__(self):  # pickled whole (an import runs in a child process): the detail and fields travel too
         return (_rebuild, (type(self), self.args, dict(self.__dict__)))

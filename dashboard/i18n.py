@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,8 @@ __all__ = [
     "LOCALE_DIR",
     "NP_",
     "N_",
+    "Count",
+    "Phrase",
     "Translator",
     "check_lang",
     "from_accept_language",
@@ -50,6 +53,19 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """:func:`N_` with a gettext context (the same English word said differently, e.g. after "attributed to")."""
     return message
+
+
+class Phrase(str):
+    """A field of a message (:class:`dashboard.errors.UserError`) that is itself English text marked for translation
+    (``Phrase(N_("a ZIP archive"))``): said in the message's language. Any other field is data, kept verbatim."""
+
+    __slots__ = ()
+
+
+class Count(int):
+    """A field of a message that is a quantity: written with the language's digit grouping ("1,000", "1 000")."""
+
+    __slots__ = ()
 
 
 def languages() -> tuple[str, ...]:
@@ -157,12 +173,27 @@ def from_accept_language(header: str | None) -> str:
     return DEFAULT
 
 
-def from_environment() -> str:
-    """The language of the environment's locale (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, through
-    Babel's ``default_locale``) when it has a catalogue; English otherwise."""
-    from babel.core import default_locale
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the environment's locale when it has a catalogue; English otherwise.
 
-    return _language_of(default_locale("LC_MESSAGES") or "") or DEFAULT
+    Read as gettext reads it: ``LANGUAGE`` (a colon-separated list, the first language with a catalogue), then the
+    first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set. Hand-written rather than Babel's ``default_locale``,
+    which also reads ``LC_CTYPE`` before ``LANG``: Python itself sets ``LC_CTYPE=C.UTF-8`` when ``LANG`` names a
+    locale the system has not generated, and macOS terminals set ``LC_CTYPE=UTF-8``, so ``LANG=fr_FR.UTF-8`` would
+    read as English."""
+    if environ is None:
+        from dashboard.settings import locale_env  # the one module that reads the environment
+
+        environ = locale_env()
+    env = environ
+    for tag in (env.get("LANGUAGE") or "").split(":"):
+        lang = _language_of(tag)
+        if lang:
+            return lang
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return _language_of(env[name]) or DEFAULT
+    return DEFAULT
 
 
 def _language_of(tag: str) -> str | None:

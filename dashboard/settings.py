@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from dashboard.errors import SettingsError
+from dashboard.i18n import N_
 
 APP_NAME = "segou-incident-map"  # the distribution name: the per-user data folder is named after it
 STORE_ENV = "INCIDENT_MAP_STORE"
@@ -166,6 +167,15 @@ def env_author(environ: Mapping[str, str] | None = None) -> str | None:
     return value or None
 
 
+LOCALE_ENV = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # the language of messages, as gettext reads it
+
+
+def locale_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The variables that choose the language of messages (:func:`dashboard.i18n.from_environment` reads them)."""
+    env = os.environ if environ is None else environ
+    return {name: env[name] for name in LOCALE_ENV if name in env}
+
+
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where the derived files of a database store go: ``$INCIDENT_MAP_CACHE``, else the per-user cache folder
     (platformdirs: ``~/.cache/segou-incident-map`` on Linux)."""
@@ -191,7 +201,8 @@ def checked_url(value: str | None, name: str) -> str | None:
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment \
             or any(c.isspace() or c in "\"'<>" for c in value):
         label = f"${name}" if not name.startswith("-") else name
-        raise SettingsError(f"{label} must be an http(s) address such as https://incidents.example.org; got {value!r}")
+        raise SettingsError(N_("{label} must be an http(s) address such as https://incidents.example.org; got {value}"),
+                            label=label, value=repr(value))
     return value.rstrip("/")
 
 
@@ -201,7 +212,7 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise SettingsError(f"${name} must be 1/true/yes or 0/false/no; got {env[name]!r}")
+    raise SettingsError(N_("${name} must be 1/true/yes or 0/false/no; got {value}"), name=name, value=repr(env[name]))
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -213,5 +224,6 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     except ValueError:
         number = 0
     if number <= 0:
-        raise SettingsError(f"${name} must be a whole number above 0; got {env[name]!r}")
+        raise SettingsError(N_("${name} must be a whole number above 0; got {value}"), name=name,
+                            value=repr(env[name]))
     return number

@@ -77,6 +77,15 @@ def _bugs_fail_in_process_app_tests(monkeypatch):
     monkeypatch.setattr(main, "CATCH_BUGS", False)
 
 
+@pytest.fixture(autouse=True)
+def _english_environment(monkeypatch):
+    """The CLI speaks the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): tests read English unless
+    they ask for another, whatever the machine running them is set to."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def basemap():
     """The bundled vector basemap: Ségou outline, Mali's regions, cercle seats."""

@@ -33,7 +33,12 @@ def test_the_browser_language_picks_a_catalogue(header, lang):
 
 @pytest.mark.parametrize(("env", "lang"), [({"LANG": "fr_FR.UTF-8"}, "fr"), ({"LANG": "C.UTF-8"}, "en"),
                                            ({"LC_ALL": "fr_ML.UTF-8", "LANG": "en_GB.UTF-8"}, "fr"),
-                                           ({"LANG": "de_DE.UTF-8"}, "en")])
+                                           ({"LANG": "de_DE.UTF-8"}, "en"),
+                                           # Python sets LC_CTYPE=C.UTF-8 when fr_FR is not generated; macOS: UTF-8
+                                           ({"LANG": "fr_FR.UTF-8", "LC_CTYPE": "C.UTF-8"}, "fr"),
+                                           ({"LANG": "fr_FR.UTF-8", "LC_CTYPE": "UTF-8"}, "fr"),
+                                           ({"LANGUAGE": "de:fr", "LANG": "en_GB.UTF-8"}, "fr"),
+                                           ({"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "en")])
 def test_the_environment_language(monkeypatch, env, lang):
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)

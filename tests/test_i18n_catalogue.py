@@ -57,7 +57,36 @@ def test_extraction_finds_the_marked_strings(marked):
     assert marked[(None, "in the commune of {values}")] == ("in the commune of {values}",
                                                               "in the communes of {values}")  # _phrase:1,2
     assert (None, "Violence against civilians in the Ségou region, Mali") in marked  # N_() in export/words.py
+    assert (None, "Key figures: incidents, killed as a min–max range, by perpetrator category and cercle.") in marked
+    assert (None, "Create an empty store (schema by migrations), or upgrade the schema of the one there.") in marked
+    assert (None, "Layout: {choices}") in marked  # H_() in the CLI: a help text holding values from the code
+    assert (None, "{name}: the file is empty; expected a CSV with a header row") in marked  # N_() in an error
     assert len(marked) > 400
+
+
+def test_every_commands_help_is_marked():
+    # a command's help is its docstring (extracted by dashboard.cli_help.extract_command_docstrings) or a marked
+    # help=; each has a French translation (the test below), so no command's help stays English in French
+    import click
+    import typer
+
+    from dashboard.cli import app
+    from dashboard.cli_help import help_text
+    from dashboard.i18n import tr
+
+    def commands(group: click.Group):
+        for command in group.commands.values():
+            yield command
+            if isinstance(command, click.Group):
+                yield from commands(command)
+
+    root = typer.main.get_command(app)
+    fr = tr("fr")
+    english = [c.name for c in [root, *commands(root)] if c.help and help_text(c.help, fr) == c.help]
+    options = [(c.name, p.name) for c in [root, *commands(root)] for p in c.params
+               if getattr(p, "help", None) and help_text(p.help, fr) == p.help]
+    assert not english, f"commands whose help has no French: {english}"
+    assert not options, f"options whose help has no French: {options}"
 
 
 @pytest.mark.parametrize("lang", OTHER_LANGUAGES)

@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.data.engines import describe
 from dashboard.data.missing import is_missing
 from dashboard.data.reconcile.rerun import Matches
+from dashboard.i18n import Translator, tr
 
 __all__ = ["ImportReport"]
 
@@ -74,40 +75,59 @@ class ImportReport:
             ],
         }
 
-    def summary(self, max_problems: int = 20) -> str:
+    def summary(self, max_problems: int = 20, t: Translator | None = None) -> str:
+        """The report for people, in ``t``'s language (English without): the file's name, places, datasets and the
+        rejected values are quoted as they are."""
+        t = t or tr()
+        _ = t.gettext
         if self.dry_run:
-            outcome = "dry run: nothing written"
+            outcome = _("dry run: nothing written")
         elif self.blocked:
-            outcome = "strict: nothing imported because some rows were rejected"
+            outcome = _("strict: nothing imported because some rows were rejected")
         else:
-            outcome = f"{self.added} added to {describe(self.store)}"
+            outcome = _("{n} added to {store}").format(n=t.number(self.added), store=describe(self.store))
             if self.changeset_id:
-                outcome += f" (change set {self.changeset_id})"
-        lines = [
-            f"{self.path.name} ({self.format}): {self.rows} row(s) read; {outcome}",
-            f"  accepted          {self.accepted}",
-            f"  rejected          {self.rejected}",
-            f"  duplicates        {self.duplicates} (already in the store)",
-            f"  rejects file      {self.rejects_file if self.rejects_file else '-'}",
-            f"  places not found  {', '.join(self.unresolved_places) if self.unresolved_places else '-'}",
-            f"  places ambiguous  {', '.join(self.ambiguous_places) if self.ambiguous_places else '-'}"
-            + (" (no point given: the commune or cercle does not tell the candidates apart)"
-               if self.ambiguous_places else ""),
-            *(f"    {name}: {'; '.join(found)}" for name, found in self.ambiguous_places.items()),
-            f"  cercles read as   {', '.join(f'{a} → {b}' for a, b in self.renamed_cercles.items()) or '-'}",
+                outcome += " " + _("(change set {id})").format(id=self.changeset_id)
+        rows = [
+            (_("accepted"), t.number(self.accepted)),
+            (_("rejected"), t.number(self.rejected)),
+            (_("duplicates"), _("{n} (already in the store)").format(n=t.number(self.duplicates))),
+            (_("rejects file"), str(self.rejects_file) if self.rejects_file else "-"),
+            (_("places not found"), ", ".join(self.unresolved_places) or "-"),
+            (_("places ambiguous"), ", ".join(self.ambiguous_places) + (
+                " " + _("(no point given: the commune or cercle does not tell the candidates apart)")
+                if self.ambiguous_places else "-")),
+            (_("cercles read as"), ", ".join(f"{a} → {b}" for a, b in self.renamed_cercles.items()) or "-"),
         ]
+        width = max(len(label) for label, _value in rows) + 2
+        lines = [t.ngettext("{name} ({format}): {n} row read; {outcome}", "{name} ({format}): {n} rows read; {outcome}",
+                            self.rows).format(name=self.path.name, format=self.format, n=t.number(self.rows),
+                                              outcome=outcome)]
+        for label, value in rows:
+            lines.append(f"  {label:<{width}}{value}")
+            if label == _("places ambiguous"):
+                lines.extend(f"    {name}: {'; '.join(found)}" for name, found in self.ambiguous_places.items())
         if self.dataset_claims:
             named = ", ".join(f"{name[:40]} ({n})" for name, n in self.dataset_claims.items())
-            lines.append(f"  dataset           rows that named another dataset were imported as {self.dataset}: {named}")
+            lines.append(f"  {_('dataset'):<{width}}" + _("rows that named another dataset were imported as "
+                                                           "{dataset}: {named}").format(dataset=self.dataset,
+                                                                                        named=named))
         if self.verification_claims:
-            lines.append(f"  verification      {self.verification_claims} row(s) claimed more than 'reported': imported "
-                         "as reported, the claim kept in verification_note")
+            lines.append(f"  {_('verification'):<{width}}" + t.ngettext(
+                "{n} row claimed more than 'reported': imported as reported, the claim kept in verification_note",
+                "{n} rows claimed more than 'reported': imported as reported, the claim kept in verification_note",
+                self.verification_claims).format(n=t.number(self.verification_claims)))
         for rec in self.problems.head(max_problems).itertuples(index=False):
             value = "" if is_missing(rec.value) else f" ({str(rec.value)[:60]})"
-            lines.append(f"    row {rec.row}: {rec.column}: {rec.problem}{value}")
+            lines.append("    " + _("row {row}: {column}: {problem}").format(row=rec.row, column=rec.column,
+                                                                          problem=_(rec.problem)) + value)
         if len(self.problems) > max_problems:
-            lines.append(f"    ... {len(self.problems) - max_problems} more problem(s) in the rejects file")
+            more = len(self.problems) - max_problems
+            lines.append("    " + t.ngettext("... {n} more problem in the rejects file",
+                                             "... {n} more problems in the rejects file", more).format(n=more))
         if self.matches is not None:
-            lines.append(("Would have: " if self.dry_run else "") + self.matches.sentence()
-                         + (" (incident-map review lists them)" if self.matches.waiting else ""))
+            said = self.matches.sentence(t)
+            if self.dry_run:
+                said = _("Would have: {sentence}").format(sentence=said)
+            lines.append(said + (" " + _("(incident-map review lists them)") if self.matches.waiting else ""))
         return "\n".join(lines)

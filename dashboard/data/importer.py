@@ -46,7 +46,6 @@ from dashboard.data.placing import place_rows
 from dashboard.data.provenance import USER_DATASET
 from dashboard.data.readers import load_raw
 from dashboard.data.sources.registry import (
-    ADAPTERS,
     AUTO,
     SourceAdapter,
     adapter,
@@ -59,26 +58,19 @@ from dashboard.data.store import Location, apply_import, ensure_store, resolve_s
 from dashboard.data.store import rejects_path as rejects_path
 from dashboard.data.validate import REJECT_COLUMNS, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile, UserError
+from dashboard.i18n import N_, Phrase
 from dashboard.settings import Limits
 
-__all__ = ["IMPORT_HELP", "ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
+__all__ = ["ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
 
 IMPORT_ATTEMPTS = 20  # concurrent imports: each is planned again when another landed first (optimistic concurrency)
-IMPORT_HELP = (
-    "Import a file into the store: " + "; ".join(f"{a.description} (--format {a.name})" for a in ADAPTERS)
-    + ". The layout is recognised from the columns unless --format names it.\n\nBad rows go to <store>.rejects.csv with the reason; rows already "
-    "in the store are skipped.\n\nExit code 0 on success, 1 if rows were rejected with --strict (nothing imported), "
-    "2 if the file cannot be read."
-)
-
-
 def detect_format(path: str | Path, limits: Limits | None = None) -> str:
     """The name of the adapter that recognises the file's layout; :class:`UnreadableFile` when none does."""
     path = Path(path)
     raw = load_raw(path, limits)
     found = recognise(raw.columns)
     if found is None:
-        raise UnreadableFile(_unknown_layout(path, raw.columns))
+        raise _unknown_layout(path, raw.columns)
     return found.name
 
 
@@ -92,27 +84,34 @@ def _read(path: Path, fmt: str, limits: Limits | None) -> tuple[pd.DataFrame, pd
         try:
             chosen = adapter(fmt)
         except UnreadableFile:
-            raise UnreadableFile(f"{path.name}: unknown format {fmt!r}; use {format_choices()}") from None
+            raise UnreadableFile(N_("{name}: unknown format {fmt}; use {choices}"), name=path.name, fmt=repr(fmt),
+                                 choices=format_choices()) from None
     raw = load_raw(path, limits)
     if fmt == AUTO:
         chosen = recognise(raw.columns)
         if chosen is None:
-            raise UnreadableFile(_unknown_layout(path, raw.columns))
+            raise _unknown_layout(path, raw.columns)
     try:
         flat = chosen.to_flat(raw)
     except LayoutError as exc:
-        raise UnreadableFile(f"{path.name}: {exc} for the {chosen.name} layout; {expected_layouts()}") from None
+        raise UnreadableFile(N_("{name}: {problem} for the {layout} layout; {expected}"), name=path.name, problem=exc,
+                             layout=chosen.name, expected=expected_layouts) from None
     return raw, flat, chosen
 
 
-def _unknown_layout(path: Path, columns) -> str:
+def _unknown_layout(path: Path, columns) -> UnreadableFile:
     names = [str(c) for c in columns]
-    for sep, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+    for sep, word in ((";", N_("semicolons")), ("\t", N_("tabs")), ("|", N_("vertical bars"))):
         if len(names) <= 2 and names and names[0].count(sep) >= 2:
-            return (f"{path.name}: the columns are separated by {word}, not commas (header: "
-                    f"{names[0][:80]!r}...); save the file as comma-separated CSV")
+            return UnreadableFile(N_("{name}: the columns are separated by {sep}, not commas (header: {header}...); "
+                                     "save the file as comma-separated CSV"), name=path.name, sep=Phrase(word),
+                                  header=repr(names[0][:80]))
     shown = ", ".join(n[:40] for n in names[:8]) + (", ..." if len(names) > 8 else "")
-    return f"{path.name}: unrecognised layout (columns: {shown or 'none'}); {expected_layouts()}"
+    if not shown:
+        return UnreadableFile(N_("{name}: unrecognised layout (no columns); {expected}"), name=path.name,
+                              expected=expected_layouts)
+    return UnreadableFile(N_("{name}: unrecognised layout (columns: {columns}); {expected}"), name=path.name,
+                          columns=shown, expected=expected_layouts)
 
 
 # ---- importing ----------------------------------------------------------------------------------------

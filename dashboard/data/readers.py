@@ -29,13 +29,13 @@ from dashboard.data.missing import is_missing
 from dashboard.data.schema import GEOMETRY_COLUMN
 from dashboard.data.sniff import JsonTooDeep, loads_bounded, sniff
 from dashboard.errors import UnreadableFile
+from dashboard.i18n import N_, Count, Phrase
 from dashboard.settings import Limits
 
 __all__ = ["GEOMETRY_COLUMN", "SUFFIXES", "flatten_geometry", "gdal_reason", "load_raw", "read_csv_text"]
 
 SUFFIXES = ("csv", "json", "geojson", "gpkg")  # what an upload may be
 _SPREADSHEETS = {".xlsx", ".xls", ".ods"}
-_RECORDS_EXPECTED = 'expected ACLED API JSON {"data": [...]}, a list of records or a GeoJSON FeatureCollection'
 _KINDS = {".gpkg": "GeoPackage", ".geojson": "GeoJSON FeatureCollection"}  # what a name promises
 
 
@@ -44,23 +44,28 @@ def load_raw(path: str | Path, limits: Limits | None = None) -> pd.DataFrame:
     path = Path(path)
     limits = limits or Limits()
     if not path.is_file():
-        raise UnreadableFile(f"{path.name}: no such file" if not path.exists() else f"{path.name}: not a file")
+        raise UnreadableFile(N_("{name}: no such file") if not path.exists() else N_("{name}: not a file"),
+                             name=path.name)
     suffix = path.suffix.lower()
     if suffix in _SPREADSHEETS:
-        raise UnreadableFile(f"{path.name}: spreadsheets are not read directly; save the sheet as UTF-8 CSV")
+        raise UnreadableFile(N_("{name}: spreadsheets are not read directly; save the sheet as UTF-8 CSV"),
+                             name=path.name)
     size = path.stat().st_size
     if size > limits.upload_bytes:
-        raise UnreadableFile(f"{path.name}: {size / 2**20:.1f} MB, larger than the limit of {limits.upload_mb} MB "
-                             "per import; split the file")
+        raise UnreadableFile(N_("{name}: {mb} MB, larger than the limit of {limit} MB per import; split the file"),
+                             name=path.name, mb=f"{size / 2**20:.1f}", limit=limits.upload_mb)
     with path.open("rb") as fh:
         head = fh.read(4096)
     kind, why = sniff(head)
     expected = _KINDS.get(suffix)
     if kind is None:
-        what = f"not a {expected}" if expected else "not a CSV, JSON, GeoJSON or GeoPackage file"
-        raise UnreadableFile(f"{path.name}: {what} (it is {why}); nothing was read from it")
+        if expected:
+            raise UnreadableFile(N_("{name}: not a {expected} (it is {why}); nothing was read from it"),
+                                 name=path.name, expected=expected, why=Phrase(why))
+        raise UnreadableFile(N_("{name}: not a CSV, JSON, GeoJSON or GeoPackage file (it is {why}); nothing was "
+                                "read from it"), name=path.name, why=Phrase(why))
     if suffix == ".gpkg" and kind != "gpkg":
-        raise UnreadableFile(f"{path.name}: not a readable GeoPackage (not an SQLite file)")
+        raise UnreadableFile(N_("{name}: not a readable GeoPackage (not an SQLite file)"), name=path.name)
     if kind == "gpkg":
         return read_geopackage(path, limits)
     if kind == "json" or suffix in (".json", ".geojson"):  # text named .json: the JSON parser says what is wrong
@@ -87,21 +92,30 @@ def read_csv_text(path: Path, limits: Limits | None = None) -> pd.DataFrame:
                              index_col=False, compression=None, skiprows=comments,
                              nrows=None if limits is None else limits.import_rows + 1)
     except UnicodeDecodeError:
-        raise UnreadableFile(f"{path.name}: not UTF-8 text ({_bad_utf8(path)}); save the file as UTF-8 CSV") from None
+        line, byte, code = _bad_utf8(path)
+        raise UnreadableFile(N_("{name}: not UTF-8 text (line {line}, byte {byte} ({code})); save the file as UTF-8 "
+                                "CSV"), name=path.name, line=line, byte=byte, code=code) from None
     except pd.errors.EmptyDataError:
-        raise UnreadableFile(f"{path.name}: the file is empty; expected a CSV with a header row") from None
+        raise UnreadableFile(N_("{name}: the file is empty; expected a CSV with a header row"),
+                             name=path.name) from None
     except pd.errors.ParserWarning:
         wide = _wide_record(path)
-        raise UnreadableFile(f"{path.name}: {f'line {wide[0]}' if wide else 'a row'} has more fields than the "
-                             "header; quote values that contain commas") from None
+        if wide:
+            raise UnreadableFile(N_("{name}: line {line} has more fields than the header; quote values that contain "
+                                    "commas"), name=path.name, line=wide[0]) from None
+        raise UnreadableFile(N_("{name}: a row has more fields than the header; quote values that contain commas"),
+                             name=path.name) from None
     except pd.errors.ParserError as exc:
         wide = _wide_record(path)
-        detail = (f"line {wide[0]} has {wide[1]} fields, the header {wide[2]}; quote values that contain commas"
-                  if wide else _first_line(exc))
-        raise UnreadableFile(f"{path.name}: not a readable CSV ({detail})") from None
+        if wide:
+            raise UnreadableFile(N_("{name}: not a readable CSV (line {line} has {fields} fields, the header "
+                                    "{header}; quote values that contain commas)"),
+                                 name=path.name, line=wide[0], fields=wide[1], header=wide[2]) from None
+        raise UnreadableFile(N_("{name}: not a readable CSV ({detail})"), name=path.name,
+                             detail=_first_line(exc)) from None
     if limits is not None and len(df) > limits.import_rows:
-        raise UnreadableFile(f"{path.name}: more than {limits.import_rows:,} rows, the limit per import; split the "
-                             "file")
+        raise UnreadableFile(N_("{name}: more than {limit} rows, the limit per import; split the file"),
+                             name=path.name, limit=Count(limits.import_rows))
     df.columns = [str(c).strip() for c in df.columns]
     df.index = pd.RangeIndex(comments + 2, len(df) + comments + 2, name="row")
     return df
@@ -122,7 +136,8 @@ def _check_header(path: Path, limits: Limits, comments: int = 0) -> None:
     finally:
         csv.field_size_limit(limit)
     if width > limits.import_columns:
-        raise UnreadableFile(f"{path.name}: {width:,} columns, more than the limit of {limits.import_columns}")
+        raise UnreadableFile(N_("{name}: {n} columns, more than the limit of {limit}"), name=path.name, n=Count(width),
+                             limit=limits.import_columns)
 
 
 def _leading_comments(path: Path) -> int:
@@ -139,15 +154,15 @@ def _leading_comments(path: Path) -> int:
     return count
 
 
-def _bad_utf8(path: Path) -> str:
-    """Where the first byte that is not UTF-8 is: "line 3, byte 737 (0xff)"."""
+def _bad_utf8(path: Path) -> tuple[int | str, int | str, str]:
+    """Where the first byte that is not UTF-8 is: (3, 737, "0xff") for line 3, byte 737."""
     data = path.read_bytes()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return f"line {line}, byte {exc.start} (0x{data[exc.start]:02x})"
-    return "unknown position"
+        return line, exc.start, f"0x{data[exc.start]:02x}"
+    return "?", "?", "?"
 
 
 def _wide_record(path: Path) -> tuple[int, int, int] | None:
@@ -174,18 +189,20 @@ def _wide_record(path: Path) -> tuple[int, int, int] | None:
 
 # ---- JSON and GeoJSON ----------------------------------------------------------------------------------------
 def _load_json(path: Path, limits: Limits, *, geojson: bool) -> object:
-    expected = "expected a GeoJSON FeatureCollection" if geojson else "expected JSON records or GeoJSON"
+    expected = Phrase(N_("expected a GeoJSON FeatureCollection") if geojson else N_("expected JSON records or GeoJSON"))
     try:
         return loads_bounded(path.read_bytes(), limits.json_depth)
     except UnicodeDecodeError:
-        raise UnreadableFile(f"{path.name}: not UTF-8 text; {expected}") from None
+        raise UnreadableFile(N_("{name}: not UTF-8 text; {expected}"), name=path.name, expected=expected) from None
     except JsonTooDeep as exc:
-        raise UnreadableFile(f"{path.name}: JSON nested {exc.depth} levels deep, more than the limit of "
-                             f"{exc.limit}; {expected}") from None
+        raise UnreadableFile(N_("{name}: JSON nested {depth} levels deep, more than the limit of {limit}; {expected}"),
+                             name=path.name, depth=exc.depth, limit=exc.limit, expected=expected) from None
     except json.JSONDecodeError as exc:
-        where = (f"line {exc.lineno}); expected a GeoJSON FeatureCollection" if geojson
-                 else f"line {exc.lineno}: {exc.msg})")
-        raise UnreadableFile(f"{path.name}: not valid JSON ({where}") from None
+        if geojson:
+            raise UnreadableFile(N_("{name}: not valid JSON (line {line}); expected a GeoJSON FeatureCollection"),
+                                 name=path.name, line=exc.lineno) from None
+        raise UnreadableFile(N_("{name}: not valid JSON (line {line}: {why})"), name=path.name, line=exc.lineno,
+                             why=exc.msg) from None
 
 
 def _read_json(path: Path, limits: Limits, *, geojson: bool) -> pd.DataFrame:
@@ -199,12 +216,17 @@ def _read_json(path: Path, limits: Limits, *, geojson: bool) -> pd.DataFrame:
                        None)
         if records is None:
             detail = doc.get("error") or doc.get("message")
-            hint = f" (the API said: {str(detail)[:200]})" if detail else ""
-            raise UnreadableFile(f"{path.name}: JSON without a list of records{hint}; {_RECORDS_EXPECTED}")
+            if detail:
+                raise UnreadableFile(N_('{name}: JSON without a list of records (the API said: {said}); expected '
+                                        'ACLED API JSON {{"data": [...]}}, a list of records or a GeoJSON '
+                                        'FeatureCollection'), name=path.name, said=str(detail)[:200])
+            raise UnreadableFile(N_('{name}: JSON without a list of records; expected ACLED API JSON {{"data": [...]}}, '
+                                    'a list of records or a GeoJSON FeatureCollection'), name=path.name)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise UnreadableFile(f"{path.name}: JSON is not a list of records; {_RECORDS_EXPECTED}")
+        raise UnreadableFile(N_('{name}: JSON is not a list of records; expected ACLED API JSON {{"data": [...]}}, a '
+                                'list of records or a GeoJSON FeatureCollection'), name=path.name)
     if not records:
-        raise UnreadableFile(f"{path.name}: the JSON holds no records")
+        raise UnreadableFile(N_("{name}: the JSON holds no records"), name=path.name)
     _check_size(path, len(records), {k for r in records for k in r}, limits)
     frame = pd.DataFrame.from_records(records)
     frame = frame.astype(object).map(_as_text)
@@ -218,11 +240,12 @@ def _read_features(path: Path, doc: object, limits: Limits) -> pd.DataFrame:
     properties as text, a point as latitude/longitude, any other geometry named in ``_geometry``."""
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        raise UnreadableFile(f"{path.name}: GeoJSON of type {str(kind)[:40]!r}; expected a FeatureCollection of "
-                             "incidents")
+        raise UnreadableFile(N_("{name}: GeoJSON of type {kind}; expected a FeatureCollection of incidents"),
+                             name=path.name, kind=repr(str(kind)[:40]))
     features = doc.get("features")
     if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-        raise UnreadableFile(f"{path.name}: the FeatureCollection's features are not a list of objects")
+        raise UnreadableFile(N_("{name}: the FeatureCollection's features are not a list of objects"),
+                             name=path.name)
     props = [f.get("properties") if isinstance(f.get("properties"), dict) else {} for f in features]
     _check_size(path, len(features), {k for p in props for k in p}, limits)
     rows = []
@@ -260,10 +283,11 @@ def _point(geometry: object) -> tuple[str | None, str | None, str | None]:
 
 def _check_size(path: Path, rows: int, columns: set, limits: Limits) -> None:
     if rows > limits.import_rows:
-        raise UnreadableFile(f"{path.name}: {rows:,} records, more than the limit of {limits.import_rows:,} rows per "
-                             "import; split the file")
+        raise UnreadableFile(N_("{name}: {n} records, more than the limit of {limit} rows per import; split the "
+                                "file"), name=path.name, n=Count(rows), limit=Count(limits.import_rows))
     if len(columns) > limits.import_columns:
-        raise UnreadableFile(f"{path.name}: {len(columns):,} fields, more than the limit of {limits.import_columns}")
+        raise UnreadableFile(N_("{name}: {n} fields, more than the limit of {limit}"), name=path.name,
+                             n=Count(len(columns)), limit=limits.import_columns)
 
 
 def _as_text(value: object) -> object:

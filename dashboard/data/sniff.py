@@ -17,19 +17,21 @@ import re
 
 import numpy as np
 
+from dashboard.i18n import N_
+
 __all__ = ["GPKG_APPLICATION_IDS", "JsonTooDeep", "json_depth", "loads_bounded", "sniff"]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # the GeoPackage application_id (bytes 68-71 of the SQLite header): "GPKG" since 1.2, "GP10"/"GP11" before
 GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 _COMPRESSED = (  # magic numbers: (prefix, what it is)
-    (b"\x1f\x8b", "gzip-compressed"),
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"PK\x05\x06", "a ZIP archive"),
-    (b"BZh", "bzip2-compressed"),
-    (b"\xfd7zXZ\x00", "xz-compressed"),
-    (b"(\xb5/\xfd", "zstd-compressed"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x1f\x8b", N_("gzip-compressed")),
+    (b"PK\x03\x04", N_("a ZIP archive")),
+    (b"PK\x05\x06", N_("a ZIP archive")),
+    (b"BZh", N_("bzip2-compressed")),
+    (b"\xfd7zXZ\x00", N_("xz-compressed")),
+    (b"(\xb5/\xfd", N_("zstd-compressed")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
 )
 _BOM = b"\xef\xbb\xbf"
 _BLANK = b" \t\r\n"
@@ -49,17 +51,17 @@ class JsonTooDeep(ValueError):
 
 def sniff(head: bytes) -> tuple[str | None, str | None]:
     """``(kind, None)`` for a file a reader may open (``"gpkg"``, ``"json"``, ``"csv"``), else ``(None, why)``:
-    what the bytes are, in words ("XML (such as a GDAL VRT)")."""
+    what the bytes are, in words ("XML (such as a GDAL VRT)"), marked for translation."""
     if head.startswith(SQLITE_HEADER):
         if head[68:72] in GPKG_APPLICATION_IDS:
             return "gpkg", None
-        return None, "an SQLite database that is not a GeoPackage"
+        return None, N_("an SQLite database that is not a GeoPackage")
     for magic, what in _COMPRESSED:
         if head.startswith(magic):
             return None, what
     text = head.removeprefix(_BOM).lstrip(_BLANK)
     if text[:1] == b"<":
-        return None, "XML or HTML (such as a GDAL VRT)"
+        return None, N_("XML or HTML (such as a GDAL VRT)")
     if text[:1] in (b"{", b"["):
         return "json", None
     return "csv", None  # text or not, the CSV reader says which line is not UTF-8 (a NUL rejects its row)

@@ -47,6 +47,7 @@ from dashboard.data.schema import (
 )
 from dashboard.data.units import assign_units
 from dashboard.errors import LayoutError, SourceError
+from dashboard.i18n import N_
 
 CRS = "EPSG:4326"
 REJECT_COLUMNS = ("row", "incident_id", "column", "problem", "value")
@@ -93,10 +94,8 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise LayoutError(
-            f"{source_name}: missing required column(s) {', '.join(missing)}; "
-            f"expected the canonical incident columns (see docs/schema.md)"
-        )
+        raise LayoutError(N_("{name}: missing required column(s) {columns}; expected the canonical incident columns "
+                             "(see docs/schema.md)"), name=source_name, columns=", ".join(missing))
     problems: list[dict] = []
     _zoned_dates(frame, problems)
     df = _normalise(assign_units(frame, only_missing=True))
@@ -338,12 +337,12 @@ def _coordinates(df: pd.DataFrame, problems: list[dict]) -> tuple[pd.Series, pd.
     lon = pd.to_numeric(df["longitude"], errors="coerce")
     raw_lat, raw_lon = df["latitude"].astype("string"), df["longitude"].astype("string")
     checks = (
-        ("latitude", lat.isna() & raw_lat.str.strip().fillna("").ne(""), "not a number"),
-        ("longitude", lon.isna() & raw_lon.str.strip().fillna("").ne(""), "not a number"),
-        ("latitude", (lat < -90) | (lat > 90), "outside -90..90"),
-        ("longitude", (lon < -180) | (lon > 180), "outside -180..180"),
-        ("latitude", lat.isna() != lon.isna(), "latitude and longitude must both be given or both empty"),
-        ("latitude", (lat == 0) & (lon == 0), "(0, 0) is a placeholder, not a place"),
+        ("latitude", lat.isna() & raw_lat.str.strip().fillna("").ne(""), N_("not a number")),
+        ("longitude", lon.isna() & raw_lon.str.strip().fillna("").ne(""), N_("not a number")),
+        ("latitude", (lat < -90) | (lat > 90), N_("outside -90..90")),
+        ("longitude", (lon < -180) | (lon > 180), N_("outside -180..180")),
+        ("latitude", lat.isna() != lon.isna(), N_("latitude and longitude must both be given or both empty")),
+        ("latitude", (lat == 0) & (lon == 0), N_("(0, 0) is a placeholder, not a place")),
     )
     for column, mask, problem in checks:
         for row in df.index[mask.fillna(False).to_numpy(dtype=bool)]:
@@ -366,22 +365,23 @@ def _failures(cases: pd.DataFrame, df: pd.DataFrame) -> list[dict]:
             continue
         column = case.column if isinstance(case.column, str) else "(row)"
         if check.startswith("coerce_dtype"):
-            check = f"cannot be read as {_read_as(column)}"
+            check = _read_as(column)
         elif check == "not_nullable":
-            check = "required value is empty"
+            check = N_("required value is empty")
         out.append(_problem(df, row, column, check, case.failure_case))
     return out
 
 
 @cache
 def _read_as(column: str) -> str:
-    """What a column's values must be, in words (from the model's dtype)."""
+    """The problem of a value that cannot be converted to the column's type (from the model's dtype), marked for
+    translation (the rejects file keeps the English; an import report shows it in the reader's language)."""
     dtype = str(IncidentModel.to_schema().columns[column].dtype).lower()
     if "datetime" in dtype:
-        return "a date (YYYY-MM-DD)"
+        return N_("cannot be read as a date (YYYY-MM-DD)")
     if dtype.startswith("int"):
-        return "a whole number"
-    return "true or false" if dtype == "boolean" else dtype
+        return N_("cannot be read as a whole number")
+    return N_("cannot be read as true or false") if dtype == "boolean" else f"cannot be read as {dtype}"
 
 
 def _problem(df: pd.DataFrame, row, column: str, problem: str, value) -> dict:

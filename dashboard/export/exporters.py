@@ -33,7 +33,7 @@ class Exporter:
     extension: str
     mime: str
     label: str  # the button's label (with the language's name for a pack in several languages)
-    summary: str  # what the file is, for help texts
+    summary: str  # what the file is, for help texts (marked with N_: translated where shown)
     build: Callable[[ExportRequest], bytes]
     public: bool  # offered by a public server (coarsened places; raw data files are not)
     group: Literal["pack", "map", "data"]  # where the export page puts its button
@@ -96,24 +96,24 @@ def _csv_sidecar(request: ExportRequest, filename: str) -> bytes | None:
 
 
 _FORMATS: tuple[Exporter, ...] = (
-    Exporter("pdf", "pdf", "application/pdf", N_("PDF"), "briefing pack", _pdf, public=True,
+    Exporter("pdf", "pdf", "application/pdf", N_("PDF"), N_("briefing pack"), _pdf, public=True,
              group="pack", icon=":material/picture_as_pdf:", tag="briefing", languages=languages()),
-    Exporter("html", "html", "text/html", N_("HTML map"), "self-contained map", _html, public=True, group="map",
+    Exporter("html", "html", "text/html", N_("HTML map"), N_("self-contained map"), _html, public=True, group="map",
              icon=":material/public:", tag="map"),
-    Exporter("csv", "csv", "text/csv", N_("CSV (spreadsheet)"), "spreadsheet", _csv,
+    Exporter("csv", "csv", "text/csv", N_("CSV (spreadsheet)"), N_("spreadsheet"), _csv,
              public=False, group="data", icon=":material/table_view:", companion=_csv_sidecar),
-    Exporter("geojson", "geojson", "application/geo+json", N_("GeoJSON (GIS)"), "GIS",
+    Exporter("geojson", "geojson", "application/geo+json", N_("GeoJSON (GIS)"), N_("GIS"),
              lambda r: files.to_geojson_bytes(r.view, public=r.public, metadata=r.metadata()), public=False,
              group="data", icon=":material/map:"),
-    Exporter("gpkg", "gpkg", "application/geopackage+sqlite3", N_("GeoPackage (QGIS, ArcGIS)"), "QGIS, ArcGIS",
+    Exporter("gpkg", "gpkg", "application/geopackage+sqlite3", N_("GeoPackage (QGIS, ArcGIS)"), N_("QGIS, ArcGIS"),
              lambda r: files.to_gpkg_bytes(r.view, public=r.public, reports=r.reports, metadata=r.metadata()),
              public=False, group="data", icon=":material/layers:"),
-    Exporter("json", "json", "application/json", N_("JSON records"), "metadata and the records `query --json` prints",
+    Exporter("json", "json", "application/json", N_("JSON records"), N_("metadata and the records `query --json` prints"),
              lambda r: files.to_json_bytes(r.view, r.reports_by_incident() if r.reports is not None else None,
                                            metadata=r.metadata()),
              public=False, group="data", icon=":material/data_object:"),
     Exporter("reports", "csv", "text/csv", N_("Reports CSV (each source's record)"),
-             "the reports of the incidents, each with the incident it belongs to",
+             N_("the reports of the incidents, each with the incident it belongs to"),
              lambda r: files.to_reports_csv_bytes(_reports(r), public=r.public, spreadsheet_safe=r.spreadsheet_safe,
                                                   metadata=r.metadata()),
              public=False, group="data", icon=":material/library_books:", tag="reports"),

@@ -121,16 +121,19 @@ class Filter:
             try:
                 day = date.fromisoformat(last)
             except ValueError:
-                raise SpecError(f"{self.key} must be a date like 2025-10-01, got {last[:40]!r}") from None
+                raise SpecError(N_("{key} must be a date like 2025-10-01, got {value}"), key=self.key,
+                                value=repr(last[:40])) from None
             lo, hi = DATE_RANGE
             if not lo <= day <= hi:
-                raise SpecError(f"{self.key} must be a day from {lo} to {hi}, got {day}")
+                raise SpecError(N_("{key} must be a day from {lo} to {hi}, got {value}"), key=self.key, lo=str(lo),
+                                hi=str(hi), value=str(day))
             return day
         if self.kind == "count":
             try:
                 return int(last)
             except ValueError:
-                raise SpecError(f"{self.key} must be a whole number, got {last[:40]!r}") from None
+                raise SpecError(N_("{key} must be a whole number, got {value}"), key=self.key,
+                                value=repr(last[:40])) from None
         if self.kind == "flag":
             return last in _TRUE
         if self.kind == "choice" and last not in self.choices:

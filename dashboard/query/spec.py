@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from dashboard.errors import SpecError
+from dashboard.i18n import N_
 from dashboard.query.registry import FILTERS
 from dashboard.wording import ENGLISH, Words, describe_period, format_day
 
@@ -31,12 +32,13 @@ class _SpecMethods:
             object.__setattr__(self, f.field, f.normalise(getattr(self, f.field)))
         start, end = self.start, self.end  # type: ignore[attr-defined]
         if start and end and end < start:
-            raise SpecError(f"the end date {end} is before the start date {start}")
+            raise SpecError(N_("the end date {end} is before the start date {start}"), end=str(end), start=str(start))
         if self.min_fatalities is not None and self.min_fatalities < 0:  # type: ignore[attr-defined]
-            raise SpecError("minimum fatalities cannot be negative")
+            raise SpecError(N_("minimum fatalities cannot be negative"))
         for f in FILTERS:
             if f.kind == "choice" and getattr(self, f.field) not in f.choices:
-                raise SpecError(f"{f.key} must be one of {', '.join(f.choices)}, got {getattr(self, f.field)!r}")
+                raise SpecError(N_("{key} must be one of {choices}, got {value}"), key=f.key,
+                                choices=", ".join(f.choices), value=repr(getattr(self, f.field)))
 
     def is_empty(self) -> bool:
         return self == type(self)()

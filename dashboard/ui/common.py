@@ -128,7 +128,8 @@ def user_error(exc: UserError, context: str | None = None, *, hide: Iterable[Pat
     """Show an error the user can act on (its text may quote a file or a link: escaped); the paths in ``hide``
     (the server's folders, in the public view) are shown by their last name only. Anything that is not a
     :class:`UserError` is a bug: ``main`` shows one sentence and logs it (``dashboard/ui/main.py``)."""
-    text = f"{context}: {exc.message}" if context else exc.message
+    said = exc.text(current())  # in the page's language; the data it quotes as it is
+    text = f"{context}: {said}" if context else said
     detail = exc.detail
     for path in sorted((str(p) for p in hide), key=len, reverse=True):
         text = text.replace(path, Path(path).name)

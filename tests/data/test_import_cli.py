@@ -36,7 +36,7 @@ def test_import_prints_a_summary(store):
     result = import_("acled_new_layout.csv", store)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "acled_new_layout.csv (acled): 5 row(s) read; 5 added" in out
+    assert "acled_new_layout.csv (acled): 5 rows read; 5 added" in out
     assert "accepted          5" in out and "rejected          0" in out and "duplicates        0" in out
     assert "rejects file      -" in out and "places not found  -" in out
 

@@ -55,7 +55,7 @@ def test_a_fresh_export_has_a_manifest_that_verifies(store, tmp_path):
     assert any("segou-curated" in line for line in doc["attribution"])
     result = verify(manifest)
     assert result.exit_code == 0, result.output
-    assert "ok       oct.csv" in result.output and "All 1 file(s) match" in result.output
+    assert "ok       oct.csv" in result.output and "1 file matches" in result.output
 
 
 def test_a_one_byte_change_is_named(store, tmp_path):
@@ -66,7 +66,7 @@ def test_a_one_byte_change_is_named(store, tmp_path):
     path.write_bytes(bytes(data))
     result = verify(manifest)
     assert result.exit_code == 1
-    assert "CHANGED  oct.geojson: SHA-256" in result.output and "1 of 1 file(s) do not match" in result.output
+    assert "CHANGED  oct.geojson: SHA-256" in result.output and "1 file of 1 does not match" in result.output
 
 
 def test_a_missing_file_is_named_and_the_others_still_checked(store, tmp_path):
@@ -103,4 +103,4 @@ def test_the_page_pack_holds_the_files_and_a_manifest_that_verifies(tmp_path):
     assert names == sorted(["oct_map.html", "oct.csv", "oct.geojson", MANIFEST_IN_PACK])
     result = verify(tmp_path / MANIFEST_IN_PACK)
     assert result.exit_code == 0, result.output
-    assert "All 3 file(s) match" in result.output
+    assert "All 3 files match" in result.output

@@ -251,4 +251,4 @@ def test_the_evidence_pack_holds_every_file_and_a_manifest_that_verifies(tmp_pat
     assert [i["incident_id"] for i in manifest["incidents"]] == OCT_IDS
     assert manifest["selection"]["query_params"] == OCT
     result = CliRunner().invoke(app, ["verify", str(tmp_path / "manifest.json")])
-    assert result.exit_code == 0 and f"All {len(names) - 1} file(s) match" in result.output, result.output
+    assert result.exit_code == 0 and f"All {len(names) - 1} files match" in result.output, result.output

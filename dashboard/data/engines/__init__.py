@@ -29,6 +29,7 @@ from dashboard.data.engines.changes import (
     default_author,
 )
 from dashboard.data.engines.postgis import is_postgres_url, redact
+from dashboard.i18n import N_
 
 __all__ = [
     "ENGINES", "Applied", "Change", "ChangeSet", "ConflictError", "HistoryEntry", "ReasonRequired", "Snapshot",
@@ -57,7 +58,8 @@ def _open_gpkg(location: str, populate: Populate | None) -> Store:
     path = _real_path(location)
     if not path.exists():
         if populate is None:
-            raise StoreError(f"{path}: no store here (incident-map store init {path} creates an empty one)")
+            raise StoreError(N_("{path}: no store here (incident-map store init {path} creates an empty one)"),
+                             path=str(path))
         with gpkg.creation_lock(path):
             if not path.exists():
                 gpkg.create(path, populate)
@@ -71,7 +73,7 @@ def _upgrade_gpkg(path: Path) -> None:
     try:
         managed = gpkg.is_geopackage_store(path)
     except Exception as exc:
-        raise StoreError(f"{path}: not a readable store ({exc})") from None
+        raise StoreError(N_("{path}: not a readable store ({why})"), path=str(path), why=str(exc)) from None
     if not managed:
         with gpkg.creation_lock(path):
             if not gpkg.is_geopackage_store(path):

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from dashboard.errors import StoreError
+from dashboard.i18n import N_
 
 __all__ = ["Applied", "Change", "ChangeSet", "ConflictError", "ReasonRequired", "StoreError", "default_author"]
 
@@ -62,7 +63,7 @@ class ChangeSet:
 
     def __post_init__(self) -> None:
         if not isinstance(self.reason, str) or not self.reason.strip():
-            raise ReasonRequired("every change needs a reason (--reason TEXT): say why the record changes")
+            raise ReasonRequired(N_("every change needs a reason (--reason TEXT): say why the record changes"))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dashboard.data.engines.base import HistoryEntry, Store, ValidationFailed
 from dashboard.data.engines.changes import Applied, Change, ChangeSet, StoreError, default_author
 from dashboard.data.engines.records import INCIDENT, RecordType
+from dashboard.i18n import N_
 
 
 def _check_one(rtype: RecordType, record: dict) -> dict:
@@ -23,8 +24,9 @@ def _check_one(rtype: RecordType, record: dict) -> dict:
     if len(checked.problems):
         lines = [f"  {p.column}: {p.problem}" + (f" (value: {str(p.value)[:80]})" if p.value is not None else "")
                  for p in checked.problems.itertuples(index=False)]
-        raise ValidationFailed(f"{record.get(rtype.key)}: the change was not saved; the record would not be "
-                               "valid: " + "; ".join(line.strip() for line in lines), detail="\n".join(lines))
+        raise ValidationFailed(N_("{id}: the change was not saved; the record would not be valid: {problems}"),
+                               id=record.get(rtype.key), problems="; ".join(line.strip() for line in lines),
+                               detail="\n".join(lines))
     return next(iter(checked.records.values()))
 
 
@@ -35,12 +37,14 @@ def parse_assignments(items: list[str], rtype: RecordType = INCIDENT) -> dict[st
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep:
-            raise StoreError(f"--set {item!r}: write FIELD=VALUE (an empty VALUE makes the field unknown)")
+            raise StoreError(N_("--set {item}: write FIELD=VALUE (an empty VALUE makes the field unknown)"),
+                             item=repr(item))
         if name not in rtype.names:
-            raise StoreError(f"--set {item!r}: {name!r} is not a field of a {rtype.name}; fields: "
-                             f"{', '.join(rtype.names)}")
+            raise StoreError(N_("--set {item}: {name} is not a field of a {kind}; fields: {fields}"), item=repr(item),
+                             name=repr(name), kind=rtype.name, fields=", ".join(rtype.names))
         if name == rtype.key:
-            raise StoreError(f"--set {item!r}: the {rtype.key} identifies the record and cannot be edited")
+            raise StoreError(N_("--set {item}: the {key} identifies the record and cannot be edited"),
+                             item=repr(item), key=rtype.key)
         out[name] = value if value.strip() else None
     return out
 
@@ -51,7 +55,7 @@ def edit(store: Store, record_id: str, values: Mapping[str, object], *, reason: 
     ``expected_version`` (default: the version read here, so a change landing in between is refused too)."""
     stored = store.current([record_id], rtype)
     if record_id not in stored:
-        raise StoreError(f"{record_id}: no such {rtype.name} in the store")
+        raise StoreError(N_("{id}: no such {kind} in the store"), id=record_id, kind=rtype.name)
     version, old = stored[record_id]
     merged = {**old, **dict(values)}
     new = _check_one(rtype, rtype.derive(merged, values) if rtype.derive else merged)
@@ -66,7 +70,7 @@ def delete(store: Store, record_id: str, *, reason: str, author: str | None = No
            expected_version: int | None = None, rtype: RecordType = INCIDENT) -> Applied:
     stored = store.current([record_id], rtype)
     if record_id not in stored:
-        raise StoreError(f"{record_id}: no such {rtype.name} in the store")
+        raise StoreError(N_("{id}: no such {kind} in the store"), id=record_id, kind=rtype.name)
     version = stored[record_id][0] if expected_version is None else expected_version
     return store.apply(ChangeSet(kind="delete", reason=reason, author=default_author(author), changes=[
         Change(record_id, "delete", expected_version=version, record_type=rtype.name)]))
@@ -98,7 +102,7 @@ def restore(store: Store, record_id: str, changeset_id: str, *, reason: str, aut
     """Bring a record back to its state right after ``changeset_id``, as a new change set (kind ``restore``)."""
     entries = store.history(record_id, rtype)
     if not entries:
-        raise StoreError(f"{record_id}: no such {rtype.name} in the store's history")
+        raise StoreError(N_("{id}: no such {kind} in the store's history"), id=record_id, kind=rtype.name)
     stored = store.current([record_id], rtype)
     version, current = stored.get(record_id, (None, None))
     target = state_after(entries, current, changeset_id)

@@ -62,11 +62,16 @@ class Matches:
     def matched(self) -> int:
         return len(self.linked) + len(self.waiting)
 
-    def sentence(self) -> str:
-        """"2 reports matched existing incidents (1 linked, 1 waiting for review)"."""
+    def sentence(self, t=None) -> str:
+        """"2 reports matched existing incidents (1 linked, 1 waiting for review)", in ``t``'s language (a
+        :class:`dashboard.i18n.Translator`; English without)."""
+        from dashboard.i18n import tr
+
+        t = t or tr()
         n = self.matched
-        return (f"{n} report{'s' if n != 1 else ''} matched existing incidents ({len(self.linked)} linked, "
-                f"{len(self.waiting)} waiting for review)")
+        return t.ngettext("{n} report matched existing incidents ({linked} linked, {waiting} waiting for review)",
+                          "{n} reports matched existing incidents ({linked} linked, {waiting} waiting for review)",
+                          n).format(n=n, linked=len(self.linked), waiting=len(self.waiting))
 
 
 def matches(outcome: Outcome, new_ids: Sequence[str]) -> Matches:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard.data.schema import FLAT_COLUMNS, GEOMETRY_COLUMN, REQUIRED_COLUMNS
 from dashboard.errors import LayoutError
+from dashboard.i18n import N_
 
 __all__ = ["looks_native", "native_to_flat"]
 
@@ -22,5 +23,5 @@ def native_to_flat(raw: pd.DataFrame) -> pd.DataFrame:
     validation to reject); :class:`LayoutError` naming missing required ones."""
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
-        raise LayoutError(f"missing required column(s) {', '.join(missing)}")
+        raise LayoutError(N_("missing required column(s) {columns}"), columns=", ".join(missing))
     return raw[[c for c in (*FLAT_COLUMNS, GEOMETRY_COLUMN) if c in raw.columns]].copy()

@@ -14,7 +14,7 @@ from dashboard.data.sources import acled, licences, native, ucdp
 from dashboard.data.sources.common import lowered
 from dashboard.data.sources.licences import Licence
 from dashboard.errors import UnreadableFile
-from dashboard.i18n import N_
+from dashboard.i18n import N_, Translator, tr
 from dashboard.wording import either
 
 __all__ = ["ADAPTERS", "AUTO", "BUNDLED_LICENCES", "SourceAdapter", "adapter", "expected_layouts", "format_choices",
@@ -28,7 +28,7 @@ class SourceAdapter:
     recognise: Callable[[set[str]], bool]  # from the set of column names (stripped, lower case)
     to_flat: Callable[[pd.DataFrame], pd.DataFrame]  # raw rows -> flat canonical frame; LayoutError
     description: str  # one line for help texts and the Data page (English, marked: translated where shown)
-    layout: str  # what its files look like, for "expected ..." in error messages
+    layout: str  # what its files look like, for "expected ..." in error messages (marked, likewise)
     # what its rows may be used for, and their attribution (dashboard/data/sources/licences.py); an adapter that
     # declares none is treated as restricted
     licence: Licence = licences.UNKNOWN
@@ -37,13 +37,13 @@ class SourceAdapter:
 ADAPTERS: tuple[SourceAdapter, ...] = (
     SourceAdapter("acled", acled.DATASET, acled.looks_like_acled, acled.acled_to_flat,
                   N_("ACLED exports (CSV or API JSON, current and pre-2023 layouts)"),
-                  "an ACLED export (event_id_cnty, event_date, event_type, actor1, ...)", licences.ACLED),
+                  N_("an ACLED export (event_id_cnty, event_date, event_type, actor1, ...)"), licences.ACLED),
     SourceAdapter("ucdp", ucdp.DATASET, ucdp.looks_like_ucdp, ucdp.ucdp_to_flat,
                   N_("UCDP GED files (CSV, or the UCDP API's JSON records)"),
-                  "a UCDP GED file (id, type_of_violence, side_a, side_b, ...)", licences.UCDP_IMPORTED),
+                  N_("a UCDP GED file (id, type_of_violence, side_a, side_b, ...)"), licences.UCDP_IMPORTED),
     SourceAdapter("native", USER_DATASET, native.looks_native, native.native_to_flat,
                   N_("files in this tool's own layout (CSV, GeoJSON, GeoPackage, as it exports them)"),
-                  "the canonical incident columns (incident_id, date_start, location, sources, ...)",
+                  N_("the canonical incident columns (incident_id, date_start, location, sources, ...)"),
                   licences.USER_UNDECLARED),
 )
 AUTO = "auto"  # recognise the layout from the columns
@@ -69,9 +69,11 @@ def format_choices() -> str:
     return either(list(formats()))
 
 
-def expected_layouts() -> str:
-    """``"expected an ACLED export (...), a UCDP GED file (...) or the canonical incident columns (...)"``."""
-    return "expected " + either([a.layout for a in ADAPTERS])
+def expected_layouts(t: Translator | None = None) -> str:
+    """``"expected an ACLED export (...), a UCDP GED file (...) or the canonical incident columns (...)"``, in
+    ``t``'s language (English without)."""
+    t = t or tr()
+    return t.gettext("expected {layouts}").format(layouts=t.words().either([t.gettext(a.layout) for a in ADAPTERS]))
 
 
 def adapter(name: str) -> SourceAdapter:

@@ -117,7 +117,7 @@ def licence_fields() -> dict | None:
 
 def _show(report: ImportReport) -> None:
     show = st.warning if report.rejected else st.success
-    show(common.md_escape(report.summary()))
+    show(common.md_escape(report.summary(t=current())))
     if report.matches is not None and report.matches.waiting:
         st.info(_("The possible matches wait on the **Review** page."), icon=":material/rule:")
     if report.rejects_file and report.rejected:
