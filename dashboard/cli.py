@@ -335,7 +335,7 @@ def import_(
         "redistribute": not no_redistribution}
     report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
                                       gazetteer_csv=gazetteer, limits=settings().limits, author=author,
-                                      reason=reason, licence=declared))
+                                      reason=reason, licence=declared, progress=True))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

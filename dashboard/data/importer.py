@@ -67,7 +67,8 @@ IMPORT_ATTEMPTS = 20  # concurrent imports: each is planned again when another l
 IMPORT_HELP = (
     "Import a file into the store: " + "; ".join(f"{a.description} (--format {a.name})" for a in ADAPTERS)
     + ". The layout is recognised from the columns unless --format names it.\n\nBad rows go to <store>.rejects.csv with the reason; rows already "
-    "in the store are skipped.\n\nExit code 0 on success, 1 if rows were rejected with --strict (nothing imported), "
+    "in the store are skipped. After adding rows it builds the new version's cache and search index (a progress bar), "
+    "so the app's next page reads them instead of the whole store.\n\nExit code 0 on success, 1 if rows were rejected with --strict (nothing imported), "
     "2 if the file cannot be read."
 )
 

@@ -30,7 +30,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -167,11 +167,16 @@ def read_store(location: Location | None = None) -> gpd.GeoDataFrame:
     return load_store(location, write_cache=False).reports
 
 
-def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
+def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True,
+               step: Callable[[str], None] | None = None) -> StoreData:
     """The store's incidents, reports, decisions and dataset version: the frames from the fast cache when it is
     fresh for the store's current dataset version, otherwise read from the store (validated) and grouped by the
     decisions, after which the cache is (re)built unless ``write_cache`` is false. The decisions are always read
-    from the store (a small table; a pending one changes no frame, so not the version either)."""
+    from the store (a small table; a pending one changes no frame, so not the version either). ``step`` is told
+    each stage of a build as it starts (``read``, ``validate``, ``group``, ``index``, ``cache``: the import's
+    progress bar); the search index is written before the cache, so a fresh cache means both are there
+    (:mod:`dashboard.data.warming`)."""
+    step = step or (lambda _name: None)
     location = ensure_store(location)
     store = open_store(location)
     version = store.version()
@@ -180,24 +185,45 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
         decisions = read_decisions(location)
         # the same links as the cached frames' (else the store changed in between: read it whole)
         data = replace(data, decisions=decisions) if _links_hash(decisions) == data.links else None
+    built_here = data is None
     if data is None:
+        step("read")
         snapshot, decided = store.read_types((INCIDENT, DECISION))
+        step("validate")
         reports = _validated(snapshot.flat, location)
         decisions = _decisions(decided.flat)
+        step("group")
         built = incidents_of(reports, decisions)
         data = StoreData(incidents=built.frame, version=snapshot.version, from_cache=False, reports=reports,
                          decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
-        if use_cache and write_cache:
-            _write_cache(location, _cache_key(snapshot.version), data)
     data = replace(data, licences=read_licences(store))
     if not use_cache:
         return data
     search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
     search = _open_search(location, search_key)
     if search is None and write_cache:
+        step("index")
         search = SearchIndex.build(data.incidents)
         _atomic_write(search_path(location), lambda tmp: search.save(tmp, search_key), location)
+    if built_here and write_cache:  # last: a cache fresh for a version means its search index is written too
+        step("cache")
+        _write_cache(location, _cache_key(data.version), data)
     return replace(data, search=search)
+
+
+def store_cache_version(location: Location) -> str | None:
+    """The dataset version both cached frames hold under the rules in force (``None``: no usable cache). Reads
+    only the files' footers: what the app asks before deciding whether reading a new version will be quick."""
+    versions = set()
+    for path in (cache_path(location), incident_cache_path(location)):
+        try:
+            meta = json.loads(pq.read_schema(path).metadata[_CACHE_META])
+        except Exception:  # missing, truncated or foreign: no usable cache
+            return None
+        if meta.get("key") != _cache_key(str(meta.get("version"))):
+            return None
+        versions.add(str(meta["version"]))
+    return versions.pop() if len(versions) == 1 else None
 
 
 def read_licences(store: engines.Store) -> dict[str, Licence]:
