@@ -115,7 +115,7 @@ async def _session(base: str, going: Callable[[], bool], think: tuple[float, flo
         query = rnd.choice(URLS)
         try:
             begun = time.monotonic()
-            seconds, problem = await page_load(base, query)
+            seconds, problem = await asyncio.wait_for(page_load(base, query), LOAD_TIMEOUT_S)  # bounded whole
             phase.latencies.append(seconds)
             phase.loads.append((begun, seconds, query))
             if problem:
