@@ -72,6 +72,7 @@ SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
 INCIDENT_CACHE_SUFFIX = ".incidents.parquet"
 SEARCH_SUFFIX = ".search.arrow"
+BUILD_LOCK_SUFFIX = ".building"  # beside the cache: held while a cache is built (dashboard.data.warming)
 CACHE_FORMAT = 3  # bump when the cached layout or its key changes
 _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
@@ -503,14 +504,16 @@ def store_lock(location: Location) -> Iterator[None]:
 
 def store_files(location: Location) -> list[Path]:
     """Every file a store uses (by real path): a GeoPackage itself, its SQLite journal files and creation lock;
-    for any store, its fast caches (reports and incidents), search index and rejects file, and the bundled files a
-    new store is made from (its reports, the UCDP layer and the bundled decisions). The decisions are records
+    for any store, its fast caches (reports and incidents), search index, cache-build lock and rejects file, and the
+    bundled files a new store is made from (its reports, the UCDP layer and the bundled decisions). The decisions are records
     inside the store (no file of their own)."""
     from dashboard.data.reconcile.view import BUNDLED_DECISIONS
     from dashboard.data.ucdp_layer import FILE as UCDP_FILE
 
     location = resolve_store(location)
-    derived = [cache_path(location), incident_cache_path(location), search_path(location), rejects_path(location),
+    cache = cache_path(location)
+    derived = [cache, incident_cache_path(location), search_path(location), rejects_path(location),
+               cache.with_name(cache.name + BUILD_LOCK_SUFFIX),  # a cache build's lock (dashboard.data.warming)
                BUNDLED_CSV, bundled.path(UCDP_FILE), bundled.path(BUNDLED_DECISIONS)]
     if not isinstance(location, Path):
         return [Path(os.path.realpath(p)) for p in derived]

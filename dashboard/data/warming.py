@@ -31,17 +31,23 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from dashboard.data.store import Location, cache_path, load_store, resolve_store, store_cache_version
+from dashboard.data.store import (
+    BUILD_LOCK_SUFFIX,
+    Location,
+    cache_path,
+    load_store,
+    resolve_store,
+    store_cache_version,
+)
 
 __all__ = ["STEPS", "being_built", "building", "is_ready", "lock_path", "wait_built", "warm"]
 
 STEPS = ("read", "validate", "group", "index", "cache")  # what load_store reports through ``step`` when building
-LOCK_SUFFIX = ".building"
 
 
 def lock_path(location: Location) -> Path:
     cache = cache_path(resolve_store(location))
-    return cache.with_name(cache.name + LOCK_SUFFIX)
+    return cache.with_name(cache.name + BUILD_LOCK_SUFFIX)
 
 
 @contextlib.contextmanager
