@@ -32,7 +32,7 @@ SLOW_TESTS = {
     "tests/test_serve.py": "starts and signals a real server",
     "tests/hardening/test_atomic_writes.py": "kill -9 in the middle of imports, concurrent imports",
     "tests/hardening/test_load.py": "20 s of load",
-    "tests/hardening/test_latency.py": "serves the app and times some 60 page loads, some during an import",
+    "tests/hardening/test_latency.py": "serves the app and times 1 then 30 sessions' page loads, then some during an import",
     "tests/hardening/test_store_safety.py::test_an_export_killed_mid_write_leaves_the_previous_file_whole":
         "kill -9 in the middle of an export",
     "tests/hardening/test_properties.py": "hypothesis fuzzing of every adapter with arbitrary text",

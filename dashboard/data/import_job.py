@@ -14,9 +14,12 @@ CLI leaves no import running.
 The child is forked from the CLI (one thread: forking is safe and costs nothing) and started as a fresh interpreter
 (``python -m dashboard.data.import_job``, about a second of imports) from the app, whose many threads a fork would
 copy in whatever state they are in (and multiprocessing's spawn would re-run the page script, which Streamlit makes
-``__main__``). After an import that added rows, the app's child also builds the store's fast cache and search index
-(``warm_cache``), so the server reads them instead of re-validating the store on the next page load; it does so after
-sending its report, outside the time limit, and the parent does not wait for it.
+``__main__``). After an import that added rows, the child also builds the new version's fast cache and search index
+(``warm_cache``; the CLI shows it as a progress bar), holding the store's "being built" lock from before its change
+set commits until they are written (:mod:`dashboard.data.warming`), so the server keeps serving the version it holds
+and then reads the new one from the cache, never re-validating the store in a page view. The build runs after the
+report is sent, outside the time limit; the parent waits for it (the CLI's prompt, the Data page's spinner), so
+whoever imported sees the new counts at once, while every other session keeps the previous version meanwhile.
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ class ImportRequest:
     strict: bool = False
     gazetteer_csv: Path | None = None  # another village gazetteer (``import --gazetteer``)
     limits: Limits = field(default_factory=Limits)
-    warm_cache: bool = False  # build the store's fast cache after writing (the app; the CLI writes no derived file)
+    warm_cache: bool = True  # build the new version's fast cache and search index after writing (dashboard.data.warming)
+    progress: bool = False  # show the cache build as a progress bar on stderr (the CLI)
     author: str | None = None
     reason: str | None = None
     changeset_id: str = field(default_factory=new_changeset_id)  # the id the import's change set will have
@@ -158,8 +162,8 @@ def _stop(child, request: ImportRequest) -> UnreadableFile:
 def _spawned(request: ImportRequest) -> tuple[str, object]:
     """The app (many threads, which a fork would copy in whatever state they are): a fresh interpreter running
     this module, the request on its stdin, the outcome on a pipe of its own (its stdout and stderr are the
-    server's log). The child closes that pipe once it has answered; the server does not wait for the cache it
-    may then build (a thread reaps it)."""
+    server's log). The child closes that pipe once it has answered, then builds the cache; the calling session
+    waits for it (a thread blocked on the child, holding nothing the other sessions need)."""
     read_fd, write_fd = os.pipe()
     try:
         child = subprocess.Popen([sys.executable, "-m", __name__, str(write_fd)], stdin=subprocess.PIPE,
@@ -185,22 +189,32 @@ def _spawned(request: ImportRequest) -> tuple[str, object]:
         answered = bool(data)
     finally:
         os.close(read_fd)
-        if answered:
-            threading.Thread(target=child.wait, name="incident-map-import-reaper", daemon=True).start()
-        else:
-            if child.poll() is None:
-                child.kill()
-            child.wait()
+        if not answered and child.poll() is None:
+            child.kill()
+        child.wait()  # after its answer the child builds the new version's cache (if asked) and exits
     if not data:
         return _stopped(request, child.returncode)
     return pickle.loads(data)  # noqa: S301 -- written by our own child process
 
 
 def _forked_child(send, request: ImportRequest) -> None:
-    outcome = _outcome(request)
-    send.send(outcome)
-    send.close()
-    _warm(request, outcome)
+    def answer(outcome: tuple[str, object]) -> None:
+        send.send(outcome)
+        send.close()
+
+    _child(request, answer)
+
+
+def _child(request: ImportRequest, answer) -> None:
+    """Import, ``answer`` the outcome, then build the new version's cache; the "being built" lock is taken before the
+    import can commit and released once the cache is written (or the child dies)."""
+    from dashboard.data.warming import building
+
+    warming = request.warm_cache and not request.dry_run
+    with building(request.store) if warming else contextlib.nullcontext():
+        outcome = _outcome(request)
+        answer(outcome)
+        _warm(request, outcome)
 
 
 def _outcome(request: ImportRequest) -> tuple[str, object]:
@@ -236,12 +250,30 @@ def _warm(request: ImportRequest, outcome: tuple[str, object]) -> None:
     kind, report = outcome
     if not (request.warm_cache and kind == "report" and report.added):
         return
-    from dashboard.data.store import load_store
+    from dashboard.data.warming import warm
 
     try:
-        load_store(report.store)
+        with _progress(request) as step:
+            warm(report.store, step)
     except Exception:  # the server builds it on its next read instead
         log.warning("could not build the store cache after the import:\n%s", traceback.format_exc())
+
+
+@contextlib.contextmanager
+def _progress(request: ImportRequest):
+    """A progress bar of the cache build on stderr (the CLI's terminal; a plain label when it is not one)."""
+    if not request.progress:
+        yield None
+        return
+    import typer
+
+    from dashboard.data.warming import STEPS
+    from dashboard.i18n import from_environment, tr
+
+    _ = tr(from_environment()).gettext
+    with typer.progressbar(length=len(STEPS), label=_("Preparing the map's cache and search index"),
+                           file=sys.stderr) as bar:
+        yield lambda _name: bar.update(1)
 
 
 def _die_with_parent() -> None:
@@ -254,8 +286,8 @@ def _die_with_parent() -> None:
 
 
 if __name__ == "__main__":  # the app's child: python -m dashboard.data.import_job FD < pickled ImportRequest
-    _request = pickle.load(sys.stdin.buffer)  # noqa: S301 -- written by the parent process
-    _result = _outcome(_request)
-    with os.fdopen(int(sys.argv[1]), "wb") as _out:
-        pickle.dump(_result, _out)
-    _warm(_request, _result)
+    def _answer(outcome: tuple[str, object]) -> None:
+        with os.fdopen(int(sys.argv[1]), "wb") as out:
+            pickle.dump(outcome, out)
+
+    _child(pickle.load(sys.stdin.buffer), _answer)  # noqa: S301 -- written by the parent process

@@ -30,7 +30,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -57,7 +57,7 @@ from dashboard.data.engines.records import (
     response_hashes,
     version_text,
 )
-from dashboard.data.grading import grade_frame
+from dashboard.data.grading import GRADE_COLUMNS, grade_frame
 from dashboard.data.readers import read_csv_text
 from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
@@ -77,6 +77,7 @@ SOURCE_LAYER = "sources"
 CACHE_SUFFIX = ".parquet"
 INCIDENT_CACHE_SUFFIX = ".incidents.parquet"
 SEARCH_SUFFIX = ".search.arrow"
+BUILD_LOCK_SUFFIX = ".building"  # beside the cache: held while a cache is built (dashboard.data.warming)
 CACHE_FORMAT = 3  # bump when the cached layout or its key changes
 _CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
@@ -185,11 +186,16 @@ def read_store(location: Location | None = None) -> gpd.GeoDataFrame:
     return load_store(location, write_cache=False).reports
 
 
-def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True) -> StoreData:
+def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True,
+               step: Callable[[str], None] | None = None) -> StoreData:
     """The store's incidents, reports, decisions and dataset version: the frames from the fast cache when it is
     fresh for the store's current dataset version, otherwise read from the store (validated) and grouped by the
     decisions, after which the cache is (re)built unless ``write_cache`` is false. The decisions are always read
-    from the store (a small table; a pending one changes no frame, so not the version either)."""
+    from the store (a small table; a pending one changes no frame, so not the version either). ``step`` is told
+    each stage of a build as it starts (``read``, ``validate``, ``group``, ``index``, ``cache``: the import's
+    progress bar); the search index is written before the cache, so a fresh cache means both are there
+    (:mod:`dashboard.data.warming`)."""
+    step = step or (lambda _name: None)
     location = ensure_store(location)
     store = open_store(location)
     version = store.version()
@@ -198,26 +204,48 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
         decisions = read_decisions(location)
         # the same links as the cached frames' (else the store changed in between: read it whole)
         data = replace(data, decisions=decisions) if _links_hash(decisions) == data.links else None
+    built_here = data is None
+    responses = read_responses(store)
     if data is None:
+        step("read")
         snapshot, decided = store.read_types((INCIDENT, DECISION))
+        step("validate")
         reports = _validated(snapshot.flat, location)
         decisions = _decisions(decided.flat)
+        step("group")
         built = incidents_of(reports, decisions)
-        data = StoreData(incidents=built.frame, version=snapshot.version, from_cache=False, reports=reports,
+        step("grade")  # the grades are a function of the versioned record (responses included): cached with it
+        graded = grade_frame(built.frame, reports, built.report_incident, responses)
+        data = StoreData(incidents=graded, version=snapshot.version, from_cache=False, reports=reports,
                          decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
-        if use_cache and write_cache:
-            _write_cache(location, _cache_key(snapshot.version), data)
-    responses = read_responses(store)
-    data = replace(data, licences=read_licences(store), responses=responses,
-                   incidents=grade_frame(data.incidents, data.reports, data.report_incident, responses))
+    data = replace(data, licences=read_licences(store), responses=responses)
     if not use_cache:
         return data
     search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
     search = _open_search(location, search_key)
     if search is None and write_cache:
+        step("index")
         search = SearchIndex.build(data.incidents)
         _atomic_write(search_path(location), lambda tmp: search.save(tmp, search_key), location)
+    if built_here and write_cache:  # last: a cache fresh for a version means its search index is written too
+        step("cache")
+        _write_cache(location, _cache_key(data.version), data)
     return replace(data, search=search)
+
+
+def store_cache_version(location: Location) -> str | None:
+    """The dataset version both cached frames hold under the rules in force (``None``: no usable cache). Reads
+    only the files' footers: what the app asks before deciding whether reading a new version will be quick."""
+    versions = set()
+    for path in (cache_path(location), incident_cache_path(location)):
+        try:
+            meta = json.loads(pq.read_schema(path).metadata[_CACHE_META])
+        except Exception:  # missing, truncated or foreign: no usable cache
+            return None
+        if meta.get("key") != _cache_key(str(meta.get("version"))):
+            return None
+        versions.add(str(meta["version"]))
+    return versions.pop() if len(versions) == 1 else None
 
 
 def read_licences(store: engines.Store) -> dict[str, Licence]:
@@ -296,8 +324,10 @@ def _rules_fingerprint() -> str:
     """Validation and grouping rules in force: a cache validated or grouped under other rules is stale."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("schema.py", "validate.py", "reconcile/incidents.py", "reconcile/decisions.py"):
+    for name in ("schema.py", "validate.py", "reconcile/incidents.py", "reconcile/decisions.py", "grading.py",
+                 "source_types.py"):
         digest.update((here / name).read_bytes())
+    digest.update(bundled.path("source_types.csv").read_bytes())  # the organisations' types the grades read
     return digest.hexdigest()[:16]
 
 
@@ -308,7 +338,7 @@ def _read_cache(store: Location, key: dict) -> StoreData | None:
     """The cached frames (reports, incidents) if the cache is fresh and reads back whole; ``None`` (rebuild)
     otherwise."""
     reports = _read_frame(cache_path(store), key, list(COLUMNS))
-    incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS])
+    incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS])
     if reports is None or incidents is None or reports[1] != incidents[1]:
         return None
     report_incident = incidents[2].get("report_incident")
@@ -354,7 +384,7 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
 def _write_cache(store: Location, key: dict, data: StoreData) -> None:
     """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version."""
     _write_frame(cache_path(store), store, key, data.reports, list(COLUMNS), data.version, {})
-    _write_frame(incident_cache_path(store), store, key, data.incidents, [*COLUMNS, *INCIDENT_COLUMNS],
+    _write_frame(incident_cache_path(store), store, key, data.incidents, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS],
                  data.version, {"report_incident": [str(r) for r in data.report_incident], "links": data.links})
 
 
@@ -503,14 +533,16 @@ def store_lock(location: Location) -> Iterator[None]:
 
 def store_files(location: Location) -> list[Path]:
     """Every file a store uses (by real path): a GeoPackage itself, its SQLite journal files and creation lock;
-    for any store, its fast caches (reports and incidents), search index and rejects file, and the bundled files a
-    new store is made from (its reports, the UCDP layer and the bundled decisions). The decisions are records
+    for any store, its fast caches (reports and incidents), search index, cache-build lock and rejects file, and the
+    bundled files a new store is made from (its reports, the UCDP layer and the bundled decisions). The decisions are records
     inside the store (no file of their own)."""
     from dashboard.data.reconcile.view import BUNDLED_DECISIONS
     from dashboard.data.ucdp_layer import FILE as UCDP_FILE
 
     location = resolve_store(location)
-    derived = [cache_path(location), incident_cache_path(location), search_path(location), rejects_path(location),
+    cache = cache_path(location)
+    derived = [cache, incident_cache_path(location), search_path(location), rejects_path(location),
+               cache.with_name(cache.name + BUILD_LOCK_SUFFIX),  # a cache build's lock (dashboard.data.warming)
                BUNDLED_CSV, bundled.path(UCDP_FILE), bundled.path(BUNDLED_DECISIONS)]
     if not isinstance(location, Path):
         return [Path(os.path.realpath(p)) for p in derived]

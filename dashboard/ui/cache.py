@@ -1,6 +1,8 @@
 """Every Streamlit cache of the app, keyed on what really changes (the store's dataset version and revision, read
 with one small query on every run), never on a DataFrame. Another process's import or edit is seen on the next
-run: the version differs, so the incidents are loaded again (from the fast cache when one is fresh)."""
+run: the version differs, so the incidents are loaded again (from the fast cache when one is fresh). While an import
+is still building the new version's cache (:mod:`dashboard.data.warming`), pages keep the version they hold and say
+that a newer one is being prepared: no page view reads and validates the whole store in its place."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.data import warming
 from dashboard.data.captures import Capture, read_captures, report_history
 from dashboard.data.engines.editing import history_document
 from dashboard.data.licensing import Withheld, redistributable
@@ -30,6 +33,8 @@ from dashboard.settings import Settings
 from dashboard.ui import foliummap
 from dashboard.viz.maps import Basemap
 
+BUILD_WAIT_S = 600  # a server holding no version waits this long for an import's cache build, then reads the store
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -43,6 +48,7 @@ class Loaded:
     withheld: Withheld | None = None  # public view: what the licences kept out (counted by cercle and month)
     credited: tuple[Licence, ...] = ()  # public view: the licences of what it holds or counts (attribution lines)
     licences: Mapping[str, Licence] | None = None  # declared at import: report id → licence
+    newer: str | None = None  # a newer dataset version whose cache an import is still building (shown meanwhile)
 
     def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:
         """incident id → its reports as records (lead first), for cards."""
@@ -98,9 +104,30 @@ def _decisions(location: str, revision: int) -> tuple[Decision, ...]:
     return read_decisions(location)
 
 
+@st.cache_resource
+def _held() -> dict[tuple[str, bool], Loaded]:
+    """The version last loaded for each (store, public mode), shared by the sessions: what pages show while an
+    import builds a newer version's cache."""
+    return {}
+
+
+def _current(location: str, version: str, public: bool) -> Loaded:
+    """The store's incidents at ``version``, unless an import is still building that version's cache: then the
+    version held (marked ``newer``), or, holding none, the new one once built (at most :data:`BUILD_WAIT_S`)."""
+    held = _held().get((location, public))
+    if (held is None or held.version != version) and not warming.is_ready(location, version) \
+            and warming.being_built(location):
+        if held is not None:
+            return replace(held, newer=version)
+        warming.wait_built(location, BUILD_WAIT_S)
+    data = _load(location, version, public)
+    _held()[(location, public)] = data
+    return data
+
+
 def loaded(settings: Settings) -> Loaded:
     location, version = store_key(settings)
-    data = _load(location, version, settings.public)
+    data = _current(location, version, settings.public)
     _, revision = store_state(location)
     return replace(data, decisions=_decisions(location, revision))
 
@@ -117,8 +144,9 @@ def filter_options(location: str, version: str, public: bool) -> dict[str, list[
     return {f.field: distinct_values(incidents, f.options, split=f.split) for f in FILTERS if f.options}
 
 
-def options(settings: Settings) -> dict[str, list[str]]:
-    return filter_options(*store_key(settings), settings.public)
+def options(data: Loaded) -> dict[str, list[str]]:
+    """The filter options of the version a page shows (:func:`loaded`)."""
+    return filter_options(data.store, data.version, data.public)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -88,7 +88,10 @@ def _run(default: str) -> None:
         hidden = (where, settings.data_dir) if settings.public else ()  # a database: shown by its name only
         common.user_error(exc, _("Could not load the incident store"), hide=hidden)
         st.stop()
-    options = cache.options(settings)
+    if data.newer:
+        st.info(_("A newer version of the data (an import) is being prepared; this page shows version {version} "
+                  "until it is ready. Reload in a moment.").format(version=data.version), icon=":material/sync:")
+    options = cache.options(data)
     if "_seeded" not in st.session_state:
         spec, problem = state.spec_from_url()
         dropped = widgets.seed_from(spec, options)

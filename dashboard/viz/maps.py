@@ -274,7 +274,9 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         tip = folium.Tooltip(html.escape(tooltip_text(r, t)))
         card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]), t=t, captures=captures,
                                   capture_links=capture_links)
-        popup = folium.Popup(card, max_width=360, max_height=320)
+        # lazy: the card's HTML becomes a popup's content on the marker's first click (or Enter, which clicks:
+        # viz/a11y.py), not every card parsed into the page before the map shows
+        popup = folium.Popup(card, max_width=360, max_height=320, lazy=True)
         several = " several-reports" if int(r.get("n_reports", 1) or 1) > 1 else ""
         if approximate:
             geography.inert(folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,

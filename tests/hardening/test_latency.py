@@ -1,5 +1,5 @@
-"""A small run of the latency benchmark (``benchmarks/latency.py``): 1 session, then 3 at once for 15 s, then 3
-while 3,000 rows are imported the way the Data page imports. Every page load finishes without an exception box
+"""A run of the latency benchmark (``benchmarks/latency.py``): 1 session, then 30 at once for 30 s, then 3 while
+3,000 rows are imported the way the Data page imports (the loads before its rows are in the store, and after). Every page load finishes without an exception box
 or the app's bug sentence, the import succeeds, and each phase measured some loads. Not a speed
 test: the median and worst latency are printed, never judged (the README states a full run's figures)."""
 
@@ -16,15 +16,19 @@ LATENCY = Path(__file__).resolve().parents[2] / "benchmarks" / "latency.py"
 
 
 def test_the_latency_benchmark_measures_one_and_several_sessions():
-    result = subprocess.run([sys.executable, str(LATENCY), "--sessions", "1", "3", "--seconds", "15", "--think", "1",
-                             "3", "--import-rows", "3000", "--import-sessions", "3", "--json"],
+    result = subprocess.run([sys.executable, str(LATENCY), "--sessions", "1", "30", "--seconds", "30", "--think", "5",
+                             "15", "--import-rows", "3000", "--import-sessions", "3", "--json"],
                             capture_output=True, text=True, timeout=900)
     assert result.stdout.strip(), result.stderr
     phases = json.loads(result.stdout)
     for phase in phases:
         print(f"{phase['phase']}: {phase['page_loads']} loads, median {phase['median_s']} s, "
               f"worst {phase['worst_s']} s, peak RSS {phase['rss_peak_mb']} MB")
-    assert [p["sessions"] for p in phases] == [1, 3, 3, 3]
+    alone = phases[0]
+    for phase in phases[1:]:  # printed for the log, never judged: the machine is shared
+        print(f"  {phase['phase']}: median {phase['median_s'] / alone['median_s']:.1f}x, worst "
+              f"{phase['worst_s'] / alone['worst_s']:.1f}x one session's" if phase["page_loads"] else "  (no load)")
+    assert [p["sessions"] for p in phases] == [1, 30, 3, 3]
     assert "during an import of 3,000 rows" in phases[2]["phase"]
     assert all(p["errors"] == 0 for p in phases), [p["examples"] for p in phases]
     assert phases[0]["page_loads"] == 2 * len(URLS)  # one session: every page twice

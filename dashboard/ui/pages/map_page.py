@@ -26,6 +26,7 @@ MODE_LABELS = {"points": N_("Points"), "clusters": N_("Clusters"), "heat": N_("H
                "choropleth": N_("By cercle/commune")}
 UNIT_LABELS = {"cercle": N_("Cercles"), "commune": N_("Communes")}
 TIMELINE_KEY = "overview_timeline"
+TIMELINE_OPEN_KEY = "overview_timeline_open"
 MAP_KEY = "map"
 NOT_DRAWN_LISTED = 50  # incidents listed beside the map; the rest are counted (the table page lists them all)
 NOT_DRAWN_KEY = "not_drawn_card"
@@ -44,7 +45,7 @@ def _step(months: list[str], delta: int) -> None:
 
 def render(ctx: PageContext) -> None:
     """The map first (on a laptop and on a phone it is in the first screen), then its controls, what the count
-    leaves out, the timeline and the citation. Streamlit sends elements as they are made, so the map is also the
+    leaves out, the timeline (built once opened) and the citation. Streamlit sends elements as they are made, so the map is also the
     first heavy thing the browser gets."""
     common.header(ctx, _("Incidents in the Ségou region"), note=False)
     t = current()
@@ -105,10 +106,20 @@ def render(ctx: PageContext) -> None:
                 _not_drawn(view, ctx)
     common.scope_note(ctx)
     if len(ctx.view):
-        st.subheader(_("Timeline"), divider="gray")
-        period_chart(ctx, key=TIMELINE_KEY, freq="month", height=280)
+        _timeline(ctx)
     common.cite(ctx, "map")
     state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month, unit=unit, measure=measure))
+
+
+def _timeline(ctx: PageContext) -> None:
+    """The timeline, built only once opened (Streamlit's lazy expander): drawn with the map, its chart took the
+    browser about as long as the map did, on the first paint of every visit (docs/benchmarks.md, "First paint").
+    Opened, it stays open for the session; the Timeline page draws it whole."""
+    box = st.expander(_("Timeline: drag across it to choose a period"), key=TIMELINE_OPEN_KEY, on_change="rerun",
+                      icon=":material/timeline:")
+    if box.open:
+        with box:
+            period_chart(ctx, key=TIMELINE_KEY, freq="month", height=280)
 
 
 def _choropleth_choice(ctx: PageContext) -> tuple[str, str]:

@@ -1,0 +1,77 @@
+"""While an import builds a new version's cache, pages keep the version they hold and say a newer one is being
+prepared; no page view builds the new version itself (issue 20 item 3, issue 22 item 6). Asserts on which version
+is served and what was built, never on time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.data import warming
+from dashboard.data.store import STORE_ENV, load_store, store_cache_version, store_state, write_store
+from dashboard.ui import cache
+from tests.factories import incidents, row
+
+ONE = incidents(row())
+TWO = incidents(row(), row(incident_id="T-2", source_record_id="T-2", date_start="2024-05-01",
+                           location="Tongolo Coura"))
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    path = tmp_path / "incidents.gpkg"
+    write_store(path, ONE)
+    load_store(path)
+    cache._held().clear()
+    cache._load.clear()
+    yield path
+    cache._held().clear()
+    cache._load.clear()
+
+
+def test_a_version_being_built_is_not_read_by_the_page(store):
+    location, old = str(store), store_state(store)[0]
+    assert cache._current(location, old, False).version == old
+    with warming.building(store):  # as the import's child holds it from before its commit
+        write_store(store, TWO)
+        new = store_state(store)[0]
+        served = cache._current(location, new, False)
+        assert (served.version, served.newer, len(served.incidents)) == (old, new, 1)
+        assert store_cache_version(store) == old  # the page built nothing
+        warming.warm(store)  # the import's child writes the cache (the search index first), then lets go
+        served = cache._current(location, new, False)  # ready: read from the cache at once
+        assert (served.version, served.newer, len(served.incidents)) == (new, None, 2)
+        assert served.search is not None
+
+
+def test_with_no_builder_the_page_reads_the_new_version_itself(store):
+    location, old = str(store), store_state(store)[0]
+    cache._current(location, old, False)
+    write_store(store, TWO)  # an edit that announces no build (e.g. a decision on the Review page)
+    new = store_state(store)[0]
+    served = cache._current(location, new, False)
+    assert (served.version, served.newer) == (new, None)
+    assert store_cache_version(store) == new
+
+
+def page_script() -> None:  # run by AppTest in its own namespace
+    from dashboard.ui.main import main
+
+    main(default="map")
+
+
+def test_the_page_says_a_newer_version_is_being_prepared(store, monkeypatch):
+    monkeypatch.setenv(STORE_ENV, str(store))
+    at = AppTest.from_function(page_script, default_timeout=90)
+    at.run()
+    assert not at.exception and not any("newer version" in i.value for i in at.info)
+    old = store_state(store)[0]
+    with warming.building(store):
+        write_store(store, TWO)
+        at = AppTest.from_function(page_script, default_timeout=90)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [i.value for i in at.info if "newer version" in i.value]
+    assert len(notes) == 1 and old in notes[0]
