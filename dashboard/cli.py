@@ -209,7 +209,7 @@ def validate(store: StoreOpt = None) -> None:
     from dashboard.data.store import dataset_version
 
     data = load_store(_store(store), use_cache=False)
-    if dataset_version(data.reports, data.decisions) != data.version:
+    if dataset_version(data.reports, data.decisions, data.statuses) != data.version:
         raise StoreError(f"{describe_store(_store(store))}: the reports and decisions do not match the store's dataset version "
                          f"{data.version}: they were changed outside incident-map (by a GIS program?), and those "
                          "changes are not in the history")
@@ -386,6 +386,7 @@ def export_(
     """
     from dashboard.data.public import public_view
     from dashboard.data.reference import cercle_seats
+    from dashboard.data.store import published
     from dashboard.export.story import Story
 
     if fmt not in {e.name for e in EXPORTERS}:
@@ -407,7 +408,10 @@ def export_(
         raise UserError(f"-o {output.name} would write over the store or a file it uses; choose another file")
     stored = _load(store)
     incidents, level = stored.incidents, stored.report_level
-    if public:
+    search = stored.search
+    if public:  # published reports only (the review workflow), then coarsened
+        incidents, level, unpublished = published(stored)
+        search = None if unpublished else search
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
         level = replace(level, reports=public_view(level.reports, cercle_seats()))
     now = datetime.now(UTC)
@@ -423,7 +427,7 @@ def export_(
             raise UnreadableFile(f"{story.name}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
-        request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
+        request = ExportRequest.of_filter(incidents, spec, search=search, report_level=level, **how)
     request = request.with_(declared=stored.licences)
     request = request.licensed()
     chosen = exporter(fmt)
