@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard import cli_reconcile, cli_store
+from dashboard import cli_reconcile, cli_store, cli_team
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
 from dashboard.data.import_job import ImportRequest, run_import
@@ -323,6 +323,12 @@ def import_(
     no_redistribution: Annotated[bool, typer.Option(
         "--no-redistribution", help="With --licence: these rows may not be handed on: left out of exports and the "
                                     "public view, only counted (as ACLED's)")] = False,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="The local account you import as (required once the store has accounts: an editor or "
+                       "above; password: a prompt, or $INCIDENT_MAP_PASSWORD)")] = None,
+    publish: Annotated[bool, typer.Option(
+        "--publish", help="Publish the new reports at once (a reviewer or admin --user); otherwise, in a store with "
+                          "accounts, they are drafts for review")] = False,
 ) -> None:
     if fmt not in formats():
         raise typer.BadParameter(f"--format must be {format_choices()}; got {fmt!r}")
@@ -333,15 +339,39 @@ def import_(
     declared = None if not (licence and licence.strip()) else {
         "licence": licence.strip(), "attribution": (attribution or "").strip() or None,
         "redistribute": not no_redistribution}
+    author, status = _importer(store, user, publish, author, dry_run)
     report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
                                       gazetteer_csv=gazetteer, limits=settings().limits, author=author,
-                                      reason=reason, licence=declared))
+                                      reason=reason, licence=declared, status=status))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(report.summary())
     if report.blocked:
         raise typer.Exit(1)
+
+
+def _importer(store: str | None, user: str | None, publish: bool, author: str | None, dry_run: bool
+              ) -> tuple[str | None, str | None]:
+    """(author, status) of an import: in a store with accounts (or with --user / --publish) the signed-in account,
+    an editor or above (a reviewer or admin to --publish); otherwise --author and the default status."""
+    from dashboard.cli_team import _fail as refused
+    from dashboard.cli_team import acting, signed_in
+    from dashboard.data.store import ensure_store, open_store
+    from dashboard.team.errors import TeamError
+    from dashboard.team.permissions import require
+
+    if dry_run:
+        return author, None
+    try:
+        st = open_store(ensure_store(_store(store)))
+        account = signed_in(st, user) if publish else acting(st, user)
+        if account is None:
+            return author, None
+        require(account, "publish" if publish else "import")
+    except TeamError as exc:
+        raise refused(exc) from None
+    return account.name, "published" if publish else None
 
 
 @app.command("export")
@@ -484,6 +514,7 @@ def verify(manifest: Annotated[Path, typer.Argument(help="A manifest written by 
 
 cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink
 cli_store.register(app)  # history · edit · delete · restore · store init/copy
+cli_team.register(app)  # user add/list · submit · publish · send-back · withdraw · reopen
 
 if __name__ == "__main__":
     app()

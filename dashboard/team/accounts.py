@@ -22,6 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from dashboard.data.engines import Store
+from dashboard.data.store import has_accounts as has_accounts  # re-exported: whether the store has a team
 from dashboard.i18n import N_
 from dashboard.team.errors import SignInFailed, TeamError
 from dashboard.team.permissions import ROLES, Account
@@ -115,11 +116,6 @@ def list_accounts(store: Store) -> list[StoredAccount]:
     with store.read_connection() as conn, conn.begin():
         rows = conn.execute(sa.text(f"SELECT {_COLUMNS} FROM accounts ORDER BY name")).fetchall()  # noqa: S608
     return [_row(r) for r in rows]
-
-
-def has_accounts(store: Store) -> bool:
-    with store.read_connection() as conn, conn.begin():
-        return conn.execute(sa.text("SELECT 1 FROM accounts LIMIT 1")).first() is not None
 
 
 def sign_in(store: Store, name: str, password: str, *, now: datetime) -> Session:

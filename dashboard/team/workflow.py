@@ -109,3 +109,17 @@ def transition(store: Store, account: Account, report_id: str, action: str, *, r
     cs = ChangeSet(kind=action, reason=reason, author=account.name, detail=dict(detail or {}),
                    changes=[status_change(store, report_id, step.target, note)])
     return store.apply(cs)
+
+
+def review_history(store: Store, report_id: str) -> list[dict]:
+    """The report's workflow changes, oldest first: when, change set, kind (submit, publish...), who, why, and
+    the status it moved to (a report created before the workflow has none)."""
+    out: list[dict] = []
+    for e in store.history(report_id, WORKFLOW):
+        status = (e.after or {}).get("status") if e.field is None else e.after if e.field == "status" else None
+        if out and out[-1]["changeset_id"] == e.changeset_id:
+            out[-1]["status"] = status or out[-1]["status"]
+            continue
+        out.append({"changeset_id": e.changeset_id, "kind": e.kind, "author": e.author, "at": e.at,
+                    "reason": e.reason, "status": status})
+    return out
