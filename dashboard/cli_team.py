@@ -16,7 +16,7 @@ import typer
 
 from dashboard.data.engines import StoreError
 from dashboard.data.store import has_accounts, open_store
-from dashboard.i18n import Translator, from_environment, tr
+from dashboard.i18n import N_, Translator, from_environment, tr
 from dashboard.team import accounts
 from dashboard.team.errors import TeamError
 from dashboard.team.permissions import Account, require
@@ -51,7 +51,7 @@ def _password(env: str, prompt: str, confirm: bool = False) -> str:
 def signed_in(store, user: str | None) -> Account:
     """The account ``--user`` names, signed in with its password (wrong passwords count towards the lock-out)."""
     if not user:
-        raise TeamError("--user NAME is required: this store has accounts, and every change is made by one")
+        raise TeamError(N_("--user NAME is required: this store has accounts, and every change is made by one."))
     session = accounts.sign_in(store, user, _password(accounts.PASSWORD_ENV, _t().gettext("Password")),
                                now=datetime.now(UTC))
     return session.account
@@ -85,7 +85,7 @@ def user_add(
         if has_accounts(st):
             by = require(signed_in(st, user), "manage_accounts").name
         elif role != "admin":
-            raise TeamError("The first account of a store must be an admin (--role admin): it adds the others.")
+            raise TeamError(N_("The first account of a store must be an admin (--role admin): it adds the others."))
         else:
             by = "(first account)"
         password = None if sso else _password(NEW_PASSWORD_ENV, t.gettext("Password of {name}").format(name=name),
