@@ -53,11 +53,18 @@ def test_every_incident_column_is_documented():
 
 def cli_commands() -> dict[str, list[str]]:
     """Each command of the live CLI and its visible option names (``-o``, ``--output``...)."""
-    group = typer.main.get_command(app)
+    def walk(group, prefix=""):
+        for name, command in group.commands.items():
+            if command.hidden:
+                continue
+            yield prefix + name, command
+            if hasattr(command, "commands"):  # a group (`user add`, `store init`): its commands' options too
+                yield from walk(command, f"{prefix}{name} ")
+
     return {
         name: sorted({opt for param in command.params if not getattr(param, "hidden", False)
                       for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")})
-        for name, command in group.commands.items() if not command.hidden
+        for name, command in walk(typer.main.get_command(app))
     }
 
 

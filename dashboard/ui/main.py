@@ -114,7 +114,7 @@ def _run(default: str) -> None:
     ]
     who = ANONYMOUS  # the public view has no accounts, no sign-in and no record page at all
     if not settings.public:
-        pages.insert(-1, st.Page(lambda: record_page.render(ctx, who), title=_("Record & publish"), url_path="record",
+        pages.insert(-1, st.Page(lambda: record_page.render(ctx), title=_("Record & publish"), url_path="record",
                                  default=default == "record", icon=":material/edit_note:"))
     # Navigation first, widgets after: Streamlit folds the running page's identity into every widget id, and a
     # new session's first run has another identity than later runs until st.navigation resolves the page. Widgets
@@ -129,7 +129,7 @@ def _run(default: str) -> None:
     view = filter_incidents(data.incidents, spec, data.search)
     left, counted_in = scope_notes(data, spec, view)
     ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings,
-                      left_out=left, counted_in=counted_in)
+                      left_out=left, counted_in=counted_in, account=who)
     try:
         page.run()
     except UserError as exc:

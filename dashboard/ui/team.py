@@ -74,3 +74,23 @@ def sidebar(store: str) -> Account:
         if sso_configured() and st.button(_("Sign in with the organisation's account"), key="team_sso"):
             st.login()
     return who
+
+
+def may_write(ctx, action: str) -> bool:
+    """Whether this session may do ``action`` on the pages that wrote before accounts existed (Data page imports,
+    Review page decisions): anyone in a store without accounts (one person's), else a signed-in role that may."""
+    from dashboard.data.store import has_accounts
+    from dashboard.team.permissions import may
+
+    if ctx.data.public:
+        return False
+    return may(ctx.account, action) or not has_accounts(open_store(ctx.data.store))
+
+
+def refuse(ctx, action: str) -> bool:
+    """Say that this needs a signed-in role (True) when :func:`may_write` says no."""
+    if may_write(ctx, action):
+        return False
+    st.info(_("This store has team accounts: sign in (sidebar) as an editor or above to do this."),
+            icon=":material/lock:")
+    return True

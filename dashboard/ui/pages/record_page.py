@@ -28,7 +28,8 @@ ACTION_LABELS = {"submit": N_("Submit for review"), "publish": N_("Publish"), "s
                  "withdraw": N_("Withdraw"), "reopen": N_("Reopen as a draft")}
 
 
-def render(ctx: PageContext, who: Account) -> None:
+def render(ctx: PageContext) -> None:
+    who = ctx.account
     common.header(ctx, _("Record incidents"), note=False)
     if ctx.data.public or who.anonymous or not may(who, "create"):
         st.info(_("Recording and reviewing incidents is for signed-in editors, reviewers and admins of the team "
