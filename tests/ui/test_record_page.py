@@ -174,3 +174,31 @@ def test_five_wrong_passwords_lock_the_account(store):
     sign_in(at, "awa", PASSWORDS["awa"])
     assert any("locked" in e.value for e in at.sidebar.error)  # the right password too, while locked
     assert not any("Signed in" in m.value for m in at.sidebar.markdown)
+
+
+def test_hostile_text_typed_into_the_form_is_stored_as_text_and_rendered_escaped(store):
+    """The hardening corpus through the add form: each payload as the place and the summary is saved exactly (as
+    the form strips the ends) or refused with a message, never run; the card shows it escaped."""
+    from dashboard.viz.cards import incident_card_html
+    from tests.hardening.corpus import TEXT_PAYLOADS
+
+    at = sign_in(open_page("record"), "awa", PASSWORDS["awa"])
+    _fill_add_form(at)
+    saved = []
+    for payload in TEXT_PAYLOADS:
+        at.text_input(key="add_location").input(payload)
+        at.text_area(key="add_summary").input(payload)
+        before = set(open_store(store).records())
+        _submit(at, "Save as a draft")
+        new = set(open_store(store).records()) - before
+        if not new:
+            assert any("Nothing was saved" in e.value for e in at.error), payload
+            continue
+        (record,) = [r for _v, r in open_store(store).current(new).values()]
+        assert record["summary"] == payload.strip() and record["location"] == payload.strip()
+        saved.append(record["incident_id"])
+    assert len(saved) >= len(TEXT_PAYLOADS) // 2  # most of the corpus is ordinary (if nasty) text and is kept
+    reports = load_store(store).reports.set_index("incident_id", drop=False)
+    for rid in saved:
+        html = incident_card_html(reports.loc[rid].to_dict())
+        assert "<script" not in html and "<img" not in html and "<svg" not in html
