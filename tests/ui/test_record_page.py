@@ -202,3 +202,15 @@ def test_hostile_text_typed_into_the_form_is_stored_as_text_and_rendered_escaped
     for rid in saved:
         html = incident_card_html(reports.loc[rid].to_dict())
         assert "<script" not in html and "<img" not in html and "<svg" not in html
+
+
+def test_a_place_is_picked_from_the_gazetteer_candidates(store):
+    at = sign_in(open_page("record"), "awa", PASSWORDS["awa"])
+    at.text_input(key="add_lookup").input("Kamona")
+    at.run()
+    options = at.selectbox(key="add_candidate").options
+    assert len(options) >= 2 and all("Kamona" in o for o in options)  # homonyms: offered, never chosen for you
+    at.selectbox(key="add_candidate").set_value(1)
+    _submit(at, "Use this place")
+    assert at.text_input(key="add_location").value == "Kamona"
+    assert at.text_input(key="add_latitude").value and at.text_input(key="add_geo_precision").value in ("1", "2")
