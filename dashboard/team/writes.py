@@ -62,3 +62,21 @@ def edit_incident(store: Store, account: Account, report_id: str, values: Mappin
     if change.values and status in ("in_review", "published"):
         changes.append(status_change(store, report_id, "draft"))
     return store.apply(ChangeSet(kind="edit", reason=reason, author=account.name, changes=changes))
+
+
+def add_report(location, account: Account, of_report: str, values: Mapping[str, object], *, reason: str,
+               now: datetime) -> str:
+    """Add a report (a draft, as :func:`create_incident`) of the incident that ``of_report`` belongs to, and link
+    the two (a person's ``linked`` decision with this account and reason): two change sets, the report's then the
+    link's. Returns the new report's id."""
+    from dashboard.data import decide
+    from dashboard.data.store import open_store
+
+    require(account, "edit")
+    store = open_store(location)
+    if of_report not in store.current([of_report]):
+        raise TeamError(N_("{id}: no such incident in the store."), id=of_report)
+    applied = create_incident(store, account, values, reason=reason, now=now)
+    new_id = applied.inserted[0]
+    decide.link(location, of_report, new_id, reason=reason, author=account.name, now=now)
+    return new_id

@@ -151,3 +151,19 @@ def test_a_store_from_before_the_workflow_is_upgraded_with_every_record_publishe
     data = load_store(path)
     assert data.statuses == {} and set(data.incidents["status"]) == {"published"}
     assert not published(data)[2] and not accounts.has_accounts(open_store(path))
+
+
+def test_a_report_added_to_an_incident_joins_it_and_stays_out_of_the_public_view(store_location):
+    from dashboard.team.writes import add_report
+
+    new = add_report(store_location, EDITOR, "SEG-2025-008", {**FORM, "summary": "A second witness."},
+                     reason="a second witness", now=NOW)
+    data = load_store(store_location)
+    owner = dict(zip(data.reports["incident_id"], data.report_incident, strict=True))
+    assert owner[new] == owner["SEG-2025-008"]  # one incident, two reports
+    assert data.incidents.set_index("incident_id").loc[owner[new], "status"] == "draft"
+    shown, level, _ = published(data)
+    assert owner[new] in set(shown["incident_id"])  # the incident stays public, from its published report
+    assert new not in set(level.reports["incident_id"]) and "SEG-2025-008" in set(level.reports["incident_id"])
+    with pytest.raises(PermissionDenied):
+        add_report(store_location, ANONYMOUS, "SEG-2025-008", FORM, reason="x", now=NOW)

@@ -17,7 +17,7 @@ from dashboard.team.errors import TeamError
 from dashboard.team.forms import FORM_FIELDS, field_messages, record_from_form, with_source
 from dashboard.team.permissions import Account, may
 from dashboard.team.workflow import STATUS_LABELS, TRANSITIONS, review_history, status_of, transition
-from dashboard.team.writes import create_incident, edit_incident
+from dashboard.team.writes import add_report, create_incident, edit_incident
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
@@ -115,6 +115,10 @@ def _add(ctx: PageContext, who: Account) -> None:
                  "it; nothing is saved when one is wrong."))
     _place_lookup()
     with st.form("record_add"):
+        of_report = st.selectbox(_("A new report of an incident already recorded (optional)"), _report_ids(ctx),
+                                 index=None, key="add_of_report",
+                                 help=_("Choose the incident's report: the new report is linked to it (one "
+                                        "incident, counted once)"))
         values = _fields("add")
         source = _source_fields("add")
         reason = st.text_input(_("Reason for this change (required, kept in the history)"), key="add_reason")
@@ -125,6 +129,11 @@ def _add(ctx: PageContext, who: Account) -> None:
     if any(source):
         record["sources"] = with_source(None, *source)
     try:
+        if of_report:
+            new_id = add_report(ctx.data.store, who, of_report, record, reason=reason, now=_now())
+            st.success(_("Saved as draft {id}, a report of the incident of {of}.").format(id=new_id, of=of_report),
+                       icon=":material/done:")
+            return
         applied = create_incident(open_store(ctx.data.store), who, record, reason=reason, now=_now())
     except (UserError, ValueError) as exc:
         _show_failure(exc)
