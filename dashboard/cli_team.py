@@ -8,7 +8,6 @@ password from a prompt, or from ``$INCIDENT_MAP_PASSWORD`` for scripts). The rol
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -17,6 +16,7 @@ import typer
 from dashboard.data.engines import StoreError
 from dashboard.data.store import has_accounts, open_store
 from dashboard.i18n import N_, Translator, from_environment, tr
+from dashboard.settings import env_password
 from dashboard.team import accounts
 from dashboard.team.errors import TeamError
 from dashboard.team.permissions import Account, require
@@ -42,7 +42,7 @@ def _fail(exc: StoreError) -> typer.Exit:
 
 
 def _password(env: str, prompt: str, confirm: bool = False) -> str:
-    given = os.environ.get(env)
+    given = env_password(env)
     if given:
         return given
     return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
