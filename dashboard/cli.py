@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store
+from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store, cli_team
 from dashboard.cli_help import H_, translator
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
@@ -217,7 +217,7 @@ def validate(store: StoreOpt = None) -> None:
 
     t = translator()
     data = load_store(_store(store), use_cache=False)
-    if dataset_version(data.reports, data.decisions, data.responses) != data.version:
+    if dataset_version(data.reports, data.decisions, data.responses, data.statuses) != data.version:
         raise StoreError(N_("{store}: the reports and decisions do not match the store's dataset version {version}: "
                             "they were changed outside incident-map (by a GIS program?), and those changes are not in "
                             "the history"), store=describe_store(_store(store)), version=data.version)
@@ -349,6 +349,12 @@ def import_(
     no_redistribution: Annotated[bool, typer.Option(
         "--no-redistribution", help=N_("With --licence: these rows may not be handed on: left out of exports and the "
                                        "public view, only counted (as ACLED's)"))] = False,
+    user: Annotated[str | None, typer.Option(
+        "--user", help=N_("The local account you import as (required once the store has accounts: an editor or "
+                       "above; password: a prompt, or $INCIDENT_MAP_PASSWORD)"))] = None,
+    publish: Annotated[bool, typer.Option(
+        "--publish", help=N_("Publish the new reports at once (a reviewer or admin --user); otherwise, in a store with "
+                          "accounts, they are drafts for review"))] = False,
 ) -> None:
     t = translator()
     if fmt not in formats():
@@ -362,15 +368,39 @@ def import_(
     declared = None if not (licence and licence.strip()) else {
         "licence": licence.strip(), "attribution": (attribution or "").strip() or None,
         "redistribute": not no_redistribution}
+    author, status = _importer(store, user, publish, author, dry_run)
     report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
                                       gazetteer_csv=gazetteer, limits=settings().limits, author=author,
-                                      reason=reason, licence=declared, progress=True))
+                                      reason=reason, licence=declared, progress=True, status=status))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(report.summary(t=t))
     if report.blocked:
         raise typer.Exit(1)
+
+
+def _importer(store: str | None, user: str | None, publish: bool, author: str | None, dry_run: bool
+              ) -> tuple[str | None, str | None]:
+    """(author, status) of an import: in a store with accounts (or with --user / --publish) the signed-in account,
+    an editor or above (a reviewer or admin to --publish); otherwise --author and the default status."""
+    from dashboard.cli_team import _fail as refused
+    from dashboard.cli_team import acting, signed_in
+    from dashboard.data.store import ensure_store, open_store
+    from dashboard.team.errors import TeamError
+    from dashboard.team.permissions import require
+
+    if dry_run:
+        return author, None
+    try:
+        st = open_store(ensure_store(_store(store)))
+        account = signed_in(st, user) if publish else acting(st, user)
+        if account is None:
+            return author, None
+        require(account, "publish" if publish else "import")
+    except TeamError as exc:
+        raise refused(exc) from None
+    return account.name, "published" if publish else None
 
 
 @app.command("export")
@@ -425,6 +455,7 @@ def export_(
     """
     from dashboard.data.public import public_view
     from dashboard.data.reference import cercle_seats
+    from dashboard.data.store import published
     from dashboard.export.story import Story
 
     tl = _translator(lang)
@@ -451,7 +482,10 @@ def export_(
                         name=output.name)
     stored = _load(store)
     incidents, level = stored.incidents, stored.report_level
-    if public:
+    search = stored.search
+    if public:  # published reports only (the review workflow), then coarsened
+        incidents, level, unpublished = published(stored)
+        search = None if unpublished else search
         incidents = public_view(incidents, cercle_seats())  # same rows and text: the search index still applies
         level = replace(level, reports=public_view(level.reports, cercle_seats()))
     now = datetime.now(UTC)
@@ -468,7 +502,7 @@ def export_(
                                  why=exc.strerror if isinstance(exc, OSError) else exc) from None
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
-        request = ExportRequest.of_filter(incidents, spec, search=stored.search, report_level=level, **how)
+        request = ExportRequest.of_filter(incidents, spec, search=search, report_level=level, **how)
     config = settings().with_store(store)
     st = open_store(config.store)
     request = request.with_(declared=stored.licences, captures=tuple(read_captures(st)), with_captures=with_captures)
@@ -541,6 +575,7 @@ cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review ·
 cli_store.register(app)  # history · edit · delete · restore · store init/copy
 cli_captures.register(app, settings, StoreOpt, JsonOpt)  # capture · source attach
 cli_grading.register(app)  # grade · response add
+cli_team.register(app)  # user add/list · submit · publish · send-back · withdraw · reopen
 
 if __name__ == "__main__":
     app()

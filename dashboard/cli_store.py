@@ -77,6 +77,10 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
             "{id}: no such incident or decision in the store's history").format(id=record_id)), err=True)
         raise typer.Exit(EXIT_STORE)
     doc = history_document(record_id, entries, version)
+    if rtype.name == "incident":  # its review workflow too (issue 14): who submitted, published, sent back, why
+        from dashboard.team.workflow import review_history
+
+        doc["review"] = review_history(st, record_id)
     if as_json:
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
@@ -93,6 +97,10 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
             typer.echo(f"  {t.gettext(ACTIONS[c['action']])} ({rtype.name})")
         for f in c["fields"]:
             typer.echo(f"  {f['field']}: {_value(f['before'], t)} → {_value(f['after'], t)}")
+    for r in doc.get("review", []):
+        typer.echo(f"\n{r['at']}  {r['changeset_id']}  " + t.gettext("review: {kind} by {author} → {status}").format(
+            kind=r["kind"], author=r["author"], status=r["status"]))
+        typer.echo("  " + t.gettext("why: {reason}").format(reason=r["reason"]))
 
 
 @command
@@ -105,18 +113,34 @@ def edit(
     expect_version: Annotated[int | None, typer.Option(
         "--expect-version", help=N_("Refuse the edit unless the incident is still at this version (the one you "
                                     "looked at)"))] = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", help=N_("The local account you act as (required once the store has accounts; password: a prompt, "
+                       "or $INCIDENT_MAP_PASSWORD)"))] = None,
 ) -> None:
-    """Change fields of one incident, validated like an import, recorded with your name and reason.
+    """Change fields of one incident, validated like an import, recorded with your name (or account) and reason.
+    In a store with accounts an edit is made as --user (editor or above) and puts a published incident back to
+    draft, for review.
 
     Exit code 0 on success, 1 if the incident would not be valid, 2 if the store cannot be used, 3 if the incident
-    changed since the version you edited (the message names the change set)."""
+    changed since the version you edited (the message names the change set), 4 if the account may not edit."""
+    from dashboard.cli_team import acting
     from dashboard.data.engines.editing import edit as edit_record
     from dashboard.data.engines.editing import parse_assignments
+    from dashboard.team.errors import TeamError
+    from dashboard.team.writes import edit_incident
 
     try:
         values = parse_assignments(assignments or [])
-        applied = edit_record(open_store(store), record_id, values, reason=reason, author=author,
-                              expected_version=expect_version)
+        st = open_store(store)
+        account = acting(st, user)
+        if account is None:
+            applied = edit_record(st, record_id, values, reason=reason, author=author, expected_version=expect_version)
+        else:
+            applied = edit_incident(st, account, record_id, values, reason=reason, expected_version=expect_version)
+    except TeamError as exc:
+        from dashboard.cli_team import _fail as refused
+
+        raise refused(exc) from None
     except StoreError as exc:
         raise _fail(exc) from None
     t = translator()
@@ -127,13 +151,33 @@ def edit(
         id=record_id, changeset=applied.changeset_id, version=applied.version))
 
 
+UserOpt = Annotated[str | None, typer.Option(
+    "--user", help=N_("The local account you act as (required once the store has accounts; an editor or above)"))]
+
+
+def _author(st, user: str | None, author: str | None) -> str | None:
+    """Who changes the record: the signed-in ``--user`` (an editor or above) in a store with accounts, else
+    ``--author`` (one person's store)."""
+    from dashboard.cli_team import acting
+    from dashboard.team.permissions import require
+
+    account = acting(st, user)
+    return author if account is None else require(account, "edit").name
+
+
 @command
-def delete(record_id: IdArg, reason: ReasonOpt, store: StoreOpt = None, author: AuthorOpt = None) -> None:
+def delete(record_id: IdArg, reason: ReasonOpt, store: StoreOpt = None, author: AuthorOpt = None,
+           user: UserOpt = None) -> None:
     """Delete one incident (its history stays; `restore` brings it back)."""
+    from dashboard.cli_team import _fail as refused
     from dashboard.data.engines.editing import delete as delete_record
+    from dashboard.team.errors import TeamError
 
     try:
-        applied = delete_record(open_store(store), record_id, reason=reason, author=author)
+        st = open_store(store)
+        applied = delete_record(st, record_id, reason=reason, author=_author(st, user, author))
+    except TeamError as exc:
+        raise refused(exc) from None
     except StoreError as exc:
         raise _fail(exc) from None
     typer.echo(translator().gettext("{id}: deleted in change set {changeset}").format(
@@ -148,12 +192,18 @@ def restore(
     reason: ReasonOpt,
     store: StoreOpt = None,
     author: AuthorOpt = None,
+    user: UserOpt = None,
 ) -> None:
     """Restore an incident to a past state, as a new change (the history keeps everything in between)."""
+    from dashboard.cli_team import _fail as refused
     from dashboard.data.engines.editing import restore as restore_record
+    from dashboard.team.errors import TeamError
 
     try:
-        applied = restore_record(open_store(store), record_id, to, reason=reason, author=author)
+        st = open_store(store)
+        applied = restore_record(st, record_id, to, reason=reason, author=_author(st, user, author))
+    except TeamError as exc:
+        raise refused(exc) from None
     except StoreError as exc:
         raise _fail(exc) from None
     t = translator()

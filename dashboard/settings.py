@@ -176,6 +176,12 @@ def locale_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     return {name: env[name] for name in LOCALE_ENV if name in env}
 
 
+def env_password(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """A password given to a script in the environment (``$INCIDENT_MAP_PASSWORD``, ``$INCIDENT_MAP_NEW_PASSWORD``:
+    :mod:`dashboard.cli_team`); None when unset or empty (the CLI then asks for it)."""
+    return (os.environ if environ is None else environ).get(name) or None
+
+
 def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where the derived files of a database store go: ``$INCIDENT_MAP_CACHE``, else the per-user cache folder
     (platformdirs: ``~/.cache/segou-incident-map`` on Linux)."""

@@ -129,6 +129,7 @@ def import_file(
     changeset_id: str | None = None,
     now: datetime | None = None,
     licence: Mapping[str, object] | None = None,
+    status: str | None = None,
 ) -> ImportReport:
     """Read, adapt, geocode, validate and add a file's new reports to the store (see module doc).
 
@@ -138,7 +139,8 @@ def import_file(
     defaults); ``changeset_id`` names the change set in advance (:mod:`dashboard.data.import_job`); ``now`` dates
     the rule's new decisions (default: the time now, UTC); ``licence`` the licence declared for the file's rows
     (``licence``, ``attribution``, ``redistribute``; files in this tool's own layout only: ACLED and UCDP files
-    carry their dataset's licence, ``docs/licences.md``)."""
+    carry their dataset's licence, ``docs/licences.md``); ``status`` the new reports' review status (default:
+    :func:`~dashboard.data.store.import_status`, draft once the store has accounts)."""
     path = Path(path)
     limits = limits or Limits()
     store_path = resolve_store(store)
@@ -184,7 +186,7 @@ def import_file(
                 **licence, "declared_by": default_author(author),
                 "declared_at": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")}
             applied = apply_import(store_path, new, author=author, changeset_id=changeset_id, decisions=plan.changes,
-                                   licence=declared,
+                                   licence=declared, status=status,
                                    reason=reason or f"import of {path.name} ({chosen.name})",
                                    detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
             break

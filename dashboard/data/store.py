@@ -50,6 +50,7 @@ from dashboard.data.engines.records import (
     INCIDENT,
     LICENCE,
     RESPONSE,
+    WORKFLOW,
     combine,
     dataset_hash,
     decision_hashes,
@@ -67,6 +68,7 @@ from dashboard.data.search import SearchIndex
 from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
 from dashboard.data.validate import CRS, validate_flat
+from dashboard.data.workflow_view import STATUS_COLUMN, status_column
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
 
@@ -172,6 +174,7 @@ class StoreData:
     links: str = ""  # the linked pairs' part of the version (what the cache checks the decisions against)
     licences: Mapping[str, Licence] = field(default_factory=dict)  # declared at import: report id → licence
     responses: tuple[dict, ...] = ()  # what the accused party said (migration 0008_grading), oldest first
+    statuses: Mapping[str, str] = field(default_factory=dict)  # review workflow: report id → status (else published)
 
     @property
     def report_level(self) -> ReportLevel:
@@ -218,7 +221,11 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
         graded = grade_frame(built.frame, reports, built.report_incident, responses)
         data = StoreData(incidents=graded, version=snapshot.version, from_cache=False, reports=reports,
                          decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
-    data = replace(data, licences=read_licences(store), responses=responses)
+    statuses = read_statuses(store)
+    data = replace(data, licences=read_licences(store), responses=responses, statuses=statuses)
+    # each incident's and report's review status (dashboard.data.workflow_view): added on every load, never cached
+    data.incidents[STATUS_COLUMN], data.reports[STATUS_COLUMN] = status_column(
+        data.incidents, data.reports, data.report_incident, statuses)
     if not use_cache:
         return data
     search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
@@ -248,6 +255,16 @@ def store_cache_version(location: Location) -> str | None:
     return versions.pop() if len(versions) == 1 else None
 
 
+def published(data: StoreData) -> tuple[gpd.GeoDataFrame, ReportLevel, bool]:
+    """(incidents, report level, whether any report was left out): the published reports only, for the public view
+    and public exports (:func:`dashboard.data.workflow_view.published_only`)."""
+    from dashboard.data.workflow_view import published_only
+
+    incidents, reports, owner, changed = published_only(data.incidents, data.reports, data.report_incident,
+                                                        data.decisions, data.statuses)
+    return incidents, ReportLevel(reports, owner), changed
+
+
 def read_licences(store: engines.Store) -> dict[str, Licence]:
     """The licences declared at import (migration 0005), by report id (a small table, read with every load)."""
     return {key: declared(record) for key, (_, record) in store.records(LICENCE).items()}
@@ -257,6 +274,28 @@ def read_responses(store: engines.Store) -> tuple[dict, ...]:
     """The responses of the accused party (migration 0008_grading), by date (a small table, read with every load)."""
     records = [record for _, record in store.records(RESPONSE).values()]
     return tuple(sorted(records, key=lambda r: (r["incident_id"], r["date"], r["response_id"])))
+
+
+def read_statuses(store: engines.Store) -> dict[str, str]:
+    """The review workflow's statuses (migration 0006_workflow), by report id, for the reports that have one (the
+    others are published); read with every load, like the licences."""
+    flat = store.read(WORKFLOW).flat
+    return dict(zip(flat["incident_id"], flat["status"], strict=True))
+
+
+def has_accounts(store: engines.Store) -> bool:
+    """Whether the store has team accounts (migration 0006_workflow). A store without any is one person's: its
+    imports are published at once, as before the review workflow existed."""
+    import sqlalchemy as sa
+
+    with store.read_connection() as conn, conn.begin():
+        return conn.execute(sa.text("SELECT 1 FROM accounts LIMIT 1")).first() is not None
+
+
+def import_status(store: engines.Store, publish: bool) -> str:
+    """The status an import gives its reports: ``published`` in a store without accounts, or when the importer
+    (a reviewer or admin, checked by the caller) asks for it; ``draft`` otherwise."""
+    return "published" if publish or not has_accounts(store) else "draft"
 
 
 def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
@@ -500,20 +539,30 @@ def skipped_on_import(location: Location, incidents: gpd.GeoDataFrame) -> set[st
 
 def apply_import(location: Location, incidents: gpd.GeoDataFrame, *, reason: str, author: str | None = None,
                  detail: dict | None = None, decisions: Sequence[Change] = (),
-                 changeset_id: str | None = None, licence: Mapping[str, object] | None = None) -> engines.Applied:
+                 changeset_id: str | None = None, licence: Mapping[str, object] | None = None,
+                 status: str | None = None) -> engines.Applied:
     """Add the incidents the store does not hold yet, and the ``decisions`` changes that go with them (the rule's
     decisions recomputed for the new set of reports), in one change set (``kind="import"``): one transaction, so
     an import stopped part-way (a killed process, a time limit) adds nothing, neither reports nor decisions.
     ``changeset_id`` lets the caller name the change set in advance (to find out afterwards whether a stopped
     import had committed). ``licence`` (``licence``, ``attribution``, ``redistribute``, ``declared_by``,
-    ``declared_at``): the licence declared for every report of the file, stored with each (migration 0005)."""
+    ``declared_at``): the licence declared for every report of the file, stored with each (migration 0005).
+    ``status``: the review status of the new reports (default :func:`import_status`: draft once the store has
+    accounts, published before)."""
     records = frame_records(incidents)
     named = {"changeset_id": changeset_id} if changeset_id else {}
     declared = [Change(r["incident_id"], "insert", {"report_id": r["incident_id"], **licence},
                        record_type=LICENCE.name) for r in records] if licence else []
-    return open_store(location).apply(ChangeSet(
+    store = open_store(location)
+    status = status or import_status(store, publish=False)
+    # the reports' workflow status (migration 0006_workflow); a report the import skips keeps the status it has
+    skipped = store.would_skip(records)
+    statuses = [Change(r["incident_id"], "insert", {"incident_id": r["incident_id"], "status": status, "note": None},
+                       record_type=WORKFLOW.name) for r in records if r["incident_id"] not in skipped]
+    return store.apply(ChangeSet(
         kind="import", reason=reason, author=default_author(author), detail=detail or {}, skip_existing=True,
-        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions, *declared], **named))
+        changes=[*(Change(r["incident_id"], "insert", r) for r in records), *decisions, *declared, *statuses],
+        **named))
 
 
 def has_changeset(location: Location, changeset_id: str) -> bool:
@@ -599,13 +648,19 @@ def sources_table(incidents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["incident_id", "position", "organisation", "title", "url", "published", "type"])
 
 
-def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = (), responses: Sequence[dict] = ()) -> str:
-    """A short content hash of the reports, of which of them are linked into one incident and of the accused
-    party's responses (they change grades; order-free): cite it with a view so others can tell data versions apart.
-    Stores keep the same hash up to date with every change (see :mod:`.engines.records`)."""
+def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = (), responses: Sequence[dict] = (),
+                    statuses: Mapping[str, str] | None = None) -> str:
+    """A short content hash of the reports, of which of them are linked into one incident, of the accused party's
+    responses (they change grades) and of the review status of those not published (order-free): cite it with a
+    view so others can tell data versions apart. Stores keep the same hash up to date with every change (see
+    :mod:`.engines.records`)."""
+    from dashboard.data.engines.records import workflow_hashes
+
     links = decision_hashes([d.to_record() for d in decisions])
     said = response_hashes(list(responses))
-    return version_text(combine(dataset_hash(incidents), np.concatenate([links, said]), np.zeros(0, dtype=np.uint64)))
+    held = workflow_hashes([{"incident_id": k, "status": v} for k, v in (statuses or {}).items()])
+    return version_text(combine(dataset_hash(incidents), np.concatenate([links, said, held]),
+                                np.zeros(0, dtype=np.uint64)))
 
 
 def _links_hash(decisions: Sequence[Decision]) -> str:

@@ -26,6 +26,7 @@ from dashboard import grade_words, labels
 from dashboard.data.actor_groups import ActorGroups
 from dashboard.data.schema import GEO_PRECISION_LABELS, GRADES, PERPETRATOR_LABELS, VERIFICATION_STATUSES
 from dashboard.data.search import SearchIndex, text_mask
+from dashboard.data.workflow_view import STATUS_LABELS, STATUSES
 from dashboard.errors import SpecError
 from dashboard.i18n import N_
 from dashboard.query import communes, scope
@@ -236,6 +237,13 @@ def _scope(incidents: pd.DataFrame, name: str, _search) -> np.ndarray:
     return scope.scope(name).mask(incidents)
 
 
+def _status(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
+    """The review status (issue 14); a frame without the column (the public view) holds published incidents only."""
+    if "status" not in incidents.columns:
+        return np.full(len(incidents), "published" in wanted, dtype=bool)
+    return incidents["status"].isin(list(wanted)).to_numpy(dtype=bool)
+
+
 def _text(incidents: pd.DataFrame, text: str, search: SearchIndex | None) -> np.ndarray:
     return text_mask(incidents, text, search)
 
@@ -334,6 +342,13 @@ FILTERS: tuple[Filter, ...] = (
               "counts once however it was relayed)"),
            _at_least_sources, _count("from at least {n} independent source", "from at least {n} independent sources"),
            clause="tail", rank=45, sidebar="more"),
+    Filter("status", "statuses", "status", "--status", N_("Review status"), "set",
+           N_("Where the incident stands in the review workflow: draft, in_review, published, withdrawn (the public "
+              "view holds published incidents only)"),
+           _status, _phrase("with review status {values}", "with review status {values}",
+                            show=lambda v, w: w.translate(STATUS_LABELS[v])),
+           clause="tail", rank=48, choices=STATUSES, choice_label=lambda v, t: t.gettext(STATUS_LABELS[v]),
+           sidebar="more"),
     Filter("text", "text", "q", "--text", N_("Search summaries, places, sources"), "text",
            N_("Finds the words anywhere in summaries, places, actors and source links; case and accents are ignored "
               "(segou finds Ségou)"),

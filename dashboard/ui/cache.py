@@ -25,7 +25,15 @@ from dashboard.data.reconcile.view import INCIDENT_OF_REPORT, ReportLevel
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SearchIndex
 from dashboard.data.sources.licences import Licence
-from dashboard.data.store import describe_store, ensure_store, load_store, open_store, read_decisions, store_state
+from dashboard.data.store import (
+    describe_store,
+    ensure_store,
+    load_store,
+    open_store,
+    published,
+    read_decisions,
+    store_state,
+)
 from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
@@ -74,7 +82,10 @@ def _load(location: str, version: str, public: bool) -> Loaded:
     stored = load_store(location)  # the fast cache for this version, rebuilt when stale (see data/store.py)
     incidents, level = stored.incidents, stored.report_level
     search, withheld, credited = stored.search, None, ()
-    if public:
+    if public:  # published reports only (the review workflow), coarsened, then what the licences allow
+        incidents, level, unpublished = published(stored)
+        if unpublished:
+            search = None  # the index is of every report's incidents: search by scanning
         incidents = public_view(incidents, cercle_seats())
         level = replace(level, reports=public_view(level.reports, cercle_seats()))
         incidents, level, withheld, credited = _redistributable(incidents, level, stored.licences)

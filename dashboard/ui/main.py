@@ -15,7 +15,8 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings, SettingsError
-from dashboard.ui import cache, common, lang, state, widgets
+from dashboard.team.permissions import ANONYMOUS
+from dashboard.ui import cache, common, lang, state, team, widgets
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _
 from dashboard.ui.pages import (
@@ -23,6 +24,7 @@ from dashboard.ui.pages import (
     data_page,
     export_page,
     map_page,
+    record_page,
     review_page,
     story_page,
     table_page,
@@ -31,7 +33,7 @@ from dashboard.ui.pages import (
 from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
-PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "about")
+PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "record", "about")
 BUG_MESSAGE = N_("Something went wrong while drawing this page: a fault in the dashboard, not in your data or your "
                  "link. The details are in the server's log. Reload the page, or change the filters.")
 CATCH_BUGS = True  # tests in-process set this to False, so that a bug fails them as an exception
@@ -113,6 +115,10 @@ def _run(default: str) -> None:
         st.Page(lambda: review_page.render(ctx), title=_("Review"), url_path="review", default=default == "review", icon=":material/rule:"),
         st.Page(lambda: about.render(ctx), title=_("About & sources"), url_path="about", default=default == "about", icon=":material/info:"),
     ]
+    who = ANONYMOUS  # the public view has no accounts, no sign-in and no record page at all
+    if not settings.public:
+        pages.insert(-1, st.Page(lambda: record_page.render(ctx), title=_("Record & publish"), url_path="record",
+                                 default=default == "record", icon=":material/edit_note:"))
     # Navigation first, widgets after: Streamlit folds the running page's identity into every widget id, and a
     # new session's first run has another identity than later runs until st.navigation resolves the page. Widgets
     # drawn before it changed ids on the second run, so the first thing a user did with one (a search typed and
@@ -120,11 +126,13 @@ def _run(default: str) -> None:
     page = st.navigation(pages)
     lang.switch()
     spec = widgets.filters(options)
+    if not settings.public:
+        who = team.sidebar(str(data.store))
     view_state = state.view_from_url()
     view = filter_incidents(data.incidents, spec, data.search)
     left, counted_in = scope_notes(data, spec, view)
     ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings,
-                      left_out=left, counted_in=counted_in)
+                      left_out=left, counted_in=counted_in, account=who)
     try:
         page.run()
     except UserError as exc:

@@ -32,7 +32,9 @@ CARD = _ENV.from_string(
     """\
 <div class="incident-card" data-incident-id="{{ id }}" style="font-family:system-ui,sans-serif;font-size:13px;\
 line-height:1.35;max-width:{{ width }}px">
-<div class="data-text" style="font-weight:600;font-size:14px">{{ location }}</div>
+<div class="data-text" style="font-weight:600;font-size:14px">{{ location }}{% if status %} <span class="status-badge" \
+style="display:inline-block;padding:0 6px;border-radius:8px;border:1px solid #8a4b00;color:#8a4b00;font-size:11px;\
+font-weight:normal">{{ status }}</span>{% endif %}</div>
 <div style="color:#444">{{ when }}{% if admin %} · {{ admin }}{% endif %}</div>
 <div style="margin:4px 0">
 {% for label, colour, ink in categories %}<span class="category-badge" style="display:inline-block;padding:0 6px;\
@@ -224,8 +226,20 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "inclusion_note": text_or_none(row.get("inclusion_note")),
         "sources": sources,
         "dataset": row["dataset"],
+        "status": _status_badge(row, public, t),
         **_reports_context(row, reports, t),
     }
+
+
+def _status_badge(row: Mapping[str, Any], public: bool, t: Translator) -> str | None:
+    """The review status of an incident not (yet, or no longer) published, for the team view's cards (issue 14);
+    nothing for a published one, and nothing in the public view (which holds published incidents only)."""
+    from dashboard.data.workflow_view import STATUS_LABELS
+
+    status = row.get("status")
+    if public or not isinstance(status, str) or status == "published" or status not in STATUS_LABELS:
+        return None
+    return t.gettext(STATUS_LABELS[status])
 
 
 def _reports_context(row: Mapping[str, Any], reports: Sequence[Mapping[str, Any]] | None, t: Translator) -> dict:

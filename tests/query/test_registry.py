@@ -39,7 +39,7 @@ SAMPLE = incidents_of(incidents(
         dataset="segou-curated", geo_precision="1", summary="Market attack", source_record_id="C",
         sources=json.dumps([{"organisation": "HRW"}, {"organisation": "Human Rights Watch (via RFI)"},
                             {"organisation": "AFP"}])),
-), ()).frame  # an incident frame of three one-report incidents
+), ()).frame.assign(status=["published", "draft", "in_review"])  # three one-report incidents
 
 # filter name -> (a value, the SAMPLE incidents it selects)
 MASKS: dict[str, tuple[object, list[str]]] = {
@@ -58,6 +58,7 @@ MASKS: dict[str, tuple[object, list[str]]] = {
     "prec": (frozenset({1, 3}), ["b", "c"]),
     "dataset": (frozenset({"acled"}), ["b"]),
     "min_sources": (2, ["c"]),  # HRW, relayed or not, is one organisation: HRW and AFP
+    "status": (frozenset({"draft", "published"}), ["a", "b"]),  # the review workflow (issue 14)
     "text": ("SIÈGE", ["b"]),
 }
 

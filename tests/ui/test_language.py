@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.data.store import STORE_ENV
 
-PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "about")
+PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "record", "about")
 
 
 @pytest.fixture(autouse=True)

@@ -247,9 +247,10 @@ class Store:
             self.bulk_insert(conn, "history", ("changeset_id", "record_type", "record_id", "version", "field",
                                                "before", "after"), history)
             version = self._bump(conn, np.concatenate(added_hash), np.concatenate(removed_hash))
-        return Applied(changeset_id=cs.changeset_id, inserted=tuple(done["inserted"]),
-                       updated=tuple(done["updated"]), deleted=tuple(done["deleted"]),
-                       skipped=tuple(done["skipped"]), version=version)
+        # a key once, though a report's licence and workflow records share its key
+        once = {k: tuple(dict.fromkeys(v)) for k, v in done.items()}
+        return Applied(changeset_id=cs.changeset_id, inserted=once["inserted"], updated=once["updated"],
+                       deleted=once["deleted"], skipped=once["skipped"], version=version)
 
     def version_in(self, conn: sa.Connection) -> str:
         return version_text(int(self.meta(conn)["dataset_hash"]))

@@ -24,9 +24,11 @@ def _check_one(rtype: RecordType, record: dict) -> dict:
     if len(checked.problems):
         lines = [f"  {p.column}: {p.problem}" + (f" (value: {str(p.value)[:80]})" if p.value is not None else "")
                  for p in checked.problems.itertuples(index=False)]
-        raise ValidationFailed(N_("{id}: the change was not saved; the record would not be valid: {problems}"),
+        exc = ValidationFailed(N_("{id}: the change was not saved; the record would not be valid: {problems}"),
                                id=record.get(rtype.key), problems="; ".join(line.strip() for line in lines),
                                detail="\n".join(lines))
+        exc.problems = checked.problems  # (row, column, problem, value): what a form shows beside each field
+        raise exc
     return next(iter(checked.records.values()))
 
 
@@ -49,10 +51,9 @@ def parse_assignments(items: list[str], rtype: RecordType = INCIDENT) -> dict[st
     return out
 
 
-def edit(store: Store, record_id: str, values: Mapping[str, object], *, reason: str, author: str | None = None,
-         expected_version: int | None = None, rtype: RecordType = INCIDENT) -> Applied:
-    """Change some fields of one record (validated like an import); refused if the record is no longer at
-    ``expected_version`` (default: the version read here, so a change landing in between is refused too)."""
+def edit_change(store: Store, record_id: str, values: Mapping[str, object], *, expected_version: int | None = None,
+                rtype: RecordType = INCIDENT) -> Change:
+    """The validated update of :func:`edit` (not applied): for callers that write it with other changes."""
     stored = store.current([record_id], rtype)
     if record_id not in stored:
         raise StoreError(N_("{id}: no such {kind} in the store"), id=record_id, kind=rtype.name)
@@ -60,10 +61,21 @@ def edit(store: Store, record_id: str, values: Mapping[str, object], *, reason: 
     merged = {**old, **dict(values)}
     new = _check_one(rtype, rtype.derive(merged, values) if rtype.derive else merged)
     diff = {n: v for n, v in new.items() if old.get(n) != v}
-    cs = ChangeSet(kind="edit", reason=reason, author=default_author(author), changes=[
-        Change(record_id, "update", diff, expected_version=version if expected_version is None else expected_version,
-               record_type=rtype.name)])
-    return store.apply(cs)
+    return Change(record_id, "update", diff, expected_version=version if expected_version is None else expected_version,
+                  record_type=rtype.name)
+
+
+def edit(store: Store, record_id: str, values: Mapping[str, object], *, reason: str, author: str | None = None,
+         expected_version: int | None = None, rtype: RecordType = INCIDENT) -> Applied:
+    """Change some fields of one record (validated like an import); refused if the record is no longer at
+    ``expected_version`` (default: the version read here, so a change landing in between is refused too)."""
+    change = edit_change(store, record_id, values, expected_version=expected_version, rtype=rtype)
+    return store.apply(ChangeSet(kind="edit", reason=reason, author=default_author(author), changes=[change]))
+
+
+def check_new(record: dict, rtype: RecordType = INCIDENT) -> dict:
+    """A new record validated like an import (:class:`ValidationFailed` listing every problem)."""
+    return _check_one(rtype, record)
 
 
 def delete(store: Store, record_id: str, *, reason: str, author: str | None = None,

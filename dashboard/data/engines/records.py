@@ -10,6 +10,9 @@ type is one Alembic migration (its table, on both engines) plus one :class:`Reco
   columns of :mod:`dashboard.data.schema` and a WGS84 point.
 * ``licence`` (migration 0005, issue 16): the licence declared at import for a report of a user file (its
   attribution line, whether its rows may be redistributed, who declared it and when); not part of the version.
+* ``workflow`` (migration 0006_workflow, issue 14): a report's status in the review workflow (draft, in review,
+  published, withdrawn) and the comment or reason that goes with it. A report with no workflow record is
+  published (every record stored before the workflow existed was public); imports and the forms write ``draft``.
 * ``capture`` and ``custody`` (migration 0007_captures, issue 16): a preserved copy of a report's source (its
   SHA-256, size, media type, URLs, who captured it, when and how; the bytes live content-addressed outside the
   database, :mod:`dashboard.data.captures`) and the custody log of the captures (collected, attached, transferred,
@@ -328,8 +331,49 @@ RESPONSE = RecordType(  # migration 0008_grading: what the accused party said ab
     hash_rows=response_hashes,
 )
 
+
+WORKFLOW_STATUSES = ("draft", "in_review", "published", "withdrawn")
+
+
+def _check_workflow(records: list[dict]) -> Checked:
+    """A workflow record names a report and one of :data:`WORKFLOW_STATUSES` (``note``: the comment or reason)."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [] if isinstance(r.get("incident_id"), str) and r["incident_id"].strip() else [
+            ("incident_id", "is required")]
+        if r.get("status") not in WORKFLOW_STATUSES:
+            issues.append(("status", f"must be one of {', '.join(WORKFLOW_STATUSES)}"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["incident_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+def workflow_hashes(records: Sequence[dict]) -> np.ndarray:
+    """A status's part of the dataset version: 0 when published (as a record with no workflow row, so stores from
+    before migration 0006 keep their version), a hash of (report, status) otherwise: publishing or withdrawing
+    changes what the public view holds, so it is a new version."""
+    if not len(records):
+        return np.zeros(0, dtype=np.uint64)
+    published = np.array([r.get("status") == "published" for r in records], dtype=bool)
+    texts = pd.Series([f"status\x00{r.get('incident_id')}\x00{r.get('status')}" for r in records], dtype=object)
+    hashes = pd.util.hash_pandas_object(texts, index=False, categorize=False).to_numpy(np.uint64)
+    return np.where(published, np.uint64(0), hashes)
+
+
+WORKFLOW = RecordType(  # migration 0006_workflow (issue 14): where a report stands in the review workflow
+    name="workflow",
+    table="workflow",
+    key="incident_id",
+    fields=(("incident_id", "text"), ("status", "text"), ("note", "text")),
+    point=False,
+    check=_check_workflow,
+    hash_rows=workflow_hashes,
+)
+
 RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE,
-                                       CAPTURE.name: CAPTURE, CUSTODY.name: CUSTODY, RESPONSE.name: RESPONSE}
+                                       WORKFLOW.name: WORKFLOW, CAPTURE.name: CAPTURE, CUSTODY.name: CUSTODY,
+                                       RESPONSE.name: RESPONSE}
 
 
 def record_type(name: str) -> RecordType:

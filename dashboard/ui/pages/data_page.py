@@ -20,7 +20,7 @@ from dashboard.data.readers import SUFFIXES
 from dashboard.data.sources import registry
 from dashboard.errors import UserError
 from dashboard.i18n import N_
-from dashboard.ui import cache, common, state
+from dashboard.ui import cache, common, state, team
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current, ngettext
 
@@ -58,6 +58,9 @@ def render(ctx: PageContext) -> None:
         st.info(_("Imports are turned off in the public view."))
         state.publish(ctx.spec, ctx.state)
         return
+    if team.refuse(ctx, "import"):
+        state.publish(ctx.spec, ctx.state)
+        return
     limits = ctx.settings.limits
     st.markdown(_(
         "What can be imported: {formats}. Valid rows are added; invalid rows are kept aside with the reason in a "
@@ -76,6 +79,10 @@ def render(ctx: PageContext) -> None:
     reason = d2.text_input(_("Why (kept in the history; default: import of the file)"), key="import_reason")
     licence = licence_fields()
     if upload is not None and st.button(_("Import"), type="primary", key="import_go"):
+        if not team.may_write(ctx, "import"):  # checked again when it writes, not only when drawn
+            st.stop()
+        if not ctx.account.anonymous:
+            author = ctx.account.name  # the history names the signed-in account
         with tempfile.TemporaryDirectory(prefix="incident-map-upload-") as tmp:
             path = Path(tmp) / (Path(upload.name).name or "upload")
             path.write_bytes(upload.getvalue())

@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from dashboard.data import decide
 from dashboard.data.reconcile.evidence import AUTO_LINK, REVIEW, explain
 from dashboard.errors import UserError
-from dashboard.ui import cache, common, state
+from dashboard.ui import cache, common, state, team
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current, ngettext
 from dashboard.viz.cards import incident_card_html
@@ -73,6 +73,8 @@ def _queue(ctx: PageContext):
 
 
 def _decide(ctx: PageContext, pair) -> None:
+    if team.refuse(ctx, "edit"):
+        return
     if AUTHOR_KEY not in st.session_state:
         st.session_state[AUTHOR_KEY] = decide.default_author()
     c1, c2 = st.columns([1, 2])
@@ -87,6 +89,10 @@ def _decide(ctx: PageContext, pair) -> None:
     if not (go_link or go_apart):
         return
     action = decide.link if go_link else decide.keep_apart
+    if not team.may_write(ctx, "edit"):  # checked again when it writes, not only when drawn
+        return
+    if not ctx.account.anonymous:
+        author = ctx.account.name
     try:
         action(ctx.data.store, pair["a"], pair["b"], reason=reason, author=author)
     except UserError as exc:

@@ -31,7 +31,7 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
         urls = [s.url for s in sources if is_http_url(s.url)]
         first_url.append(urls[0] if urls else None)
         n_sources.append(len(sources))
-    return pd.DataFrame({
+    out = pd.DataFrame({
         t.gettext("id"): view["incident_id"].to_numpy(),
         t.gettext("date"): view["date_start"].dt.date.to_numpy(),
         t.gettext("date precision"): view["date_precision"].map(lambda p: t.pgettext("date precision", p)).to_numpy(),
@@ -54,6 +54,12 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
         t.gettext("first source"): first_url,
         t.gettext("datasets"): view["datasets"].to_numpy(),
     })
+    if "status" in view.columns and (view["status"] != "published").any():  # the team view's review badge
+        from dashboard.data.workflow_view import STATUS_LABELS
+
+        out.insert(1, t.gettext("review status"), view["status"].map(
+            lambda v: t.gettext(STATUS_LABELS.get(v, v))).to_numpy())
+    return out
 
 
 def render(ctx: PageContext) -> None:

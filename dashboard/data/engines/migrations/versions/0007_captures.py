@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_captures"
-down_revision = "0005"
+down_revision = "0006_workflow"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,64 @@
+"""What the review workflow (issue 14, :mod:`dashboard.team.workflow`) means for the frames every view reads.
+
+* :func:`status_column`: each report's status (a report with no workflow record is ``published``: everything
+  stored before the workflow existed was public) and each incident's, the one of its reports furthest from
+  publication (withdrawn, then draft, then in review), so the team view can filter and badge by status.
+* :func:`published_only`: the public view and public exports hold the published reports only; an incident that
+  joins a published report and an unpublished one is rebuilt from its published reports (its toll, place and
+  sources then come from them alone), and an incident without a published report is left out.
+
+Pure: frames and the statuses in, frames out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from dashboard.data.reconcile.decisions import Decision
+from dashboard.data.reconcile.view import incidents_of
+from dashboard.i18n import N_
+
+DEFAULT = "published"
+STATUS_COLUMN = "status"
+STATUSES = ("draft", "in_review", "published", "withdrawn")  # as records.WORKFLOW_STATUSES
+STATUS_LABELS = {"draft": N_("draft"), "in_review": N_("in review"), "published": N_("published"),
+                 "withdrawn": N_("withdrawn")}
+RANK = {"withdrawn": 0, "draft": 1, "in_review": 2, "published": 3}
+_BY_RANK = np.array(sorted(RANK, key=RANK.__getitem__), dtype=object)
+
+
+def report_statuses(report_ids: Iterable[str], statuses: Mapping[str, str]) -> np.ndarray:
+    """Each report's status (``statuses``: report id → status, for the reports that have a workflow record)."""
+    ids = pd.Series(list(report_ids), dtype=object)
+    if not statuses:
+        return np.full(len(ids), DEFAULT, dtype=object)
+    return ids.map(statuses).fillna(DEFAULT).to_numpy(dtype=object)
+
+
+def status_column(incidents: pd.DataFrame, reports: pd.DataFrame, report_incident: np.ndarray,
+                  statuses: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """(each incident's status, each report's status), in the frames' orders."""
+    of_report = report_statuses(reports["incident_id"], statuses)
+    if not statuses:
+        return np.full(len(incidents), DEFAULT, dtype=object), of_report
+    rank = pd.Series([RANK.get(s, RANK["draft"]) for s in of_report], dtype="int64")
+    lowest = rank.groupby(pd.Series(report_incident, dtype=object).to_numpy()).min()
+    ranks = lowest.reindex(incidents["incident_id"].astype(object).to_numpy()).fillna(RANK[DEFAULT])
+    return _BY_RANK[ranks.to_numpy(dtype=np.int64)], of_report
+
+
+def published_only(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, report_incident: np.ndarray,
+                   decisions: Iterable[Decision], statuses: Mapping[str, str]
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, np.ndarray, bool]:
+    """(incidents, reports, report_incident, changed): the frames holding the published reports only; ``changed``
+    is False (and the frames are the ones given) when every report is published."""
+    published = report_statuses(reports["incident_id"], statuses) == DEFAULT
+    if published.all():
+        return incidents, reports, report_incident, False
+    kept = reports.loc[published].reset_index(drop=True)
+    built = incidents_of(kept, list(decisions))
+    return built.frame.reset_index(drop=True), kept, built.report_incident, True
