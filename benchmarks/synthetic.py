@@ -305,7 +305,12 @@ def synthetic_incidents(n: int, *, seed: int = 0, validate: str = "sample", samp
         "geo_precision": pd.array(geo_precision, dtype="Int8"),
         "civilian_targeting": civilian,
         "fatalities_min": f_min, "fatalities_max": f_max, "fatalities_best": f_best,
-    })[list(COLUMNS)]
+    })
+    canonical = empty_incidents().dtypes
+    for name in COLUMNS:  # optional fields the generator does not make (grade overrides, harms...): unknown
+        if name not in frame.columns:
+            frame[name] = pd.Series(index=frame.index, dtype=canonical[name])
+    frame = frame[list(COLUMNS)]
     has_point = ~np.isnan(lat)
     geometry = gpd.points_from_xy(np.where(has_point, lon, 0.0), np.where(has_point, lat, 0.0), crs=CRS)
     geometry[~has_point] = None

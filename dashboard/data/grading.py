@@ -154,15 +154,15 @@ def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
     facts, types = facts_of(incidents["sources"].tolist(), overrides, [said.get(i, ()) for i in ids], disagree)
     grades, rules = decide(facts)
     out = incidents.copy()
-    out["grade"] = pd.array(grades, dtype="string")
-    out["grade_rule"] = pd.array(rules, dtype="string")
+    out["grade"] = pd.array(grades, dtype="str")
+    out["grade_rule"] = pd.array(rules, dtype="str")
     out["corroborating_sources"] = facts.corroborating
-    out["source_types"] = pd.array(types, dtype="string")
+    out["source_types"] = pd.array(types, dtype="str")
     out["denied"] = facts.denied
     reasons = (incidents["grade_override_reason"] if "grade_override_reason" in incidents.columns
                else pd.Series([None] * len(ids), index=incidents.index))
-    out["grade_reason"] = pd.array(np.where(rules == "override", reasons.astype(object), None), dtype="string")
+    out["grade_reason"] = pd.array(np.where(rules == "override", reasons.astype(object), None), dtype="str")
     fields = ("date", "party", "kind", "url", "note")
     out["responses"] = pd.array([json.dumps([{k: r.get(k) for k in fields} for r in said[i]], ensure_ascii=False)
-                                 if i in said else None for i in ids], dtype="string")
+                                 if i in said else None for i in ids], dtype="str")
     return out

@@ -439,7 +439,9 @@ def _write_frame(path: Path, store: Location, key: dict, frame: gpd.GeoDataFrame
     geo = {"version": "1.1.0", "primary_column": "geometry",
            "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
                                     "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
-    meta = {"key": key, "rows": len(frame), "version": version, "dtypes": _dtypes(frame), **extra}
+    # the dtypes of what is written (columns added to the frame on every load, e.g. the review status, are not)
+    meta = {"key": key, "rows": len(frame), "version": version, "dtypes": _dtypes(frame[[*columns, frame.geometry.name]]),
+            **extra}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
                                            _CACHE_META: json.dumps(meta).encode()})
     _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)

@@ -270,7 +270,7 @@ def test_the_card_lists_the_responses_linked_and_escaped():
     assert 'Denial:</b> <a href="https://e.org/d"' in html and "&lt;i&gt;FAMa&lt;/i&gt;, 2025-10" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html and "Inquiry announced:" in html
-    assert graded.set_index("incident_id").loc["A", "responses"] is pd.NA
+    assert pd.isna(graded.set_index("incident_id").loc["A", "responses"])
 
 
 def test_a_postgis_store_at_revision_0005_is_upgraded(pg_cluster, tmp_path, monkeypatch):
