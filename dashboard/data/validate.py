@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from dashboard.data.harms import COUNT_COLUMNS
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import (
     COLUMNS,
@@ -143,7 +144,7 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     df["civilian_targeting"] = _booleans(df["civilian_targeting"])
     for col in ("date_start", "date_end"):
         df[col] = _dates(df[col])
-    for col in ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best"):
+    for col in ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best", *COUNT_COLUMNS):
         df[col] = _whole_numbers(df[col])
     return df
 

@@ -27,6 +27,7 @@ import pyogrio
 from branca.element import Element
 
 from dashboard.attribution import short_credits
+from dashboard.data.harms import COUNT_COLUMNS
 from dashboard.data.missing import is_missing, plain
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
@@ -54,7 +55,7 @@ __all__ = [
 REPORT_LAYER = "reports"
 
 _DATE_COLUMNS = ("date_start", "date_end")
-_INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best")
+_INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best", *COUNT_COLUMNS)
 
 
 def export_columns(*, public: bool = False, flat: bool = False, frame: pd.DataFrame | None = None) -> list[str]:

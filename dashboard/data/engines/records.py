@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from dashboard.data.harms import COUNT_COLUMNS, HARM_COLUMNS, HARM_TYPES
 from dashboard.data.schema import FLAT_COLUMNS
 
 Kind = Literal["text", "int", "bool", "date", "float"]
@@ -70,7 +71,7 @@ class RecordType:
         return tuple(n for n in self.names if not (self.point and n in ("latitude", "longitude")))
 
 
-_INT = {"geo_precision", "fatalities_min", "fatalities_max", "fatalities_best"}
+_INT = {"geo_precision", "fatalities_min", "fatalities_max", "fatalities_best", *COUNT_COLUMNS}
 _DATE = {"date_start", "date_end"}
 
 
@@ -195,7 +196,47 @@ LICENCE = RecordType(  # migration 0005: the licence declared at import for a re
     hash_rows=None,  # read with every load (like the decisions); an import that declares one changes the version
 )
 
-RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE}
+VICTIM_SEXES = ("man", "woman", "unknown")
+VICTIM_AGE_GROUPS = ("adult", "child", "unknown")
+VICTIM_HARMS = ("killed", *HARM_TYPES)
+
+
+def _check_named_victims(records: list[dict]) -> Checked:
+    """A named victim has an id, the incident it belongs to, a name, what was done to them (``killed`` or a harm
+    type), who recorded it and when; sex and age group, when given, from the vocabularies; an age is a whole
+    number."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("victim_id", "incident_id", "name", "harm", "recorded_by",
+                                               "recorded_at") if not (isinstance(r.get(c), str) and r[c].strip())]
+        for field, allowed in (("sex", VICTIM_SEXES), ("age_group", VICTIM_AGE_GROUPS), ("harm", VICTIM_HARMS)):
+            if r.get(field) is not None and r.get(field) not in allowed:
+                issues.append((field, f"must be one of {', '.join(allowed)}"))
+        age = r.get("age")
+        if age is not None and (not isinstance(age, int) or isinstance(age, bool) or age < 0):
+            issues.append(("age", "must be a whole number of years"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["victim_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+# migration 0009_harms: victims a team names. PRIVATE: a record type of its own, never joined to the incident frame,
+# so no public view, public export or briefing can carry a name (tests/data/test_named_victims.py).
+NAMED_VICTIM = RecordType(
+    name="named_victim",
+    table="named_victims",
+    key="victim_id",
+    fields=(("victim_id", "text"), ("incident_id", "text"), ("name", "text"), ("sex", "text"), ("age", "int"),
+            ("age_group", "text"), ("harm", "text"), ("note", "text"), ("recorded_by", "text"),
+            ("recorded_at", "text")),
+    point=False,
+    check=_check_named_victims,
+    hash_rows=None,  # private: not part of the dataset version a public citation names
+)
+
+RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE,
+                                       NAMED_VICTIM.name: NAMED_VICTIM}
 
 
 def record_type(name: str) -> RecordType:
@@ -258,9 +299,10 @@ def _text_frame(columns: dict[str, Sequence]) -> pd.DataFrame:
     return pd.DataFrame(out, dtype=object)
 
 
-# Fields added after stores existed (migration 0004): a record whose values of these are all unknown hashes as it
-# did before they existed, so upgrading a store leaves its dataset version, and every citation of it, unchanged.
-HASHED_WHEN_GIVEN = ("summary_fr", "summary_lang")
+# Fields added after stores existed (migrations 0004, 0009_harms): a record whose values of these are all unknown
+# hashes as it did before they existed, so upgrading a store leaves its dataset version, and every citation of it,
+# unchanged.
+HASHED_WHEN_GIVEN = ("summary_fr", "summary_lang", *HARM_COLUMNS)
 
 
 def _hash(frame: pd.DataFrame) -> np.ndarray:
