@@ -123,3 +123,49 @@ def _cli():
     from dashboard.cli import app
 
     return app
+
+
+HARM_COLUMNS_0009 = ("killed_women_min", "killed_women_max", "livestock_taken_min", "harms", "cause_of_death")
+
+
+def test_a_store_at_revision_0005_gets_the_harm_fields_and_keeps_its_version(tmp_path, monkeypatch):
+    """0009_harms (issue 16, victims and harms): the new columns are unknown, the named-victims table is there and
+    empty, the dataset version does not move; a harm given afterwards is part of the version and of the history."""
+    from alembic import command
+
+    from dashboard.data.engines import migrate
+    from dashboard.data.victims import named_victims
+
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    store = tmp_path / "old.gpkg"
+    shutil.copy(OLD_STORE, store)
+    engine = sa.create_engine(f"sqlite:///{store}")
+    with engine.connect() as conn:
+        command.upgrade(migrate._config(conn), "0005")
+        conn.commit()
+    engine.dispose()
+    before = _raw(store)
+    assert before["revision"] == "0005" and not set(HARM_COLUMNS_0009) & set(before["columns"])
+
+    st = open_store(store)
+    assert current(st.engine) == head()
+    after = _raw(store)
+    assert set(HARM_COLUMNS_0009) <= set(after["columns"]) and after["rows"] == before["rows"]
+    frame = read_store(store).set_index("incident_id")
+    assert frame[list(HARM_COLUMNS_0009)].isna().all().all()  # unknown, never 0
+    assert store_state(store)[0] == version_text(int(before["hash"])) == dataset_version(read_store(store))
+    assert named_victims(st) == []
+
+    edit(st, "T-1", {"killed_women_min": 1, "killed_women_max": 1, "harms": "livestock_taken"},
+         reason="the source names one woman among the dead", author="a")
+    edited = read_store(store).set_index("incident_id")
+    assert (edited.loc["T-1", "killed_women_min"], edited.loc["T-1", "harms"]) == (1, "livestock_taken")
+    assert store_state(store)[0] != version_text(int(before["hash"]))
+    assert {e.field for e in st.history("T-1")[1:]} == {"killed_women_min", "killed_women_max", "harms"}
+    forget(store)
+
+
+def test_the_harm_fields_count_in_the_version_only_when_given():
+    record = {"incident_id": "T-1", "summary": "Test."}
+    for field, value in (("killed_women_min", 1), ("harms", "injured"), ("cause_of_death", "firearm")):
+        assert records_hash([{**record, field: value}]) != records_hash([record])
