@@ -18,8 +18,8 @@ from jinja2 import Environment
 
 from dashboard import labels
 from dashboard.data.missing import text_or_none
-from dashboard.harm_words import cause_text, harm_items, killed_breakdown, violation_text
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
+from dashboard.harm_words import cause_text, harm_items, killed_breakdown, violation_text
 from dashboard.i18n import DEFAULT, N_, Translator, tr
 from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
 from dashboard.wording import toll_text, toll_words, when_text
