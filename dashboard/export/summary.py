@@ -56,12 +56,14 @@ def of_whom(incidents: pd.DataFrame, t: Translator) -> str:
     """", of whom at least 1 woman and at least 2 children": the women and children the sources count among the
     killed (the sum of each incident's lower bound; an incident whose sources give no breakdown adds nothing, so
     it is always "at least"); "" when the sources of the selection count none."""
+    women = int(killed_at_least(incidents, "women").sum()) if len(incidents) else 0
+    children = int(killed_at_least(incidents, "children").sum()) if len(incidents) else 0
     parts = []
-    for group, singular, plural in (("women", "at least {n} woman", "at least {n} women"),
-                                    ("children", "at least {n} child", "at least {n} children")):
-        n = int(killed_at_least(incidents, group).sum()) if len(incidents) else 0
-        if n:
-            parts.append(t.ngettext(singular, plural, n).format(n=t.number(n)))
+    if women:
+        parts.append(t.ngettext("at least {n} woman", "at least {n} women", women).format(n=t.number(women)))
+    if children:
+        parts.append(t.ngettext("at least {n} child", "at least {n} children", children).format(
+            n=t.number(children)))
     if not parts:
         return ""
     return t.gettext(", of whom {groups}").format(groups=either(parts, t.pgettext("between the last two of a list",
