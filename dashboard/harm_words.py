@@ -20,7 +20,7 @@ from dashboard.data.missing import is_missing
 from dashboard.i18n import Translator, tr
 from dashboard.wording import toll_text, toll_words
 
-__all__ = ["cause_text", "harm_items", "killed_breakdown", "violation_text"]
+__all__ = ["cause_text", "harm_items", "harms_text", "killed_breakdown", "violation_text"]
 
 
 def _group_phrase(group: str, lo: Any, hi: Any, t: Translator) -> str:
@@ -69,6 +69,13 @@ def harm_items(row: Mapping[str, Any], t: Translator | None = None) -> list[tupl
             continue
         out.append((labels.harm(harm, t), toll_text(lo, hi, words=toll_words(t))))
     return out
+
+
+def harms_text(row: Mapping[str, Any], t: Translator | None = None) -> str | None:
+    """"livestock taken: 100 · injured: reported, number unknown" (``None`` when the sources report none)."""
+    t = t or tr()
+    items = [t.gettext("{harm}: {count}").format(harm=label, count=count) for label, count in harm_items(row, t)]
+    return " · ".join(items) or None
 
 
 def cause_text(row: Mapping[str, Any], t: Translator | None = None) -> str | None:

@@ -19,7 +19,7 @@ from jinja2 import Environment
 from dashboard import labels
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
-from dashboard.harm_words import cause_text, harm_items, killed_breakdown, violation_text
+from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import DEFAULT, N_, Translator, tr
 from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
 from dashboard.wording import toll_text, toll_words, when_text
@@ -43,7 +43,7 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 {% if perpetrators %}<div><b>{{ w.perpetrators }}</b> <span class="data-text">{{ perpetrators }}</span> <i>({{ basis }})</i></div>{% endif %}
 {% if victims %}<div><b>{{ w.victims }}</b> <span class="data-text">{{ victims }}</span></div>{% endif %}
 {% if breakdown %}<div class="killed-breakdown"><b>{{ w.breakdown }}</b> {{ breakdown|join("; ") }}</div>{% endif %}
-{% if harms %}<div class="harms"><b>{{ w.harms }}</b> {% for label, count in harms %}{{ label }}: {{ count }}{% if not loop.last %} · {% endif %}{% endfor %}</div>{% endif %}
+{% if harms %}<div class="harms"><b>{{ w.harms }}</b> {{ harms }}</div>{% endif %}
 <div class="violation" style="color:#444">{% if cause %}<b>{{ w.cause }}</b> {{ cause }} · {% endif %}<b>{{ w.violation }}</b> {{ violation }}</div>
 {% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}{% if summary_note %} <i class="summary-language">{{ summary_note }}</i>{% endif %}</p>{% endif %}
 <div style="color:#444"><b>{{ w.verification }}</b> {{ verification }} · <b>{{ w.location }}</b> {{ precision }}\
@@ -177,7 +177,7 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "basis": labels.basis(row.get("attribution_basis"), t),
         "victims": text_or_none(row.get("victims")),
         "breakdown": killed_breakdown(row, t),
-        "harms": harm_items(row, t),
+        "harms": harms_text(row, t),
         "cause": cause_text(row, t),
         "violation": violation_text(row, t),
         "summary": summary_text(row, t),

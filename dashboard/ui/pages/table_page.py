@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import labels
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
-from dashboard.harm_words import cause_text, harm_items, killed_breakdown, violation_text
+from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import Translator, tr
 from dashboard.query.aggregate import by_category, by_column
 from dashboard.ui import common, state
@@ -25,7 +25,7 @@ def harm_columns(view: pd.DataFrame, t: Translator) -> dict[str, list]:
     rows = view.to_dict("records")
     return {
         t.gettext("among the killed"): ["; ".join(killed_breakdown(r, t)) or None for r in rows],
-        t.gettext("other harms"): [" · ".join(f"{label}: {n}" for label, n in harm_items(r, t)) or None for r in rows],
+        t.gettext("other harms"): [harms_text(r, t) for r in rows],
         t.gettext("cause of death"): [cause_text(r, t) for r in rows],
         t.gettext("violation or abuse"): [violation_text(r, t) for r in rows],
     }
