@@ -73,3 +73,23 @@ def test_a_partial_breakdown_is_not_required_to_add_up():
 ])
 def test_violation_or_abuse_is_derived_from_the_categories(categories, kind):
     assert violation_kind(categories) == kind
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+def test_the_native_layout_carries_the_harm_fields_both_ways(tmp_path, fmt):
+    """An export in the tool's own layout holds the harm columns, and importing it gives the same values back."""
+    from dashboard.data.importer import read_any
+    from dashboard.data.store import load_bundled
+    from dashboard.export import files
+
+    bundled = load_bundled()
+    curated = bundled.loc[bundled["dataset"] == "segou-curated"].reset_index(drop=True)
+    write = {"csv": files.to_csv_bytes, "geojson": files.to_geojson_bytes, "gpkg": files.to_gpkg_bytes}[fmt]
+    path = tmp_path / f"out.{fmt}"
+    path.write_bytes(write(curated))
+    back = validate_flat(read_any(path)).valid.set_index("incident_id")
+    before = curated.set_index("incident_id")
+    assert back.loc["SEG-2025-010", "killed_women_max"] == 1 and back.loc["SEG-2025-010", "harms"] == "livestock_taken"
+    for column in HARM_COLUMNS:
+        pd.testing.assert_series_equal(back[column].sort_index(), before[column].sort_index(), check_dtype=False,
+                                       check_names=False)
