@@ -88,3 +88,17 @@ def test_an_incident_with_two_alleged_perpetrators_is_one_bar_unit_under_the_fir
     assert october.loc["state_forces", "incidents"] == 2 and "progov_militia" not in october.index
     title = timeline_chart(view()).to_dict()["encoding"]["y"]["title"]
     assert "first-named" in " ".join(title)
+
+
+def test_the_bars_can_be_split_by_violation_or_abuse():
+    """Each incident counts once, under the kind derived from its categories; the same totals as by category."""
+    bundled = load_bundled()
+    by_kind = timeline_table(bundled, "year", stack="violation")
+    by_category = timeline_table(bundled, "year")
+    assert by_kind["incidents"].sum() == by_category["incidents"].sum() == len(bundled)
+    october = bundled.loc[bundled["date_start"].between("2025-10-01", "2025-10-31")]
+    kinds = timeline_table(october, "month", stack="violation").groupby("category")["incidents"].sum().to_dict()
+    assert kinds == {"violation": 4, "abuse": 1, "unknown": 2}  # Kamona, Dougabougou, Balle, Markala; Haïdara
+    chart = timeline_chart(october, stack="violation").to_dict()
+    assert chart["encoding"]["color"]["scale"]["domain"] == [
+        "violation (state agents)", "abuse (non-state actors)", "neither (perpetrator unidentified)"]
