@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard import cli_reconcile, cli_store
+from dashboard import cli_reconcile, cli_store, cli_victims
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
 from dashboard.data.import_job import ImportRequest, run_import
@@ -480,6 +480,7 @@ def verify(manifest: Annotated[Path, typer.Argument(help="A manifest written by 
 
 cli_reconcile.register(app, _store, StoreOpt, JsonOpt)  # reconcile · review · link · keep-apart · unlink
 cli_store.register(app)  # history · edit · delete · restore · store init/copy
+cli_victims.register(app)  # victims add/list (private)
 
 if __name__ == "__main__":
     app()

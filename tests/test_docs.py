@@ -54,10 +54,17 @@ def test_every_incident_column_is_documented():
 def cli_commands() -> dict[str, list[str]]:
     """Each command of the live CLI and its visible option names (``-o``, ``--output``...)."""
     group = typer.main.get_command(app)
+    commands = {}
+    for name, command in group.commands.items():
+        if command.hidden:
+            continue
+        commands[name] = command
+        for sub, subcommand in getattr(command, "commands", {}).items():  # a group: store init, victims add...
+            commands[f"{name} {sub}"] = subcommand
     return {
         name: sorted({opt for param in command.params if not getattr(param, "hidden", False)
                       for opt in (*param.opts, *param.secondary_opts) if opt.startswith("-")})
-        for name, command in group.commands.items() if not command.hidden
+        for name, command in commands.items() if not command.hidden
     }
 
 

@@ -72,3 +72,22 @@ def test_no_export_carries_a_name(store, tmp_path, public):
             path.unlink()
     query = runner.invoke(app, ["query", "--store", store, "--json"])
     assert query.exit_code == 0 and NAME not in query.output
+
+
+def test_the_cli_records_and_lists_named_victims_and_refuses_a_bad_one(store):
+    added = runner.invoke(app, ["victims", "add", "SEG-2025-008", "--name", "Second Name", "--sex", "man",
+                                "--age", "40", "--reason", "from a family list", "--author", "team",
+                                "--store", store])
+    assert added.exit_code == 0, added.output
+    assert "private" in added.output
+    listed = runner.invoke(app, ["victims", "list", "SEG-2025-008", "--json", "--store", store])
+    assert listed.exit_code == 0
+    import json
+
+    assert [(v["name"], v["sex"], v["age"], v["harm"]) for v in json.loads(listed.output)] == [
+        ("Second Name", "man", 40, "killed")]
+    bad = runner.invoke(app, ["victims", "add", "SEG-2025-008", "--name", "X", "--harm", "robbed", "--reason", "r",
+                              "--store", store])
+    assert bad.exit_code != 0 and "harm must be one of" in bad.output
+    missing = runner.invoke(app, ["victims", "add", "NOPE", "--name", "X", "--reason", "r", "--store", store])
+    assert missing.exit_code != 0 and "no such incident" in missing.output
