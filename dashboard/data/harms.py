@@ -148,3 +148,20 @@ def counted_is_listed(df: pd.DataFrame) -> pd.Series:
         counted = df[lo].notna() | df[hi].notna()
         ok &= ~counted | listed.map(lambda codes, h=harm: h in codes).astype(bool)
     return ok.astype(bool)
+
+
+def row_reasons(row: pd.Series, check: str) -> list[tuple[str, str, object]]:
+    """The cells behind a failed :data:`PAIR_ORDER` or :data:`COUNTED_IS_LISTED` check of one row, as (column,
+    problem, value): the rejects file then names ``killed_women_max`` rather than the whole row."""
+    out = []
+    if check == PAIR_ORDER:
+        for lo, hi in PAIRS:
+            if pd.notna(row[lo]) and pd.notna(row[hi]) and row[hi] < row[lo]:
+                out.append((hi, f"{PAIR_ORDER} ({lo})", f"{row[lo]}–{row[hi]}"))
+    elif check == COUNTED_IS_LISTED:
+        listed = split(row["harms"])
+        for harm in HARM_TYPES:
+            lo, hi = harm_columns(harm)
+            if (pd.notna(row[lo]) or pd.notna(row[hi])) and harm not in listed:
+                out.append(("harms", f"{COUNTED_IS_LISTED}: {harm} is counted but not listed", row["harms"]))
+    return out
