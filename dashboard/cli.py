@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store, cli_team
+from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store, cli_team, cli_victims
 from dashboard.cli_help import H_, translator
 from dashboard.cli_options import App, filter_options
 from dashboard.data.atomic import replacing
@@ -576,6 +576,7 @@ cli_store.register(app)  # history · edit · delete · restore · store init/co
 cli_captures.register(app, settings, StoreOpt, JsonOpt)  # capture · source attach
 cli_grading.register(app)  # grade · response add
 cli_team.register(app)  # user add/list · submit · publish · send-back · withdraw · reopen
+cli_victims.register(app)  # victims add/list (private)
 
 if __name__ == "__main__":
     app()

@@ -92,3 +92,38 @@ def said_event_type(name: str, pgettext) -> str:
 
 def actor_group(name: str, t: Translator | str | None = None) -> str:
     return _t(t).pgettext("actor group", name)
+
+
+# ---- victims and harms (dashboard.data.harms) -------------------------------------------------------------------
+HARMS = {"injured": N_("injured"), "abducted": N_("abducted or disappeared"), "detained": N_("arbitrarily detained"),
+         "sexual_violence": N_("sexual violence"), "buildings_burned": N_("homes or buildings burned"),
+         "livestock_taken": N_("livestock taken"), "displaced": N_("displaced")}
+KILLED_GROUPS = {"men": NP_("killed", "men"), "women": NP_("killed", "women"), "sex_unknown": NP_("killed", "sex unknown"),
+                 "adults": NP_("killed", "adults"), "children": NP_("killed", "children"),
+                 "age_unknown": NP_("killed", "age unknown")}
+CAUSES = {"firearm": N_("firearm"), "explosive": N_("explosive weapon"), "sharp_object": N_("bladed or sharp object"),
+          "burning": N_("burning"), "other": NP_("cause of death", "other means"),
+          "indirect": N_("indirect (e.g. siege, denial of care)"), "unknown": NP_("cause of death", "unknown")}
+VIOLATION_KINDS = {"violation": N_("violation (state agents)"), "abuse": N_("abuse (non-state actors)"),
+                   "both": N_("violation and abuse"), "unknown": N_("neither (perpetrator unidentified)")}
+
+
+def harm(code: str, t: Translator | str | None = None) -> str:
+    label = HARMS.get(code)
+    return _t(t).gettext(label) if label else code
+
+
+def killed_group(group: str, t: Translator | str | None = None) -> str:
+    return _t(t).pgettext("killed", group.replace("_", " ")) if group in KILLED_GROUPS else group
+
+
+def cause(code: str, t: Translator | str | None = None) -> str:
+    label = CAUSES.get(code)
+    if label is None:
+        return code
+    return _t(t).pgettext("cause of death", label) if code in ("other", "unknown") else _t(t).gettext(label)
+
+
+def violation_kind(kind: str, t: Translator | str | None = None) -> str:
+    label = VIOLATION_KINDS.get(kind)
+    return _t(t).gettext(label) if label else kind

@@ -23,6 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from dashboard.data import harms as _harms
 from dashboard.data.missing import is_blank
 from dashboard.errors import SourceError
 
@@ -117,6 +118,7 @@ COLUMNS = (
     "fatalities_best",
     "injured",
     "abducted",
+    *_harms.HARM_COLUMNS,
     "summary",
     "summary_fr",
     "summary_lang",
@@ -158,6 +160,8 @@ TEXT_COLUMNS = (
     "victims",
     "injured",
     "abducted",
+    "harms",
+    "cause_of_death",
     "summary",
     "summary_fr",
     "summary_lang",
@@ -282,7 +286,9 @@ LOCATED_ORDER = ("located_to agrees with geo_precision (place: 1 or 2; commune o
 BEST_IN_RANGE = "fatalities_best within min..max"
 OVERRIDE_REASON = "grade_override_reason given with grade_override"
 ROW_CHECK_COLUMNS = {DATE_ORDER: "date_end", TOLL_ORDER: "fatalities_max", BEST_IN_RANGE: "fatalities_best",
-                     LOCATED_ORDER: "located_to", OVERRIDE_REASON: "grade_override_reason"}
+                     LOCATED_ORDER: "located_to", OVERRIDE_REASON: "grade_override_reason",
+                     _harms.PAIR_ORDER: "harms", _harms.BREAKDOWN_IN_TOLL: "fatalities_max",
+                     _harms.COUNTED_IS_LISTED: "harms"}
 SOURCES_CHECK = "JSON list of sources with organisation and http(s) URLs"
 CATEGORIES_CHECK = f"known perpetrator category codes, ;-separated ({', '.join(PERPETRATOR_CATEGORIES)})"
 
@@ -320,6 +326,35 @@ class IncidentModel(pa.DataFrameModel):
     fatalities_best: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
     injured: Series[str] = pa.Field(nullable=True)
     abducted: Series[str] = pa.Field(nullable=True)
+    # victims and harms (dashboard.data.harms): min–max counts, empty = unknown
+    killed_men_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_men_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_women_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_women_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_sex_unknown_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_sex_unknown_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_adults_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_adults_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_children_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_children_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_age_unknown_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    killed_age_unknown_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    injured_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    injured_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    abducted_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    abducted_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    detained_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    detained_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    sexual_violence_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    sexual_violence_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    buildings_burned_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    buildings_burned_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    livestock_taken_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    livestock_taken_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    displaced_min: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    displaced_max: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0)
+    harms: Series[str] = pa.Field(nullable=True)
+    cause_of_death: Series[str] = pa.Field(nullable=True)
     summary: Series[str] = pa.Field(nullable=True)
     summary_fr: Series[str] = pa.Field(nullable=True)
     summary_lang: Series[str] = pa.Field(nullable=True, str_matches={"pattern": LANGUAGE_CODE.pattern,
@@ -345,6 +380,26 @@ class IncidentModel(pa.DataFrameModel):
     @pa.check("sources", error=SOURCES_CHECK, element_wise=True)
     def _sources(cls, cell: object) -> bool:
         return _sources_ok(cell)
+
+    @pa.check("harms", error=_harms.HARMS_CHECK, element_wise=True)
+    def _harm_codes(cls, cell: object) -> bool:
+        return _harms.codes_ok(cell, _harms.HARM_TYPES)
+
+    @pa.check("cause_of_death", error=_harms.CAUSE_CHECK, element_wise=True)
+    def _causes(cls, cell: object) -> bool:
+        return _harms.codes_ok(cell, _harms.CAUSES_OF_DEATH)
+
+    @pa.dataframe_check(error=_harms.PAIR_ORDER)
+    def _harm_order(cls, df: pd.DataFrame) -> Series[bool]:
+        return _harms.pair_order(df)
+
+    @pa.dataframe_check(error=_harms.BREAKDOWN_IN_TOLL)
+    def _breakdown_in_toll(cls, df: pd.DataFrame) -> Series[bool]:
+        return _harms.breakdown_in_toll(df)
+
+    @pa.dataframe_check(error=_harms.COUNTED_IS_LISTED)
+    def _counted_is_listed(cls, df: pd.DataFrame) -> Series[bool]:
+        return _harms.counted_is_listed(df)
 
     @pa.dataframe_check(error=DATE_ORDER)
     def _date_order(cls, df: pd.DataFrame) -> Series[bool]:

@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from dashboard.data import harms
+from dashboard.data.harms import COUNT_COLUMNS
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import (
     COLUMNS,
@@ -113,7 +115,7 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
     except pa.errors.SchemaErrors as err:
         problems.extend(_failures(err.failure_cases, df))
     _source_reasons(df, problems)
-    problems = _said_once(problems)
+    problems = _said_once(_harm_reasons(df, problems))
     bad = {p["row"] for p in problems}
     if not bad and coerced is not None:
         checked = coerced  # every row passed: the checked, coerced frame is already there (half the time)
@@ -142,7 +144,7 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     df["civilian_targeting"] = _booleans(df["civilian_targeting"])
     for col in ("date_start", "date_end"):
         df[col] = _dates(df[col])
-    for col in ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best"):
+    for col in ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best", *COUNT_COLUMNS):
         df[col] = _whole_numbers(df[col])
     return df
 
@@ -320,6 +322,19 @@ def _limits(df: pd.DataFrame, problems: list[dict], today: date, max_text_chars:
     for row in df.index[future.to_numpy(dtype=bool)]:
         problems.append(_problem(df, row, "date_start", f"{start[row]:%Y-%m-%d} is in the future (after the "
                                  f"import day {today:%Y-%m-%d} + 1 day)", f"{start[row]:%Y-%m-%d}"))
+
+
+def _harm_reasons(df: pd.DataFrame, problems: list[dict]) -> list[dict]:
+    """A failed harm row check names the cells behind it (``killed_women_max``, ``harms``)."""
+    out = []
+    for p in problems:
+        if p["problem"] in (harms.PAIR_ORDER, harms.COUNTED_IS_LISTED) and p["row"] in df.index:
+            found = harms.row_reasons(df.loc[p["row"]], p["problem"])
+            if found:
+                out.extend(_problem(df, p["row"], column, problem, value) for column, problem, value in found)
+                continue
+        out.append(p)
+    return out
 
 
 def _source_reasons(df: pd.DataFrame, problems: list[dict]) -> None:

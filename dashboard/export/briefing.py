@@ -120,6 +120,7 @@ def _figures(incidents: pd.DataFrame, lang: str) -> dict:
                             words=TollWords(exact=w["killed_exact"], range=w["killed_range"], group=tw.group),
                             thousands=True),
         "killed_range": toll_text(t.killed_min, t.killed_max, open_ended=bool(t.open_ended), words=tw),
+        "of_whom": summary.of_whom(incidents, tr(lang)).lstrip(", "),
         "by_category": [
             {"label": labels.category(code, lang), "colour": CATEGORY_COLOURS.get(code, "#6B6B6B"),
              "incidents": int(r["incidents"]), "killed": toll_text(r["killed_min"], r["killed_max"], words=tw)}

@@ -29,6 +29,7 @@ from branca.element import Element
 
 from dashboard.attribution import short_credits
 from dashboard.data.captures import Capture
+from dashboard.data.harms import COUNT_COLUMNS
 from dashboard.data.missing import is_missing, plain
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
@@ -57,7 +58,7 @@ __all__ = [
 REPORT_LAYER = "reports"
 
 _DATE_COLUMNS = ("date_start", "date_end")
-_INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best")
+_INT_COLUMNS = ("geo_precision", "fatalities_min", "fatalities_max", "fatalities_best", *COUNT_COLUMNS)
 
 
 # the civilian-harm grade of a loaded incident frame (dashboard/data/grading.py, docs/grading.md), computed not stored

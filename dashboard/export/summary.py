@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import grade_words, labels
+from dashboard.data.harms import killed_at_least
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import GRADES, PERPETRATOR_CATEGORIES, split_codes
 from dashboard.i18n import Translator, tr
@@ -22,7 +23,7 @@ from dashboard.query.scope import RECORD_STATEMENT, LeftOut, left_out_words
 from dashboard.viz.maps import plottable
 from dashboard.wording import either, toll_text, toll_words, when_text
 
-__all__ = ["MOST_SERIOUS", "coverage", "grade_counts", "key_findings", "most_serious"]
+__all__ = ["MOST_SERIOUS", "coverage", "grade_counts", "key_findings", "most_serious", "of_whom"]
 
 MOST_SERIOUS = 12  # rows of the one-page table (no summaries: one line or two each)
 
@@ -49,6 +50,24 @@ def _killed(lo: int, hi: int, open_ended: bool, t: Translator) -> str:
         return t.ngettext("at least {lo} person killed", "at least {lo} people killed", lo).format(lo=t.number(lo))
     return t.ngettext("at least {lo} and up to {hi} people killed", "at least {lo} and up to {hi} people killed",
                       hi).format(lo=t.number(lo), hi=t.number(hi) + ("+" if open_ended else ""))
+
+
+def of_whom(incidents: pd.DataFrame, t: Translator) -> str:
+    """", of whom at least 1 woman and at least 2 children": the women and children the sources count among the
+    killed (the sum of each incident's lower bound; an incident whose sources give no breakdown adds nothing, so
+    it is always "at least"); "" when the sources of the selection count none."""
+    women = int(killed_at_least(incidents, "women").sum()) if len(incidents) else 0
+    children = int(killed_at_least(incidents, "children").sum()) if len(incidents) else 0
+    parts = []
+    if women:
+        parts.append(t.ngettext("at least {n} woman", "at least {n} women", women).format(n=t.number(women)))
+    if children:
+        parts.append(t.ngettext("at least {n} child", "at least {n} children", children).format(
+            n=t.number(children)))
+    if not parts:
+        return ""
+    return t.gettext(", of whom {groups}").format(groups=either(parts, t.pgettext("between the last two of a list",
+                                                                                    "and")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +101,7 @@ def key_findings(incidents: pd.DataFrame, *, period: str, lang: str = "en") -> l
     unknown = (t.ngettext("; the toll is unknown for {u}", "; the toll is unknown for {u}", tot.unknown_toll).format(
         u=t.number(tot.unknown_toll)) if 0 < tot.unknown_toll < n else "")
     killed = (t.gettext("no toll is reported") if tot.unknown_toll == n
-              else _killed(tot.killed_min, tot.killed_max, bool(tot.open_ended), t))
+              else _killed(tot.killed_min, tot.killed_max, bool(tot.open_ended), t) + of_whom(incidents, t))
     findings = [t.ngettext("{n} incident, {period}: {killed}{unknown}.", "{n} incidents, {period}: {killed}{unknown}.",
                            n).format(n=t.number(n), period=period, killed=killed, unknown=unknown)]
     groups = [g for g in _groups(incidents) if g.codes and g.codes != ("unidentified",)]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import grade_words, labels
+from dashboard.data import harms
 from dashboard.data.actor_groups import ActorGroups
 from dashboard.data.schema import GEO_PRECISION_LABELS, GRADES, PERPETRATOR_LABELS, VERIFICATION_STATUSES
 from dashboard.data.search import SearchIndex, text_mask
@@ -233,6 +234,28 @@ def _at_least_killed(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
     return (incidents["fatalities_min"] >= n).fillna(False).to_numpy(dtype=bool)
 
 
+def _among_killed(incidents: pd.DataFrame, groups: frozenset[str], _search) -> np.ndarray:
+    """At least one of the killed is known to be in one of ``groups`` (its lower bound is 1 or more)."""
+    keep = np.zeros(len(incidents), dtype=bool)
+    for group in groups:
+        keep |= (incidents[harms.killed_columns(group)[0]] >= 1).fillna(False).to_numpy(dtype=bool)
+    return keep
+
+
+def _harm_reported(incidents: pd.DataFrame, wanted: frozenset[str], _search) -> np.ndarray:
+    keep = np.zeros(len(incidents), dtype=bool)
+    for harm in wanted:
+        keep |= harms.reported_harms(incidents, harm).to_numpy(dtype=bool)
+    return keep
+
+
+def _violation(incidents: pd.DataFrame, wanted: frozenset[str], _search) -> np.ndarray:
+    """``violation`` / ``abuse`` match an incident that is ``both`` too (:func:`dashboard.data.harms.violation_kind`)."""
+    kinds = set(wanted) | ({"both"} if wanted & {"violation", "abuse"} else set())
+    return _per_distinct(incidents["perpetrator_category"], lambda cats: np.array(
+        [harms.violation_kind(c) in kinds for c in cats], dtype=bool))
+
+
 def _scope(incidents: pd.DataFrame, name: str, _search) -> np.ndarray:
     return scope.scope(name).mask(incidents)
 
@@ -315,6 +338,25 @@ FILTERS: tuple[Filter, ...] = (
            N_("At least this many killed (the toll's lower bound); incidents with an unknown toll are left out when "
               "this is above 0"),
            _at_least_killed, _count("at least {n} killed", "at least {n} killed"), clause="tail", rank=10,
+           sidebar="more"),
+    Filter("killed_group", "killed_groups", "killed", "--killed-group", N_("Among the killed"), "set",
+           N_("Incidents whose sources say that women (or children) were among the killed: the breakdown's lower "
+              "bound is at least 1; an incident whose sources give no breakdown is left out"),
+           _among_killed, _phrase("with {values} among the killed", "with {values} among the killed",
+                                  show=lambda g, w: w.pgettext("killed", g)),
+           clause="tail", rank=11, choices=("women", "children"), choice_label=labels.killed_group, sidebar="more"),
+    Filter("harm", "harm_types", "harm", "--harm", N_("Harm reported"), "set",
+           N_("Harms beyond killing that the sources report (with or without a number); an incident matches any"),
+           _harm_reported, _phrase("with harm reported: {values}", "with harms reported: {values}",
+                                   show=lambda h, w: w.translate(labels.HARMS[h])),
+           clause="tail", rank=13, choices=harms.HARM_TYPES, choice_label=labels.harm, sidebar="more"),
+    Filter("viol", "violation_kinds", "viol", "--violation", N_("Violation or abuse"), "set",
+           N_("Violation: the alleged perpetrators include state agents or forces acting with them; abuse: non-state "
+              "armed actors only; unknown: unidentified perpetrators (derived from the perpetrator categories, "
+              "docs/schema.md)"),
+           _violation, _phrase("classed as {values}", "classed as {values}",
+                               show=lambda k, w: w.translate(labels.VIOLATION_KINDS[k])),
+           clause="tail", rank=15, choices=("violation", "abuse", "unknown"), choice_label=labels.violation_kind,
            sidebar="more"),
     Filter("verif", "verification", "verif", "--verification", N_("Verification"), "set",
            N_("Verification status (separate from attribution)"),

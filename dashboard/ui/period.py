@@ -15,7 +15,7 @@ from dashboard.query.registry import by_key
 from dashboard.ui import widgets
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
-from dashboard.viz.timeline import BRUSH, Freq, Measure, brushed_period, timeline_chart
+from dashboard.viz.timeline import BRUSH, Freq, Measure, Stack, brushed_period, timeline_chart
 
 WHOLE_MONTHS_KEY = "brush_whole_months"
 APPLIED_KEY = "_brush_applied"  # the period the last brush set (so that clearing the brush clears only that)
@@ -41,12 +41,13 @@ def clear_period() -> None:
 
 
 def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: Measure = "incidents",
-                 height: int = 280) -> None:
+                 height: int = 280, stack: Stack = "category") -> None:
     """The timeline of the selection, on which a drag chooses the period."""
     if ctx.view.empty:
         return
     period = ctx.spec.start or ctx.spec.end
-    st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=height, t=current()), key=key,
+    st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=height, t=current(), stack=stack),
+                    key=key,
                     on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
     c1, c2, c3 = st.columns([3, 1.2, 1.2], vertical_alignment="center")
     c1.caption(_("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "

@@ -22,6 +22,7 @@ from dashboard import grade_words, labels
 from dashboard.data.captures import Capture
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
+from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import DEFAULT, N_, Translator, tr
 from dashboard.viz.palette import CATEGORY_COLOURS, text_colour_on
 from dashboard.wording import toll_text, toll_words, when_text
@@ -46,6 +47,9 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 {% endif %}{% if abducted %} · <b>{{ w.abducted }}</b> {{ abducted }}{% endif %}</div>
 {% if perpetrators %}<div><b>{{ w.perpetrators }}</b> <span class="data-text">{{ perpetrators }}</span> <i>({{ basis }})</i></div>{% endif %}
 {% if victims %}<div><b>{{ w.victims }}</b> <span class="data-text">{{ victims }}</span></div>{% endif %}
+{% if breakdown %}<div class="killed-breakdown"><b>{{ w.breakdown }}</b> {{ breakdown|join("; ") }}</div>{% endif %}
+{% if harms %}<div class="harms"><b>{{ w.harms }}</b> {{ harms }}</div>{% endif %}
+<div class="violation" style="color:#444">{% if cause %}<b>{{ w.cause }}</b> {{ cause }} · {% endif %}<b>{{ w.violation }}</b> {{ violation }}</div>
 {% if summary %}<p style="margin:4px 0;font-size:inherit;line-height:inherit">{{ summary }}{% if summary_note %} <i class="summary-language">{{ summary_note }}</i>{% endif %}</p>{% endif %}
 <div style="color:#444"><b>{{ w.verification }}</b> {{ verification }} · <b>{{ w.location }}</b> {{ precision }}\
 {% if geocoded_from %} <span class="geocoded-from">({{ geocoded_from }})</span>{% endif %}</div>
@@ -147,7 +151,10 @@ def card_words(t: Translator, row: Mapping[str, Any] | None = None, n_reports: i
     return {
         "killed": t.gettext("Killed:"), "injured": t.gettext("injured:"), "abducted": t.gettext("abducted/missing:"),
         "perpetrators": t.gettext("Alleged perpetrators:"), "victims": t.gettext("Victims:"),
-        "verification": t.gettext("Verification:"), "grade": t.gettext("Civilian-harm grade:"), "location": t.gettext("Location:"), "note": t.gettext("Note:"),
+        "breakdown": t.gettext("Among the killed:"), "harms": t.gettext("Other harms:"),
+        "cause": t.gettext("Cause of death:"), "violation": t.gettext("Violation or abuse:"),
+        "verification": t.gettext("Verification:"), "grade": t.gettext("Civilian-harm grade:"),
+        "location": t.gettext("Location:"), "note": t.gettext("Note:"),
         "disputed": t.gettext("(disputed: the reports give {disputed})").format(disputed=disputed or ""),
         "reports": t.ngettext("{n} report of this incident · {k} independent source",
                               "{n} reports of this incident · {k} independent sources", independent).format(
@@ -215,6 +222,10 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
         "perpetrators": text_or_none(row.get("perpetrators")),
         "basis": labels.basis(row.get("attribution_basis"), t),
         "victims": text_or_none(row.get("victims")),
+        "breakdown": killed_breakdown(row, t),
+        "harms": harms_text(row, t),
+        "cause": cause_text(row, t),
+        "violation": violation_text(row, t),
         "summary": summary_text(row, t),
         "summary_note": summary_note(row, t),
         "verification": labels.verification(row["verification"], t),

@@ -20,12 +20,16 @@ from babel.dates import get_day_names, get_month_names, get_period_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from dashboard import labels
+from dashboard.data.harms import VIOLATION_KINDS, violation_kind
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.i18n import DEFAULT, Translator, tr
 from dashboard.viz.palette import CATEGORY_COLOURS
 
 Freq = Literal["week", "month", "year"]
 Measure = Literal["incidents", "killed"]
+Stack = Literal["category", "violation"]  # by first-named perpetrator category, or by violation/abuse
+# Okabe–Ito colours for violation/abuse (dashboard.data.harms.violation_kind); distinct from one another
+VIOLATION_COLOURS = {"violation": "#D55E00", "abuse": "#0072B2", "both": "#CC79A7", "unknown": "#999999"}
 BRUSH = "period"
 _PERIOD = {"week": "W-SUN", "month": "M", "year": "Y"}  # "W-SUN": weeks ending on Sunday = ISO weeks
 _STEP = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1), "year": pd.DateOffset(years=1)}
@@ -77,17 +81,20 @@ def first_category(cell: object) -> str:
     return codes[0] if codes else UNKNOWN_CATEGORY
 
 
-def timeline_table(incidents: pd.DataFrame, freq: Freq = "month", *, t: Translator | None = None) -> pd.DataFrame:
-    """Per (period, first-named category, precise-to-the-day?): incidents and killed (min, max).
+def timeline_table(incidents: pd.DataFrame, freq: Freq = "month", *, t: Translator | None = None,
+                   stack: Stack = "category") -> pd.DataFrame:
+    """Per (period, first-named category, precise-to-the-day?): incidents and killed (min, max); with
+    ``stack="violation"`` the ``category`` column holds violation / abuse / both / unknown instead.
 
     Each incident counts once, in the period its ``date_start`` falls in and under its first-named category.
     Vectorised for large selections: the category is taken once per distinct ``perpetrator_category`` cell, the
     period once per distinct start date, and the groups are summed with ``np.bincount``."""
+    group_of, unknown = (first_category, UNKNOWN_CATEGORY) if stack == "category" else (violation_kind, "unknown")
     cell_codes, cells = pd.factorize(incidents["perpetrator_category"])
-    firsts = [first_category(c) for c in cells]
-    categories = sorted(set(firsts) | ({UNKNOWN_CATEGORY} if (cell_codes < 0).any() else set()))
+    firsts = [group_of(c) for c in cells]
+    categories = sorted(set(firsts) | ({unknown} if (cell_codes < 0).any() else set()))
     cat_index = {c: i for i, c in enumerate(categories)}
-    first_of_cell = np.array([cat_index[c] for c in firsts] + [cat_index.get(UNKNOWN_CATEGORY, 0)], dtype=np.int64)
+    first_of_cell = np.array([cat_index[c] for c in firsts] + [cat_index.get(unknown, 0)], dtype=np.int64)
     category = first_of_cell[cell_codes]  # a missing cell (code -1) takes the appended last entry
     day_codes, days = pd.factorize(incidents["date_start"].to_numpy())
     period_codes, periods = pd.factorize(period_start(days, freq)[day_codes], sort=True)
@@ -113,7 +120,8 @@ def timeline_table(incidents: pd.DataFrame, freq: Freq = "month", *, t: Translat
     t = t or tr()
     period_labels = {p: period_label(p, freq, t) for p in table["period"].unique()}
     table["period_label"] = table["period"].map(period_labels)
-    table["label"] = table["category"].map(lambda c: labels.category(c, t))
+    label = labels.category if stack == "category" else labels.violation_kind
+    table["label"] = table["category"].map(lambda c: label(c, t))
     table["date_known"] = table["precise"].map({True: t.gettext("to the day"),
                                                 False: t.gettext("only to the week/month/year")})
     # what a screen reader says of a bar (Vega's own description would list the fields by their English names)
@@ -145,19 +153,24 @@ def timeline_chart(
     height: int = 260,
     brush: bool = True,
     t: Translator | None = None,
+    stack: Stack = "category",
 ) -> alt.Chart:
-    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period; ``t`` its language."""
+    """The chart of ``incidents``; ``brush`` lets the user drag across it to choose a period; ``t`` its language;
+    ``stack`` what the bars are split by (the first-named perpetrator's category, or violation/abuse)."""
     t = t or tr()
-    table = timeline_table(incidents, freq, t=t)
+    table = timeline_table(incidents, freq, t=t, stack=stack)
     value = "incidents" if measure == "incidents" else "killed_min"
+    by_category = stack == "category"
     title = [t.gettext("Incidents") if measure == "incidents" else t.gettext("Killed, lower bound"),
-             t.gettext("(by first-named alleged perpetrator)")]
-    present = [c for c in PERPETRATOR_CATEGORIES if c in set(table["category"])]
+             t.gettext("(by first-named alleged perpetrator)") if by_category else t.gettext("(by violation or abuse)")]
+    order, colours, label = ((PERPETRATOR_CATEGORIES, CATEGORY_COLOURS, labels.category) if by_category
+                             else (VIOLATION_KINDS, VIOLATION_COLOURS, labels.violation_kind))
+    present = [c for c in order if c in set(table["category"])]
+    legend_title = t.gettext("Alleged perpetrator (first named)") if by_category else t.gettext("Violation or abuse")
     colour = alt.Color(
         "label:N",
-        title=t.gettext("Alleged perpetrator (first named)"),
-        scale=alt.Scale(domain=[labels.category(c, t) for c in present],
-                        range=[CATEGORY_COLOURS[c] for c in present]),
+        title=legend_title,
+        scale=alt.Scale(domain=[label(c, t) for c in present], range=[colours[c] for c in present]),
         legend=alt.Legend(orient="bottom", columns=4),
     )
     period_title = {"week": t.gettext("ISO week"), "month": t.gettext("Month"), "year": t.gettext("Year")}[freq]
@@ -183,7 +196,7 @@ def timeline_chart(
             description=alt.Description("description:N"),
             tooltip=[
                 alt.Tooltip("period_label:N", title=period_title),
-                alt.Tooltip("label:N", title=t.gettext("Perpetrator (first named)")),
+                alt.Tooltip("label:N", title=t.gettext("Perpetrator (first named)") if by_category else legend_title),
                 alt.Tooltip("sum(incidents):Q", title=t.gettext("Incidents")),
                 alt.Tooltip("sum(killed_min):Q", title=t.gettext("Killed, at least")),
                 alt.Tooltip("sum(killed_max):Q", title=t.gettext("Killed, up to")),

@@ -23,6 +23,7 @@ from dashboard.data.store import dataset_version, open_store, read_store, store_
 
 OLD_STORE = Path(__file__).resolve().parents[1] / "fixtures" / "store_0003.gpkg"
 NEW_COLUMNS = ("summary_fr", "summary_lang")
+HARM_COLUMNS_0009 = ("killed_women_min", "killed_women_max", "livestock_taken_min", "harms", "cause_of_death")
 
 
 def _raw(path: Path) -> dict:
@@ -78,17 +79,17 @@ def test_the_new_fields_count_in_the_version_only_when_given():
     assert records_hash([{**record, "summary_fr": "Un test."}]) != records_hash([{**record, "summary_fr": "Deux."}])
 
 
-def test_a_postgis_store_from_revision_0003_is_upgraded(pg_cluster, tmp_path, monkeypatch):
-    """The same upgrade on PostGIS: a database migrated to 0003 holding the fixture's rows, opened by incident-map."""
+def _postgis_store_at(pg_cluster, revision: str) -> tuple[str, dict]:
+    """A PostGIS database migrated to ``revision`` holding the fixture's rows and store metadata: its URL and
+    the metadata."""
     from alembic import command
 
     from dashboard.data.engines import gpkg, migrate, postgis
 
-    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
     url = pg_cluster.create_database()
     old = postgis.PostgisStore(url)
     with old.engine.connect() as conn:
-        command.upgrade(migrate._config(conn), "0003")
+        command.upgrade(migrate._config(conn), revision)
         conn.commit()
     with sqlite3.connect(f"file:{OLD_STORE}?mode=ro", uri=True) as lite:
         cursor = lite.execute("SELECT * FROM incidents ORDER BY fid")
@@ -109,7 +110,13 @@ def test_a_postgis_store_from_revision_0003_is_upgraded(pg_cluster, tmp_path, mo
             conn.execute(sa.text("DELETE FROM store_meta WHERE key = :k"), {"k": key})
             conn.execute(sa.text("INSERT INTO store_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
     old.close()
+    return url, meta
 
+
+def test_a_postgis_store_from_revision_0003_is_upgraded(pg_cluster, tmp_path, monkeypatch):
+    """The same upgrade on PostGIS: a database migrated to 0003 holding the fixture's rows, opened by incident-map."""
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    url, meta = _postgis_store_at(pg_cluster, "0003")
     st = open_store(url)
     assert current(st.engine) == head()
     frame = read_store(url).set_index("incident_id")
@@ -119,7 +126,69 @@ def test_a_postgis_store_from_revision_0003_is_upgraded(pg_cluster, tmp_path, mo
     forget(url)
 
 
+def test_a_postgis_store_from_revision_0005_gets_the_harm_fields(pg_cluster, tmp_path, monkeypatch):
+    """0009_harms on PostGIS: the harm columns unknown, the version unchanged, named victims recorded privately."""
+    from dashboard.data.victims import named_victims, record_named_victims
+
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    url, meta = _postgis_store_at(pg_cluster, "0005")
+    st = open_store(url)
+    assert current(st.engine) == head()
+    frame = read_store(url).set_index("incident_id")
+    assert frame[list(HARM_COLUMNS_0009)].isna().all().all()
+    assert store_state(url)[0] == version_text(int(meta["dataset_hash"])) == dataset_version(read_store(url))
+    record_named_victims(st, [{"victim_id": "V-1", "incident_id": "T-1", "name": "A. Name", "harm": "killed",
+                               "recorded_by": "team", "recorded_at": "2026-11-30"}], reason="test", author="a")
+    assert [v["name"] for v in named_victims(st)] == ["A. Name"]
+    assert store_state(url)[0] == version_text(int(meta["dataset_hash"]))  # private: not part of the version
+    forget(url)
+
+
 def _cli():
     from dashboard.cli import app
 
     return app
+
+
+
+def test_a_store_at_revision_0005_gets_the_harm_fields_and_keeps_its_version(tmp_path, monkeypatch):
+    """0009_harms (issue 16, victims and harms): the new columns are unknown, the named-victims table is there and
+    empty, the dataset version does not move; a harm given afterwards is part of the version and of the history."""
+    from alembic import command
+
+    from dashboard.data.engines import migrate
+    from dashboard.data.victims import named_victims
+
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
+    store = tmp_path / "old.gpkg"
+    shutil.copy(OLD_STORE, store)
+    engine = sa.create_engine(f"sqlite:///{store}")
+    with engine.connect() as conn:
+        command.upgrade(migrate._config(conn), "0005")
+        conn.commit()
+    engine.dispose()
+    before = _raw(store)
+    assert before["revision"] == "0005" and not set(HARM_COLUMNS_0009) & set(before["columns"])
+
+    st = open_store(store)
+    assert current(st.engine) == head()
+    after = _raw(store)
+    assert set(HARM_COLUMNS_0009) <= set(after["columns"]) and after["rows"] == before["rows"]
+    frame = read_store(store).set_index("incident_id")
+    assert frame[list(HARM_COLUMNS_0009)].isna().all().all()  # unknown, never 0
+    assert store_state(store)[0] == version_text(int(before["hash"])) == dataset_version(read_store(store))
+    assert named_victims(st) == []
+
+    edit(st, "T-1", {"killed_women_min": 1, "killed_women_max": 1, "harms": "livestock_taken"},
+         reason="the source names one woman among the dead", author="a")
+    edited = read_store(store).set_index("incident_id")
+    assert (edited.loc["T-1", "killed_women_min"], edited.loc["T-1", "harms"]) == (1, "livestock_taken")
+    assert store_state(store)[0] != version_text(int(before["hash"]))
+    assert {e.field for e in st.history("T-1")[1:]} == {"killed_women_min", "killed_women_max", "harms"}
+    forget(store)
+
+
+def test_the_harm_fields_count_in_the_version_only_when_given():
+    record = {"incident_id": "T-1", "summary": "Test."}
+    for field, value in (("killed_women_min", 1), ("harms", "injured"), ("cause_of_death", "firearm")):
+        assert records_hash([{**record, field: value}]) != records_hash([record])

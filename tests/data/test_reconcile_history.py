@@ -22,7 +22,8 @@ def _grouped(data) -> dict[str, str]:
 
 def test_a_link_is_a_change_set_with_its_author_and_reason_and_moves_the_version(store_location):
     before = load_store(store_location, write_cache=False)
-    assert current(open_store(store_location).engine) == head() == "0008_grading"  # 0003 decisions, 0004 text language, 0005 licences, 0006 workflow, 0007 captures, 0008 grading
+    # 0003 decisions, 0004 text language, 0005 licences, then later revisions (0009_harms...): the newest
+    assert current(open_store(store_location).engine) == head() not in ("0001", "0002")
     pending = {(d.a, d.b): d for d in before.decisions if d.verdict == "pending"}
     assert PAIR in pending  # the rule alone does not link it: it waits, with its evidence
     _, revision = store_state(store_location)

@@ -28,7 +28,8 @@ runner = CliRunner()
 SAMPLE = incidents_of(incidents(
     row(incident_id="a", date_start="2025-10-02", admin2="Niono", perpetrators="Malian army; Dozo hunters",
         perpetrator_category="state_forces;progov_militia", fatalities_min="21", fatalities_max="37",
-        verification="corroborated", dataset="user", geo_precision="2", summary="Kamona raid"),
+        verification="corroborated", dataset="user", geo_precision="2", summary="Kamona raid",
+        killed_women_min="1", killed_women_max="1", harms="livestock_taken", livestock_taken_min="100"),
     row(incident_id="b", date_start="2025-09-01", date_precision="month", admin2="Macina", perpetrators="JNIM",
         perpetrator_category="jihadist_group", fatalities_min="", fatalities_max="", verification="reported",
         dataset="acled", event_type="Battles", civilian_targeting="false", latitude="", longitude="",
@@ -37,6 +38,7 @@ SAMPLE = incidents_of(incidents(
         perpetrators="Unidentified gunmen",
         perpetrator_category="unidentified", fatalities_min="4", fatalities_max="4", verification="confirmed",
         dataset="segou-curated", geo_precision="1", summary="Market attack", source_record_id="C",
+        killed_children_min="1", killed_women_max="2", injured_min="2", injured_max="2", harms="injured",
         sources=json.dumps([{"organisation": "HRW"}, {"organisation": "Human Rights Watch (via RFI)"},
                             {"organisation": "AFP"}])),
 ), ()).frame.assign(status=["published", "draft", "in_review"])  # three one-report incidents
@@ -53,6 +55,9 @@ MASKS: dict[str, tuple[object, list[str]]] = {
     "cercle": (frozenset({"Macina", "Ségou"}), ["b", "c"]),  # "b" by its reported name, "c" by its point
     "commune": (frozenset({"ML040506"}), ["a"]),  # Niono commune; "b" is known only to its cercle
     "min_killed": (5, ["a"]),  # an unknown toll never passes a minimum
+    "killed_group": (frozenset({"women"}), ["a"]),  # "c": up to 2 women, but none known: not "among the killed"
+    "harm": (frozenset({"injured", "displaced"}), ["c"]),
+    "viol": (frozenset({"abuse"}), ["b"]),  # "a": army with Dozo (a violation); "c": unidentified
     "verif": (frozenset({"confirmed", "reported"}), ["b", "c"]),
     "grade": (frozenset({"fair"}), ["c"]),  # HRW and AFP: two independent sources; "a" and "b" have one
     "prec": (frozenset({1, 3}), ["b", "c"]),

@@ -115,3 +115,17 @@ def test_the_time_axis_and_tooltips_speak_the_language():
     month = timeline_table(view(), "month", t=tr("fr")).set_index(["period", "category", "precise"])
     assert month.loc[("2025-10-01", "state_forces", True), "description"] == (
         "oct. 2025 · Forces étatiques · 2 incidents · date connue au jour près")  # what a screen reader says
+
+
+def test_the_bars_can_be_split_by_violation_or_abuse():
+    """Each incident counts once, under the kind derived from its categories; the same totals as by category."""
+    bundled = load_bundled()
+    by_kind = timeline_table(bundled, "year", stack="violation")
+    by_category = timeline_table(bundled, "year")
+    assert by_kind["incidents"].sum() == by_category["incidents"].sum() == len(bundled)
+    october = bundled.loc[bundled["date_start"].between("2025-10-01", "2025-10-31")]
+    kinds = timeline_table(october, "month", stack="violation").groupby("category")["incidents"].sum().to_dict()
+    assert kinds == {"violation": 4, "abuse": 1, "unknown": 2}  # Kamona, Dougabougou, Balle, Markala; Haïdara
+    chart = timeline_chart(october, stack="violation").to_dict()
+    assert chart["encoding"]["color"]["scale"]["domain"] == [
+        "violation (state agents)", "abuse (non-state actors)", "neither (perpetrator unidentified)"]

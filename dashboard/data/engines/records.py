@@ -44,6 +44,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from dashboard.data.harms import COUNT_COLUMNS, HARM_COLUMNS, HARM_TYPES
 from dashboard.data.schema import FLAT_COLUMNS
 
 Kind = Literal["text", "int", "bool", "date", "float"]
@@ -81,7 +82,7 @@ class RecordType:
         return tuple(n for n in self.names if not (self.point and n in ("latitude", "longitude")))
 
 
-_INT = {"geo_precision", "fatalities_min", "fatalities_max", "fatalities_best"}
+_INT = {"geo_precision", "fatalities_min", "fatalities_max", "fatalities_best", *COUNT_COLUMNS}
 _DATE = {"date_start", "date_end"}
 
 
@@ -371,9 +372,49 @@ WORKFLOW = RecordType(  # migration 0006_workflow (issue 14): where a report sta
     hash_rows=workflow_hashes,
 )
 
+
+VICTIM_SEXES = ("man", "woman", "unknown")
+VICTIM_AGE_GROUPS = ("adult", "child", "unknown")
+VICTIM_HARMS = ("killed", *HARM_TYPES)
+
+
+def _check_named_victims(records: list[dict]) -> Checked:
+    """A named victim has an id, the incident it belongs to, a name, what was done to them (``killed`` or a harm
+    type), who recorded it and when; sex and age group, when given, from the vocabularies; an age is a whole
+    number."""
+    good, problems = {}, []
+    for row, r in enumerate(records, start=1):
+        issues = [(c, "is required") for c in ("victim_id", "incident_id", "name", "harm", "recorded_by",
+                                               "recorded_at") if not (isinstance(r.get(c), str) and r[c].strip())]
+        for field, allowed in (("sex", VICTIM_SEXES), ("age_group", VICTIM_AGE_GROUPS), ("harm", VICTIM_HARMS)):
+            if r.get(field) is not None and r.get(field) not in allowed:
+                issues.append((field, f"must be one of {', '.join(allowed)}"))
+        age = r.get("age")
+        if age is not None and (not isinstance(age, int) or isinstance(age, bool) or age < 0):
+            issues.append(("age", "must be a whole number of years"))
+        problems.extend((row, c, p, r.get(c)) for c, p in issues)
+        if not issues:
+            good[r["victim_id"]] = r
+    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+
+
+# migration 0009_harms: victims a team names. PRIVATE: a record type of its own, never joined to the incident frame,
+# so no public view, public export or briefing can carry a name (tests/data/test_named_victims.py).
+NAMED_VICTIM = RecordType(
+    name="named_victim",
+    table="named_victims",
+    key="victim_id",
+    fields=(("victim_id", "text"), ("incident_id", "text"), ("name", "text"), ("sex", "text"), ("age", "int"),
+            ("age_group", "text"), ("harm", "text"), ("note", "text"), ("recorded_by", "text"),
+            ("recorded_at", "text")),
+    point=False,
+    check=_check_named_victims,
+    hash_rows=None,  # private: not part of the dataset version a public citation names
+)
+
 RECORD_TYPES: dict[str, RecordType] = {INCIDENT.name: INCIDENT, DECISION.name: DECISION, LICENCE.name: LICENCE,
                                        WORKFLOW.name: WORKFLOW, CAPTURE.name: CAPTURE, CUSTODY.name: CUSTODY,
-                                       RESPONSE.name: RESPONSE}
+                                       RESPONSE.name: RESPONSE, NAMED_VICTIM.name: NAMED_VICTIM}
 
 
 def record_type(name: str) -> RecordType:
@@ -436,10 +477,10 @@ def _text_frame(columns: dict[str, Sequence]) -> pd.DataFrame:
     return pd.DataFrame(out, dtype=object)
 
 
-# Fields added after stores existed (migration 0004): a record whose values of these are all unknown hashes as it
-# did before they existed, so upgrading a store leaves its dataset version, and every citation of it, unchanged.
-# Migration 0008_grading added the grade override and its reason the same way.
-HASHED_WHEN_GIVEN = ("summary_fr", "summary_lang", "grade_override", "grade_override_reason")
+# Fields added after stores existed (migrations 0004, 0008_grading, 0009_harms): a record whose values of these
+# are all unknown hashes as it did before they existed, so upgrading a store leaves its dataset version, and every
+# citation of it, unchanged.
+HASHED_WHEN_GIVEN = ("summary_fr", "summary_lang", "grade_override", "grade_override_reason", *HARM_COLUMNS)
 
 
 def _hash(frame: pd.DataFrame) -> np.ndarray:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import grade_words, labels
 from dashboard.data.schema import is_http_url, parse_sources, split_codes
+from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import Translator, tr
 from dashboard.query.aggregate import by_category, by_column
 from dashboard.ui import common, state
@@ -17,6 +18,17 @@ from dashboard.wording import toll_text, toll_words
 
 def toll_headers() -> dict[str, str]:
     return {"killed_min": _("killed, at least"), "killed_max": _("killed, up to")}
+
+
+def harm_columns(view: pd.DataFrame, t: Translator) -> dict[str, list]:
+    """The victims and harms of each incident as plain text columns (:mod:`dashboard.harm_words`)."""
+    rows = view.to_dict("records")
+    return {
+        t.gettext("among the killed"): ["; ".join(killed_breakdown(r, t)) or None for r in rows],
+        t.gettext("other harms"): [harms_text(r, t) for r in rows],
+        t.gettext("cause of death"): [cause_text(r, t) for r in rows],
+        t.gettext("violation or abuse"): [violation_text(r, t) for r in rows],
+    }
 
 
 def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFrame:
@@ -45,6 +57,7 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
                                                                strict=True)],
         t.gettext("killed (min)"): view["fatalities_min"].to_numpy(),
         t.gettext("toll disputed"): view["toll_disputed"].to_numpy(),
+        **harm_columns(view, t),
         t.gettext("verification"): view["verification"].map(lambda v: labels.verification(v, t)).to_numpy(),
         t.gettext("civilian-harm grade"): (view["grade"].map(lambda g: grade_words.grade(g, t)).to_numpy()
                                            if "grade" in view.columns else None),

@@ -18,14 +18,23 @@ def render(ctx: PageContext) -> None:
     if common.empty_state(ctx):
         state.publish(ctx.spec, ctx.state)
         return
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     freq = c1.radio(_("Per"), ["month", "week", "year"], horizontal=True, key="tl_freq",
                     format_func={"month": _("month"), "week": _("week"), "year": _("year")}.get)
     measure = c2.radio(_("Count"), ["incidents", "killed"], horizontal=True, key="tl_measure",
                        format_func={"incidents": _("Incidents"), "killed": _("Killed (lower bound)")}.get)
-    period_chart(ctx, key="timeline", freq=freq, measure=measure, height=320)
-    st.caption(_("Lighter bars: incidents dated only to the week, month or year (counted in the period they start). "
-                 "Each incident counts once, under its first-named alleged perpetrator's category."))
+    stack = c3.radio(_("Bars split by"), ["category", "violation"], horizontal=True, key="tl_stack",
+                     format_func={"category": _("alleged perpetrator"), "violation": _("violation or abuse")}.get,
+                     help=_("Violation: state agents or forces acting with them among the alleged perpetrators; "
+                            "abuse: non-state armed actors only (derived from the perpetrator categories)"))
+    period_chart(ctx, key="timeline", freq=freq, measure=measure, height=320, stack=stack)
+    if stack == "category":
+        st.caption(_("Lighter bars: incidents dated only to the week, month or year (counted in the period they "
+                     "start). Each incident counts once, under its first-named alleged perpetrator's category."))
+    else:
+        st.caption(_("Lighter bars: incidents dated only to the week, month or year (counted in the period they "
+                     "start). Each incident counts once: as a violation, an abuse, both, or neither when its "
+                     "perpetrators are unidentified (docs/schema.md)."))
     view = ctx.view
     st.subheader(_("Incidents, oldest first"), divider="gray")
     ordered = view.sort_values(["date_start", "incident_id"])
