@@ -198,12 +198,16 @@ def code_harms(text: str) -> str:
     unknown = set(CODINGS) - {r["incident_id"] for r in rows}
     if unknown:
         raise SystemExit(f"coding for incidents not in the file: {sorted(unknown)}")
+    # the canonical columns the file has, and the harm columns (an optional column it leaves out, such as
+    # grade_override, stays out)
+    present = set(rows[0]) if rows else set()
+    columns = [c for c in FLAT_COLUMNS if c in present or c in HARM_COLUMNS]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(FLAT_COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         row.update(harm_values(CODINGS.get(row["incident_id"], Coding())))
-        writer.writerow({c: row.get(c, "") for c in FLAT_COLUMNS})
+        writer.writerow({c: row.get(c, "") for c in columns})
     return out.getvalue()
 
 

@@ -262,7 +262,8 @@ def _warm(request: ImportRequest, outcome: tuple[str, object]) -> None:
 
 @contextlib.contextmanager
 def _progress(request: ImportRequest):
-    """A progress bar of the cache build on stderr (the CLI's terminal; a plain label when it is not one)."""
+    """A progress bar of the cache build on stderr (the CLI asks for it only when stderr is a terminal: a script
+    reading stderr sees nothing but errors)."""
     if not request.progress:
         yield None
         return
