@@ -82,7 +82,7 @@ def require(account: Account | None, action: str) -> Account:
         if account.anonymous:
             raise PermissionDenied(N_("Sign in first: an anonymous visitor can only read (the action was {action})."),
                                    action=Said(action))
-        raise PermissionDenied(N_("{name} is a {role}: a {need} or above may {action}; nothing was changed."),
+        raise PermissionDenied(N_("{name} has the role {role}: only a {need} or above may {action}; nothing was changed."),
                                name=account.name, role=Phrase(account.role), need=Phrase(ACTIONS[action]),
                                action=Said(action))
     return account
