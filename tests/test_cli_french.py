@@ -183,7 +183,7 @@ def test_the_capture_grading_and_team_refusals_in_french(store, monkeypatch):
     assert "error: SEG-2099-999: no such report in the store" in said(en) and "n'existe pas" not in said(en)
     # grade (cli_grading): neither a grade nor --clear; then an incident that is not in the store
     fr = runner.invoke(app, ["grade", "SEG-2025-008", "--store", store], env=FR)
-    assert fr.exit_code == 2 and "erreur : indiquez un DEGRÉ ou --clear" in said(fr)
+    assert fr.exit_code == 2 and "erreur : indiquez un GRADE (le degré de certitude) ou --clear" in said(fr)
     assert "give a GRADE" not in said(fr)
     fr = runner.invoke(app, ["grade", "SEG-2099-999", "weak", "--reason", "essai", "--store", store], env=FR)
     assert "erreur : SEG-2099-999 : aucun incident de ce nom dans la base" in said(fr)
