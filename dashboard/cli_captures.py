@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from dashboard.cli_help import H_, translator
 from dashboard.cli_options import App
 from dashboard.data.capture_fetch import checked_capture_url, fetch_page
 from dashboard.data.captures import Blob, Capture, CaptureError, captures_root, media_type_of, record_captures
@@ -18,29 +19,28 @@ from dashboard.data.engines import default_author
 from dashboard.data.engines.records import INCIDENT
 from dashboard.data.schema import parse_sources
 from dashboard.data.store import open_store
-from dashboard.i18n import Translator, from_environment, languages, tr
-from dashboard.settings import CAPTURES_DIR_ENV, Settings
+from dashboard.i18n import N_, Translator
+from dashboard.settings import AUTHOR_ENV, CAPTURES_DIR_ENV, Settings
 
-AuthorOpt = Annotated[str | None, typer.Option("--author", help="Who captures (default: $INCIDENT_MAP_AUTHOR or "
-                                                                "your user name)")]
-ArchiveOpt = Annotated[str | None, typer.Option("--archive-url", help="An archived copy's address (e.g. a web "
-                                                                      "archive link), kept with the capture")]
-ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why (kept in the history; default: the custody "
-                                                                "event's words)")]
+AuthorOpt = Annotated[str | None, typer.Option("--author", help=H_("Who captures (default: ${env} or your user "
+                                                                   "name)", env=AUTHOR_ENV))]
+ArchiveOpt = Annotated[str | None, typer.Option("--archive-url", help=N_("An archived copy's address (e.g. a web "
+                                                                         "archive link), kept with the capture"))]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help=N_("Why (kept in the history; default: the custody "
+                                                                   "event's words)"))]
 
-source_app = App(no_args_is_help=True, help="Preserved copies of a report's sources.")
+source_app = App(no_args_is_help=True, help=N_("Preserved copies of a report's sources."))
 
 
 def _t() -> Translator:
-    lang = from_environment()
-    return tr(lang if lang in languages() else "en")
+    return translator()
 
 
-def _root(settings: Settings, t: Translator) -> Path:
+def _root(settings: Settings) -> Path:
     root = captures_root(settings.store, settings.captures_dir)
     if root is None:
-        raise CaptureError(t.gettext("a database store keeps its capture files in a folder: set "
-                                     "${variable}").format(variable=CAPTURES_DIR_ENV))
+        raise CaptureError(N_("a database store keeps its capture files in a folder: set ${variable}"),
+                           variable=CAPTURES_DIR_ENV)
     return root
 
 
@@ -51,17 +51,16 @@ def _targets(store, what: str, t: Translator) -> tuple[str, list[tuple[str, str]
         targets = [(key, url) for key, (_, r) in store.records(INCIDENT).items()
                    if any(s.url == url for s in parse_sources(r["sources"]))]
         if not targets:
-            raise CaptureError(t.gettext("no report cites {url}: add it as a source of the report first").format(
-                url=url))
+            raise CaptureError(N_("no report cites {url}: add it as a source of the report first"), url=url)
         return url, targets
     report_id, _, number = what.partition("#")
     found = store.current([report_id])
     if report_id not in found:
-        raise CaptureError(t.gettext("{id}: no such report in the store").format(id=report_id))
+        raise CaptureError(N_("{id}: no such report in the store"), id=report_id)
     sources = parse_sources(found[report_id][1]["sources"])
     if not number.isdigit() or not 1 <= int(number) <= len(sources):
-        raise CaptureError(t.gettext("give a source as {id}#N, N from 1 to {n} (the source's number on the "
-                                     "card)").format(id=report_id, n=len(sources)))
+        raise CaptureError(N_("give a source as {id}#N, N from 1 to {n} (the source's number on the card)"),
+                           id=report_id, n=len(sources))
     url = checked_capture_url(sources[int(number) - 1].url or "", t)
     return url, [(report_id, url)]
 
@@ -80,8 +79,8 @@ def _print(captures: list[Capture], changeset: str | None, as_json: bool, t: Tra
 def register(app: typer.Typer, settings: Callable[[], Settings], store_opt, json_opt) -> None:
     @app.command()
     def capture(
-        what: Annotated[str, typer.Argument(help="A source URL (every report citing it), or REPORT#N: the report's "
-                                                 "N-th source")],
+        what: Annotated[str, typer.Argument(help=N_("A source URL (every report citing it), or REPORT#N: "
+                                                    "the report's N-th source"))],
         store: store_opt = None, author: AuthorOpt = None, archive_url: ArchiveOpt = None, reason: ReasonOpt = None,
         as_json: json_opt = False,
     ) -> None:
@@ -92,7 +91,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings], store_opt, json
         url, targets = _targets(st, what, t)
         if archive_url is not None:
             checked_capture_url(archive_url, t)
-        root = _root(config, t)
+        root = _root(config)
         blobs = fetch_page(url, config.limits, t)
         captures, cs = record_captures(st, root, targets, blobs, method="fetched", author=default_author(author),
                                        reason=reason or "collected: fetched by incident-map", archive_url=archive_url)
@@ -100,11 +99,12 @@ def register(app: typer.Typer, settings: Callable[[], Settings], store_opt, json
 
     @source_app.command("attach")
     def attach(
-        report: Annotated[str, typer.Argument(help="The report (incident id) whose source the file preserves")],
-        file: Annotated[Path, typer.Argument(help="The capture made elsewhere: HTML, PDF, PNG, WACZ, media...")],
-        url: Annotated[str, typer.Option("--url", help="The source URL it preserves (one of the report's sources)")],
+        report: Annotated[str, typer.Argument(help=N_("The report (incident id) whose source the file preserves"))],
+        file: Annotated[Path, typer.Argument(help=N_("The capture made elsewhere: HTML, PDF, PNG, WACZ, media..."))],
+        url: Annotated[str, typer.Option("--url", help=N_("The source URL it preserves (one of the report's "
+                                                          "sources)"))],
         store: store_opt = None, author: AuthorOpt = None, archive_url: ArchiveOpt = None, reason: ReasonOpt = None,
-        media_type: Annotated[str | None, typer.Option("--media-type", help="Default: from the file name")] = None,
+        media_type: Annotated[str | None, typer.Option("--media-type", help=N_("Default: from the file name"))] = None,
         as_json: json_opt = False,
     ) -> None:
         """Add a capture made elsewhere to a report's source, stored by SHA-256 beside the store; logged as
@@ -116,17 +116,17 @@ def register(app: typer.Typer, settings: Callable[[], Settings], store_opt, json
         st = open_store(config.store)
         found = st.current([report])
         if report not in found:
-            raise CaptureError(t.gettext("{id}: no such report in the store").format(id=report))
+            raise CaptureError(N_("{id}: no such report in the store"), id=report)
         if not any(s.url == url for s in parse_sources(found[report][1]["sources"])):
-            raise CaptureError(t.gettext("{id} has no source {url}: add it as a source of the report first").format(
-                id=report, url=url))
+            raise CaptureError(N_("{id} has no source {url}: add it as a source of the report first"), id=report,
+                               url=url)
         if not file.is_file():
-            raise CaptureError(t.gettext("{path}: no such file").format(path=file))
+            raise CaptureError(N_("{path}: no such file"), path=str(file))
         if file.stat().st_size > config.limits.upload_bytes:
-            raise CaptureError(t.gettext("{path}: larger than the limit of {limit} MB").format(
-                path=file.name, limit=config.limits.upload_mb))
+            raise CaptureError(N_("{path}: larger than the limit of {limit} MB"), path=file.name,
+                               limit=config.limits.upload_mb)
         blob = Blob(file.read_bytes(), media_type or media_type_of(file.name), url)
-        captures, cs = record_captures(st, _root(config, t), [(report, url)], [blob], method="attached",
+        captures, cs = record_captures(st, _root(config), [(report, url)], [blob], method="attached",
                                        author=default_author(author), reason=reason or "attached: made elsewhere",
                                        archive_url=archive_url)
         _print(captures, cs, as_json, t)

@@ -8,21 +8,27 @@ from typing import Annotated
 
 import typer
 
+from dashboard.cli_help import H_, translator
+from dashboard.cli_options import App
 from dashboard.cli_store import AuthorOpt, IdArg, ReasonOpt, StoreOpt, _fail
 from dashboard.data.engines import StoreError
 from dashboard.data.engines.records import RESPONSE_KINDS
 from dashboard.data.responses import add_response, set_grade
 from dashboard.data.schema import GRADES
 from dashboard.data.store import load_store, open_store
-from dashboard.i18n import from_environment, languages, tr
+from dashboard.errors import UserError
+from dashboard.i18n import N_
 
-response_app = typer.Typer(help="The accused party's responses to an incident (denial, admission, inquiry).",
-                           no_args_is_help=True)
+response_app = App(help=N_("The accused party's responses to an incident (denial, admission, inquiry)."),
+                   no_args_is_help=True)
+_COMMANDS = []
 
 
-def _t():
-    lang = from_environment()
-    return tr(lang if lang in languages() else None)
+def command(fn):
+    """Marks a function as a command of the main app (added by :func:`register`); its docstring is its help
+    (extracted for translation by :func:`dashboard.cli_help.extract_command_docstrings`)."""
+    _COMMANDS.append(fn)
+    return fn
 
 
 def _lead(store: str | None, record_id: str) -> None:
@@ -33,29 +39,31 @@ def _lead(store: str | None, record_id: str) -> None:
         return
     owner = dict(zip(data.reports["incident_id"].astype(object), data.report_incident, strict=True)).get(record_id)
     if owner is None:
-        raise StoreError(f"{record_id}: no such incident in the store")
-    raise StoreError(f"{record_id} is a report of incident {owner}: set the grade of {owner}")
+        raise StoreError(N_("{id}: no such incident in the store"), id=record_id)
+    raise StoreError(N_("{id} is a report of incident {owner}: set the grade of {owner}"), id=record_id, owner=owner)
 
 
+@command
 def grade(
     record_id: IdArg,
-    value: Annotated[str | None, typer.Argument(metavar="GRADE", help=f"One of {', '.join(GRADES)}")] = None,
+    value: Annotated[str | None, typer.Argument(metavar="GRADE", help=H_("One of {grades}",
+                                                                         grades=", ".join(GRADES)))] = None,
     reason: ReasonOpt = "",
-    clear: Annotated[bool, typer.Option("--clear", help="Remove the grade set by hand: the rules decide again")] = False,
+    clear: Annotated[bool, typer.Option("--clear", help=N_("Remove the grade set by hand: the rules decide "
+                                                           "again"))] = False,
     store: StoreOpt = None,
     author: AuthorOpt = None,
 ) -> None:
     """Set an incident's civilian-harm grade by hand (it replaces the rules' grade, docs/grading.md), with the
     reason, your name and the time in the history; --clear gives the decision back to the rules."""
     if clear == (value is not None):
-        typer.echo("error: give a GRADE or --clear", err=True)
-        raise typer.Exit(2)
+        raise UserError(N_("give a GRADE or --clear"))  # said by App as "error: …", exit code 2
     try:
         _lead(store, record_id)
         applied = set_grade(open_store(store), record_id, None if clear else value, reason=reason, author=author)
     except StoreError as exc:
         raise _fail(exc) from None
-    t = _t()
+    t = translator()
     if applied.changeset_id is None:
         typer.echo(t.gettext("{id}: nothing to change (the values are already stored)").format(id=record_id))
         return
@@ -66,11 +74,12 @@ def grade(
 @response_app.command("add")
 def response_add(
     record_id: IdArg,
-    date: Annotated[str, typer.Option("--date", help="When the party said it: YYYY, YYYY-MM or YYYY-MM-DD")],
-    by: Annotated[str, typer.Option("--by", help="Who said it, e.g. 'Malian army general staff (DIRPA)'")],
-    kind: Annotated[str, typer.Option("--kind", help=" | ".join(RESPONSE_KINDS))],
-    url: Annotated[str, typer.Option("--url", help="The http(s) address of the statement or of a report of it")],
-    note: Annotated[str | None, typer.Option("--note", help="What was said, in a sentence")] = None,
+    date: Annotated[str, typer.Option("--date", help=N_("When the party said it: YYYY, YYYY-MM or YYYY-MM-DD"))],
+    by: Annotated[str, typer.Option("--by", help=N_("Who said it, e.g. 'Malian army general staff (DIRPA)'"))],
+    kind: Annotated[str, typer.Option("--kind", help=H_("What it is: {kinds}", kinds=" | ".join(RESPONSE_KINDS)))],
+    url: Annotated[str, typer.Option("--url", help=N_("The http(s) address of the statement or of a report of "
+                                                      "it"))],
+    note: Annotated[str | None, typer.Option("--note", help=N_("What was said, in a sentence"))] = None,
     store: StoreOpt = None,
     author: AuthorOpt = None,
 ) -> None:
@@ -81,10 +90,11 @@ def response_add(
                                author=author, at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     except StoreError as exc:
         raise _fail(exc) from None
-    typer.echo(_t().gettext("{id}: response saved as change set {changeset} (dataset version {version})").format(
+    typer.echo(translator().gettext("{id}: response saved as change set {changeset} (dataset version {version})").format(
         id=record_id, changeset=applied.changeset_id, version=applied.version))
 
 
 def register(app: typer.Typer) -> None:
-    app.command("grade")(grade)
+    for fn in _COMMANDS:
+        app.command(fn.__name__)(fn)
     app.add_typer(response_app, name="response")

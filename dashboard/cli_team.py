@@ -13,31 +13,32 @@ from typing import Annotated
 
 import typer
 
+from dashboard.cli_help import H_, translator
+from dashboard.cli_options import App
+from dashboard.cli_store import StoreOpt
 from dashboard.data.engines import StoreError
 from dashboard.data.store import has_accounts, open_store
-from dashboard.i18n import N_, Translator, from_environment, tr
+from dashboard.i18n import N_, Translator
 from dashboard.settings import env_password
 from dashboard.team import accounts
 from dashboard.team.errors import TeamError
 from dashboard.team.permissions import Account, require
 from dashboard.team.workflow import transition
 
-StoreOpt = Annotated[str | None, typer.Option("--store", help="Store: a GeoPackage path or a postgresql:// URL")]
 UserOpt = Annotated[str | None, typer.Option(
-    "--user", help=f"The local account you act as (password: a prompt, or ${accounts.PASSWORD_ENV})")]
-IdArg = Annotated[str, typer.Argument(help="Incident (report) id, e.g. APP-20261130-a1b2c3")]
+    "--user", help=H_("The local account you act as (password: a prompt, or ${env})", env=accounts.PASSWORD_ENV))]
+IdArg = Annotated[str, typer.Argument(help=N_("Incident (report) id, e.g. APP-20261130-a1b2c3"))]
 NEW_PASSWORD_ENV = "INCIDENT_MAP_NEW_PASSWORD"  # noqa: S105 (a variable name): `user add` in scripts
 EXIT_REFUSED = 4
 
 
 def _t() -> Translator:
-    return tr(from_environment())
+    return translator()
 
 
 def _fail(exc: StoreError) -> typer.Exit:
     t = _t()
-    text = exc.said(t) if isinstance(exc, TeamError) else exc.message
-    typer.echo(t.gettext("error: {message}").format(message=text), err=True)
+    typer.echo(t.gettext("error: {message}").format(message=exc.text(t)), err=True)
     return typer.Exit(EXIT_REFUSED if isinstance(exc, TeamError) else 2)
 
 
@@ -65,15 +66,16 @@ def acting(store, user: str | None) -> Account | None:
     return None
 
 
-user_app = typer.Typer(no_args_is_help=True, help="Team accounts: add and list (roles: editor, reviewer, admin).")
+user_app = App(no_args_is_help=True, help=N_("Team accounts: add and list (roles: editor, reviewer, admin)."))
 
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="Account name (for single sign-on: the email the provider gives)")],
-    role: Annotated[str, typer.Option("--role", help="editor, reviewer or admin")],
-    sso: Annotated[bool, typer.Option("--sso", help="Signs in through the single-sign-on provider only (no "
-                                                    "password here)")] = False,
+    name: Annotated[str, typer.Argument(help=N_("Account name (for single sign-on: the email the provider "
+                                                "gives)"))],
+    role: Annotated[str, typer.Option("--role", help=N_("editor, reviewer or admin"))],
+    sso: Annotated[bool, typer.Option("--sso", help=N_("Signs in through the single-sign-on provider only (no "
+                                                       "password here)"))] = False,
     user: UserOpt = None,
     store: StoreOpt = None,
 ) -> None:
@@ -115,6 +117,13 @@ def user_list(store: StoreOpt = None) -> None:
         typer.echo(f"{a.name}\t{t.gettext(a.role)}\t{kind}{locked}")
 
 
+DONE = {"submit": N_("{id}: submitted for review in change set {changeset}."),
+        "publish": N_("{id}: published in change set {changeset}."),
+        "send_back": N_("{id}: sent back to draft in change set {changeset}."),
+        "withdraw": N_("{id}: withdrawn in change set {changeset}."),
+        "reopen": N_("{id}: reopened as a draft in change set {changeset}.")}
+
+
 def _move(action: str, record_id: str, reason: str, user: str | None, store: str | None) -> None:
     t = _t()
     try:
@@ -122,46 +131,58 @@ def _move(action: str, record_id: str, reason: str, user: str | None, store: str
         applied = transition(st, signed_in(st, user), record_id, action, reason=reason)
     except StoreError as exc:
         raise _fail(exc) from None
-    typer.echo(t.gettext("{id}: {action} recorded in change set {changeset}.").format(
-        id=record_id, action=action.replace("_", "-"), changeset=applied.changeset_id))
+    typer.echo(t.gettext(DONE[action]).format(id=record_id, changeset=applied.changeset_id))
 
 
-ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (kept in the history)")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))]
+_COMMANDS = []
 
 
+def command(fn):
+    """Marks a function as a command of the main app (added by :func:`register`, its name with - for _); its
+    docstring is its help (extracted for translation by :func:`dashboard.cli_help.extract_command_docstrings`)."""
+    _COMMANDS.append(fn)
+    return fn
+
+
+@command
 def submit(record_id: IdArg, user: UserOpt = None, store: StoreOpt = None,
-           reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history)")] = "ready for review"
+           reason: Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))] = "ready for review"
            ) -> None:
     """Submit a draft for review (editor or above)."""
     _move("submit", record_id, reason, user, store)
 
 
+@command
 def publish(record_id: IdArg, user: UserOpt = None, store: StoreOpt = None,
-            reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history)")] = "reviewed"
+            reason: Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))] = "reviewed"
             ) -> None:
     """Publish an incident in review (reviewer or above; not one whose last change is yours)."""
     _move("publish", record_id, reason, user, store)
 
 
-def send_back(record_id: IdArg,
-              comment: Annotated[str, typer.Option("--comment", help="What the editor should look at (required)")],
-              user: UserOpt = None, store: StoreOpt = None) -> None:
-    """Send an incident in review back to draft with a comment (reviewer or above; not your own last change)."""
-    _move("send_back", record_id, comment, user, store)
-
-
+@command
 def withdraw(record_id: IdArg, reason: ReasonOpt, user: UserOpt = None, store: StoreOpt = None) -> None:
     """Withdraw an incident (out of the public view) with a reason (reviewer or above)."""
     _move("withdraw", record_id, reason, user, store)
 
 
+@command
 def reopen(record_id: IdArg, reason: ReasonOpt, user: UserOpt = None, store: StoreOpt = None) -> None:
     """Bring a withdrawn incident back as a draft (reviewer or above)."""
     _move("reopen", record_id, reason, user, store)
 
 
+@command
+def send_back(record_id: IdArg,
+              comment: Annotated[str, typer.Option("--comment", help=N_("What the editor should look at "
+                                                                        "(required)"))],
+              user: UserOpt = None, store: StoreOpt = None) -> None:
+    """Send an incident in review back to draft with a comment (reviewer or above; not your own last change)."""
+    _move("send_back", record_id, comment, user, store)
+
+
 def register(app: typer.Typer) -> None:
-    for command in (submit, publish, withdraw, reopen):
-        app.command(command.__name__)(command)
-    app.command("send-back")(send_back)
+    for fn in _COMMANDS:
+        app.command(fn.__name__.replace("_", "-"))(fn)
     app.add_typer(user_app, name="user")

@@ -5,6 +5,8 @@ The French sentences asserted here are the catalogue's (dashboard/locale/fr/LC_M
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -147,3 +149,56 @@ def test_every_language_has_the_words_of_typers_help_page():
     fr = i18n.tr("fr")
     assert [fr.gettext(w) for w in ("Commands", "[required]", "[default: {}]")] == [
         "Commandes", "[obligatoire]", "[par défaut : {}]"]
+
+
+@pytest.mark.parametrize(("args", "french", "english"), [
+    (["publish", "--help"], ["Publier un incident en relecture (relecteur ou plus", "Pourquoi (conservé dans "
+                             "l'historique)", "Le compte local sous lequel vous agissez (mot de passe : demandé, ou "
+                             "$INCIDENT_MAP_PASSWORD)", "Identifiant de l'incident (du rapport)"],
+     ["Publish an incident in review", "Why (kept in the history)", "The local account you act as"]),
+    (["grade", "--help"], ["Fixer à la main le degré de certitude des dommages civils d'un incident",
+                           "L'un de : confirmed, fair, weak, contested, discounted",
+                           "Supprimer le degré de certitude fixé à la main"],
+     ["Set an incident's civilian-harm grade by hand", "One of confirmed", "Remove the grade set by hand"]),
+    (["source", "attach", "--help"], ["Ajouter à la source d'un rapport une capture faite ailleurs",
+                                      "La capture faite ailleurs : HTML, PDF, PNG, WACZ, média…",
+                                      "Par défaut : d'après le nom du fichier",
+                                      "Qui fait la capture (par défaut : $INCIDENT_MAP_AUTHOR"],
+     ["The capture made elsewhere", "Default: from the file name", "Who captures"]),
+    (["response", "--help"], ["Les réponses de la partie mise en cause à propos d'un incident (démenti, "
+                              "reconnaissance, enquête annoncée)."], ["The accused party's responses"]),
+    (["user", "--help"], ["Comptes de l'équipe : ajouter et lister"], ["Team accounts: add and list"]),
+])
+def test_the_capture_grading_and_team_commands_help_in_french(args, french, english):
+    test_a_commands_help_in_french_and_in_english(args, french, english)
+
+
+def test_the_capture_grading_and_team_refusals_in_french(store, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_CACHE", str(Path(store).parent / "cache"))
+    assert runner.invoke(app, ["validate", "--store", store]).exit_code == 0  # the store, from the bundled data
+    # capture (cli_captures): a report that is not in the store; refused before any page is fetched
+    fr = runner.invoke(app, ["capture", "SEG-2099-999#1", "--store", store], env=FR)
+    assert fr.exit_code == 2 and "erreur : SEG-2099-999 : ce rapport n'existe pas dans la base" in said(fr)
+    en = runner.invoke(app, ["capture", "SEG-2099-999#1", "--store", store])
+    assert "error: SEG-2099-999: no such report in the store" in said(en) and "n'existe pas" not in said(en)
+    # grade (cli_grading): neither a grade nor --clear; then an incident that is not in the store
+    fr = runner.invoke(app, ["grade", "SEG-2025-008", "--store", store], env=FR)
+    assert fr.exit_code == 2 and "erreur : indiquez un GRADE (le degré de certitude) ou --clear" in said(fr)
+    assert "give a GRADE" not in said(fr)
+    fr = runner.invoke(app, ["grade", "SEG-2099-999", "weak", "--reason", "essai", "--store", store], env=FR)
+    assert "erreur : SEG-2099-999 : aucun incident de ce nom dans la base" in said(fr)
+    assert "no such incident" not in said(fr)
+    # publish (cli_team): an editor may not publish; the role and the action said in French, not as codes
+    for name, role, by in (("chef", "admin", []), ("awa", "editor", ["--user", "chef"])):
+        added = runner.invoke(app, ["user", "add", name, "--role", role, "--store", store, *by],
+                              env={"INCIDENT_MAP_NEW_PASSWORD": f"{name} password 1",
+                                   "INCIDENT_MAP_PASSWORD": "chef password 1"})
+        assert added.exit_code == 0, added.output
+    fr = runner.invoke(app, ["publish", "SEG-2025-008", "--user", "awa", "--store", store],
+                       env={**FR, "INCIDENT_MAP_PASSWORD": "awa password 1"})
+    assert fr.exit_code == 4
+    assert ("erreur : awa a le rôle rédacteur : il faut le rôle relecteur ou plus pour publier ; rien n'a été "
+            "modifié.") in said(fr)
+    en = runner.invoke(app, ["publish", "SEG-2025-008", "--user", "awa", "--store", store],
+                       env={"INCIDENT_MAP_PASSWORD": "awa password 1"})
+    assert "error: awa has the role editor: only a reviewer or above may publish; nothing was changed." in said(en)

@@ -189,7 +189,7 @@ def source_urls(store: Store, report_id: str) -> list[str]:
     """The http(s) URLs of a report's sources, in their order (``StoreError`` when the report is not stored)."""
     found = store.current([report_id])
     if report_id not in found:
-        raise StoreError(f"{report_id}: no such report in the store")
+        raise StoreError(N_("{id}: no such report in the store"), id=report_id)
     return [s.url for s in parse_sources(found[report_id][1]["sources"]) if is_http_url(s.url)]
 
 

@@ -11,6 +11,7 @@ from dashboard.data.engines.changes import Applied, Change, ChangeSet, StoreErro
 from dashboard.data.engines.editing import edit
 from dashboard.data.engines.records import RESPONSE, RESPONSE_KINDS
 from dashboard.data.schema import GRADES
+from dashboard.i18n import N_
 
 __all__ = ["RESPONSE_KINDS", "add_response", "response_id", "set_grade"]
 
@@ -19,9 +20,10 @@ def set_grade(store: Store, incident_id: str, grade: str | None, *, reason: str,
     """Override the grade of an incident (its lead report, whose id is the incident's), or clear the override
     (``grade`` None). A reason is required: it is kept with the grade and in the history."""
     if not reason or not reason.strip():
-        raise StoreError("a grade set by hand needs a reason (--reason)")
+        raise StoreError(N_("a grade set by hand needs a reason (--reason)"))
     if grade is not None and grade not in GRADES:
-        raise StoreError(f"grade must be one of {', '.join(GRADES)}, got {grade!r}")
+        raise StoreError(N_("the grade must be one of {grades}; got {value}"), grades=", ".join(GRADES),
+                         value=repr(grade))
     values = {"grade_override": grade, "grade_override_reason": reason.strip() if grade else None}
     return edit(store, incident_id, values, reason=reason.strip(), author=author)
 
@@ -37,7 +39,7 @@ def add_response(store: Store, incident_id: str, *, date: str, party: str, kind:
     """Record a response of the accused party about an incident (validated: known kind, partial date, http(s) URL);
     ``at`` is when it is recorded (UTC, ISO 8601)."""
     if incident_id not in store.current([incident_id]):
-        raise StoreError(f"{incident_id}: no such incident in the store")
+        raise StoreError(N_("{id}: no such incident in the store"), id=incident_id)
     who = default_author(author)
     record = {"incident_id": incident_id, "date": date, "party": party, "kind": kind, "url": url,
               "note": note or None, "recorded_by": who, "recorded_at": at}
@@ -45,9 +47,10 @@ def add_response(store: Store, incident_id: str, *, date: str, party: str, kind:
     checked = RESPONSE.check([record])
     if len(checked.problems):
         problems = "; ".join(f"{p.column}: {p.problem}" for p in checked.problems.itertuples(index=False))
-        raise StoreError(f"{incident_id}: the response was not saved: {problems}")
+        raise StoreError(N_("{id}: the response was not saved: {problems}"), id=incident_id, problems=problems)
     if record["response_id"] in store.current([record["response_id"]], RESPONSE):
-        raise StoreError(f"{incident_id}: this response is already recorded ({record['response_id']})")
+        raise StoreError(N_("{id}: this response is already recorded ({response})"), id=incident_id,
+                         response=record["response_id"])
     why = reason or f"{kind} by {party} ({date}), {url}"
     return store.apply(ChangeSet(kind="edit", reason=why, author=who, changes=[
         Change(record["response_id"], "insert", record, record_type=RESPONSE.name)]))

@@ -11,11 +11,11 @@ class TeamError(StoreError):
     """A refused team action: ``template`` (English, marked with ``N_``) formatted with ``params``."""
 
     def __init__(self, template: str, **params: object) -> None:
-        super().__init__(template.format(**params))
-        self.template, self.params = template, params
+        super().__init__(template, **params)  # UserError keeps the template and fields: text(t) says it in t's language
+        self.params = params
 
     def said(self, t: Translator) -> str:
-        return t.gettext(self.template).format(**self.params)
+        return self.text(t)
 
 
 class PermissionDenied(TeamError):

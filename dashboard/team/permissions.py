@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.i18n import N_
+from dashboard.i18n import N_, NP_, Phrase, Translator
 from dashboard.team.errors import PermissionDenied
 
 ROLES = ("viewer", "editor", "reviewer", "admin")  # each may do what the ones before it may
@@ -31,6 +31,24 @@ ACTIONS: dict[str, str] = {
     "reopen": "reviewer",
     "manage_accounts": "admin",
 }
+
+
+# what each action is called after "a reviewer or above may …" (an infinitive), in a refusal
+ACTION_WORDS = {"read": NP_("may", "read"), "create": NP_("may", "add an incident"), "edit": NP_("may", "edit"),
+                "submit": NP_("may", "submit for review"), "import": NP_("may", "import"),
+                "publish": NP_("may", "publish"), "send_back": NP_("may", "send back to draft"),
+                "withdraw": NP_("may", "withdraw"), "reopen": NP_("may", "reopen"),
+                "manage_accounts": NP_("may", "manage accounts")}
+
+
+@dataclass(frozen=True)
+class Said:
+    """An action's name as a field of a refusal, said in the refusal's language (picklable, unlike a closure)."""
+
+    action: str
+
+    def __call__(self, t: Translator) -> str:
+        return t.pgettext("may", ACTION_WORDS[self.action]) if self.action in ACTION_WORDS else self.action
 
 
 @dataclass(frozen=True)
@@ -63,7 +81,8 @@ def require(account: Account | None, action: str) -> Account:
         account = account or ANONYMOUS
         if account.anonymous:
             raise PermissionDenied(N_("Sign in first: an anonymous visitor can only read (the action was {action})."),
-                                   action=action)
-        raise PermissionDenied(N_("{name} is a {role}: a {need} or above may {action}; nothing was changed."),
-                               name=account.name, role=account.role, need=ACTIONS[action], action=action)
+                                   action=Said(action))
+        raise PermissionDenied(N_("{name} has the role {role}: only a {need} or above may {action}; nothing was changed."),
+                               name=account.name, role=Phrase(account.role), need=Phrase(ACTIONS[action]),
+                               action=Said(action))
     return account

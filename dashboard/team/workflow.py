@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from dashboard.data.engines import Applied, Change, ChangeSet, Store
 from dashboard.data.engines.records import INCIDENT, WORKFLOW, WORKFLOW_STATUSES
 from dashboard.data.workflow_view import DEFAULT, RANK, STATUS_LABELS
-from dashboard.i18n import N_
+from dashboard.i18n import N_, Phrase, Translator
 from dashboard.team.errors import TeamError, WorkflowError
-from dashboard.team.permissions import Account, require
+from dashboard.team.permissions import Account, Said, require
 
 __all__ = ["DEFAULT", "STATUS_LABELS", "TRANSITIONS", "Transition", "incident_status", "last_content_author",
            "status_change", "status_of", "statuses", "transition"]
@@ -47,6 +47,16 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     Transition("withdraw", ("draft", "in_review", "published"), "withdrawn", True, False),
     Transition("reopen", ("withdrawn",), "draft", False, False),
 )}
+
+
+@dataclass(frozen=True)
+class _Either:
+    """Statuses as a field of a refusal ("draft / in review"), said in the refusal's language."""
+
+    statuses: tuple[str, ...]
+
+    def __call__(self, t: Translator) -> str:
+        return " / ".join(t.gettext(STATUS_LABELS[s]) for s in self.statuses)
 
 
 def statuses(store: Store) -> dict[str, str]:
@@ -101,10 +111,10 @@ def transition(store: Store, account: Account, report_id: str, action: str, *, r
     status, _, _ = status_of(store, report_id)
     if status not in step.sources:
         raise WorkflowError(N_("{id} is {status}: {action} is only for a report that is {allowed}."), id=report_id,
-                            status=status, action=action, allowed=" / ".join(step.sources))
+                            status=Phrase(STATUS_LABELS[status]), action=Said(action), allowed=_Either(step.sources))
     if step.second_person and last_content_author(store, report_id) == account.name:
         raise WorkflowError(N_("{id}: you made its last change, so another reviewer must {action} it."),
-                            id=report_id, action=action)
+                            id=report_id, action=Said(action))
     note = reason.strip() if step.needs_note else None
     cs = ChangeSet(kind=action, reason=reason, author=account.name, detail=dict(detail or {}),
                    changes=[status_change(store, report_id, step.target, note)])

@@ -45,7 +45,7 @@ def test_a_draft_is_submitted_published_by_another_and_recorded(store_location):
     assert status_of(store, rid)[0] == "draft"
     with pytest.raises(PermissionDenied):
         transition(store, EDITOR, rid, "publish", reason="looks fine")
-    with pytest.raises(WorkflowError, match="only for a report that is in_review"):
+    with pytest.raises(WorkflowError, match="is draft: publish is only for a report that is in review"):
         transition(store, REVIEWER, rid, "publish", reason="too early")
     transition(store, EDITOR, rid, "submit", reason="ready for review")
     transition(store, REVIEWER, rid, "publish", reason="two sources agree")
