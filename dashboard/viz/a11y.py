@@ -7,6 +7,7 @@ role, value), added to a ``folium.Map`` as one script; the map builder's drawing
 * Basemap shapes and labels (regions, seats) leave the tab order: they used to take nine tab stops before the first
   incident. Their mouse tooltips stay.
 * Markers added later (clusters opening) get the same treatment.
+* An open popup's card, which scrolls when long, is focusable (WCAG 2.1.1: its text can be scrolled by keyboard).
 * The page may be zoomed: folium's ``user-scalable=no`` viewport is replaced.
 
 Hand-written (a few lines of JavaScript): Leaflet has keyboard support for ``L.Marker`` only, not for the vector
@@ -71,6 +72,11 @@ class MapAccessibility(MacroElement):
   }
   map.eachLayer(walk);
   map.on("layeradd", function (e) { walk(e.layer); });
+  // a long card scrolls inside its popup: the scrolling box takes focus, so the keyboard can scroll it too
+  map.on("popupopen", function (e) {
+    var box = e.popup.getElement() && e.popup.getElement().querySelector(".leaflet-popup-content");
+    if (box) { box.setAttribute("tabindex", "0"); }
+  });
 })();
 {% endmacro %}
 """
