@@ -43,8 +43,8 @@ margin:1px 2px 1px 0;border-radius:8px;background:{{ colour }};color:{{ ink }};f
 {% endfor %}
 </div>
 <div><b>{{ w.killed }}</b> {{ toll }}{% if disputed %} <span class="toll-disputed" style="color:#a40000">\
-{{ w.disputed }}</span>{% endif %}{% if injured %} · <b>{{ w.injured }}</b> {{ injured }}\
-{% endif %}{% if abducted %} · <b>{{ w.abducted }}</b> {{ abducted }}{% endif %}</div>
+{{ w.disputed }}</span>{% endif %}{% if injured %} · <b>{{ w.injured }}</b> <span class="data-text">{{ injured }}</span>\
+{% endif %}{% if abducted %} · <b>{{ w.abducted }}</b> <span class="data-text">{{ abducted }}</span>{% endif %}</div>
 {% if perpetrators %}<div><b>{{ w.perpetrators }}</b> <span class="data-text">{{ perpetrators }}</span> <i>({{ basis }})</i></div>{% endif %}
 {% if victims %}<div><b>{{ w.victims }}</b> <span class="data-text">{{ victims }}</span></div>{% endif %}
 {% if breakdown %}<div class="killed-breakdown"><b>{{ w.breakdown }}</b> {{ breakdown|join("; ") }}</div>{% endif %}
