@@ -86,7 +86,7 @@ def test_hostile_files_through_the_data_page(browser, data_app, tmp_path):
                 assert sha256(data_app.store) == before, f"{case.name}: the store changed"
             else:
                 expected: Imported = case.expected
-                report = page.get_by_text(re.compile(r"row\(s\) read; \d+ added to")).first
+                report = page.get_by_text(re.compile(r"rows? read; \d+ added to")).first
                 expect(report).to_be_visible(timeout=60_000)
                 text = report.inner_text()
                 assert f"; {expected.added} added to" in text, (case.name, text)
