@@ -18,6 +18,7 @@ What is refused or bounded, before or while fetching:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,6 +57,13 @@ def fetch_page(url: str, limits: Limits, t: Translator | None = None) -> list[Bl
     if not CHROMIUM.exists():
         raise CaptureError(t.gettext("capturing a page needs Chromium at {path} (Debian: apt-get install "
                                      "chromium)").format(path=CHROMIUM))
+    # Playwright's sync API refuses to run in a thread that has an asyncio loop running (a caller inside one, e.g.
+    # a server or a test session that drives a browser): the fetch gets a thread of its own
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="capture") as pool:
+        return pool.submit(_fetch, url, limits, t, sync_playwright, PlaywrightError).result()
+
+
+def _fetch(url: str, limits: Limits, t: Translator, sync_playwright, PlaywrightError) -> list[Blob]:
     timeout_ms = limits.capture_seconds * 1000
     try:
         with sync_playwright() as pw:
