@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard.cli import app
-from dashboard.data import importer, warming
+from dashboard.data import import_job, importer, warming
 from dashboard.data.import_job import ImportRequest, run_import
 from dashboard.data.store import load_store, search_path, store_cache_version, store_state, write_store
 from tests.factories import incidents, row
@@ -79,6 +79,9 @@ def test_the_lock_is_held_from_before_the_commit(store, tmp_path, monkeypatch):
         return applied
 
     monkeypatch.setattr(importer, "apply_import", spying)  # inherited by the forked child
+    # forked even when an earlier test left threads behind (run_import would start a fresh interpreter, which does
+    # not see the spy)
+    monkeypatch.setattr(import_job, "_spawned", import_job._forked)
     run_import(ImportRequest(path=write_native(tmp_path / "new.csv", 10, "LOCK"), store=store))
     assert json.loads(seen.read_text()) == {"before": True, "after": True, "ready": False}
     assert warming.is_ready(store, store_state(store)[0]) and not warming.being_built(store)
