@@ -130,5 +130,10 @@ def store_location(request, tmp_path, monkeypatch):
     local cache folder under tmp_path)."""
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
     if request.param == "geopackage":
-        return tmp_path / "store" / "incidents.gpkg"
-    return request.getfixturevalue("pg_cluster").create_database()
+        yield tmp_path / "store" / "incidents.gpkg"
+        return
+    url = request.getfixturevalue("pg_cluster").create_database()
+    yield url
+    from dashboard.data.engines import forget
+
+    forget(url)  # its connections back to the cluster: a serial run opens hundreds of databases

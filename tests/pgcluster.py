@@ -90,7 +90,7 @@ def cluster(prefix: str = "incident-map-pg-") -> Iterator[Cluster]:
     try:
         pg.run("initdb", "-D", str(folder / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                "--locale", "C.UTF-8")
-        options = (f"-k {folder} -c listen_addresses='' -c fsync=on -c max_connections=100 "
+        options = (f"-k {folder} -c listen_addresses='' -c fsync=on -c max_connections=200 "
                    "-c shared_buffers=128MB")
         pg.run("pg_ctl", "-D", str(folder / "data"), "-o", options, "-l", str(folder / "server.log"), "-w",
                "start")
