@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from dashboard.cli_help import H_, translator
-from dashboard.cli_options import App
+from dashboard.cli_options import App, Commands
 from dashboard.cli_store import AuthorOpt, IdArg, ReasonOpt, StoreOpt, _fail
 from dashboard.data.engines import StoreError
 from dashboard.data.engines.records import RESPONSE_KINDS
@@ -21,14 +21,7 @@ from dashboard.i18n import N_
 
 response_app = App(help=N_("The accused party's responses to an incident (denial, admission, inquiry)."),
                    no_args_is_help=True)
-_COMMANDS = []
-
-
-def command(fn):
-    """Marks a function as a command of the main app (added by :func:`register`); its docstring is its help
-    (extracted for translation by :func:`dashboard.cli_help.extract_command_docstrings`)."""
-    _COMMANDS.append(fn)
-    return fn
+command = Commands()  # the functions below marked @command: commands of the main app
 
 
 def _lead(store: str | None, record_id: str) -> None:
@@ -95,6 +88,5 @@ def response_add(
 
 
 def register(app: typer.Typer) -> None:
-    for fn in _COMMANDS:
-        app.command(fn.__name__)(fn)
+    command.add_to(app)
     app.add_typer(response_app, name="response")

@@ -23,7 +23,7 @@ from dashboard.i18n import N_
 from dashboard.query.registry import FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 
-__all__ = ["App", "filter_options", "option_name", "spec_from_cli", "view_params"]
+__all__ = ["App", "Commands", "filter_options", "option_name", "spec_from_cli", "view_params"]
 
 PANEL = N_("Filters")
 _TYPES: dict[str, Any] = {"date": str | None, "set": list[str] | None, "count": str | None, "text": str | None,
@@ -54,6 +54,23 @@ class App(typer.Typer):
                     raise typer.Exit(2) from None
             return register(run)
         return decorate
+
+
+class Commands:
+    """The functions a command module marks (``command = Commands()``, then ``@command``) as commands of the main
+    app, added by :meth:`add_to` under their names (``send_back`` → ``send-back``). The marker is named
+    ``command`` so that :func:`dashboard.cli_help.extract_command_docstrings` finds their docstrings (their help)."""
+
+    def __init__(self) -> None:
+        self._functions: list[Callable] = []
+
+    def __call__(self, fn: Callable) -> Callable:
+        self._functions.append(fn)
+        return fn
+
+    def add_to(self, app: typer.Typer) -> None:
+        for fn in self._functions:
+            app.command(fn.__name__.replace("_", "-"))(fn)
 
 
 def option_name(f: Filter) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from dashboard.cli_help import H_, translator
-from dashboard.cli_options import App
+from dashboard.cli_options import App, Commands
 from dashboard.data.captures import custody_line, report_history
 from dashboard.data.engines import ConflictError, StoreError, ValidationFailed, describe, init_store
 from dashboard.data.engines import open_store as open_location
@@ -47,13 +47,7 @@ def _value(v, t) -> str:
     return t.gettext("(unknown)") if v is None else json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
 
 
-_COMMANDS = []
-
-
-def command(fn):
-    """Marks a function as a command of the main app (added by :func:`register`); its docstring is its help."""
-    _COMMANDS.append(fn)
-    return fn
+command = Commands()  # the functions below marked @command: commands of the main app
 
 
 @command
@@ -256,6 +250,5 @@ def copy(
 
 
 def register(app: typer.Typer) -> None:
-    for fn in _COMMANDS:
-        app.command(fn.__name__)(fn)
+    command.add_to(app)
     app.add_typer(store_app, name="store")

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from dashboard.cli_help import H_, translator
-from dashboard.cli_options import App
+from dashboard.cli_options import App, Commands
 from dashboard.cli_store import StoreOpt
 from dashboard.data.engines import StoreError
 from dashboard.data.store import has_accounts, open_store
@@ -135,14 +135,7 @@ def _move(action: str, record_id: str, reason: str, user: str | None, store: str
 
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))]
-_COMMANDS = []
-
-
-def command(fn):
-    """Marks a function as a command of the main app (added by :func:`register`, its name with - for _); its
-    docstring is its help (extracted for translation by :func:`dashboard.cli_help.extract_command_docstrings`)."""
-    _COMMANDS.append(fn)
-    return fn
+command = Commands()  # the functions below marked @command: commands of the main app
 
 
 @command
@@ -183,6 +176,5 @@ def send_back(record_id: IdArg,
 
 
 def register(app: typer.Typer) -> None:
-    for fn in _COMMANDS:
-        app.command(fn.__name__.replace("_", "-"))(fn)
+    command.add_to(app)
     app.add_typer(user_app, name="user")
