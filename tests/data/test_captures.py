@@ -32,6 +32,7 @@ from dashboard.data.store import load_store, open_store, write_store
 from dashboard.i18n import tr
 from dashboard.viz.cards import incident_card_html
 from tests.factories import incidents, row
+from tests.old_stores import gpkg_store_at
 
 runner = CliRunner()
 PAGE = "<html><head><title>Kamona</title></head><body><h1>Kamona, 2 octobre</h1><p>Témoignages.</p></body></html>"
@@ -210,17 +211,10 @@ def test_captures_and_custody_are_records_on_both_engines(store_location, tmp_pa
 def test_a_store_at_revision_0005_is_upgraded_with_empty_capture_tables(tmp_path, monkeypatch):
     import sqlite3
 
-    from alembic import command
-
     from dashboard.data.engines import gpkg, migrate
 
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "old.gpkg"
-    store = gpkg.GeoPackageStore(path)  # a store made by the migrations up to 0005 (the revision before captures)
-    with store.engine.connect() as conn:
-        command.upgrade(migrate._config(conn), "0005")
-        conn.commit()
-    store.close()
+    path = gpkg_store_at(tmp_path / "old.gpkg", "0005")
     with sqlite3.connect(path) as conn:
         assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'captures'").fetchall()
     migrate.upgrade(gpkg.GeoPackageStore(path).engine)

@@ -6,9 +6,7 @@ from __future__ import annotations
 import html as html_module
 import io
 import json
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,8 +27,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.cards import incident_card_html
 from tests.factories import incidents, row
-
-OLD_STORE = Path(__file__).resolve().parents[1] / "fixtures" / "store_0003.gpkg"
+from tests.old_stores import gpkg_store_at, postgis_store_at
 
 
 def _sources(*orgs: str | tuple[str, str]) -> str:
@@ -220,18 +217,8 @@ def test_the_cli_sets_a_grade_and_adds_a_response(tmp_path, monkeypatch):
 
 # ---- migration ------------------------------------------------------------------------------------------------------
 def test_a_store_at_revision_0005_is_upgraded_and_keeps_its_version(tmp_path, monkeypatch):
-    from alembic import command
-
-    from dashboard.data.engines import gpkg, migrate
-
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "old.gpkg"
-    shutil.copy(OLD_STORE, path)
-    old = gpkg.GeoPackageStore(path)
-    with old.engine.connect() as conn:
-        command.upgrade(migrate._config(conn.execution_options(write=True)), "0005")
-        conn.commit()
-    old.close()
+    path = gpkg_store_at(tmp_path / "old.gpkg", "0005")
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0005"
         columns = [r[1] for r in conn.execute("PRAGMA table_info(incidents)")]
@@ -275,38 +262,10 @@ def test_the_card_lists_the_responses_linked_and_escaped():
 
 def test_a_postgis_store_at_revision_0005_is_upgraded(pg_cluster, tmp_path, monkeypatch):
     """The same upgrade on PostGIS: a database migrated to 0005 holding the fixture's rows, opened by incident-map."""
-    import sqlalchemy as sa
-    from alembic import command
-
-    from dashboard.data.engines import gpkg, migrate, postgis
     from dashboard.data.engines.records import version_text
 
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    url = pg_cluster.create_database()
-    old = postgis.PostgisStore(url)
-    with old.engine.connect() as conn:
-        command.upgrade(migrate._config(conn), "0005")
-        conn.commit()
-    with sqlite3.connect(f"file:{OLD_STORE}?mode=ro", uri=True) as lite:
-        cursor = lite.execute("SELECT * FROM incidents ORDER BY fid")
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-        meta = dict(lite.execute("SELECT key, value FROM store_meta").fetchall())
-    with old.engine.begin() as conn:
-        for r in rows:
-            lon, lat = gpkg.blob_point(r.pop("geom"))
-            r.pop("fid")
-            if r["civilian_targeting"] is not None:
-                r["civilian_targeting"] = bool(r["civilian_targeting"])
-            cols = list(r)
-            conn.execute(sa.text(f"INSERT INTO incidents ({', '.join(cols)}, geom) VALUES "
-                                 f"({', '.join(':' + c for c in cols)}, {old.point_sql()})"),
-                         {**r, "longitude": lon, "latitude": lat})
-        for key, value in meta.items():
-            conn.execute(sa.text("DELETE FROM store_meta WHERE key = :k"), {"k": key})
-            conn.execute(sa.text("INSERT INTO store_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
-    old.close()
-
+    url, meta = postgis_store_at(pg_cluster, "0005")
     st = open_store(url)
     assert current(st.engine) == head()
     frame = read_store(url)

@@ -1,18 +1,12 @@
-"""A store written before a migration is upgraded when opened and keeps its incidents, history and dataset version.
-
-``tests/fixtures/store_0003.gpkg`` was written by incident-map at schema revision 0003 (before ``summary_fr`` and
-``summary_lang``, migration ``0004_summary_lang``): ``init_store`` then ``write_store`` of two incidents, T-1 (a point)
-and T-2 (no point, a summary with quotes and markup), then ``VACUUM`` with 512-byte pages to keep the file small.
-"""
+"""A store written before a migration is upgraded when opened and keeps its incidents, history and dataset version
+(the old stores: tests/old_stores.py)."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pandas as pd
-import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from dashboard.data.engines import forget
@@ -20,8 +14,8 @@ from dashboard.data.engines.editing import edit
 from dashboard.data.engines.migrate import current, head
 from dashboard.data.engines.records import records_hash, version_text
 from dashboard.data.store import dataset_version, open_store, read_store, store_state
+from tests.old_stores import gpkg_store_at, postgis_store_at
 
-OLD_STORE = Path(__file__).resolve().parents[1] / "fixtures" / "store_0003.gpkg"
 NEW_COLUMNS = ("summary_fr", "summary_lang")
 HARM_COLUMNS_0009 = ("killed_women_min", "killed_women_max", "livestock_taken_min", "harms", "cause_of_death")
 
@@ -41,8 +35,7 @@ def _raw(path: Path) -> dict:
 
 def test_a_store_from_revision_0003_is_upgraded_and_keeps_its_data_and_version(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    store = tmp_path / "old.gpkg"
-    shutil.copy(OLD_STORE, store)
+    store = gpkg_store_at(tmp_path / "old.gpkg")
     before = _raw(store)
     assert before["revision"] == "0003" and not set(NEW_COLUMNS) & set(before["columns"])
 
@@ -79,44 +72,10 @@ def test_the_new_fields_count_in_the_version_only_when_given():
     assert records_hash([{**record, "summary_fr": "Un test."}]) != records_hash([{**record, "summary_fr": "Deux."}])
 
 
-def _postgis_store_at(pg_cluster, revision: str) -> tuple[str, dict]:
-    """A PostGIS database migrated to ``revision`` holding the fixture's rows and store metadata: its URL and
-    the metadata."""
-    from alembic import command
-
-    from dashboard.data.engines import gpkg, migrate, postgis
-
-    url = pg_cluster.create_database()
-    old = postgis.PostgisStore(url)
-    with old.engine.connect() as conn:
-        command.upgrade(migrate._config(conn), revision)
-        conn.commit()
-    with sqlite3.connect(f"file:{OLD_STORE}?mode=ro", uri=True) as lite:
-        cursor = lite.execute("SELECT * FROM incidents ORDER BY fid")
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-        meta = dict(lite.execute("SELECT key, value FROM store_meta").fetchall())
-    with old.engine.begin() as conn:
-        for r in rows:
-            lon, lat = gpkg.blob_point(r.pop("geom"))
-            r.pop("fid")
-            if r["civilian_targeting"] is not None:  # SQLite keeps booleans as 0/1
-                r["civilian_targeting"] = bool(r["civilian_targeting"])
-            cols = list(r)
-            conn.execute(sa.text(f"INSERT INTO incidents ({', '.join(cols)}, geom) VALUES "
-                                 f"({', '.join(':' + c for c in cols)}, {old.point_sql()})"),
-                         {**r, "longitude": lon, "latitude": lat})
-        for key, value in meta.items():
-            conn.execute(sa.text("DELETE FROM store_meta WHERE key = :k"), {"k": key})
-            conn.execute(sa.text("INSERT INTO store_meta (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
-    old.close()
-    return url, meta
-
-
 def test_a_postgis_store_from_revision_0003_is_upgraded(pg_cluster, tmp_path, monkeypatch):
     """The same upgrade on PostGIS: a database migrated to 0003 holding the fixture's rows, opened by incident-map."""
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    url, meta = _postgis_store_at(pg_cluster, "0003")
+    url, meta = postgis_store_at(pg_cluster, "0003")
     st = open_store(url)
     assert current(st.engine) == head()
     frame = read_store(url).set_index("incident_id")
@@ -131,7 +90,7 @@ def test_a_postgis_store_from_revision_0005_gets_the_harm_fields(pg_cluster, tmp
     from dashboard.data.victims import named_victims, record_named_victims
 
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    url, meta = _postgis_store_at(pg_cluster, "0005")
+    url, meta = postgis_store_at(pg_cluster, "0005")
     st = open_store(url)
     assert current(st.engine) == head()
     frame = read_store(url).set_index("incident_id")
@@ -150,23 +109,13 @@ def _cli():
     return app
 
 
-
 def test_a_store_at_revision_0005_gets_the_harm_fields_and_keeps_its_version(tmp_path, monkeypatch):
     """0009_harms (issue 16, victims and harms): the new columns are unknown, the named-victims table is there and
     empty, the dataset version does not move; a harm given afterwards is part of the version and of the history."""
-    from alembic import command
-
-    from dashboard.data.engines import migrate
     from dashboard.data.victims import named_victims
 
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    store = tmp_path / "old.gpkg"
-    shutil.copy(OLD_STORE, store)
-    engine = sa.create_engine(f"sqlite:///{store}")
-    with engine.connect() as conn:
-        command.upgrade(migrate._config(conn), "0005")
-        conn.commit()
-    engine.dispose()
+    store = gpkg_store_at(tmp_path / "old.gpkg", "0005")
     before = _raw(store)
     assert before["revision"] == "0005" and not set(HARM_COLUMNS_0009) & set(before["columns"])
 

@@ -141,13 +141,10 @@ def _workflow():
 
 
 def test_a_store_from_before_the_workflow_is_upgraded_with_every_record_published(tmp_path, monkeypatch):
-    import shutil
-
-    from tests.data.test_migrations import OLD_STORE
+    from tests.old_stores import gpkg_store_at
 
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    path = tmp_path / "old.gpkg"
-    shutil.copy(OLD_STORE, path)
+    path = gpkg_store_at(tmp_path / "old.gpkg")
     data = load_store(path)
     assert data.statuses == {} and set(data.incidents["status"]) == {"published"}
     assert not published(data)[2] and not accounts.has_accounts(open_store(path))
