@@ -174,6 +174,14 @@ def why_not_counted(incidents: pd.DataFrame) -> pd.Series:
 
 def left_out(counted: pd.DataFrame, everything: pd.DataFrame) -> LeftOut:
     """Which incidents of ``everything`` (the same filters with every incident counted) ``counted`` leaves out."""
-    extra = everything.loc[~everything.index.isin(counted.index)]
+    return _left_out(everything.loc[~everything.index.isin(counted.index)])
+
+
+def left_out_of(incidents: pd.DataFrame, counted: np.ndarray, everything: np.ndarray) -> LeftOut:
+    """:func:`left_out` from boolean masks over ``incidents``: only the rows left out are taken."""
+    return _left_out(incidents.take(np.flatnonzero(everything & ~counted)))
+
+
+def _left_out(extra: pd.DataFrame) -> LeftOut:
     why = why_not_counted(extra).value_counts()
     return LeftOut(extra, *(int(why.get(r, 0)) for r in (NOT_CIVILIAN, CIVILIAN_UNKNOWN, OUTSIDE, REGION_UNKNOWN)))

@@ -81,9 +81,8 @@ def render(ctx: PageContext) -> None:
         with left:
             if len(ctx.view):
                 filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter or a month
-                spec_key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in
-                                 sorted(ctx.spec.to_query_params().items()))
-                view_key = (t.lang, ctx.data.version, ctx.data.public, spec_key, month, mode, tiles, unit, measure,
+                view_key = (t.lang, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec), month, mode, tiles,
+                            unit, measure,
                             ctx.settings.max_markers, ctx.settings.max_marker_bytes)  # all the map depends on
                 rendered = cache.map_payload(view_key, lambda: build_incident_map(
                     view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
