@@ -15,7 +15,7 @@ from benchmarks.synthetic import synthetic_incidents
 from dashboard.data.search import SearchIndex
 from dashboard.query.aggregate import _dataset_counts, datasets_note, totals
 from dashboard.query.filters import filter_incidents, filter_mask, select
-from dashboard.query.scope import DEFAULT_SCOPE, left_out
+from dashboard.query.scope import DEFAULT_SCOPE, LISTED_COLUMNS, left_out
 from dashboard.query.selection import filtered
 from dashboard.query.spec import FilterSpec
 
@@ -70,7 +70,8 @@ def test_filtered_is_the_plain_definition(frame, spec, indexed):
         expected = left_out(view, filter_incidents(frame, spec.with_(scope="all"), search))
         assert got.counted_in is None
         shown = got.left_out
-    assert_frame_equal(shown.incidents, expected.incidents)
+    assert_frame_equal(shown.incidents, expected.incidents[list(shown.incidents.columns)])
+    assert set(shown.incidents.columns) == set(LISTED_COLUMNS)
     assert (shown.not_civilian, shown.civilian_unknown, shown.outside, shown.region_unknown) == (
         expected.not_civilian, expected.civilian_unknown, expected.outside, expected.region_unknown)
 
