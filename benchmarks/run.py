@@ -6,22 +6,26 @@ a GeoPackage store of synthetic incidents (:mod:`benchmarks.synthetic`) and meas
 * store load: cold (GeoPackage read + validation + building the fast cache and the search index) and warm (from
   the cache and the saved index); the index's build time and file size;
 * filter time for typical specs (date range, category, cercle, text searches through the index, and one by
-  scanning for comparison): the mask, and the selection;
+  scanning for comparison): the mask alone, and the mask with the selection the pages get
+  (:func:`dashboard.query.filters.filter_incidents`), on its first call in the process and as a median;
 * map build + render time and payload bytes at region zoom (the Ségou cercles) and country zoom (everything),
   plus a small selection that is drawn as individual markers;
 * timeline build (Altair spec with its data);
-* the real map page in Streamlit's AppTest: the first run from a warm store (every Streamlit cache cleared; the
-  median of three sessions) and reruns after filter changes, one of them to the largest selection still drawn as
+* the real map page in Streamlit's AppTest, in three sessions (every Streamlit cache cleared before each): the
+  first run from a warm store and reruns after filter changes, one of them to the largest selection still drawn as
   individual markers;
 * peak memory of the process (``ru_maxrss``).
 
 A naive folium map (one MarkerCluster marker with a popup card per incident) is measured at 10 k in the same run,
-and the app's map is compared with it. The budgets are printed as met or not.
+and the app's map is compared with it. Every budgeted measure is reported as its first run and its median, and the
+budgets are judged on the worst run (for a filter, its first call; for the page, the slowest of the three sessions),
+not on the median: a reader meets the first run. They are printed as met or not.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
@@ -43,12 +47,12 @@ DOC = REPO / "docs" / "benchmarks.md"  # the table is written there, between the
 BEGIN = "<!-- benchmark table: written by benchmarks/run.py, do not edit by hand -->"
 END = "<!-- end of benchmark table -->"
 BASELINE_N = 10_000
-FIRST_RUNS = 3  # the first page is timed this many times (median)
+SESSIONS = 3  # AppTest sessions: the first page and every rerun are timed once in each
 GENERATOR_VERSION = 1  # bump when benchmarks/synthetic.py changes what it generates
 SEGOU_CERCLES = ("Barouéli", "Bla", "Macina", "Niono", "San", "Ségou", "Tominian")
 BUDGETS = {
     "first_page_s": 5.0,  # at 1 M, from a warm store
-    "filter_ms": 50.0,  # a filter mask at 1 M
+    "filter_ms": 50.0,  # a filter at 1 M: the mask and the selection the pages get, first call
     "payload_mb": 1.5,  # map payload at any zoom
     "rerun_s": 1.5,  # any rerun after a filter change, at 1 M
     "speedup": 20.0,  # vs the naive MarkerCluster map at 10 k
@@ -57,12 +61,22 @@ BUDGETS = {
 
 
 def _timed(fn, *args, repeat: int = 1, **kwargs):
+    times, result = _times(fn, *args, repeat=repeat, **kwargs)
+    return statistics.median(times), result
+
+
+def _times(fn, *args, repeat: int = 1, **kwargs):
+    """Every run's seconds, first run first, and the last result."""
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
         result = fn(*args, **kwargs)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+    return times, result
+
+
+def _spread(times: list[float]) -> dict:
+    return {"first": times[0], "median": statistics.median(times), "worst": max(times)}
 
 
 def _log(msg: str) -> None:
@@ -131,9 +145,14 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
     out["filters"] = {}
     for label, spec in specs.items():
         index = None if "no index" in label else search
+        gc.collect()
+        # the selection first: its first call is the first filter a page makes with this spec
+        view_times, view = _times(filter_incidents, incidents, spec, index, repeat=5)
         mask_s, mask = _timed(filter_mask, incidents, spec, index, repeat=5)
-        view_s, _ = _timed(filter_incidents, incidents, spec, index, repeat=3)
-        out["filters"][label] = {"mask_ms": mask_s * 1000, "select_ms": view_s * 1000, "rows": int(mask.sum())}
+        assert len(view) == int(mask.sum())
+        del view
+        out["filters"][label] = {"mask_ms": mask_s * 1000, "rows": int(mask.sum()),
+                                 **{f"{k}_ms": v * 1000 for k, v in _spread(view_times).items()}}
 
     basemap = Basemap(region=region_outline(), other_regions=mali_regions(), seats=cercle_seats())
     region = filter_incidents(incidents, FilterSpec(admin2=frozenset(SEGOU_CERCLES)))
@@ -189,8 +208,23 @@ def widest_window(incidents, start: date = date(2024, 1, 1)) -> tuple[str, date,
 
 
 def measure_apptest(store: Path, window: tuple[str, date, date, int]) -> dict:
-    """The real map page in AppTest: first run with every Streamlit cache cleared (the store cache is warm), then
-    reruns after filter changes (one of them to the largest selection still drawn as individual markers)."""
+    """The real map page in AppTest, in :data:`SESSIONS` sessions, each with every Streamlit cache cleared first
+    (the store cache is warm): its first run, then reruns after filter changes (one of them to the largest
+    selection still drawn as individual markers). Each is reported as the first session's, the median and the
+    worst."""
+    sessions = [_apptest_session(store, window) for _ in range(SESSIONS)]
+    first, reruns = sessions[0]
+    out_reruns = []
+    for i, step in enumerate(reruns):
+        times = [s[1][i]["s"] for s in sessions]
+        out_reruns.append({**step, **{f"{k}_s": v for k, v in _spread(times).items()}})
+    firsts = [s[0]["s"] for s in sessions]
+    return {**{f"first_run_{k}_s": v for k, v in _spread(firsts).items()},
+            "first_payload_bytes": first["payload_bytes"], "reruns": out_reruns}
+
+
+def _apptest_session(store: Path, window: tuple[str, date, date, int]) -> tuple[dict, list[dict]]:
+    """One new session with every Streamlit cache cleared: its first run and its reruns."""
     # the benchmark drives the UI from outside, as tests/ui does
     import streamlit as st  # noqa: TID251
     from streamlit.testing.v1 import AppTest  # noqa: TID251
@@ -199,15 +233,14 @@ def measure_apptest(store: Path, window: tuple[str, date, date, int]) -> dict:
 
     os.environ[STORE_ENV] = str(store)
     os.environ.pop("INCIDENT_MAP_PUBLIC", None)
-    firsts = []
-    for _ in range(FIRST_RUNS):  # a new session each time, with every Streamlit cache cleared
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = AppTest.from_file(str(REPO / "dashboard" / "ui" / "app.py"), default_timeout=600)
-        firsts.append(_timed(at.run)[0])
-        assert not at.exception, [e.value for e in at.exception]
-    first = statistics.median(firsts)
-    payload, _ = _component(at)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    gc.collect()
+    at = AppTest.from_file(str(REPO / "dashboard" / "ui" / "app.py"), default_timeout=600)
+    at._bidi_component_manager = _components()  # what a server does once at start, not per session
+    seconds, _ = _timed(at.run)
+    assert not at.exception, [e.value for e in at.exception]
+    first = {"s": seconds, "payload_bytes": _component(at)[0]}
     reruns = []
     cercle, start, end, _ = window
     changes = (
@@ -226,7 +259,19 @@ def measure_apptest(store: Path, window: tuple[str, date, date, int]) -> dict:
         size, markers = _component(at)
         reruns.append({"label": label, "s": seconds, "payload_bytes": size, "markers": markers})
     reruns[4]["detail"] = f"{cercle} {start:%d %b}–{end:%d %b %Y}"
-    return {"first_run_s": first, "first_payload_bytes": payload, "reruns": reruns}
+    return first, reruns
+
+
+@functools.cache
+def _components():
+    """Streamlit's registry of installed components, scanned once. A server scans the installed packages' metadata
+    once at start (``Runtime``); AppTest does it again in every new AppTest (0.8-2.8 s here, over ~400
+    distributions), which no session of a served app pays: left in, it was a third of the "first run"."""
+    from streamlit.components.v2.component_manager import BidiComponentManager  # noqa: TID251
+
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
 
 
 def _window(at, window: tuple[str, date, date, int]) -> None:
@@ -317,10 +362,15 @@ def _fmt_mb(b: int) -> str:
     return f"{b / 1e6:.2f} MB" if b >= 100_000 else f"{b / 1e3:.0f} kB"
 
 
+def _first_median(first: float, median: float) -> str:
+    """"first / median" of one measure (seconds)."""
+    return f"{_fmt_s(first)} / {_fmt_s(median)}"
+
+
 def _rerun_cell(step: dict) -> str:
     shown = f"{step['markers']} markers" if step["markers"] else "hexagons"
     where = f"{step['detail']}: " if step.get("detail") else ""
-    return f"{_fmt_s(step['s'])} ({where}{shown}, {_fmt_mb(step['payload_bytes'])})"
+    return f"{_first_median(step['first_s'], step['median_s'])} ({where}{shown}, {_fmt_mb(step['payload_bytes'])})"
 
 
 def table(results: list[dict], baseline: dict | None) -> str:
@@ -336,9 +386,9 @@ def table(results: list[dict], baseline: dict | None) -> str:
     add("search index: build (part of the cold load)", lambda r: _fmt_s(r["search_build_s"]))
     add("search index: file size", lambda r: _fmt_mb(r["search_bytes"]))
     for label in results[0]["filters"]:
-        add(f"filter mask: {label}", lambda r, k=label: f"{r['filters'][k]['mask_ms']:.1f} ms")
-        add(f"  + selecting the rows ({label})", lambda r, k=label: f"{r['filters'][k]['select_ms']:.0f} ms "
-            f"({r['filters'][k]['rows']:,})")
+        add(f"filter: {label}, first / median (mask alone)",
+            lambda r, k=label: f"{r['filters'][k]['first_ms']:.0f} / {r['filters'][k]['median_ms']:.0f} ms "
+            f"({r['filters'][k]['mask_ms']:.0f} ms; {r['filters'][k]['rows']:,})")
     for label in results[0]["maps"]:
         def shown(m):
             if "hexagons" not in m:
@@ -350,10 +400,12 @@ def table(results: list[dict], baseline: dict | None) -> str:
             f"{f(r['maps'][k])} ({r['maps'][k]['incidents']:,} inc.)")
     add("timeline (Altair spec + data)", lambda r: _fmt_s(r["timeline_s"]))
     if all("apptest" in r for r in results):
-        add("AppTest map page, first run (warm store)", lambda r: _fmt_s(r["apptest"]["first_run_s"]))
+        add(f"AppTest map page, first run (warm store), first / median of {SESSIONS} sessions",
+            lambda r: _first_median(r["apptest"]["first_run_first_s"], r["apptest"]["first_run_median_s"]))
         add("AppTest map payload, first run", lambda r: _fmt_mb(r["apptest"]["first_payload_bytes"]))
         for i, step in enumerate(results[0]["apptest"]["reruns"]):
-            add(f"AppTest rerun: {step['label']}", lambda r, i=i: _rerun_cell(r["apptest"]["reruns"][i]))
+            add(f"AppTest rerun, first / median: {step['label']}",
+                lambda r, i=i: _rerun_cell(r["apptest"]["reruns"][i]))
     add("peak memory (maxrss)", lambda r: f"{r['peak_rss_mb']:,.0f} MB")
     width = max(len(label) for label, _ in rows)
     widths = [max(len(c), *(len(v[i]) for _, v in rows)) for i, c in enumerate(cols)]
@@ -408,24 +460,28 @@ def budgets(results: list[dict], baseline: dict | None) -> list[tuple[str, bool 
     out: list[tuple[str, bool | None, str]] = []
     big = next((r for r in results if r["n"] == 1_000_000), None)
     if big and "apptest" in big:
-        first = big["apptest"]["first_run_s"]
-        out.append((f"1 M: first page ready <= {BUDGETS['first_page_s']:.0f} s from a warm store",
-                    first <= BUDGETS["first_page_s"], _fmt_s(first)))
-        worst = max(big["apptest"]["reruns"], key=lambda step: step["s"])
-        out.append((f"1 M: any rerun after a filter change <= {BUDGETS['rerun_s']} s",
-                    worst["s"] <= BUDGETS["rerun_s"], f"slowest {_fmt_s(worst['s'])} ({worst['label']})"))
+        page = big["apptest"]
+        worst = page["first_run_worst_s"]
+        out.append((f"1 M: first page ready <= {BUDGETS['first_page_s']:.0f} s from a warm store, every session",
+                    worst <= BUDGETS["first_page_s"], f"worst {_fmt_s(worst)} (first session "
+                    f"{_fmt_s(page['first_run_first_s'])}, median {_fmt_s(page['first_run_median_s'])})"))
+        step = max(page["reruns"], key=lambda step: step["worst_s"])
+        out.append((f"1 M: any rerun after a filter change <= {BUDGETS['rerun_s']} s, every session",
+                    step["worst_s"] <= BUDGETS["rerun_s"],
+                    f"slowest {_fmt_s(step['worst_s'])} ({step['label']}; median {_fmt_s(step['median_s'])})"))
     else:
         out.append(("1 M: first page / reruns (AppTest)", None, "not measured (needs --sizes with 1000000)"))
     if big:
-        masks = {k: v["mask_ms"] for k, v in big["filters"].items()}
+        # judged on the first call of mask + selection (what a page pays), not on the median nor the mask alone
+        masks = {k: max(v["first_ms"], v["worst_ms"]) for k, v in big["filters"].items()}
         structured = {k: v for k, v in masks.items() if not k.startswith("text search")}
         text = {k.removeprefix("text search: "): v for k, v in masks.items()
                 if k.startswith("text search") and "no index" not in k and "worst case" not in k}
         worst = {k.removeprefix("text search: "): v for k, v in masks.items() if "worst case" in k}
-        out.append((f"1 M: filter <= {BUDGETS['filter_ms']:.0f} ms (date, category, cercle)",
+        out.append((f"1 M: filter + selection <= {BUDGETS['filter_ms']:.0f} ms, worst run (date, category, cercle)",
                     max(structured.values()) <= BUDGETS["filter_ms"],
                     ", ".join(f"{k} {v:.0f} ms" for k, v in structured.items())))
-        out.append((f"1 M: filter <= {BUDGETS['filter_ms']:.0f} ms (text search)",
+        out.append((f"1 M: filter + selection <= {BUDGETS['filter_ms']:.0f} ms, worst run (text search)",
                     max(text.values()) <= BUDGETS["filter_ms"], ", ".join(f"{k} {v:.0f} ms" for k, v in text.items())
                     + "".join(f" (not budgeted: {k} {v:.0f} ms)" for k, v in worst.items())))
     payloads = [m["bytes"] for r in results for m in r["maps"].values()]

@@ -183,14 +183,18 @@ class SearchIndex:
                 return hit
         if runs == [needle.encode()]:
             return hit | candidates  # exact: the query can only occur inside a word
-        rows = np.flatnonzero(candidates & ~hit)
-        if len(rows) > SCAN_SHARE * self.rows:  # copying most of the text to check it costs more than reading it
+        left = candidates & ~hit
+        if left.sum() > SCAN_SHARE * self.rows:  # copying most of the text to check it costs more than reading it
             for values in self.texts.values():
                 hit |= candidates & _scan(values, needle)
             return hit
-        chosen = pa.array(rows)
-        for values in self.texts.values():
-            hit[rows[_scan(values.take(chosen), needle)]] = True
+        for values in self.texts.values():  # the rows found in one column are not checked in the next
+            rows = np.flatnonzero(left)
+            if not len(rows):
+                break
+            found = rows[_scan(values.filter(pa.array(left)), needle)]  # a mask filter copies less than a take
+            hit[found] = True
+            left[found] = False
         return hit
 
     # ---- persistence ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard import labels
@@ -96,17 +97,34 @@ def _datasets_of(incidents: pd.DataFrame) -> pd.Series:
     return incidents["dataset"]
 
 
+def _dataset_counts(incidents: pd.DataFrame) -> tuple[dict[str, int], int]:
+    """Reports per dataset, and how many incidents have reports from more than one: an incident frame's
+    ``datasets`` lists are split once per distinct list (a few at any size) and weighted by how many incidents
+    hold each, rather than split row by row (seconds at a million incidents)."""
+    if "datasets" not in incidents.columns:
+        names = _datasets_of(incidents)
+        return names.value_counts(sort=False).to_dict(), int((names.groupby(level=0).size() > 1).sum())
+    codes, cells = pd.factorize(incidents["datasets"])
+    held = np.bincount(codes[codes >= 0], minlength=len(cells))
+    counts: dict[str, int] = {}
+    shared = 0
+    for cell, n in zip(cells, held, strict=True):
+        names = [name for name in str(cell).split("; ") if name != ""]
+        for name in names:
+            counts[name] = counts.get(name, 0) + int(n)
+        shared += int(n) if len(names) > 1 else 0
+    return counts, shared
+
+
 def datasets_note(incidents: pd.DataFrame, t: Translator | None = None) -> str | None:
     """When a selection holds reports from several datasets, say how they are counted: each incident once, however
     many datasets report it."""
     t = t or tr()
-    names = _datasets_of(incidents)
-    counts = names.value_counts(sort=False)
+    counts, shared = _dataset_counts(incidents)
     if len(counts) < 2:
         return None
     parts = ", ".join(f"{t.number(int(n))} {name}"
                       for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    shared = int((names.groupby(level=0).size() > 1).sum())
     return t.ngettext(
         "{k} datasets: incidents with a report from {parts}; {shared} incident is reported by more than one and "
         "counted once (possible matches not yet decided are counted apart: see Review)",

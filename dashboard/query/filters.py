@@ -16,7 +16,7 @@ from dashboard.data.search import SEARCH_COLUMNS, SearchIndex
 from dashboard.query.registry import FILTERS, overlaps
 from dashboard.query.spec import FilterSpec
 
-__all__ = ["SEARCH_COLUMNS", "filter_incidents", "filter_mask", "in_period"]
+__all__ = ["SEARCH_COLUMNS", "filter_incidents", "filter_mask", "in_period", "select"]
 
 
 def filter_mask(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | None = None) -> np.ndarray:
@@ -30,8 +30,20 @@ def filter_mask(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex |
 
 
 def filter_incidents(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | None = None) -> pd.DataFrame:
-    """The selected incidents (same type as the input; index preserved)."""
-    return incidents.loc[filter_mask(incidents, spec, search)]
+    """The selected incidents (same type as the input; index preserved): :func:`select` of the mask, so the frame
+    itself when every row is selected (treat it as read-only)."""
+    return select(incidents, filter_mask(incidents, spec, search))
+
+
+def select(incidents: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """``incidents.loc[mask]`` (same rows, order, index and type), without a copy when ``mask`` keeps every row:
+    then the frame itself is returned, to be treated as read-only. Rows are taken by position
+    (``DataFrame.take``), about half the time of boolean ``.loc`` at a million rows."""
+    if len(mask) != len(incidents):
+        raise ValueError(f"the mask has {len(mask)} values for {len(incidents)} rows")
+    if mask.all():
+        return incidents
+    return incidents.take(np.flatnonzero(mask))
 
 
 def in_period(incidents: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -37,6 +37,8 @@ from dashboard.data.store import (
 from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
 from dashboard.query.registry import FILTERS
+from dashboard.query.selection import Filtered, filtered
+from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings
 from dashboard.ui import foliummap
 from dashboard.viz.maps import Basemap
@@ -153,6 +155,24 @@ def filter_options(location: str, version: str, public: bool) -> dict[str, list[
     """The values the data-driven filters offer, by filter field (see ``Filter.options``)."""
     incidents = _load(location, version, public).incidents
     return {f.field: distinct_values(incidents, f.options, split=f.split) for f in FILTERS if f.options}
+
+
+def spec_key(spec: FilterSpec) -> tuple:
+    """A filter state as a plain, canonical key (its URL parameters, sorted): equal specs give equal keys."""
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(spec.to_query_params().items()))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _filtered(location: str, version: str, public: bool, key: tuple, _incidents, _search, _spec) -> Filtered:
+    return filtered(_incidents, _spec, _search)
+
+
+def selection(data: Loaded, spec: FilterSpec) -> Filtered:
+    """The selection of ``spec`` in the version a page shows, its totals and scope note
+    (:func:`dashboard.query.selection.filtered`), computed once per filter state and shared by the sessions: a rerun
+    that does not change the filters (a map mode, a click, another page) does no filter work, and each session
+    keeps nothing of it. At most four filter states are held (a selection with no filter holds no copy)."""
+    return _filtered(data.store, data.version, data.public, spec_key(spec), data.incidents, data.search, spec)
 
 
 def options(data: Loaded) -> dict[str, list[str]]:

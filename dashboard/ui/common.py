@@ -24,6 +24,8 @@ from dashboard.ui.state import ViewState
 DEFAULT_PAGE = "map"
 
 
+LEFT_OUT_LISTED = 1_000  # related incidents listed in the scope note (at 1 M they were ~half a million rows, built
+# and sent to the browser on every run, closed or not; the Table page lists them all once they are counted)
 SCOPE_KEY = "f_scope"  # the scope filter's widget (dashboard/ui/widgets.py: f"f_{name}")
 
 
@@ -74,12 +76,18 @@ def scope_note(ctx: PageContext) -> None:
         c1.markdown(md_escape(note))  # "+ 15 ..." must not start a Markdown list
         c2.button(button, on_click=_count_scope, args=(target,), key="scope_button", width="stretch")
         with st.expander(_("Which incidents, and why")):
-            st.dataframe(left_out_table(listed.incidents), hide_index=True, width="stretch")
+            if len(listed) > LEFT_OUT_LISTED:
+                st.caption(_("The first {n} by date are listed; “Count them too” shows them all on the Table "
+                             "page.").format(n=current().number(LEFT_OUT_LISTED)))
+            st.dataframe(left_out_table(listed.incidents, LEFT_OUT_LISTED), hide_index=True, width="stretch")
 
 
-def left_out_table(incidents) -> pd.DataFrame:
-    """One plain-text row per related incident: id, date, place, region and the record's note on it."""
+def left_out_table(incidents, limit: int | None = None) -> pd.DataFrame:
+    """One plain-text row per related incident (the first ``limit`` by date): id, date, place, region and the
+    record's note on it."""
     ordered = incidents.sort_values(["date_start", "incident_id"])
+    if limit is not None:
+        ordered = ordered.head(limit)
     return pd.DataFrame({
         _("incident"): ordered["incident_id"].astype(str),
         _("date"): ordered["date_start"].dt.strftime("%Y-%m-%d"),

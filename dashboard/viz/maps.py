@@ -99,6 +99,16 @@ def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return incidents.loc[~scale.plottable_mask(incidents)]
 
 
+def first_unplotted(incidents: gpd.GeoDataFrame, n: int) -> tuple[int, gpd.GeoDataFrame]:
+    """How many incidents the map does not draw, and the first ``n`` of them by date (then id): the same as
+    ``unplotted(incidents).sort_values(["date_start", "incident_id"], kind="stable").head(n)``, sorting two columns
+    of them instead of copying every column of every one (tens of thousands at a million incidents)."""
+    where = np.flatnonzero(~scale.plottable_mask(incidents))
+    keys = incidents[["date_start", "incident_id"]].take(where).reset_index(drop=True)
+    first = keys.sort_values(["date_start", "incident_id"], kind="stable").index.to_numpy()[:n]
+    return len(where), incidents.take(where[first])
+
+
 def marker_radius(lo, hi) -> float:
     """Pixel radius grows with the square root of the upper toll; unknown tolls get the smallest size."""
     n = lo if is_missing(hi) else hi

@@ -8,11 +8,12 @@ import re
 import h3
 import numpy as np
 import pytest
+from pandas.testing import assert_frame_equal
 
 from benchmarks.synthetic import synthetic_incidents
 from dashboard.data.reference import region_outline
 from dashboard.viz import scale
-from dashboard.viz.maps import build_incident_map, plottable
+from dashboard.viz.maps import build_incident_map, first_unplotted, plottable, unplotted
 from tests.factories import children_of_type, render, row
 from tests.factories import incidents as make_incidents
 
@@ -119,3 +120,13 @@ def test_hexagon_payload_is_numbers_only(big, basemap):
     html = render(build_incident_map(big, basemap=basemap, mode="hexbin"))
     data = re.search(r"var cells = (\[.*?\]), top", html, re.S).group(1)
     assert re.fullmatch(r"[\[\]\d.,\-]+", data)
+
+
+@pytest.mark.parametrize("n", [0, 5, 50, 10**9])
+def test_first_unplotted_is_the_plain_definition(n):
+    frame = synthetic_incidents(4_000, seed=8, validate="none")
+    frame = frame.iloc[::-1]  # ids and dates out of order, index labels not positions
+    plain = unplotted(frame).sort_values(["date_start", "incident_id"], kind="stable")
+    count, first = first_unplotted(frame, n)
+    assert count == len(plain) > 50
+    assert_frame_equal(first, plain.head(n))

@@ -4,11 +4,13 @@ statement of what the record is, the citation link."""
 from __future__ import annotations
 
 import pytest
+from pandas.testing import assert_frame_equal
 
 from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import RECORD_STATEMENT, left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import PUBLIC_URL_ENV
+from dashboard.ui.common import left_out_table
 from tests.factories import bundled_incidents
 from tests.ui.test_app import captions, expected_sentence, open_page, qp, store  # noqa: F401  (store: autouse)
 
@@ -51,6 +53,14 @@ def test_the_default_view_counts_civilian_victims_in_the_region_and_says_what_it
     at.button(key="scope_button").click().run()  # and back
     assert expected_sentence(FilterSpec()) in captions(at)
     assert "scope" not in at.query_params
+
+
+def test_the_note_lists_the_first_related_incidents_by_date():
+    left = bundled_left_out()
+    whole = left_out_table(left.incidents)
+    assert len(left) > 3
+    assert_frame_equal(left_out_table(left.incidents, 3), whole.head(3))
+    assert whole.iloc[:, 1].is_monotonic_increasing  # by date
 
 
 def test_the_note_follows_the_other_filters():

@@ -20,7 +20,7 @@ from dashboard.viz import scale
 from dashboard.viz.cards import incident_captures, incident_card_html, incident_id_from_tooltip
 from dashboard.viz.choropleth import MEASURES, UNITS, figures, not_allocated_note
 from dashboard.viz.history import history_html
-from dashboard.viz.maps import MAP_MODES, build_incident_map, unplotted
+from dashboard.viz.maps import MAP_MODES, build_incident_map, first_unplotted
 
 MODE_LABELS = {"points": N_("Points"), "clusters": N_("Clusters"), "heat": N_("Heat"), "hexbin": N_("Hexagons (H3)"),
                "choropleth": N_("By cercle/commune")}
@@ -81,9 +81,8 @@ def render(ctx: PageContext) -> None:
         with left:
             if len(ctx.view):
                 filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter or a month
-                spec_key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in
-                                 sorted(ctx.spec.to_query_params().items()))
-                view_key = (t.lang, ctx.data.version, ctx.data.public, spec_key, month, mode, tiles, unit, measure,
+                view_key = (t.lang, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec), month, mode, tiles,
+                            unit, measure,
                             ctx.settings.max_markers, ctx.settings.max_marker_bytes)  # all the map depends on
                 rendered = cache.map_payload(view_key, lambda: build_incident_map(
                     view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
@@ -182,18 +181,16 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
 def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
     """The incidents the map cannot draw: one compact table, and the card of the one picked (not a card each: 50
     expanders of cards were most of the page's first paint)."""
-    missing = unplotted(view)
-    if missing.empty:
+    count, ordered = first_unplotted(view, NOT_DRAWN_LISTED)
+    if not count:
         return
     t = current()
-    st.markdown("#### " + _("Not on the map ({n})").format(n=len(missing)))
+    st.markdown("#### " + _("Not on the map ({n})").format(n=count))
     st.caption(_("Their place is known only to the region, or has no coordinates: they are listed here rather "
                  "than planted on a town."))
-    ordered = missing.sort_values(["date_start", "incident_id"], kind="stable")
-    if len(ordered) > NOT_DRAWN_LISTED:
+    if count > NOT_DRAWN_LISTED:
         st.caption(_("The first {n} by date are listed; narrow the filter, or see them all on the Table page.").format(
             n=NOT_DRAWN_LISTED))
-        ordered = ordered.head(NOT_DRAWN_LISTED)
     labels = {r["incident_id"]: f"{t.day(r['date_start'].date())} · {str(r['location'])[:60]}"
               for r in ordered.to_dict("records")}
     picked = st.selectbox(_("Show the card of"), list(labels), index=None, key=NOT_DRAWN_KEY,

@@ -1,0 +1,104 @@
+"""The selection the pages get gives exactly what the plain definitions give: ``select`` is boolean ``.loc`` (and
+the frame itself when every row is kept), ``filtered`` is ``filter_incidents`` plus ``left_out`` of a second
+filter pass, and the datasets note's counts are those of splitting every row."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from benchmarks.synthetic import synthetic_incidents
+from dashboard.data.search import SearchIndex
+from dashboard.query.aggregate import _dataset_counts, datasets_note, totals
+from dashboard.query.filters import filter_incidents, filter_mask, select
+from dashboard.query.scope import DEFAULT_SCOPE, LISTED_COLUMNS, left_out
+from dashboard.query.selection import filtered
+from dashboard.query.spec import FilterSpec
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return synthetic_incidents(3_000, seed=5, validate="none")
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.3, 0.99])
+def test_select_is_boolean_indexing(frame, share):
+    mask = np.random.default_rng(int(share * 100)).random(len(frame)) < share
+    got = select(frame, mask)
+    assert type(got) is type(frame)
+    assert_frame_equal(got, frame.loc[mask])
+
+
+def test_select_of_every_row_is_the_frame_itself(frame):
+    assert select(frame, np.ones(len(frame), dtype=bool)) is frame
+
+
+def test_select_refuses_a_mask_of_another_length(frame):
+    with pytest.raises(ValueError, match="rows"):
+        select(frame, np.ones(len(frame) - 1, dtype=bool))
+
+
+SPECS = [
+    FilterSpec(),
+    FilterSpec(scope="all"),
+    FilterSpec(scope="civilian"),
+    FilterSpec(perpetrator_categories=frozenset({"state_forces"})),
+    FilterSpec(perpetrator_categories=frozenset({"state_forces"}), scope="all"),
+    FilterSpec(start=date(2022, 1, 1), end=date(2022, 12, 31), text="e"),
+    FilterSpec(text="no such words anywhere"),
+    FilterSpec(text="https", scope="all"),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: repr(s.to_query_params()))
+@pytest.mark.parametrize("indexed", [False, True], ids=["scan", "index"])
+def test_filtered_is_the_plain_definition(frame, spec, indexed):
+    search = SearchIndex.build(frame) if indexed else None
+    got = filtered(frame, spec, search)
+    view = frame.loc[filter_mask(frame, spec, search)]
+    assert_frame_equal(got.view, view)
+    assert got.totals == totals(view)
+    if spec.scope == "all":
+        expected = left_out(filter_incidents(frame, spec.with_(scope=DEFAULT_SCOPE), search), view)
+        assert got.left_out is None
+        shown = got.counted_in
+    else:
+        expected = left_out(view, filter_incidents(frame, spec.with_(scope="all"), search))
+        assert got.counted_in is None
+        shown = got.left_out
+    assert_frame_equal(shown.incidents, expected.incidents[list(shown.incidents.columns)])
+    assert set(shown.incidents.columns) == set(LISTED_COLUMNS)
+    assert (shown.not_civilian, shown.civilian_unknown, shown.outside, shown.region_unknown) == (
+        expected.not_civilian, expected.civilian_unknown, expected.outside, expected.region_unknown)
+
+
+def test_filtered_with_every_row_kept_holds_no_copy(frame):
+    got = filtered(frame, FilterSpec(scope="all"))
+    assert got.view is frame
+
+
+def _plain_counts(incidents: pd.DataFrame) -> tuple[dict[str, int], int]:
+    """The definition, row by row: every report's dataset, and the incidents with more than one report."""
+    counts: dict[str, int] = {}
+    shared = 0
+    for cell in incidents["datasets"]:
+        names = [] if pd.isna(cell) else [n for n in str(cell).split("; ") if n]
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+        shared += len(names) > 1
+    return counts, shared
+
+
+def test_dataset_counts_are_those_of_every_row():
+    rng = np.random.default_rng(3)
+    cells = np.array(["acled", "ucdp", "acled; ucdp", "segou-curated; acled; ucdp", "user", "", None], dtype=object)
+    incidents = pd.DataFrame({"datasets": pd.Series(cells[rng.integers(0, len(cells), 500)], dtype="str")})
+    assert _dataset_counts(incidents) == _plain_counts(incidents)
+    note = datasets_note(incidents)
+    counts, shared = _plain_counts(incidents)
+    assert note is not None and f"{shared} incidents are reported by more than one" in note
+    assert all(f"{n} {name}" in note for name, n in counts.items())
