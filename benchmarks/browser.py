@@ -109,8 +109,13 @@ class Session:
         return {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}["TaskDuration"]
 
     def caption(self) -> str | None:
-        found = self.page.get_by_text(CAPTION)
-        return found.first.inner_text(timeout=1000) if found.count() else None
+        from playwright.sync_api import Error
+
+        try:  # the caption is redrawn by each run: it can go between finding it and reading it
+            found = self.page.get_by_text(CAPTION)
+            return found.first.inner_text(timeout=1000) if found.count() else None
+        except Error:
+            return None
 
     def ready(self, started: float, *, changed_from: str | None = None) -> float | None:
         """Seconds from ``started`` until the map's marks are drawn, no script runs, the title (and for the app the
@@ -253,7 +258,8 @@ def measure(label: str, browser, workdir: Path, repeat: int, import_rows: int, s
     return result
 
 
-def run(sizes: list[str], workdir: Path, repeat: int, import_rows: int, seed: int = 0) -> list[dict]:
+def run(sizes: list[str], workdir: Path, repeat: int, import_rows: int, seed: int = 0,
+        partial: Path | None = None) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     results = []
@@ -264,6 +270,8 @@ def run(sizes: list[str], workdir: Path, repeat: int, import_rows: int, seed: in
             for label in sizes:
                 results.append(measure(label, browser, workdir, repeat, import_rows, seed))
                 _log(f"[{label}] done: {json.dumps(_brief(results[-1]))}")
+                if partial:  # kept as each store is done, so that a later failure loses no figures
+                    partial.write_text(json.dumps({"header": "(partial)", "results": results}, indent=2))
         finally:
             browser.close()
     return results
@@ -307,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         args.workdir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         sizes = [s.strip().replace("_", "") for s in args.sizes.split(",") if s.strip()]
-        results = run(sizes, args.workdir, args.repeat, args.import_rows, args.seed)
+        results = run(sizes, args.workdir, args.repeat, args.import_rows, args.seed, partial=args.json)
         head = header(results, started)
         if args.json:
             args.json.write_text(json.dumps({"header": head, "results": results}, indent=2))
