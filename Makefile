@@ -12,7 +12,7 @@ JOBS   ?= 2
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEBIAN_TEST_PKGS = chromium gdal-bin poppler-utils
 
-.PHONY: run test check lint venv system-deps bench clean messages
+.PHONY: run test check lint venv system-deps bench bench-browser clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# What a reader waits for in Debian chromium (servers on 127.0.0.1): the app beside a minimal Streamlit floor and a
+# FastMarkerCluster page; SIZES=bundled,100000,1000000 for the million (its store takes minutes to write)
+SIZES ?= bundled,100000
+bench-browser: $(STAMP) system-deps
+	$(BIN)/python benchmarks/browser.py --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

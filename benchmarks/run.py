@@ -16,10 +16,13 @@ a GeoPackage store of synthetic incidents (:mod:`benchmarks.synthetic`) and meas
   individual markers;
 * peak memory of the process (``ru_maxrss``).
 
-A naive folium map (one MarkerCluster marker with a popup card per incident) is measured at 10 k in the same run,
-and the app's map is compared with it. Every budgeted measure is reported as its first run and its median, and the
-budgets are judged on the worst run (for a filter, its first call; for the page, the slowest of the three sessions),
-not on the median: a reader meets the first run. They are printed as met or not.
+A naive folium map (one MarkerCluster marker with a popup card per incident) is built at 10 k in the same run and
+printed beside the app's map: both in Python only, so the ratio says what building hexagons instead of 10 k popup
+cards saves, not what a reader waits for (the browser tier, ``benchmarks/browser.py``, compares the app with a
+FastMarkerCluster page and a minimal Streamlit floor in Chromium; ``--browser`` runs it after this). Every budgeted
+measure is reported as its first run and its median, and the budgets are judged on the worst run (for a filter, its
+first call; for the page, the slowest of the three sessions), not on the median: a reader meets the first run. They
+are printed as met or not.
 """
 
 from __future__ import annotations
@@ -55,9 +58,7 @@ BUDGETS = {
     "filter_ms": 50.0,  # a filter at 1 M: the mask and the selection the pages get, first call
     "payload_mb": 1.5,  # map payload at any zoom
     "rerun_s": 1.5,  # any rerun after a filter change, at 1 M
-    "speedup": 20.0,  # vs the naive MarkerCluster map at 10 k
-    "shrink": 10.0,
-}
+}  # no budget against naive folium: its ratio compared Python build times only (see baseline_lines)
 
 
 def _timed(fn, *args, repeat: int = 1, **kwargs):
@@ -423,8 +424,10 @@ def table(results: list[dict], baseline: dict | None) -> str:
 def baseline_lines(b: dict) -> list[str]:
     return [f"Naive folium baseline at N = {b['n']:,} (one MarkerCluster marker + popup per incident): "
             f"{_fmt_s(b['naive_s'])} to build and render, {_fmt_mb(b['naive_bytes'])}.",
-            f"The app's map of the same incidents: {_fmt_s(b['app_s'])}, {_fmt_mb(b['app_bytes'])} -> "
-            f"{b['naive_s'] / b['app_s']:.0f}x faster, {b['naive_bytes'] / b['app_bytes']:.0f}x smaller."]
+            f"The app's map of the same incidents (hexagons, no cards): {_fmt_s(b['app_s'])}, "
+            f"{_fmt_mb(b['app_bytes'])}.",
+            "Python build and HTML size only, against a strawman (a popup card per marker): not what a reader waits "
+            "for; the browser tier (benchmarks/browser.py) compares the app with FastMarkerCluster in Chromium."]
 
 
 def budget_lines(results: list[dict], baseline: dict | None) -> list[str]:
@@ -489,13 +492,6 @@ def budgets(results: list[dict], baseline: dict | None) -> list[tuple[str, bool 
     payloads += [v["payload_bytes"] for r in results if "apptest" in r for v in r["apptest"]["reruns"]]
     out.append((f"map payload <= {BUDGETS['payload_mb']} MB at any zoom and size",
                 max(payloads) <= BUDGETS["payload_mb"] * 1e6, f"largest {_fmt_mb(max(payloads))}"))
-    if baseline:
-        speed = baseline["naive_s"] / baseline["app_s"]
-        size = baseline["naive_bytes"] / baseline["app_bytes"]
-        out.append((f"10 k: >= {BUDGETS['speedup']:.0f}x faster than naive MarkerCluster", speed >= BUDGETS["speedup"],
-                    f"{speed:.0f}x"))
-        out.append((f"10 k: >= {BUDGETS['shrink']:.0f}x smaller than naive MarkerCluster", size >= BUDGETS["shrink"],
-                    f"{size:.0f}x"))
     return out
 
 
@@ -514,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-size", type=int, default=BASELINE_N,
                         help="incidents in the naive folium map compared with the app's (default %(default)s)")
     parser.add_argument("--no-markdown", action="store_true", help="print the table only (e.g. a trial run)")
+    parser.add_argument("--browser", action="store_true",
+                        help="then run the browser tier (benchmarks/browser.py) on the bundled record and these sizes")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size in this process
     parser.add_argument("--baseline", type=int, help=argparse.SUPPRESS)  # internal: the naive map
     args = parser.parse_args(argv)
@@ -544,6 +542,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"header": header, "results": results, "baseline": baseline}, indent=2))
     report(results, baseline, header, doc)
+    if args.browser:
+        from benchmarks import browser
+
+        return browser.main(["--sizes", ",".join(["bundled", *map(str, sizes)]), "--workdir", str(args.workdir),
+                             "--seed", str(args.seed), *(["--markdown", str(doc)] if doc else ["--no-markdown"])])
     return 0
 
 
