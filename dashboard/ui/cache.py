@@ -7,7 +7,7 @@ that a newer one is being prepared: no page view reads and validates the whole s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import folium
@@ -35,8 +35,11 @@ from dashboard.data.store import (
     store_state,
 )
 from dashboard.export.ratelimit import RateLimit
-from dashboard.query.aggregate import distinct_values
+from dashboard.query.aggregate import Totals, distinct_values, totals
+from dashboard.query.filters import filter_incidents
 from dashboard.query.registry import FILTERS
+from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out
+from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings
 from dashboard.ui import foliummap
 from dashboard.viz.maps import Basemap
@@ -158,6 +161,41 @@ def filter_options(location: str, version: str, public: bool) -> dict[str, list[
 def options(data: Loaded) -> dict[str, list[str]]:
     """The filter options of the version a page shows (:func:`loaded`)."""
     return filter_options(data.store, data.version, data.public)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a filter selects in one dataset version (shared between sessions: treat as read-only)."""
+
+    view: gpd.GeoDataFrame  # the filtered incidents
+    totals: Totals
+    left_out: LeftOut | None  # related incidents the scope does not count (None: every incident is counted)
+    counted_in: LeftOut | None  # with every incident counted: those the default scope would leave out
+
+
+def _spec_key(spec: FilterSpec) -> tuple:
+    """Every field of the filter, sets in a fixed order (a frozenset's own order depends on its history)."""
+    return tuple((f.name, sorted(v) if isinstance(v := getattr(spec, f.name), frozenset) else v)
+                 for f in fields(spec))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={FilterSpec: _spec_key})
+def _selection(location: str, version: str, public: bool, spec: FilterSpec, _data: Loaded) -> Selection:
+    view = filter_incidents(_data.incidents, spec, _data.search)
+    if spec.scope != "all":
+        left, counted_in = left_out(view, filter_incidents(_data.incidents, spec.with_(scope="all"), _data.search)), None
+    else:
+        left, counted_in = None, left_out(filter_incidents(_data.incidents, spec.with_(scope=DEFAULT_SCOPE),
+                                                           _data.search), view)
+    return Selection(view=view, totals=totals(view), left_out=left, counted_in=counted_in)
+
+
+def selection(data: Loaded, spec: FilterSpec) -> Selection:
+    """The incidents ``spec`` selects in the version ``data`` holds, with their totals and what the scope leaves
+    out, computed once for every session showing that filter on that version (keyed on the store, the version, the
+    public mode and every field of the filter: a public and a private view never share one). A page run of a new
+    session repeated this work for the bundled 81 incidents in about a tenth of a second under load."""
+    return _selection(data.store, data.version, data.public, spec, data)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -10,10 +10,6 @@ import streamlit as st
 from dashboard.data.store import describe_store
 from dashboard.errors import UserError
 from dashboard.i18n import N_
-from dashboard.query.aggregate import totals
-from dashboard.query.filters import filter_incidents
-from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out
-from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings, SettingsError
 from dashboard.team.permissions import ANONYMOUS
 from dashboard.ui import cache, common, lang, state, team, widgets
@@ -49,14 +45,6 @@ def requested_page(default: str) -> str:
     path such as ``/timeline`` in a fresh session shows Streamlit's "Page not found" dialog (streamlit#9992)."""
     page = st.query_params.get("page")
     return page if page in PAGES else default
-
-
-def scope_notes(data: cache.Loaded, spec: FilterSpec, view) -> tuple[LeftOut | None, LeftOut | None]:
-    """What the scope leaves out of ``view`` (the same filters with every incident counted), or, when every
-    incident is counted, which of them the default scope would leave out."""
-    if spec.scope != "all":
-        return left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search)), None
-    return None, left_out(filter_incidents(data.incidents, spec.with_(scope=DEFAULT_SCOPE), data.search), view)
 
 
 def main(default: str = "map") -> None:
@@ -129,10 +117,9 @@ def _run(default: str) -> None:
     if not settings.public:
         who = team.sidebar(str(data.store))
     view_state = state.view_from_url()
-    view = filter_incidents(data.incidents, spec, data.search)
-    left, counted_in = scope_notes(data, spec, view)
-    ctx = PageContext(data=data, spec=spec, view=view, totals=totals(view), state=view_state, settings=settings,
-                      left_out=left, counted_in=counted_in, account=who)
+    chosen = cache.selection(data, spec)  # shared by the sessions showing this filter on this version
+    ctx = PageContext(data=data, spec=spec, view=chosen.view, totals=chosen.totals, state=view_state,
+                      settings=settings, left_out=chosen.left_out, counted_in=chosen.counted_in, account=who)
     try:
         page.run()
     except UserError as exc:
