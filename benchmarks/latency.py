@@ -71,6 +71,7 @@ class Phase:
     errors: int = 0
     examples: list[str] = field(default_factory=list)
     rss_peak_mb: float = 0.0
+    served: set[int] = field(default_factory=set)  # the sessions that got at least one page without an error
 
     @property
     def median_s(self) -> float:
@@ -91,7 +92,8 @@ class Phase:
         return {"phase": self.name, "sessions": self.sessions, "seconds": self.seconds,
                 "page_loads": len(self.latencies), "errors": self.errors,
                 "median_s": round(self.median_s, 3), "p95_s": round(self.p95_s, 3), "worst_s": round(self.worst_s, 3),
-                "rss_peak_mb": round(self.rss_peak_mb), "examples": self.examples}
+                "rss_peak_mb": round(self.rss_peak_mb), "sessions_served": len(self.served),
+                "examples": self.examples}
 
 
 async def page_load(base: str, query: str) -> tuple[float, str | None]:
@@ -135,6 +137,8 @@ async def _session(base: str, going: Callable[[], bool], think: tuple[float, flo
             if problem:
                 phase.errors += 1
                 phase.examples.append(f"?{query}: {problem}")
+            else:
+                phase.served.add(seed)
         except Exception as exc:  # a load that failed or timed out
             phase.errors += 1
             if len(phase.examples) < 10:
@@ -249,6 +253,8 @@ def run_sequence(base: str, pgid: int, queries: tuple[str, ...], pause_s: float 
             if problem:
                 phase.errors += 1
                 phase.examples.append(f"?{query}: {problem}")
+            else:
+                phase.served.add(0)
             await asyncio.sleep(pause_s)
 
     asyncio.run(go())
