@@ -4,7 +4,7 @@ The story starts as the filtered incidents, oldest first, up to :data:`~dashboar
 them: above that, the most serious (highest known toll), and the page says how many it leaves out; pick and order
 incidents yourself (the editor offers the whole record when it is small, else the
 :data:`~dashboard.export.story.PICK_OPTIONS` most serious of the selection, and the story's own), or load a story
-JSON. Nothing on the page grows with the record: a store of a million incidents draws as fast as the bundled one.
+JSON. What the page sends does not grow with the record (it never finished loading at 20,000 incidents before).
 Each step shows the map zoomed on its incident (``st_folium``'s ``center``/``zoom`` move the view without
 re-mounting the map; the ring around the current incident is a dynamic layer) and its card, large. The step is in
 the URL (``?step=N``) so a step can be cited and reloaded.
