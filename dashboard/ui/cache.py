@@ -226,6 +226,19 @@ def map_payload(view_key: tuple, _build: Callable[[], folium.Map]) -> dict:
     return foliummap.payload(_build())
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def shared(view_key: tuple, _build: Callable[[], object]) -> object:
+    """A value computed once for every session showing the same view (read-only, like the incidents):
+    ``view_key`` says everything it depends on (store, dataset version, public mode, filter — :func:`spec_key` —,
+    language where it holds text); ``_build`` (not part of the key) computes it when it is not cached yet."""
+    return _build()
+
+
+def spec_key(spec: FilterSpec) -> tuple:
+    """A filter as part of a cache key (every field; sets in a fixed order)."""
+    return _spec_key(spec)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _captures(location: str, revision: int) -> list[Capture]:
     return read_captures(open_store(location))

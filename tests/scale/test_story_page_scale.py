@@ -87,3 +87,11 @@ def test_a_narrow_selection_is_presented_whole_and_any_incident_can_still_be_pic
     at.multiselect(key="story_ids").set_value(chosen).run()
     assert not at.exception
     assert at.multiselect(key="story_ids").value == chosen  # ...and a picked story is kept
+
+
+def test_the_shared_list_is_labelled_in_each_session_s_language(story):
+    english = story().multiselect(key="story_ids").options
+    french = story(lang="fr").multiselect(key="story_ids").options
+    assert all("killed" in label for label in english) and not any("killed" in label for label in french)
+    assert all("tués" in label for label in french)
+    assert [e.rsplit("(", 1)[-1] for e in english] == [f.rsplit("(", 1)[-1] for f in french]  # the same incidents

@@ -130,15 +130,30 @@ def _publish(ctx: PageContext, step: int | None) -> None:
         st.query_params.from_dict(params)
 
 
-def _choices(ctx: PageContext, ids: list[str]) -> pd.DataFrame:
-    """The incidents the editor offers, oldest first: the whole record when it holds at most
+def _view_key(ctx: PageContext, what: str) -> tuple:
+    return (what, ctx.data.store, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec))
+
+
+def _ranked(ctx: PageContext) -> pd.DataFrame:
+    """The :data:`PICK_OPTIONS` most serious incidents of the selection, most serious first: ranked once per
+    filter and dataset version for every session (a second at a million incidents), not on every step."""
+    return cache.shared((*_view_key(ctx, "story-ranked"), PICK_OPTIONS),
+                        lambda: most_serious_first(ctx.view, PICK_OPTIONS))
+
+
+def _choices(ctx: PageContext, ids: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The incidents the editor offers, oldest first, and their labels: the whole record when it holds at most
     :data:`PICK_OPTIONS`, else the most serious of the selection; the story's own incidents always."""
-    pool = ctx.all if len(ctx.all) <= PICK_OPTIONS else most_serious_first(ctx.view, PICK_OPTIONS)
-    offered = set(pool["incident_id"])
+    small = len(ctx.all) <= PICK_OPTIONS
+    pool = cache.shared((*_view_key(ctx, "story-pool"), small), lambda: (
+        ctx.all if small else _ranked(ctx)).sort_values(["date_start", "incident_id"]))
+    labels = cache.shared((*_view_key(ctx, "story-labels"), small, ui_lang.current().lang), lambda: _label(pool))
+    offered = set(labels)
     extra = [i for i in ids if i not in offered]
     if extra:  # a loaded story's or a picked incident outside the selection
-        pool = pd.concat([pool, ctx.all.loc[ctx.all["incident_id"].isin(extra)]])
-    return pool.sort_values(["date_start", "incident_id"])
+        more = ctx.all.loc[ctx.all["incident_id"].isin(extra)]
+        pool, labels = pd.concat([pool, more]).sort_values(["date_start", "incident_id"]), {**labels, **_label(more)}
+    return pool, labels
 
 
 def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
@@ -149,8 +164,7 @@ def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
     with st.expander(_("Build, load or save the story"), expanded=expanded, icon=":material/edit_note:"):
         _load(st.file_uploader(_("Load a story (JSON)"), type=["json"], key=UPLOAD_KEY, max_upload_size=1),
               ctx.all["incident_id"])
-        choices = _choices(ctx, list(st.session_state.get(IDS_KEY) or []))
-        labels = _label(choices)
+        choices, labels = _choices(ctx, list(st.session_state.get(IDS_KEY) or []))
         if len(ctx.all) > PICK_OPTIONS and len(ctx.view) > PICK_OPTIONS:
             st.caption(_("The list offers the {k} most serious of the {n} incidents of the selection (highest known "
                          "toll first): narrow the filters to pick among the others.").format(
@@ -180,7 +194,8 @@ def render(ctx: PageContext) -> None:
         st.warning(_("**Public view** — places are coarsened to the cercle seat or a 0.5° grid."),
                    icon=":material/shield:")
     common.record_statement()
-    filtered_ids, left = default_story_ids(ctx.view, DEFAULT_STEPS)
+    filtered_ids, _left = default_story_ids(_ranked(ctx), DEFAULT_STEPS)  # the ranking's first are the same
+    left = len(ctx.view) - len(filtered_ids)
     following = not st.session_state.get(CUSTOM_KEY)
     if following and st.session_state.get(IDS_KEY) != filtered_ids:
         st.session_state[IDS_KEY] = filtered_ids  # follow the filter until the user picks incidents
