@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -70,10 +71,18 @@ class Phase:
     errors: int = 0
     examples: list[str] = field(default_factory=list)
     rss_peak_mb: float = 0.0
+    served: set[int] = field(default_factory=set)  # the sessions that got at least one page without an error
 
     @property
     def median_s(self) -> float:
         return statistics.median(self.latencies) if self.latencies else float("nan")
+
+    @property
+    def p95_s(self) -> float:
+        """The 95th percentile (the worst of 20 loads): steadier than the worst, which grows with the number of
+        loads measured (a 30-session phase makes several times as many as one session)."""
+        return statistics.quantiles(self.latencies, n=20, method="inclusive")[-1] if len(self.latencies) > 1 \
+            else self.worst_s
 
     @property
     def worst_s(self) -> float:
@@ -82,8 +91,9 @@ class Phase:
     def summary(self) -> dict:
         return {"phase": self.name, "sessions": self.sessions, "seconds": self.seconds,
                 "page_loads": len(self.latencies), "errors": self.errors,
-                "median_s": round(self.median_s, 3), "worst_s": round(self.worst_s, 3),
-                "rss_peak_mb": round(self.rss_peak_mb), "examples": self.examples}
+                "median_s": round(self.median_s, 3), "p95_s": round(self.p95_s, 3), "worst_s": round(self.worst_s, 3),
+                "rss_peak_mb": round(self.rss_peak_mb), "sessions_served": len(self.served),
+                "examples": self.examples}
 
 
 async def page_load(base: str, query: str) -> tuple[float, str | None]:
@@ -127,6 +137,8 @@ async def _session(base: str, going: Callable[[], bool], think: tuple[float, flo
             if problem:
                 phase.errors += 1
                 phase.examples.append(f"?{query}: {problem}")
+            else:
+                phase.served.add(seed)
         except Exception as exc:  # a load that failed or timed out
             phase.errors += 1
             if len(phase.examples) < 10:
@@ -241,6 +253,8 @@ def run_sequence(base: str, pgid: int, queries: tuple[str, ...], pause_s: float 
             if problem:
                 phase.errors += 1
                 phase.examples.append(f"?{query}: {problem}")
+            else:
+                phase.served.add(0)
             await asyncio.sleep(pause_s)
 
     asyncio.run(go())
@@ -297,17 +311,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps([p.summary() for p in phases], indent=2))
     else:
         print(f"think time {args.think[0]:g}-{args.think[1]:g} s between page loads; {args.seconds:g} s per phase")
-        print(f"{'phase':<48} {'loads':>6} {'errors':>6} {'median s':>9} {'worst s':>8} {'RSS MB':>7}")
+        print(f"{'phase':<48} {'loads':>6} {'errors':>6} {'median s':>9} {'p95 s':>6} {'worst s':>8} {'RSS MB':>7}")
         for p in phases:
-            print(f"{p.name:<48} {len(p.latencies):>6} {p.errors:>6} {p.median_s:>9.2f} {p.worst_s:>8.2f} "
-                  f"{p.rss_peak_mb:>7.0f}")
+            print(f"{p.name:<48} {len(p.latencies):>6} {p.errors:>6} {p.median_s:>9.2f} {p.p95_s:>6.2f} "
+                  f"{p.worst_s:>8.2f} {p.rss_peak_mb:>7.0f}")
             for line in p.examples[:5]:
                 print(f"    {line}")
         alone = next((p for p in phases if p.sessions == 1 and p.latencies), None)
         for p in phases:
             if alone is not None and p is not alone and p.latencies:
-                print(f"{p.name}: median {p.median_s / alone.median_s:.1f}x, worst {p.worst_s / alone.worst_s:.1f}x "
-                      "one session's")
+                print(f"{p.name}: median {p.median_s / alone.median_s:.1f}x, p95 {p.p95_s / alone.p95_s:.1f}x, "
+                      f"worst {p.worst_s / alone.worst_s:.1f}x one session's")
+        print(f"load average of the machine at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"(1 / 5 / 15 min, {os.cpu_count()} cores)")
     return 1 if any(p.errors for p in phases) else 0
 
 

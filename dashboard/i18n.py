@@ -70,7 +70,14 @@ class Count(int):
 
 def languages() -> tuple[str, ...]:
     """English and every language with a catalogue, in that order."""
-    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return _languages(LOCALE_DIR)
+
+
+@functools.cache
+def _languages(folder: Path) -> tuple[str, ...]:
+    """The catalogues are package data: looked for once per folder, not on every translated string (a page run
+    asks thousands of times; the folder scan was about 6 % of a page's time at the server)."""
+    found = sorted(p.parent.parent.name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return (DEFAULT, *[lang for lang in found if lang != DEFAULT])
 
 

@@ -4,8 +4,8 @@ A story is saved as a small JSON file (:meth:`Story.to_json`) and loaded with :f
 checks everything and raises :class:`StoryError` with a sentence a user can act on (which id is unknown, which
 field is wrong). Pure: no Streamlit, no files; the page and the CLI read and write the text.
 
-Also here, for the story page: :func:`story_frame` (the story's incidents in order) and
-:func:`highlight_layer` (a folium layer circling the current incident, sent to ``st_folium`` as a dynamic
+Also here, for the story page: :func:`default_story_ids` (the bounded default story of a selection),
+:func:`story_frame` (the story's incidents in order) and :func:`highlight_layer` (a folium layer circling the current incident, sent to ``st_folium`` as a dynamic
 feature group so that stepping does not re-mount the map).
 """
 
@@ -18,6 +18,8 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from dashboard.data.sniff import JsonTooDeep, loads_bounded
 from dashboard.errors import StoryError
@@ -30,6 +32,8 @@ MAX_NOTE = 2000
 MAX_STEPS = 500
 MAX_BYTES = 2 * 2**20  # 500 steps with notes of 2,000 characters fit several times over
 MAX_DEPTH = 8  # {"steps": [{"incident_id": ...}]} nests 3 levels
+DEFAULT_STEPS = 50  # the default story: at most this many incidents of the selection, the most serious
+PICK_OPTIONS = 1000  # incidents the story editor offers to pick from (the most serious of the selection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +164,44 @@ class Story:
         return story
 
 
+def most_serious_first(incidents: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The ``k`` most serious of ``incidents`` in the order the PDF briefing ranks them (highest known toll: the
+    lower bound, then the upper bound, unknown last; then oldest first, then by id). All of them when ``k`` is not
+    smaller. Ranks with one ``numpy.lexsort`` of the numeric keys and sorts only the top ``k``'s ties by id, so a
+    selection of a million incidents costs a fraction of a second (a full ``sort_values`` on four keys, one of them
+    text, costs several)."""
+    if len(incidents) <= k:
+        picked = incidents
+    else:
+        lo = incidents["fatalities_min"].to_numpy(dtype=float, na_value=np.nan)
+        hi = incidents["fatalities_max"].to_numpy(dtype=float, na_value=np.nan)
+        day = incidents["date_start"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        # descending tolls, unknown last: negate, and an unknown one (NaN) becomes +inf
+        order = np.lexsort((day, np.nan_to_num(-hi, nan=np.inf), np.nan_to_num(-lo, nan=np.inf)))
+        cut = order[:k]
+        last = (lo[cut[-1]], hi[cut[-1]], day[cut[-1]])  # the boundary's key: ties there are settled by id
+        same = order[k:][(np.isclose(lo[order[k:]], last[0], equal_nan=True)
+                          & np.isclose(hi[order[k:]], last[1], equal_nan=True) & (day[order[k:]] == last[2]))]
+        picked = incidents.iloc[np.concatenate([cut, same])] if len(same) else incidents.iloc[cut]
+    ranked = picked.assign(_lo=picked["fatalities_min"], _hi=picked["fatalities_max"]).sort_values(
+        ["_lo", "_hi", "date_start", "incident_id"], ascending=[False, False, True, True], na_position="last",
+        kind="stable")
+    return ranked.head(k).drop(columns=["_lo", "_hi"])
+
+
+def default_story_ids(incidents: pd.DataFrame, limit: int = DEFAULT_STEPS) -> tuple[list[str], int]:
+    """The default story of a selection: its ``limit`` most serious incidents (:func:`most_serious_first`),
+    presented oldest first, and how many of the selection it leaves out (0 when it holds them all)."""
+    chosen = most_serious_first(incidents, limit).sort_values(["date_start", "incident_id"], kind="stable")
+    return [str(i) for i in chosen["incident_id"]], len(incidents) - len(chosen)
+
+
 def story_frame(incidents: gpd.GeoDataFrame, story: Story) -> gpd.GeoDataFrame:
     """The story's incidents, in the story's order (raises :class:`StoryError` for unknown ids)."""
-    story.check_ids(incidents["incident_id"])
     position = {ident: n for n, ident in enumerate(story.incident_ids)}
     chosen = incidents.loc[incidents["incident_id"].isin(position)]
+    if len(chosen) < len(position):  # name the unknown ids (without a set of every id of a large record)
+        story.check_ids(chosen["incident_id"])
     order = chosen["incident_id"].map(position).sort_values(kind="stable").index
     return chosen.loc[order]
 

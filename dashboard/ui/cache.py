@@ -7,7 +7,7 @@ that a newer one is being prepared: no page view reads and validates the whole s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import folium
@@ -158,8 +158,10 @@ def filter_options(location: str, version: str, public: bool) -> dict[str, list[
 
 
 def spec_key(spec: FilterSpec) -> tuple:
-    """A filter state as a plain, canonical key (its URL parameters, sorted): equal specs give equal keys."""
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(spec.to_query_params().items()))
+    """A filter state as a plain, canonical key: every field of the spec, sets in a fixed order (a frozenset's own
+    order depends on its history); equal specs give equal keys."""
+    return tuple((f.name, sorted(v) if isinstance(v := getattr(spec, f.name), frozenset) else v)
+                 for f in fields(spec))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -206,6 +208,15 @@ def map_payload(view_key: tuple, _build: Callable[[], folium.Map]) -> dict:
     the same view. ``view_key`` says everything the map depends on (dataset version, public mode, filter, period,
     display options); ``_build`` (not part of the key) builds the map when it is not cached yet."""
     return foliummap.payload(_build())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def shared(view_key: tuple, _build: Callable[[], object]) -> object:
+    """A value computed once for every session showing the same view (read-only, like the incidents):
+    ``view_key`` says everything it depends on (store, dataset version, public mode, filter — :func:`spec_key` —,
+    language where it holds text); ``_build`` (not part of the key) computes it when it is not cached yet."""
+    return _build()
+
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -10,7 +10,18 @@ import folium
 import pytest
 
 from dashboard.data.store import load_bundled
-from dashboard.export.story import MAX_NOTE, Story, StoryError, StoryStep, highlight_layer, step_point, story_frame
+from dashboard.export.story import (
+    DEFAULT_STEPS,
+    MAX_NOTE,
+    Story,
+    StoryError,
+    StoryStep,
+    default_story_ids,
+    highlight_layer,
+    most_serious_first,
+    step_point,
+    story_frame,
+)
 
 IDS = ("SEG-2025-010", "SEG-2025-008", "SEG-2025-009")  # deliberately not chronological
 
@@ -89,3 +100,44 @@ def test_step_point_and_highlight_layer(bundled):
     assert [r.location for r in rings] == [[kamona.y, kamona.x]] * 2
     assert "story-current" in rings[0].options["className"]
     assert not highlight_layer(bundled, "SEG-2025-015")._children
+
+
+def _ranked_by_a_full_sort(incidents, k):
+    """The briefing's ranking (highest known toll: lower bound, then upper bound, unknown last; then oldest, then
+    id), by a plain sort of every row: what :func:`most_serious_first` must agree with."""
+    order = incidents.assign(_lo=incidents["fatalities_min"], _hi=incidents["fatalities_max"]).sort_values(
+        ["_lo", "_hi", "date_start", "incident_id"], ascending=[False, False, True, True], na_position="last")
+    return list(order["incident_id"][:k])
+
+
+@pytest.mark.parametrize("k", [1, 5, 17, 40, 500])
+def test_the_most_serious_are_ranked_as_the_briefing_ranks_them_ties_and_unknown_tolls_included(k):
+    import numpy as np
+    import pandas as pd
+
+    rnd = np.random.default_rng(k)
+    n = 300
+    lo = rnd.choice([np.nan, 0, 1, 2, 5, 5, 12], n)  # many ties, and unknown tolls
+    hi = np.where(rnd.random(n) < 0.3, np.nan, np.nan_to_num(lo) + rnd.choice([0, 0, 3], n))
+    frame = pd.DataFrame({
+        "incident_id": [f"T-{i:04d}" for i in rnd.permutation(n)],
+        "date_start": pd.to_datetime("2020-01-01") + pd.to_timedelta(rnd.integers(0, 20, n), unit="D"),
+        "fatalities_min": pd.array(lo, dtype="Float64"), "fatalities_max": pd.array(hi, dtype="Float64"),
+    })
+    assert list(most_serious_first(frame, k)["incident_id"]) == _ranked_by_a_full_sort(frame, k)
+    ids, left = default_story_ids(frame, k)
+    assert sorted(ids) == sorted(_ranked_by_a_full_sort(frame, k)) and left == max(0, n - k)
+    shown = frame.set_index("incident_id").loc[ids]
+    assert list(shown["date_start"]) == sorted(shown["date_start"])  # presented oldest first
+
+
+def test_the_default_story_is_every_incident_of_a_small_selection_oldest_first(bundled):
+    ids, left = default_story_ids(bundled, DEFAULT_STEPS)
+    if len(bundled) <= DEFAULT_STEPS:
+        assert left == 0 and len(ids) == len(bundled)
+    else:
+        assert left == len(bundled) - DEFAULT_STEPS and len(ids) == DEFAULT_STEPS
+    october = bundled.loc[bundled["date_start"].between("2025-10-01", "2025-10-31")]
+    ids, left = default_story_ids(october, DEFAULT_STEPS)
+    assert left == 0
+    assert ids == list(october.sort_values(["date_start", "incident_id"])["incident_id"])

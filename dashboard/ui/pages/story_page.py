@@ -1,6 +1,10 @@
 """Story mode: present chosen incidents one step at a time, for a meeting or a projector.
 
-The story starts as the filtered incidents, oldest first; pick and order incidents yourself, or load a story JSON.
+The story starts as the filtered incidents, oldest first, up to :data:`~dashboard.export.story.DEFAULT_STEPS` of
+them: above that, the most serious (highest known toll), and the page says how many it leaves out; pick and order
+incidents yourself (the editor offers the whole record when it is small, else the
+:data:`~dashboard.export.story.PICK_OPTIONS` most serious of the selection, and the story's own), or load a story
+JSON. What the page sends does not grow with the record (it never finished loading at 20,000 incidents before).
 Each step shows the map zoomed on its incident (``st_folium``'s ``center``/``zoom`` move the view without
 re-mounting the map; the ring around the current incident is a dynamic layer) and its card, large. The step is in
 the URL (``?step=N``) so a step can be cited and reloaded.
@@ -15,7 +19,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.export.exporters import LANGUAGE_NAMES, ExportRequest, exporter
-from dashboard.export.story import MAX_NOTE, MAX_TITLE, Story, StoryError, highlight_layer, step_point, story_frame
+from dashboard.export.story import (
+    DEFAULT_STEPS,
+    MAX_NOTE,
+    MAX_TITLE,
+    PICK_OPTIONS,
+    Story,
+    StoryError,
+    default_story_ids,
+    highlight_layer,
+    most_serious_first,
+    step_point,
+    story_frame,
+)
 from dashboard.i18n import languages
 from dashboard.ui import cache, common, foliummap
 from dashboard.ui import lang as ui_lang
@@ -114,21 +130,51 @@ def _publish(ctx: PageContext, step: int | None) -> None:
         st.query_params.from_dict(params)
 
 
+def _view_key(ctx: PageContext, what: str) -> tuple:
+    return (what, ctx.data.store, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec))
+
+
+def _ranked(ctx: PageContext) -> pd.DataFrame:
+    """The :data:`PICK_OPTIONS` most serious incidents of the selection, most serious first: ranked once per
+    filter and dataset version for every session (a second at a million incidents), not on every step."""
+    return cache.shared((*_view_key(ctx, "story-ranked"), PICK_OPTIONS),
+                        lambda: most_serious_first(ctx.view, PICK_OPTIONS))
+
+
+def _choices(ctx: PageContext, ids: list[str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The incidents the editor offers, oldest first, and their labels: the whole record when it holds at most
+    :data:`PICK_OPTIONS`, else the most serious of the selection; the story's own incidents always."""
+    small = len(ctx.all) <= PICK_OPTIONS
+    pool = cache.shared((*_view_key(ctx, "story-pool"), small), lambda: (
+        ctx.all if small else _ranked(ctx)).sort_values(["date_start", "incident_id"]))
+    labels = cache.shared((*_view_key(ctx, "story-labels"), small, ui_lang.current().lang), lambda: _label(pool))
+    offered = set(labels)
+    extra = [i for i in ids if i not in offered]
+    if extra:  # a loaded story's or a picked incident outside the selection
+        more = ctx.all.loc[ctx.all["incident_id"].isin(extra)]
+        pool, labels = pd.concat([pool, more]).sort_values(["date_start", "incident_id"]), {**labels, **_label(more)}
+    return pool, labels
+
+
 def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
     """Build, load or save the story; returns it."""
-    everything = ctx.all.sort_values(["date_start", "incident_id"])
-    labels = _label(everything)
-    known = everything["incident_id"]
     # open while the story is empty or once the user has used it: an ``expanded`` that turned False after the first
     # pick closed the editor under the user's hands
     expanded = bool(st.session_state.get(EDITING_KEY)) or not st.session_state.get(IDS_KEY)
     with st.expander(_("Build, load or save the story"), expanded=expanded, icon=":material/edit_note:"):
-        _load(st.file_uploader(_("Load a story (JSON)"), type=["json"], key=UPLOAD_KEY, max_upload_size=1), known)
+        _load(st.file_uploader(_("Load a story (JSON)"), type=["json"], key=UPLOAD_KEY, max_upload_size=1),
+              ctx.all["incident_id"])
+        choices, labels = _choices(ctx, list(st.session_state.get(IDS_KEY) or []))
+        if len(ctx.all) > PICK_OPTIONS and len(ctx.view) > PICK_OPTIONS:
+            st.caption(_("The list offers the {k} most serious of the {n} incidents of the selection (highest known "
+                         "toll first): narrow the filters to pick among the others.").format(
+                k=ui_lang.current().number(PICK_OPTIONS), n=ui_lang.current().number(len(ctx.view))))
         st.text_input(_("Story title"), key=TITLE_KEY, max_chars=MAX_TITLE, on_change=_mark_editing)
-        ids = st.multiselect(_("Incidents, in the order they are presented"), list(known), key=IDS_KEY,
+        ids = st.multiselect(_("Incidents, in the order they are presented"), list(choices["incident_id"]), key=IDS_KEY,
                              format_func=lambda i: labels.get(i, i), on_change=_mark_custom,
-                             help=_("The story starts as the filtered incidents, oldest first. Add, remove or "
-                                    "re-pick incidents: they are presented in the order chosen here."))
+                             help=_("The story starts as the filtered incidents, oldest first (at most {k}: above "
+                                    "that, the most serious). Add, remove or re-pick incidents: they are presented "
+                                    "in the order chosen here.").format(k=DEFAULT_STEPS))
         st.button(_("Use the filtered incidents (oldest first)"), on_click=_follow_filter, args=(filtered_ids,),
                   key="story_follow_filter")
         notes = []
@@ -148,9 +194,21 @@ def render(ctx: PageContext) -> None:
         st.warning(_("**Public view** — places are coarsened to the cercle seat or a 0.5° grid."),
                    icon=":material/shield:")
     common.record_statement()
-    filtered_ids = list(ctx.view.sort_values(["date_start", "incident_id"])["incident_id"])
-    if not st.session_state.get(CUSTOM_KEY) and st.session_state.get(IDS_KEY) != filtered_ids:
+    filtered_ids, _left = default_story_ids(_ranked(ctx), DEFAULT_STEPS)  # the ranking's first are the same
+    left = len(ctx.view) - len(filtered_ids)
+    following = not st.session_state.get(CUSTOM_KEY)
+    if following and st.session_state.get(IDS_KEY) != filtered_ids:
         st.session_state[IDS_KEY] = filtered_ids  # follow the filter until the user picks incidents
+    if following and left:
+        t = ui_lang.current()
+        st.info(ngettext("This story presents the {k} most serious of the {n} incidents of the selection (highest "
+                         "known toll first), oldest first; {left} incident is left out. Narrow the filters or pick "
+                         "the incidents to present others.",
+                         "This story presents the {k} most serious of the {n} incidents of the selection (highest "
+                         "known toll first), oldest first; {left} incidents are left out. Narrow the filters or pick "
+                         "the incidents to present others.", left).format(
+            k=t.number(len(filtered_ids)), n=t.number(len(ctx.view)), left=t.number(left)),
+            icon=":material/filter_list:")
     story = _editor(ctx, filtered_ids)
     if not len(story):
         st.info(_("The story is empty: pick incidents above, load a story file, or widen the filters."),
