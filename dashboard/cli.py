@@ -485,7 +485,7 @@ def export_(
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
         except (StoryError, OSError) as exc:
-            raise UnreadableFile("{name}: {why}", name=story.name,
+            raise UnreadableFile(N_("{name}: {why}"), name=story.name,
                                  why=exc.strerror if isinstance(exc, OSError) else exc) from None
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
@@ -541,7 +541,7 @@ def verify(manifest: Annotated[Path, typer.Argument(help=N_("A manifest written 
     and SHA-256). Exit code 0 when every file matches, 1 naming each missing or changed file, 2 when the manifest
     cannot be read."""
     t = translator()
-    checked = verify_manifest(manifest)
+    checked = verify_manifest(manifest, t)
     for name in checked.ok:
         typer.echo(f"ok       {name}")
     for name in checked.missing:

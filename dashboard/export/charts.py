@@ -6,7 +6,7 @@ import pandas as pd
 import vl_convert
 
 from dashboard.errors import BriefingError
-from dashboard.i18n import tr
+from dashboard.i18n import N_, tr
 from dashboard.viz.timeline import timeline_chart
 
 __all__ = ["TIMELINE_WIDTH", "timeline_svg"]
@@ -46,6 +46,6 @@ def timeline_svg(incidents: pd.DataFrame, lang: str = "en", width: int = TIMELIN
         return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[], time_format_locale=locale,
                                           format_locale=locale)
     except Exception as exc:  # vl_convert raises ValueError with the Vega message
-        raise BriefingError(f"could not render the timeline chart ({exc})") from exc
+        raise BriefingError(N_("could not render the timeline chart ({why})"), why=str(exc)) from exc
 
 
