@@ -100,3 +100,20 @@ def test_verify_speaks_french_with_lang_fr(tmp_path):
             "fichiers)") in said(fr)
     en = runner.invoke(app, ["verify", str(bad)], env=FR | {"LANG": "C.UTF-8"})
     assert "error: not a manifest of this tool" in said(en)
+
+
+def test_the_print_timelines_axes_and_legends_are_labelled_for_screen_readers_in_the_packs_language(tmp_path):
+    import re
+
+    from dashboard.data.store import load_store
+    from dashboard.export.charts import timeline_svg
+
+    incidents = load_store(str(tmp_path / "s.gpkg"), write_cache=False).incidents
+    labels = {lang: [m for m in re.findall(r'aria-label="([^"]*)"', timeline_svg(incidents, lang)) if "·" not in m]
+              for lang in ("fr", "en")}
+    fr, en = " | ".join(labels["fr"]), " | ".join(labels["en"])
+    assert re.search(r"Axe horizontal : Année, de \d{4} à \d{4}", fr) and "Axe vertical : Incidents" in fr
+    assert "Légende : Auteur présumé (premier nommé) : Forces étatiques" in fr
+    for english in ("X-axis", "Y-axis", "titled", "for a time scale", "values from", "legend titled"):
+        assert english not in fr, english
+    assert re.search(r"Horizontal axis: Year, from \d{4} to \d{4}", en) and "Legend: Alleged perpetrator" in en
