@@ -16,7 +16,7 @@ import typer
 
 from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store, cli_team, cli_victims
 from dashboard.cli_help import H_, translator
-from dashboard.cli_options import App, filter_options
+from dashboard.cli_options import App, LangOpt, checked_translator, filter_options
 from dashboard.data.atomic import replacing
 from dashboard.data.captures import captures_root, log_exported, read_captures
 from dashboard.data.engines import default_author
@@ -31,7 +31,7 @@ from dashboard.export.manifest import build_manifest, capture_files, manifest_na
 from dashboard.export.manifest import verify as verify_manifest
 from dashboard.export.metadata import CSV_METADATA
 from dashboard.export.request import CAPTURE_FOLDER
-from dashboard.i18n import N_, Translator, languages
+from dashboard.i18n import N_, Translator
 from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
 from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import left_out, left_out_words
@@ -50,19 +50,6 @@ StoreOpt = Annotated[
                                     "the bundled data if missing)", env=STORE_ENV)),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Machine-readable JSON output"))]
-LangOpt = Annotated[str | None, typer.Option(
-    "--lang", metavar="|".join(languages()),
-    help=H_("Language of the output (a PDF's too): {languages} (default: the environment's locale, "
-            "LANGUAGE/LC_ALL/LC_MESSAGES/LANG, when it is one of them, else en)", languages=", ".join(languages())))]
-
-
-def _translator(lang: str | None) -> Translator:
-    """``--lang``, else the environment's language (:func:`dashboard.i18n.from_environment`)."""
-    if lang is not None and lang not in languages():
-        t = translator()
-        raise typer.BadParameter(t.gettext("--lang must be {choices}; got {value}").format(
-            choices=t.words().either(list(languages())), value=repr(lang)))
-    return translator(lang)
 
 
 _settings: Settings | None = None  # this invocation's, set by read_settings before the command runs
@@ -101,7 +88,7 @@ def _load(store: str | None) -> StoreData:
 @filter_options
 def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """Key figures: incidents, killed as a min–max range, by perpetrator category and cercle."""
-    tl = _translator(lang)
+    tl = checked_translator(lang)
     data = _load(store)
     view = filter_incidents(data.incidents, spec, data.search)
     t = totals(view)
@@ -154,7 +141,7 @@ def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False,
           lang: LangOpt = None) -> None:
     """List the incidents a filter selects, oldest first (--json: the records, with their reports, as the `json`
     export format writes them under its metadata)."""
-    tl = _translator(lang)
+    tl = checked_translator(lang)
     data = _load(store)
     request = ExportRequest.of_filter(data.incidents, spec, search=data.search, version=data.version,
                                       generated_at=datetime.now(UTC), report_level=data.report_level)
@@ -458,7 +445,7 @@ def export_(
     from dashboard.data.store import published
     from dashboard.export.story import Story
 
-    tl = _translator(lang)
+    tl = checked_translator(lang)
     lang = tl.lang
     if fmt not in {e.name for e in EXPORTERS}:
         raise typer.BadParameter(tl.gettext("--format must be one of {choices}; got {value}").format(
@@ -498,7 +485,7 @@ def export_(
         try:
             chosen = Story.from_json(story.read_bytes(), known_ids=incidents["incident_id"])
         except (StoryError, OSError) as exc:
-            raise UnreadableFile("{name}: {why}", name=story.name,
+            raise UnreadableFile(N_("{name}: {why}"), name=story.name,
                                  why=exc.strerror if isinstance(exc, OSError) else exc) from None
         request = ExportRequest.of_story(incidents, chosen, report_level=level, **how)
     else:
@@ -554,7 +541,7 @@ def verify(manifest: Annotated[Path, typer.Argument(help=N_("A manifest written 
     and SHA-256). Exit code 0 when every file matches, 1 naming each missing or changed file, 2 when the manifest
     cannot be read."""
     t = translator()
-    checked = verify_manifest(manifest)
+    checked = verify_manifest(manifest, t)
     for name in checked.ok:
         typer.echo(f"ok       {name}")
     for name in checked.missing:

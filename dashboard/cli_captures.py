@@ -19,6 +19,7 @@ from dashboard.data.engines import default_author
 from dashboard.data.engines.records import INCIDENT
 from dashboard.data.schema import parse_sources
 from dashboard.data.store import open_store
+from dashboard.history_words import COLLECTED
 from dashboard.i18n import N_, Translator
 from dashboard.settings import AUTHOR_ENV, CAPTURES_DIR_ENV, Settings
 
@@ -94,7 +95,7 @@ def register(app: typer.Typer, settings: Callable[[], Settings], store_opt, json
         root = _root(config)
         blobs = fetch_page(url, config.limits, t)
         captures, cs = record_captures(st, root, targets, blobs, method="fetched", author=default_author(author),
-                                       reason=reason or "collected: fetched by incident-map", archive_url=archive_url)
+                                       reason=reason or COLLECTED, archive_url=archive_url)
         _print(captures, cs, as_json, t)
 
     @source_app.command("attach")

@@ -15,37 +15,39 @@ How a help text is marked:
   values from the code (the choices of a registry, an environment variable's name): the English text is formatted
   at once, and the template and values are kept to format the translation at display time.
 
-The language: ``--lang`` when the command has it and it is given (read from the arguments before they are parsed,
-since ``--help`` is handled first), else the environment's locale (:func:`dashboard.i18n.from_environment`).
+The language: ``--lang`` when it is given (every command has it; read from the arguments before they are parsed,
+since ``--help`` is handled first), else the environment's locale (:func:`dashboard.i18n.from_environment`). It is
+the run's language (:func:`translator` without an argument) from the start of ``main``, so typer's and Click's own
+words (the usage line, panel titles, usage errors) are said in it too (:mod:`dashboard.cli_words`).
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import contextvars
 import functools
 import inspect
 import io
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
 from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
-from typer import rich_utils
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup
 
-from dashboard.i18n import DEFAULT, DOMAIN, LOCALE_DIR, N_, Translator, from_environment, languages, tr
+from dashboard import cli_words
+from dashboard.i18n import DEFAULT, DOMAIN, LOCALE_DIR, Translator, from_environment, languages, tr
 
 __all__ = ["H_", "TranslatedCommand", "TranslatedGroup", "extract_command_docstrings", "help_text", "translator"]
 
 LANG_KEY = "dashboard.lang"  # in click's ctx.meta (shared by a group's context and its command's)
 
-# click's and typer's own words in a help page (theirs are English: click's gettext domain has no catalogue here)
-_TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": N_("Options"),
-                "COMMANDS_PANEL_TITLE": N_("Commands"), "DEFAULT_STRING": N_("[default: {}]"),
-                "REQUIRED_LONG_STRING": N_("[required]")}
-_HELP_OPTION = N_("Show this message and exit.")
+_HELP_OPTION = cli_words.HELP_OPTION
+_RUN_LANG: contextvars.ContextVar[str | None] = contextvars.ContextVar("dashboard_cli_lang", default=None)
 
 Value = str | int | Callable[[Translator], str]
 _templates: dict[str, tuple[str, dict[str, Value]]] = {}  # English help text -> (template, values)
@@ -64,8 +66,22 @@ def _format(template: str, values: dict[str, Value], t: Translator) -> str:
 
 
 def translator(lang: str | None = None) -> Translator:
-    """``lang`` when it is a language with a catalogue, else the environment's language."""
-    return tr(lang if lang in languages() else from_environment())
+    """``lang`` when it is a language with a catalogue, else the run's (``--lang``, see :meth:`_Translating.main`),
+    else the environment's language."""
+    if lang in languages():
+        return tr(lang)
+    return tr(_RUN_LANG.get() or from_environment())
+
+
+@contextlib.contextmanager
+def run_language(lang: str | None) -> Iterator[Translator]:
+    """For the ``with`` block, :func:`translator` without an argument says ``lang`` (when it has a catalogue)."""
+    t = translator(lang)
+    token = _RUN_LANG.set(t.lang)
+    try:
+        yield t
+    finally:
+        _RUN_LANG.reset(token)
 
 
 @functools.cache
@@ -120,8 +136,6 @@ def _translated(command: click.Command, ctx: click.Context, t: Translator) -> It
         setattr(obj, attr, value)
 
     try:
-        for name, word in _TYPER_WORDS.items():
-            swap(rich_utils, name, t.gettext(word))
         shown = [command, *(getattr(command, "commands", {}) or {}).values()]
         for obj in shown:
             for attr in ("help", "short_help"):
@@ -139,8 +153,43 @@ def _translated(command: click.Command, ctx: click.Context, t: Translator) -> It
             setattr(obj, attr, value)
 
 
+def _reworded(exc: UsageError, t: Translator) -> UsageError:
+    """A usage error of typer's Click said in ``t``'s language when typer shows it (with rich or without)."""
+    if isinstance(exc, NoArgsIsHelpError) or getattr(exc, "_dashboard_reworded", False):
+        return exc  # the help page itself, drawn in the language already; or already reworded
+    english = exc.format_message
+    exc.format_message = lambda: cli_words.reword(english(), t)  # type: ignore[method-assign]
+    exc.show = lambda file=None: cli_words.show(exc, t, file)  # type: ignore[method-assign]
+    exc._dashboard_reworded = True  # type: ignore[attr-defined]
+    return exc
+
+
 class _Translating:
-    """What both classes add to typer's: read ``--lang`` early; draw the help in the language."""
+    """What both classes add to typer's: the run's language from ``--lang`` (else the environment) from the start,
+    with typer's and Click's words in it; the help drawn in it; usage errors said in it."""
+
+    def main(self, args: list[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        raw = list(sys.argv[1:] if args is None else args)
+        with run_language(_asked_lang(raw)) as t, cli_words.speaking(t):
+            return super().main(args, *rest, **kwargs)  # type: ignore[misc]
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except UsageError as exc:
+            _reworded(exc, translator())
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except UsageError as exc:
+            _reworded(exc, translator())
+            raise
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=translator().gettext(cli_words.USAGE))
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if any(p.name == "lang" for p in self.params):  # type: ignore[attr-defined]

@@ -17,15 +17,31 @@ from urllib.parse import parse_qs, urlsplit
 
 import typer
 
-from dashboard.cli_help import H_, TranslatedCommand, TranslatedGroup, translator
+from dashboard.cli_help import H_, TranslatedCommand, TranslatedGroup, run_language, translator
 from dashboard.errors import SpecError, UserError
-from dashboard.i18n import N_
+from dashboard.i18n import N_, Translator, languages
 from dashboard.query.registry import FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 
-__all__ = ["App", "Commands", "filter_options", "option_name", "spec_from_cli", "view_params"]
+__all__ = ["App", "Commands", "LangOpt", "checked_translator", "filter_options", "option_name", "spec_from_cli",
+           "view_params"]
 
 PANEL = N_("Filters")
+LangOpt = Annotated[str | None, typer.Option(
+    "--lang", metavar="|".join(languages()),
+    help=H_("Language of the output (a PDF's too): {languages} (default: the environment's locale, "
+            "LANGUAGE/LC_ALL/LC_MESSAGES/LANG, when it is one of them, else en)", languages=", ".join(languages())))]
+_LANG = inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=LangOpt)
+
+
+def checked_translator(lang: str | None) -> Translator:
+    """``--lang``'s translator, else the environment's language (:func:`dashboard.i18n.from_environment`); a
+    language without a catalogue is refused."""
+    if lang is not None and lang not in languages():
+        t = translator()
+        raise typer.BadParameter(t.gettext("--lang must be {choices}; got {value}").format(
+            choices=t.words().either(list(languages())), value=repr(lang)))
+    return translator(lang)
 _TYPES: dict[str, Any] = {"date": str | None, "set": list[str] | None, "count": str | None, "text": str | None,
                           "flag": bool, "choice": str | None}
 
@@ -33,7 +49,11 @@ _TYPES: dict[str, Any] = {"date": str | None, "set": list[str] | None, "count": 
 class App(typer.Typer):
     """A typer app whose commands show a :class:`UserError` as ``error: <message>`` (in the command's ``--lang``, else
     the environment's language) and exit 2; any other exception is a bug and surfaces as one (with its traceback).
-    Its help is drawn in the user's language (:mod:`dashboard.cli_help`)."""
+    Its help is drawn in the user's language (:mod:`dashboard.cli_help`).
+
+    Every command has ``--lang`` (:data:`LangOpt`, one definition): a command that takes ``lang`` receives it (checked);
+    for the others it is added to the signature here, and the command runs with it as the run's language, which
+    :func:`dashboard.cli_help.translator` (the messages of every command module) reads."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, cls=TranslatedGroup, **kwargs)
@@ -42,16 +62,23 @@ class App(typer.Typer):
         register = super().command(*args, cls=TranslatedCommand, **kwargs)
 
         def decorate(fn: Callable) -> Callable:
+            signature = inspect.signature(fn, eval_str=True)
+            takes_lang = "lang" in signature.parameters
+
             @functools.wraps(fn)
             def run(*a: Any, **kw: Any) -> Any:
-                try:
-                    return fn(*a, **kw)
-                except UserError as exc:
-                    t = translator(kw.get("lang"))
-                    typer.echo(t.gettext("error: {message}").format(message=exc.text(t)), err=True)
-                    if exc.detail:
-                        typer.echo(exc.detail, err=True)
-                    raise typer.Exit(2) from None
+                lang = kw.get("lang") if takes_lang else kw.pop("lang", None)
+                with run_language(checked_translator(lang).lang) as t:
+                    try:
+                        return fn(*a, **kw)
+                    except UserError as exc:
+                        typer.echo(t.gettext("error: {message}").format(message=exc.text(t)), err=True)
+                        if exc.detail:
+                            typer.echo(exc.detail, err=True)
+                        raise typer.Exit(2) from None
+            if not takes_lang:
+                run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+                    parameters=[*signature.parameters.values(), _LANG])
             return register(run)
         return decorate
 

@@ -16,6 +16,8 @@ from dashboard.data.engines import open_store as open_location
 from dashboard.data.engines.editing import history_document
 from dashboard.data.engines.records import CAPTURE, CUSTODY, INCIDENT, RECORD_TYPES
 from dashboard.data.store import STORE_ENV, open_store, resolve_store
+from dashboard.data.workflow_view import STATUS_LABELS
+from dashboard.history_words import shown_kind, shown_reason
 from dashboard.i18n import N_
 from dashboard.settings import AUTHOR_ENV
 
@@ -83,18 +85,19 @@ def history(record_id: IdArg, store: StoreOpt = None, as_json: JsonOpt = False) 
                           len(doc["changes"])).format(id=record_id, state=state, n=len(doc["changes"])))
     for c in doc["changes"]:
         typer.echo(f"\n{c['at']}  {c['changeset_id']}  " + t.gettext("{kind} by {author} (→ version {version})").format(
-            kind=c["kind"], author=c["author"], version=c["version"]))
-        typer.echo("  " + t.gettext("why: {reason}").format(reason=c["reason"]))
+            kind=shown_kind(c["kind"], t), author=c["author"], version=c["version"]))
+        typer.echo("  " + t.gettext("why: {reason}").format(reason=shown_reason(c["reason"], t)))
         if c["record_type"] in (CAPTURE.name, CUSTODY.name):
-            typer.echo("  " + custody_line(c))
+            typer.echo("  " + custody_line(c, t))
         elif c.get("action") in ACTIONS:
             typer.echo(f"  {t.gettext(ACTIONS[c['action']])} ({rtype.name})")
         for f in c["fields"]:
             typer.echo(f"  {f['field']}: {_value(f['before'], t)} → {_value(f['after'], t)}")
     for r in doc.get("review", []):
         typer.echo(f"\n{r['at']}  {r['changeset_id']}  " + t.gettext("review: {kind} by {author} → {status}").format(
-            kind=r["kind"], author=r["author"], status=r["status"]))
-        typer.echo("  " + t.gettext("why: {reason}").format(reason=r["reason"]))
+            kind=shown_kind(r["kind"], t), author=r["author"],
+            status=t.gettext(STATUS_LABELS[r["status"]]) if r["status"] in STATUS_LABELS else r["status"]))
+        typer.echo("  " + t.gettext("why: {reason}").format(reason=shown_reason(r["reason"], t)))
 
 
 @command

@@ -18,6 +18,7 @@ from dashboard.cli_options import App, Commands
 from dashboard.cli_store import StoreOpt
 from dashboard.data.engines import StoreError
 from dashboard.data.store import has_accounts, open_store
+from dashboard.history_words import READY_FOR_REVIEW, REVIEWED
 from dashboard.i18n import N_, Translator
 from dashboard.settings import env_password
 from dashboard.team import accounts
@@ -140,7 +141,7 @@ command = Commands()  # the functions below marked @command: commands of the mai
 
 @command
 def submit(record_id: IdArg, user: UserOpt = None, store: StoreOpt = None,
-           reason: Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))] = "ready for review"
+           reason: Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))] = READY_FOR_REVIEW
            ) -> None:
     """Submit a draft for review (editor or above)."""
     _move("submit", record_id, reason, user, store)
@@ -148,7 +149,7 @@ def submit(record_id: IdArg, user: UserOpt = None, store: StoreOpt = None,
 
 @command
 def publish(record_id: IdArg, user: UserOpt = None, store: StoreOpt = None,
-            reason: Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))] = "reviewed"
+            reason: Annotated[str, typer.Option("--reason", help=N_("Why (kept in the history)"))] = REVIEWED
             ) -> None:
     """Publish an incident in review (reviewer or above; not one whose last change is yours)."""
     _move("publish", record_id, reason, user, store)

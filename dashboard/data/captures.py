@@ -35,6 +35,7 @@ from dashboard.data.engines.changes import utc_now
 from dashboard.data.engines.records import CAPTURE, CUSTODY
 from dashboard.data.schema import is_http_url, parse_sources
 from dashboard.errors import UserError
+from dashboard.history_words import EXPORTED
 from dashboard.i18n import N_, Translator, tr
 
 __all__ = ["CAPTURES_SUFFIX", "Blob", "Capture", "CaptureError", "blob_path", "captures_by_report",
@@ -237,7 +238,7 @@ def record_captures(store: Store, root: Path, targets: Sequence[tuple[str, str |
 
 
 def log_exported(store: Store, captures: Sequence[Capture], *, author: str, detail: str,
-                 reason: str = "exported with an evidence pack") -> str | None:
+                 reason: str = EXPORTED) -> str | None:
     """One ``exported`` custody event per capture handed out in an export (``detail``: the file it went with)."""
     if not captures:
         return None

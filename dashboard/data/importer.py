@@ -58,6 +58,7 @@ from dashboard.data.store import Location, apply_import, ensure_store, resolve_s
 from dashboard.data.store import rejects_path as rejects_path
 from dashboard.data.validate import REJECT_COLUMNS, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile, UserError
+from dashboard.history_words import IMPORT_OF
 from dashboard.i18n import N_, Phrase
 from dashboard.settings import Limits
 
@@ -187,7 +188,7 @@ def import_file(
                 "declared_at": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")}
             applied = apply_import(store_path, new, author=author, changeset_id=changeset_id, decisions=plan.changes,
                                    licence=declared, status=status,
-                                   reason=reason or f"import of {path.name} ({chosen.name})",
+                                   reason=reason or IMPORT_OF.format(name=path.name, format=chosen.name),
                                    detail={"file": path.name, "format": chosen.name, "rows": len(raw)})
             break
         except ConflictError:

@@ -69,6 +69,7 @@ from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
 from dashboard.data.validate import CRS, validate_flat
 from dashboard.data.workflow_view import STATUS_COLUMN, status_column
+from dashboard.history_words import BUNDLED, REPLACED
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
 
@@ -123,7 +124,7 @@ def _populate_bundled(store: engines.Store) -> None:
     records = frame_records(reports)
     decisions = bundled_decisions(reports)
     responses = bundled_responses()
-    store.apply(ChangeSet(kind="import", author="incident-map", reason="the bundled Ségou dataset",
+    store.apply(ChangeSet(kind="import", author="incident-map", reason=BUNDLED,
                           detail={"file": BUNDLED_CSV.name, "format": "native"},
                           changes=[*(Change(r["incident_id"], "insert", r) for r in records),
                                    *(Change(d.id, "insert", d.to_record(), record_type=DECISION.name)
@@ -459,7 +460,7 @@ def _atomic_write(path: Path, write, store: Location) -> None:
 
 
 def write_store(location: Location, incidents: gpd.GeoDataFrame, decisions: Sequence[Decision] | None = None, *,
-                reason: str = "the store's incidents replaced", author: str | None = None,
+                reason: str = REPLACED, author: str | None = None,
                 kind: str = "replace") -> engines.Applied:
     """Make the store hold exactly the reports ``incidents`` and the ``decisions`` (creating an empty store first if
     there is none), as one change set: new records inserted, changed ones updated field by field, missing ones

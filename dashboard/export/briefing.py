@@ -36,7 +36,7 @@ from dashboard.export.request import ExportRequest
 from dashboard.export.sourcerefs import SourceRef, number_sources
 from dashboard.export.staticmap import incident_map_svg
 from dashboard.export.words import briefing_words, summary_words
-from dashboard.i18n import check_lang, tr
+from dashboard.i18n import N_, Count, check_lang, tr
 from dashboard.query.aggregate import by_category, by_column, totals
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.cards import summary_note, summary_text
@@ -253,8 +253,8 @@ def _listed(incidents: pd.DataFrame, limit: int | None, story: bool) -> pd.DataF
     if limit is None or len(incidents) <= limit:
         return incidents
     if story:
-        raise BriefingError(f"a story PDF presents at most {limit} steps and this story has {len(incidents)}; "
-                            "split the story")
+        raise BriefingError(N_("a story PDF presents at most {limit} steps and this story has {n}; split the story"),
+                            limit=Count(limit), n=Count(len(incidents)))
     order = incidents.assign(_lo=incidents["fatalities_min"], _hi=incidents["fatalities_max"]).sort_values(
         ["_lo", "_hi", "date_start", "incident_id"], ascending=[False, False, True, True], na_position="last",
         kind="stable")
@@ -297,7 +297,7 @@ def _pdf(document: str) -> bytes:
     try:
         return weasyprint.HTML(string=document, url_fetcher=fetcher, base_url=None).write_pdf()
     except Exception as exc:
-        raise BriefingError(f"could not render the PDF ({type(exc).__name__}: {exc})") from exc
+        raise BriefingError(N_("could not render the PDF ({why})"), why=f"{type(exc).__name__}: {exc}") from exc
 
 
 # ---- public API ----------------------------------------------------------------------------------------------

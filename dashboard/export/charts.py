@@ -6,10 +6,10 @@ import pandas as pd
 import vl_convert
 
 from dashboard.errors import BriefingError
-from dashboard.i18n import tr
+from dashboard.i18n import N_, tr
 from dashboard.viz.timeline import timeline_chart
 
-__all__ = ["TIMELINE_WIDTH", "timeline_svg"]
+__all__ = ["TIMELINE_WIDTH", "spoken_guides", "timeline_svg"]
 
 TIMELINE_WIDTH = 600
 
@@ -30,6 +30,19 @@ def vega_locale(lang: str) -> str | None:
     return None if name in (None, "en-US") else name
 
 
+def spoken_guides(vega: dict) -> dict:
+    """The Vega spec with each axis's and legend's ``description`` (the timeline's, in the pack's language) as the
+    ARIA label a screen reader hears: Vega (5.x, vl_convert's) labels a guide with its own English sentence ("X-axis
+    for a time scale with values from mars 1994 to juillet 2026") and takes only a description given in the
+    guide's ``encode`` block, which Vega-Lite does not write."""
+    for kind, part in (("axes", "axis"), ("legends", "legend")):
+        for guide in vega.get(kind, []):
+            if guide.get("description"):
+                enter = guide.setdefault("encode", {}).setdefault(part, {}).setdefault("enter", {})
+                enter["description"] = {"value": guide["description"]}
+    return vega
+
+
 def timeline_svg(incidents: pd.DataFrame, lang: str = "en", width: int = TIMELINE_WIDTH) -> str:
     """The dashboard's timeline (no brush, fixed width) as SVG, rendered offline by vl_convert."""
     t = tr(lang)
@@ -43,9 +56,9 @@ def timeline_svg(incidents: pd.DataFrame, lang: str = "en", width: int = TIMELIN
             legend.update(labelLimit=400, columns=4 if channel == "color" else 2)
     locale = vega_locale(lang)
     try:
-        return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[], time_format_locale=locale,
-                                          format_locale=locale)
+        vega = spoken_guides(vl_convert.vegalite_to_vega(spec))
+        return vl_convert.vega_to_svg(vega, allowed_base_urls=[], time_format_locale=locale, format_locale=locale)
     except Exception as exc:  # vl_convert raises ValueError with the Vega message
-        raise BriefingError(f"could not render the timeline chart ({exc})") from exc
+        raise BriefingError(N_("could not render the timeline chart ({why})"), why=str(exc)) from exc
 
 

@@ -125,7 +125,7 @@ EXPORTERS: tuple[Exporter, ...] = tuple(replace(e, build=_licensed(e.build)) for
 
 def _reports(request: ExportRequest):
     if request.reports is None:
-        raise UserError("this export needs the reports of the incidents, which were not loaded")
+        raise UserError(N_("this export needs the reports of the incidents, which were not loaded"))
     return request.reports
 
 
@@ -134,7 +134,7 @@ def exporter(name: str) -> Exporter:
     for e in EXPORTERS:
         if e.name == name:
             return e
-    raise UserError(f"--format must be one of {format_names()}; got {name!r}")
+    raise UserError(N_("--format must be one of {formats}; got {value}"), formats=format_names(), value=repr(name))
 
 
 def format_names(conjunction: str | None = None) -> str:

@@ -27,7 +27,7 @@ from dashboard.data.captures import CaptureError, read_blob
 from dashboard.data.schema import parse_sources
 from dashboard.errors import UserError
 from dashboard.export.request import CAPTURE_FOLDER, ExportRequest
-from dashboard.i18n import Translator, tr
+from dashboard.i18n import N_, Translator, tr
 
 __all__ = ["FORMAT", "MANIFEST_IN_PACK", "Checked", "build_manifest", "build_pack", "capture_files", "manifest_name",
            "sha256", "verify"]
@@ -88,14 +88,13 @@ def capture_files(request: ExportRequest, root: Path | None, t: Translator | Non
     → bytes, each checked against its hash). Refused in public mode, and when this machine lacks a copy."""
     t = t or tr()
     if request.public:
-        raise CaptureError(t.gettext("a public export never includes the captured files (only their date and "
-                                     "hash)"))
+        raise CaptureError(N_("a public export never includes the captured files (only their date and hash)"))
     out = {}
     for c in request.exported_captures():
         data = read_blob(root, c, t)
         if data is None:
-            raise CaptureError(t.gettext("{id}: its copy (sha256 {sha256}) is not in the captures folder {root}")
-                               .format(id=c.capture_id, sha256=c.sha256, root=root))
+            raise CaptureError(N_("{id}: its copy (sha256 {sha256}) is not in the captures folder {root}"),
+                               id=c.capture_id, sha256=c.sha256, root=str(root))
         out[CAPTURE_FOLDER + c.file_name] = data
     return out
 
@@ -157,28 +156,31 @@ class ManifestError(UserError):
 
 def _entries(doc: Any) -> list[dict]:
     if not isinstance(doc, dict) or doc.get("manifest") != FORMAT or not isinstance(doc.get("files"), list):
-        raise ManifestError(f"not a manifest of this tool (expected \"manifest\": \"{FORMAT}\" and a files list)")
+        raise ManifestError(N_("not a manifest of this tool (expected {expected} and a files list)"),
+                            expected=f'"manifest": "{FORMAT}"')
     entries = []
     for f in doc["files"]:
         name = f.get("name") if isinstance(f, dict) else None
         digest = f.get("sha256") if isinstance(f, dict) else None
         if not isinstance(name, str) or not isinstance(digest, str):
-            raise ManifestError("every entry of \"files\" needs a name and a sha256")
+            raise ManifestError(N_('every entry of "files" needs a name and a sha256'))
         pure = PurePosixPath(name)
         if pure.is_absolute() or ".." in pure.parts or "\\" in name or not name.strip():
-            raise ManifestError(f"file name {name!r}: only names beside the manifest are checked")
+            raise ManifestError(N_("file name {name}: only names beside the manifest are checked"), name=repr(name))
         entries.append(f)
     return entries
 
 
-def verify(manifest: Path) -> Checked:
-    """Check every file a manifest lists, looked up beside it: present, same size and same SHA-256."""
+def verify(manifest: Path, t: Translator | None = None) -> Checked:
+    """Check every file a manifest lists, looked up beside it: present, same size and same SHA-256 (what differs
+    said in ``t``'s language; English without)."""
+    t = t or tr()
     try:
         doc = json.loads(manifest.read_bytes())
     except OSError as exc:
-        raise ManifestError(f"cannot read {manifest.name}: {exc.strerror or exc}") from None
+        raise ManifestError(N_("cannot read {name}: {why}"), name=manifest.name, why=exc.strerror or str(exc)) from None
     except ValueError:
-        raise ManifestError(f"{manifest.name} is not JSON") from None
+        raise ManifestError(N_("{name} is not JSON"), name=manifest.name) from None
     ok, missing, changed = [], [], []
     for f in _entries(doc):
         path = manifest.parent / f["name"]
@@ -187,9 +189,12 @@ def verify(manifest: Path) -> Checked:
             continue
         data = path.read_bytes()
         if f.get("bytes") is not None and len(data) != f["bytes"]:
-            changed.append((f["name"], f"{len(data)} bytes, the manifest says {f['bytes']}"))
+            changed.append((f["name"], t.ngettext("{n} byte, the manifest says {expected}",
+                                                   "{n} bytes, the manifest says {expected}", len(data)).format(
+                n=t.number(len(data)), expected=f["bytes"])))
         elif sha256(data) != f["sha256"].lower():
-            changed.append((f["name"], f"SHA-256 {sha256(data)}, the manifest says {f['sha256']}"))
+            changed.append((f["name"], t.gettext("SHA-256 {digest}, the manifest says {expected}").format(
+                digest=sha256(data), expected=f["sha256"])))
         else:
             ok.append(f["name"])
     return Checked(ok=ok, missing=missing, changed=changed)

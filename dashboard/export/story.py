@@ -14,15 +14,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
 
 from dashboard.data.sniff import JsonTooDeep, loads_bounded
 from dashboard.errors import StoryError
+from dashboard.i18n import N_, Count
 from dashboard.viz.maps import plottable
 
 FORMAT = "segou-incident-map/story"
@@ -36,6 +39,12 @@ DEFAULT_STEPS = 50  # the default story: at most this many incidents of the sele
 PICK_OPTIONS = 1000  # incidents the story editor offers to pick from (the most serious of the selection)
 
 
+def _megabytes(size: int, t) -> str:
+    """A size in MB with one decimal, written as the message's language writes decimals ("2.5", "2,5"): a field of a
+    :class:`StoryError`, given as ``partial(_megabytes, size)`` so that the error still pickles."""
+    return format_decimal(round(size / 2**20, 1), format="0.0", locale=t.lang)
+
+
 @dataclass(frozen=True, slots=True)
 class StoryStep:
     incident_id: str
@@ -43,11 +52,12 @@ class StoryStep:
 
     def __post_init__(self) -> None:
         if not isinstance(self.incident_id, str) or not self.incident_id.strip():
-            raise StoryError("every step needs an incident_id (text)")
+            raise StoryError(N_("every step needs an incident_id (text)"))
         if not isinstance(self.note, str):
-            raise StoryError(f"the note of step {self.incident_id!r} must be text")
+            raise StoryError(N_("the note of step {step} must be text"), step=repr(self.incident_id))
         if len(self.note) > MAX_NOTE:
-            raise StoryError(f"the note of step {self.incident_id!r} is longer than {MAX_NOTE} characters")
+            raise StoryError(N_("the note of step {step} is longer than {limit} characters"), step=repr(self.incident_id),
+                             limit=Count(MAX_NOTE))
         object.__setattr__(self, "incident_id", self.incident_id.strip())
         object.__setattr__(self, "note", self.note.strip())
 
@@ -59,19 +69,21 @@ class Story:
 
     def __post_init__(self) -> None:
         if not isinstance(self.title, str):
-            raise StoryError("the story title must be text")
+            raise StoryError(N_("the story title must be text"))
         title = self.title.strip()
         if len(title) > MAX_TITLE:
-            raise StoryError(f"the story title is longer than {MAX_TITLE} characters")
+            raise StoryError(N_("the story title is longer than {limit} characters"), limit=Count(MAX_TITLE))
         steps = tuple(self.steps)
         if len(steps) > MAX_STEPS:
-            raise StoryError(f"a story has at most {MAX_STEPS} steps, this one has {len(steps)}")
+            raise StoryError(N_("a story has at most {limit} steps, this one has {n}"), limit=Count(MAX_STEPS),
+                             n=Count(len(steps)))
         seen: set[str] = set()
         for n, step in enumerate(steps, start=1):
             if not isinstance(step, StoryStep):
-                raise StoryError(f"step {n} is not a story step")
+                raise StoryError(N_("step {n} is not a story step"), n=n)
             if step.incident_id in seen:
-                raise StoryError(f"incident {step.incident_id!r} appears twice (step {n}); each incident is one step")
+                raise StoryError(N_("incident {id} appears twice (step {n}); each incident is one step"),
+                                 id=repr(step.incident_id), n=n)
             seen.add(step.incident_id)
         object.__setattr__(self, "title", title)
         object.__setattr__(self, "steps", steps)
@@ -99,8 +111,11 @@ class Story:
         known_set = set(known)
         missing = [i for i in self.incident_ids if i not in known_set]
         if missing:
-            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-            raise StoryError(f"{len(missing)} incident id(s) of the story are not in this dataset: {shown}")
+            if len(missing) > 10:
+                raise StoryError(N_("{n} incident id(s) of the story are not in this dataset: {ids} and {more} more"),
+                                 n=Count(len(missing)), ids=", ".join(missing[:10]), more=Count(len(missing) - 10))
+            raise StoryError(N_("{n} incident id(s) of the story are not in this dataset: {ids}"),
+                             n=Count(len(missing)), ids=", ".join(missing))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,46 +133,50 @@ class Story:
         """Parse a story file; with ``known_ids``, every incident must be among them."""
         raw = text.encode("utf-8") if isinstance(text, str) else text
         if len(raw) > MAX_BYTES:
-            raise StoryError(f"the story file is {len(raw) / 2**20:.1f} MB, more than a story of {MAX_STEPS} steps "
-                             f"needs ({MAX_BYTES // 2**20} MB at most)")
+            raise StoryError(N_("the story file is {size} MB, more than a story of {steps} steps needs ({limit} MB at "
+                                "most)"), size=partial(_megabytes, len(raw)), steps=Count(MAX_STEPS), limit=Count(MAX_BYTES // 2**20))
         try:
             doc = loads_bounded(raw, MAX_DEPTH)
         except UnicodeDecodeError:
-            raise StoryError("the story file is not UTF-8 text") from None
+            raise StoryError(N_("the story file is not UTF-8 text")) from None
         except JsonTooDeep as exc:
-            raise StoryError(f"the story file nests {exc.depth} levels deep; a story needs {MAX_DEPTH} at most") from None
+            raise StoryError(N_("the story file nests {depth} levels deep; a story needs {limit} at most"),
+                             depth=Count(exc.depth), limit=Count(MAX_DEPTH)) from None
         except json.JSONDecodeError as exc:
-            raise StoryError(f"the story file is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+            raise StoryError(N_("the story file is not valid JSON (line {line}: {why})"), line=Count(exc.lineno),
+                             why=exc.msg) from None
         if not isinstance(doc, dict):
-            raise StoryError('a story file is a JSON object {"title": ..., "steps": [...]}')
+            raise StoryError(N_('a story file is a JSON object {shape}'), shape='{"title": ..., "steps": [...]}')
         if doc.get("format", FORMAT) != FORMAT:
-            raise StoryError(f"not a story file (format {doc.get('format')!r}, expected {FORMAT!r})")
+            raise StoryError(N_("not a story file (format {format}, expected {expected})"), format=repr(doc.get("format")),
+                             expected=repr(FORMAT))
         if doc.get("version", VERSION) != VERSION:
-            raise StoryError(f"story file version {doc.get('version')!r} is not supported (expected {VERSION})")
+            raise StoryError(N_("story file version {version} is not supported (expected {expected})"),
+                             version=repr(doc.get("version")), expected=VERSION)
         unknown = set(doc) - {"format", "version", "title", "steps"}
         if unknown:
-            raise StoryError(f"unknown field(s) in the story file: {', '.join(sorted(unknown))}")
+            raise StoryError(N_("unknown field(s) in the story file: {fields}"), fields=", ".join(sorted(unknown)))
         steps = doc.get("steps")
         if not isinstance(steps, list) or not steps:
-            raise StoryError('the story has no steps: "steps" must be a non-empty list')
+            raise StoryError(N_('the story has no steps: "steps" must be a non-empty list'))
         parsed = []
         for n, item in enumerate(steps, start=1):
             if isinstance(item, str):
                 item = {"incident_id": item}
             if not isinstance(item, dict):
-                raise StoryError(f'step {n} must be an object {{"incident_id": ..., "note": ...}}')
+                raise StoryError(N_("step {n} must be an object {shape}"), n=n, shape='{"incident_id": ..., "note": ...}')
             extra = set(item) - {"incident_id", "note"}
             if extra:
-                raise StoryError(f"step {n} has unknown field(s): {', '.join(sorted(extra))}")
+                raise StoryError(N_("step {n} has unknown field(s): {fields}"), n=n, fields=", ".join(sorted(extra)))
             if not isinstance(item.get("incident_id"), str) or not item["incident_id"].strip():
-                raise StoryError(f"step {n} has no incident_id")
+                raise StoryError(N_("step {n} has no incident_id"), n=n)
             note = item.get("note") or ""
             if not isinstance(note, str):
-                raise StoryError(f"the note of step {n} must be text")
+                raise StoryError(N_("the note of step {step} must be text"), step=n)
             parsed.append(StoryStep(item["incident_id"], note))
         title = doc.get("title", "")
         if not isinstance(title, str):
-            raise StoryError("the story title must be text")
+            raise StoryError(N_("the story title must be text"))
         story = cls(title=title, steps=tuple(parsed))
         if known_ids is not None:
             story.check_ids(known_ids)

@@ -167,14 +167,23 @@ def timeline_chart(
                              else (VIOLATION_KINDS, VIOLATION_COLOURS, labels.violation_kind))
     present = [c for c in order if c in set(table["category"])]
     legend_title = t.gettext("Alleged perpetrator (first named)") if by_category else t.gettext("Violation or abuse")
+    shown = [label(c, t) for c in present]
     colour = alt.Color(
         "label:N",
         title=legend_title,
-        scale=alt.Scale(domain=[label(c, t) for c in present], range=[colours[c] for c in present]),
-        legend=alt.Legend(orient="bottom", columns=4),
+        scale=alt.Scale(domain=shown, range=[colours[c] for c in present]),
+        legend=alt.Legend(orient="bottom", columns=4, description=_legend_said(legend_title, shown, t)),
     )
     period_title = {"week": t.gettext("ISO week"), "month": t.gettext("Month"), "year": t.gettext("Year")}[freq]
     axis = {"format": AXIS_FORMAT[freq], "labelOverlap": True}
+    y_said = {}
+    if not table.empty:  # what a screen reader says of the axes (Vega's own sentence is English, whatever the locale)
+        axis["description"] = t.gettext("Horizontal axis: {period}, from {first} to {last}").format(
+            period=period_title, first=period_label(table["period"].min(), freq, t),
+            last=period_label(table["period"].max(), freq, t))
+        top = table.groupby("period")[value].sum().max()
+        y_said["description"] = t.gettext("Vertical axis: {title}, from 0 to {top}").format(
+            title=" ".join(title), top=t.number(int(top)))
     ticks = period_ticks(table, freq)
     if ticks is not None:  # as Vega-Lite DateTime objects: with epoch numbers Vega drew no tick label at all
         axis["values"] = [alt.DateTime(year=t.year, month=t.month, date=t.day)
@@ -185,13 +194,15 @@ def timeline_chart(
         .encode(
             x=alt.X("period:T", title=None, axis=alt.Axis(**axis)),
             x2="period_end:T",
-            y=alt.Y(f"sum({value}):Q", title=title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y(f"sum({value}):Q", title=title, stack="zero", axis=alt.Axis(tickMinStep=1, format="d", **y_said)),
             color=colour,
             opacity=alt.Opacity("date_known:N", title=t.gettext("Date known"),
                                 scale=alt.Scale(domain=[t.gettext("to the day"),
                                                         t.gettext("only to the week/month/year")],
                                                 range=[1.0, 0.4]),
-                                legend=alt.Legend(orient="bottom")),
+                                legend=alt.Legend(orient="bottom", description=_legend_said(
+                                    t.gettext("Date known"), [t.gettext("to the day"),
+                                                              t.gettext("only to the week/month/year")], t))),
             order=alt.Order("category:N"),
             description=alt.Description("description:N"),
             tooltip=[
@@ -210,6 +221,11 @@ def timeline_chart(
     if t.lang != DEFAULT:  # the axis's month names ("oct. 2025") and numbers in the language (English: Vega's own)
         chart = chart.configure(locale=vega_locale(t))
     return chart
+
+
+def _legend_said(title: str, values: list[str], t: Translator) -> str:
+    """A legend as a screen reader says it, in ``t``'s language."""
+    return t.gettext("Legend: {title}: {values}").format(title=title, values=", ".join(values))
 
 
 def snap_period(lo: pd.Timestamp, hi: pd.Timestamp, *, whole_months: bool = False) -> tuple[date, date]:

@@ -65,3 +65,24 @@ def test_every_page_runs_in_french(page):
                       "Briefing and exports", "Data and import", "Review: the same event?", "About this dashboard"}
     assert at.title[0].value not in english_titles
     assert "Cite this view" not in [c.value for c in at.caption]
+
+
+def test_the_history_panel_reads_in_french_and_keeps_a_written_reason_as_written(tmp_path, monkeypatch):
+    from dashboard.data.engines.editing import edit
+    from dashboard.data.store import open_store
+
+    store = tmp_path / "history.gpkg"  # its own store: the edit below must not change the other tests' figures
+    monkeypatch.setenv(STORE_ENV, str(store))
+    open_page("map", sel="SEG-2025-008")  # the store, from the bundled data
+    edit(open_store(store), "SEG-2025-008", {"fatalities_max": "38"}, reason="le HCDH <i>donne</i> 38", author="desk")
+    at = open_page("map", sel="SEG-2025-008", lang="fr")
+    history = [e for e in at.expander if e.label.startswith("Historique")]
+    assert len(history) == 1, [e.label for e in at.expander]
+    html = history[0].get("html")[0].proto.body
+    assert "<i>Motif :</i> le HCDH &lt;i&gt;donne&lt;/i&gt; 38" in html and "modification par desk" in html
+    assert "le jeu de données de Ségou fourni avec l&#39;outil" in html and "import par incident-map" in html
+    for english in ("Why:", " by ", "the bundled Ségou dataset", "Created the incident"):
+        assert english not in html, english
+    en = open_page("map", sel="SEG-2025-008", lang="en")
+    html = next(e for e in en.expander if e.label.startswith("History")).get("html")[0].proto.body
+    assert "<i>Why:</i> le HCDH &lt;i&gt;donne&lt;/i&gt; 38" in html and "the bundled Ségou dataset" in html

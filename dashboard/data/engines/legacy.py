@@ -15,6 +15,7 @@ import pyogrio
 from dashboard.data.engines import gpkg
 from dashboard.data.engines.changes import Change, ChangeSet, StoreError
 from dashboard.data.engines.records import frame_records
+from dashboard.history_words import CONVERTED
 
 LAYER = "incidents"
 
@@ -46,7 +47,7 @@ def convert_legacy(path: Path) -> None:
     def populate(store) -> None:
         store.apply(ChangeSet(kind="create", author="incident-map", changes=[
             Change(r["incident_id"], "insert", r) for r in records],
-            reason=f"converted from {path.name}, written before the store kept a history: the history starts here"))
+            reason=CONVERTED.format(name=path.name)))
 
     backup = path.with_name(f"{path.stem}.before-history{path.suffix}")
     tmp = path.with_name(f".{path.name}.converted")

@@ -175,7 +175,7 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
         n = len(doc["changes"])
         with st.expander(current().ngettext("History ({n} change set)", "History ({n} change sets)", n).format(n=n),
                          key="incident_history"):
-            st.html(history_html(doc))
+            st.html(history_html(doc, current()))
 
 
 def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:

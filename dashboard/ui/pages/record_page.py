@@ -12,6 +12,7 @@ from dashboard.data.geocoder import Geocoder
 from dashboard.data.schema import ATTRIBUTION_BASES, DATE_PRECISIONS, EVENT_TYPES, VERIFICATION_STATUSES
 from dashboard.data.store import open_store
 from dashboard.errors import UserError
+from dashboard.history_words import shown_kind, shown_reason
 from dashboard.i18n import N_
 from dashboard.team.errors import TeamError
 from dashboard.team.forms import FORM_FIELDS, field_messages, record_from_form, with_source
@@ -194,8 +195,8 @@ def _review(ctx: PageContext, who: Account) -> None:
     st.markdown(_("Status: **{status}**").format(status=_(STATUS_LABELS[status]))
                 + (" · " + common.md_escape(note) if note else ""))
     for r in review_history(store, chosen):
-        st.caption(f"{r['at'][:16]} · {common.md_escape(r['kind'])} · {common.md_escape(r['author'])} · "
-                   f"{common.md_escape(r['reason'])}")
+        st.caption(f"{r['at'][:16]} · {common.md_escape(shown_kind(r['kind'], current()))} · "
+                   f"{common.md_escape(r['author'])} · {common.md_escape(shown_reason(r['reason'], current()))}")
     possible = [a for a, step in TRANSITIONS.items() if status in step.sources and may(who, a)]
     if not possible:
         st.caption(_("Nothing you may do with this incident in its status."))
