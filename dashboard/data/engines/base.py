@@ -246,16 +246,17 @@ class Store:
                           "reason": cs.reason.strip(), "detail": to_json(dict(cs.detail)) if cs.detail else None})
             self.bulk_insert(conn, "history", ("changeset_id", "record_type", "record_id", "version", "field",
                                                "before", "after"), history)
-            version = self._bump(conn, np.concatenate(added_hash), np.concatenate(removed_hash))
+            base, version = self._bump(conn, np.concatenate(added_hash), np.concatenate(removed_hash))
         # a key once, though a report's licence and workflow records share its key
         once = {k: tuple(dict.fromkeys(v)) for k, v in done.items()}
         return Applied(changeset_id=cs.changeset_id, inserted=once["inserted"], updated=once["updated"],
-                       deleted=once["deleted"], skipped=once["skipped"], version=version)
+                       deleted=once["deleted"], skipped=once["skipped"], version=version, base_version=base)
 
     def version_in(self, conn: sa.Connection) -> str:
         return version_text(int(self.meta(conn)["dataset_hash"]))
 
-    def _bump(self, conn: sa.Connection, added: np.ndarray, removed: np.ndarray) -> str:
+    def _bump(self, conn: sa.Connection, added: np.ndarray, removed: np.ndarray) -> tuple[str, str]:
+        """(the dataset version before, after) this change set, read and written under the write lock."""
         meta = dict(conn.execute(sa.text(f"SELECT key, value FROM store_meta WHERE key IN ('dataset_hash', "
                                          f"'revision'){self.lock_for_update()}")).fetchall())
         total = combine(int(meta["dataset_hash"]), added, removed)
@@ -265,7 +266,7 @@ class Store:
             conn.execute(sa.text("UPDATE store_meta SET value = :v WHERE key = 'revision'"), {"v": str(revision)})
         else:
             conn.execute(sa.text("INSERT INTO store_meta (key, value) VALUES ('revision', :v)"), {"v": str(revision)})
-        return version_text(total)
+        return version_text(int(meta["dataset_hash"])), version_text(total)
 
     def _apply_type(self, conn, cs: ChangeSet, rtype: RecordType, changes: list[Change], done: dict,
                     history: list) -> tuple[list[dict], list[dict]]:
