@@ -37,6 +37,7 @@ import sqlalchemy as sa
 
 from dashboard.data.engines.records import DECISION, INCIDENT, LICENCE, WORKFLOW
 from dashboard.data.grading import grade_frame
+from dashboard.data.reconcile.decisions import incident_groups
 from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.search import SearchIndex
 from dashboard.data.validate import validate_flat
@@ -80,11 +81,6 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
         return False
     ids, records, order, decided = read
     decisions = st._decisions(decided)
-    if st._links_hash(decisions) != old.links:
-        return False
-    linked = {x for d in decisions if d.verdict == "linked" for x in (d.a, d.b)}
-    if linked & set(ids):
-        return False
     responses = st.read_responses(store)
 
     step("validate")
@@ -107,11 +103,17 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
         return False
 
     step("group")
-    built = build_incidents(fresh, np.arange(len(fresh)))
-    owner = np.concatenate([np.asarray(old.report_incident, dtype=object)[kept], built.report_incident])[at]
+    before = np.asarray(old.report_incident, dtype=object)
+    owner = np.concatenate([before[kept], np.full(len(fresh), None, dtype=object)])[at]  # None: a touched report
+    labels = incident_groups(order, decisions)
+    affected = _regrouped(labels, owner, before)
+    sub = reports.iloc[np.flatnonzero(affected)]
+    built = build_incidents(sub, labels[affected])
+    dropped = set(before[~kept]) | (set(owner[affected]) - {None})  # the cached incidents built again
+    owner[affected] = built.report_incident
     step("grade")
-    graded = grade_frame(built.frame, fresh, built.report_incident, responses)
-    was = ~old.incidents["incident_id"].isin(touched).to_numpy()
+    graded = grade_frame(built.frame, sub.reset_index(drop=True), built.report_incident, responses)
+    was = ~old.incidents["incident_id"].isin(dropped).to_numpy()
     incidents = pd.concat([old.incidents.iloc[np.flatnonzero(was)], graded], ignore_index=True)
     first = pd.unique(owner)  # incidents in the order of their first report (build_incidents' order)
     where = pd.Index(incidents["incident_id"].astype(object)).get_indexer(pd.Index(first, dtype=object))
@@ -134,9 +136,24 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
 
     step("cache")
     data = st.StoreData(incidents=incidents, version=since.version, from_cache=False, reports=reports,
-                        decisions=decisions, report_incident=owner, links=old.links)
+                        decisions=decisions, report_incident=owner, links=st._links_hash(decisions))
     st._write_cache(location, st._cache_key(since.version), data)
     return True
+
+
+def _regrouped(labels: np.ndarray, owner: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """Mask of the reports (storage order) whose incident must be built again: every report of an incident (under
+    the decisions now: ``labels``) that holds a touched report (``owner`` None), or whose reports were not exactly
+    one incident of the cache (``owner``: each report's cached incident; ``before``: the cache's, whole)."""
+    old_code, _ = pd.factorize(owner, use_na_sentinel=True)  # -1: a touched report
+    old_size = pd.Series(before).value_counts()
+    size_of = np.append(old_size.reindex(pd.unique(owner[old_code >= 0])).to_numpy(), 0)
+    frame = pd.DataFrame({"g": labels, "code": old_code})
+    by = frame.groupby("g")["code"]
+    lo, hi, n = by.min(), by.max(), by.size()
+    # the cached size of each group's (single) old incident: codes number pd.unique's order
+    same = (lo >= 0) & (lo == hi) & (n.to_numpy() == size_of[np.where(lo >= 0, lo, -1)])
+    return ~same.reindex(labels).to_numpy()
 
 
 def _changed(store, since: Since):

@@ -5,6 +5,7 @@ deletes; and whenever that could not be exact, nothing is derived (the full buil
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 from dashboard.data import incremental, warming
+from dashboard.data.decide import link, unlink
 from dashboard.data.engines.editing import delete, edit
 from dashboard.data.importer import import_file
 from dashboard.data.incremental import Since, since_report
@@ -76,33 +78,50 @@ def _singles(store: Path) -> list[str]:
     return sorted(owner.index[owner.index == owner.to_numpy()])
 
 
-def test_random_imports_edits_and_deletes_give_the_full_builds_cache(store, tmp_path, spy):
+def _last(store: Path, before: str) -> Since:
+    """The change set just written (one writer here), applied on version ``before``."""
+    with sqlite3.connect(store) as conn:
+        (changeset_id,) = conn.execute("SELECT changeset_id FROM changesets ORDER BY rowid DESC LIMIT 1").fetchone()
+    return Since(base_version=before, version=store_state(store)[0], changeset_id=changeset_id)
+
+
+def _linked(store: Path) -> list[str]:
+    data = load_store(store)
+    return sorted(set(data.reports["incident_id"]) - set(_singles(store)))
+
+
+ACTIONS = ("import", "edit", "link", "delete", "unlink", "edit linked", "import", "delete linked")
+
+
+def test_random_imports_edits_links_and_deletes_give_the_full_builds_cache(store, tmp_path, spy):
     rng = random.Random(20)
-    for step in range(8):
-        action = ("import", "edit", "delete", "import")[step % 4]
+    for step, action in enumerate(ACTIONS):
+        before = store_state(store)[0]
+        ours = [i for i in _singles(store) if i.startswith("R")]
         if action == "import":
             since = _import(store, tmp_path, rng.randint(1, 25), f"R{step}", seed=step)
         elif action == "edit":
-            target = rng.choice([i for i in _singles(store) if i.startswith("R")])
-            since = _since(edit(open_store(store), target, {"summary": f"Édition n° {step} à Ségou", "victims": "Dozo hunters"},
+            since = _since(edit(open_store(store), rng.choice(ours), {"summary": f"Édition n° {step} à Ségou",
+                                                                     "victims": "Dozo hunters"}, reason="test"))
+        elif action == "edit linked":
+            since = _since(edit(open_store(store), rng.choice(_linked(store)), {"summary": "Lead changed"},
                                 reason="test"))
+        elif action == "link":
+            x, y = rng.sample(ours, 2)
+            link(store, x, y, reason="test")
+            since = _last(store, before)
+        elif action == "unlink":
+            unlink(store, rng.choice(_linked(store)), reason="test")
+            since = _last(store, before)
+        elif action == "delete linked":
+            since = _since(delete(open_store(store), rng.choice(_linked(store)), reason="test"))
         else:
-            target = rng.choice([i for i in _singles(store) if i.startswith("R")])
-            since = _since(delete(open_store(store), target, reason="test"))
+            since = _since(delete(open_store(store), rng.choice(ours), reason="test"))
+        assert since.version != before, action
         warming.warm(store, since=since)
         assert spy[-1] is True, action  # derived, not rebuilt
         assert store_cache_version(store) == store_state(store)[0]
         assert_same_as_full_build(store)
-
-
-def test_an_edit_of_a_linked_report_is_built_in_full(store, spy):
-    data = load_store(store)
-    linked = sorted(set(data.reports["incident_id"]) - set(_singles(store)))
-    assert linked, "the bundled record has linked reports"
-    since = _since(edit(open_store(store), linked[0], {"summary": "Changed lead text"}, reason="test"))
-    warming.warm(store, since=since)
-    assert spy == [False]
-    assert_same_as_full_build(store)
 
 
 def test_a_store_that_moved_on_since_the_change_set_is_built_in_full(store, tmp_path, spy):
