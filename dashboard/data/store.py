@@ -503,7 +503,14 @@ def read_decisions(location: Location | None = None) -> tuple[Decision, ...]:
 
 
 def _decisions(flat: pd.DataFrame) -> tuple[Decision, ...]:
-    return tuple(Decision.from_record(r) for r in flat.to_dict("records"))
+    """The decisions of their flat frame, as :meth:`Decision.from_record` makes each, read column by column (a
+    frame's ``to_dict("records")`` cost seconds per hundred thousand decisions, on every load)."""
+    if flat.empty:
+        return ()
+    columns = [flat[c].tolist() for c in ("a", "b", "verdict", "author", "at", "reason", "score", "evidence")]
+    return tuple(Decision(a=a, b=b, verdict=verdict, author=author, at=at, reason=reason or "",
+                          score=None if score is None or score != score else int(score), evidence=evidence or "")
+                 for a, b, verdict, author, at, reason, score, evidence in zip(*columns, strict=True))
 
 
 def _exists(location: Location) -> bool:
@@ -666,4 +673,8 @@ def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = (),
 
 
 def _links_hash(decisions: Sequence[Decision]) -> str:
-    return str(combine(0, decision_hashes([d.to_record() for d in decisions]), np.zeros(0, dtype=np.uint64)))
+    """The linked pairs' part of the version. Only a linked decision hashes to more than 0
+    (:func:`~dashboard.data.engines.records.decision_hashes`), so only those are hashed: on every load, a store's
+    pending decisions (often ten for each link) cost nothing here."""
+    linked = [{"verdict": d.verdict, "a": d.a, "b": d.b} for d in decisions if d.verdict == "linked"]
+    return str(combine(0, decision_hashes(linked), np.zeros(0, dtype=np.uint64)))
