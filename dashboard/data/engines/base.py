@@ -10,8 +10,9 @@ SQLAlchemy connections.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,8 @@ from dashboard.data.engines.records import (
     version_text,
 )
 from dashboard.data.schema import parse_sources
+
+T = TypeVar("T")
 
 CHUNK = 500  # keys per IN (...) list
 
@@ -160,20 +163,47 @@ class Store:
             meta = self.meta(conn)
             return [self._read(conn, rtype, meta) for rtype in rtypes]
 
+    def read_in_chunks(self, rtype: RecordType, size: int, each: Callable[[pd.DataFrame], T],
+                       also: Sequence[RecordType] = ()) -> tuple[list[T], list[Snapshot], str]:
+        """``each`` of the flat frames of ``size`` records of ``rtype`` at a time (storage order, rows numbered as
+        :meth:`read` numbers them), the snapshots of ``also``, and the version, all in one snapshot: a caller that
+        keeps only what ``each`` makes of a chunk never holds every record as Python objects (a store's load)."""
+        with self.read_connection() as conn, conn.begin():
+            meta = self.meta(conn)
+            others = [self._read(conn, t, meta) for t in also]
+            done = [each(flat) for flat in self._chunks(conn, rtype, size)]
+        return done, others, version_text(int(meta["dataset_hash"]))
+
     def _read(self, conn: sa.Connection, rtype: RecordType, meta: dict) -> Snapshot:
-        cols = list(rtype.columns)
-        select = ", ".join(cols) + (f", {self.select_point_sql()}" if rtype.point else "")
-        rows = conn.exec_driver_sql(f"SELECT {select} FROM {rtype.table} ORDER BY fid").fetchall()
-        kinds = dict(rtype.fields)
-        data = {c: [self.plain(kinds[c], r[i]) for r in rows] for i, c in enumerate(cols)}
-        if rtype.point:
-            points = [self.read_point(r[len(cols):]) for r in rows]
-            data["longitude"] = [p[0] for p in points]
-            data["latitude"] = [p[1] for p in points]
-        flat = pd.DataFrame({n: data[n] for n in rtype.names}, columns=list(rtype.names))
-        flat.index = pd.RangeIndex(1, len(flat) + 1, name="row")
+        (flat,) = self._chunks(conn, rtype, None)
         return Snapshot(flat=flat, version=version_text(int(meta["dataset_hash"])),
                         revision=int(meta.get("revision", 0)))
+
+    def _chunks(self, conn: sa.Connection, rtype: RecordType, size: int | None) -> Iterator[pd.DataFrame]:
+        """The records as flat frames of ``size`` rows (``None``: one frame, even empty), from one statement."""
+        cols = list(rtype.columns)
+        select = ", ".join(cols) + (f", {self.select_point_sql()}" if rtype.point else "")
+        result = conn.execution_options(stream_results=True).exec_driver_sql(
+            f"SELECT {select} FROM {rtype.table} ORDER BY fid")
+        kinds = dict(rtype.fields)
+        start = 1
+        while True:
+            rows = result.fetchmany(size) if size else result.fetchall()
+            if not rows and start > 1:
+                return
+            data = {c: [self.plain(kinds[c], r[i]) for r in rows] for i, c in enumerate(cols)}
+            if rtype.point:
+                points = [self.read_point(r[len(cols):]) for r in rows]
+                data["longitude"] = [p[0] for p in points]
+                data["latitude"] = [p[1] for p in points]
+            del rows[:]  # the row tuples, before the frame copies the columns
+            flat = pd.DataFrame({n: data[n] for n in rtype.names}, columns=list(rtype.names))
+            del data
+            flat.index = pd.RangeIndex(start, start + len(flat), name="row")
+            start += len(flat)
+            yield flat
+            if not size or len(flat) < size:
+                return
 
     def current(self, ids: Iterable[str], rtype: RecordType = INCIDENT, conn: sa.Connection | None = None,
                 lock: bool = False) -> dict[str, tuple[int, dict]]:
