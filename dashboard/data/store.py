@@ -214,12 +214,16 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
         reports, decided, version = _read_validated(store, location)
         step("validate")
         decisions = _decisions(decided.flat)
+        del decided
         step("group")
         built = incidents_of(reports, decisions)
         step("grade")  # the grades are a function of the versioned record (responses included): cached with it
         graded = grade_frame(built.frame, reports, built.report_incident, responses)
+        report_incident = built.report_incident
+        del built  # the ungraded frame (grade_frame copies it): not held through the index and the cache
         data = StoreData(incidents=graded, version=version, from_cache=False, reports=reports,
-                         decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
+                         decisions=decisions, report_incident=report_incident, links=_links_hash(decisions))
+        del graded, reports
     statuses = read_statuses(store)
     data = replace(data, licences=read_licences(store), responses=responses, statuses=statuses)
     # each incident's and report's review status (dashboard.data.workflow_view): added on every load, never cached

@@ -13,6 +13,10 @@ build, a minute at 1 M incidents, during which every other edit waits), and a co
 stale. Serving the previous version for those seconds is honest: the page says that a newer version is being
 prepared, and every figure on it is of one whole version, the one it cites.
 
+An import's build is not a full one when it can be exact without: the new version's cache and index are derived
+from the previous version's, validating, grouping and indexing only what its change set touched
+(:mod:`dashboard.data.incremental`; anything it cannot derive exactly is built in full).
+
 The handshake is an OS file lock on ``<cache name>.building`` beside the cache (:func:`building`): a writer that
 will build the new version's cache takes it (shared: several importers may run) *before* its transaction commits
 and keeps it until the cache and index are written. A reader that finds a newer version than it holds, with no
