@@ -59,13 +59,15 @@ def measure_import(store: Path, workdir: Path, rows: int = 10_000) -> dict:
     """Import ``rows`` new incidents into a copy of ``store`` (its cache fresh first), then the next first load."""
     from dashboard.data.import_job import ImportRequest, run_import
     from dashboard.data.store import load_store
+    from dashboard.settings import Limits
     from tests.hardening.synthetic import write_native
 
     load_store(store)  # the cache of the version before the import, as a server in use has it
     copy = _copy(store, workdir / "import-copy")
     new = write_native(workdir / f"import-{rows}.csv", rows, "BENCHIMP")
     started = time.perf_counter()
-    report = run_import(ImportRequest(path=new, store=copy, warm_cache=True, reason="cold-path benchmark"))
+    report = run_import(ImportRequest(path=new, store=copy, warm_cache=True, reason="cold-path benchmark",
+                                      limits=Limits(import_seconds=3600)))  # measured, not refused (a loaded machine)
     out = {"rows": rows, "added": report.added, "import_s": time.perf_counter() - started}
     first = _load(copy, "warm")
     out |= {"first_load_s": first["s"], "first_load_from_cache": first["from_cache"]}
@@ -86,9 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("store", type=Path)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/incident-map-cold-path"))
+    parser.add_argument("--no-cold", action="store_true", help="only the import and the load after it")
     args = parser.parse_args(argv)
-    print(json.dumps({"cold": cold_load(args.store, args.workdir),
-                      "import": measure_import(args.store, args.workdir, args.rows)}))
+    if not args.no_cold:
+        print(json.dumps({"cold": cold_load(args.store, args.workdir)}), flush=True)
+    print(json.dumps({"import": measure_import(args.store, args.workdir, args.rows)}))
     return 0
 
 
