@@ -8,22 +8,22 @@ that is the previous version's cache again. :func:`update` builds the new cache 
 * **reports**: the previous cache's reports, minus those the change set touched, plus the touched reports as they are
   stored now, validated alone (validation is per row: a store holds each id once, so the duplicate check has nothing
   to find across the two parts), in storage order;
-* **incidents**: exact only when grouping is unchanged around what changed. It is used when the change set's
-  linked pairs leave the store's links as the cache has them (the links' digest is equal) and no touched report is
-  in a linked pair: each touched report is then an incident of its own, before and after, whose row (and grade:
-  :func:`dashboard.data.grading.grade_frame` reads the incident's own reports and responses) depends on it alone.
-  Every other incident keeps its cached row. Incidents sit where their first report sits, as
-  :func:`dashboard.data.reconcile.incidents.build_incidents` puts them;
+* **incidents**: an incident's row and grade depend only on its own reports and the responses naming them
+  (:func:`dashboard.data.reconcile.incidents.build_incidents`, :func:`dashboard.data.grading.grade_frame`). The
+  reports are grouped under the decisions now (cheap: a union-find over ids), and only the groups that are not
+  exactly one cached incident with none of its reports touched (a new or edited report, a deleted member, a link or
+  an unlink) are built and graded again; every other incident keeps its cached row. Incidents sit where their first
+  report sits, as ``build_incidents`` puts them. A changed *response* (it may name any report) is not derived;
 * **search index**: rebuilt on the new frame from the previous index's folded text (only the new rows are folded;
   the word index is re-cut from the folded text: :meth:`dashboard.data.search.SearchIndex.build`).
 
 Anything else falls back to the full build (``update`` returns ``False``): the previous cache missing, stale or
 unreadable; the store no longer at the change set's version (another change landed since: the change set's ids are
-then not all that changed); a touched response (grades of incidents elsewhere) or a change of links (grouping); a
-touched report that fails validation (the full build reports it); a frame whose dtypes or shape differ from the
+then not all that changed); a touched response or any record type other than reports, decisions, licences and
+review statuses (the last two are read with every load, never cached); a touched report that fails validation (the full build reports it); a frame whose dtypes or shape differ from the
 cache's. The new cache is keyed and written exactly as a full build writes it (search index first, then the
 frames, each atomically), so a reader cannot tell which path made it; ``tests/data/test_incremental.py`` checks
-that both give the same frames and the same search results after random imports, edits and deletes.
+that both give the same frames and the same search results after random imports, edits, deletes, links and unlinks.
 """
 
 from __future__ import annotations
