@@ -51,6 +51,7 @@ BEGIN = "<!-- benchmark table: written by benchmarks/run.py, do not edit by hand
 END = "<!-- end of benchmark table -->"
 BASELINE_N = 10_000
 SESSIONS = 3  # AppTest sessions: the first page and every rerun are timed once in each
+IMPORT_ROWS = 10_000  # new incidents imported into each store (a copy) for the cold-path rows; 0: not measured
 GENERATOR_VERSION = 1  # bump when benchmarks/synthetic.py changes what it generates
 SEGOU_CERCLES = ("Barouéli", "Bla", "Macina", "Niono", "San", "Ségou", "Tominian")
 BUDGETS = {
@@ -178,6 +179,12 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
     if apptest:
         out["apptest"] = measure_apptest(store, widest_window(incidents))
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if IMPORT_ROWS:  # each in processes of its own (benchmarks/cold_path.py)
+        from benchmarks.cold_path import cold_load, measure_import
+
+        _log(f"[{n:,}] cold load in a fresh process; import of {IMPORT_ROWS:,} into a copy, then the first load")
+        out["cold_process"] = cold_load(store, workdir)
+        out["import"] = measure_import(store, workdir, IMPORT_ROWS)
     return out
 
 
@@ -408,6 +415,11 @@ def table(results: list[dict], baseline: dict | None) -> str:
             add(f"AppTest rerun, first / median: {step['label']}",
                 lambda r, i=i: _rerun_cell(r["apptest"]["reruns"][i]))
     add("peak memory (maxrss)", lambda r: f"{r['peak_rss_mb']:,.0f} MB")
+    if all("import" in r for r in results):
+        add("peak memory, cold load (fresh process, maxrss)", lambda r: f"{r['cold_process']['maxrss_mb']:,.0f} MB "
+            f"({_fmt_s(r['cold_process']['s'])})")
+        add(f"import {IMPORT_ROWS // 1000} k into N: import (+ cache, index) / next first load",
+            lambda r: f"{_fmt_s(r['import']['import_s'])} / {_fmt_s(r['import']['first_load_s'])}")
     width = max(len(label) for label, _ in rows)
     widths = [max(len(c), *(len(v[i]) for _, v in rows)) for i, c in enumerate(cols)]
     lines = ["| " + "measure".ljust(width) + " | " + " | ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))

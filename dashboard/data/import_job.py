@@ -251,11 +251,12 @@ def _warm(request: ImportRequest, outcome: tuple[str, object]) -> None:
     kind, report = outcome
     if not (request.warm_cache and kind == "report" and report.added):
         return
+    from dashboard.data.incremental import since_report
     from dashboard.data.warming import warm
 
     try:
         with _progress(request) as step:
-            warm(report.store, step)
+            warm(report.store, step, since=since_report(report))
     except Exception:  # the server builds it on its next read instead
         log.warning("could not build the store cache after the import:\n%s", traceback.format_exc())
 

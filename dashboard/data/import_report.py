@@ -37,6 +37,7 @@ class ImportReport:
     dataset_claims: dict[str, int] = field(default_factory=dict)  # other datasets the file named, replaced
     verification_claims: int = 0  # rows whose verification above "reported" was kept as the source's claim
     matches: Matches | None = None  # how the new reports met the incidents already stored (None: nothing new)
+    versions: tuple[str, str] | None = None  # the dataset version the change set was applied on, and after it
 
     @property
     def blocked(self) -> bool:

@@ -202,6 +202,7 @@ def import_file(
     report.added = report.accepted = added
     report.duplicates += len(new) - added  # stored by another import in the meantime
     report.changeset_id = applied.changeset_id
+    report.versions = (applied.base_version, applied.version) if applied.changeset_id else None
     return report
 
 

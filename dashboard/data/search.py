@@ -149,14 +149,18 @@ class SearchIndex:
     words: WordIndex | None = None  # of the word columns (None: no word index, the texts are scanned)
 
     @classmethod
-    def build(cls, incidents: pd.DataFrame, *, words: bool = True) -> SearchIndex:
+    def build(cls, incidents: pd.DataFrame, *, words: bool = True,
+              previous: tuple[SearchIndex, np.ndarray] | None = None) -> SearchIndex:
+        """The index of ``incidents``. ``previous``: an index and, for each row here, the row of the same value
+        there (-1: a new row): the word columns' folded text is taken from it and only new rows are folded (the
+        same folding either way; a new dataset version after an import: :mod:`dashboard.data.incremental`)."""
         codes, uniques, texts = {}, {}, {}
         for col in REPEATING_COLUMNS:
             code, distinct = pd.factorize(incidents[col], use_na_sentinel=True)
             codes[col] = code.astype(np.int32)
             uniques[col] = fold(pa.array(np.asarray(distinct, dtype=object), pa.large_string()))
         for col in WORD_COLUMNS:
-            texts[col] = fold(_arrow(incidents[col]))
+            texts[col] = fold(_arrow(incidents[col])) if previous is None else _refold(incidents[col], *previous, col)
         index = cls(rows=len(incidents), codes=codes, uniques=uniques, texts=texts)
         if not words:
             return index
@@ -267,6 +271,16 @@ def _large(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 def _arrow(values: pd.Series) -> pa.Array:
     return _large(pa.array(values.array, from_pandas=True) if values.dtype != object
                   else pa.array(values.to_numpy(), pa.large_string(), from_pandas=True))
+
+
+def _refold(values: pd.Series, previous: SearchIndex, row_before: np.ndarray, col: str) -> pa.Array:
+    """The folded ``values``: rows with a previous row take its folded text, the others are folded here."""
+    new = np.flatnonzero(row_before < 0)
+    folded = fold(_arrow(values.iloc[new]))
+    taken = np.asarray(row_before, dtype=np.int64).copy()
+    taken[new] = previous.rows + np.arange(len(new))
+    both = pa.concat_arrays([_large(previous.texts[col]), _large(folded)])
+    return _large(both.take(pa.array(taken)))
 
 
 def _contains(values: pa.Array, needle: str) -> np.ndarray:

@@ -212,16 +212,19 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     responses = read_responses(store)
     if data is None:
         step("read")
-        snapshot, decided = store.read_types((INCIDENT, DECISION))
+        reports, decided, version = _read_validated(store, location)
         step("validate")
-        reports = _validated(snapshot.flat, location)
         decisions = _decisions(decided.flat)
+        del decided
         step("group")
         built = incidents_of(reports, decisions)
         step("grade")  # the grades are a function of the versioned record (responses included): cached with it
         graded = grade_frame(built.frame, reports, built.report_incident, responses)
-        data = StoreData(incidents=graded, version=snapshot.version, from_cache=False, reports=reports,
-                         decisions=decisions, report_incident=built.report_incident, links=_links_hash(decisions))
+        report_incident = built.report_incident
+        del built  # the ungraded frame (grade_frame copies it): not held through the index and the cache
+        data = StoreData(incidents=graded, version=version, from_cache=False, reports=reports,
+                         decisions=decisions, report_incident=report_incident, links=_links_hash(decisions))
+        del graded, reports
     statuses = read_statuses(store)
     data = replace(data, licences=read_licences(store), responses=responses, statuses=statuses)
     # each incident's and report's review status (dashboard.data.workflow_view): added on every load, never cached
@@ -297,6 +300,38 @@ def import_status(store: engines.Store, publish: bool) -> str:
     """The status an import gives its reports: ``published`` in a store without accounts, or when the importer
     (a reviewer or admin, checked by the caller) asks for it; ``draft`` otherwise."""
     return "published" if publish or not has_accounts(store) else "draft"
+
+
+READ_CHUNK = 100_000  # reports read and validated at a time by a full load (its peak memory: docs/benchmarks.md)
+
+
+def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDataFrame, engines.Snapshot, str]:
+    """(the validated reports, the decisions' snapshot, the version), read in one snapshot. The reports are read
+    and validated :data:`READ_CHUNK` at a time, so that only one chunk is ever held as Python objects (the flat
+    records cost several times their validated, Arrow-backed form). Validation is per row but for the duplicate
+    ids check, which a store's key makes moot; chunks are joined only when they validated to the same dtypes,
+    else the store is validated whole (exactly as before)."""
+    name = describe_store(location)
+    results, (decided,), version = store.read_in_chunks(
+        INCIDENT, READ_CHUNK, lambda flat: validate_flat(flat, source_name=name), also=(DECISION,))
+    rejects = pd.concat([r.rejects for r in results], ignore_index=True)
+    if len(rejects):
+        raise StoreError(f"{name}: {rejects['row'].nunique()} stored incident(s) fail validation",
+                         detail=rejects.head(20).to_string(index=False))
+    if len(results) == 1:
+        return results[0].valid, decided, version
+    if len({tuple(map(str, r.valid.dtypes)) for r in results}) > 1:
+        snapshot, decided = store.read_types((INCIDENT, DECISION))
+        return _validated(snapshot.flat, location), decided, snapshot.version
+    valid = [r.valid for r in results]
+    del results
+    joined = pd.concat(valid, ignore_index=True)
+    del valid
+    for column in joined.columns:  # one Arrow chunk per text column, as a whole read (and the cache) give them
+        if isinstance(joined[column].dtype, pd.StringDtype) and joined[column].dtype.storage == "pyarrow":
+            joined[column] = pd.array(pa.chunked_array(joined[column].array._pa_array).combine_chunks(),
+                                      dtype=joined[column].dtype)
+    return gpd.GeoDataFrame(joined, geometry=joined.geometry.name, crs=joined.crs), decided, version
 
 
 def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
@@ -504,7 +539,14 @@ def read_decisions(location: Location | None = None) -> tuple[Decision, ...]:
 
 
 def _decisions(flat: pd.DataFrame) -> tuple[Decision, ...]:
-    return tuple(Decision.from_record(r) for r in flat.to_dict("records"))
+    """The decisions of their flat frame, as :meth:`Decision.from_record` makes each, read column by column (a
+    frame's ``to_dict("records")`` cost seconds per hundred thousand decisions, on every load)."""
+    if flat.empty:
+        return ()
+    columns = [flat[c].tolist() for c in ("a", "b", "verdict", "author", "at", "reason", "score", "evidence")]
+    return tuple(Decision(a=a, b=b, verdict=verdict, author=author, at=at, reason=reason or "",
+                          score=None if score is None or score != score else int(score), evidence=evidence or "")
+                 for a, b, verdict, author, at, reason, score, evidence in zip(*columns, strict=True))
 
 
 def _exists(location: Location) -> bool:
@@ -667,4 +709,8 @@ def dataset_version(incidents: pd.DataFrame, decisions: Sequence[Decision] = (),
 
 
 def _links_hash(decisions: Sequence[Decision]) -> str:
-    return str(combine(0, decision_hashes([d.to_record() for d in decisions]), np.zeros(0, dtype=np.uint64)))
+    """The linked pairs' part of the version. Only a linked decision hashes to more than 0
+    (:func:`~dashboard.data.engines.records.decision_hashes`), so only those are hashed: on every load, a store's
+    pending decisions (often ten for each link) cost nothing here."""
+    linked = [{"verdict": d.verdict, "a": d.a, "b": d.b} for d in decisions if d.verdict == "linked"]
+    return str(combine(0, decision_hashes(linked), np.zeros(0, dtype=np.uint64)))

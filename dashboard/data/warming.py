@@ -13,6 +13,10 @@ build, a minute at 1 M incidents, during which every other edit waits), and a co
 stale. Serving the previous version for those seconds is honest: the page says that a newer version is being
 prepared, and every figure on it is of one whole version, the one it cites.
 
+An import's build is not a full one when it can be exact without: the new version's cache and index are derived
+from the previous version's, validating, grouping and indexing only what its change set touched
+(:mod:`dashboard.data.incremental`; anything it cannot derive exactly is built in full).
+
 The handshake is an OS file lock on ``<cache name>.building`` beside the cache (:func:`building`): a writer that
 will build the new version's cache takes it (shared: several importers may run) *before* its transaction commits
 and keeps it until the cache and index are written. A reader that finds a newer version than it holds, with no
@@ -31,6 +35,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from dashboard.data.incremental import Since, update
 from dashboard.data.store import (
     BUILD_LOCK_SUFFIX,
     Location,
@@ -40,7 +45,7 @@ from dashboard.data.store import (
     store_cache_version,
 )
 
-__all__ = ["STEPS", "being_built", "building", "is_ready", "lock_path", "wait_built", "warm"]
+__all__ = ["STEPS", "Since", "being_built", "building", "is_ready", "lock_path", "wait_built", "warm"]
 
 STEPS = ("read", "validate", "group", "grade", "index", "cache")  # what load_store reports through ``step`` when building
 
@@ -98,7 +103,26 @@ def is_ready(location: Location, version: str) -> bool:
     return store_cache_version(resolve_store(location)) == version
 
 
-def warm(location: Location, step: Callable[[str], None] | None = None) -> None:
+def warm(location: Location, step: Callable[[str], None] | None = None, since: Since | None = None) -> None:
     """Build the store's fast cache and search index for its current version (nothing when they are fresh);
-    ``step`` is told each of :data:`STEPS` as it starts."""
+    ``step`` is told each of :data:`STEPS` as it starts. ``since``: the change set that made this version (an
+    import's): the cache is then derived from the previous version's when that is exact
+    (:func:`dashboard.data.incremental.update`), else built in full."""
+    if since is not None and not is_ready(location, since.version):
+        steps = _Once(step)
+        if update(resolve_store(location), since, steps):
+            return
+        step = steps
     load_store(location, step=step)
+
+
+class _Once:
+    """Tell ``step`` each step name once, whichever of the two builds reaches it (one progress bar)."""
+
+    def __init__(self, step: Callable[[str], None] | None):
+        self.step, self.told = step, set()
+
+    def __call__(self, name: str) -> None:
+        if self.step is not None and name not in self.told:
+            self.told.add(name)
+            self.step(name)

@@ -10,8 +10,9 @@ SQLAlchemy connections.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,8 @@ from dashboard.data.engines.records import (
     version_text,
 )
 from dashboard.data.schema import parse_sources
+
+T = TypeVar("T")
 
 CHUNK = 500  # keys per IN (...) list
 
@@ -160,20 +163,47 @@ class Store:
             meta = self.meta(conn)
             return [self._read(conn, rtype, meta) for rtype in rtypes]
 
+    def read_in_chunks(self, rtype: RecordType, size: int, each: Callable[[pd.DataFrame], T],
+                       also: Sequence[RecordType] = ()) -> tuple[list[T], list[Snapshot], str]:
+        """``each`` of the flat frames of ``size`` records of ``rtype`` at a time (storage order, rows numbered as
+        :meth:`read` numbers them), the snapshots of ``also``, and the version, all in one snapshot: a caller that
+        keeps only what ``each`` makes of a chunk never holds every record as Python objects (a store's load)."""
+        with self.read_connection() as conn, conn.begin():
+            meta = self.meta(conn)
+            others = [self._read(conn, t, meta) for t in also]
+            done = [each(flat) for flat in self._chunks(conn, rtype, size)]
+        return done, others, version_text(int(meta["dataset_hash"]))
+
     def _read(self, conn: sa.Connection, rtype: RecordType, meta: dict) -> Snapshot:
-        cols = list(rtype.columns)
-        select = ", ".join(cols) + (f", {self.select_point_sql()}" if rtype.point else "")
-        rows = conn.exec_driver_sql(f"SELECT {select} FROM {rtype.table} ORDER BY fid").fetchall()
-        kinds = dict(rtype.fields)
-        data = {c: [self.plain(kinds[c], r[i]) for r in rows] for i, c in enumerate(cols)}
-        if rtype.point:
-            points = [self.read_point(r[len(cols):]) for r in rows]
-            data["longitude"] = [p[0] for p in points]
-            data["latitude"] = [p[1] for p in points]
-        flat = pd.DataFrame({n: data[n] for n in rtype.names}, columns=list(rtype.names))
-        flat.index = pd.RangeIndex(1, len(flat) + 1, name="row")
+        (flat,) = self._chunks(conn, rtype, None)
         return Snapshot(flat=flat, version=version_text(int(meta["dataset_hash"])),
                         revision=int(meta.get("revision", 0)))
+
+    def _chunks(self, conn: sa.Connection, rtype: RecordType, size: int | None) -> Iterator[pd.DataFrame]:
+        """The records as flat frames of ``size`` rows (``None``: one frame, even empty), from one statement."""
+        cols = list(rtype.columns)
+        select = ", ".join(cols) + (f", {self.select_point_sql()}" if rtype.point else "")
+        result = conn.execution_options(stream_results=True).exec_driver_sql(
+            f"SELECT {select} FROM {rtype.table} ORDER BY fid")
+        kinds = dict(rtype.fields)
+        start = 1
+        while True:
+            rows = result.fetchmany(size) if size else result.fetchall()
+            if not rows and start > 1:
+                return
+            data = {c: [self.plain(kinds[c], r[i]) for r in rows] for i, c in enumerate(cols)}
+            if rtype.point:
+                points = [self.read_point(r[len(cols):]) for r in rows]
+                data["longitude"] = [p[0] for p in points]
+                data["latitude"] = [p[1] for p in points]
+            del rows[:]  # the row tuples, before the frame copies the columns
+            flat = pd.DataFrame({n: data[n] for n in rtype.names}, columns=list(rtype.names))
+            del data
+            flat.index = pd.RangeIndex(start, start + len(flat), name="row")
+            start += len(flat)
+            yield flat
+            if not size or len(flat) < size:
+                return
 
     def current(self, ids: Iterable[str], rtype: RecordType = INCIDENT, conn: sa.Connection | None = None,
                 lock: bool = False) -> dict[str, tuple[int, dict]]:
@@ -246,16 +276,17 @@ class Store:
                           "reason": cs.reason.strip(), "detail": to_json(dict(cs.detail)) if cs.detail else None})
             self.bulk_insert(conn, "history", ("changeset_id", "record_type", "record_id", "version", "field",
                                                "before", "after"), history)
-            version = self._bump(conn, np.concatenate(added_hash), np.concatenate(removed_hash))
+            base, version = self._bump(conn, np.concatenate(added_hash), np.concatenate(removed_hash))
         # a key once, though a report's licence and workflow records share its key
         once = {k: tuple(dict.fromkeys(v)) for k, v in done.items()}
         return Applied(changeset_id=cs.changeset_id, inserted=once["inserted"], updated=once["updated"],
-                       deleted=once["deleted"], skipped=once["skipped"], version=version)
+                       deleted=once["deleted"], skipped=once["skipped"], version=version, base_version=base)
 
     def version_in(self, conn: sa.Connection) -> str:
         return version_text(int(self.meta(conn)["dataset_hash"]))
 
-    def _bump(self, conn: sa.Connection, added: np.ndarray, removed: np.ndarray) -> str:
+    def _bump(self, conn: sa.Connection, added: np.ndarray, removed: np.ndarray) -> tuple[str, str]:
+        """(the dataset version before, after) this change set, read and written under the write lock."""
         meta = dict(conn.execute(sa.text(f"SELECT key, value FROM store_meta WHERE key IN ('dataset_hash', "
                                          f"'revision'){self.lock_for_update()}")).fetchall())
         total = combine(int(meta["dataset_hash"]), added, removed)
@@ -265,7 +296,7 @@ class Store:
             conn.execute(sa.text("UPDATE store_meta SET value = :v WHERE key = 'revision'"), {"v": str(revision)})
         else:
             conn.execute(sa.text("INSERT INTO store_meta (key, value) VALUES ('revision', :v)"), {"v": str(revision)})
-        return version_text(total)
+        return version_text(int(meta["dataset_hash"])), version_text(total)
 
     def _apply_type(self, conn, cs: ChangeSet, rtype: RecordType, changes: list[Change], done: dict,
                     history: list) -> tuple[list[dict], list[dict]]:

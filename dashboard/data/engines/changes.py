@@ -76,6 +76,7 @@ class Applied:
     deleted: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # inserts of records already stored
     version: str = ""  # the dataset version after the change set
+    base_version: str = ""  # the dataset version it was applied on (an incremental cache build checks it)
 
 
 def new_changeset_id() -> str:
