@@ -146,16 +146,16 @@ def import_file(
     store_path = resolve_store(store)
     raw, flat, chosen = _read(path, fmt, limits)
     if licence and chosen.dataset != USER_DATASET:
-        raise UserError(f"{path.name} is in the {chosen.name} layout: its rows carry "
-                        f"{chosen.licence.label}'s licence ({chosen.licence.name}); a licence is declared only for "
-                        "files in this tool's own layout")
+        raise UserError(N_("{name} is in the {layout} layout: its rows carry {dataset}'s licence ({licence}); a "
+                           "licence is declared only for files in this tool's own layout"), name=path.name,
+                        layout=chosen.name, dataset=chosen.licence.label, licence=Phrase(chosen.licence.name))
     flat, named, lowered = provenance.assign(flat, chosen.dataset)
     flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
         result = validate_flat(flat, source_name=path.name, today=today or date.today(),
                                max_text_chars=limits.cell_chars)
-    except LayoutError as exc:
-        raise UnreadableFile(str(exc)) from None
+    except LayoutError as exc:  # the same message, said as the file's problem
+        raise UnreadableFile(exc.template, detail=exc.detail, **exc.fields) from None
     rejects_file = None
     for attempt in range(IMPORT_ATTEMPTS):
         new, duplicates, problems = _new_reports(store_path, result, named, chosen.dataset)

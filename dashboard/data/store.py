@@ -67,8 +67,9 @@ from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
-from dashboard.data.validate import CRS, validate_flat
+from dashboard.data.validate import CRS, rejects_table, validate_flat
 from dashboard.data.workflow_view import STATUS_COLUMN, status_column
+from dashboard.i18n import N_, Count
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
 
@@ -112,7 +113,8 @@ def load_bundled() -> gpd.GeoDataFrame:
     flat = pd.concat([read_csv_text(BUNDLED_CSV), ucdp_flat()], ignore_index=True)
     result = validate_flat(flat, source_name=BUNDLED_CSV.name)
     if len(result.rejects):
-        raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation", detail=result.rejects.to_string())
+        raise StoreError(N_("{path}: bundled data fails validation"), path=str(BUNDLED_CSV),
+                         detail=rejects_table(result.rejects))
     return result.valid
 
 
@@ -301,8 +303,8 @@ def import_status(store: engines.Store, publish: bool) -> str:
 def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
     result = validate_flat(flat, source_name=describe_store(location))
     if len(result.rejects):
-        raise StoreError(f"{describe_store(location)}: {len(result.rejected_rows)} stored incident(s) fail "
-                         "validation", detail=result.rejects.head(20).to_string(index=False))
+        raise StoreError(N_("{path}: {n} stored incident(s) fail validation"), path=describe_store(location),
+                         n=Count(len(result.rejected_rows)), detail=rejects_table(result.rejects.head(20)))
     return result.valid
 
 
