@@ -80,6 +80,7 @@ class ImportRequest:
     changeset_id: str = field(default_factory=new_changeset_id)  # the id the import's change set will have
     licence: dict | None = None  # declared for a user file: licence, attribution, redistribute (docs/licences.md)
     status: str | None = None  # the new reports' review status (None: store.import_status's default)
+    lang: str = "en"  # the language of the rejects file's problems (the CLI's --lang, the page's language)
 
 
 def run_import(request: ImportRequest) -> ImportReport:
@@ -236,7 +237,7 @@ def _outcome(request: ImportRequest) -> tuple[str, object]:
         report = import_file(request.path, request.store, fmt=request.fmt, dry_run=request.dry_run,
                              strict=request.strict, geocoder=geocoder, limits=request.limits,
                              author=request.author, reason=request.reason, changeset_id=request.changeset_id,
-                             licence=request.licence, status=request.status)
+                             licence=request.licence, status=request.status, lang=request.lang)
         return "report", report
     except UserError as exc:
         return "user", exc
