@@ -268,3 +268,22 @@ def test_the_data_layer_raises_no_message_that_cannot_be_translated():
                     found.append(f"{path.relative_to(root)}:{node.lineno} {node.func.id}")
     assert not found, found
     assert {"UnreadableFile", "StoreError", "ConflictError", "Problem", "WorkflowError"} <= classes
+
+
+def test_a_commune_filter_refusal_says_why_in_french():
+    from dashboard.query import communes
+
+    exc = _raised(lambda: communes.code("Atlantide"))
+    assert exc.text(tr("fr")) == ("commune 'Atlantide' : « Atlantide » n'est ni une commune de la région de Ségou "
+                                  "d'avant 2023, ni le chef-lieu de l'une d'elles, ni une graphie de la table.")
+    assert "is not a pre-2023 commune" in str(exc)  # the geocoder's English reason stays the record's
+
+
+def test_an_id_taken_from_another_dataset_is_said_in_french():
+    from dashboard.data import provenance
+    from dashboard.data.validate import problem_text
+
+    (found,) = provenance.id_problems(["SEG-2025-900"], [2], "user")
+    assert found["problem"].startswith("ids starting with SEG- belong to the segou-curated dataset")
+    assert problem_text(found["problem"], found["said"], tr("fr")).startswith(
+        "les identifiants commençant par SEG- appartiennent au jeu de données segou-curated")
