@@ -232,7 +232,7 @@ def record_captures(store: Store, root: Path, targets: Sequence[tuple[str, str |
     checked = CAPTURE.check([c.values for c in changes if c.record_type == CAPTURE.name])
     if len(checked.problems):
         raise CaptureError(N_("the capture was not recorded: {problems}"),
-                           problems=partial(problems_said, checked.problems))
+                           problems=partial(problems_said, checked.problems, form=N_("{column} {problem}")))
     applied = store.apply(ChangeSet(kind="capture" if method == "fetched" else "attach", reason=reason,
                                     author=author, changes=changes, at=at,
                                     detail={"url": next((b.url for b in blobs if b.url), None)}))

@@ -444,14 +444,21 @@ def rejects_table(rejects: pd.DataFrame) -> str:
     return rejects.reindex(columns=list(REJECT_COLUMNS)).to_string(index=False)
 
 
-def problems_said(problems: pd.DataFrame, t: Translator | None = None, *, sep: str = "; ") -> str:
-    """A problems table (``column``, ``problem``, ``said``) as "column: problem" items in ``t``'s language. A field of
-    a :class:`~dashboard.errors.UserError` as ``functools.partial(problems_said, problems)``, said in the message's
-    language."""
+def problems_said(problems: pd.DataFrame, t: Translator | None = None, *, form: str = N_("{column}: {problem}"),
+                  valued: str | None = None, sep: str = "; ") -> str:
+    """A problems table (``row``, ``column``, ``problem``, ``value``, ``said``) as items in ``t``'s language, each
+    said by ``form`` (a msgid with ``{row}``, ``{column}``, ``{problem}``), or by ``valued`` (one that also quotes
+    ``{value}``) for a problem with a value. A field of a :class:`~dashboard.errors.UserError` as
+    ``functools.partial(problems_said, problems)``, said in the message's language."""
     t = t or tr()
-    return sep.join(t.gettext("{column}: {problem}").format(
-        column=p.column, problem=problem_text(p.problem, getattr(p, SAID_COLUMN, None), t))
-        for p in problems.itertuples(index=False))
+    items = []
+    for p in problems.itertuples(index=False):
+        value = getattr(p, "value", None)
+        template = valued if valued and not is_missing(value) else form
+        items.append(t.gettext(template).format(
+            row=getattr(p, "row", ""), column=p.column, value=str(value)[:80],
+            problem=problem_text(p.problem, getattr(p, SAID_COLUMN, None), t)))
+    return sep.join(items)
 
 
 def _to_geo(frame: pd.DataFrame, lat: np.ndarray, lon: np.ndarray) -> gpd.GeoDataFrame:

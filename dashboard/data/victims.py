@@ -15,14 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import partial
 
-import pandas as pd
-
 from dashboard.data.engines.base import Store
 from dashboard.data.engines.changes import Applied, Change, ChangeSet, default_author
 from dashboard.data.engines.records import NAMED_VICTIM
-from dashboard.data.validate import SAID_COLUMN, problem_text
+from dashboard.data.validate import problems_said
 from dashboard.errors import StoreError
-from dashboard.i18n import N_, Translator
+from dashboard.i18n import N_
 
 
 def record_named_victims(store: Store, victims: Iterable[Mapping[str, object]], *, reason: str,
@@ -32,7 +30,8 @@ def record_named_victims(store: Store, victims: Iterable[Mapping[str, object]], 
     records = [{n: v.get(n) for n in NAMED_VICTIM.names} for v in victims]
     problems = NAMED_VICTIM.check(records).problems
     if len(problems):
-        raise StoreError(N_("named victims not recorded: {problems}"), problems=partial(_said, problems))
+        said = partial(problems_said, problems, form=N_("row {row}: {column} {problem}"))
+        raise StoreError(N_("named victims not recorded: {problems}"), problems=said)
     changes = [Change(record_id=str(r["victim_id"]), op="insert", record_type=NAMED_VICTIM.name, values=r)
                for r in records]
     return store.apply(ChangeSet(kind="named_victims", reason=reason, author=default_author(author), changes=changes))
@@ -42,10 +41,3 @@ def named_victims(store: Store, incident_id: str | None = None) -> list[dict]:
     """The named victims stored (of one incident, when given), in the order they were recorded."""
     return [r for _, r in store.records(NAMED_VICTIM).values()
             if incident_id is None or r["incident_id"] == incident_id]
-
-
-def _said(problems: pd.DataFrame, t: Translator) -> str:
-    """Each problem as "row N: column: problem", in ``t``'s language."""
-    return "; ".join(t.gettext("row {row}: {column}: {problem}").format(
-        row=p.row, column=p.column, problem=problem_text(p.problem, getattr(p, SAID_COLUMN, None), t))
-        for p in problems.itertuples(index=False))

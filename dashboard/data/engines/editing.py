@@ -27,7 +27,8 @@ def _check_one(rtype: RecordType, record: dict) -> dict:
         lines = [f"  {p.column}: {p.problem}" + (f" (value: {str(p.value)[:80]})" if p.value is not None else "")
                  for p in checked.problems.itertuples(index=False)]
         exc = ValidationFailed(N_("{id}: the change was not saved; the record would not be valid: {problems}"),
-                               id=record.get(rtype.key), problems=partial(problems_said, checked.problems),
+                               id=record.get(rtype.key), problems=partial(problems_said, checked.problems,
+                                                valued=N_("{column}: {problem} (value: {value})")),
                                detail="\n".join(lines))
         exc.problems = checked.problems  # (row, column, problem, value): what a form shows beside each field
         raise exc
