@@ -445,7 +445,7 @@ def rejects_table(rejects: pd.DataFrame) -> str:
 
 
 def problems_said(problems: pd.DataFrame, t: Translator | None = None, *, form: str = N_("{column}: {problem}"),
-                  valued: str | None = None, sep: str = "; ") -> str:
+                  valued: str | None = None) -> str:
     """A problems table (``row``, ``column``, ``problem``, ``value``, ``said``) as items in ``t``'s language, each
     said by ``form`` (a msgid with ``{row}``, ``{column}``, ``{problem}``), or by ``valued`` (one that also quotes
     ``{value}``) for a problem with a value. A field of a :class:`~dashboard.errors.UserError` as
@@ -458,7 +458,7 @@ def problems_said(problems: pd.DataFrame, t: Translator | None = None, *, form: 
         items.append(t.gettext(template).format(
             row=getattr(p, "row", ""), column=p.column, value=str(value)[:80],
             problem=problem_text(p.problem, getattr(p, SAID_COLUMN, None), t)))
-    return sep.join(items)
+    return t.pgettext("between the problems of a list", "; ").join(items)
 
 
 def _to_geo(frame: pd.DataFrame, lat: np.ndarray, lon: np.ndarray) -> gpd.GeoDataFrame:
