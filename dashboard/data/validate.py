@@ -403,7 +403,7 @@ def _failures(cases: pd.DataFrame, df: pd.DataFrame) -> list[dict]:
 @cache
 def _read_as(column: str) -> str:
     """The problem of a value that cannot be converted to the column's type (from the model's dtype), marked for
-    translation (the rejects file keeps the English; an import report shows it in the reader's language)."""
+    translation (a report, a form and the rejects file say it in the reader's language: :func:`problem_text`)."""
     dtype = str(IncidentModel.to_schema().columns[column].dtype).lower()
     if "datetime" in dtype:
         return N_("cannot be read as a date (YYYY-MM-DD)")
