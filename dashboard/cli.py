@@ -358,7 +358,8 @@ def import_(
     author, status = _importer(store, user, publish, author, dry_run)
     report = run_import(ImportRequest(path=file, store=_store(store), fmt=fmt, dry_run=dry_run, strict=strict,
                                       gazetteer_csv=gazetteer, limits=settings().limits, author=author,
-                                      reason=reason, licence=declared, progress=sys.stderr.isatty(), status=status))
+                                      reason=reason, licence=declared, progress=sys.stderr.isatty(), status=status,
+                                      lang=t.lang))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

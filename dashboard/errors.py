@@ -23,6 +23,7 @@ from dashboard.i18n import Count, Phrase, tr
 __all__ = [
     "BriefingError",
     "LayoutError",
+    "Problem",
     "ReconcileError",
     "SettingsError",
     "SourceError",
@@ -69,6 +70,11 @@ class UserError(Exception):
     def message(self) -> str:
         """The message on one line (it may quote a file's text, which can hold line breaks)."""
         return " ".join(str(self).split())
+
+
+class Problem(UserError):
+    """Not raised: one problem of one row (validation's rejects), kept beside its English text so that a report, a
+    form or the rejects file says it in the reader's language (:func:`dashboard.data.validate.problem_text`)."""
 
 
 class SpecError(UserError):

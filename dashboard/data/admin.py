@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +24,8 @@ import shapely
 
 from dashboard import bundled
 from dashboard.data.placekeys import key, loose_key, unit_name
+from dashboard.errors import UserError
+from dashboard.i18n import N_
 
 CERCLES_FILE = "segou_cercles.geojson"
 COMMUNES_FILE = "segou_communes.geojson"
@@ -97,6 +99,9 @@ class UnitMatch:
     commune_pcode: str | None = None
     reason: str = ""
     basis: str = ""
+    # the reason of a name that is not one commune, said in the reader's language where a refusal quotes it (a
+    # filter's commune); ``reason`` is its English text, the geocoder's record of why
+    said: UserError | None = field(default=None, compare=False, repr=False)
 
     @property
     def cercle(self) -> str | None:
@@ -187,7 +192,7 @@ class AdminNames:
     def _commune(self, given: str, cercle: str) -> UnitMatch:
         bare, _word = unit_name(given)
         if not bare:
-            return UnitMatch(given, "commune", reason="No commune was given.")
+            return _unmatched(given, UserError(N_("No commune was given.")))
         within = self.cercle(cercle).cercles if cercle else ()
         pcodes = self._commune_index.get(bare) or self._commune_index.get(loose_key(bare)) or set()
         basis, how = "", "is the commune"
@@ -209,10 +214,10 @@ class AdminNames:
                              basis=basis)
         if pcodes:
             listed = ", ".join(f"{self._commune_name[p]} ({self._cercle_of_commune[p]})" for p in sorted(pcodes))
-            return UnitMatch(given, "commune", reason=f"“{given}” may be any of the communes {listed}; "
-                                                      f"no cercle given tells them apart.")
-        return UnitMatch(given, "commune", reason=f"“{given}” is not a pre-2023 commune of the Ségou region, nor "
-                                                  f"the seat of one, nor a spelling in the table.")
+            return _unmatched(given, UserError(N_("“{given}” may be any of the communes {listed}; no cercle given "
+                                                  "tells them apart."), given=given, listed=listed))
+        return _unmatched(given, UserError(N_("“{given}” is not a pre-2023 commune of the Ségou region, nor the seat "
+                                              "of one, nor a spelling in the table."), given=given))
 
     def commune_label(self, pcode: str) -> str | None:
         """``"ML040507"`` → ``"Pogo (Niono)"``; ``None`` for a P-code that is not a commune of the region."""
@@ -254,3 +259,7 @@ def _index(pairs) -> dict[str, set[str]]:
         for k in {key(name), loose_key(name)}:
             out.setdefault(k, set()).add(value)
     return out
+
+
+def _unmatched(given: str, said: UserError) -> UnitMatch:
+    return UnitMatch(given, "commune", reason=said.message, said=said)

@@ -28,12 +28,14 @@ import secrets
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 from dashboard.data.engines import Change, ChangeSet, HistoryEntry, Store, StoreError
 from dashboard.data.engines.changes import utc_now
 from dashboard.data.engines.records import CAPTURE, CUSTODY
 from dashboard.data.schema import is_http_url, parse_sources
+from dashboard.data.validate import problems_said
 from dashboard.errors import UserError
 from dashboard.history_words import EXPORTED
 from dashboard.i18n import N_, Translator, tr
@@ -230,7 +232,8 @@ def record_captures(store: Store, root: Path, targets: Sequence[tuple[str, str |
         return out, None
     checked = CAPTURE.check([c.values for c in changes if c.record_type == CAPTURE.name])
     if len(checked.problems):
-        raise CaptureError("; ".join(f"{r.column} {r.problem}" for r in checked.problems.itertuples()))
+        raise CaptureError(N_("the capture was not recorded: {problems}"),
+                           problems=partial(problems_said, checked.problems, form=N_("{column} {problem}")))
     applied = store.apply(ChangeSet(kind="capture" if method == "fetched" else "attach", reason=reason,
                                     author=author, changes=changes, at=at,
                                     detail={"url": next((b.url for b in blobs if b.url), None)}))

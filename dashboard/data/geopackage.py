@@ -34,6 +34,7 @@ import shapely
 
 from dashboard.data.schema import GEOMETRY_COLUMN
 from dashboard.errors import UnreadableFile
+from dashboard.i18n import N_, Count, Phrase
 from dashboard.settings import Limits
 
 __all__ = ["GEOMETRY_COLUMN", "flatten_geometry", "gdal_reason", "offline", "read_geopackage"]
@@ -50,6 +51,7 @@ _OFFLINE = {
     "OSR_USE_NON_DEPRECATED": "NO",
     "PROJ_NETWORK": "OFF",
 }
+_NOT_READABLE = N_("{name}: not a readable GeoPackage ({why})")
 _VIRTUAL = re.compile(r"^\s*create\s+virtual\s+table\s+.*?\busing\s+(\w+)", re.IGNORECASE | re.DOTALL)
 
 
@@ -68,7 +70,7 @@ def read_geopackage(path: Path, limits: Limits) -> pd.DataFrame:
         try:
             gdf = pyogrio.read_dataframe(f"GPKG:{copy}", layer=layer)
         except Exception as exc:  # pyogrio raises several DataSourceError types for corrupt files
-            raise UnreadableFile(f"{path.name}: not a readable GeoPackage ({gdal_reason(exc)})") from None
+            raise UnreadableFile(_NOT_READABLE, name=path.name, why=gdal_reason(exc)) from None
     return flatten_geometry(gdf)
 
 
@@ -77,38 +79,40 @@ def _check(copy: Path, name: str, limits: Limits) -> str:
     try:
         con = sqlite3.connect(f"{copy.as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
-        raise UnreadableFile(f"{name}: not a readable GeoPackage ({gdal_reason(exc)})") from None
+        raise UnreadableFile(_NOT_READABLE, name=name, why=gdal_reason(exc)) from None
     try:
         objects = con.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
         views = [n for kind, n, _ in objects if kind == "view"]
         if views:
-            raise UnreadableFile(f"{name}: the GeoPackage holds a view ({_quoted(views[0])}); only tables are "
-                                 "imported: save the layer as a table")
+            raise UnreadableFile(N_("{name}: the GeoPackage holds a view ({view}); only tables are imported: save "
+                                    "the layer as a table"), name=name, view=_quoted(views[0]))
         for _, n, sql in objects:
             module = _VIRTUAL.match(sql or "")
             if module and module.group(1).lower() != "rtree":
-                raise UnreadableFile(f"{name}: the GeoPackage holds a virtual table ({_quoted(n)}); only tables "
-                                     "are imported: save the layer as a table")
+                raise UnreadableFile(N_("{name}: the GeoPackage holds a virtual table ({table}); only tables are "
+                                        "imported: save the layer as a table"), name=name, table=_quoted(n))
         tables = {n for kind, n, sql in objects if kind == "table" and not _VIRTUAL.match(sql or "")}
         if "gpkg_contents" not in tables:
-            raise UnreadableFile(f"{name}: not a readable GeoPackage (it has no gpkg_contents table)")
+            raise UnreadableFile(N_("{name}: not a readable GeoPackage (it has no gpkg_contents table)"), name=name)
         layers = [str(n) for (n,) in con.execute(
             "SELECT table_name FROM gpkg_contents WHERE data_type IN ('features', 'attributes') ORDER BY rowid")]
         if not layers:
-            raise UnreadableFile(f"{name}: the GeoPackage has no layers; expected a layer of incidents")
+            raise UnreadableFile(N_("{name}: the GeoPackage has no layers; expected a layer of incidents"), name=name)
         layer = INCIDENT_LAYER if INCIDENT_LAYER in layers else layers[0]
         if layer not in tables:
-            raise UnreadableFile(f"{name}: the layer {_quoted(layer)} is not a table; only tables are imported")
+            raise UnreadableFile(N_("{name}: the layer {layer} is not a table; only tables are imported"), name=name,
+                                 layer=_quoted(layer))
         quoted = '"' + layer.replace('"', '""') + '"'
         columns = len(con.execute(f"SELECT * FROM {quoted} LIMIT 0").description)  # noqa: S608 (quoted name)
         if columns > limits.import_columns:
-            raise UnreadableFile(f"{name}: {columns} columns, more than the limit of {limits.import_columns}")
+            raise UnreadableFile(N_("{name}: {n} columns, more than the limit of {limit}"), name=name,
+                                 n=Count(columns), limit=Count(limits.import_columns))
         rows = con.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0]  # noqa: S608
         if rows > limits.import_rows:
-            raise UnreadableFile(f"{name}: {rows:,} rows, more than the limit of {limits.import_rows:,} rows per "
-                                 "import; split the file")
+            raise UnreadableFile(N_("{name}: {n} rows, more than the limit of {limit} rows per import; split the file"),
+                                 name=name, n=Count(rows), limit=Count(limits.import_rows))
     except sqlite3.Error as exc:
-        raise UnreadableFile(f"{name}: not a readable GeoPackage ({gdal_reason(exc)})") from None
+        raise UnreadableFile(_NOT_READABLE, name=name, why=gdal_reason(exc)) from None
     finally:
         con.close()
     return layer
@@ -141,11 +145,12 @@ def flatten_geometry(gdf) -> pd.DataFrame:
 
 
 def gdal_reason(exc: Exception) -> str:
-    """GDAL's and SQLite's long error messages, said in a few words (never quoting the file's content)."""
+    """GDAL's and SQLite's long error messages, said in a few words (never quoting the file's content): the two
+    usual ones as a :class:`~dashboard.i18n.Phrase` (said in the message's language), any other as GDAL says it."""
     text = str(exc)
     if "malformed" in text or "file is not a database" in text:
-        return "the file is damaged or truncated: database disk image is malformed"
+        return Phrase(N_("the file is damaged or truncated: database disk image is malformed"))
     if "not recognized as being in a supported file format" in text:
-        return "GDAL does not recognise the file format"
+        return Phrase(N_("GDAL does not recognise the file format"))
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return first[:200]

@@ -30,6 +30,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from dashboard.errors import Problem
+from dashboard.i18n import N_, Phrase
+
 SEX_GROUPS = ("men", "women", "sex_unknown")
 AGE_GROUPS = ("adults", "children", "age_unknown")
 KILLED_GROUPS = (*SEX_GROUPS, *AGE_GROUPS)
@@ -109,12 +112,15 @@ def known(incidents: pd.DataFrame, group: str) -> pd.Series:
 
 
 # ---- the schema's row checks (docs/schema.md) --------------------------------------------------------------
-PAIR_ORDER = "each harm or breakdown maximum at least its minimum"
-BREAKDOWN_IN_TOLL = ("killed by sex and by age within the toll: each breakdown's minima add up to at most "
-                     "fatalities_max, and when every part has a maximum they add up to at least fatalities_min")
-COUNTED_IS_LISTED = "a harm counted in <harm>_min/_max is listed in harms"
-HARMS_CHECK = f"known harm types, ;-separated ({', '.join(HARM_TYPES)})"
-CAUSE_CHECK = f"SDG 16.1.2 cause-of-death codes, ;-separated ({', '.join(CAUSES_OF_DEATH)})"
+# (English, marked for translation: a report says them in the reader's language, dashboard.data.validate.problem_text)
+PAIR_ORDER = N_("each harm or breakdown maximum at least its minimum")
+BREAKDOWN_IN_TOLL = N_("killed by sex and by age within the toll: each breakdown's minima add up to at most "
+                       "fatalities_max, and when every part has a maximum they add up to at least fatalities_min")
+COUNTED_IS_LISTED = N_("a harm counted in <harm>_min/_max is listed in harms")
+HARMS_PROBLEM = Problem(N_("known harm types, ;-separated ({codes})"), codes=", ".join(HARM_TYPES))
+HARMS_CHECK = HARMS_PROBLEM.message
+CAUSE_PROBLEM = Problem(N_("SDG 16.1.2 cause-of-death codes, ;-separated ({codes})"), codes=", ".join(CAUSES_OF_DEATH))
+CAUSE_CHECK = CAUSE_PROBLEM.message
 
 
 def pair_order(df: pd.DataFrame) -> pd.Series:
@@ -150,18 +156,20 @@ def counted_is_listed(df: pd.DataFrame) -> pd.Series:
     return ok.astype(bool)
 
 
-def row_reasons(row: pd.Series, check: str) -> list[tuple[str, str, object]]:
+def row_reasons(row: pd.Series, check: str) -> list[tuple[str, Problem, object]]:
     """The cells behind a failed :data:`PAIR_ORDER` or :data:`COUNTED_IS_LISTED` check of one row, as (column,
     problem, value): the rejects file then names ``killed_women_max`` rather than the whole row."""
     out = []
     if check == PAIR_ORDER:
         for lo, hi in PAIRS:
             if pd.notna(row[lo]) and pd.notna(row[hi]) and row[hi] < row[lo]:
-                out.append((hi, f"{PAIR_ORDER} ({lo})", f"{row[lo]}–{row[hi]}"))
+                out.append((hi, Problem(N_("{check} ({column})"), check=Phrase(PAIR_ORDER), column=lo),
+                            f"{row[lo]}–{row[hi]}"))
     elif check == COUNTED_IS_LISTED:
         listed = split(row["harms"])
         for harm in HARM_TYPES:
             lo, hi = harm_columns(harm)
             if (pd.notna(row[lo]) or pd.notna(row[hi])) and harm not in listed:
-                out.append(("harms", f"{COUNTED_IS_LISTED}: {harm} is counted but not listed", row["harms"]))
+                out.append(("harms", Problem(N_("{check}: {harm} is counted but not listed"),
+                                             check=Phrase(COUNTED_IS_LISTED), harm=harm), row["harms"]))
     return out

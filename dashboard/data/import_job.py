@@ -43,6 +43,7 @@ from pathlib import Path
 from dashboard.data.engines.changes import new_changeset_id
 from dashboard.data.import_report import ImportReport
 from dashboard.errors import UnreadableFile, UserError
+from dashboard.i18n import N_, Count
 from dashboard.settings import Limits
 
 __all__ = ["ImportCrashed", "ImportRequest", "run_import"]
@@ -79,6 +80,7 @@ class ImportRequest:
     changeset_id: str = field(default_factory=new_changeset_id)  # the id the import's change set will have
     licence: dict | None = None  # declared for a user file: licence, attribution, redistribute (docs/licences.md)
     status: str | None = None  # the new reports' review status (None: store.import_status's default)
+    lang: str = "en"  # the language of the rejects file's problems (the CLI's --lang, the page's language)
 
 
 def run_import(request: ImportRequest) -> ImportReport:
@@ -94,24 +96,27 @@ def run_import(request: ImportRequest) -> ImportReport:
 
 
 def _too_long(request: ImportRequest) -> UnreadableFile:
-    limit = f"the limit of {request.limits.import_seconds} s"
+    name, limit, changeset = request.path.name, Count(request.limits.import_seconds), request.changeset_id
     committed = _committed(request)
     if committed:
-        return UnreadableFile(f"{request.path.name}: the import reached {limit} just after its rows were written "
-                              f"(change set {request.changeset_id}); incident-map history lists them")
+        return UnreadableFile(N_("{name}: the import reached the limit of {limit} s just after its rows were written "
+                                 "(change set {changeset}); incident-map history lists them"), name=name, limit=limit,
+                              changeset=changeset)
     if committed is None:
-        return UnreadableFile(f"{request.path.name}: the import reached {limit} and was stopped; the store could not "
-                              f"be checked for its change set {request.changeset_id}: see incident-map history")
-    return UnreadableFile(f"{request.path.name}: the import took longer than {limit} and was stopped; nothing was "
-                          "written")
+        return UnreadableFile(N_("{name}: the import reached the limit of {limit} s and was stopped; the store could "
+                                 "not be checked for its change set {changeset}: see incident-map history"), name=name,
+                              limit=limit, changeset=changeset)
+    return UnreadableFile(N_("{name}: the import took longer than the limit of {limit} s and was stopped; nothing "
+                             "was written"), name=name, limit=limit)
 
 
 def _stopped(request: ImportRequest, code: int | None) -> tuple[str, object]:
     """The child ended without an answer (killed, crashed)."""
     committed = _committed(request)
     if committed:
-        return "user", UnreadableFile(f"{request.path.name}: the import process stopped (exit code {code}) after "
-                                      f"its rows were written (change set {request.changeset_id})")
+        return "user", UnreadableFile(N_("{name}: the import process stopped (exit code {code}) after its rows were "
+                                         "written (change set {changeset})"), name=request.path.name, code=code,
+                                      changeset=request.changeset_id)
     what = "nothing was written" if committed is False else "whether it wrote anything could not be checked"
     return "bug", f"{request.path.name}: the import process stopped (exit code {code}); {what}"
 
@@ -232,12 +237,12 @@ def _outcome(request: ImportRequest) -> tuple[str, object]:
         report = import_file(request.path, request.store, fmt=request.fmt, dry_run=request.dry_run,
                              strict=request.strict, geocoder=geocoder, limits=request.limits,
                              author=request.author, reason=request.reason, changeset_id=request.changeset_id,
-                             licence=request.licence, status=request.status)
+                             licence=request.licence, status=request.status, lang=request.lang)
         return "report", report
     except UserError as exc:
         return "user", exc
     except OSError as exc:  # the disk is full, the store's folder cannot be written...
-        return "user", UnreadableFile(f"{request.path.name}: {exc.strerror or exc}")
+        return "user", UnreadableFile(N_("{name}: {why}"), name=request.path.name, why=exc.strerror or str(exc))
     except Exception as exc:  # a bug: the details go to the log (the server's), one sentence to the caller
         log.error("import of %s failed:\n%s", request.path, traceback.format_exc())
         sys.stderr.write(traceback.format_exc())

@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.data.engines import describe
 from dashboard.data.missing import is_missing
 from dashboard.data.reconcile.rerun import Matches
+from dashboard.data.validate import REJECT_COLUMNS, problem_text
 from dashboard.i18n import Translator, tr
 
 __all__ = ["ImportReport"]
@@ -45,7 +46,8 @@ class ImportReport:
         return self.strict and self.rejected > 0
 
     def to_dict(self) -> dict:
-        problems = self.problems.astype(object).where(self.problems.notna(), None)
+        problems = self.problems.reindex(columns=list(REJECT_COLUMNS)).astype(object)
+        problems = problems.where(problems.notna(), None)
         return {
             "file": str(self.path),
             "format": self.format,
@@ -120,8 +122,9 @@ class ImportReport:
                 self.verification_claims).format(n=t.number(self.verification_claims)))
         for rec in self.problems.head(max_problems).itertuples(index=False):
             value = "" if is_missing(rec.value) else f" ({str(rec.value)[:60]})"
+            said = problem_text(rec.problem, getattr(rec, "said", None), t)
             lines.append("    " + _("row {row}: {column}: {problem}").format(row=rec.row, column=rec.column,
-                                                                          problem=_(rec.problem)) + value)
+                                                                          problem=said) + value)
         if len(self.problems) > max_problems:
             more = len(self.problems) - max_problems
             lines.append("    " + t.ngettext("... {n} more problem in the rejects file",

@@ -56,10 +56,10 @@ from dashboard.data.sources.registry import (
 from dashboard.data.spreadsheet import defuse_formulas
 from dashboard.data.store import Location, apply_import, ensure_store, resolve_store, skipped_on_import
 from dashboard.data.store import rejects_path as rejects_path
-from dashboard.data.validate import REJECT_COLUMNS, validate_flat
+from dashboard.data.validate import REJECT_COLUMNS, SAID_COLUMN, problems_said, validate_flat
 from dashboard.errors import LayoutError, UnreadableFile, UserError
 from dashboard.history_words import IMPORT_OF
-from dashboard.i18n import N_, Phrase
+from dashboard.i18n import N_, Phrase, Translator, tr
 from dashboard.settings import Limits
 
 __all__ = ["ImportReport", "detect_format", "import_file", "read_any", "rejects_path"]
@@ -131,6 +131,7 @@ def import_file(
     now: datetime | None = None,
     licence: Mapping[str, object] | None = None,
     status: str | None = None,
+    lang: str = "en",
 ) -> ImportReport:
     """Read, adapt, geocode, validate and add a file's new reports to the store (see module doc).
 
@@ -141,22 +142,23 @@ def import_file(
     the rule's new decisions (default: the time now, UTC); ``licence`` the licence declared for the file's rows
     (``licence``, ``attribution``, ``redistribute``; files in this tool's own layout only: ACLED and UCDP files
     carry their dataset's licence, ``docs/licences.md``); ``status`` the new reports' review status (default:
-    :func:`~dashboard.data.store.import_status`, draft once the store has accounts)."""
+    :func:`~dashboard.data.store.import_status`, draft once the store has accounts); ``lang`` the language of the
+    rejects file's ``_problem`` column (the person who fixes the rows reads it; the JSON report stays English)."""
     path = Path(path)
     limits = limits or Limits()
     store_path = resolve_store(store)
     raw, flat, chosen = _read(path, fmt, limits)
     if licence and chosen.dataset != USER_DATASET:
-        raise UserError(f"{path.name} is in the {chosen.name} layout: its rows carry "
-                        f"{chosen.licence.label}'s licence ({chosen.licence.name}); a licence is declared only for "
-                        "files in this tool's own layout")
+        raise UserError(N_("{name} is in the {layout} layout: its rows carry {dataset}'s licence ({licence}); a "
+                           "licence is declared only for files in this tool's own layout"), name=path.name,
+                        layout=chosen.name, dataset=chosen.licence.label, licence=Phrase(chosen.licence.name))
     flat, named, lowered = provenance.assign(flat, chosen.dataset)
     flat, placing = place_rows(flat, geocoder if geocoder is not None else Geocoder.default())
     try:
         result = validate_flat(flat, source_name=path.name, today=today or date.today(),
                                max_text_chars=limits.cell_chars)
-    except LayoutError as exc:
-        raise UnreadableFile(str(exc)) from None
+    except LayoutError as exc:  # the same message, said as the file's problem
+        raise UnreadableFile(exc.template, detail=exc.detail, **exc.fields) from None
     rejects_file = None
     for attempt in range(IMPORT_ATTEMPTS):
         new, duplicates, problems = _new_reports(store_path, result, named, chosen.dataset)
@@ -177,7 +179,7 @@ def import_file(
         if dry_run:
             return report
         if bad_rows and rejects_file is None:
-            rejects_file = _write_rejects(rejects_path(store_path), raw, problems)
+            rejects_file = _write_rejects(rejects_path(store_path), raw, problems, tr(lang))
         report.rejects_file = rejects_file
         if report.blocked or new.empty:
             report.matches = None
@@ -220,7 +222,7 @@ def _new_reports(store: Location, result, named: pd.Series, dataset: str) -> tup
     if foreign:
         taken = {p["incident_id"] for p in foreign}
         new = new.loc[~new["incident_id"].isin(taken)]
-        problems = pd.concat([problems, pd.DataFrame(foreign, columns=list(REJECT_COLUMNS))], ignore_index=True)
+        problems = pd.concat([problems, pd.DataFrame(foreign, columns=[*REJECT_COLUMNS, SAID_COLUMN])], ignore_index=True)
         problems = problems.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
     return new, int(keep.size - keep.sum()), problems
 
@@ -242,8 +244,9 @@ def _skips(store: Location, valid: pd.DataFrame, claimed) -> set[str]:
     return skipped
 
 
-def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> Path:
-    """Bad rows with their original content plus ``_row``, ``_column``, ``_problem``; atomic replace. Spreadsheet-safe
+def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame, t: Translator | None = None) -> Path:
+    """Bad rows with their original content plus ``_row``, ``_column``, ``_problem`` (in ``t``'s language, English
+    without; the column names stay as they are, for the importer and for scripts); atomic replace. Spreadsheet-safe
     (:mod:`dashboard.data.spreadsheet`): people open it in a spreadsheet to fix the rows, and the rows are
     untrusted."""
     grouped = problems.groupby("row", sort=True)
@@ -252,9 +255,7 @@ def _write_rejects(target: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> P
     out = out.drop(columns=[c for c in ("_row", "_column", "_problem") if c in out.columns])
     out.insert(0, "_row", rows)
     out["_column"] = [", ".join(dict.fromkeys(grouped.get_group(r)["column"])) for r in rows]
-    out["_problem"] = [
-        "; ".join(f"{p.column}: {p.problem}" for p in grouped.get_group(r).itertuples(index=False)) for r in rows
-    ]
+    out["_problem"] = [problems_said(grouped.get_group(r), t) for r in rows]
     out = defuse_formulas(out)
     with replacing(target) as tmp:
         # UTF-8 with a BOM so that spreadsheet programs show "Ségou", not mojibake; the importer reads it back

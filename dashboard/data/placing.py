@@ -28,6 +28,7 @@ from dashboard.data.missing import is_blank
 from dashboard.data.readers import read_csv_text
 from dashboard.data.units import assign_units
 from dashboard.errors import UnreadableFile
+from dashboard.i18n import N_, Count
 
 __all__ = ["Placing", "load_geocoder", "place_rows"]
 
@@ -108,20 +109,23 @@ def load_geocoder(path: str | Path) -> Geocoder:
     frame = read_csv_text(path).fillna("")
     missing = [c for c in GAZETTEER_COLUMNS if c not in frame.columns]
     if missing:
-        raise UnreadableFile(f"{path.name}: a village gazetteer needs the columns of segou_villages.csv; missing "
-                             f"{', '.join(missing)}")
+        raise UnreadableFile(N_("{name}: a village gazetteer needs the columns of segou_villages.csv; missing "
+                                "{columns}"), name=path.name, columns=", ".join(missing))
     names = AdminNames.default()
     seats = {p for cell in frame["seat_of"] for p in cell.split()}
     units = set(names.pcodes())
     lacking = sorted(units - seats)
     if lacking:
-        raise UnreadableFile(f"{path.name}: no seat record for {len(lacking)} unit(s) ({', '.join(lacking[:5])}"
-                             f"{', ...' if len(lacking) > 5 else ''}); keep the seat rows of segou_villages.csv")
+        raise UnreadableFile(N_("{name}: no seat record for {n} unit(s) ({units}); keep the seat rows of "
+                                "segou_villages.csv"), name=path.name, n=Count(len(lacking)),
+                             units=", ".join(lacking[:5]) + (", ..." if len(lacking) > 5 else ""))
     orphans = sorted(set(frame["place_id"]) - set(frame["source_id"]))
     if orphans:
-        raise UnreadableFile(f"{path.name}: place_id {orphans[0]!r} is not the source_id of any row")
+        raise UnreadableFile(N_("{name}: place_id {id} is not the source_id of any row"), name=path.name,
+                             id=repr(orphans[0]))
     bad = ~np.isfinite(pd.to_numeric(frame["latitude"], errors="coerce")) | \
         ~np.isfinite(pd.to_numeric(frame["longitude"], errors="coerce"))
     if bad.any():
-        raise UnreadableFile(f"{path.name}: row {int(np.flatnonzero(bad)[0]) + 2} has no valid latitude/longitude")
+        raise UnreadableFile(N_("{name}: row {row} has no valid latitude/longitude"), name=path.name,
+                             row=int(np.flatnonzero(bad)[0]) + 2)
     return Geocoder(frame, names)

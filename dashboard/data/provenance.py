@@ -27,6 +27,8 @@ import pandas as pd
 
 from dashboard.data.missing import is_missing
 from dashboard.data.textfold import fold
+from dashboard.errors import Problem
+from dashboard.i18n import N_
 
 __all__ = ["ID_PREFIXES", "LOOK_ALIKES", "USER_DATASET", "assign", "id_owner", "id_problems", "replaced"]
 
@@ -94,8 +96,9 @@ def id_problems(ids: Iterable[str], rows: Iterable, dataset: str) -> list[dict]:
     for ident, row in zip(ids, rows, strict=True):
         owner = id_owner(ident)
         if owner is not None and owner != dataset:
-            out.append({"row": row, "incident_id": ident, "column": "incident_id",
-                        "problem": f"ids starting with {ID_PREFIXES[owner]} belong to the {owner} dataset; this "
-                                   f"file's rows are imported as {dataset}: give them ids of their own",
-                        "value": ident[:200]})
+            said = Problem(N_("ids starting with {prefix} belong to the {owner} dataset; this file's rows are "
+                              "imported as {dataset}: give them ids of their own"), prefix=ID_PREFIXES[owner],
+                           owner=owner, dataset=dataset)
+            out.append({"row": row, "incident_id": ident, "column": "incident_id", "problem": said.message,
+                        "value": ident[:200], "said": said})  # validate.SAID_COLUMN
     return out

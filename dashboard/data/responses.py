@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from functools import partial
 
 from dashboard.data.engines.base import Store
 from dashboard.data.engines.changes import Applied, Change, ChangeSet, StoreError, default_author
 from dashboard.data.engines.editing import edit
 from dashboard.data.engines.records import RESPONSE, RESPONSE_KINDS
 from dashboard.data.schema import GRADES
+from dashboard.data.validate import problems_said
 from dashboard.i18n import N_
 
 __all__ = ["RESPONSE_KINDS", "add_response", "response_id", "set_grade"]
@@ -46,8 +48,8 @@ def add_response(store: Store, incident_id: str, *, date: str, party: str, kind:
     record = {"response_id": response_id(record), **record}
     checked = RESPONSE.check([record])
     if len(checked.problems):
-        problems = "; ".join(f"{p.column}: {p.problem}" for p in checked.problems.itertuples(index=False))
-        raise StoreError(N_("{id}: the response was not saved: {problems}"), id=incident_id, problems=problems)
+        raise StoreError(N_("{id}: the response was not saved: {problems}"), id=incident_id,
+                         problems=partial(problems_said, checked.problems))
     if record["response_id"] in store.current([record["response_id"]], RESPONSE):
         raise StoreError(N_("{id}: this response is already recorded ({response})"), id=incident_id,
                          response=record["response_id"])

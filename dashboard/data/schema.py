@@ -25,7 +25,8 @@ from pandera.typing import Series
 
 from dashboard.data import harms as _harms
 from dashboard.data.missing import is_blank
-from dashboard.errors import SourceError
+from dashboard.errors import Problem, SourceError
+from dashboard.i18n import N_
 
 DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = (1, 2, 3)
@@ -177,7 +178,7 @@ GEOMETRY_COLUMN = "_geometry"
 # ``summary_lang``: the language ``summary`` is written in, an ISO 639-1 code (two lower-case letters: "en", "fr"),
 # empty when not known (never guessed from the text); ``summary_fr``: a French summary written beside ``summary``.
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
-LANGUAGE_CHECK = "an ISO 639-1 language code, two lower-case letters (en, fr), or empty when not known"
+LANGUAGE_CHECK = N_("an ISO 639-1 language code, two lower-case letters (en, fr), or empty when not known")
 # Fields that may identify witnesses or describe how a source knows; dropped in public mode.
 INTERNAL_COLUMNS = ("verification_note", "geocoded_from", "source_record_id")
 
@@ -195,13 +196,14 @@ class Source:
 
     def __post_init__(self) -> None:
         if not isinstance(self.organisation, str) or not self.organisation.strip():
-            raise SourceError("every source needs an organisation")
+            raise SourceError(N_("every source needs an organisation"))
         if self.url is not None and not is_http_url(self.url):
-            raise SourceError(f"source URL must start with http:// or https://, got {self.url!r}")
+            raise SourceError(N_("source URL must start with http:// or https://, got {url}"), url=repr(self.url))
         if self.published is not None and not _PARTIAL_DATE.match(self.published):
-            raise SourceError(f"source date must be YYYY, YYYY-MM or YYYY-MM-DD, got {self.published!r}")
+            raise SourceError(N_("source date must be YYYY, YYYY-MM or YYYY-MM-DD, got {date}"), date=repr(self.published))
         if self.type is not None and self.type not in SOURCE_TYPES:
-            raise SourceError(f"source type must be one of {', '.join(SOURCE_TYPES)}, got {self.type!r}")
+            raise SourceError(N_("source type must be one of {types}, got {type}"), types=", ".join(SOURCE_TYPES),
+                              type=repr(self.type))
 
 
 def is_http_url(value: object) -> bool:
@@ -212,20 +214,20 @@ def is_http_url(value: object) -> bool:
 def parse_sources(cell: object) -> list[Source]:
     """Decode a ``sources`` cell; raises :class:`SourceError` with a readable reason."""
     if not isinstance(cell, str) or not cell.strip():
-        raise SourceError("at least one source is required")
+        raise SourceError(N_("at least one source is required"))
     try:
         raw = json.loads(cell)
     except json.JSONDecodeError as exc:
-        raise SourceError(f"sources is not valid JSON ({exc.msg})") from None
+        raise SourceError(N_("sources is not valid JSON ({why})"), why=exc.msg) from None
     if not isinstance(raw, list) or not raw:
-        raise SourceError("sources must be a non-empty JSON list")
+        raise SourceError(N_("sources must be a non-empty JSON list"))
     out = []
     for item in raw:
         if not isinstance(item, dict):
-            raise SourceError("each source must be an object with an organisation")
+            raise SourceError(N_("each source must be an object with an organisation"))
         unknown = set(item) - {"organisation", "title", "url", "published", "type"}
         if unknown:
-            raise SourceError(f"unknown source field(s): {', '.join(sorted(unknown))}")
+            raise SourceError(N_("unknown source field(s): {fields}"), fields=", ".join(sorted(unknown)))
         out.append(
             Source(
                 organisation=item.get("organisation"),
@@ -241,7 +243,7 @@ def parse_sources(cell: object) -> list[Source]:
 def dump_sources(sources: Iterable[Source]) -> str:
     items = [{k: v for k, v in asdict(s).items() if v is not None} for s in sources]
     if not items:
-        raise SourceError("at least one source is required")
+        raise SourceError(N_("at least one source is required"))
     return json.dumps(items, ensure_ascii=False)
 
 
@@ -273,24 +275,36 @@ def _codes_ok(cell: object) -> bool:
     return bool(codes) and all(c in PERPETRATOR_CATEGORIES for c in codes)
 
 
+# A check's message is a plain string (pandera's ``error=``); one that quotes values is kept here as the Problem
+# behind it, so that validation says it in the reader's language (dashboard.data.validate.problem_text).
+CHECK_PROBLEMS: dict[str, Problem] = {p.message: p for p in (_harms.HARMS_PROBLEM, _harms.CAUSE_PROBLEM)}
+
+
+def _check_message(problem: Problem) -> str:
+    CHECK_PROBLEMS[problem.message] = problem
+    return problem.message
+
+
 def _one_of(values: Iterable[object]) -> dict:
     """An ``isin`` check that says what is allowed."""
     values = tuple(values)
-    return {"allowed_values": values, "error": f"not one of the allowed values: {', '.join(map(str, values))}"}
+    return {"allowed_values": values, "error": _check_message(Problem(N_("not one of the allowed values: {values}"),
+                                                                      values=", ".join(map(str, values))))}
 
 
 # Row-level checks: their message, and the column a user should look at.
-DATE_ORDER = "date_end on or after date_start"
-TOLL_ORDER = "fatalities_max at least fatalities_min"
-LOCATED_ORDER = ("located_to agrees with geo_precision (place: 1 or 2; commune or cercle: 2; region: 3)")
-BEST_IN_RANGE = "fatalities_best within min..max"
-OVERRIDE_REASON = "grade_override_reason given with grade_override"
+DATE_ORDER = N_("date_end on or after date_start")
+TOLL_ORDER = N_("fatalities_max at least fatalities_min")
+LOCATED_ORDER = N_("located_to agrees with geo_precision (place: 1 or 2; commune or cercle: 2; region: 3)")
+BEST_IN_RANGE = N_("fatalities_best within min..max")
+OVERRIDE_REASON = N_("grade_override_reason given with grade_override")
 ROW_CHECK_COLUMNS = {DATE_ORDER: "date_end", TOLL_ORDER: "fatalities_max", BEST_IN_RANGE: "fatalities_best",
                      LOCATED_ORDER: "located_to", OVERRIDE_REASON: "grade_override_reason",
                      _harms.PAIR_ORDER: "harms", _harms.BREAKDOWN_IN_TOLL: "fatalities_max",
                      _harms.COUNTED_IS_LISTED: "harms"}
-SOURCES_CHECK = "JSON list of sources with organisation and http(s) URLs"
-CATEGORIES_CHECK = f"known perpetrator category codes, ;-separated ({', '.join(PERPETRATOR_CATEGORIES)})"
+SOURCES_CHECK = N_("JSON list of sources with organisation and http(s) URLs")
+CATEGORIES_CHECK = _check_message(Problem(N_("known perpetrator category codes, ;-separated ({codes})"),
+                                          codes=", ".join(PERPETRATOR_CATEGORIES)))
 
 
 class IncidentModel(pa.DataFrameModel):
@@ -298,12 +312,12 @@ class IncidentModel(pa.DataFrameModel):
     the message a user reads in the rejects file (``error=``)."""
 
     incident_id: Series[str] = pa.Field(unique=True, str_length={
-        "min_value": 1, "max_value": 200, "error": "between 1 and 200 characters"})
+        "min_value": 1, "max_value": 200, "error": N_("between 1 and 200 characters")})
     event_group: Series[str] = pa.Field(nullable=True)
     date_start: Series[pd.Timestamp]
     date_end: Series[pd.Timestamp]
     date_precision: Series[str] = pa.Field(isin=_one_of(DATE_PRECISIONS))
-    location: Series[str] = pa.Field(str_length={"min_value": 1, "error": "required value is empty"})
+    location: Series[str] = pa.Field(str_length={"min_value": 1, "error": N_("required value is empty")})
     admin1: Series[str] = pa.Field(nullable=True)
     admin2: Series[str] = pa.Field(nullable=True)
     admin3: Series[str] = pa.Field(nullable=True)

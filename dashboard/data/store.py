@@ -67,9 +67,10 @@ from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SearchIndex
 from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
-from dashboard.data.validate import CRS, validate_flat
+from dashboard.data.validate import CRS, rejects_table, validate_flat
 from dashboard.data.workflow_view import STATUS_COLUMN, status_column
 from dashboard.history_words import BUNDLED, REPLACED
+from dashboard.i18n import N_, Count
 from dashboard.settings import STORE_ENV as STORE_ENV  # re-exported: the variable naming the store
 from dashboard.settings import Settings
 
@@ -113,7 +114,8 @@ def load_bundled() -> gpd.GeoDataFrame:
     flat = pd.concat([read_csv_text(BUNDLED_CSV), ucdp_flat()], ignore_index=True)
     result = validate_flat(flat, source_name=BUNDLED_CSV.name)
     if len(result.rejects):
-        raise StoreError(f"{BUNDLED_CSV}: bundled data fails validation", detail=result.rejects.to_string())
+        raise StoreError(N_("{path}: bundled data fails validation"), path=str(BUNDLED_CSV),
+                         detail=rejects_table(result.rejects))
     return result.valid
 
 
@@ -316,8 +318,7 @@ def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDa
         INCIDENT, READ_CHUNK, lambda flat: validate_flat(flat, source_name=name), also=(DECISION,))
     rejects = pd.concat([r.rejects for r in results], ignore_index=True)
     if len(rejects):
-        raise StoreError(f"{name}: {rejects['row'].nunique()} stored incident(s) fail validation",
-                         detail=rejects.head(20).to_string(index=False))
+        _refuse(rejects, rejects["row"].nunique(), location)
     if len(results) == 1:
         return results[0].valid, decided, version
     if len({tuple(map(str, r.valid.dtypes)) for r in results}) > 1:
@@ -337,9 +338,13 @@ def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDa
 def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
     result = validate_flat(flat, source_name=describe_store(location))
     if len(result.rejects):
-        raise StoreError(f"{describe_store(location)}: {len(result.rejected_rows)} stored incident(s) fail "
-                         "validation", detail=result.rejects.head(20).to_string(index=False))
+        _refuse(result.rejects, len(result.rejected_rows), location)
     return result.valid
+
+
+def _refuse(rejects: pd.DataFrame, rows: int, location: Location) -> None:
+    raise StoreError(N_("{path}: {n} stored incident(s) fail validation"), path=describe_store(location),
+                     n=Count(rows), detail=rejects_table(rejects.head(20)))
 
 
 def _real(path: Path) -> Path:

@@ -38,6 +38,7 @@ from dashboard.data import harms
 from dashboard.data.harms import COUNT_COLUMNS
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import (
+    CHECK_PROBLEMS,
     COLUMNS,
     GEOMETRY_COLUMN,
     REQUIRED_COLUMNS,
@@ -48,11 +49,15 @@ from dashboard.data.schema import (
     parse_sources,
 )
 from dashboard.data.units import assign_units
-from dashboard.errors import LayoutError, SourceError
-from dashboard.i18n import N_
+from dashboard.errors import LayoutError, Problem, SourceError, UserError
+from dashboard.i18n import N_, Count, Phrase, Translator, tr
 
 CRS = "EPSG:4326"
 REJECT_COLUMNS = ("row", "incident_id", "column", "problem", "value")
+# Beside them in the rejects table, not written out: the problem as a :class:`Problem` (its template and fields), so
+# that a report, a form or the rejects file says it in the reader's language (:func:`problem_text`); empty for a
+# problem whose English text is itself the msgid.
+SAID_COLUMN = "said"
 MAX_TEXT_CHARS = 10_000  # the default of Limits.cell_chars (dashboard/settings.py)
 FUTURE_SLACK = pd.Timedelta(days=1)  # time zones: "tomorrow" somewhere is today here
 EARLIEST_DATE = pd.Timestamp("1960-01-01")  # no incident of this record is older; an earlier date is a typo
@@ -66,7 +71,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 @dataclass(frozen=True)
 class ValidationResult:
     valid: gpd.GeoDataFrame
-    rejects: pd.DataFrame  # one line per problem: row, incident_id, column, problem, value
+    rejects: pd.DataFrame  # one line per problem: row, incident_id, column, problem, value (and said)
     rows: tuple = ()  # the source row number of each valid row, in order (``valid`` is indexed from 0)
 
     @property
@@ -122,7 +127,7 @@ def validate_flat(frame: pd.DataFrame, *, source_name: str = "input", today: dat
     else:
         keep = ~df.index.isin(list(bad))
         checked = IncidentModel.validate(df.loc[keep, list(COLUMNS)])
-    rejects = pd.DataFrame(problems, columns=list(REJECT_COLUMNS))
+    rejects = pd.DataFrame(problems, columns=[*REJECT_COLUMNS, SAID_COLUMN])
     rejects = rejects.drop_duplicates(["row", "column", "problem"]).sort_values(["row", "column"], kind="stable")
     return ValidationResult(
         valid=_to_geo(checked, lat.loc[checked.index].to_numpy(), lon.loc[checked.index].to_numpy()),
@@ -186,8 +191,9 @@ def _zoned_dates(frame: pd.DataFrame, problems: list[dict]) -> None:
             continue
         text = _clean_text(frame[col])
         for row in frame.index[text.str.contains(_ZONED, na=False).to_numpy(dtype=bool)]:
-            problems.append(_problem(frame, row, col, "has a time zone; give the incident's local date as "
-                                     "YYYY-MM-DD (a time zone can move it to another day)", text[row]))
+            problems.append(_problem(frame, row, col, N_("has a time zone; give the incident's local date as "
+                                                         "YYYY-MM-DD (a time zone can move it to another day)"),
+                                     text[row]))
 
 
 def _geometries(df: pd.DataFrame, problems: list[dict]) -> None:
@@ -195,9 +201,9 @@ def _geometries(df: pd.DataFrame, problems: list[dict]) -> None:
         return
     kinds = df[GEOMETRY_COLUMN]
     for row in df.index[kinds.notna().to_numpy(dtype=bool)]:
-        problems.append(_problem(df, row, "geometry", f"a {kinds[row]}, not a point: an incident's place is a "
-                                 "point, or no geometry with geo_precision 3 when only the region is known",
-                                 kinds[row]))
+        problems.append(_problem(df, row, "geometry", Problem(N_(
+            "a {kind}, not a point: an incident's place is a point, or no geometry with geo_precision 3 when only "
+            "the region is known"), kind=kinds[row]), kinds[row]))
 
 
 def _date_range(df: pd.DataFrame, problems: list[dict], today: date | None, given_end: pd.Series) -> None:
@@ -213,18 +219,21 @@ def _date_range(df: pd.DataFrame, problems: list[dict], today: date | None, give
                 continue  # derived from date_start, which is checked itself
             day = _day(stamp)
             if stamp < earliest:
-                problems.append(_problem(df, row, col, f"{day} is before {_day(earliest)}, the earliest date "
-                                         "accepted; check the year", day))
+                problems.append(_problem(df, row, col, Problem(N_(
+                    "{day} is before {earliest}, the earliest date accepted; check the year"), day=day,
+                    earliest=_day(earliest)), day))
             elif latest is not None and stamp > latest:
-                problems.append(_problem(df, row, col, f"{day} is after {_day(latest)}, the latest date accepted; "
-                                         "check the year", day))
+                problems.append(_problem(df, row, col, Problem(N_(
+                    "{day} is after {latest}, the latest date accepted; check the year"), day=day,
+                    latest=_day(latest)), day))
             elif col == "date_end" and today is not None:
                 bound = pd.Timestamp(today) + FUTURE_SLACK
                 if start[row] is not None:
                     bound = max(bound, pd.Timestamp(start[row].year, 12, 31))
                 if stamp > bound:
-                    problems.append(_problem(df, row, col, f"{day} is in the future (after the import day "
-                                             f"{today:%Y-%m-%d} + 1 day and the end of the start year)", day))
+                    problems.append(_problem(df, row, col, Problem(N_(
+                        "{day} is in the future (after the import day {today} + 1 day and the end of the start "
+                        "year)"), day=day, today=f"{today:%Y-%m-%d}"), day))
 
 
 def _day(stamp: pd.Timestamp) -> str:
@@ -293,8 +302,8 @@ def _duplicates(df: pd.DataFrame, problems: list[dict]) -> None:
     if dup.any():
         first = {v: r for r, v in ids[ids.notna() & ~dup].items()}
         for r in df.index[dup.to_numpy(dtype=bool)]:
-            problems.append(_problem(df, r, "incident_id", f"duplicate incident_id (first at row {first[ids[r]]})",
-                                     ids[r]))
+            problems.append(_problem(df, r, "incident_id", Problem(N_("duplicate incident_id (first at row {row})"),
+                                                                   row=first[ids[r]]), ids[r]))
 
 
 def _limits(df: pd.DataFrame, problems: list[dict], today: date, max_text_chars: int) -> None:
@@ -303,25 +312,28 @@ def _limits(df: pd.DataFrame, problems: list[dict], today: date, max_text_chars:
         bad = [ch for ch in ident if _ID_FORBIDDEN.match(ch) or unicodedata.category(ch) == "Cf"]
         if bad:
             shown = ", ".join(f"U+{ord(ch):04X}" if not ch.isprintable() else repr(ch) for ch in dict.fromkeys(bad))
-            problems.append(_problem(df, row, "incident_id", f"may not contain ` \\ {{ }} $ · or control/invisible "
-                                     f"characters (found {shown})", ident))
+            problems.append(_problem(df, row, "incident_id", Problem(N_(
+                "may not contain ` \\ {{ }} $ · or control/invisible characters (found {found})"), found=shown),
+                ident))
     for col in (*TEXT_COLUMNS, "sources"):
         for row, cell in df[col].dropna().items():
             found = _CONTROL.search(cell)
             if found:
-                problems.append(_problem(df, row, col, f"contains the control character U+{ord(found.group()):04X} "
-                                         f"at position {found.start()}; remove it", cell))
+                problems.append(_problem(df, row, col, Problem(N_(
+                    "contains the control character {char} at position {position}; remove it"),
+                    char=f"U+{ord(found.group()):04X}", position=found.start()), cell))
         lengths = df[col].str.len()
         for row in df.index[(lengths > max_text_chars).fillna(False).to_numpy(dtype=bool)]:
-            problems.append(_problem(df, row, col, f"text of {int(lengths[row])} characters is longer than the "
-                                     f"limit of {max_text_chars}; shorten it (link the full text as a source)",
-                                     df.at[row, col]))
+            problems.append(_problem(df, row, col, Problem(N_(
+                "text of {n} characters is longer than the limit of {limit}; shorten it (link the full text as a "
+                "source)"), n=Count(lengths[row]), limit=Count(max_text_chars)), df.at[row, col]))
     start = df["date_start"]
     latest = pd.Timestamp(today) + FUTURE_SLACK
     future = start.map(lambda v: isinstance(v, pd.Timestamp) and v > latest)
     for row in df.index[future.to_numpy(dtype=bool)]:
-        problems.append(_problem(df, row, "date_start", f"{start[row]:%Y-%m-%d} is in the future (after the "
-                                 f"import day {today:%Y-%m-%d} + 1 day)", f"{start[row]:%Y-%m-%d}"))
+        problems.append(_problem(df, row, "date_start", Problem(N_(
+            "{day} is in the future (after the import day {today} + 1 day)"), day=f"{start[row]:%Y-%m-%d}",
+            today=f"{today:%Y-%m-%d}"), f"{start[row]:%Y-%m-%d}"))
 
 
 def _harm_reasons(df: pd.DataFrame, problems: list[dict]) -> list[dict]:
@@ -344,7 +356,8 @@ def _source_reasons(df: pd.DataFrame, problems: list[dict]) -> None:
             try:
                 parse_sources(df.at[p["row"], "sources"])
             except SourceError as exc:
-                p["problem"] = f"{SOURCES_CHECK}: {exc}"
+                said = Problem(N_("{check}: {reason}"), check=Phrase(SOURCES_CHECK), reason=exc)
+                p["problem"], p[SAID_COLUMN] = said.message, said
 
 
 def _coordinates(df: pd.DataFrame, problems: list[dict]) -> tuple[pd.Series, pd.Series]:
@@ -390,24 +403,62 @@ def _failures(cases: pd.DataFrame, df: pd.DataFrame) -> list[dict]:
 @cache
 def _read_as(column: str) -> str:
     """The problem of a value that cannot be converted to the column's type (from the model's dtype), marked for
-    translation (the rejects file keeps the English; an import report shows it in the reader's language)."""
+    translation (a report, a form and the rejects file say it in the reader's language: :func:`problem_text`)."""
     dtype = str(IncidentModel.to_schema().columns[column].dtype).lower()
     if "datetime" in dtype:
         return N_("cannot be read as a date (YYYY-MM-DD)")
     if dtype.startswith("int"):
         return N_("cannot be read as a whole number")
-    return N_("cannot be read as true or false") if dtype == "boolean" else f"cannot be read as {dtype}"
+    if dtype == "boolean":
+        return N_("cannot be read as true or false")
+    return Problem(N_("cannot be read as {dtype}"), dtype=dtype)
 
 
-def _problem(df: pd.DataFrame, row, column: str, problem: str, value) -> dict:
+def _problem(df: pd.DataFrame, row, column: str, problem: str | Problem, value) -> dict:
+    """One problem: ``problem`` is English text marked for translation, or a :class:`Problem` with fields."""
     ident = df.at[row, "incident_id"] if row in df.index else None
+    said = problem if isinstance(problem, UserError) else CHECK_PROBLEMS.get(problem)
     return {
         "row": row,
         "incident_id": None if is_missing(ident) else str(ident),
         "column": column,
-        "problem": problem,
+        "problem": problem.message if isinstance(problem, UserError) else problem,
         "value": None if is_missing(value) else str(value)[:200],
+        SAID_COLUMN: said,
     }
+
+
+def problem_text(problem: str, said: object = None, t: Translator | None = None) -> str:
+    """A row's problem (the ``problem`` and ``said`` of a rejects line) in ``t``'s language (English without): its
+    :class:`Problem` when it has one, else its English text, which is then its own msgid (a check's message, "not
+    a number"...). Text that is neither, such as an older rejects file's, stays as it is."""
+    if t is None:
+        return problem
+    if isinstance(said, UserError):
+        return said.text(t)
+    return t.gettext(problem) if isinstance(problem, str) else problem
+
+
+def rejects_table(rejects: pd.DataFrame) -> str:
+    """The rejects as a plain-text table (the detail of an error), without the :class:`Problem` column."""
+    return rejects.reindex(columns=list(REJECT_COLUMNS)).to_string(index=False)
+
+
+def problems_said(problems: pd.DataFrame, t: Translator | None = None, *, form: str = N_("{column}: {problem}"),
+                  valued: str | None = None) -> str:
+    """A problems table (``row``, ``column``, ``problem``, ``value``, ``said``) as items in ``t``'s language, each
+    said by ``form`` (a msgid with ``{row}``, ``{column}``, ``{problem}``), or by ``valued`` (one that also quotes
+    ``{value}``) for a problem with a value. A field of a :class:`~dashboard.errors.UserError` as
+    ``functools.partial(problems_said, problems)``, said in the message's language."""
+    t = t or tr()
+    items = []
+    for p in problems.itertuples(index=False):
+        value = getattr(p, "value", None)
+        template = valued if valued and not is_missing(value) else form
+        items.append(t.gettext(template).format(
+            row=getattr(p, "row", ""), column=p.column, value=str(value)[:80],
+            problem=problem_text(p.problem, getattr(p, SAID_COLUMN, None), t)))
+    return t.pgettext("between the problems of a list", "; ").join(items)
 
 
 def _to_geo(frame: pd.DataFrame, lat: np.ndarray, lon: np.ndarray) -> gpd.GeoDataFrame:

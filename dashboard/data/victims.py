@@ -13,11 +13,14 @@ functions below return them, for a team's own use. ``tests/data/test_named_victi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from dashboard.data.engines.base import Store
 from dashboard.data.engines.changes import Applied, Change, ChangeSet, default_author
 from dashboard.data.engines.records import NAMED_VICTIM
+from dashboard.data.validate import problems_said
 from dashboard.errors import StoreError
+from dashboard.i18n import N_
 
 
 def record_named_victims(store: Store, victims: Iterable[Mapping[str, object]], *, reason: str,
@@ -27,8 +30,8 @@ def record_named_victims(store: Store, victims: Iterable[Mapping[str, object]], 
     records = [{n: v.get(n) for n in NAMED_VICTIM.names} for v in victims]
     problems = NAMED_VICTIM.check(records).problems
     if len(problems):
-        said = "; ".join(f"row {p.row}: {p.column} {p.problem}" for p in problems.itertuples())
-        raise StoreError(f"named victims not recorded: {said}")
+        said = partial(problems_said, problems, form=N_("row {row}: {column} {problem}"))
+        raise StoreError(N_("named victims not recorded: {problems}"), problems=said)
     changes = [Change(record_id=str(r["victim_id"]), op="insert", record_type=NAMED_VICTIM.name, values=r)
                for r in records]
     return store.apply(ChangeSet(kind="named_victims", reason=reason, author=default_author(author), changes=changes))

@@ -9,6 +9,7 @@ import re
 
 from dashboard.data.admin import AdminNames
 from dashboard.errors import SpecError
+from dashboard.i18n import N_
 
 __all__ = ["code", "label"]
 
@@ -26,7 +27,7 @@ def code(value: str) -> str:
     name, cercle = (named["name"], named["cercle"]) if named else (text, None)
     match = AdminNames.default().commune(name, cercle=cercle)
     if not match.commune_pcode:
-        raise SpecError(f"commune {value!r}: {match.reason}")
+        raise SpecError(N_("commune {value}: {reason}"), value=repr(value), reason=match.said or match.reason)
     return match.commune_pcode
 
 

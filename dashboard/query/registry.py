@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -31,7 +32,7 @@ from dashboard.data.workflow_view import STATUS_LABELS, STATUSES
 from dashboard.errors import SpecError
 from dashboard.i18n import N_
 from dashboard.query import communes, scope
-from dashboard.wording import Words, describe_period, either
+from dashboard.wording import Words, describe_period
 
 __all__ = ["DATE_RANGE", "FILTERS", "Filter", "Kind", "by_key", "overlaps"]
 
@@ -139,7 +140,8 @@ class Filter:
         if self.kind == "flag":
             return last in _TRUE
         if self.kind == "choice" and last not in self.choices:
-            raise SpecError(f"{self.key} must be {either([str(c) for c in self.choices])}, got {last!r}")
+            raise SpecError(N_("{key} must be {choices}, got {value}"), key=self.key,
+                            choices=partial(_either, tuple(str(c) for c in self.choices)), value=repr(last))
         return last
 
     def _choice(self, raw: str) -> Any:
@@ -148,9 +150,18 @@ class Filter:
         except ValueError:
             value = None
         if self.choices and value not in self.choices:
-            raise SpecError(f"unknown {self.label.lower()} {raw!r}: {self.key} must be "
-                            f"{either([str(c) for c in self.choices])}")
+            raise SpecError(N_("unknown {label} {value}: {key} must be {choices}"), label=partial(_lowered, self.label),
+                            value=repr(raw), key=self.key, choices=partial(_either, tuple(str(c) for c in self.choices)))
         return value
+
+
+def _either(choices: tuple[str, ...], t) -> str:
+    """``"a, b or c"`` in ``t``'s language (a field of a :class:`SpecError`)."""
+    return t.words().either(list(choices))
+
+
+def _lowered(label: str, t) -> str:
+    return t.gettext(label).lower()
 
 
 # ---- masks ---------------------------------------------------------------------------------------------------

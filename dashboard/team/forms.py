@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard.data.schema import parse_sources
+from dashboard.data.validate import SAID_COLUMN, problem_text
 from dashboard.i18n import N_, Translator
 
 # the fields the add and edit forms show, in order, with their labels (the others stay unknown / as stored)
@@ -78,5 +79,5 @@ def field_messages(problems: pd.DataFrame, t: Translator) -> dict[str, list[str]
         column = str(p.column)
         label = FORM_FIELDS.get(column) or (SOURCES_LABEL if column == "sources" else column)
         out.setdefault(column, []).append(t.gettext("{field}: {problem}").format(field=t.gettext(label),
-                                                                                problem=p.problem))
+                                                                                problem=problem_text(p.problem, getattr(p, SAID_COLUMN, None), t)))
     return out

@@ -146,8 +146,8 @@ CASES: dict[str, tuple[str, Callable[[Path], bytes], Unreadable | Quarantined]] 
                                                                   tmp=t),
                                 Quarantined(added=0, duplicates=1)),
     "5 MB summary": ("huge.csv", lambda t: csv_bytes(good(summary="x" * BIG), tmp=t),
-                     Quarantined(added=0, rejects=[(2, "summary", f"text of {BIG} characters is longer than the limit "
-                                                                  "of 10000")])),
+                     Quarantined(added=0, rejects=[(2, "summary", f"text of {BIG:,} characters is longer than the "
+                                                                  "limit of 10,000")])),
     "dates in the future": ("future.csv", lambda t: csv_bytes(
         good(incident_id="F-1", date_start=(TODAY + timedelta(days=1)).isoformat()),
         good(incident_id="F-2", source_record_id="F-2", date_start=(TODAY + timedelta(days=2)).isoformat()),

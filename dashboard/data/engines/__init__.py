@@ -105,8 +105,8 @@ def _open_postgis(location: str, populate: Populate | None) -> Store:
         fresh = not postgis.has_schema(store)
         if fresh and populate is None:
             store.close()
-            raise StoreError(f"{redact(location)}: the database holds no incident store yet; "
-                             f"create one with: incident-map store init URL")
+            raise StoreError(N_("{url}: the database holds no incident store yet; create one with: incident-map "
+                                "store init URL"), url=redact(location))
         migrate.upgrade(store.engine)
         if fresh:
             populate(store)

@@ -28,6 +28,7 @@ from dashboard.data.engines.records import (
     version_text,
 )
 from dashboard.data.schema import parse_sources
+from dashboard.i18n import N_
 
 T = TypeVar("T")
 
@@ -316,8 +317,8 @@ class Store:
                     if cs.skip_existing:
                         done["skipped"].append(key)
                         continue
-                    raise StoreError(f"{key}: a {rtype.name} with this id (or this dataset record) is already "
-                                     "stored; edit it instead of adding it again")
+                    raise StoreError(N_("{id}: a {kind} with this id (or this dataset record) is already stored; "
+                                        "edit it instead of adding it again"), id=key, kind=rtype.name)
                 seen.add(key)
                 if has_nat:
                     natural.add(nat)
@@ -332,7 +333,7 @@ class Store:
                 by = self._last_change(conn, rtype, key)
                 if change.expected_version is not None and by is not None:
                     raise ConflictError(key, change.expected_version, None, by)
-                raise StoreError(f"{key}: no such {rtype.name} in the store")
+                raise StoreError(N_("{id}: no such {kind} in the store"), id=key, kind=rtype.name)
             version, old = stored[key]
             if change.expected_version is not None and change.expected_version != version:
                 raise ConflictError(key, change.expected_version, version, self._last_change(conn, rtype, key))

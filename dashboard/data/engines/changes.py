@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from dashboard.errors import StoreError
+from dashboard.errors import StoreError, UserError
 from dashboard.i18n import N_
 
 __all__ = ["Applied", "Change", "ChangeSet", "ConflictError", "ReasonRequired", "StoreError", "default_author"]
@@ -28,13 +28,15 @@ class ConflictError(StoreError):
 
     def __init__(self, record_id: str, expected: int, stored: int | None, by: Mapping | None):
         self.record_id, self.expected, self.stored, self.by = record_id, expected, stored, by
-        what = "has been deleted" if stored is None else f"is now at version {stored}"
+        what = (UserError(N_("has been deleted")) if stored is None
+                else UserError(N_("is now at version {version}"), version=stored))
         if by:
-            what += (f": change set {by['changeset_id']} by {by['author']} at {by['at']} "
-                     f"({by['kind']}: {by['reason']})")
-        super().__init__(f"{record_id}: your edit was based on version {expected}, but the record {what}. "
-                         "Nothing was changed; look at the record again (incident-map history "
-                         f"{record_id}) and redo your edit on the current version.")
+            what = UserError(N_("{what}: change set {id} by {author} at {at} ({kind}: {reason})"), what=what,
+                             id=by["changeset_id"], author=by["author"], at=by["at"], kind=by["kind"],
+                             reason=by["reason"])
+        super().__init__(N_("{id}: your edit was based on version {expected}, but the record {what}. Nothing was "
+                            "changed; look at the record again (incident-map history {id}) and redo your edit on "
+                            "the current version."), id=record_id, expected=expected, what=what)
 
 
 class ReasonRequired(StoreError):

@@ -12,10 +12,12 @@ set of kind ``restore``; nothing in the history is ever rewritten.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 from dashboard.data.engines.base import HistoryEntry, Store, ValidationFailed
 from dashboard.data.engines.changes import Applied, Change, ChangeSet, StoreError, default_author
 from dashboard.data.engines.records import INCIDENT, RecordType
+from dashboard.data.validate import problems_said
 from dashboard.i18n import N_
 
 
@@ -25,7 +27,8 @@ def _check_one(rtype: RecordType, record: dict) -> dict:
         lines = [f"  {p.column}: {p.problem}" + (f" (value: {str(p.value)[:80]})" if p.value is not None else "")
                  for p in checked.problems.itertuples(index=False)]
         exc = ValidationFailed(N_("{id}: the change was not saved; the record would not be valid: {problems}"),
-                               id=record.get(rtype.key), problems="; ".join(line.strip() for line in lines),
+                               id=record.get(rtype.key), problems=partial(problems_said, checked.problems,
+                                                valued=N_("{column}: {problem} (value: {value})")),
                                detail="\n".join(lines))
         exc.problems = checked.problems  # (row, column, problem, value): what a form shows beside each field
         raise exc
@@ -93,8 +96,8 @@ def state_after(entries: list[HistoryEntry], current: dict | None, changeset_id:
     rebuilt from ``current`` (None: deleted) by undoing every later change."""
     versions = [e.version for e in entries if e.changeset_id == changeset_id]
     if not versions:
-        raise StoreError(f"change set {changeset_id} did not change this record; its history lists the change "
-                         "sets that did")
+        raise StoreError(N_("change set {id} did not change this record; its history lists the change sets that "
+                            "did"), id=changeset_id)
     target = max(versions)
     state = None if current is None else dict(current)
     for entry in reversed(entries):
@@ -104,7 +107,8 @@ def state_after(entries: list[HistoryEntry], current: dict | None, changeset_id:
             state = entry.before  # undo a creation (None) or a deletion (the record before it)
         else:
             if state is None:
-                raise StoreError(f"history of {entry.record_id} is inconsistent at version {entry.version}")
+                raise StoreError(N_("the history of {id} is inconsistent at version {version}"),
+                                 id=entry.record_id, version=entry.version)
             state[entry.field] = entry.before
     return None if state is None else dict(state)
 

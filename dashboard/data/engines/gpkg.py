@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from dashboard.data.engines import migrate
 from dashboard.data.engines.base import Store
 from dashboard.data.engines.changes import StoreError
+from dashboard.i18n import N_
 
 BUSY_SECONDS = 600  # a writer waits this long for the one before it (a large import can take minutes)
 SRID = 4326
@@ -196,7 +197,7 @@ def create(path: Path, populate: Callable[[GeoPackageStore], None] | None = None
             store.close()  # the last connection to close checkpoints the WAL into the file and removes it
         os.replace(tmp, path)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot create the store ({exc})") from None
+        raise StoreError(N_("{path}: cannot create the store ({why})"), path=str(path), why=str(exc)) from None
     finally:
         for name in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             name.unlink(missing_ok=True)

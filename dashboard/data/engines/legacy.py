@@ -16,26 +16,28 @@ from dashboard.data.engines import gpkg
 from dashboard.data.engines.changes import Change, ChangeSet, StoreError
 from dashboard.data.engines.records import frame_records
 from dashboard.history_words import CONVERTED
+from dashboard.i18n import N_, Count
 
 LAYER = "incidents"
 
 
 def read_legacy(path: Path):
     from dashboard.data.readers import flatten_geometry
-    from dashboard.data.validate import validate_flat
+    from dashboard.data.validate import rejects_table, validate_flat
 
     try:
         layer = pyogrio.read_dataframe(path, layer=LAYER)
     except Exception as exc:
-        raise StoreError(f"{path}: cannot read the '{LAYER}' layer ({exc})") from None
+        raise StoreError(N_("{path}: cannot read the '{layer}' layer ({why})"), path=str(path), layer=LAYER,
+                         why=str(exc)) from None
     flat = flatten_geometry(layer)
     for col in ("date_start", "date_end"):
         if col in flat:
             flat[col] = pd.to_datetime(flat[col]).dt.strftime("%Y-%m-%d")
     result = validate_flat(flat, source_name=str(path))
     if len(result.rejects):
-        raise StoreError(f"{path}: {len(result.rejected_rows)} stored incident(s) fail validation",
-                         detail=result.rejects.head(20).to_string(index=False))
+        raise StoreError(N_("{path}: {n} stored incident(s) fail validation"), path=str(path),
+                         n=Count(len(result.rejected_rows)), detail=rejects_table(result.rejects.head(20)))
     return result.valid
 
 

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from dashboard.data.engines import migrate
 from dashboard.data.engines.base import Store
 from dashboard.data.engines.changes import StoreError
+from dashboard.i18n import N_
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 _MIGRATION_LOCK = 0x5E60_0013  # pg_advisory_lock key for schema changes
@@ -51,8 +52,8 @@ def _engine(url: str) -> sa.Engine:
         try:
             return psycopg.connect(url, application_name="incident-map")
         except psycopg.OperationalError as exc:
-            raise StoreError(f"{redact(url)}: cannot connect to the database "
-                             f"({' '.join(str(exc).split())[:300]})") from None
+            raise StoreError(N_("{url}: cannot connect to the database ({why})"), url=redact(url),
+                             why=" ".join(str(exc).split())[:300]) from None
 
     return sa.create_engine("postgresql+psycopg://", creator=connect, pool_pre_ping=True, pool_size=2,
                             max_overflow=4)

@@ -46,6 +46,9 @@ import pandas as pd
 
 from dashboard.data.harms import COUNT_COLUMNS, HARM_COLUMNS, HARM_TYPES
 from dashboard.data.schema import FLAT_COLUMNS
+from dashboard.data.validate import SAID_COLUMN
+from dashboard.errors import Problem
+from dashboard.i18n import N_
 
 Kind = Literal["text", "int", "bool", "date", "float"]
 
@@ -143,22 +146,35 @@ INCIDENT = RecordType(
 )
 
 DECISION_VERDICTS = ("linked", "apart", "pending")
+_REQUIRED = N_("is required")
+
+
+def _one_of(values: Sequence[str]) -> Problem:
+    return Problem(N_("must be one of {values}"), values=", ".join(values))
+
+
+def _problems(found: list[tuple]) -> pd.DataFrame:
+    """(row, column, problem, value) → the problems table: each problem's English text (``problem``), and the
+    :class:`Problem` behind it where it has fields (``said``, as validation's rejects carry it)."""
+    rows = [(row, column, p.message if isinstance(p, Problem) else p, value, p if isinstance(p, Problem) else None)
+            for row, column, p, value in found]
+    return pd.DataFrame(rows, columns=["row", "column", "problem", "value", SAID_COLUMN])
 
 
 def _check_decisions(records: list[dict]) -> Checked:
     """A decision names two different reports (``a`` < ``b``), a known verdict, an author, a time and a reason."""
     good, problems = {}, []
     for row, r in enumerate(records, start=1):
-        issues = [(c, "is required") for c in ("decision_id", "a", "b", "verdict", "author", "at", "reason")
+        issues = [(c, _REQUIRED) for c in ("decision_id", "a", "b", "verdict", "author", "at", "reason")
                   if not (isinstance(r.get(c), str) and r[c].strip())]
         if not issues and r["verdict"] not in DECISION_VERDICTS:
-            issues.append(("verdict", f"must be one of {', '.join(DECISION_VERDICTS)}"))
+            issues.append(("verdict", _one_of(DECISION_VERDICTS)))
         if not issues and not r["a"] < r["b"]:
-            issues.append(("b", "must name another report, after a"))
+            issues.append(("b", N_("must name another report, after a")))
         problems.extend((row, c, p, r.get(c)) for c, p in issues)
         if not issues:
             good[r["decision_id"]] = r
-    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+    return Checked(records=good, problems=_problems(problems))
 
 
 def decision_hashes(records: Sequence[dict]) -> np.ndarray:
@@ -186,14 +202,14 @@ def _check_licences(records: list[dict]) -> Checked:
     """A declared licence names a report, a licence, whether rows may be redistributed, who declared it and when."""
     good, problems = {}, []
     for row, r in enumerate(records, start=1):
-        issues = [(c, "is required") for c in ("report_id", "licence", "declared_by", "declared_at")
+        issues = [(c, _REQUIRED) for c in ("report_id", "licence", "declared_by", "declared_at")
                   if not (isinstance(r.get(c), str) and r[c].strip())]
         if not isinstance(r.get("redistribute"), bool):
-            issues.append(("redistribute", "must be true or false"))
+            issues.append(("redistribute", N_("must be true or false")))
         problems.extend((row, c, p, r.get(c)) for c, p in issues)
         if not issues:
             good[r["report_id"]] = r
-    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+    return Checked(records=good, problems=_problems(problems))
 
 
 LICENCE = RecordType(  # migration 0005: the licence declared at import for a report of a user file
@@ -218,21 +234,21 @@ def _check_captures(records: list[dict]) -> Checked:
     its bytes, a media type, who captured it, when and how (fetched or attached)."""
     good, problems = {}, []
     for row, r in enumerate(records, start=1):
-        issues = [(c, "is required") for c in ("capture_id", "report_id", "sha256", "media_type", "captured_by",
+        issues = [(c, _REQUIRED) for c in ("capture_id", "report_id", "sha256", "media_type", "captured_by",
                                                "captured_at", "method")
                   if not (isinstance(r.get(c), str) and r[c].strip())]
         if not issues and (len(r["sha256"]) != 64 or not set(r["sha256"]) <= _SHA256):
-            issues.append(("sha256", "must be 64 lower-case hexadecimal digits"))
+            issues.append(("sha256", N_("must be 64 lower-case hexadecimal digits")))
         if not issues and not _MEDIA_TYPE.fullmatch(r["media_type"]):
-            issues.append(("media_type", "must be a media type such as text/html"))
+            issues.append(("media_type", N_("must be a media type such as text/html")))
         if not issues and r["method"] not in CAPTURE_METHODS:
-            issues.append(("method", f"must be one of {', '.join(CAPTURE_METHODS)}"))
+            issues.append(("method", _one_of(CAPTURE_METHODS)))
         if not isinstance(r.get("size"), int) or r["size"] < 0:
-            issues.append(("size", "must be a whole number of bytes"))
+            issues.append(("size", N_("must be a whole number of bytes")))
         problems.extend((row, c, p, r.get(c)) for c, p in issues)
         if not issues:
             good[r["capture_id"]] = r
-    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+    return Checked(records=good, problems=_problems(problems))
 
 
 CAPTURE = RecordType(  # migration 0007_captures: a preserved copy of a report's source (the bytes are outside)
@@ -252,14 +268,14 @@ def _check_custody(records: list[dict]) -> Checked:
     """A custody event names a capture, a known action, who and when."""
     good, problems = {}, []
     for row, r in enumerate(records, start=1):
-        issues = [(c, "is required") for c in ("event_id", "capture_id", "action", "actor", "at")
+        issues = [(c, _REQUIRED) for c in ("event_id", "capture_id", "action", "actor", "at")
                   if not (isinstance(r.get(c), str) and r[c].strip())]
         if not issues and r["action"] not in CUSTODY_ACTIONS:
-            issues.append(("action", f"must be one of {', '.join(CUSTODY_ACTIONS)}"))
+            issues.append(("action", _one_of(CUSTODY_ACTIONS)))
         problems.extend((row, c, p, r.get(c)) for c, p in issues)
         if not issues:
             good[r["event_id"]] = r
-    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+    return Checked(records=good, problems=_problems(problems))
 
 
 CUSTODY = RecordType(  # migration 0007_captures: the custody log of the captures (collected, exported, ...)
@@ -296,20 +312,20 @@ def _check_responses(records: list[dict]) -> Checked:
 
     good, problems = {}, []
     for row, r in enumerate(records, start=1):
-        issues = [(c, "is required") for c in ("response_id", "incident_id", "date", "party", "kind", "url",
+        issues = [(c, _REQUIRED) for c in ("response_id", "incident_id", "date", "party", "kind", "url",
                                                "recorded_by", "recorded_at")
                   if not (isinstance(r.get(c), str) and r[c].strip())]
         given = {c for c in ("date", "kind", "url") if isinstance(r.get(c), str) and r[c].strip()}
         if "kind" in given and r["kind"] not in RESPONSE_KINDS:
-            issues.append(("kind", f"must be one of {', '.join(RESPONSE_KINDS)}"))
+            issues.append(("kind", _one_of(RESPONSE_KINDS)))
         if "date" in given and not _partial_day(r["date"]):
-            issues.append(("date", "must be YYYY, YYYY-MM or YYYY-MM-DD"))
+            issues.append(("date", N_("must be YYYY, YYYY-MM or YYYY-MM-DD")))
         if "url" in given and not is_http_url(r["url"]):
-            issues.append(("url", "must start with http:// or https://"))
+            issues.append(("url", N_("must start with http:// or https://")))
         problems.extend((row, c, p, r.get(c)) for c, p in issues)
         if not issues:
             good[r["response_id"]] = r
-    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+    return Checked(records=good, problems=_problems(problems))
 
 
 def response_hashes(records: Sequence[dict]) -> np.ndarray:
@@ -341,13 +357,13 @@ def _check_workflow(records: list[dict]) -> Checked:
     good, problems = {}, []
     for row, r in enumerate(records, start=1):
         issues = [] if isinstance(r.get("incident_id"), str) and r["incident_id"].strip() else [
-            ("incident_id", "is required")]
+            ("incident_id", _REQUIRED)]
         if r.get("status") not in WORKFLOW_STATUSES:
-            issues.append(("status", f"must be one of {', '.join(WORKFLOW_STATUSES)}"))
+            issues.append(("status", _one_of(WORKFLOW_STATUSES)))
         problems.extend((row, c, p, r.get(c)) for c, p in issues)
         if not issues:
             good[r["incident_id"]] = r
-    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+    return Checked(records=good, problems=_problems(problems))
 
 
 def workflow_hashes(records: Sequence[dict]) -> np.ndarray:
@@ -384,18 +400,18 @@ def _check_named_victims(records: list[dict]) -> Checked:
     number."""
     good, problems = {}, []
     for row, r in enumerate(records, start=1):
-        issues = [(c, "is required") for c in ("victim_id", "incident_id", "name", "harm", "recorded_by",
+        issues = [(c, _REQUIRED) for c in ("victim_id", "incident_id", "name", "harm", "recorded_by",
                                                "recorded_at") if not (isinstance(r.get(c), str) and r[c].strip())]
         for field, allowed in (("sex", VICTIM_SEXES), ("age_group", VICTIM_AGE_GROUPS), ("harm", VICTIM_HARMS)):
             if r.get(field) is not None and r.get(field) not in allowed:
-                issues.append((field, f"must be one of {', '.join(allowed)}"))
+                issues.append((field, _one_of(allowed)))
         age = r.get("age")
         if age is not None and (not isinstance(age, int) or isinstance(age, bool) or age < 0):
-            issues.append(("age", "must be a whole number of years"))
+            issues.append(("age", N_("must be a whole number of years")))
         problems.extend((row, c, p, r.get(c)) for c, p in issues)
         if not issues:
             good[r["victim_id"]] = r
-    return Checked(records=good, problems=pd.DataFrame(problems, columns=["row", "column", "problem", "value"]))
+    return Checked(records=good, problems=_problems(problems))
 
 
 # migration 0009_harms: victims a team names. PRIVATE: a record type of its own, never joined to the incident frame,

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from dashboard.data.engines.base import Store
 from dashboard.data.engines.changes import StoreError
 from dashboard.data.engines.records import RECORD_TYPES
+from dashboard.i18n import N_
 
 PLAIN_TABLES: dict[str, tuple[str, ...]] = {
     "sources": ("incident_id", "position", "organisation", "title", "url", "published"),
@@ -39,8 +40,8 @@ def _is_empty(store: Store) -> bool:
 def copy_store(src: Store, dst: Store) -> dict[str, int]:
     """Copy everything from ``src`` into the empty ``dst``; returns the number of rows per table."""
     if not _is_empty(dst):
-        raise StoreError(f"{dst.location}: the destination store is not empty; copy into a new location "
-                         "(incident-map store init creates one)")
+        raise StoreError(N_("{location}: the destination store is not empty; copy into a new location "
+                            "(incident-map store init creates one)"), location=str(dst.location))
     counts: dict[str, int] = {}
     records = {name: src.records(rtype) for name, rtype in RECORD_TYPES.items()}
     plain = {table: _rows(src, table, cols) for table, cols in PLAIN_TABLES.items()}

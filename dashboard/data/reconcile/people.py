@@ -11,21 +11,23 @@ from collections.abc import Iterable, Sequence
 
 from dashboard.data.reconcile.decisions import Decision, pair
 from dashboard.errors import ReconcileError
+from dashboard.i18n import N_
 
 __all__ = ["keep_apart", "link", "unlink"]
 
 
 def _check(reason: str, author: str, known: Iterable[str], *ids: str) -> None:
     if not isinstance(reason, str) or not reason.strip():
-        raise ReconcileError("every decision needs a reason (--reason TEXT): say why")
+        raise ReconcileError(N_("every decision needs a reason (--reason TEXT): say why"))
     if not isinstance(author, str) or not author.strip() or author.strip() == "auto":
-        raise ReconcileError("a decision needs its author's name (--author NAME); 'auto' is the rule's")
+        raise ReconcileError(N_("a decision needs its author's name (--author NAME); 'auto' is the rule's"))
     known = set(known)
     unknown = [i for i in ids if i not in known]
     if unknown:
-        raise ReconcileError(f"no report {unknown[0]!r} in this store (incident-map query --reports lists them)")
+        raise ReconcileError(N_("no report {id} in this store (incident-map query --reports lists them)"),
+                             id=repr(unknown[0]))
     if len(ids) == 2 and ids[0] == ids[1]:
-        raise ReconcileError("a report cannot be linked to or kept apart from itself")
+        raise ReconcileError(N_("a report cannot be linked to or kept apart from itself"))
 
 
 def _replace(decisions: Iterable[Decision], new: Sequence[Decision]) -> list[Decision]:
@@ -58,7 +60,7 @@ def unlink(decisions: Iterable[Decision], report: str, incident: Sequence[str], 
     _check(reason, author, known, report)
     others = [r for r in incident if r != report]
     if not others:
-        raise ReconcileError(f"{report} is the only report of its incident: there is nothing to unlink")
+        raise ReconcileError(N_("{id} is the only report of its incident: there is nothing to unlink"), id=report)
     said = {(d.a, d.b): (d.score, d.evidence) for d in decisions if not d.by_user}
     new = [Decision(*pair(report, o), "apart", author.strip(), at, reason.strip(),
                     *said.get(pair(report, o), (None, ""))) for o in others]

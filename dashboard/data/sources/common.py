@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from dashboard.errors import LayoutError
+from dashboard.i18n import N_
 
 __all__ = ["ISO_DAY", "codes", "column_reader", "english_where_given", "lowered", "parse_dates", "text"]
 
@@ -31,7 +32,7 @@ def column_reader(raw: pd.DataFrame, required: Iterable[str], layout: str):
     raw = raw.rename(columns=lambda c: str(c).strip().lower())
     missing = [c for c in required if c not in raw.columns]
     if missing:
-        raise LayoutError(f"missing {layout} column(s) {', '.join(missing)}")
+        raise LayoutError(N_("missing {layout} column(s) {columns}"), layout=layout, columns=", ".join(missing))
 
     def col(name: str) -> pd.Series:
         return text(raw[name]) if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="string")

@@ -69,6 +69,11 @@ def format_choices() -> str:
     return either(list(formats()))
 
 
+def _format_choices_in(t: Translator) -> str:
+    """``"auto, acled, ucdp ou native"``: :func:`format_choices` in ``t``'s language."""
+    return t.words().either(list(formats()))
+
+
 def expected_layouts(t: Translator | None = None) -> str:
     """``"expected an ACLED export (...), a UCDP GED file (...) or the canonical incident columns (...)"``, in
     ``t``'s language (English without)."""
@@ -80,7 +85,7 @@ def adapter(name: str) -> SourceAdapter:
     for a in ADAPTERS:
         if a.name == name:
             return a
-    raise UnreadableFile(f"unknown format {name!r}; use {format_choices()}")
+    raise UnreadableFile(N_("unknown format {name}; use {choices}"), name=repr(name), choices=_format_choices_in)
 
 
 def recognise(columns: Iterable[object]) -> SourceAdapter | None:

@@ -88,7 +88,8 @@ def render(ctx: PageContext) -> None:
             path.write_bytes(upload.getvalue())
             request = ImportRequest(path=path, store=ctx.data.store, fmt=fmt, dry_run=dry, strict=strict,
                                     limits=limits, warm_cache=True, author=author or None,
-                                    reason=reason.strip() or None, licence=licence)
+                                    reason=reason.strip() or None, licence=licence,
+                                    lang=current().lang)
             try:
                 with st.spinner(_("Importing {name}…").format(name=common.md_escape(upload.name))):
                     report = run_import(request)
