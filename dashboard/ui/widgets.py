@@ -3,7 +3,9 @@
 :func:`capture_downloads` offers the selected incident's preserved source copies.
 
 Widget state lives under ``f_<filter name>`` (:func:`key`); the URL seeds it once. Each filter's ``kind`` decides its
-widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander, or the bottom.
+widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander, or the bottom. A
+multiselect lists at most :data:`~dashboard.query.registry.OPTIONS_SHOWN` values (:func:`offered`; past it a text box
+narrows the list).
 """
 
 from __future__ import annotations
@@ -95,6 +97,8 @@ def seed_from(spec: FilterSpec, options: dict[str, list] | None = None) -> list[
 
 def reset_filters() -> None:
     seed_from(FilterSpec())
+    for f in FILTERS:
+        st.session_state.pop(narrow_key(f), None)
 
 
 def _draw(f: Filter, where, options: dict[str, list]) -> Any:

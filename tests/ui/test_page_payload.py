@@ -63,3 +63,13 @@ def test_a_short_list_has_no_narrowing_box(names):
     at = open_page("map")
     assert actor_box(at).options == names
     assert not [t for t in at.sidebar.text_input if t.key == "f_actor_narrow"]
+
+
+def test_clear_all_filters_empties_the_narrowing_text(monkeypatch, names):
+    monkeypatch.setattr(registry, "OPTIONS_SHOWN", BOUND)
+    at = open_page("map")
+    at.sidebar.text_input(key="f_actor_narrow").set_value(names[-1]).run()
+    assert actor_box(at).options != names[:BOUND]
+    next(b for b in at.sidebar.button if b.label == "Clear all filters").click().run()
+    assert at.sidebar.text_input(key="f_actor_narrow").value == ""
+    assert actor_box(at).options == names[:BOUND]
