@@ -34,7 +34,7 @@ from dashboard.i18n import N_
 from dashboard.query import communes, scope
 from dashboard.wording import Words, describe_period
 
-__all__ = ["DATE_RANGE", "FILTERS", "Filter", "Kind", "by_key", "overlaps"]
+__all__ = ["DATE_RANGE", "FILTERS", "OPTIONS_SHOWN", "Filter", "Kind", "by_key", "overlaps"]
 
 Kind = Literal["date", "set", "count", "text", "flag", "choice"]
 Clause = Literal["noun", "head", "part", "tail"]
@@ -46,6 +46,10 @@ _EMPTY: dict[str, Any] = {"date": None, "set": frozenset(), "count": None, "text
 # before 1960 is a typo) to far enough ahead; outside it, one sentence instead of a widget that cannot show it.
 DATE_RANGE = (date(1960, 1, 1), date(2100, 12, 31))
 _TRUE = {"1", "true", "yes"}
+# The most values a data-driven filter's widget offers at once (``Filter.options``: names, places, datasets as the
+# incidents give them, which grow with the record); past it the sidebar lists the selected values and the first
+# matches of a text that narrows the list. A link or the CLI still accepts any value the data holds.
+OPTIONS_SHOWN = 200
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ DEFAULT_PAGE = "map"
 
 LEFT_OUT_LISTED = 1_000  # related incidents listed in the scope note (at 1 M they were ~half a million rows, built
 # and sent to the browser on every run, closed or not; the Table page lists them all once they are counted)
+SCOPE_LIST_OPEN_KEY = "scope_list_open"  # the scope note's list, built only once opened (Streamlit's lazy expander):
+# closed, its 1,000 rows were still sent on every run, 0.13 MB of a new session's 0.5 MB (docs/benchmarks.md)
 SCOPE_KEY = "f_scope"  # the scope filter's widget (dashboard/ui/widgets.py: f"f_{name}")
 
 
@@ -75,11 +77,13 @@ def scope_note(ctx: PageContext) -> None:
         c1, c2 = st.columns([5, 1.3], vertical_alignment="center")
         c1.markdown(md_escape(note))  # "+ 15 ..." must not start a Markdown list
         c2.button(button, on_click=_count_scope, args=(target,), key="scope_button", width="stretch")
-        with st.expander(_("Which incidents, and why")):
-            if len(listed) > LEFT_OUT_LISTED:
-                st.caption(_("The first {n} by date are listed; “Count them too” shows them all on the Table "
-                             "page.").format(n=current().number(LEFT_OUT_LISTED)))
-            st.dataframe(left_out_table(listed.incidents, LEFT_OUT_LISTED), hide_index=True, width="stretch")
+        box = st.expander(_("Which incidents, and why"), key=SCOPE_LIST_OPEN_KEY, on_change="rerun")
+        if box.open:  # built only once opened: its table was a quarter of a new session's payload, closed
+            with box:
+                if len(listed) > LEFT_OUT_LISTED:
+                    st.caption(_("The first {n} by date are listed; “Count them too” shows them all on the Table "
+                                 "page.").format(n=current().number(LEFT_OUT_LISTED)))
+                st.dataframe(left_out_table(listed.incidents, LEFT_OUT_LISTED), hide_index=True, width="stretch")
 
 
 def left_out_table(incidents, limit: int | None = None) -> pd.DataFrame:

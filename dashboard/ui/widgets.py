@@ -3,18 +3,22 @@
 :func:`capture_downloads` offers the selected incident's preserved source copies.
 
 Widget state lives under ``f_<filter name>`` (:func:`key`); the URL seeds it once. Each filter's ``kind`` decides its
-widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander, or the bottom.
+widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander, or the bottom. A
+multiselect lists at most :data:`~dashboard.query.registry.OPTIONS_SHOWN` values (:func:`offered`; past it a text box
+narrows the list).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from dashboard.data.captures import Capture, CaptureError, read_blob
+from dashboard.query import registry
 from dashboard.query.registry import DATE_RANGE, FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 from dashboard.ui.lang import _, current, ngettext
@@ -26,11 +30,31 @@ def key(f: Filter) -> str:
     return f"f_{f.name}"
 
 
+def narrow_key(f: Filter) -> str:
+    """The text that narrows a long option list (:func:`offered`)."""
+    return f"f_{f.name}_narrow"
+
+
 def choices(f: Filter, options: dict[str, list]) -> list | None:
     """What the widget offers: the filter's fixed choices, else the data's values (None: free input)."""
     if f.choices:
         return list(f.choices)
     return options.get(f.field) if f.options else None
+
+
+def offered(values: list, selected: Sequence, narrow: str, shown, limit: int) -> list:
+    """What a multiselect lists of ``values``: all of them up to ``limit``; past it the selected ones (a link may name
+    any value the data holds: it stays selected and shown) and the first ``limit`` whose label contains ``narrow``
+    (any case), in the data's order. Streamlit's multiselect filters its list only in the browser, after receiving
+    all of it: a list that grows with the record would be sent whole on every run."""
+    if len(values) <= limit:
+        return values
+    needle = narrow.strip().casefold()
+    matches = (v for v in values if needle in str(shown(v)).casefold())
+    picked = set(selected)
+    first = list(islice((v for v in matches if v not in picked), limit))
+    chosen = picked | set(first)
+    return [v for v in values if v in chosen]
 
 
 def to_widget(f: Filter, value: Any) -> Any:
@@ -73,6 +97,8 @@ def seed_from(spec: FilterSpec, options: dict[str, list] | None = None) -> list[
 
 def reset_filters() -> None:
     seed_from(FilterSpec())
+    for f in FILTERS:
+        st.session_state.pop(narrow_key(f), None)
 
 
 def _draw(f: Filter, where, options: dict[str, list]) -> Any:
@@ -83,7 +109,18 @@ def _draw(f: Filter, where, options: dict[str, list]) -> Any:
         lo, hi = DATE_BOUNDS
         return where.date_input(label, key=key(f), min_value=lo, max_value=hi, format="YYYY-MM-DD", help=helped)
     if f.kind == "set":
-        return where.multiselect(label, choices(f, options) or [], key=key(f), help=helped, format_func=shown,
+        values, limit = choices(f, options) or [], registry.OPTIONS_SHOWN
+        narrow = ""
+        if len(values) > limit:
+            narrow = where.text_input(_("Find in the list of {label}").format(label=label), key=narrow_key(f),
+                                      placeholder=_("Type a few letters"))
+            where.caption(ngettext("{n} value; the list shows the selected ones and the first {limit} that "
+                                   "contain the text above.",
+                                   "{n} values; the list shows the selected ones and the first {limit} that "
+                                   "contain the text above.", len(values)).format(
+                n=t.number(len(values)), limit=t.number(limit)))
+        listed = offered(values, st.session_state.get(key(f)) or (), narrow or "", shown, limit)
+        return where.multiselect(label, listed, key=key(f), help=helped, format_func=shown,
                                  placeholder=_("Choose options"))
     if f.kind == "count":
         return where.number_input(label, min_value=0, step=1, key=key(f), help=helped)

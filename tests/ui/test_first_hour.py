@@ -10,7 +10,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import RECORD_STATEMENT, left_out
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import PUBLIC_URL_ENV
-from dashboard.ui.common import left_out_table
+from dashboard.ui.common import SCOPE_LIST_OPEN_KEY, left_out_table
 from tests.factories import bundled_incidents
 from tests.ui.test_app import captions, expected_sentence, open_page, qp, store  # noqa: F401  (store: autouse)
 
@@ -41,6 +41,9 @@ def test_the_default_view_counts_civilian_victims_in_the_region_and_says_what_it
     assert expected_sentence(FilterSpec()) in captions(at)
     assert left.sentence() in markdown_text(at)
     assert any(m.value.startswith("\\+ ") for m in at.markdown)  # escaped: not a Markdown list
+    assert not at.dataframe  # the list is built only once opened: closed, nothing of it is sent
+    at.session_state[SCOPE_LIST_OPEN_KEY] = True  # what opening the expander does
+    at.run()
     listed = at.dataframe[0].value
     assert sorted(listed["incident"]) == sorted(left.incidents["incident_id"])
     assert listed["why it is not counted"].str.len().gt(0).all()
