@@ -148,13 +148,8 @@ def markdown(results: list[dict], header: str) -> str:
 
 
 def write_block(path: Path, block: str) -> None:
-    """Replace what lies between :data:`BEGIN` and :data:`END` in ``path`` with ``block`` and keep the rest; a file
-    without the markers gets them, with the block, at its end."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    generated = f"{BEGIN}\n{block}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + generated + rest.split(END, 1)[1]
-    else:
-        text = f"{text.rstrip()}\n\n{generated}\n".lstrip()
-    path.write_text(text, encoding="utf-8")
+    """Replace what lies between :data:`BEGIN` and :data:`END` in ``path`` with ``block`` and keep the rest (the
+    in-process benchmark's writer, with this table's markers)."""
+    from benchmarks.run import write_block as write_between
+
+    write_between(path, block, BEGIN, END)

@@ -457,14 +457,15 @@ def markdown(results: list[dict], baseline: dict | None, header: str) -> str:
                       *budget_lines(results, baseline), "```"])
 
 
-def write_block(path: Path, block: str) -> None:
-    """Replace what lies between the BEGIN and END markers of ``path`` with ``block``; the prose around it (how to
-    read the table, what dominates) is kept. A file without the markers gets them, with the block, at its end."""
+def write_block(path: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace what lies between the ``begin`` and ``end`` markers of ``path`` with ``block``; the prose around it
+    (how to read the table, what dominates) is kept. A file without the markers gets them, with the block, at its
+    end."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    generated = f"{BEGIN}\n{block}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + generated + rest.split(END, 1)[1]
+    generated = f"{begin}\n{block}\n{end}"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + generated + rest.split(end, 1)[1]
     else:
         text = f"{text.rstrip()}\n\n{generated}\n".lstrip()
     path.write_text(text, encoding="utf-8")
