@@ -240,16 +240,22 @@ def test_the_review_page_in_french_says_its_evidence_in_french(browser, review_u
 
 
 def test_the_timeline_axis_reads_in_french(web):
-    # Streamlit draws Vega on a canvas: the axis's labels are read from the ARIA description Vega writes beside it,
-    # which formats the axis's first and last values with the chart's locale (config.locale)
+    # Streamlit draws Vega as SVG: a screen reader reads the axes and legends from the ARIA labels Vega writes on
+    # their groups, which the chart gives in the reader's language (Vega's own sentence, "X-axis titled …", is
+    # English whatever the locale), with the first and last periods formatted by the chart's locale
     page = open_french(web, "/?page=timeline&from=2025-01-01&to=2025-12-31&lang=fr")
-    axis = page.locator("[data-testid='stVegaLiteChart'] [aria-label^='X-axis']").first
+    chart = page.locator("[data-testid='stVegaLiteChart']")
+    axis = chart.locator("[aria-roledescription='axis'][aria-label^='Axe horizontal']").first
     axis.wait_for(state="attached", timeout=30_000)
     label = axis.get_attribute("aria-label")
-    french = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
-    assert re.search(rf"\b({french}) 2025\b", label), label
-    assert not re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
-                         r"December) 20\d\d\b", label), label
+    french = "janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc"
+    assert re.fullmatch(rf"Axe horizontal : Mois, de ({french})\.? 2025 à ({french})\.? 2025", label), label
+    spoken = [e.get_attribute("aria-label") for e in chart.locator("[aria-roledescription='axis'], "
+                                                                      "[aria-roledescription='legend']").all()]
+    assert len(spoken) == 4 and any(s.startswith("Axe vertical : Incidents") for s in spoken), spoken
+    assert sum(s.startswith("Légende : ") for s in spoken) == 2, spoken
+    assert not any(re.search(r"X-axis|Y-axis|titled|Symbol legend|for a (time|linear|discrete) scale", s)
+                   for s in spoken), spoken
     bars = page.locator("[data-testid='stVegaLiteChart'] path[aria-label]").first.get_attribute("aria-label")
     assert re.search(r"^(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? 2025 · .+ · \d+ incidents? · "
                      r"date connue ", bars), bars  # a bar's description, for screen readers
