@@ -132,6 +132,15 @@ def test_a_native_row_naming_a_stored_acled_record_is_that_record(tmp_path):
     assert read_store(store)["incident_id"].tolist() == ["ACLED-MLI1"]
 
 
+def _said(value):
+    """An error's state as plain data: nested errors (a conflict's "who changed it") compared by their own state."""
+    if isinstance(value, Exception):
+        return (type(value).__name__, _said(value.__dict__))
+    if isinstance(value, dict):
+        return {k: _said(v) for k, v in value.items()}
+    return value
+
+
 def test_a_user_error_crosses_from_the_import_child_whole():
     """The import child sends the importer's error to the parent pickled: every kind arrives with its message,
     detail and fields, the store's conflict (whose __init__ takes other arguments) too."""
@@ -139,12 +148,15 @@ def test_a_user_error_crosses_from_the_import_child_whole():
 
     from dashboard.data.engines.changes import ConflictError
     from dashboard.errors import UnreadableFile
+    from dashboard.i18n import tr
 
     by = {"changeset_id": "cs-1", "author": "a", "at": "2026-01-01T00:00:00Z", "kind": "import", "reason": "r"}
     for exc in (UnreadableFile("f.csv: too big", detail="row 3"), ConflictError("DEC-1", 1, 2, by)):
         back = pickle.loads(pickle.dumps(exc))
         assert type(back) is type(exc) and str(back) == str(exc) and back.message == exc.message
-        assert back.__dict__ == exc.__dict__
+        assert _said(back) == _said(exc)
+        assert back.text(tr("fr")) == exc.text(tr("fr"))
+    assert back.text(tr("fr")) != back.text(tr("en"))  # the conflict is still said in the reader's language
     assert pickle.loads(pickle.dumps(ConflictError("DEC-1", 1, None, None))).stored is None
 
 
