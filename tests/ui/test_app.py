@@ -200,3 +200,30 @@ def test_the_public_view_shows_no_history(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
     at = open_page("map", sel="SEG-2025-008")
     assert not [e for e in at.expander if e.label.startswith("History")]
+
+
+def test_the_timeline_cards_are_built_once_for_every_session_and_apart_for_the_public_view(monkeypatch):
+    from dashboard.ui.pages import timeline_page
+
+    built: list[bool] = []  # the public flag of every card built
+    real = timeline_page.incident_card_html
+
+    def counted(row, **kwargs):
+        built.append(kwargs["public"])
+        return real(row, **kwargs)
+
+    monkeypatch.setattr(timeline_page, "incident_card_html", counted)
+    window = {"from": "2025-10-02", "to": "2025-10-03"}  # a selection no other test of this file shows
+    n = len(filter_incidents(bundled_incidents(), FilterSpec(start=date(2025, 10, 2), end=date(2025, 10, 3))))
+
+    def cards(at: AppTest) -> str:
+        return next(el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html")
+
+    first = cards(open_page("timeline", **window))
+    assert built == [False] * n and first.count('<div class="incident-card"') == n
+    assert cards(open_page("timeline", **window)) == first  # a second session: the same element, built once
+    assert built == [False] * n
+    monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
+    public = cards(open_page("timeline", **window))
+    assert built == [False] * n + [True] * n  # the public view builds its own, never the private one's
+    assert public.count('<div class="incident-card"') == n
