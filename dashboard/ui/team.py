@@ -49,13 +49,12 @@ def account(store: str) -> Account:
 def sidebar(store: str) -> Account:
     """The sign-in form (or who is signed in, and a sign-out button) at the foot of the sidebar."""
     who = account(store)
-    if who.anonymous:  # the form is built only once opened (Streamlit's lazy expander): closed, it was four
-        # elements of every page's run for every reader (docs/benchmarks.md, "Page latency under load")
-        box = st.sidebar.expander(_("Team sign-in"), key=SIGN_IN_OPEN_KEY, on_change="rerun", icon=":material/person:")
-        if not box.open:
-            return who
-    else:
-        box = st.sidebar.expander(_("Team sign-in"), expanded=False, icon=":material/person:")
+    # built only once opened (Streamlit's lazy expander): closed, the form was four elements of every page's run for
+    # every reader (docs/benchmarks.md, "Page latency under load"); one expander whoever is signed in, so that it
+    # stays open with "Signed in as" once the form is sent
+    box = st.sidebar.expander(_("Team sign-in"), key=SIGN_IN_OPEN_KEY, on_change="rerun", icon=":material/person:")
+    if not box.open:
+        return who
     with box:
         if not who.anonymous:
             st.markdown(_("Signed in as **{name}** ({role}).").format(
