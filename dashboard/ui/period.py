@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from functools import partial
 
+import altair as alt
 import streamlit as st
 
 from dashboard.query.registry import by_key
-from dashboard.ui import widgets
+from dashboard.ui import cache, widgets
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
 from dashboard.viz.timeline import BRUSH, Freq, Measure, Stack, brushed_period, timeline_chart
@@ -20,6 +21,16 @@ from dashboard.viz.timeline import BRUSH, Freq, Measure, Stack, brushed_period, 
 WHOLE_MONTHS_KEY = "brush_whole_months"
 APPLIED_KEY = "_brush_applied"  # the period the last brush set (so that clearing the brush clears only that)
 START, END = widgets.key(by_key("from")), widgets.key(by_key("to"))
+
+
+def vega_lite_spec(chart: alt.Chart) -> dict:
+    """The chart as ``st.altair_chart`` sends it (its data as Arrow bytes, Streamlit's theme rules): converted once
+    and shared by the sessions showing the same view (the conversion validates the whole chart against Altair's
+    schema, a share of every Timeline run). Streamlit has no public call for this step, so its own helper is used;
+    the result is read, never changed (``st.vega_lite_chart`` copies the spec before marshalling it)."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(chart)
 
 
 def apply_brush(chart_key: str) -> None:
@@ -46,9 +57,12 @@ def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: M
     if ctx.view.empty:
         return
     period = ctx.spec.start or ctx.spec.end
-    st.altair_chart(timeline_chart(ctx.view, freq=freq, measure=measure, height=height, t=current(), stack=stack),
-                    key=key,
-                    on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
+    t = current()
+    view_key = ("timeline_chart", ctx.data.store, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec), t.lang,
+                freq, measure, height, stack)  # all the chart depends on
+    spec = cache.shared(view_key, lambda: vega_lite_spec(
+        timeline_chart(ctx.view, freq=freq, measure=measure, height=height, t=t, stack=stack)))
+    st.vega_lite_chart(spec=spec, key=key, on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
     c1, c2, c3 = st.columns([3, 1.2, 1.2], vertical_alignment="center")
     c1.caption(_("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "
                  "and the exports follow it. Double-click the chart to clear it."))

@@ -19,6 +19,7 @@ from dashboard.team.permissions import ANONYMOUS, ROLE_LABELS, Account
 from dashboard.ui.lang import _, current
 
 SESSION_KEY = "team_session"
+SIGN_IN_OPEN_KEY = "team_sign_in_open"
 
 
 def sso_configured() -> bool:
@@ -48,7 +49,13 @@ def account(store: str) -> Account:
 def sidebar(store: str) -> Account:
     """The sign-in form (or who is signed in, and a sign-out button) at the foot of the sidebar."""
     who = account(store)
-    with st.sidebar.expander(_("Team sign-in"), expanded=False, icon=":material/person:"):
+    # built only once opened (Streamlit's lazy expander): closed, the form was four elements of every page's run for
+    # every reader (docs/benchmarks.md, "Page latency under load"); one expander whoever is signed in, so that it
+    # stays open with "Signed in as" once the form is sent
+    box = st.sidebar.expander(_("Team sign-in"), key=SIGN_IN_OPEN_KEY, on_change="rerun", icon=":material/person:")
+    if not box.open:
+        return who
+    with box:
         if not who.anonymous:
             st.markdown(_("Signed in as **{name}** ({role}).").format(
                 name=who.name.replace("*", "\\*").replace("_", "\\_"), role=_(ROLE_LABELS.get(who.role, who.role))))

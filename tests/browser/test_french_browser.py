@@ -157,8 +157,8 @@ def test_the_october_2025_view_reads_in_french(web):
         web.screenshot(f"french-oct2025-{name}.png", full_page=False)
     # a large figure is grouped as French groups it (narrow no-break spaces), on the table page
     page = open_french(web, "/?page=table&from=2025-10-01&to=2025-10-31&lang=fr")
-    expect(page.locator("[data-testid='stMetricLabel']").first).to_have_text("Incidents")
-    expect(page.locator("[data-testid='stMetricLabel']").nth(1)).to_have_text("Tués, au moins")
+    expect(page.locator(".key-figures dt").first).to_have_text("Incidents")
+    expect(page.locator(".key-figures dt").nth(1)).to_have_text("Tués, au moins")
 
 
 def test_the_switch_changes_the_language_and_the_link(web):

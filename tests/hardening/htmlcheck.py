@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 # What an incident card may contain; anything else came from the data.
 CARD_TAGS = {"div", "span", "b", "i", "p", "ol", "li", "a"}
 CARD_ATTRS = {"class", "style", "data-incident-id", "href", "target", "rel"}
+PAGE_HTML_TAGS = CARD_TAGS | {"dl", "dt", "dd"}  # the pages' st.html bodies: cards, and the Table page's key figures
 POPUP_ATTRS = CARD_ATTRS | {"id"}  # folium's wrapper <div id="html_...">, checked by value below
 LEGEND_TAGS = {"details", "summary", "div", "span", "b"}
 LEGEND_ATTRS = {"style", "open"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -137,13 +138,17 @@ def test_timeline_and_table_pages():
     at = open_page("timeline", **{"from": "2025-10-01", "to": "2025-10-31"})
     assert len(at.get("vega_lite_chart")) == 1
     html = [el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html"]
-    assert sum("incident-card" in h for h in html) == 7
+    assert len(html) == 1  # every card in one element
+    assert sum(h.count('<div class="incident-card"') for h in html) == 7
     at = open_page("table", **{"from": "2025-10-01", "to": "2025-10-31"})
     table = at.dataframe[-1].value
     assert list(table["id"]) == ["SEG-2025-013", "SEG-2025-008", "SEG-2025-014", "SEG-2025-015", "SEG-2025-009",
                                  "SEG-2025-010", "SEG-2025-016"]
     assert list(table["killed"]) == ["1", "21–37", "0", "0", "6", "10", "30–32"]
-    assert [m.value for m in at.metric][:3] == ["7", "68", "86"]
+    figures = next(el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html"
+                   and "key-figures" in el.proto.body)
+    assert re.findall(r"<dt[^>]*>(.*?)</dt><dd[^>]*>(.*?)</dd>", figures) == [
+        ("Incidents", "7"), ("Killed, at least", "68"), ("Killed, up to", "86"), ("Toll unknown", "0")]
 
 
 def test_cite_line_carries_the_filter_and_dataset_version():
@@ -195,3 +200,30 @@ def test_the_public_view_shows_no_history(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
     at = open_page("map", sel="SEG-2025-008")
     assert not [e for e in at.expander if e.label.startswith("History")]
+
+
+def test_the_timeline_cards_are_built_once_for_every_session_and_apart_for_the_public_view(monkeypatch):
+    from dashboard.ui.pages import timeline_page
+
+    built: list[bool] = []  # the public flag of every card built
+    real = timeline_page.incident_card_html
+
+    def counted(row, **kwargs):
+        built.append(kwargs["public"])
+        return real(row, **kwargs)
+
+    monkeypatch.setattr(timeline_page, "incident_card_html", counted)
+    window = {"from": "2025-10-02", "to": "2025-10-03"}  # a selection no other test of this file shows
+    n = len(filter_incidents(bundled_incidents(), FilterSpec(start=date(2025, 10, 2), end=date(2025, 10, 3))))
+
+    def cards(at: AppTest) -> str:
+        return next(el.proto.body for el in _walk(at.main) if getattr(el, "type", None) == "html")
+
+    first = cards(open_page("timeline", **window))
+    assert built == [False] * n and first.count('<div class="incident-card"') == n
+    assert cards(open_page("timeline", **window)) == first  # a second session: the same element, built once
+    assert built == [False] * n
+    monkeypatch.setenv("INCIDENT_MAP_PUBLIC", "1")
+    public = cards(open_page("timeline", **window))
+    assert built == [False] * n + [True] * n  # the public view builds its own, never the private one's
+    assert public.count('<div class="incident-card"') == n

@@ -14,6 +14,7 @@ from dashboard.data.store import STORE_ENV, ensure_store, load_store, open_store
 from dashboard.settings import PUBLIC_ENV
 from dashboard.team import accounts
 from dashboard.team.workflow import review_history, status_of
+from dashboard.ui.team import SIGN_IN_OPEN_KEY
 from tests.factories import row
 
 PASSWORDS = {"awa": "editor password", "ibrahim": "reviewer password"}
@@ -57,6 +58,9 @@ def _keys(at: AppTest) -> set[str]:
 
 
 def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    if not any(w.key == "team_name" for w in at.sidebar.text_input):  # the form is built once its expander opens
+        at.session_state[SIGN_IN_OPEN_KEY] = True  # what opening the expander does
+        at.run()
     at.sidebar.text_input(key="team_name").input(name)
     at.sidebar.text_input(key="team_password").input(password)
     next(b for b in at.sidebar.button if b.label in ("Sign in", "Se connecter")).click()

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.ui import common, state
+from dashboard.i18n import Translator
+from dashboard.ui import cache, common, state
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
 from dashboard.ui.period import period_chart
-from dashboard.viz.cards import incident_card_html
+from dashboard.viz.cards import card_list_html, incident_card_html
 
 MAX_CARDS = 200
+
+
+def cards(ctx: PageContext, t: Translator) -> str:
+    """The first :data:`MAX_CARDS` incidents of the selection, oldest first, as one HTML element (one message to the
+    browser instead of one per card). The same for every session showing the same selection in the same language:
+    built once and shared (``cache.shared``, keyed on the store, dataset version, public mode, filter and language;
+    a public and a private view never share it)."""
+    ordered = ctx.view.sort_values(["date_start", "incident_id"]).head(MAX_CARDS)
+    reports = ctx.data.reports_of(ordered)
+    return card_list_html(incident_card_html(r, public=ctx.data.public, width=900,
+                                             reports=reports.get(r["incident_id"]), t=t)
+                          for r in ordered.to_dict("records"))
 
 
 def render(ctx: PageContext) -> None:
@@ -35,15 +48,12 @@ def render(ctx: PageContext) -> None:
         st.caption(_("Lighter bars: incidents dated only to the week, month or year (counted in the period they "
                      "start). Each incident counts once: as a violation, an abuse, both, or neither when its "
                      "perpetrators are unidentified (docs/schema.md)."))
-    view = ctx.view
     st.subheader(_("Incidents, oldest first"), divider="gray")
-    ordered = view.sort_values(["date_start", "incident_id"])
-    reports = ctx.data.reports_of(ordered.head(MAX_CARDS))
-    for r in ordered.head(MAX_CARDS).to_dict("records"):
-        st.html(incident_card_html(r, public=ctx.data.public, width=900, reports=reports.get(r["incident_id"]),
-                                   t=current()))
-    if len(ordered) > MAX_CARDS:
+    t = current()
+    key = ("timeline_cards", ctx.data.store, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec), t.lang)
+    st.html(cache.shared(key, lambda: cards(ctx, t)))
+    if len(ctx.view) > MAX_CARDS:
         st.caption(_("Showing the first {k} of {n}; narrow the filter to see the rest.").format(k=MAX_CARDS,
-                                                                                                n=len(ordered)))
+                                                                                                n=len(ctx.view)))
     common.cite(ctx, "timeline")
     state.publish(ctx.spec, ctx.state)
