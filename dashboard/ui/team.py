@@ -16,6 +16,7 @@ from dashboard.data.store import open_store
 from dashboard.team import accounts
 from dashboard.team.errors import TeamError
 from dashboard.team.permissions import ANONYMOUS, ROLE_LABELS, Account
+from dashboard.ui.common import md_escape
 from dashboard.ui.lang import _, current
 
 SESSION_KEY = "team_session"
@@ -51,8 +52,9 @@ def sidebar(store: str) -> Account:
     who = account(store)
     # built only once opened (Streamlit's lazy expander): closed, the form was four elements of every page's run for
     # every reader (docs/benchmarks.md, "Page latency under load"); one expander whoever is signed in, so that it
-    # stays open with "Signed in as" once the form is sent
-    box = st.sidebar.expander(_("Team sign-in"), key=SIGN_IN_OPEN_KEY, on_change="rerun", icon=":material/person:")
+    # stays open with "Signed in as" once the form is sent; closed, its label says who is signed in
+    label = _("Team sign-in") if who.anonymous else _("Signed in: {name}").format(name=md_escape(who.name))
+    box = st.sidebar.expander(label, key=SIGN_IN_OPEN_KEY, on_change="rerun", icon=":material/person:")
     if not box.open:
         return who
     with box:

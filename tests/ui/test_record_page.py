@@ -180,6 +180,16 @@ def test_five_wrong_passwords_lock_the_account(store):
     assert not any("Signed in" in m.value for m in at.sidebar.markdown)
 
 
+def test_the_closed_sign_in_box_still_says_who_is_signed_in(store):
+    at = open_page("map")
+    assert [e.label for e in at.sidebar.expander if e.key == SIGN_IN_OPEN_KEY] == ["Team sign-in"]
+    sign_in(at, "awa", PASSWORDS["awa"])
+    at.session_state[SIGN_IN_OPEN_KEY] = False  # what closing the box does
+    at.run()
+    assert [e.label for e in at.sidebar.expander if e.key == SIGN_IN_OPEN_KEY] == ["Signed in: awa"]
+    assert not any(w.key == "team_name" for w in at.sidebar.text_input)
+
+
 def test_hostile_text_typed_into_the_form_is_stored_as_text_and_rendered_escaped(store):
     """The hardening corpus through the add form: each payload as the place and the summary is saved exactly (as
     the form strips the ends) or refused with a message, never run; the card shows it escaped."""
