@@ -51,16 +51,17 @@ def sidebar(store: str) -> Account:
     """The sign-in form (or who is signed in, and a sign-out button) at the foot of the sidebar."""
     who = account(store)
     # built only once opened (Streamlit's lazy expander): closed, the form was four elements of every page's run for
-    # every reader (docs/benchmarks.md, "Page latency under load"); one expander whoever is signed in, so that it
-    # stays open with "Signed in as" once the form is sent; closed, its label says who is signed in
-    label = _("Team sign-in") if who.anonymous else _("Signed in: {name}").format(name=md_escape(who.name))
-    box = st.sidebar.expander(label, key=SIGN_IN_OPEN_KEY, on_change="rerun", icon=":material/person:")
+    # every reader (docs/benchmarks.md, "Page latency under load"); one expander with one label whoever is signed in
+    # (a new label would be a new element, closed again), so that it stays open once the form is sent. Who is signed
+    # in is said above it, box open or closed.
+    if not who.anonymous:
+        st.sidebar.markdown(_("Signed in as **{name}** ({role}).").format(
+            name=md_escape(who.name), role=_(ROLE_LABELS.get(who.role, who.role))))
+    box = st.sidebar.expander(_("Team sign-in"), key=SIGN_IN_OPEN_KEY, on_change="rerun", icon=":material/person:")
     if not box.open:
         return who
     with box:
         if not who.anonymous:
-            st.markdown(_("Signed in as **{name}** ({role}).").format(
-                name=who.name.replace("*", "\\*").replace("_", "\\_"), role=_(ROLE_LABELS.get(who.role, who.role))))
             if st.button(_("Sign out"), key="team_sign_out"):
                 st.session_state.pop(SESSION_KEY, None)
                 if sso_configured() and getattr(st.user, "is_logged_in", False):
