@@ -218,6 +218,12 @@ def shared(view_key: tuple, _build: Callable[[], object]) -> object:
     return _build()
 
 
+def view_key(what: str, data: Loaded, spec: FilterSpec, *more: object) -> tuple:
+    """The key of a :func:`shared` value: what it is, the store, the dataset version, the public mode (a public and
+    a private view never share one) and the filter, then whatever else it depends on (``more``: the language where
+    it holds text, a page's own settings)."""
+    return (what, data.store, data.version, data.public, spec_key(spec), *more)
+
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _captures(location: str, revision: int) -> list[Capture]:

@@ -58,8 +58,7 @@ def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: M
         return
     period = ctx.spec.start or ctx.spec.end
     t = current()
-    view_key = ("timeline_chart", ctx.data.store, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec), t.lang,
-                freq, measure, height, stack)  # all the chart depends on
+    view_key = cache.view_key("timeline_chart", ctx.data, ctx.spec, t.lang, freq, measure, height, stack)
     spec = cache.shared(view_key, lambda: vega_lite_spec(
         timeline_chart(ctx.view, freq=freq, measure=measure, height=height, t=t, stack=stack)))
     st.vega_lite_chart(spec=spec, key=key, on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")

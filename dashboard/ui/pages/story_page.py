@@ -130,14 +130,10 @@ def _publish(ctx: PageContext, step: int | None) -> None:
         st.query_params.from_dict(params)
 
 
-def _view_key(ctx: PageContext, what: str) -> tuple:
-    return (what, ctx.data.store, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec))
-
-
 def _ranked(ctx: PageContext) -> pd.DataFrame:
     """The :data:`PICK_OPTIONS` most serious incidents of the selection, most serious first: ranked once per
     filter and dataset version for every session (a second at a million incidents), not on every step."""
-    return cache.shared((*_view_key(ctx, "story-ranked"), PICK_OPTIONS),
+    return cache.shared(cache.view_key("story-ranked", ctx.data, ctx.spec, PICK_OPTIONS),
                         lambda: most_serious_first(ctx.view, PICK_OPTIONS))
 
 
@@ -145,9 +141,10 @@ def _choices(ctx: PageContext, ids: list[str]) -> tuple[pd.DataFrame, dict[str, 
     """The incidents the editor offers, oldest first, and their labels: the whole record when it holds at most
     :data:`PICK_OPTIONS`, else the most serious of the selection; the story's own incidents always."""
     small = len(ctx.all) <= PICK_OPTIONS
-    pool = cache.shared((*_view_key(ctx, "story-pool"), small), lambda: (
+    pool = cache.shared(cache.view_key("story-pool", ctx.data, ctx.spec, small), lambda: (
         ctx.all if small else _ranked(ctx)).sort_values(["date_start", "incident_id"]))
-    labels = cache.shared((*_view_key(ctx, "story-labels"), small, ui_lang.current().lang), lambda: _label(pool))
+    labels = cache.shared(cache.view_key("story-labels", ctx.data, ctx.spec, small, ui_lang.current().lang),
+                          lambda: _label(pool))
     offered = set(labels)
     extra = [i for i in ids if i not in offered]
     if extra:  # a loaded story's or a picked incident outside the selection

@@ -50,8 +50,7 @@ def render(ctx: PageContext) -> None:
                      "perpetrators are unidentified (docs/schema.md)."))
     st.subheader(_("Incidents, oldest first"), divider="gray")
     t = current()
-    key = ("timeline_cards", ctx.data.store, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec), t.lang)
-    st.html(cache.shared(key, lambda: cards(ctx, t)))
+    st.html(cache.shared(cache.view_key("timeline_cards", ctx.data, ctx.spec, t.lang), lambda: cards(ctx, t)))
     if len(ctx.view) > MAX_CARDS:
         st.caption(_("Showing the first {k} of {n}; narrow the filter to see the rest.").format(k=MAX_CARDS,
                                                                                                 n=len(ctx.view)))
