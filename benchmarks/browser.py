@@ -12,7 +12,9 @@ script state is "not running" and the "Showing N of M incidents" caption has not
 * the first open after ``serve`` (a fresh server each time; the store's cache is on disk), then a new session on
   that warm server, and in that session a filter change (a perpetrator category picked in the sidebar), a text
   search typed in the sidebar, and a page switch (to the Table page, then back to the Map: the back is timed);
-* once per store: the very first open of a copy with no cache (the page builds it), and the first open after
+* for every server, the time from starting it until its health check answers (``incident-map serve`` opens the
+  default page once before it listens, :mod:`dashboard.ui.boot`), and from starting it until the map is drawn;
+* once per store: the first open of a copy with no cache (built while the server warms up), and the first open after
   importing ``--import-rows`` new synthetic incidents into the served store the way the Data page does
   (:func:`dashboard.data.import_job.run_import` in a child), the server running all along;
 * per load: Chromium's main-thread CPU (CDP ``Performance.getMetrics`` ``TaskDuration``), the bytes received on the
@@ -223,8 +225,10 @@ def measure(label: str, browser, workdir: Path, repeat: int, import_rows: int, s
     result: dict = {"label": "bundled record" if label == "bundled" else f"N = {int(label):,}", "query": query,
                     "import_rows": import_rows, "load": [os.getloadavg()[0]], "app": {}, "floor": {}, "peer": {}}
     pages = workdir / f"browser-pages-{label}"
-    with serve(store, workdir / "server-cold", ready_timeout_s=120) as served:
-        _log(f"[{label}] first open with no store cache")
+    _log(f"[{label}] first open with no store cache")
+    started = time.monotonic()
+    with serve(store, workdir / "server-cold", ready_timeout_s=TIMEOUT_S) as served:
+        result["app"]["cold_ready"] = [time.monotonic() - started]
         _load(browser, served.base, "app", result["app"], "cold_open", served.proc.pid)
     points = pages / "points.npy"
     pages.mkdir(parents=True, exist_ok=True)
@@ -235,10 +239,14 @@ def measure(label: str, browser, workdir: Path, repeat: int, import_rows: int, s
         for who in ("app", "floor", "peer"):
             _log(f"[{label}] run {i + 1}/{repeat}: {who}")
             out = result[who]
-            server = (serve(store, workdir / f"server-{who}", ready_timeout_s=120) if who == "app"
+            server = (serve(store, workdir / f"server-{who}", ready_timeout_s=TIMEOUT_S) if who == "app"
                       else _serve_page(scripts[who], workdir / f"server-{who}"))
+            started = time.monotonic()
             with server as served:
+                out.setdefault("ready", []).append(time.monotonic() - started)
                 _load(browser, served.base, who, out, "first_open", served.proc.pid)
+                opened = out["first_open"][-1]
+                out.setdefault("serve_to_map", []).append(None if opened is None else out["ready"][-1] + opened)
                 _load(browser, served.base, who, out, "new_session", served.proc.pid,
                       interact=query if who == "app" else None)
         result["load"].append(os.getloadavg()[0])

@@ -36,7 +36,7 @@ from dashboard.query.aggregate import by_category, by_column, datasets_note, tot
 from dashboard.query.filters import filter_incidents
 from dashboard.query.scope import left_out, left_out_words
 from dashboard.query.spec import FilterSpec
-from dashboard.settings import STORE_ENV, Settings
+from dashboard.settings import STORE_ENV, WARM_ENV, Settings
 from dashboard.wording import toll_text, toll_words
 
 app = App(add_completion=False, no_args_is_help=True,
@@ -268,6 +268,9 @@ def serve(
         "--public-url", metavar="URL", help=N_("The address readers reach the app at (behind a proxy or on a "
                                                "server): 'Cite this view' links start with it (default: "
                                                "$INCIDENT_MAP_PUBLIC_URL, else the address in the browser)"))] = None,
+    warm: Annotated[bool, typer.Option("--warm/--no-warm", help=N_(
+        "Open the first page once before listening, so that the first visitor does not wait for it (default; "
+        "$INCIDENT_MAP_WARM=0 turns it off)"))] = True,
 ) -> None:
     """Start the dashboard on http://127.0.0.1:PORT (no request leaves the machine unless you turn tiles on).
 
@@ -277,10 +280,15 @@ def serve(
     ensure_store(config.store)
     # Everything else (127.0.0.1 only, static serving of the vendored Leaflet assets, no usage statistics, no error
     # details...) is in dashboard/ui/.streamlit/config.toml, which `streamlit run dashboard/ui/app.py` reads as well.
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port)]
+    # Streamlit's own command line (`streamlit run`), after the default page has been built once in the server's
+    # process (dashboard/ui/boot.py)
+    cmd = [sys.executable, "-m", "dashboard.ui.boot", "run", str(APP_SCRIPT), "--server.port", str(port)]
     typer.echo(translator().gettext("Serving {store} at {url}  (Ctrl+C to stop)").format(
         store=describe_store(config.store), url=f"http://127.0.0.1:{port}"))
-    run_replacing_this_process(cmd, config.child_env())
+    env = config.child_env()
+    if not warm:
+        env[WARM_ENV] = "0"
+    run_replacing_this_process(cmd, env)
 
 
 def run_replacing_this_process(cmd: list[str], env: dict[str, str]) -> None:

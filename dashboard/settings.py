@@ -36,6 +36,7 @@ from dashboard.i18n import N_
 
 APP_NAME = "segou-incident-map"  # the distribution name: the per-user data folder is named after it
 STORE_ENV = "INCIDENT_MAP_STORE"
+WARM_ENV = "INCIDENT_MAP_WARM"  # "0": `serve` does not open the first page before listening (dashboard/ui/boot.py)
 DATA_DIR_ENV = "INCIDENT_MAP_DATA_DIR"
 PUBLIC_ENV = "INCIDENT_MAP_PUBLIC"
 MAX_MARKERS_ENV = "INCIDENT_MAP_MAX_MARKERS"

@@ -12,7 +12,7 @@ from dashboard.errors import UserError
 from dashboard.i18n import N_
 from dashboard.settings import Settings, SettingsError
 from dashboard.team.permissions import ANONYMOUS
-from dashboard.ui import cache, common, lang, state, team, widgets
+from dashboard.ui import boot, cache, common, lang, state, team, widgets
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _
 from dashboard.ui.pages import (
@@ -52,6 +52,7 @@ def main(default: str = "map") -> None:
 
     A bug (any exception that is not a :class:`UserError`) shows :data:`BUG_MESSAGE` and its traceback goes to the
     server's log only; Streamlit's own exception box is redacted as well (``client.showErrorDetails = "none"``)."""
+    boot.register_components()  # the map's component, when the server imported it while warming up
     lang.seed()  # the session's language, before any text is drawn
     st.set_page_config(page_title=_("Ségou incident map"), page_icon=ICON, layout="wide")
     use_local_assets()  # Leaflet & plugins from /app/static/vendor: the map works with no internet

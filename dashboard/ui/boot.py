@@ -1,0 +1,131 @@
+"""The server ``incident-map serve`` runs: Streamlit's own command line, after the default page has been opened once
+in this process.
+
+``python -m dashboard.ui.boot run dashboard/ui/app.py --server.port 8501`` takes the arguments of ``streamlit``. Before
+Streamlit listens, :func:`warm` runs the app's default page in this process with Streamlit's own ``AppTest`` (once
+per language the app speaks), so that the first visitor does not pay for it: importing the app (pandas, geopandas,
+Altair, pandera, folium: about 3 s on the 2-core machine), reading the store into the shared cache, building the
+default map and compiling its templates (about 2 s more for the bundled record). Measured in the browser
+(``make bench-browser``, docs/benchmarks.md "In the browser"): the first open after ``serve`` was twice a warm
+server's new session; the price is paid once, before the health check answers, and the benchmark reports it as
+"``serve`` until ready".
+
+Why ``AppTest`` and not calls to the cached functions: the page computes the cache keys of what it shows (the
+filter, the language, the view) itself; running the page is the only way to fill the very entries a visitor will
+look up, and it stays true when the page changes. ``AppTest`` swaps in a stand-in runtime for its run and removes
+it after, before the real one is created; ``st.cache_resource`` entries (the store, the basemap, the rendered map,
+the shared selection) are kept by the process, ``st.cache_data`` entries are not (they are small). A custom
+component (streamlit-folium's map) registers itself with the runtime when its module is imported during a script
+run: imported during the warm-up, it registered with the stand-in, and the real server would not serve its frame
+(an empty map, seen in Chromium); :func:`register_components` gives the real runtime every component already
+declared (:data:`DECLARED`), from the app's first run.
+
+A failure here never stops the server: it is logged in one line and the page will be built on the first visit, as
+without warming. ``INCIDENT_MAP_WARM=0`` (or ``serve --no-warm``) skips it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FunctionType
+
+from dashboard.settings import WARM_ENV
+
+LOCALES = ("en-GB", "fr-FR")  # one run per language of the app (dashboard/locale), as a browser would ask
+WARM_TIMEOUT_S = 600.0  # a cold million-incident store takes about a minute to load (docs/benchmarks.md)
+QUIET = ("streamlit", "streamlit.runtime.caching", "streamlit.runtime.scriptrunner_utils.script_run_context")
+
+log = logging.getLogger("incident_map.boot")
+
+
+def wanted(environ: os._Environ | dict[str, str] | None = None) -> bool:
+    return (os.environ if environ is None else environ).get(WARM_ENV, "1").strip() not in {"0", "false", "no", "off"}
+
+
+def warm(script: Path, locales: Sequence[str] = LOCALES, timeout: float = WARM_TIMEOUT_S) -> list[str]:
+    """Run the default page of ``script`` once per locale in this process; return one line per run (what it did
+    or why it failed), never raise."""
+    from streamlit import config
+    from streamlit.runtime import Runtime
+    from streamlit.testing.v1 import AppTest
+
+    config._main_script_path = str(script)  # read the config beside the app, as `streamlit run` will
+    config.get_config_options(force_reparse=True)
+    said = []
+    levels = {name: logging.getLogger(name).level for name in QUIET}
+    for name in QUIET:  # "No runtime found", "missing ScriptRunContext": AppTest's stand-in runtime, expected here
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        for locale in locales:
+            started = time.monotonic()
+            try:
+                at = AppTest.from_file(str(script), default_timeout=timeout)
+                at.context = {"locale": locale}
+                at.run()
+                problems = [e.value for e in at.exception] + [e.value for e in at.error]
+                said.append(f"{locale}: {time.monotonic() - started:.1f} s"
+                            + (f", the page said: {problems[0][:200]}" if problems else ""))
+            except Exception as exc:  # the first visit builds the page instead; never stop serving
+                said.append(f"{locale}: not warmed ({type(exc).__name__}: {str(exc)[:200]})")
+                break
+            finally:
+                Runtime._instance = None  # AppTest's stand-in, even after a timeout: the server creates its own
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+        config._config_options = None  # `streamlit run` parses again with its flags, as the first parse it expects
+    DECLARED[:] = _declared_components()  # a scan of the loaded modules, once (55 ms)
+    return said
+
+
+DECLARED: list = []  # custom components imported by the warm-up, to be given to the real runtime
+
+
+def _declared_components() -> list:
+    from streamlit.components.v1.custom_component import CustomComponent
+
+    found = {}
+    for module in list(sys.modules.values()):
+        for value in list(getattr(module, "__dict__", {}).values()):
+            if isinstance(value, FunctionType):  # a wrapper (dashboard.viz.assets wraps streamlit-folium's)
+                value = getattr(value, "__wrapped__", value)
+            if isinstance(value, CustomComponent):
+                found[value.name] = value
+    return list(found.values())
+
+
+def register_components() -> None:
+    """Register with the running Streamlit runtime the custom components the warm-up imported (none without a
+    warm-up); a dictionary lookup per run. Called by the app on every run."""
+    if not DECLARED:
+        return
+    from streamlit.runtime import Runtime
+
+    registry = Runtime.instance().component_registry
+    for component in DECLARED:
+        if registry.get_component_path(component.name) is None:
+            registry.register_component(component)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``streamlit ARGV`` (``run SCRIPT [flags]``), after :func:`warm` when the environment asks for it."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if wanted() and len(args) >= 2 and args[0] == "run":
+        started = time.monotonic()
+        for line in warm(Path(args[1])):
+            print(f"Warm-up of the first page: {line}", file=sys.stderr, flush=True)
+        print(f"Warm-up done in {time.monotonic() - started:.1f} s; starting the server", file=sys.stderr, flush=True)
+    from streamlit.web import cli
+
+    cli.main(args=args, prog_name="streamlit")
+
+
+if __name__ == "__main__":  # `python -m dashboard.ui.boot`: run as the module the app imports, so they share DECLARED
+    from dashboard.ui.boot import main as _main
+
+    _main()
