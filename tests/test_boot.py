@@ -108,3 +108,31 @@ def test_the_environment_turns_the_warm_up_off():
 
     assert wanted({}) and wanted({WARM_ENV: "1"})
     assert not any(wanted({WARM_ENV: v}) for v in ("0", "off", "false", " no "))
+
+
+_MAIN = """
+import gc, json, sys
+from streamlit.web import cli
+from dashboard.ui import boot
+
+called = {}
+def fake_main(args, prog_name):  # instead of starting the server: what it would be started with, and when
+    called.update(args=args, prog=prog_name, frozen=gc.get_freeze_count(), declared=[c.name for c in boot.DECLARED])
+cli.main = fake_main
+boot.main(["run", sys.argv[1], "--server.port", "8999"])
+print(json.dumps(called))
+"""
+
+
+def test_serve_warms_up_freezes_the_warmed_heap_then_hands_streamlit_its_arguments(tmp_path):
+    found = _python(_MAIN, str(APP), env_store=tmp_path / "s.gpkg")
+    assert found["args"] == ["run", str(APP), "--server.port", "8999"] and found["prog"] == "streamlit"
+    assert found["declared"] == ["streamlit_folium.st_folium"]  # warmed before the server was started
+    assert found["frozen"] > 100_000  # the warmed heap (modules, store, map) is out of the collector's reach
+
+
+def test_no_warm_up_when_the_environment_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv(WARM_ENV, "0")
+    found = _python(_MAIN, str(APP), env_store=tmp_path / "s.gpkg")
+    assert found["args"][:2] == ["run", str(APP)] and found["declared"] == [] and found["frozen"] == 0
+    assert not (tmp_path / "s.gpkg").exists()  # nothing read or created before the server starts
