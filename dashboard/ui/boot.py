@@ -36,6 +36,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FunctionType
 
+from babel.numbers import format_decimal
+
+from dashboard.i18n import from_environment, tr
 from dashboard.settings import WARM_ENV
 
 LOCALES = ("en-GB", "fr-FR")  # one run per language of the app (dashboard/locale), as a browser would ask
@@ -47,9 +50,10 @@ def wanted(environ: os._Environ | dict[str, str] | None = None) -> bool:
     return (os.environ if environ is None else environ).get(WARM_ENV, "1").strip() not in {"0", "false", "no", "off"}
 
 
-def warm(script: Path, locales: Sequence[str] = LOCALES, timeout: float = WARM_TIMEOUT_S) -> list[str]:
-    """Run the default page of ``script`` once per locale in this process; return one line per run (what it did
-    or why it failed), never raise."""
+def warm(script: Path, locales: Sequence[str] = LOCALES,
+         timeout: float = WARM_TIMEOUT_S) -> list[tuple[str, float, str | None]]:
+    """Run the default page of ``script`` once per locale in this process; return per run the locale, its seconds
+    and what went wrong (``None`` when the page ran without an exception or error box); never raise."""
     from streamlit import config
     from streamlit.runtime import Runtime
     from streamlit.testing.v1 import AppTest
@@ -68,10 +72,9 @@ def warm(script: Path, locales: Sequence[str] = LOCALES, timeout: float = WARM_T
                 at.context = {"locale": locale}
                 at.run()
                 problems = [e.value for e in at.exception] + [e.value for e in at.error]
-                said.append(f"{locale}: {time.monotonic() - started:.1f} s"
-                            + (f", the page said: {problems[0][:200]}" if problems else ""))
+                said.append((locale, time.monotonic() - started, str(problems[0])[:200] if problems else None))
             except Exception as exc:  # the first visit builds the page instead; never stop serving
-                said.append(f"{locale}: not warmed ({type(exc).__name__}: {str(exc)[:200]})")
+                said.append((locale, time.monotonic() - started, f"{type(exc).__name__}: {str(exc)[:200]}"))
                 break
             finally:
                 Runtime._instance = None  # AppTest's stand-in, even after a timeout: the server creates its own
@@ -128,10 +131,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     """``streamlit ARGV`` (``run SCRIPT [flags]``), after :func:`warm` when the environment asks for it."""
     args = list(sys.argv[1:] if argv is None else argv)
     if wanted() and len(args) >= 2 and args[0] == "run":
+        t = tr(from_environment())  # the server's log, in the language of the terminal that started it
         started = time.monotonic()
-        for line in warm(Path(args[1])):
-            print(f"Warm-up of the first page: {line}", file=sys.stderr, flush=True)
-        print(f"Warm-up done in {time.monotonic() - started:.1f} s; starting the server", file=sys.stderr, flush=True)
+        for locale, seconds, problem in warm(Path(args[1])):
+            line = (t.gettext("Warm-up of the first page ({locale}): {seconds} s") if problem is None else
+                    t.gettext("Warm-up of the first page ({locale}) not done, the first visit will build it: "
+                              "{problem}"))
+            print(line.format(locale=locale, seconds=format_decimal(seconds, "0.0", locale=t.lang), problem=problem), file=sys.stderr,
+                  flush=True)
+        print(t.gettext("Warm-up done in {seconds} s; starting the server").format(
+            seconds=format_decimal(time.monotonic() - started, "0.0", locale=t.lang)), file=sys.stderr, flush=True)
         freeze_heap()
     from streamlit.web import cli
 
