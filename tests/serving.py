@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SERVER_READY_TIMEOUT_S = 60
+SERVER_READY_TIMEOUT_S = 120  # `incident-map serve` opens the first page (and reads the store) before it listens
 
 
 class ServerError(RuntimeError):

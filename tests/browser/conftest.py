@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SERVER_READY_TIMEOUT_S = 60
+SERVER_READY_TIMEOUT_S = 120  # `incident-map serve` opens the first page (and reads the store) before it listens
 LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
 VIEWPORT = {"width": 1600, "height": 1000}

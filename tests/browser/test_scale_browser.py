@@ -29,8 +29,8 @@ from tests.browser.conftest import Web, recorded_page
 pytestmark = pytest.mark.browser
 
 N = 100_000
-SERVER_READY_TIMEOUT_S = 90
-FIRST_PAGE_TIMEOUT_MS = 240_000  # the first page builds the store's fast cache (validation of 100 k rows)
+SERVER_READY_TIMEOUT_S = 240  # `serve` builds the store's fast cache (validation of 100 k rows) while warming up
+FIRST_PAGE_TIMEOUT_MS = 240_000
 FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
 SMALL = "cercle=Niono&from=2024-06-01&to=2024-06-30"
 SMALL_PARAMS = {"cercle": ["Niono"], "from": "2024-06-01", "to": "2024-06-30"}
