@@ -162,6 +162,13 @@ def default_data_dir(root: Path = _CHECKOUT) -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+def warm_wanted(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``incident-map serve`` opens the first page before it listens: yes unless ``$INCIDENT_MAP_WARM`` is
+    ``0``/``false``/``no``/``off`` (``serve --no-warm`` sets it; read by ``dashboard/ui/boot.py``)."""
+    value = (os.environ if environ is None else environ).get(WARM_ENV, "1").strip().lower()
+    return value not in {"0", "false", "no", "off"}
+
+
 def env_author(environ: Mapping[str, str] | None = None) -> str | None:
     """``$INCIDENT_MAP_AUTHOR``, the author of changes made without ``--author`` (None when unset or blank)."""
     value = (os.environ if environ is None else environ).get(AUTHOR_ENV, "").strip()

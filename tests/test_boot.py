@@ -103,10 +103,10 @@ def test_serve_runs_streamlit_through_the_warm_up_unless_told_not_to(monkeypatch
 
 
 def test_the_environment_turns_the_warm_up_off():
-    from dashboard.ui.boot import wanted
+    from dashboard.settings import warm_wanted
 
-    assert wanted({}) and wanted({WARM_ENV: "1"})
-    assert not any(wanted({WARM_ENV: v}) for v in ("0", "off", "false", " no "))
+    assert warm_wanted({}) and warm_wanted({WARM_ENV: "1"})
+    assert not any(warm_wanted({WARM_ENV: v}) for v in ("0", "off", "False", " no "))
 
 
 _MAIN = """

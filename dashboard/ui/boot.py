@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -39,15 +38,11 @@ from types import FunctionType
 from babel.numbers import format_decimal
 
 from dashboard.i18n import from_environment, tr
-from dashboard.settings import WARM_ENV
+from dashboard.settings import warm_wanted
 
 LOCALES = ("en-GB", "fr-FR")  # one run per language of the app (dashboard/locale), as a browser would ask
 WARM_TIMEOUT_S = 600.0  # a cold million-incident store takes about a minute to load (docs/benchmarks.md)
 QUIET = ("streamlit", "streamlit.runtime.caching", "streamlit.runtime.scriptrunner_utils.script_run_context")
-
-
-def wanted(environ: os._Environ | dict[str, str] | None = None) -> bool:
-    return (os.environ if environ is None else environ).get(WARM_ENV, "1").strip() not in {"0", "false", "no", "off"}
 
 
 def warm(script: Path, locales: Sequence[str] = LOCALES,
@@ -130,7 +125,7 @@ def freeze_heap() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """``streamlit ARGV`` (``run SCRIPT [flags]``), after :func:`warm` when the environment asks for it."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if wanted() and len(args) >= 2 and args[0] == "run":
+    if warm_wanted() and len(args) >= 2 and args[0] == "run":
         t = tr(from_environment())  # the server's log, in the language of the terminal that started it
         started = time.monotonic()
         for locale, seconds, problem in warm(Path(args[1])):
