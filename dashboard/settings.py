@@ -163,10 +163,11 @@ def default_data_dir(root: Path = _CHECKOUT) -> Path:
 
 
 def warm_wanted(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether ``incident-map serve`` opens the first page before it listens: yes unless ``$INCIDENT_MAP_WARM`` is
-    ``0``/``false``/``no``/``off`` (``serve --no-warm`` sets it; read by ``dashboard/ui/boot.py``)."""
-    value = (os.environ if environ is None else environ).get(WARM_ENV, "1").strip().lower()
-    return value not in {"0", "false", "no", "off"}
+    """Whether ``incident-map serve`` opens the first page before it listens: yes when ``$INCIDENT_MAP_WARM`` is unset
+    or blank, else as the other on/off variables read (``serve --no-warm`` sets ``0``; read by
+    ``dashboard/ui/boot.py``); a value that is neither is a :class:`SettingsError`."""
+    env = os.environ if environ is None else environ
+    return not env.get(WARM_ENV, "").strip() or _flag(env, WARM_ENV)
 
 
 def env_author(environ: Mapping[str, str] | None = None) -> str | None:

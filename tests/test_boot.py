@@ -8,13 +8,16 @@ the component registered with the real runtime) is what every browser test opens
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from dashboard import cli
+from dashboard.errors import SettingsError
 from dashboard.settings import WARM_ENV
 
 APP = Path(cli.APP_SCRIPT)
@@ -48,8 +51,6 @@ print(json.dumps(after))
 
 
 def _python(code: str, *args: str, env_store: Path) -> dict:
-    import os
-
     env = {**os.environ, "INCIDENT_MAP_STORE": str(env_store)}
     env.pop("INCIDENT_MAP_PUBLIC", None)
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300, env=env,
@@ -105,8 +106,19 @@ def test_serve_runs_streamlit_through_the_warm_up_unless_told_not_to(monkeypatch
 def test_the_environment_turns_the_warm_up_off():
     from dashboard.settings import warm_wanted
 
-    assert warm_wanted({}) and warm_wanted({WARM_ENV: "1"})
+    assert warm_wanted({}) and warm_wanted({WARM_ENV: "1"}) and warm_wanted({WARM_ENV: " "})
     assert not any(warm_wanted({WARM_ENV: v}) for v in ("0", "off", "False", " no "))
+    with pytest.raises(SettingsError, match="INCIDENT_MAP_WARM"):
+        warm_wanted({WARM_ENV: "maybe"})
+
+
+def test_serve_refuses_an_unreadable_warm_up_setting_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv(WARM_ENV, "maybe")
+    env = {**os.environ, "INCIDENT_MAP_STORE": str(tmp_path / "s.gpkg")}
+    proc = subprocess.run([sys.executable, "-m", "dashboard.ui.boot", "run", str(APP), "--server.port", "8999"],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "error: $INCIDENT_MAP_WARM must be 1/true/yes or 0/false/no; got 'maybe'"
 
 
 _MAIN = """

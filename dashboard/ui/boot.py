@@ -37,6 +37,7 @@ from types import FunctionType
 
 from babel.numbers import format_decimal
 
+from dashboard.errors import SettingsError
 from dashboard.i18n import from_environment, tr
 from dashboard.settings import warm_wanted
 
@@ -125,8 +126,13 @@ def freeze_heap() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """``streamlit ARGV`` (``run SCRIPT [flags]``), after :func:`warm` when the environment asks for it."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if warm_wanted() and len(args) >= 2 and args[0] == "run":
-        t = tr(from_environment())  # the server's log, in the language of the terminal that started it
+    t = tr(from_environment())  # the server's log, in the language of the terminal that started it
+    try:
+        wanted = warm_wanted()
+    except SettingsError as exc:  # as the command line says a bad setting
+        print(t.gettext("error: {message}").format(message=exc.text(t)), file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    if wanted and len(args) >= 2 and args[0] == "run":
         started = time.monotonic()
         for locale, seconds, problem in warm(Path(args[1])):
             line = (t.gettext("Warm-up of the first page ({locale}): {seconds} s") if problem is None else

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests import serving
+from tests.serving import SERVER_READY_TIMEOUT_S  # one timeout for every served app (tests import it from here too)
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -35,7 +36,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SERVER_READY_TIMEOUT_S = 120  # `incident-map serve` opens the first page (and reads the store) before it listens
 LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob", "about"}
 VIEWPORT = {"width": 1600, "height": 1000}
