@@ -148,7 +148,9 @@ def plan_import(store: Location | None, valid: gpd.GeoDataFrame, *, now: datetim
         stored = {d.id: (1, d.to_record()) for d in bundled_decisions(reports, at)}
     combined = gpd.GeoDataFrame(pd.concat([reports, new], ignore_index=True), geometry="geometry",
                                 crs=reports.crs or new.crs)
-    outcome = rerun(combined, [Decision.from_record(r) for _, r in stored.values()], at)
+    # the stored decisions are the rule's for the stored reports: only what the new ones reach is recomputed
+    outcome = rerun(combined, [Decision.from_record(r) for _, r in stored.values()], at,
+                    around=list(new["incident_id"]))
     return ImportPlan(new=new, duplicates=len(skipped), changes=tuple(decision_changes(stored, outcome.decisions)),
                       matches=matches(outcome, list(new["incident_id"])))
 

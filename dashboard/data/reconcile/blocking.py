@@ -38,12 +38,19 @@ def _weeks(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _join(keys: np.ndarray, rows: np.ndarray, f: Features, *, probe_keys: np.ndarray | None = None,
-          probe_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+          probe_rows: np.ndarray | None = None, focus: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i, j), i < j, of rows sharing a key and a week whose widened dates overlap, with repeats (see the
     module docstring); ``probe_*``: the keys rows are looked up under when they differ from the keys they are
-    entered under (the grid's neighbouring cells)."""
+    entered under (the grid's neighbouring cells). ``focus`` (a mask of ``f``'s rows): only the pairs with a row in
+    it, found as two smaller joins (focus rows entered, every row looking; every row entered, focus rows looking)
+    instead of the whole join filtered."""
     if probe_keys is None:
         probe_keys, probe_rows = keys, rows
+    if focus is not None:
+        entered, looking = focus[rows], focus[probe_rows]
+        i1, j1 = _join(keys[entered], rows[entered], f, probe_keys=probe_keys, probe_rows=probe_rows)
+        i2, j2 = _join(keys, rows, f, probe_keys=probe_keys[looking], probe_rows=probe_rows[looking])
+        return np.concatenate([i1, i2]), np.concatenate([j1, j2])
     if not len(keys) or not len(probe_keys):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     span_rows, span_weeks = _weeks(f.wide_start[rows], f.wide_end[rows])
@@ -72,20 +79,21 @@ def _codes(values: Iterable[object]) -> np.ndarray:
     return pd.factorize(pd.Series(list(values), dtype=object))[0].astype(np.int64)
 
 
-def name_pairs(f: Features) -> np.ndarray:
-    """Pairs whose widened dates overlap and whose locations share a place-name key."""
+def name_pairs(f: Features, focus: np.ndarray | None = None) -> np.ndarray:
+    """Pairs whose widened dates overlap and whose locations share a place-name key (``focus``: see
+    :func:`candidate_pairs`)."""
     rows = np.fromiter((r for r, keys in enumerate(f.names) for _ in keys), dtype=np.int64)
     names = [k for keys in f.names for k in keys]
-    return _unique_pairs(*_join(_codes(names), rows, f), len(f))
+    return _unique_pairs(*_join(_codes(names), rows, f, focus=focus), len(f))
 
 
-def commune_pairs(f: Features) -> np.ndarray:
+def commune_pairs(f: Features, focus: np.ndarray | None = None) -> np.ndarray:
     """Pairs whose widened dates overlap, in the same commune (cercle and commune both known)."""
     rows = np.flatnonzero(pd.notna(f.commune))
-    return _unique_pairs(*_join(_codes(f.commune[rows]), rows, f), len(f))
+    return _unique_pairs(*_join(_codes(f.commune[rows]), rows, f, focus=focus), len(f))
 
 
-def near_pairs(f: Features) -> np.ndarray:
+def near_pairs(f: Features, focus: np.ndarray | None = None) -> np.ndarray:
     """Pairs whose widened dates overlap and whose points lie within the larger of their uncertainty radii."""
     rows = np.flatnonzero(~np.isnan(f.lat))
     if not len(rows):
@@ -99,7 +107,7 @@ def near_pairs(f: Features) -> np.ndarray:
     around = np.array([dy * 100_000 + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)], dtype=np.int64)
     entered_keys = (cell[:, None] + around[None, :]).ravel()
     entered_rows = np.repeat(rows, len(around))
-    i, j = _join(entered_keys, entered_rows, f, probe_keys=cell, probe_rows=rows)
+    i, j = _join(entered_keys, entered_rows, f, probe_keys=cell, probe_rows=rows, focus=focus)
     near = distance_km(f, i, j) <= np.fmax(f.radius[i], f.radius[j])
     return _unique_pairs(i[near], j[near], len(f))
 
@@ -113,10 +121,13 @@ def distance_km(f: Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
-def candidate_pairs(f: Features) -> pd.DataFrame:
-    """Every pair worth scoring, once (``i < j``), with which blocks it met in: ``name``, ``commune``, ``near``."""
+def candidate_pairs(f: Features, focus: np.ndarray | None = None) -> pd.DataFrame:
+    """Every pair worth scoring, once (``i < j``), with which blocks it met in: ``name``, ``commune``, ``near``.
+    ``focus`` (a mask of ``f``'s rows): only the pairs with at least one row in it (the reports an import adds:
+    :func:`dashboard.data.reconcile.rerun.rerun`), the same pairs as the whole set's filtered, without the
+    whole set's join (at a million reports, tens of gigabytes)."""
     n = max(len(f), 1)
-    found = {"name": name_pairs(f), "commune": commune_pairs(f), "near": near_pairs(f)}
+    found = {"name": name_pairs(f, focus), "commune": commune_pairs(f, focus), "near": near_pairs(f, focus)}
     codes = {kind: p[:, 0] * n + p[:, 1] for kind, p in found.items()}
     every = np.sort(pd.unique(np.concatenate(list(codes.values()))))  # by i, then j
     out = pd.DataFrame({"i": every // n, "j": every % n})

@@ -5,6 +5,19 @@ are kept as they are; the rule's (author ``auto``) are recomputed by
 :func:`~dashboard.data.reconcile.clusters.reconcile` from all the reports, so the stored grouping never depends on
 the order of imports. A rule decision that is made again unchanged keeps its date; one that is new or changed is
 dated ``at``; one no longer made is *retracted* (the store records that in its history: nothing is lost).
+
+An import passes the reports it adds (``around``), and only the part of the record they can change is recomputed.
+The rule decides each connected part of the candidate graph (reports joined by a scored pair or by a person's
+decision) on its own: its links are taken in score order, and a link is refused only for a conflict inside the two
+groups it would join (:mod:`~dashboard.data.reconcile.clusters`). Adding reports adds only the pairs that name one of
+them, so the parts the new pairs do not reach are decided as before, and their stored decisions stand. The parts
+they reach are found from the stored decisions: of the old candidate graph, every pair that scored is either a stored
+decision or joins two reports the stored links already put in one incident, so "joined by a stored decision" draws
+the old parts exactly. The recomputed set is the new reports, every report a new pair names, and everything a stored
+decision joins to those; the rule runs on that set alone, the same as on the whole
+(``tests/data/test_rerun_around.py`` compares both on random records). Measured at a million stored reports with 10,000
+added: the whole candidate join grew past 12 GB and was stopped; the pairs of the added reports alone take
+seconds. The whole set is still recomputed by ``incident-map reconcile`` (after the rule itself changes, say).
 """
 
 from __future__ import annotations
@@ -15,10 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.data.reconcile.blocking import candidate_pairs
 from dashboard.data.reconcile.clusters import Reconciliation, reconcile
-from dashboard.data.reconcile.decisions import Decision
+from dashboard.data.reconcile.decisions import Decision, UnionFind
+from dashboard.data.reconcile.evidence import score_pairs
+from dashboard.data.reconcile.features import features
 
-__all__ = ["Matches", "Outcome", "matches", "rerun"]
+__all__ = ["Matches", "Outcome", "matches", "reached", "rerun"]
 
 
 @dataclass(frozen=True)
@@ -33,13 +49,22 @@ class Outcome:
         return bool(self.added or self.retracted)
 
 
-def rerun(reports: pd.DataFrame, decisions: Iterable[Decision], at: str) -> Outcome:
-    """The decisions to store for ``reports`` (see the module docstring)."""
+def rerun(reports: pd.DataFrame, decisions: Iterable[Decision], at: str, *,
+          around: Sequence[str] | None = None) -> Outcome:
+    """The decisions to store for ``reports`` (see the module docstring). ``around``: the ids of the reports just
+    added, when ``decisions`` are the rule's for the others (what the store holds); only the part of the record they
+    reach is recomputed, and the outcome's ``reconciliation`` covers that part."""
     decisions = list(decisions)
     people = [d for d in decisions if d.by_user]
-    rec = reconcile(reports, people)
     before = {d.id: d for d in decisions if not d.by_user}
     kept, added = [], []
+    if around is not None:
+        rows = reached(reports, decisions, around)
+        reports = reports.iloc[rows]
+        inside = set(reports["incident_id"])
+        for d in [d for d in before.values() if d.a not in inside and d.b not in inside]:
+            kept.append(before.pop(d.id))
+    rec = reconcile(reports, people)
     for d in rec.decisions(at):
         old = before.pop(d.id, None)
         if old is not None and (old.verdict, old.score, old.evidence) == (d.verdict, d.score, d.evidence):
@@ -49,6 +74,25 @@ def rerun(reports: pd.DataFrame, decisions: Iterable[Decision], at: str) -> Outc
             added.append(d)
     return Outcome(decisions=(*people, *kept), added=tuple(added), retracted=tuple(before.values()),
                    reconciliation=rec)
+
+
+def reached(reports: pd.DataFrame, decisions: Iterable[Decision], around: Sequence[str]) -> np.ndarray:
+    """The positions, in ``reports``, of the reports ``around`` names and of every report a scored pair with one of
+    them or a chain of stored ``decisions`` joins to those (see the module docstring)."""
+    ids = pd.Index(reports["incident_id"].astype(object))
+    focus = ids.isin(list(around))
+    f = features(reports)
+    pairs = score_pairs(f, candidate_pairs(f, focus=focus))
+    uf = UnionFind(len(ids))
+    named = [(d.a, d.b) for d in decisions]
+    a = ids.get_indexer([x for x, _ in named]) if named else np.zeros(0, dtype=np.int64)
+    b = ids.get_indexer([y for _, y in named]) if named else np.zeros(0, dtype=np.int64)
+    for x, y in zip(np.concatenate([pairs["i"].to_numpy(np.int64), a]).tolist(),
+                    np.concatenate([pairs["j"].to_numpy(np.int64), b]).tolist(), strict=True):
+        if x >= 0 and y >= 0:
+            uf.union(x, y)
+    labels = uf.labels()
+    return np.flatnonzero(np.isin(labels, labels[focus]))
 
 
 @dataclass(frozen=True)
