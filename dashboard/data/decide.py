@@ -24,7 +24,7 @@ from dashboard.data.engines import default_author as _author
 from dashboard.data.engines.records import DECISION
 from dashboard.data.reconcile import people
 from dashboard.data.reconcile.decisions import Decision
-from dashboard.data.reconcile.rerun import Matches, Outcome, matches, rerun
+from dashboard.data.reconcile.rerun import WHOLE_UP_TO, Matches, Outcome, matches, rerun
 from dashboard.data.reconcile.view import ReportLevel, bundled_decisions
 from dashboard.data.store import (
     Location,
@@ -63,8 +63,14 @@ def _change(store: Location | None, change: Callable[[list[Decision], StoreData,
     data = load_store(location, write_cache=False)
     engine = open_store(location)
     stored = engine.records(DECISION)
-    decisions = change([Decision.from_record(r) for _, r in stored.values()], data, at)
-    outcome = rerun(data.reports, decisions, at)
+    before = {d.id: d for d in (Decision.from_record(r) for _, r in stored.values())}
+    decisions = change(list(before.values()), data, at)
+    around = None
+    if len(data.reports) > WHOLE_UP_TO:  # recompute only around the reports whose decisions the person changed
+        after = {d.id: d for d in decisions}
+        changed = [d for d in decisions if before.get(d.id) != d] + [d for k, d in before.items() if k not in after]
+        around = sorted({x for d in changed for x in (d.a, d.b)})
+    outcome = rerun(data.reports, decisions, at, around=around)
     changes = decision_changes(stored, outcome.decisions)
     if changes:
         engine.apply(ChangeSet(kind=kind, reason=reason, author=default_author(author), changes=changes))
@@ -148,9 +154,8 @@ def plan_import(store: Location | None, valid: gpd.GeoDataFrame, *, now: datetim
         stored = {d.id: (1, d.to_record()) for d in bundled_decisions(reports, at)}
     combined = gpd.GeoDataFrame(pd.concat([reports, new], ignore_index=True), geometry="geometry",
                                 crs=reports.crs or new.crs)
-    # the stored decisions are the rule's for the stored reports: only what the new ones reach is recomputed
     outcome = rerun(combined, [Decision.from_record(r) for _, r in stored.values()], at,
-                    around=list(new["incident_id"]))
+                    around=list(new["incident_id"]) if len(combined) > WHOLE_UP_TO else None)
     return ImportPlan(new=new, duplicates=len(skipped), changes=tuple(decision_changes(stored, outcome.decisions)),
                       matches=matches(outcome, list(new["incident_id"])))
 

@@ -9,12 +9,16 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.data import decide
+from dashboard.data.importer import import_file
 from dashboard.data.reconcile.blocking import candidate_pairs
 from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.features import features
 from dashboard.data.reconcile.rerun import matches, reached, rerun
+from dashboard.data.store import load_bundled, load_store, read_decisions
 from tests.data.test_reconcile import POOL, acled, curated
 from tests.factories import incidents
+from tests.hardening.synthetic import native_frame
 
 
 def _key(d: Decision) -> tuple:
@@ -81,3 +85,66 @@ def test_reports_the_added_ones_cannot_reach_are_not_recomputed_and_keep_their_d
         ("ACLED-1", "SEG-1", "linked", "2025-11-02T00:00:00Z"),  # untouched, its date kept
         ("ACLED-2", "SEG-2", "linked", "2026-11-01T00:00:00Z")}
     assert matches(part, ["ACLED-2"]).linked == ("ACLED-2",)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records(), st.data())
+def test_recomputing_around_a_persons_decision_gives_the_whole_recomputation(record, data):
+    reports, _, people = record
+    stored = list(rerun(reports, people, "2025-11-02T00:00:00Z").decisions)
+    ids = list(reports["incident_id"])
+    a, b = data.draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
+    verdict = data.draw(st.sampled_from(["linked", "apart", "undo"]))
+    now = Decision(a=a, b=b, verdict="linked" if verdict == "undo" else verdict, author="reviewer",
+                   at="2025-11-03T00:00:00Z", reason="a second look")
+    after = [d for d in stored if d.id != now.id] + ([] if verdict == "undo" else [now])
+    whole = rerun(reports, after, "2025-11-03T00:00:00Z")
+    part = rerun(reports, after, "2025-11-03T00:00:00Z", around=[a, b])
+    assert sorted(map(_key, part.decisions)) == sorted(map(_key, whole.decisions))
+    assert sorted(map(_key, part.retracted)) == sorted(map(_key, whole.retracted))
+
+
+def _retelling(path, n: int, prefix: str, seed: int, told_seed: int = 3):
+    """``n`` new reports (dataset ``user``) of bundled incidents: their place, day, perpetrators and toll, the point
+    moved a little (what the rule links or proposes), as a native CSV."""
+    rng = np.random.default_rng(seed)
+    bundled = load_bundled()
+    told = bundled[bundled.geometry.notna() & ~bundled.geometry.is_empty].sample(n, random_state=told_seed)
+    frame = native_frame(n, prefix, seed)
+    for column in ("date_start", "location", "admin2", "perpetrator_category", "fatalities_min", "fatalities_max",
+                   "geo_precision"):
+        frame[column] = told[column].astype(object).to_numpy()
+    frame["date_start"] = pd.to_datetime(frame["date_start"]).dt.strftime("%Y-%m-%d")
+    frame["latitude"] = np.round(told.geometry.y.to_numpy() + rng.uniform(-0.02, 0.02, n), 4)
+    frame["longitude"] = np.round(told.geometry.x.to_numpy() + rng.uniform(-0.02, 0.02, n), 4)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _decisions(store) -> list[tuple]:
+    return sorted((d.a, d.b, d.verdict, d.author, d.score, d.evidence) for d in read_decisions(store))
+
+
+def test_a_large_stores_imports_and_decisions_store_what_recomputing_the_whole_record_stores(tmp_path, monkeypatch):
+    """The store's writes take the partial path above WHOLE_UP_TO reports (here: always) and store the same."""
+    stores = {}
+    for name, limit in (("whole", 10**9), ("around", 0)):
+        monkeypatch.setattr(decide, "WHOLE_UP_TO", limit)
+        store = tmp_path / name / "incidents.gpkg"
+        load_store(store)
+        first = import_file(_retelling(tmp_path / "a.csv", 30, "RA", seed=3), store, reason="test")
+        # the same incidents told again in the same dataset: a report cannot join the incident its twin is in
+        second = import_file(_retelling(tmp_path / "b.csv", 30, "RB", seed=4), store, reason="test")
+        waiting = {(d[0], d[1]) for d in _decisions(store) if d[2] == "pending" and d[0].startswith("RB")}
+        ra, seg = next((d[0], d[1]) for d in _decisions(store)
+                       if d[3] == "auto" and d[2] == "linked" and d[0].startswith("RA") and d[1].startswith("SEG")
+                       and any(b == d[1] for _, b in waiting))
+        decide.keep_apart(store, ra, seg, reason="another attack", author="reviewer")
+        freed = {(d[0], d[1]) for d in _decisions(store) if d[2] == "linked" and (d[0], d[1]) in waiting}
+        ours = sorted(load_store(store).reports["incident_id"].loc[lambda s: s.str.startswith("RA")])
+        decide.link(store, ours[0], ours[1], reason="one attack, two accounts", author="reviewer")
+        decide.unlink(store, ours[0], reason="on reflection, two attacks", author="reviewer")
+        stores[name] = (_decisions(store), first.matches, second.matches, freed)
+    assert stores["around"] == stores["whole"]
+    # the imports matched stored incidents, and the person's decision let the rule link a report it had held back
+    assert stores["whole"][1].linked and stores["whole"][2].waiting and stores["whole"][3]

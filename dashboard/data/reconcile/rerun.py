@@ -6,18 +6,21 @@ are kept as they are; the rule's (author ``auto``) are recomputed by
 the order of imports. A rule decision that is made again unchanged keeps its date; one that is new or changed is
 dated ``at``; one no longer made is *retracted* (the store records that in its history: nothing is lost).
 
-An import passes the reports it adds (``around``), and only the part of the record they can change is recomputed.
-The rule decides each connected part of the candidate graph (reports joined by a scored pair or by a person's
-decision) on its own: its links are taken in score order, and a link is refused only for a conflict inside the two
-groups it would join (:mod:`~dashboard.data.reconcile.clusters`). Adding reports adds only the pairs that name one of
-them, so the parts the new pairs do not reach are decided as before, and their stored decisions stand. The parts
-they reach are found from the stored decisions: of the old candidate graph, every pair that scored is either a stored
-decision or joins two reports the stored links already put in one incident, so "joined by a stored decision" draws
-the old parts exactly. The recomputed set is the new reports, every report a new pair names, and everything a stored
-decision joins to those; the rule runs on that set alone, the same as on the whole
-(``tests/data/test_rerun_around.py`` compares both on random records). Measured at a million stored reports with 10,000
-added: the whole candidate join grew past 12 GB and was stopped; the pairs of the added reports alone take
-seconds. The whole set is still recomputed by ``incident-map reconcile`` (after the rule itself changes, say).
+Above :data:`WHOLE_UP_TO` reports, an import passes the reports it adds (``around``), a person's decision the reports
+it names, and only the part of the record they can change is recomputed. (Up to it, every write recomputes the whole
+record, in seconds: that also brings the rule's decisions up to date after reports were edited, which does not
+recompute them.) The rule decides each connected part of the candidate graph (reports joined by a scored pair or by a
+person's decision) on its own: its links are taken in score order, and a link is refused only for a conflict inside
+the two groups it would join (:mod:`~dashboard.data.reconcile.clusters`). Adding reports adds only the pairs that
+name one of them, so the parts the new pairs do not reach are decided as before, and their stored decisions stand.
+The parts they reach are found from the stored decisions: of the old candidate graph, every pair that scored is
+either a stored decision or joins two reports the stored links already put in one incident, so "joined by a stored
+decision" draws the old parts exactly. The recomputed set is the new reports (or the reports a changed decision
+names), every report a new pair names, and everything a stored decision joins to those; the rule runs on that set
+alone, with the same result as on the whole (``tests/data/test_rerun_around.py`` compares both on random records).
+Measured at a million stored reports with 10,000 added: the whole candidate join grew past 12 GB and was stopped;
+the pairs of the added reports alone take seconds. ``incident-map reconcile`` still recomputes the whole record
+(after the rule itself changes, say).
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ from dashboard.data.reconcile.decisions import Decision, UnionFind
 from dashboard.data.reconcile.evidence import score_pairs
 from dashboard.data.reconcile.features import features
 
-__all__ = ["Matches", "Outcome", "matches", "reached", "rerun"]
+__all__ = ["WHOLE_UP_TO", "Matches", "Outcome", "matches", "reached", "rerun"]
+
+# the most reports a write recomputes the rule's decisions for in whole (the 100,000-report benchmark store: seconds)
+WHOLE_UP_TO = 100_000
 
 
 @dataclass(frozen=True)
