@@ -33,22 +33,45 @@ _BY_RANK = np.array(sorted(RANK, key=RANK.__getitem__), dtype=object)
 
 def report_statuses(report_ids: Iterable[str], statuses: Mapping[str, str]) -> np.ndarray:
     """Each report's status (``statuses``: report id → status, for the reports that have a workflow record)."""
-    ids = pd.Series(list(report_ids), dtype=object)
-    if not statuses:
-        return np.full(len(ids), DEFAULT, dtype=object)
-    return ids.map(statuses).fillna(DEFAULT).to_numpy(dtype=object)
+    ids = _ids(report_ids)
+    out = np.full(len(ids), DEFAULT, dtype=object)
+    at = _looked_up(ids, statuses)
+    hit = at >= 0
+    out[hit] = np.asarray(list(statuses.values()), dtype=object)[at[hit]]
+    return out
 
 
 def status_column(incidents: pd.DataFrame, reports: pd.DataFrame, report_incident: np.ndarray,
                   statuses: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """(each incident's status, each report's status), in the frames' orders."""
+    """(each incident's status, each report's status), in the frames' orders.
+
+    Array lookups in the (usually small) table of statuses and a group-by over the reports not published only: the
+    row-by-row version took 3.5 s on every load of a million-report store once an import had given 10,000 reports a
+    status."""
     of_report = report_statuses(reports["incident_id"], statuses)
     if not statuses:
         return np.full(len(incidents), DEFAULT, dtype=object), of_report
-    rank = pd.Series([RANK.get(s, RANK["draft"]) for s in of_report], dtype="int64")
-    lowest = rank.groupby(pd.Series(report_incident, dtype=object).to_numpy()).min()
-    ranks = lowest.reindex(incidents["incident_id"].astype(object).to_numpy()).fillna(RANK[DEFAULT])
-    return _BY_RANK[ranks.to_numpy(dtype=np.int64)], of_report
+    at = _looked_up(_ids(reports["incident_id"]), statuses)
+    rank_of = np.array([RANK.get(s, RANK["draft"]) for s in statuses.values()], dtype=np.int64)
+    rank = np.where(at >= 0, rank_of[np.maximum(at, 0)], RANK[DEFAULT])
+    below = np.flatnonzero(rank < RANK[DEFAULT])
+    ranks = np.full(len(incidents), RANK[DEFAULT], dtype=np.int64)
+    if len(below):
+        lowest = pd.Series(rank[below]).groupby(np.asarray(report_incident, dtype=object)[below]).min()
+        where = pd.Index(lowest.index, dtype=object).get_indexer(_ids(incidents["incident_id"]))
+        ranks = np.where(where >= 0, lowest.to_numpy(np.int64)[np.maximum(where, 0)], RANK[DEFAULT])
+    return _BY_RANK[ranks], of_report
+
+
+def _ids(values: Iterable[str]) -> pd.Index:
+    return pd.Index(values.to_numpy(dtype=object) if isinstance(values, pd.Series) else list(values), dtype=object)
+
+
+def _looked_up(ids: pd.Index, statuses: Mapping[str, str]) -> np.ndarray:
+    """Each id's position among ``statuses``' keys (-1: none)."""
+    if not statuses:
+        return np.full(len(ids), -1, dtype=np.int64)
+    return pd.Index(list(statuses), dtype=object).get_indexer(ids)
 
 
 def published_only(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, report_incident: np.ndarray,

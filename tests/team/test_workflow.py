@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.data.engines import ConflictError
 from dashboard.data.engines.base import ValidationFailed
@@ -121,6 +124,24 @@ def test_an_incident_shows_the_status_of_its_report_furthest_from_publication():
     incidents_status, reports_status = status_column(data.iloc[:1], data, ["A", "A"], {"B": "in_review"})
     assert list(incidents_status) == ["in_review"] and list(reports_status) == ["published", "in_review"]
     assert list(status_column(data, data, ["A", "B"], {"B": "withdrawn"})[0]) == ["published", "withdrawn"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from("ABCDEF"), min_size=1, max_size=12),
+       st.dictionaries(st.sampled_from("abcdefghijkl"), st.sampled_from(["draft", "in_review", "published",
+                                                                        "withdrawn", "lost"])))
+def test_the_statuses_are_each_reports_and_each_incidents_lowest(owners, given_statuses):
+    reports = pd.DataFrame({"incident_id": list("abcdefghijkl"[:len(owners)])})
+    frame = pd.DataFrame({"incident_id": list("ABCDEFG")})  # G: an incident without reports
+    of_incident, of_report = status_column(frame, reports, owners, given_statuses)
+    expected = [given_statuses.get(r, "published") for r in reports["incident_id"]]
+    assert list(of_report) == expected
+    rank = {"withdrawn": 0, "draft": 1, "in_review": 2, "published": 3}
+    lowest = {}
+    for owner, status in zip(owners, expected, strict=True):
+        lowest[owner] = min(lowest.get(owner, 3), rank.get(status, 1))
+    by_rank = dict(zip(rank.values(), rank, strict=True))
+    assert list(of_incident) == [by_rank[lowest.get(i, 3)] for i in frame["incident_id"]]
 
 
 def test_imports_are_drafts_once_the_store_has_accounts(store_location):
