@@ -6,6 +6,9 @@ that a newer one is being prepared: no page view reads and validates the whole s
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -44,6 +47,9 @@ from dashboard.ui import foliummap
 from dashboard.viz.maps import Basemap
 
 BUILD_WAIT_S = 600  # a server holding no version waits this long for an import's cache build, then reads the store
+WATCH_S = 2.0  # how often the server looks for a newer version whose cache an import has finished (see watch)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -141,8 +147,59 @@ def _current(location: str, version: str, public: bool) -> Loaded:
 def loaded(settings: Settings) -> Loaded:
     location, version = store_key(settings)
     data = _current(location, version, settings.public)
+    watch(location, settings.public)
     _, revision = store_state(location)
     return replace(data, decisions=_decisions(location, revision))
+
+
+_WATCHED: dict[tuple[str, bool], threading.Thread] = {}
+_WATCHING = threading.Lock()
+_WATCHER = "incident-map watch"
+
+
+class _NoPageHere(logging.Filter):
+    """Streamlit warns "missing ScriptRunContext" when the watcher's load would show its spinner: there is no page
+    to show it on, as expected; every other thread's warnings pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.threadName.startswith(_WATCHER)
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NoPageHere())
+
+
+def watch(location: str, public: bool) -> None:
+    """Load each new version of the store as soon as an import has built its cache, before anyone opens a page.
+
+    One thread per store and mode, for the life of the server: every :data:`WATCH_S` it reads the store's version
+    (one small query); when it is not the version the pages hold, and its cache is written and no longer being
+    built (:mod:`dashboard.data.warming`), it loads it through the same cache pages read (:func:`_load`, so the
+    next page finds it there, or waits for the load in progress rather than starting another). Measured at a
+    million reports: loading a version from its cache takes 8–10 s, which the first page after an import used to
+    wait for. The thread ends when the store cannot be read (a test's folder removed)."""
+    held = _held()  # read here, in a page's run: the thread then needs no Streamlit context for it
+    with _WATCHING:
+        if (thread := _WATCHED.get((location, public))) is not None and thread.is_alive():
+            return
+        thread = threading.Thread(target=_watching, args=(location, public, held), daemon=True,
+                                  name=f"{_WATCHER} {store_label(location)}")
+        _WATCHED[(location, public)] = thread
+        thread.start()
+
+
+def _watching(location: str, public: bool, held: dict[tuple[str, bool], Loaded]) -> None:
+    while True:
+        time.sleep(WATCH_S)
+        try:
+            version, _ = store_state(location)
+            now = held.get((location, public))
+            if now is None or now.version == version or not warming.is_ready(location, version) \
+                    or warming.being_built(location):
+                continue
+            held[(location, public)] = _load(location, version, public)
+        except Exception as exc:  # the store is gone or unreadable: pages say so themselves
+            log.info("stopped watching %s for new versions: %s", store_label(location), exc)
+            return
 
 
 @st.cache_resource

@@ -4,6 +4,9 @@ is served and what was built, never on time."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +78,34 @@ def test_the_page_says_a_newer_version_is_being_prepared(store, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     notes = [i.value for i in at.info if "newer version" in i.value]
     assert len(notes) == 1 and old in notes[0]
+
+
+def test_the_server_loads_a_new_version_once_its_cache_is_built_before_a_page_asks(store, monkeypatch, caplog):
+    monkeypatch.setattr(cache, "WATCH_S", 0.05)
+    loads: list[str] = []
+    real = cache.load_store
+
+    def spying(location, *args, **kwargs):
+        loads.append(threading.current_thread().name)
+        return real(location, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "load_store", spying)
+    location, old = str(store), store_state(store)[0]
+    cache._current(location, old, False)
+    cache.watch(location, False)
+    watcher = cache._WATCHED[(location, False)]
+    cache.watch(location, False)  # one watcher per store and mode
+    assert cache._WATCHED[(location, False)] is watcher and watcher.is_alive()
+    with warming.building(store):
+        write_store(store, TWO)
+        new = store_state(store)[0]
+        time.sleep(0.5)
+        assert len(loads) == 1  # being built: the watcher waits, as pages do
+        warming.warm(store)
+    deadline = time.monotonic() + 60
+    while cache._held()[(location, False)].version != new and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert loads[1:] == [f"incident-map watch {store.name}"]
+    served = cache._current(location, new, False)  # the next page: found loaded
+    assert (served.version, len(served.incidents)) == (new, 2) and len(loads) == 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.threadName.startswith("incident-map")]
