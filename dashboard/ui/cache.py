@@ -48,6 +48,7 @@ from dashboard.viz.maps import Basemap
 
 BUILD_WAIT_S = 600  # a server holding no version waits this long for an import's cache build, then reads the store
 WATCH_S = 2.0  # how often the server looks for a newer version whose cache an import has finished (see watch)
+WATCH_FROM = 50_000  # incidents from which a store is watched (see watch)
 
 log = logging.getLogger(__name__)
 
@@ -147,12 +148,12 @@ def _current(location: str, version: str, public: bool) -> Loaded:
 def loaded(settings: Settings) -> Loaded:
     location, version = store_key(settings)
     data = _current(location, version, settings.public)
-    watch(location, settings.public)
+    watch(location, settings.public, len(data.incidents))
     _, revision = store_state(location)
     return replace(data, decisions=_decisions(location, revision))
 
 
-_WATCHED: dict[tuple[str, bool], threading.Thread] = {}
+_WATCHED: dict[tuple[str, bool], tuple[threading.Thread, dict]] = {}
 _WATCHING = threading.Lock()
 _WATCHER = "incident-map watch"
 
@@ -168,28 +169,36 @@ class _NoPageHere(logging.Filter):
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_NoPageHere())
 
 
-def watch(location: str, public: bool) -> None:
+def watch(location: str, public: bool, incidents: int) -> None:
     """Load each new version of the store as soon as an import has built its cache, before anyone opens a page.
 
-    One thread per store and mode, for the life of the server: every :data:`WATCH_S` it reads the store's version
+    One thread per store and mode, for the life of the server, once the store holds :data:`WATCH_FROM` incidents
+    (a smaller one loads in about a second: nothing to gain). Every :data:`WATCH_S` it reads the store's version
     (one small query); when it is not the version the pages hold, and its cache is written and no longer being
     built (:mod:`dashboard.data.warming`), it loads it through the same cache pages read (:func:`_load`, so the
     next page finds it there, or waits for the load in progress rather than starting another). Measured at a
     million reports: loading a version from its cache takes 8–10 s, which the first page after an import used to
-    wait for. The thread ends when the store cannot be read (a test's folder removed)."""
+    wait for. The thread ends when the store's file is gone (it never creates one) or the cache it fills was
+    cleared (a new thread then watches for the new one)."""
+    if incidents < WATCH_FROM:
+        return
     held = _held()  # read here, in a page's run: the thread then needs no Streamlit context for it
     with _WATCHING:
-        if (thread := _WATCHED.get((location, public))) is not None and thread.is_alive():
+        if (known := _WATCHED.get((location, public))) is not None and known[0].is_alive() and known[1] is held:
             return
         thread = threading.Thread(target=_watching, args=(location, public, held), daemon=True,
                                   name=f"{_WATCHER} {store_label(location)}")
-        _WATCHED[(location, public)] = thread
+        _WATCHED[(location, public)] = (thread, held)
         thread.start()
 
 
 def _watching(location: str, public: bool, held: dict[tuple[str, bool], Loaded]) -> None:
     while True:
         time.sleep(WATCH_S)
+        if _WATCHED.get((location, public), (None, None))[1] is not held:
+            return  # the cache was cleared: another thread watches the new one
+        if not location.startswith("postgresql") and not Path(location).exists():
+            return  # opening it would create a new store from the bundled data
         try:
             version, _ = store_state(location)
             now = held.get((location, public))
@@ -197,7 +206,7 @@ def _watching(location: str, public: bool, held: dict[tuple[str, bool], Loaded])
                     or warming.being_built(location):
                 continue
             held[(location, public)] = _load(location, version, public)
-        except Exception as exc:  # the store is gone or unreadable: pages say so themselves
+        except Exception as exc:  # unreadable: pages say so themselves
             log.info("stopped watching %s for new versions: %s", store_label(location), exc)
             return
 

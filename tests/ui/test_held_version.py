@@ -82,6 +82,7 @@ def test_the_page_says_a_newer_version_is_being_prepared(store, monkeypatch):
 
 def test_the_server_loads_a_new_version_once_its_cache_is_built_before_a_page_asks(store, monkeypatch, caplog):
     monkeypatch.setattr(cache, "WATCH_S", 0.05)
+    monkeypatch.setattr(cache, "WATCH_FROM", 1)
     loads: list[str] = []
     real = cache.load_store
 
@@ -91,11 +92,13 @@ def test_the_server_loads_a_new_version_once_its_cache_is_built_before_a_page_as
 
     monkeypatch.setattr(cache, "load_store", spying)
     location, old = str(store), store_state(store)[0]
+    cache.watch(location, False, 0)
+    assert (location, False) not in cache._WATCHED  # below WATCH_FROM incidents: not watched
     cache._current(location, old, False)
-    cache.watch(location, False)
+    cache.watch(location, False, 1)
     watcher = cache._WATCHED[(location, False)]
-    cache.watch(location, False)  # one watcher per store and mode
-    assert cache._WATCHED[(location, False)] is watcher and watcher.is_alive()
+    cache.watch(location, False, 1)  # one watcher per store and mode
+    assert cache._WATCHED[(location, False)] is watcher and watcher[0].is_alive()
     with warming.building(store):
         write_store(store, TWO)
         new = store_state(store)[0]
@@ -109,3 +112,6 @@ def test_the_server_loads_a_new_version_once_its_cache_is_built_before_a_page_as
     served = cache._current(location, new, False)  # the next page: found loaded
     assert (served.version, len(served.incidents)) == (new, 2) and len(loads) == 2
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.threadName.startswith("incident-map")]
+    store.unlink()  # a store moved away: the watcher stops, and never creates a new one in its place
+    watcher[0].join(timeout=30)
+    assert not watcher[0].is_alive() and not store.exists()
