@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import warming
+from dashboard.data import engines, warming
 from dashboard.data.captures import Capture, read_captures, report_history
 from dashboard.data.engines.editing import history_document
 from dashboard.data.licensing import Withheld, redistributable
@@ -198,9 +198,9 @@ def _watching(location: str, public: bool, held: dict[tuple[str, bool], Loaded])
         if _WATCHED.get((location, public), (None, None))[1] is not held:
             return  # the cache was cleared: another thread watches the new one
         if not location.startswith("postgresql") and not Path(location).exists():
-            return  # opening it would create a new store from the bundled data
+            return  # gone: pages say so themselves
         try:
-            version, _ = store_state(location)
+            version, _ = engines.open_store(location).state()  # never creates a store (store_state would)
             now = held.get((location, public))
             if now is None or now.version == version or not warming.is_ready(location, version) \
                     or warming.being_built(location):
