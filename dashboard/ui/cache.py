@@ -197,7 +197,7 @@ def _watching(location: str, public: bool, held: dict[tuple[str, bool], Loaded])
         time.sleep(WATCH_S)
         if _WATCHED.get((location, public), (None, None))[1] is not held:
             return  # the cache was cleared: another thread watches the new one
-        if not location.startswith("postgresql") and not Path(location).exists():
+        if not engines.is_postgres_url(location) and not Path(location).exists():
             return  # gone: pages say so themselves
         try:
             version, _ = engines.open_store(location).state()  # never creates a store (store_state would)
