@@ -28,6 +28,9 @@ LEFT_OUT_LISTED = 1_000  # related incidents listed in the scope note (at 1 M th
 # and sent to the browser on every run, closed or not; the Table page lists them all once they are counted)
 SCOPE_LIST_OPEN_KEY = "scope_list_open"  # the scope note's list, built only once opened (Streamlit's lazy expander):
 # closed, its 1,000 rows were still sent on every run, 0.13 MB of a new session's 0.5 MB (docs/benchmarks.md)
+CITE_OPEN_KEY = "cite_open"  # "Cite this view": its line is built and sent only once the popover is opened. Shown
+# as a code block (st.code, for its copy button) on every page, it made the browser load and run Streamlit's syntax
+# highlighter before the map's frame was created: 0.3-0.4 s of a new session at 1 M (docs/benchmarks.md)
 SCOPE_KEY = "f_scope"  # the scope filter's widget (dashboard/ui/widgets.py: f"f_{name}")
 
 
@@ -195,8 +198,12 @@ def cite_line(ctx: PageContext, page: str) -> str:
 
 
 def cite(ctx: PageContext, page: str) -> None:
-    st.caption(_("Cite this view"))
-    st.code(cite_line(ctx, page), language=None, wrap_lines=True)
+    """"Cite this view": a popover holding the view's link, dataset version and time as a code block (its copy
+    button), built only once opened (Streamlit's lazy popover, :data:`CITE_OPEN_KEY`)."""
+    box = st.popover(_("Cite this view"), key=CITE_OPEN_KEY, on_change="rerun", icon=":material/format_quote:")
+    if box.open:
+        with box:
+            st.code(cite_line(ctx, page), language=None, wrap_lines=True)
 
 
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"

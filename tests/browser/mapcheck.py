@@ -31,3 +31,15 @@ def assert_bundled_map_draws(web, screenshot: str) -> None:
     assert any("/app/static/vendor/" in url for url in web.requests), "Leaflet was not loaded from the vendored copy"
     web.screenshot(screenshot)
     web.assert_local_only()
+
+
+def open_cite(page):
+    """Open the page's "Cite this view" popover (built once opened) and return its line's code block."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name=re.compile("Cite this view|Citer cette vue")).click()
+    cite = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode']").last
+    expect(cite).to_be_visible(timeout=30_000)
+    return cite

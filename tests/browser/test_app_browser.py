@@ -15,6 +15,7 @@ from dashboard.data.schema import PERPETRATOR_LABELS, parse_sources
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, plottable
+from tests.browser.mapcheck import open_cite
 from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
@@ -222,7 +223,7 @@ def test_an_empty_selection_is_explained_not_crashed(web, path):
 def test_the_cite_line_of_the_map_reopens_the_same_view_cleanly(web):
     page = web.open("/?from=2025-10-01&to=2025-10-31&cat=state_forces")
     wait_idle(page)
-    cite = page.locator("[data-testid='stCode']").last
+    cite = open_cite(page)
     expect(cite).to_contain_text(web.base)
     url = cite.inner_text().split(" · ", 1)[0].strip()
     assert url.startswith(web.base), url
@@ -242,7 +243,7 @@ def test_the_cite_line_of_the_timeline_reopens_the_timeline_without_a_not_found_
     page = web.open("/?page=timeline&from=2025-10-01&to=2025-10-31")
     wait_idle(page)
     expect(page.get_by_role("heading", name="Timeline").first).to_be_visible()
-    cite = page.locator("[data-testid='stCode']").last
+    cite = open_cite(page)
     url = cite.inner_text().split(" · ", 1)[0].strip()
     assert "page=timeline" in url
     assert url.removeprefix(web.base).startswith("/?")

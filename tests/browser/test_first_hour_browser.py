@@ -23,6 +23,7 @@ from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import plottable
 from tests import serving
 from tests.browser.conftest import recorded_page
+from tests.browser.mapcheck import open_cite
 from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
@@ -200,12 +201,17 @@ def test_a_brushed_period_is_the_date_filter(web):
     caption = totals(view).sentence(total=len(bundled()))
     expect(page.get_by_text(caption, exact=True).first).to_be_visible(timeout=20_000)
     expect(page.get_by_text(spec.describe(), exact=True).first).to_be_visible()
-    cite = page.locator("[data-testid='stCode']").filter(has_text="dataset version").first
+    cite = open_cite(page)
+    expect(cite).to_contain_text("dataset version")
     expect(cite).to_contain_text(f"from={params['from']}&to={params['to']}")
+    page.keyboard.press("Escape")  # the popover closed again: a click elsewhere would only close it
+    expect(cite).to_be_hidden()
     # "whole months": the same kind of drag snaps to the first and last day of the months it touches
     page.get_by_text("Whole months", exact=True).click()
     wait_idle(page)
+    drawing.scroll_into_view_if_needed()  # opening the cite line (at the page's foot) scrolled the page
     box = chart.locator("svg.marks").first.bounding_box()
+    y = box["y"] + box["height"] * 0.4
     page.mouse.move(box["x"] + box["width"] * 0.30, y)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=8)

@@ -18,7 +18,7 @@ from dashboard.data.importer import import_file
 from dashboard.i18n import LOCALE_DIR
 from tests import serving
 from tests.browser.conftest import SERVER_READY_TIMEOUT_S, recorded_page
-from tests.browser.mapcheck import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS
+from tests.browser.mapcheck import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS, open_cite
 from tests.factories import NEAR_SIRAKORO, acled_file
 
 PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "about")
@@ -144,7 +144,9 @@ def test_the_october_2025_view_reads_in_french(web):
     frame = page.frame_locator(FOLIUM_FRAME)
     frame.locator(".incident-legend").wait_for(timeout=MAP_TIMEOUT_MS)
     expect(frame.locator(".incident-legend")).to_contain_text("Auteur présumé")
-    cite = page.locator("[data-testid='stCode']").last
+    text = visible_text(page)
+    assert not english_on(text), english_on(text)
+    cite = open_cite(page)
     expect(cite).to_contain_text("lang=fr")
     expect(cite).to_contain_text("version du jeu de données")
     text = visible_text(page)

@@ -15,6 +15,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points
 from tests.factories import bundled_incidents
+from tests.ui.cite import open_cite
 
 APP = "dashboard/ui/app.py"
 
@@ -153,7 +154,8 @@ def test_timeline_and_table_pages():
 
 def test_cite_line_carries_the_filter_and_dataset_version():
     at = open_page("map", cat="state_forces")
-    cite = [c.value for c in at.code][-1]
+    assert not [c for c in at.code if "dataset version" in c.value]  # built only once its popover is opened
+    cite = open_cite(at)
     assert "cat=state_forces" in cite
     assert "dataset version " in cite
 
@@ -171,7 +173,7 @@ def test_a_page_parameter_opens_that_page_and_is_kept_in_the_url():
     at = open_page("map", page="table", cat="state_forces")
     assert [t.value for t in at.title] == ["Table and key figures"]
     assert qp(at, "page") == ["table"]
-    cite = [c.value for c in at.code][-1]
+    cite = open_cite(at)
     assert "page=table" in cite
     assert cite.split(" · ")[0].split("?")[0].endswith("/")
 

@@ -12,6 +12,7 @@ from dashboard.query.spec import FilterSpec
 from dashboard.settings import PUBLIC_URL_ENV
 from dashboard.ui.common import SCOPE_LIST_OPEN_KEY, left_out_table
 from tests.factories import bundled_incidents
+from tests.ui.cite import open_cite
 from tests.ui.test_app import captions, expected_sentence, open_page, qp, store  # noqa: F401  (store: autouse)
 
 PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
@@ -75,6 +76,7 @@ def test_the_note_follows_the_other_filters():
 
 
 def cite_text(at) -> str:
+    open_cite(at)
     codes = [c.value for c in at.code if "dataset version" in c.value]
     assert len(codes) == 1, codes
     return codes[0]

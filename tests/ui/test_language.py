@@ -6,8 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data.store import STORE_ENV
+from tests.ui.cite import open_cite, popovers
 
 PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "record", "about")
+CITED = {"map", "timeline", "table", "export", "review"}  # the pages with "Cite this view"
 
 
 @pytest.fixture(autouse=True)
@@ -43,14 +45,15 @@ def test_the_link_chooses_french_and_the_switch_goes_back_to_english():
     assert at.sidebar.header[0].value == "Filtres"
     assert any(m.value == "**Incidents ayant fait des victimes civiles dans la région de Ségou, 1er–31 oct. 2025**"
                for m in at.markdown)
-    cite = at.code[-1].value
+    cite = open_cite(at)
     assert "lang=fr" in cite and "version du jeu de données" in cite and "consulté le" in cite
     assert at.query_params["lang"] in ("fr", ["fr"])
     switch(at).set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Incidents in the Ségou region"
-    assert "lang" not in at.query_params and "lang=" not in at.code[-1].value
-    assert "dataset version" in at.code[-1].value
+    cite = open_cite(at)
+    assert "lang" not in at.query_params and "lang=" not in cite
+    assert "dataset version" in cite
 
 
 def test_an_unknown_language_in_the_link_is_english():
@@ -65,6 +68,9 @@ def test_every_page_runs_in_french(page):
                       "Briefing and exports", "Data and import", "Review: the same event?", "About this dashboard"}
     assert at.title[0].value not in english_titles
     assert "Cite this view" not in [c.value for c in at.caption]
+    labels = [p.proto.popover.label for p in popovers(at)]
+    assert "Cite this view" not in labels
+    assert ("Citer cette vue" in labels) == (page in CITED)
 
 
 def test_the_history_panel_reads_in_french_and_keeps_a_written_reason_as_written(tmp_path, monkeypatch):

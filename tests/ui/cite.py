@@ -1,0 +1,25 @@
+"""Open the "Cite this view" popover of a page run by AppTest and read its line."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard.ui.common import CITE_OPEN_KEY
+
+
+def open_cite(at: AppTest) -> str:
+    """What opening the popover does (its state set, the page run again); the cite line it then shows."""
+    at.session_state[CITE_OPEN_KEY] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at.code[-1].value
+
+
+def popovers(at: AppTest) -> list:
+    """Every popover block of the page, in order."""
+    def walk(node):
+        if getattr(node, "type", None) == "popover":
+            yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+    return list(walk(at.main))
