@@ -192,7 +192,8 @@ def build_incident_map(
     if shown == "heat":
         outlined = _add_heat(m, incidents, mask, view, layer_name)
     elif shown == "hexbin":
-        _add_hexbins(m, incidents, mask, lat, lng, layer_name, hex_resolution if hex_resolution is not None else scale.resolution_for_bounds(view))
+        _add_hexbins(m, incidents, mask, lat, lng, layer_name, hex_resolution if hex_resolution is not None else
+                     scale.resolution_for_bounds(view), t)
     else:
         points, units = outlines.split(incidents.loc[mask])
         outlined = _add_unit_outlines(m, units, basemap, public=public, t=t, captures=captures,
@@ -337,10 +338,10 @@ def hexbin_counts(points: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame:
 
 
 def _add_hexbins(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, lat: np.ndarray, lng: np.ndarray,
-                 name: str, resolution: int) -> None:
+                 name: str, resolution: int, t: Translator | None = None) -> None:
     lo, hi, _ = scale.upper_tolls(incidents, mask)
     table, _ = scale.hex_bins(lat, lng, lo, hi, resolution, max_cells=scale.MAX_HEX_CELLS)
-    scale.HexLayer(table, name=name).add_to(m)
+    scale.HexLayer(table, name=name, t=t).add_to(m)
 
 
 class Legend(MacroElement):

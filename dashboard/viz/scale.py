@@ -13,6 +13,7 @@ a limited set of place coordinates), so a million incidents cost tens of thousan
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ import pandas as pd
 import shapely
 from branca.element import Template
 
+from dashboard.i18n import Translator, tr
 from dashboard.settings import MAX_MARKER_BYTES, MAX_MARKERS  # the default budget; Settings may change it
 from dashboard.viz.cards import incident_card_html, tooltip_text
 
@@ -207,12 +209,14 @@ class HexLayer(folium.map.Layer):
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
 (function (layer) {
-  var cells = {{ this.data }}, top = {{ this.top }};
+  var cells = {{ this.data }}, top = {{ this.top }}, words = {{ this.words|tojson }};
+  var nf = new Intl.NumberFormat(words.lang), say = function (text, n) { return text.replace("{n}", nf.format(n)); };
   for (var i = 0; i < cells.length; i++) {
     var c = cells[i], ring = [];
     for (var j = 4; j < c.length; j += 2) { ring.push([c[j], c[j + 1]]); }
-    var tip = c[0] + (c[0] === 1 ? " incident" : " incidents") + " · killed " + c[1] +
-      (c[2] > c[1] ? "–" + c[2] : "") + (c[3] ? " · toll unknown for " + c[3] : "");
+    var toll = nf.format(c[1]) + (c[2] > c[1] ? "–" + nf.format(c[2]) : "");
+    var tip = say(c[0] === 1 ? words.one : words.other, c[0]) + " · " + words.killed.replace("{toll}", toll) +
+      (c[3] ? " · " + say(words.unknown, c[3]) : "");
     L.polygon(ring, {color: "{{ this.colour }}", weight: 0.8, opacity: 0.8, fillColor: "{{ this.colour }}",
       fillOpacity: 0.12 + 0.73 * Math.sqrt(c[0] / top), className: "incident-hex"})
       .bindTooltip(tip, {sticky: true}).addTo(layer);
@@ -223,10 +227,12 @@ var {{ this.get_name() }} = L.featureGroup();
 """
     )
 
-    def __init__(self, table: pd.DataFrame, *, name: str, colour: str = HEX_COLOUR) -> None:
+    def __init__(self, table: pd.DataFrame, *, name: str, colour: str = HEX_COLOUR, t: Translator | None = None
+                 ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "HexLayer"
         self.colour = colour
+        self.words = hex_words(t or tr())
         self.cells = len(table)
         self.incidents = int(table["incidents"].sum()) if len(table) else 0
         self.top = max(int(table["incidents"].max()), 1) if len(table) else 1
@@ -235,6 +241,15 @@ var {{ this.get_name() }} = L.featureGroup();
             ring = [round(v, 4) for lat, lng in h3i.cell_to_boundary(h3i.str_to_int(c.cell)) for v in (lat, lng)]
             rows.append([int(c.incidents), int(c.killed_min), int(c.killed_max), int(c.unknown_toll), *ring])
         self.data = json.dumps(rows, separators=(",", ":"))
+
+
+def hex_words(t: Translator) -> dict[str, str]:
+    """The hexagon tooltip's words in ``t``'s language (escaped: Leaflet sets a tooltip as HTML), numbers written by
+    the browser's ``Intl.NumberFormat`` for that language. A cell holds at least one incident, so the singular is
+    for 1 alone in every language of the catalogue (checked by tests/viz/test_hex_words.py)."""
+    one, other = (html.escape(t.ngettext("{n} incident", "{n} incidents", n)) for n in (1, 2))
+    return {"lang": t.lang, "one": one, "other": other, "killed": html.escape(t.gettext("killed {toll}")),
+            "unknown": html.escape(t.gettext("toll unknown for {n}"))}
 
 
 def heat_points(lat: np.ndarray, lng: np.ndarray, weight: np.ndarray, bounds: Bounds | None,

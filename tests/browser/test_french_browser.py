@@ -261,3 +261,15 @@ def test_the_timeline_axis_reads_in_french(web):
     bars = page.locator("[data-testid='stVegaLiteChart'] path[aria-label]").first.get_attribute("aria-label")
     assert re.search(r"^(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? 2025 · .+ · \d+ incidents? · "
                      r"date connue ", bars), bars  # a bar's description, for screen readers
+
+
+def test_a_hexagon_s_tooltip_reads_in_french(web):
+    page = open_french(web, "/?mode=hexbin&lang=fr")
+    frame = page.frame_locator(FOLIUM_FRAME)
+    hexagon = frame.locator("path.incident-hex").first
+    hexagon.wait_for(timeout=MAP_TIMEOUT_MS)
+    hexagon.hover(force=True)
+    tip = frame.locator(".leaflet-tooltip").first
+    expect(tip).to_be_visible()
+    assert re.fullmatch(r"\d+ incidents? · tués : \d+(–\d+)?( · bilan inconnu pour \d+)?", tip.inner_text()), \
+        tip.inner_text()
