@@ -3,7 +3,8 @@
 :func:`capture_downloads` offers the selected incident's preserved source copies.
 
 Widget state lives under ``f_<filter name>`` (:func:`key`); the URL seeds it once. Each filter's ``kind`` decides its
-widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander, or the bottom. A
+widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander (drawn only once opened:
+:data:`MORE_OPEN_KEY`), or the bottom. A
 multiselect lists at most :data:`~dashboard.query.registry.OPTIONS_SHOWN` values (:func:`offered`; past it a text box
 narrows the list).
 """
@@ -23,6 +24,10 @@ from dashboard.query.registry import DATE_RANGE, FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 from dashboard.ui.lang import _, current, ngettext
 
+MORE_OPEN_KEY = "more_filters_open"  # "More filters" draws its widgets only once opened (Streamlit's lazy expander):
+# closed, its dozen multiselects were still drawn on every page, about 0.1 s of a new session (docs/benchmarks.md);
+# their values stay in the session state meanwhile (Streamlit drops a widget's state when the widget is not drawn in
+# a run, unless the key is set again: the documented way to keep it)
 DATE_BOUNDS = DATE_RANGE  # what a link or an option may name too: a URL's date outside it is refused with a sentence
 
 
@@ -139,9 +144,15 @@ def filters(options: dict[str, list]) -> FilterSpec:
     for group in ("top", "more", "bottom"):
         chosen = [f for f in FILTERS if f.sidebar == group]
         if group == "more":
-            with sb.expander(_("More filters"), expanded=False):
-                for f in chosen:
-                    values[f.field] = from_widget(f, _draw(f, st, options))
+            box = sb.expander(_("More filters"), key=MORE_OPEN_KEY, on_change="rerun")
+            for f in chosen:
+                if key(f) in st.session_state:  # kept while the box is closed (its widgets are not drawn then)
+                    st.session_state[key(f)] = st.session_state[key(f)]
+                if box.open:
+                    with box:
+                        values[f.field] = from_widget(f, _draw(f, st, options))
+                else:
+                    values[f.field] = from_widget(f, st.session_state.get(key(f)))
         else:
             for f in chosen:
                 values[f.field] = from_widget(f, _draw(f, sb, options))

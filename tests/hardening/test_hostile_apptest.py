@@ -21,6 +21,7 @@ from tests.hardening.htmlcheck import (
     assert_no_live_markup,
     card_links_are_http,
 )
+from tests.ui.opened import open_more_filters
 from tests.ui.test_app import _walk, open_page
 
 ESCAPES = re.compile(r"\\(.)")
@@ -114,6 +115,8 @@ def test_selected_hostile_incident_and_hostile_filters(store_env, hostile):
     at = run("map", actor=actor, cercle=cercle,
              q="![pwned](http://evil.example/q.png) <b data-pwned>x</b> www.evil.example")
     assert_inert_markdown(at, "map with hostile filters")
+    open_more_filters(at)  # the perpetrator names as reported are drawn in "More filters"
+    assert_inert_markdown(at, "map with hostile filters, more filters open")
     assert at.sidebar.multiselect(key="f_actor").value == [actor]
     assert at.sidebar.multiselect(key="f_cercle").value == [cercle]
     at.sidebar.text_input(key="f_text").set_value("[pwned](javascript:alert(1))").run()

@@ -15,7 +15,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points
 from tests.factories import bundled_incidents
-from tests.ui.cite import open_cite
+from tests.ui.opened import open_cite
 
 APP = "dashboard/ui/app.py"
 

@@ -12,7 +12,7 @@ from dashboard.query.spec import FilterSpec
 from dashboard.settings import PUBLIC_URL_ENV
 from dashboard.ui.common import SCOPE_LIST_OPEN_KEY, left_out_table
 from tests.factories import bundled_incidents
-from tests.ui.cite import open_cite
+from tests.ui.opened import open_cite, open_more_filters
 from tests.ui.test_app import captions, expected_sentence, open_page, qp, store  # noqa: F401  (store: autouse)
 
 PAGES = ("map", "timeline", "table", "story", "export", "data", "about")
@@ -100,7 +100,7 @@ def test_the_cite_line_uses_the_public_address_when_one_is_set(monkeypatch):
 def test_the_sidebar_offers_canonical_actors_and_keeps_the_reported_names():
     from dashboard.data.actor_groups import ActorGroups
 
-    at = open_page("map")
+    at = open_more_filters(open_page("map"))
     assert list(at.sidebar.multiselect(key="f_group").options) == list(ActorGroups.default().actors)
     assert len(at.sidebar.multiselect(key="f_actor").options) > len(ActorGroups.default().actors)
     at.sidebar.multiselect(key="f_group").set_value(["Malian Armed Forces (FAMa)"]).run()

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data.store import STORE_ENV
-from tests.ui.cite import open_cite, popovers
+from tests.ui.opened import open_cite, popovers
 
 PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "record", "about")
 CITED = {"map", "timeline", "table", "export", "review"}  # the pages with "Cite this view"
