@@ -4,9 +4,8 @@
 
 Widget state lives under ``f_<filter name>`` (:func:`key`); the URL seeds it once. Each filter's ``kind`` decides its
 widget and ``sidebar`` where it goes: the top of the sidebar, the "More filters" expander (drawn only once opened:
-:data:`MORE_OPEN_KEY`), or the bottom. A
-multiselect lists at most :data:`~dashboard.query.registry.OPTIONS_SHOWN` values (:func:`offered`; past it a text box
-narrows the list).
+:data:`MORE_OPEN_KEY`), or the bottom. A multiselect lists at most :data:`~dashboard.query.registry.OPTIONS_SHOWN`
+values (:func:`offered`; past it a text box narrows the list).
 """
 
 from __future__ import annotations
