@@ -172,3 +172,17 @@ def test_a_reduced_file_without_provenance_is_region_level():
     assert (out.loc[0, "geo_precision"], out.loc[0, "date_precision"], out.loc[0, "date_end"]) == ("3", "year",
                                                                                                    "2019-12-31")
     assert "the place precision is not known" in out.loc[0, "verification_note"]
+
+
+@pytest.mark.parametrize("field", ["low", "high", "best"])
+@pytest.mark.parametrize("value", ["INF", "-inf", "1e999"])
+def test_an_infinite_toll_is_refused_with_a_reason_not_a_crash(field, value):
+    # found by tests/hardening/test_properties.py: "INF" read as a number overflowed the best-estimate note
+    from dashboard.data.sources.ucdp import ucdp_to_flat
+
+    row = {"id": "1", "type_of_violence": "3", "side_a": "JNIM", "side_b": "Civilians", "latitude": "14.0",
+           "longitude": "-5.9", "date_start": "2019-03-02", "best": "3", "low": "2", "high": "5", "year": "2019"}
+    out = ucdp_to_flat(pd.DataFrame([{**row, field: value}]))
+    result = validate_flat(out, source_name="ucdp", today=pd.Timestamp("2026-12-01").date())
+    assert result.valid.empty  # no toll is made up from it: the row is refused
+    assert set(result.rejects["row"]) == {0} and result.rejects["problem"].str.len().gt(0).all()

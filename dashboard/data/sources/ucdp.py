@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from dashboard.data.missing import is_missing
@@ -135,7 +136,9 @@ def ucdp_to_flat(raw: pd.DataFrame, *, where_prec_kept: tuple[int, ...] = ()) ->
     out["fatalities_min"] = col("low")
     out["fatalities_max"] = col("high")
     out["fatalities_best"] = col("best")
-    low, high, best = (pd.to_numeric(col(c), errors="coerce") for c in ("low", "high", "best"))
+    # compared as numbers where they are finite ("INF" or "1e999" is no toll: validation refuses the row)
+    low, high, best = (pd.to_numeric(col(c), errors="coerce").replace([np.inf, -np.inf], np.nan)
+                       for c in ("low", "high", "best"))
     outside = ((best < low) | (best > high)).fillna(False)
     out.loc[outside, "fatalities_best"] = None  # a best estimate outside UCDP's own range is not asserted
     notes = ["UCDP's best estimate ({}) lies outside its low–high range ({}–{}), so no best estimate is used"
