@@ -21,6 +21,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.registry import FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 from tests.factories import incidents, row
+from tests.ui.opened import open_more_filters
 from tests.ui.test_app import open_page, qp, store  # noqa: F401  (store: autouse fixture)
 
 runner = CliRunner()
@@ -167,6 +168,8 @@ def test_the_cli_options_are_the_registry(command):
 def test_widget_to_spec(f):
     value = example(f)
     at = open_page("map")
+    if f.sidebar == "more":
+        open_more_filters(at)  # its widgets are drawn once it is opened
     key = f"f_{f.name}"
     widget = {"date": at.sidebar.date_input, "set": at.sidebar.multiselect, "count": at.sidebar.number_input,
               "text": at.sidebar.text_input, "flag": at.sidebar.checkbox, "choice": at.sidebar.radio}[f.kind](key=key)
