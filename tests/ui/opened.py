@@ -8,12 +8,17 @@ from dashboard.ui.common import CITE_OPEN_KEY
 from dashboard.ui.widgets import MORE_OPEN_KEY
 
 
-def open_cite(at: AppTest) -> str:
-    """What opening the popover does (its state set, the page run again); the cite line it then shows."""
-    at.session_state[CITE_OPEN_KEY] = True
+def set_open(at: AppTest, key: str, is_open: bool = True) -> AppTest:
+    """What opening (or closing) a lazy popover or expander does: its state set under ``key``, the page run again."""
+    at.session_state[key] = is_open
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return at.code[-1].value
+    return at
+
+
+def open_cite(at: AppTest) -> str:
+    """Open "Cite this view"; the cite line it then shows."""
+    return set_open(at, CITE_OPEN_KEY).code[-1].value
 
 
 def popovers(at: AppTest) -> list:
@@ -27,8 +32,5 @@ def popovers(at: AppTest) -> list:
 
 
 def open_more_filters(at: AppTest) -> AppTest:
-    """What opening "More filters" does: its state set, the page run again (its widgets are drawn)."""
-    at.session_state[MORE_OPEN_KEY] = True
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """Open "More filters" (its widgets are drawn)."""
+    return set_open(at, MORE_OPEN_KEY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.query.spec import FilterSpec
 from dashboard.ui.widgets import MORE_OPEN_KEY
-from tests.ui.opened import open_more_filters
+from tests.ui.opened import open_more_filters, set_open
 from tests.ui.test_app import captions, expected_sentence, open_page, qp, store  # noqa: F401  (store: autouse)
 
 
@@ -14,10 +14,7 @@ def number_keys(at) -> list[str]:
 
 
 def close_more_filters(at):
-    at.session_state[MORE_OPEN_KEY] = False
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return set_open(at, MORE_OPEN_KEY, False)
 
 
 def test_closed_it_draws_none_of_its_widgets_and_a_link_s_value_applies():
