@@ -456,7 +456,7 @@ def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataF
         y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)
         points = gpd.points_from_xy(x, y, crs=CRS)
         points[~has_point] = None
-        frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS)
+        frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS, copy=False)  # the columns are fresh: no copy
         if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
             raise ValueError("unexpected dtypes")
         return frame, str(meta["version"]), meta

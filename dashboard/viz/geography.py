@@ -20,6 +20,7 @@ from babel.core import get_global
 from branca.element import MacroElement, Template
 
 from dashboard.i18n import DEFAULT, Translator, tr
+from dashboard.viz import rendered
 from dashboard.viz.palette import (
     COUNTRY_EDGE,
     COUNTRY_FILL,
@@ -133,9 +134,9 @@ def add_context(m: folium.Map, ctx: Context, t: Translator | None = None) -> Non
     if ctx.seats is not None and len(ctx.seats):
         seats = folium.FeatureGroup(name=t.gettext("Cercle seats"))
         for s in ctx.seats.itertuples(index=False):
-            inert(folium.CircleMarker([s.latitude, s.longitude], radius=2.5, color="#333", weight=1, fill=True,
-                                      fill_color="#333", fill_opacity=1, pane="basemap-lines")).add_to(seats)
-            folium.Marker([s.latitude, s.longitude], interactive=False, icon=folium.DivIcon(
+            inert(rendered.CircleMarker([s.latitude, s.longitude], radius=2.5, color="#333", weight=1, fill=True,
+                                        fill_color="#333", fill_opacity=1, pane="basemap-lines")).add_to(seats)
+            rendered.Marker([s.latitude, s.longitude], interactive=False, icon=rendered.DivIcon(
                 html=f'<div class="seat-label" style="font:11px system-ui,sans-serif;color:#333;white-space:nowrap;'
                      f'text-shadow:0 0 2px #fff,0 0 2px #fff">{html.escape(s.name)}</div>',
                 icon_size=(120, 14), icon_anchor=(-4, 7))).add_to(seats)
@@ -175,7 +176,7 @@ def _label(point, text: str, css: str, size: int, colour: str, *, weight: int = 
            italic: bool = False) -> folium.Marker:
     style = (f"font:{'italic ' if italic else ''}{weight} {size}px system-ui,sans-serif;color:{colour};"
              "white-space:nowrap;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;transform:translate(-50%,-50%)")
-    return folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
+    return rendered.Marker([point.y, point.x], interactive=False, icon=rendered.DivIcon(
         html=f'<div class="{css}" style="{style}">{html.escape(text)}</div>', icon_size=(0, 0), icon_anchor=(0, 0)))
 
 

@@ -37,7 +37,7 @@ from dashboard.data.captures import Capture
 from dashboard.data.missing import is_missing
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.i18n import Translator, tr
-from dashboard.viz import choropleth, geography, outlines, scale
+from dashboard.viz import choropleth, geography, outlines, rendered, scale
 from dashboard.viz.a11y import MARKER_CLASS, MapAccessibility
 from dashboard.viz.assets import lean_map_assets
 from dashboard.viz.cards import incident_card_html, tooltip_text
@@ -282,17 +282,17 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         codes = split_codes(r["perpetrator_category"])
         lat, lon = r["geometry"].y, r["geometry"].x
         approximate = int(r["geo_precision"]) >= 2
-        tip = folium.Tooltip(html.escape(tooltip_text(r, t)))
+        tip = rendered.Tooltip(html.escape(tooltip_text(r, t)))
         card = incident_card_html(r, public=public, reports=reports.get(r["incident_id"]), t=t, captures=captures,
                                   capture_links=capture_links)
         # lazy: the card's HTML becomes a popup's content on the marker's first click (or Enter, which clicks:
         # viz/a11y.py), not every card parsed into the page before the map shows
-        popup = folium.Popup(card, max_width=360, max_height=320, lazy=True)
+        popup = rendered.Popup(card, max_width=360, max_height=320, lazy=True)
         several = " several-reports" if int(r.get("n_reports", 1) or 1) > 1 else ""
         if approximate:
-            geography.inert(folium.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
+            geography.inert(rendered.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
                                 fill=True, fill_opacity=0.06, dash_array="2 4")).add_to(target)
-        folium.CircleMarker(
+        rendered.CircleMarker(
             [lat, lon],
             radius=marker_radius(r["fatalities_min"], r["fatalities_max"]),
             color=colour,
@@ -307,7 +307,7 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         ).add_to(target)
         if second_rings and len(codes) > 1 and codes[1] in CATEGORY_COLOURS:
             # a second alleged perpetrator (e.g. army and Dozo) shows as an outer ring in its own colour
-            geography.inert(folium.CircleMarker(
+            geography.inert(rendered.CircleMarker(
                 [lat, lon], radius=marker_radius(r["fatalities_min"], r["fatalities_max"]) + 3.5,
                 color=CATEGORY_COLOURS[codes[1]], weight=3, fill=False, class_name="second-category",
             )).add_to(target)
