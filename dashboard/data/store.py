@@ -441,11 +441,13 @@ def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataF
     if not path.exists():
         return None
     try:
-        meta = json.loads(pq.read_schema(path).metadata[_CACHE_META])
+        # the footer read once (at a million reports its metadata, which maps them to incidents, is 15 MB)
+        parquet = pq.ParquetFile(path, page_checksum_verification=True)
+        meta = json.loads(parquet.schema_arrow.metadata[_CACHE_META])
         if meta.get("key") != key:
             return None  # stale: the store (or the validation rules) changed since the cache was built
         # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
-        table = pq.ParquetFile(path, page_checksum_verification=True).read()
+        table = parquet.read()
         if table.num_rows != meta["rows"] or table.column_names != [*columns, "geometry"]:
             raise ValueError("unexpected rows or columns")
         geometry = table.column("geometry").combine_chunks()

@@ -158,18 +158,27 @@ OUTSIDE = f"outside the {REGION} region"
 REGION_UNKNOWN = "region not recorded"
 
 
+REASONS = (NOT_CIVILIAN, CIVILIAN_UNKNOWN, OUTSIDE, REGION_UNKNOWN)  # in the order they are tried
+
+
 def why_not_counted(incidents: pd.DataFrame) -> pd.Series:
-    """Per incident that the default scope leaves out, the first reason that applies (one of the constants above;
+    """Per incident that the default scope leaves out, the first reason that applies (one of :data:`REASONS`;
     ``None`` for an incident it counts)."""
+    words = np.array([*REASONS, None], dtype=object)
+    return pd.Series(words[_reason_codes(incidents)], index=incidents.index, dtype=object)
+
+
+def _reason_codes(incidents: pd.DataFrame) -> np.ndarray:
+    """Per incident, the position in :data:`REASONS` of the first reason that applies (``len(REASONS)``: none).
+    Codes, not words: choosing among strings for the 800,000 incidents a synthetic million leaves out took 0.13 s
+    of each first page."""
     civilian = incidents["civilian_targeting"]
     known_civilian = civilian.notna().to_numpy(dtype=bool)
     is_civilian = civilian_victims(incidents)
     region_known = incidents["admin1"].notna().to_numpy(dtype=bool) | _in_a_cercle(incidents)
     inside = in_region(incidents)
-    reasons = np.select(
-        [known_civilian & ~is_civilian, ~known_civilian, region_known & ~inside, ~region_known],
-        [NOT_CIVILIAN, CIVILIAN_UNKNOWN, OUTSIDE, REGION_UNKNOWN], default=None)
-    return pd.Series(reasons, index=incidents.index, dtype=object)
+    return np.select([known_civilian & ~is_civilian, ~known_civilian, region_known & ~inside, ~region_known],
+                     list(range(len(REASONS))), default=len(REASONS)).astype(np.int8)
 
 
 def left_out(counted: pd.DataFrame, everything: pd.DataFrame) -> LeftOut:
@@ -189,5 +198,5 @@ def left_out_of(incidents: pd.DataFrame, counted: np.ndarray, everything: np.nda
 
 
 def _left_out(extra: pd.DataFrame) -> LeftOut:
-    why = why_not_counted(extra).value_counts()
-    return LeftOut(extra, *(int(why.get(r, 0)) for r in (NOT_CIVILIAN, CIVILIAN_UNKNOWN, OUTSIDE, REGION_UNKNOWN)))
+    counts = np.bincount(_reason_codes(extra), minlength=len(REASONS) + 1)
+    return LeftOut(extra, *(int(n) for n in counts[:len(REASONS)]))

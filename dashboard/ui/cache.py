@@ -135,8 +135,9 @@ def _current(location: str, version: str, public: bool) -> Loaded:
     """The store's incidents at ``version``, unless an import is still building that version's cache: then the
     version held (marked ``newer``), or, holding none, the new one once built (at most :data:`BUILD_WAIT_S`)."""
     held = _held().get((location, public))
-    if (held is None or held.version != version) and not warming.is_ready(location, version) \
-            and warming.being_built(location):
+    # the lock first: asking whether the cache holds the version reads both files' footers (0.2 s at a million)
+    if (held is None or held.version != version) and warming.being_built(location) \
+            and not warming.is_ready(location, version):
         if held is not None:
             return replace(held, newer=version)
         warming.wait_built(location, BUILD_WAIT_S)
