@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -124,11 +125,15 @@ def _decisions(location: str, revision: int) -> tuple[Decision, ...]:
     return read_decisions(location)
 
 
+class _Held(dict):
+    """(store, public mode) → the version last loaded (a dict the watcher can hold by weak reference)."""
+
+
 @st.cache_resource
-def _held() -> dict[tuple[str, bool], Loaded]:
+def _held() -> _Held:
     """The version last loaded for each (store, public mode), shared by the sessions: what pages show while an
     import builds a newer version's cache."""
-    return {}
+    return _Held()
 
 
 def _current(location: str, version: str, public: bool) -> Loaded:
@@ -154,7 +159,10 @@ def loaded(settings: Settings) -> Loaded:
     return replace(data, decisions=_decisions(location, revision))
 
 
-_WATCHED: dict[tuple[str, bool], tuple[threading.Thread, dict]] = {}
+# the watcher of each (store, mode) and the dict it fills, by weak reference: once Streamlit's caches are cleared,
+# the versions held are freed at once, not kept by the watcher until the next page registers a new one (at a
+# million incidents that was 2.7 GB held while the next page loaded its own copy)
+_WATCHED: dict[tuple[str, bool], tuple[threading.Thread, weakref.ref]] = {}
 _WATCHING = threading.Lock()
 _WATCHER = "incident-map watch"
 
@@ -185,31 +193,41 @@ def watch(location: str, public: bool, incidents: int) -> None:
         return
     held = _held()  # read here, in a page's run: the thread then needs no Streamlit context for it
     with _WATCHING:
-        if (known := _WATCHED.get((location, public))) is not None and known[0].is_alive() and known[1] is held:
+        if (known := _WATCHED.get((location, public))) is not None and known[0].is_alive() and known[1]() is held:
             return
-        thread = threading.Thread(target=_watching, args=(location, public, held), daemon=True,
+        ref = weakref.ref(held)
+        thread = threading.Thread(target=_watching, args=(location, public, ref), daemon=True,
                                   name=f"{_WATCHER} {store_label(location)}")
-        _WATCHED[(location, public)] = (thread, held)
+        _WATCHED[(location, public)] = (thread, ref)
         thread.start()
 
 
-def _watching(location: str, public: bool, held: dict[tuple[str, bool], Loaded]) -> None:
+def _watching(location: str, public: bool, ref: weakref.ref) -> None:
     while True:
-        time.sleep(WATCH_S)
-        if _WATCHED.get((location, public), (None, None))[1] is not held:
+        time.sleep(WATCH_S)  # holding no version meanwhile (see _WATCHED)
+        held = ref()
+        if held is None or _WATCHED.get((location, public), (None, None))[1] is not ref:
             return  # the cache was cleared: another thread watches the new one
-        if not engines.is_postgres_url(location) and not Path(location).exists():
-            return  # gone: pages say so themselves
-        try:
-            version, _ = engines.open_store(location).state()  # never creates a store (store_state would)
-            now = held.get((location, public))
-            if now is None or now.version == version or not warming.is_ready(location, version) \
-                    or warming.being_built(location):
-                continue
-            held[(location, public)] = _load(location, version, public)
-        except Exception as exc:  # unreadable: pages say so themselves
-            log.info("stopped watching %s for new versions: %s", store_label(location), exc)
+        if not _looked(location, public, held):
             return
+        del held
+
+
+def _looked(location: str, public: bool, held: _Held) -> bool:
+    """One look for a newer version, loaded into ``held`` when its cache is ready; ``False``: stop watching."""
+    if not engines.is_postgres_url(location) and not Path(location).exists():
+        return False  # gone: pages say so themselves
+    try:
+        version, _ = engines.open_store(location).state()  # never creates a store (store_state would)
+        now = held.get((location, public))
+        if now is None or now.version == version or not warming.is_ready(location, version) \
+                or warming.being_built(location):
+            return True
+        held[(location, public)] = _load(location, version, public)
+    except Exception as exc:  # unreadable: pages say so themselves
+        log.info("stopped watching %s for new versions: %s", store_label(location), exc)
+        return False
+    return True
 
 
 @st.cache_resource

@@ -4,9 +4,11 @@ is served and what was built, never on time."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,22 @@ def test_the_server_loads_a_new_version_once_its_cache_is_built_before_a_page_as
     watcher[0].join(timeout=30)
     assert not watcher[0].is_alive()
     assert not store.exists() or store.stat().st_size == 0  # (SQLite may leave an empty file, if it raced the unlink)
+
+
+def test_clearing_the_caches_frees_the_version_held_at_once(store, monkeypatch):
+    """The watcher holds the versions by weak reference: cleared (the app menu's "Clear caches", a benchmark's new
+    session), they are freed at once, not kept by the watcher until the next page loads its own copy."""
+    monkeypatch.setattr(cache, "WATCH_FROM", 1)
+    monkeypatch.setattr(cache, "WATCH_S", 0.05)
+    location, version = str(store), store_state(store)[0]
+    served = weakref.ref(cache._current(location, version, False))
+    cache.watch(location, False, 1)
+    watcher = cache._WATCHED[(location, False)][0]
+    time.sleep(0.2)  # the watcher has looked a few times
+    assert served() is not None and watcher.is_alive()
+    cache._held.clear()
+    cache._load.clear()
+    gc.collect()
+    assert served() is None
+    watcher.join(timeout=30)
+    assert not watcher.is_alive()  # and it stops: a page's next watch() starts one for the new dict
