@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard import bundled
-from dashboard.data import engines
+from dashboard.data import collector, engines
 from dashboard.data.atomic import replacing
 from dashboard.data.engines import Change, ChangeSet, StoreError, default_author, is_postgres_url
 from dashboard.data.engines.records import (
@@ -456,7 +456,8 @@ def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataF
         has_point = geometry.is_valid().to_numpy(zero_copy_only=False)
         x = np.where(has_point, geometry.field("x").to_numpy(zero_copy_only=False), 0.0)
         y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)
-        points = gpd.points_from_xy(x, y, crs=CRS)
+        with collector.paused():  # a million tracked objects: see dashboard/data/collector.py
+            points = gpd.points_from_xy(x, y, crs=CRS)
         points[~has_point] = None
         frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS, copy=False)  # the columns are fresh: no copy
         if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
