@@ -19,10 +19,14 @@ def collector_enabled():
     gc.enable()
 
 
-def test_paused_inside_running_after():
+def test_paused_inside_running_after_with_one_full_collection(monkeypatch):
+    collected = []
+    monkeypatch.setattr(collector.gc, "collect", lambda *args: collected.append(args))
     with collector.paused():
         assert not gc.isenabled()
+        assert collected == []
     assert gc.isenabled()
+    assert collected == [()]  # what was created meanwhile is not left to the next page's collections
 
 
 def test_resumes_only_when_the_last_of_two_threads_is_done():
@@ -54,11 +58,13 @@ def test_resumes_only_when_the_last_of_two_threads_is_done():
     assert gc.isenabled()
 
 
-def test_a_collector_disabled_before_stays_disabled():
+def test_a_collector_disabled_before_stays_disabled(monkeypatch):
+    collected = []
+    monkeypatch.setattr(collector.gc, "collect", lambda *args: collected.append(args))
     gc.disable()
     with collector.paused():
         pass
-    assert not gc.isenabled()
+    assert not gc.isenabled() and collected == []
 
 
 def test_the_cache_read_creates_its_points_with_the_collector_paused(tmp_path, monkeypatch):
