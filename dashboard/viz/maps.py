@@ -291,7 +291,7 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
         several = " several-reports" if int(r.get("n_reports", 1) or 1) > 1 else ""
         if approximate:
             geography.inert(rendered.Circle([lat, lon], radius=APPROX_RING_M, color=colour, weight=1, opacity=0.5,
-                                fill=True, fill_opacity=0.06, dash_array="2 4")).add_to(target)
+                                            fill=True, fill_opacity=0.06, dash_array="2 4")).add_to(target)
         rendered.CircleMarker(
             [lat, lon],
             radius=marker_radius(r["fatalities_min"], r["fatalities_max"]),

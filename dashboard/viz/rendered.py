@@ -3,9 +3,10 @@
 branca renders each element's template and then wraps the output in ``Element(output)``, which compiles that output
 as a new jinja2 template, once per element, to render it a second time as the page is assembled. A drawn incident is
 three to five elements (its marker, tooltip and popup with the card, its precision ring, a second perpetrator's
-ring), a place name on the basemap three (marker, label, the step that sets one on the other), so the widest selection still drawn as markers (238 at a million incidents) compiled about a thousand
-templates, the cards' HTML among them: measured in the AppTest rerun that draws it, jinja2's compiler was the
-largest cost of the page (``docs/benchmarks.md``). The classes here differ from folium's only in that step: the
+ring), a place name on the basemap three (marker, label, the step that sets one on the other), so the widest
+selection still drawn as markers (238 at a million incidents) compiled about a thousand templates, the cards' HTML
+among them: measured in the AppTest rerun that draws it, jinja2's compiler was the largest cost of the page
+(``docs/benchmarks.md``). The classes here differ from folium's only in that step: the
 output goes into the page as it is (:class:`Rendered`). Same class names, same options, same script.
 
 The card text stays inert in the page as before (:func:`dashboard.viz.cards.incident_card_html` escapes it and
