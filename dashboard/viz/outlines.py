@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.data.captures import Capture
 from dashboard.i18n import Translator, tr
+from dashboard.viz import rendered
 from dashboard.viz.cards import incident_card_html, tooltip_text
 from dashboard.viz.palette import CATEGORY_COLOURS, primary_category
 
@@ -81,8 +82,8 @@ def add_outlines(target, incidents: gpd.GeoDataFrame, communes: gpd.GeoDataFrame
                 "color": c, "weight": 2.5, "dashArray": "6 4", "fillColor": c, "fillOpacity": FILL[level],
                 "className": f"incident-outline located-{level}"},
         )
-        folium.Tooltip(html.escape(tip)).add_to(layer)
-        folium.Popup(header + cards, max_width=380, max_height=320).add_to(layer)
+        rendered.Tooltip(html.escape(tip)).add_to(layer)
+        rendered.Popup(header + cards, max_width=380, max_height=320).add_to(layer)
         layer.add_to(target)
         drawn += 1
     return drawn

@@ -7,7 +7,9 @@ ring), a place name on the basemap three (marker, label, the step that sets one 
 selection still drawn as markers (238 at a million incidents) compiled about a thousand templates, the cards' HTML
 among them: measured in the AppTest rerun that draws it, jinja2's compiler was the largest cost of the page
 (``docs/benchmarks.md``). The classes here differ from folium's only in that step: the
-output goes into the page as it is (:class:`Rendered`). Same class names, same options, same script.
+output goes into the page as it is (:class:`Rendered`). Same class names, same options, same script. An incident
+known only to its commune or cercle is drawn as that unit's outline (:mod:`dashboard.viz.outlines`) with a tooltip
+and a popup of the same classes.
 
 The card text stays inert in the page as before (:func:`dashboard.viz.cards.incident_card_html` escapes it and
 makes braces, backticks and ``$`` character references): nothing here relies on the second pass, which only
@@ -31,15 +33,20 @@ class Rendered(Element):
         return self._text
 
 
+def _figure(element: Element) -> Figure:
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise TypeError("cannot render an element that is not in a Figure")
+    return figure
+
+
 class RenderOnce(MacroElement):
     """``MacroElement.render`` with the header, html and script parts added as :class:`Rendered` text. Placed after
     the folium class among the bases, so folium's own ``render`` (the marker's icon, the JS and CSS links) still runs
     and reaches this one through ``super()``."""
 
     def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError("cannot render an element that is not in a Figure")
+        figure = _figure(self)
         macros = self._template.module.__dict__
         for part in ("header", "html", "script"):
             macro = macros.get(part)
@@ -78,7 +85,4 @@ class Popup(folium.Popup):
     def render(self, **kwargs) -> None:
         for child in self._children.values():
             child.render(**kwargs)
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError("cannot render an element that is not in a Figure")
-        figure.script.add_child(Rendered(self._template.render(this=self, kwargs=kwargs)), name=self.get_name())
+        _figure(self).script.add_child(Rendered(self._template.render(this=self, kwargs=kwargs)), name=self.get_name())

@@ -13,12 +13,16 @@ FOLIUM_S = {name: getattr(folium, name) for name in ("CircleMarker", "Circle", "
 
 
 def _view(n: int):
-    """``n`` incidents: exact and approximate places (the ring), two alleged perpetrators (the second ring)."""
+    """``n`` incidents: exact and approximate places (the ring), two alleged perpetrators (the second ring); and one
+    known only to its cercle (drawn as the cercle's outline, with its own tooltip and popup)."""
+    hostile = "<b>not bold</b> & {{ 7*7 }} `x` ${y}"
     return incidents(*(row(incident_id=f"i{i}", geo_precision="2" if i % 3 == 0 else "1",
                            latitude=str(13.5 + i / 100), longitude=str(-6.0 + i / 100),
                            perpetrator_category="state_forces;progov_militia" if i % 2 else "jihadist_group",
-                           summary=f"Incident {i}: <b>not bold</b> & {{{{ 7*7 }}}} `x` ${{y}}")
-                       for i in range(n)))
+                           summary=f"Incident {i}: {hostile}")
+                       for i in range(n)),
+                     row(incident_id="cercle-only", latitude="14.24425", longitude="-5.993266", located_to="cercle",
+                         geo_precision="2", summary=f"Known to its cercle: {hostile}"))
 
 
 def _with_folium_s_classes(monkeypatch) -> None:
@@ -32,6 +36,7 @@ def test_the_page_is_the_one_folium_s_own_classes_make(basemap, monkeypatch):
     _with_folium_s_classes(monkeypatch)
     theirs = render(build_incident_map(view, basemap=basemap, mode="points"))
     assert ours.count("incident-marker precision-") == 12 and "second-category" in ours and "seat-label" in ours
+    assert "incident-outline located-cercle" in ours and "Known to its cercle" in ours
     assert ours == theirs
 
 
