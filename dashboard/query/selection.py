@@ -1,23 +1,30 @@
-"""The filtered incidents as every page gets them, from boolean masks: the rows taken once, and not at all when
-the filter keeps every row; the scope's notes (what it leaves out, or what the default would) from the same masks.
+"""The filtered incidents as every page gets them, from boolean masks: which rows, their totals and the scope's notes
+(what it leaves out, or what the default would), with no row copied until a page asks for it.
 
 At a million incidents, taking the selected rows of the ~80 columns costs several times the masks themselves
-(``docs/benchmarks.md``), so nothing here copies more than it must:
+(``docs/benchmarks.md``: 56-180 ms for 20-190 k rows, the first take of a filter state the slowest), so nothing
+here copies more than it must:
 
-* :func:`select` returns the frame itself when every row is selected (treat it as read-only, like the loaded
-  frame), and otherwise takes the rows by position (``DataFrame.take``: about half the time of ``.loc[mask]``);
+* :class:`Filtered` holds the positions of the selected rows in the loaded frame. :attr:`Filtered.view` takes
+  every column of them once, on first use (the frame itself when every row is selected: read-only, like the loaded
+  frame); :meth:`Filtered.columns` takes only the columns asked for (the map page's hexagons, heat and choropleth,
+  the totals and the datasets note read a handful of the ~80): a few milliseconds where the whole rows took a
+  tenth of a second;
 * :func:`filtered` computes the other filters' mask once and ANDs the scope on it, so the scope note needs no
   second filter pass and no second full selection: the rows it lists (few) are the only ones taken for it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dashboard.data.search import SearchIndex
-from dashboard.query.aggregate import Totals, totals
+from dashboard.query.aggregate import TOTALS_COLUMNS, Totals, totals
 from dashboard.query.filters import filter_mask, select
 from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out_of, scope
 from dashboard.query.spec import FilterSpec
@@ -27,16 +34,40 @@ __all__ = ["Filtered", "filtered", "select"]
 
 @dataclass(frozen=True, eq=False)
 class Filtered:
-    """What a page needs of one filter state: the selected incidents, their totals, and the scope's note."""
+    """What a page needs of one filter state: the selected incidents (taken when asked for), their totals, and the
+    scope's note. Shared by the sessions (:func:`dashboard.ui.cache.selection`): what it takes is kept, read-only."""
 
-    view: pd.DataFrame  # the selected incidents (the loaded frame itself when every row is selected: read-only)
+    incidents: pd.DataFrame  # the frame the filter ran on (every incident loaded)
+    positions: np.ndarray | None  # where the selected incidents are in it, in order (None: every one)
     totals: Totals
     left_out: LeftOut | None  # related incidents the scope does not count (None: every incident is counted)
     counted_in: LeftOut | None  # with every incident counted: those the default scope would leave out
+    _taken: dict = field(default_factory=dict, repr=False)  # column names → the selected rows of those columns
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.incidents) if self.positions is None else len(self.positions)
+
+    @property
+    def view(self) -> pd.DataFrame:
+        """The selected incidents, every column (``incidents.loc[mask]``; the loaded frame itself when every row is
+        selected: read-only). Taken on first use, then kept."""
+        return self.columns(None)
+
+    def columns(self, names: Sequence[str] | None) -> pd.DataFrame:
+        """The selected rows of the columns ``names`` only, in that order (``None``: every column), index kept:
+        the same as ``view[names]``, without taking the other columns. A GeoDataFrame when the geometry is among
+        them. Kept for the next caller."""
+        key = None if names is None else tuple(names)
+        with self._lock:  # two sessions asking at once take it once
+            if key not in self._taken:
+                frame = self.incidents if key is None else self.incidents[list(key)]
+                self._taken[key] = frame if self.positions is None else frame.take(self.positions)
+            return self._taken[key]
 
 
 def filtered(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | None = None) -> Filtered:
-    """The selection of ``spec`` and its scope note: the same as ``filter_incidents(incidents, spec, search)`` and
+    """The selection of ``spec`` and its scope note: the rows of ``filter_incidents(incidents, spec, search)``, and
     ``left_out(view, filter_incidents(incidents, spec.with_(scope="all"), search))`` (or, when every incident is
     counted, which of them the default scope leaves out), from one pass of the filters."""
     everything = filter_mask(incidents, spec.with_(scope="all"), search)  # every filter but the scope
@@ -47,5 +78,8 @@ def filtered(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | No
     else:
         counted = everything & scope(spec.scope).mask(incidents)
         left, counted_in = left_out_of(incidents, counted, everything), None
-    view = select(incidents, counted)
-    return Filtered(view=view, totals=totals(view), left_out=left, counted_in=counted_in)
+    positions = None if counted.all() else np.flatnonzero(counted)
+    tolls = incidents[list(TOTALS_COLUMNS)]
+    tolls = tolls if positions is None else tolls.take(positions)
+    return Filtered(incidents=incidents, positions=positions, totals=totals(tolls), left_out=left,
+                    counted_in=counted_in, _taken={TOTALS_COLUMNS: tolls})

@@ -42,7 +42,7 @@ def header(ctx: PageContext, title: str, *, note: bool = True) -> None:
     t = current()
     st.markdown(f"**{md_inline(ctx.spec.describe(t.words()))}**")  # names and search text from the data or the URL
     st.caption(ctx.totals.sentence(total=len(ctx.all), t=t))
-    datasets = datasets_note(ctx.view, t)
+    datasets = datasets_note(ctx.selection.columns(["datasets"]), t)  # one column, not every one
     if datasets:
         st.caption(_("Note: {note}.").format(note=datasets))
     if note:
@@ -132,7 +132,7 @@ def licence_note(ctx: PageContext) -> None:
 
 def empty_state(ctx: PageContext) -> bool:
     """Show a clear message when nothing matches; returns True if the page should stop there."""
-    if len(ctx.view):
+    if len(ctx.selection):
         return False
     st.info(_("No incidents match these filters. Widen the dates or remove a filter "
               "(the sidebar's **Clear all filters** button resets them)."), icon=":material/search_off:")

@@ -8,6 +8,7 @@ import geopandas as gpd
 
 from dashboard.query.aggregate import Totals
 from dashboard.query.scope import LeftOut
+from dashboard.query.selection import Filtered
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings
 from dashboard.team.permissions import ANONYMOUS, Account
@@ -19,13 +20,30 @@ from dashboard.ui.state import ViewState
 class PageContext:
     data: Loaded
     spec: FilterSpec
-    view: gpd.GeoDataFrame  # the filtered incidents
-    totals: Totals
+    selection: Filtered  # the filtered incidents (their rows taken when a page asks), totals and scope note
     state: ViewState
     settings: Settings  # store, public mode and map budget, read from the environment once per run
-    left_out: LeftOut | None = None  # related incidents the scope does not count (None: every incident is counted)
-    counted_in: LeftOut | None = None  # with every incident counted: those the default scope would leave out
     account: Account = ANONYMOUS  # who signed in (the public view: always anonymous)
+
+    @property
+    def view(self) -> gpd.GeoDataFrame:
+        """The filtered incidents, every column (taken on first use by any session, then kept: a page that reads a
+        few columns asks ``selection.columns`` for them instead)."""
+        return self.selection.view
+
+    @property
+    def totals(self) -> Totals:
+        return self.selection.totals
+
+    @property
+    def left_out(self) -> LeftOut | None:
+        """Related incidents the scope does not count (None: every incident is counted)."""
+        return self.selection.left_out
+
+    @property
+    def counted_in(self) -> LeftOut | None:
+        """With every incident counted: those the default scope would leave out."""
+        return self.selection.counted_in
 
     @property
     def all(self) -> gpd.GeoDataFrame:

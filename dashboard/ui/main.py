@@ -119,8 +119,7 @@ def _run(default: str) -> None:
         who = team.sidebar(str(data.store))
     view_state = state.view_from_url()
     chosen = cache.selection(data, spec)  # once per filter state: a rerun that keeps the filters does no work
-    ctx = PageContext(data=data, spec=spec, view=chosen.view, totals=chosen.totals, state=view_state,
-                      settings=settings, left_out=chosen.left_out, counted_in=chosen.counted_in, account=who)
+    ctx = PageContext(data=data, spec=spec, selection=chosen, state=view_state, settings=settings, account=who)
     try:
         page.run()
     except UserError as exc:

@@ -54,7 +54,7 @@ def clear_period() -> None:
 def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: Measure = "incidents",
                  height: int = 280, stack: Stack = "category") -> None:
     """The timeline of the selection, on which a drag chooses the period."""
-    if ctx.view.empty:
+    if not len(ctx.selection):
         return
     period = ctx.spec.start or ctx.spec.end
     t = current()

@@ -116,6 +116,12 @@ def marker_radius(lo, hi) -> float:
     return 5.0 + 2.2 * math.sqrt(n)
 
 
+# every column build_incident_map reads when it draws no marker (hexagons, heat, choropleth): a page may hand it
+# only these then, instead of every column of a large selection (tests/viz/test_map_columns.py: the same page)
+AGGREGATE_COLUMNS = ("geometry", "geo_precision", "fatalities_min", "fatalities_max", "located_to", "cercle",
+                     "cercle_pcode", "commune", "commune_pcode")
+
+
 def build_incident_map(
     incidents: gpd.GeoDataFrame,
     *,

@@ -81,6 +81,35 @@ def test_filtered_with_every_row_kept_holds_no_copy(frame):
     assert got.view is frame
 
 
+@pytest.mark.parametrize("spec", SPECS[:6], ids=lambda s: repr(s.to_query_params()))
+@pytest.mark.parametrize("names", [["summary"], ["incident_id", "geometry", "date_start"], ["fatalities_max"]])
+def test_columns_are_those_of_the_whole_view(frame, spec, names):
+    got = filtered(frame, spec)
+    part = got.columns(names)
+    assert type(part) is type(frame[names])  # a GeoDataFrame when the geometry is among them
+    assert_frame_equal(part, frame.loc[filter_mask(frame, spec)][names])
+    assert got.columns(names) is part  # kept for the next page
+    assert len(got) == len(part)
+
+
+def test_no_row_is_taken_whole_until_the_view_is_asked_for(frame, monkeypatch):
+    taken = []
+    take = type(frame).take
+
+    def counted(self, indices, axis=0, **kwargs):
+        if axis in (0, "index"):  # rows (a list of columns is taken along the other axis)
+            taken.append(self.shape[1])
+        return take(self, indices, axis=axis, **kwargs)
+
+    monkeypatch.setattr(type(frame), "take", counted)
+    monkeypatch.setattr(pd.DataFrame, "take", counted)
+    got = filtered(frame, FilterSpec(perpetrator_categories=frozenset({"state_forces"})))
+    got.columns(["incident_id", "summary"])
+    assert taken and max(taken) < frame.shape[1] / 4  # the totals, the note's listed rows, two columns
+    assert len(got.view) == len(got) and max(taken) == frame.shape[1]
+    assert got.view is got.view  # taken once
+
+
 def _plain_counts(incidents: pd.DataFrame) -> tuple[dict[str, int], int]:
     """The definition, row by row: every report's dataset, and the incidents with more than one report."""
     counts: dict[str, int] = {}

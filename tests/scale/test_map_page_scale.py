@@ -94,3 +94,32 @@ def test_changing_a_filter_switches_between_hexagons_and_markers(app):
     at.run()
     assert not at.exception
     assert "incident-marker precision-" in component(at)["script"]
+
+
+def test_the_page_takes_whole_rows_only_where_it_draws_markers(app, store, monkeypatch):
+    """Above the budget the page reads a few columns of the selection (hexagons, the not-drawn list, the datasets
+    note); every column of the selected rows is taken only once a filter leaves markers to draw (their cards)."""
+    from dashboard.query.selection import Filtered, filtered
+    from dashboard.viz.maps import first_unplotted
+
+    first = first_unplotted(filtered(load_store(store).incidents, FilterSpec()).view, 1)[1]["incident_id"].iloc[0]
+    asked = []
+    whole = Filtered.view
+
+    def counted(self):
+        asked.append(len(self))
+        return whole.fget(self)
+
+    monkeypatch.setattr(Filtered, "view", property(counted))
+    at = app()
+    assert "incident-hex" in component(at)["script"] and asked == []
+    at.selectbox(key=NOT_DRAWN_KEY).set_value(first).run()  # a card of the list: that incident's row, no other
+    assert not at.exception and asked == []
+    assert any(f'data-incident-id="{first}"' in el.proto.body for el in at.get("html"))
+    at.sidebar.multiselect(key="f_cercle").set_value(["Niono"])
+    at.sidebar.date_input(key="f_start").set_value(date(2024, 6, 1))
+    at.sidebar.date_input(key="f_end").set_value(date(2024, 6, 30))
+    at.run()
+    assert not at.exception
+    assert "incident-marker precision-" in component(at)["script"]
+    assert asked and max(asked) <= scale.MAX_MARKERS * 4  # the markers' selection, whole

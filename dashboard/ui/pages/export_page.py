@@ -161,7 +161,7 @@ def render(ctx: PageContext) -> None:
     if common.empty_state(ctx):
         state.publish(ctx.spec, ctx.state)
         return
-    n = len(ctx.view)
+    n = len(ctx.selection)
     lang = current()
     st.markdown(ngettext(
         "Every file below holds **exactly this {n} incident** and says what it is: the filter sentence "

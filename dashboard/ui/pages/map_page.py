@@ -20,7 +20,7 @@ from dashboard.viz import scale
 from dashboard.viz.cards import incident_captures, incident_card_html, incident_id_from_tooltip
 from dashboard.viz.choropleth import MEASURES, UNITS, figures, not_allocated_note
 from dashboard.viz.history import history_html
-from dashboard.viz.maps import MAP_MODES, build_incident_map, first_unplotted
+from dashboard.viz.maps import AGGREGATE_COLUMNS, MAP_MODES, build_incident_map, first_unplotted
 
 MODE_LABELS = {"points": N_("Points"), "clusters": N_("Clusters"), "heat": N_("Heat"), "hexbin": N_("Hexagons (H3)"),
                "choropleth": N_("By cercle/commune")}
@@ -31,6 +31,10 @@ MAP_KEY = "map"
 NOT_DRAWN_LISTED = 50  # incidents listed beside the map; the rest are counted (the table page lists them all)
 NOT_DRAWN_KEY = "not_drawn_card"
 MAP_HEIGHT = 520
+# what the page reads of a selection the map will not draw as markers: the map's columns, the month player's dates,
+# the ids (a click) and the not-drawn list's labels. Taking these instead of the ~80 columns of 190,000 incidents
+# (the default view at a million) cut 0.1-0.4 s from the page (docs/benchmarks.md).
+PAGE_COLUMNS = (*AGGREGATE_COLUMNS, "incident_id", "date_start", "date_end", "location")
 
 
 def months_of(incidents: pd.DataFrame) -> list[str]:
@@ -60,7 +64,7 @@ def render(ctx: PageContext) -> None:
                              "off, nothing leaves this machine."))
     play = c3.toggle(_("Step through months"), key="play", help=_("For presentations: one month at a time."))
     unit, measure = _choropleth_choice(ctx) if mode == "choropleth" else (ctx.state.unit, ctx.state.measure)
-    view = ctx.view
+    view = ctx.selection.columns(PAGE_COLUMNS)  # every column only where markers are drawn (below)
     month = None
     if play and len(view):
         months = months_of(view)
@@ -73,14 +77,17 @@ def render(ctx: PageContext) -> None:
         start = pd.Timestamp(f"{month}-01")
         view = in_period(view, start, start + pd.offsets.MonthEnd(0))
         st.markdown(f"**{format_date(start, 'LLLL y', locale=t.lang)}** — {totals(view).sentence(t=t)}")
+    markers = _markers_possible(view, mode, ctx.settings.max_markers)
+    if markers:  # their cards read every column: the same rows, whole
+        view = ctx.view if month is None else in_period(ctx.view, start, start + pd.offsets.MonthEnd(0))
     selected = _selected_id(ctx)
     with map_area:
         if not common.empty_state(ctx) and len(view) == 0:
             st.info(_("No incidents in this period."))
         left, right = st.columns([2.2, 1])
         with left:
-            if len(ctx.view):
-                filtered = not ctx.spec.is_empty() or len(view) < len(ctx.view)  # a filter or a month
+            if len(ctx.selection):
+                filtered = not ctx.spec.is_empty() or len(view) < len(ctx.selection)  # a filter or a month
                 view_key = (t.lang, ctx.data.version, ctx.data.public, cache.spec_key(ctx.spec), month, mode, tiles,
                             unit, measure,
                             ctx.settings.max_markers, ctx.settings.max_marker_bytes)  # all the map depends on
@@ -88,7 +95,8 @@ def render(ctx: PageContext) -> None:
                     view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
                     bounds=scale.map_view(view, filtered), max_markers=ctx.settings.max_markers,
                     max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure,
-                    reports=ctx.data.reports_of(view) if len(view) <= ctx.settings.max_markers else None, t=t))
+                    reports=ctx.data.reports_of(view) if markers and len(view) <= ctx.settings.max_markers else None,
+                    t=t))
                 foliummap.show(rendered, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                                returned_objects=["last_object_clicked_tooltip"])
                 # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a
@@ -104,7 +112,7 @@ def render(ctx: PageContext) -> None:
                 _detail(view, selected, ctx)
                 _not_drawn(view, ctx)
     common.scope_note(ctx)
-    if len(ctx.view):
+    if len(ctx.selection):
         _timeline(ctx)
     common.cite(ctx, "map")
     state.publish(ctx.spec, state.ViewState(mode=mode, selected=selected, month=month, unit=unit, measure=measure))
@@ -141,6 +149,12 @@ def _allocation_caption(view: pd.DataFrame, unit: str) -> str:
                  "cercles.").format(note=note[:1].upper() + note[1:])
     return _("Each commune counts the incidents known to lie in it. {note}: they are counted here, not spread over "
              "communes.").format(note=note[:1].upper() + note[1:])
+
+
+def _markers_possible(view: pd.DataFrame, mode: str, max_markers: int) -> bool:
+    """Whether the map may draw ``view`` as markers (points or clusters within the marker budget); otherwise it
+    reads only :data:`AGGREGATE_COLUMNS`."""
+    return mode in ("points", "clusters") and int(scale.plottable_mask(view).sum()) <= max_markers
 
 
 def _selected_id(ctx: PageContext) -> str | None:
@@ -198,7 +212,7 @@ def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
                           placeholder=t.ngettext("the {n} incident", "one of the {n} incidents", len(labels)).format(
                               n=len(labels)))
     if picked is not None:
-        row = ordered.loc[ordered["incident_id"] == picked]
+        row = ctx.all.loc[ctx.all["incident_id"] == picked]  # every column of the one picked, for its card
         if not row.empty:
             reports = ctx.data.reports_of(row)
             st.html(incident_card_html(row.iloc[0].to_dict(), public=ctx.data.public, width=520,

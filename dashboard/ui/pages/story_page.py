@@ -162,10 +162,10 @@ def _editor(ctx: PageContext, filtered_ids: list[str]) -> Story:
         _load(st.file_uploader(_("Load a story (JSON)"), type=["json"], key=UPLOAD_KEY, max_upload_size=1),
               ctx.all["incident_id"])
         choices, labels = _choices(ctx, list(st.session_state.get(IDS_KEY) or []))
-        if len(ctx.all) > PICK_OPTIONS and len(ctx.view) > PICK_OPTIONS:
+        if len(ctx.all) > PICK_OPTIONS and len(ctx.selection) > PICK_OPTIONS:
             st.caption(_("The list offers the {k} most serious of the {n} incidents of the selection (highest known "
                          "toll first): narrow the filters to pick among the others.").format(
-                k=ui_lang.current().number(PICK_OPTIONS), n=ui_lang.current().number(len(ctx.view))))
+                k=ui_lang.current().number(PICK_OPTIONS), n=ui_lang.current().number(len(ctx.selection))))
         st.text_input(_("Story title"), key=TITLE_KEY, max_chars=MAX_TITLE, on_change=_mark_editing)
         ids = st.multiselect(_("Incidents, in the order they are presented"), list(choices["incident_id"]), key=IDS_KEY,
                              format_func=lambda i: labels.get(i, i), on_change=_mark_custom,
@@ -192,7 +192,7 @@ def render(ctx: PageContext) -> None:
                    icon=":material/shield:")
     common.record_statement()
     filtered_ids, _left = default_story_ids(_ranked(ctx), DEFAULT_STEPS)  # the ranking's first are the same
-    left = len(ctx.view) - len(filtered_ids)
+    left = len(ctx.selection) - len(filtered_ids)
     following = not st.session_state.get(CUSTOM_KEY)
     if following and st.session_state.get(IDS_KEY) != filtered_ids:
         st.session_state[IDS_KEY] = filtered_ids  # follow the filter until the user picks incidents
@@ -204,7 +204,7 @@ def render(ctx: PageContext) -> None:
                          "This story presents the {k} most serious of the {n} incidents of the selection (highest "
                          "known toll first), oldest first; {left} incidents are left out. Narrow the filters or pick "
                          "the incidents to present others.", left).format(
-            k=t.number(len(filtered_ids)), n=t.number(len(ctx.view)), left=t.number(left)),
+            k=t.number(len(filtered_ids)), n=t.number(len(ctx.selection)), left=t.number(left)),
             icon=":material/filter_list:")
     story = _editor(ctx, filtered_ids)
     if not len(story):

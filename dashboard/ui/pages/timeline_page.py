@@ -51,8 +51,8 @@ def render(ctx: PageContext) -> None:
     st.subheader(_("Incidents, oldest first"), divider="gray")
     t = current()
     st.html(cache.shared(cache.view_key("timeline_cards", ctx.data, ctx.spec, t.lang), lambda: cards(ctx, t)))
-    if len(ctx.view) > MAX_CARDS:
+    if len(ctx.selection) > MAX_CARDS:
         st.caption(_("Showing the first {k} of {n}; narrow the filter to see the rest.").format(k=MAX_CARDS,
-                                                                                                n=len(ctx.view)))
+                                                                                                n=len(ctx.selection)))
     common.cite(ctx, "timeline")
     state.publish(ctx.spec, ctx.state)
