@@ -13,7 +13,7 @@ belong under the title), and the note names that reason separately.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,9 +29,11 @@ __all__ = [
     "SCOPES",
     "LeftOut",
     "LeftOutWords",
+    "RowScopes",
     "in_region",
     "left_out",
     "left_out_words",
+    "row_scopes",
     "scope_choices",
     "why_not_counted",
 ]
@@ -123,18 +125,29 @@ def left_out_words(t) -> LeftOutWords:
 LEFT_OUT_EN = LeftOutWords()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class LeftOut:
-    """The related incidents that the same filters would select with every incident counted, and why each is not."""
+    """The related incidents that the same filters would select with every incident counted, and why each is not.
+    Their rows (:attr:`incidents`) are taken when first asked for (the note's list, built once opened): the note
+    itself needs only the counts, and at a million incidents the rows left out can be most of them."""
 
-    incidents: pd.DataFrame
+    source: pd.DataFrame  # the rows among which they are (:data:`LISTED_COLUMNS` of the loaded frame, or themselves)
+    positions: np.ndarray | None  # where they are in ``source`` (None: every row)
     not_civilian: int  # civilian targeting recorded as false
     civilian_unknown: int  # ... not recorded
     outside: int  # region recorded, and not the Ségou region
     region_unknown: int  # region not recorded
+    _taken: list = field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
-        return len(self.incidents)
+        return len(self.source) if self.positions is None else len(self.positions)
+
+    @property
+    def incidents(self) -> pd.DataFrame:
+        """The incidents left out (taken once; read-only)."""
+        if not self._taken:  # two sessions at once may both take them: the same rows, one kept
+            self._taken.append(self.source if self.positions is None else self.source.take(self.positions))
+        return self._taken[0]
 
     def reasons(self, words: LeftOutWords = LEFT_OUT_EN) -> list[str]:
         """"14 whose victims were not civilians targeted as such", "1 outside the Ségou region"..."""
@@ -190,13 +203,37 @@ LISTED_COLUMNS = ("incident_id", "date_start", "location", "admin1", "cercle_pco
                   "inclusion_note")  # what the note and its list of related incidents read
 
 
-def left_out_of(incidents: pd.DataFrame, counted: np.ndarray, everything: np.ndarray) -> LeftOut:
+def left_out_of(incidents: pd.DataFrame, counted: np.ndarray, everything: np.ndarray,
+                scopes: RowScopes | None = None) -> LeftOut:
     """:func:`left_out` from boolean masks over ``incidents``, holding only :data:`LISTED_COLUMNS` of the rows left
-    out (at a million incidents they can be half of them: taking every column cost more than the filters)."""
+    out (at a million incidents they can be half of them: taking every column cost more than the filters), taken
+    when the list is asked for. ``scopes`` (of ``incidents``) gives the reasons without computing them again."""
     columns = [c for c in LISTED_COLUMNS if c in incidents.columns]
-    return _left_out(incidents[columns].take(np.flatnonzero(everything & ~counted)))
+    positions = np.flatnonzero(everything & ~counted)
+    codes = scopes.reasons[positions] if scopes is not None else _reason_codes(incidents[columns].take(positions))
+    counts = np.bincount(codes, minlength=len(REASONS) + 1)
+    return LeftOut(incidents[columns], positions, *(int(n) for n in counts[:len(REASONS)]))
 
 
 def _left_out(extra: pd.DataFrame) -> LeftOut:
     counts = np.bincount(_reason_codes(extra), minlength=len(REASONS) + 1)
-    return LeftOut(extra, *(int(n) for n in counts[:len(REASONS)]))
+    return LeftOut(extra, None, *(int(n) for n in counts[:len(REASONS)]))
+
+
+@dataclass(frozen=True, eq=False)
+class RowScopes:
+    """What the scope note asks of every filter state that depends on no filter: each scope's mask and each row's
+    reason for being left out by default (:func:`why_not_counted`'s, as codes), of one loaded frame. Computed once
+    per loaded frame (the app's loader) instead of once per filter state: at a million incidents the default
+    scope's mask and the left-out rows' reasons took 30 ms each of every filter change (docs/benchmarks.md)."""
+
+    masks: dict[str, np.ndarray]  # scope name → its mask
+    reasons: np.ndarray  # per row, the position in REASONS of its first reason (len(REASONS): none, counted)
+
+    def mask(self, name: str) -> np.ndarray:
+        return self.masks[name]
+
+
+def row_scopes(incidents: pd.DataFrame) -> RowScopes:
+    """:class:`RowScopes` of ``incidents``: the same masks as ``scope(name).mask(incidents)``."""
+    return RowScopes({s.name: s.mask(incidents) for s in SCOPES}, _reason_codes(incidents))

@@ -26,7 +26,7 @@ import pandas as pd
 from dashboard.data.search import SearchIndex
 from dashboard.query.aggregate import TOTALS_COLUMNS, Totals, totals
 from dashboard.query.filters import filter_mask, select
-from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out_of, scope
+from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, RowScopes, left_out_of, scope
 from dashboard.query.spec import FilterSpec
 
 __all__ = ["Filtered", "filtered", "select"]
@@ -66,18 +66,24 @@ class Filtered:
             return self._taken[key]
 
 
-def filtered(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | None = None) -> Filtered:
+def filtered(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | None = None,
+             scopes: RowScopes | None = None) -> Filtered:
     """The selection of ``spec`` and its scope note: the rows of ``filter_incidents(incidents, spec, search)``, and
     ``left_out(view, filter_incidents(incidents, spec.with_(scope="all"), search))`` (or, when every incident is
-    counted, which of them the default scope leaves out), from one pass of the filters."""
+    counted, which of them the default scope leaves out), from one pass of the filters. ``scopes``: the scopes'
+    masks and reasons of ``incidents`` (:func:`~dashboard.query.scope.row_scopes`), when the caller keeps them."""
     everything = filter_mask(incidents, spec.with_(scope="all"), search)  # every filter but the scope
+
+    def mask(name: str) -> np.ndarray:
+        return scopes.mask(name) if scopes is not None else scope(name).mask(incidents)
+
     if spec.scope == "all":
         counted = everything
-        default = everything & scope(DEFAULT_SCOPE).mask(incidents)
-        left, counted_in = None, left_out_of(incidents, default, everything)
+        default = everything & mask(DEFAULT_SCOPE)
+        left, counted_in = None, left_out_of(incidents, default, everything, scopes)
     else:
-        counted = everything & scope(spec.scope).mask(incidents)
-        left, counted_in = left_out_of(incidents, counted, everything), None
+        counted = everything & mask(spec.scope)
+        left, counted_in = left_out_of(incidents, counted, everything, scopes), None
     positions = None if counted.all() else np.flatnonzero(counted)
     tolls = incidents[list(TOTALS_COLUMNS)]
     tolls = tolls if positions is None else tolls.take(positions)

@@ -13,9 +13,18 @@ from pandas.testing import assert_frame_equal
 
 from benchmarks.synthetic import synthetic_incidents
 from dashboard.data.search import SearchIndex
-from dashboard.query.aggregate import _dataset_counts, datasets_note, totals
+from dashboard.query.aggregate import TOTALS_COLUMNS, _dataset_counts, datasets_note, totals
 from dashboard.query.filters import filter_incidents, filter_mask, select
-from dashboard.query.scope import DEFAULT_SCOPE, LISTED_COLUMNS, left_out
+from dashboard.query.scope import (
+    DEFAULT_SCOPE,
+    LISTED_COLUMNS,
+    REASONS,
+    left_out,
+    row_scopes,
+    scope,
+    scope_choices,
+    why_not_counted,
+)
 from dashboard.query.selection import filtered
 from dashboard.query.spec import FilterSpec
 
@@ -56,9 +65,10 @@ SPECS = [
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: repr(s.to_query_params()))
 @pytest.mark.parametrize("indexed", [False, True], ids=["scan", "index"])
-def test_filtered_is_the_plain_definition(frame, spec, indexed):
+@pytest.mark.parametrize("kept", [False, True], ids=["scopes-here", "scopes-kept"])
+def test_filtered_is_the_plain_definition(frame, spec, indexed, kept):
     search = SearchIndex.build(frame) if indexed else None
-    got = filtered(frame, spec, search)
+    got = filtered(frame, spec, search, row_scopes(frame) if kept else None)
     view = frame.loc[filter_mask(frame, spec, search)]
     assert_frame_equal(got.view, view)
     assert got.totals == totals(view)
@@ -103,11 +113,22 @@ def test_no_row_is_taken_whole_until_the_view_is_asked_for(frame, monkeypatch):
 
     monkeypatch.setattr(type(frame), "take", counted)
     monkeypatch.setattr(pd.DataFrame, "take", counted)
-    got = filtered(frame, FilterSpec(perpetrator_categories=frozenset({"state_forces"})))
+    got = filtered(frame, FilterSpec(perpetrator_categories=frozenset({"state_forces"})), None, row_scopes(frame))
+    assert taken == [len(TOTALS_COLUMNS)]  # the totals' columns: the scope note's rows wait for its list
+    assert len(got.left_out) > 0 and taken == [len(TOTALS_COLUMNS)]
+    assert len(got.left_out.incidents) == len(got.left_out) and taken[-1] == len(LISTED_COLUMNS)
     got.columns(["incident_id", "summary"])
-    assert taken and max(taken) < frame.shape[1] / 4  # the totals, the note's listed rows, two columns
-    assert len(got.view) == len(got) and max(taken) == frame.shape[1]
-    assert got.view is got.view  # taken once
+    assert taken[-1] == 2
+    assert len(got.view) == len(got) and taken[-1] == frame.shape[1]
+    assert got.view is got.view and got.left_out.incidents is got.left_out.incidents  # taken once
+
+
+def test_the_kept_scopes_are_the_scopes_masks_and_reasons(frame):
+    kept = row_scopes(frame)
+    for name in scope_choices():
+        assert np.array_equal(kept.mask(name), scope(name).mask(frame))
+    words = np.array([*REASONS, None], dtype=object)
+    assert list(words[kept.reasons]) == list(why_not_counted(frame))
 
 
 def _plain_counts(incidents: pd.DataFrame) -> tuple[dict[str, int], int]:
