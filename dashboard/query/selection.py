@@ -11,7 +11,9 @@ here copies more than it must:
   the totals and the datasets note read a handful of the ~80): a few milliseconds where the whole rows took a
   tenth of a second;
 * :func:`filtered` computes the other filters' mask once and ANDs the scope on it, so the scope note needs no
-  second filter pass and no second full selection: the rows it lists (few) are the only ones taken for it.
+  second filter pass and no second full selection; with the scopes' masks and reasons the loader keeps
+  (:class:`~dashboard.query.scope.RowScopes`) it counts the rows it leaves out without taking them, and takes
+  their listed columns only when its list is opened.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ import pandas as pd
 
 from dashboard.data.search import SearchIndex
 from dashboard.query.aggregate import TOTALS_COLUMNS, Totals, totals
-from dashboard.query.filters import filter_mask, select
+from dashboard.query.filters import filter_mask
 from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, RowScopes, left_out_of, scope
 from dashboard.query.spec import FilterSpec
 
-__all__ = ["Filtered", "filtered", "select"]
+__all__ = ["Filtered", "filtered"]
 
 
 @dataclass(frozen=True, eq=False)
