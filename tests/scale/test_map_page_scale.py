@@ -85,15 +85,20 @@ def test_a_small_filtered_selection_shows_individual_markers(app, store):
     assert f"[{box[0][0]}, {box[0][1]}]" in script  # the map is fitted to the filtered extent
 
 
-def test_changing_a_filter_switches_between_hexagons_and_markers(app):
-    at = app()
-    assert "incident-hex" in component(at)["script"]
-    at.sidebar.multiselect(key="f_cercle").set_value(["Niono"])
-    at.sidebar.date_input(key="f_start").set_value(date(2024, 6, 1))
-    at.sidebar.date_input(key="f_end").set_value(date(2024, 6, 30))
+def _narrow_to_markers(at: AppTest) -> None:
+    """The sidebar set to :data:`SMALL` (few enough incidents to draw as markers), and the page run."""
+    at.sidebar.multiselect(key="f_cercle").set_value([SMALL["cercle"]])
+    at.sidebar.date_input(key="f_start").set_value(date.fromisoformat(SMALL["from"]))
+    at.sidebar.date_input(key="f_end").set_value(date.fromisoformat(SMALL["to"]))
     at.run()
     assert not at.exception
     assert "incident-marker precision-" in component(at)["script"]
+
+
+def test_changing_a_filter_switches_between_hexagons_and_markers(app):
+    at = app()
+    assert "incident-hex" in component(at)["script"]
+    _narrow_to_markers(at)
 
 
 def test_the_page_takes_whole_rows_only_where_it_draws_markers(app, store, monkeypatch):
@@ -102,7 +107,9 @@ def test_the_page_takes_whole_rows_only_where_it_draws_markers(app, store, monke
     from dashboard.query.selection import Filtered, filtered
     from dashboard.viz.maps import first_unplotted
 
-    first = first_unplotted(filtered(load_store(store).incidents, FilterSpec()).view, 1)[1]["incident_id"].iloc[0]
+    incidents = load_store(store).incidents
+    first = first_unplotted(filtered(incidents, FilterSpec()).view, 1)[1]["incident_id"].iloc[0]
+    small = len(filter_incidents(incidents, FilterSpec.from_query_params({**SMALL, "cercle": [SMALL["cercle"]]})))
     asked = []
     whole = Filtered.view
 
@@ -116,10 +123,5 @@ def test_the_page_takes_whole_rows_only_where_it_draws_markers(app, store, monke
     at.selectbox(key=NOT_DRAWN_KEY).set_value(first).run()  # a card of the list: that incident's row, no other
     assert not at.exception and asked == []
     assert any(f'data-incident-id="{first}"' in el.proto.body for el in at.get("html"))
-    at.sidebar.multiselect(key="f_cercle").set_value(["Niono"])
-    at.sidebar.date_input(key="f_start").set_value(date(2024, 6, 1))
-    at.sidebar.date_input(key="f_end").set_value(date(2024, 6, 30))
-    at.run()
-    assert not at.exception
-    assert "incident-marker precision-" in component(at)["script"]
-    assert asked and max(asked) <= scale.MAX_MARKERS * 4  # the markers' selection, whole
+    _narrow_to_markers(at)
+    assert asked and set(asked) == {small}  # the markers' selection, whole, and no other
