@@ -75,11 +75,12 @@ def render(ctx: PageContext) -> None:
         month = b2.select_slider(_("Month"), months, key="play_month", label_visibility="collapsed")
         b3.button(_("Next ▶"), on_click=_step, args=(months, 1), width="stretch")
         start = pd.Timestamp(f"{month}-01")
-        view = in_period(view, start, start + pd.offsets.MonthEnd(0))
+        period = (start, start + pd.offsets.MonthEnd(0))
+        view = in_period(view, *period)
         st.markdown(f"**{format_date(start, 'LLLL y', locale=t.lang)}** — {totals(view).sentence(t=t)}")
     markers = _markers_possible(view, mode, ctx.settings.max_markers)
     if markers:  # their cards read every column: the same rows, whole
-        view = ctx.view if month is None else in_period(ctx.view, start, start + pd.offsets.MonthEnd(0))
+        view = ctx.view if month is None else in_period(ctx.view, *period)
     selected = _selected_id(ctx)
     with map_area:
         if not common.empty_state(ctx) and len(view) == 0:
