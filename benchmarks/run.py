@@ -79,15 +79,15 @@ def _times(fn, *args, repeat: int = 1, **kwargs):
     return times, result
 
 
-def page_selection(incidents, spec, search, scopes):
+def page_selection(incidents, spec, index):
     """What the map page takes of a filter state whose selection is above the marker budget (every filter measured
-    here selects thousands of incidents): the selection with its totals and scope note (``scopes``: kept by the
-    app's loader with the frame), the columns the page reads (the map's, the month player's, the not-drawn list's:
-    ``PAGE_COLUMNS``) and the datasets note's."""
+    here selects thousands of incidents): the selection with its totals and scope note (``index``: the frame's
+    index, as the app's loader keeps it), the columns the page reads (the map's, the month player's, the not-drawn
+    list's: ``PAGE_COLUMNS``) and the datasets note's."""
     from dashboard.query.selection import filtered
     from dashboard.ui.pages.map_page import PAGE_COLUMNS
 
-    chosen = filtered(incidents, spec, search, scopes)
+    chosen = filtered(incidents, spec, index)
     chosen.columns(PAGE_COLUMNS)
     chosen.columns(["datasets"])
     return chosen
@@ -161,15 +161,17 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
         "text search: a name, scanning (no index)": FilterSpec(text="Dogofry"),
     }
     out["filters"] = {}
-    from dashboard.query.scope import row_scopes
+    from dashboard.query.frame_index import FrameIndex
     from dashboard.ui.pages import map_page  # noqa: F401  (imported here, not in the first filter's time)
 
-    out["row_scopes_s"], scopes = _timed(row_scopes, incidents)
+    # as the app's loader keeps it per loaded version: the search index, the scopes, the repeating columns' codes
+    out["frame_index_s"], kept = _timed(lambda: FrameIndex(incidents, search).warmed())
+    scanning = FrameIndex(incidents).warmed()  # the same without the search index
     for label, spec in specs.items():
-        index = None if "no index" in label else search
+        index = scanning if "no index" in label else kept
         gc.collect()
         # the selection first: its first call is the first filter a page makes with this spec
-        view_times, chosen = _times(page_selection, incidents, spec, index, scopes, repeat=5)
+        view_times, chosen = _times(page_selection, incidents, spec, index, repeat=5)
         whole_s, view = _timed(lambda chosen=chosen: chosen.view)  # every column, on top (first call)
         mask_s, mask = _timed(filter_mask, incidents, spec, index, repeat=5)
         assert len(view) == len(chosen) == int(mask.sum())
@@ -418,8 +420,9 @@ def table(results: list[dict], baseline: dict | None) -> str:
     add("store load, warm (GeoParquet cache + search index)", lambda r: _fmt_s(r["load_warm_s"]))
     add("search index: build (part of the cold load)", lambda r: _fmt_s(r["search_build_s"]))
     add("search index: file size", lambda r: _fmt_mb(r["search_bytes"]))
-    if all("row_scopes_s" in r for r in results):
-        add("scopes' masks and reasons (once per loaded version)", lambda r: _fmt_s(r["row_scopes_s"]))
+    if all("frame_index_s" in r for r in results):
+        add("frame index: scopes' masks and reasons, repeating columns' codes (once per loaded version)",
+            lambda r: _fmt_s(r["frame_index_s"]))
     for label in results[0]["filters"]:
         add(f"filter: {label}, first / median (mask alone; every column taken)",
             lambda r, k=label: f"{r['filters'][k]['first_ms']:.0f} / {r['filters'][k]['median_ms']:.0f} ms "

@@ -33,7 +33,7 @@ from dashboard.export.metadata import CSV_METADATA
 from dashboard.export.request import CAPTURE_FOLDER
 from dashboard.i18n import N_, Translator
 from dashboard.query.aggregate import by_category, by_column, datasets_note, totals
-from dashboard.query.filters import filter_incidents
+from dashboard.query.filters import FrameIndex, filter_incidents
 from dashboard.query.scope import left_out, left_out_words
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import STORE_ENV, WARM_ENV, Settings
@@ -90,7 +90,8 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False, la
     """Key figures: incidents, killed as a min–max range, by perpetrator category and cercle."""
     tl = checked_translator(lang)
     data = _load(store)
-    view = filter_incidents(data.incidents, spec, data.search)
+    index = FrameIndex(data.incidents, data.search)
+    view = filter_incidents(data.incidents, spec, index)
     t = totals(view)
     cats = by_category(view, tl)
     cercles = by_column(view, "cercle")
@@ -103,7 +104,7 @@ def stats(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False, la
             "fatalities_max": t.killed_max,
             "toll_unknown": t.unknown_toll,
             "related_not_counted": 0 if spec.scope == "all" else len(left_out(view, filter_incidents(
-                data.incidents, spec.with_(scope="all"), data.search))),
+                data.incidents, spec.with_(scope="all"), index))),
             "no_upper_bound": t.open_ended,
             "by_perpetrator_category": {k: int(v) for k, v in cats["incidents"].items()},
             "by_cercle": {k: int(v) for k, v in cercles["incidents"].items()},
@@ -187,7 +188,8 @@ def _scope_note(data: StoreData, spec: FilterSpec, view, tl: Translator) -> None
     """"+ 15 related incidents not counted: …" when the scope leaves some out (as the app's pages say it)."""
     if spec.scope == "all":
         return
-    left = left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"), data.search))
+    left = left_out(view, filter_incidents(data.incidents, spec.with_(scope="all"),
+                                            FrameIndex(data.incidents, data.search)))
     if len(left):
         typer.echo(tl.gettext("{sentence} (--scope all counts them)").format(sentence=left.sentence(
             left_out_words(tl))))

@@ -83,9 +83,8 @@ class ActorGroups:
     def aliases(self, actor: str) -> list[str]:
         return list(self.table.loc[self.table["actor"] == actor, "alias"])
 
-    def mask(self, perpetrators: pd.Series, wanted: Iterable[str]) -> np.ndarray:
-        """Rows whose perpetrators include one of the ``wanted`` actors (worked out once per distinct cell)."""
+    def hits(self, cells: Iterable[object], wanted: Iterable[str]) -> np.ndarray:
+        """Per ``perpetrators`` cell, whether it names one of the ``wanted`` actors (a filter asks once per distinct
+        cell: :meth:`dashboard.query.frame_index.FrameIndex.per_distinct`)."""
         wanted = frozenset(wanted)
-        codes, cells = pd.factorize(perpetrators)
-        hit = np.array([bool(self.of_cell(c) & wanted) for c in cells] + [False], dtype=bool)
-        return hit[codes]
+        return np.array([bool(self.of_cell(c) & wanted) for c in cells], dtype=bool)

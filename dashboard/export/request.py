@@ -22,7 +22,7 @@ from dashboard.export.metadata import CsvMetadata, export_metadata
 from dashboard.export.story import Story, story_frame
 from dashboard.export.words import BRIEFING
 from dashboard.i18n import Translator, tr
-from dashboard.query.filters import filter_incidents
+from dashboard.query.filters import FrameIndex, filter_incidents
 from dashboard.query.scope import LeftOut, left_out, left_out_words
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import Basemap
@@ -77,10 +77,11 @@ class ExportRequest:
                   report_level: ReportLevel | None = None, **how: Any) -> ExportRequest:
         """The incidents ``spec`` selects (through ``search``, the index of exactly ``incidents``, when given), the
         sentence of the related incidents its scope leaves out, and their reports when ``report_level`` is given."""
-        view = filter_incidents(incidents, spec, search)
+        index = FrameIndex(incidents, search)
+        view = filter_incidents(incidents, spec, index)
         left = None
         if spec.scope != "all":
-            left = left_out(view, filter_incidents(incidents, spec.with_(scope="all"), search))
+            left = left_out(view, filter_incidents(incidents, spec.with_(scope="all"), index))
         reports = None if report_level is None else report_level.of(view)
         return cls(view=view, total=len(incidents), selection=spec, left_out=left, reports=reports, **how)
 

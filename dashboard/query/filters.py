@@ -4,7 +4,10 @@
 * Multi-valued fields (perpetrator categories) match when any of an incident's values is selected.
 * ``min_fatalities`` compares with the lower bound; an unknown toll does not pass a minimum above 0.
 * ``text`` ignores case and accents and searches :data:`SEARCH_COLUMNS` (see :mod:`dashboard.data.search`),
-  through ``search`` when given: the index built for exactly this frame, which answers in milliseconds.
+  through the frame's search index when it has one, which answers in milliseconds.
+
+``index``: the frame's :class:`~dashboard.query.frame_index.FrameIndex` when the caller keeps one (the app's
+loader does, per loaded version); without it, what a filter needs is computed for this call.
 """
 
 from __future__ import annotations
@@ -12,27 +15,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.data.search import SEARCH_COLUMNS, SearchIndex
+from dashboard.data.search import SEARCH_COLUMNS
+from dashboard.query.frame_index import FrameIndex
 from dashboard.query.registry import FILTERS, overlaps
 from dashboard.query.spec import FilterSpec
 
-__all__ = ["SEARCH_COLUMNS", "filter_incidents", "filter_mask", "in_period", "select"]
+__all__ = ["SEARCH_COLUMNS", "FrameIndex", "filter_incidents", "filter_mask", "in_period", "select"]
 
 
-def filter_mask(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | None = None) -> np.ndarray:
+def filter_mask(incidents: pd.DataFrame, spec: FilterSpec, index: FrameIndex | None = None) -> np.ndarray:
     """Boolean mask of the incidents that ``spec`` selects (see the module docstring)."""
+    index = FrameIndex(incidents) if index is None else index.of(incidents)
     keep = np.ones(len(incidents), dtype=bool)
     for f in FILTERS:
         value = getattr(spec, f.field)
         if f.active(value):
-            keep &= f.mask(incidents, value, search)
+            keep &= f.mask(incidents, value, index)
     return keep
 
 
-def filter_incidents(incidents: pd.DataFrame, spec: FilterSpec, search: SearchIndex | None = None) -> pd.DataFrame:
+def filter_incidents(incidents: pd.DataFrame, spec: FilterSpec, index: FrameIndex | None = None) -> pd.DataFrame:
     """The selected incidents (same type as the input; index preserved): :func:`select` of the mask, so the frame
     itself when every row is selected (treat it as read-only)."""
-    return select(incidents, filter_mask(incidents, spec, search))
+    return select(incidents, filter_mask(incidents, spec, index))
 
 
 def select(incidents: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:

@@ -27,18 +27,18 @@ from dashboard import grade_words, labels
 from dashboard.data import harms
 from dashboard.data.actor_groups import ActorGroups
 from dashboard.data.schema import GEO_PRECISION_LABELS, GRADES, PERPETRATOR_LABELS, VERIFICATION_STATUSES
-from dashboard.data.search import SearchIndex, text_mask
 from dashboard.data.workflow_view import STATUS_LABELS, STATUSES
 from dashboard.errors import SpecError
 from dashboard.i18n import N_
 from dashboard.query import communes, scope
+from dashboard.query.frame_index import FrameIndex
 from dashboard.wording import Words, describe_period
 
 __all__ = ["DATE_RANGE", "FILTERS", "OPTIONS_SHOWN", "Filter", "Kind", "by_key", "overlaps"]
 
 Kind = Literal["date", "set", "count", "text", "flag", "choice"]
 Clause = Literal["noun", "head", "part", "tail"]
-Mask = Callable[[pd.DataFrame, Any, "SearchIndex | None"], np.ndarray]
+Mask = Callable[[pd.DataFrame, Any, FrameIndex], np.ndarray]  # (the frame, the filter's value, the frame's index)
 Describer = Callable[[Any, Any, Words], str]  # (value, the whole spec, words) -> phrase
 
 _EMPTY: dict[str, Any] = {"date": None, "set": frozenset(), "count": None, "text": "", "flag": False}
@@ -180,17 +180,7 @@ def overlaps(incidents: pd.DataFrame, start: date | pd.Timestamp | None, end: da
     return keep
 
 
-def _per_distinct(values: pd.Series, test) -> np.ndarray:
-    """``test`` (a vectorised Series → bool array) evaluated once per distinct value and spread back to the rows;
-    a missing value never matches. Exactly ``test(values)`` for tests that treat missing values as no match."""
-    if len(values) < 1_000:
-        return test(values)
-    codes, uniques = pd.factorize(values)
-    hit = np.append(np.asarray(test(pd.Series(uniques, dtype=values.dtype)), dtype=bool), False)
-    return hit[codes]
-
-
-def _any_code(incidents: pd.DataFrame, codes: frozenset[str], _search) -> np.ndarray:
+def _any_code(incidents: pd.DataFrame, codes: frozenset[str], index: FrameIndex) -> np.ndarray:
     def hit(cats: pd.Series) -> np.ndarray:
         # codes are ";"-separated and none is a substring of another, so a plain substring test is exact
         found = np.zeros(len(cats), dtype=bool)
@@ -198,34 +188,34 @@ def _any_code(incidents: pd.DataFrame, codes: frozenset[str], _search) -> np.nda
             found |= cats.str.contains(code, regex=False).fillna(False).to_numpy(dtype=bool)
         return found
 
-    return _per_distinct(incidents["perpetrator_category"], hit)
+    return index.per_distinct("perpetrator_category", hit)
 
 
-def _name_like(incidents: pd.DataFrame, names: frozenset[str], _search) -> np.ndarray:
+def _name_like(incidents: pd.DataFrame, names: frozenset[str], index: FrameIndex) -> np.ndarray:
     pattern = "|".join(re.escape(a) for a in names)
-    return _per_distinct(incidents["perpetrators"], lambda s: s.str.contains(
+    return index.per_distinct("perpetrators", lambda s: s.str.contains(
         pattern, case=False, regex=True).fillna(False).to_numpy(bool))
 
 
-def _actor_group(incidents: pd.DataFrame, actors: frozenset[str], _search) -> np.ndarray:
-    return ActorGroups.default().mask(incidents["perpetrators"], actors)
+def _actor_group(incidents: pd.DataFrame, actors: frozenset[str], index: FrameIndex) -> np.ndarray:
+    return index.per_distinct("perpetrators", partial(ActorGroups.default().hits, wanted=actors))
 
 
 def _isin(column: str) -> Mask:
-    def mask(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
-        return incidents[column].isin(list(wanted)).fillna(False).to_numpy(dtype=bool)
+    def mask(incidents: pd.DataFrame, wanted: frozenset, index: FrameIndex) -> np.ndarray:
+        return index.per_distinct(column, lambda values: values.isin(list(wanted)).fillna(False).to_numpy(bool))
     return mask
 
 
-def _any_dataset(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
+def _any_dataset(incidents: pd.DataFrame, wanted: frozenset, index: FrameIndex) -> np.ndarray:
     """An incident is from a dataset when any of its reports is (``datasets``; a frame of reports: ``dataset``)."""
     if "datasets" not in incidents.columns:
-        return _isin("dataset")(incidents, wanted, _search)
-    return _per_distinct(incidents["datasets"], lambda cells: np.array(
+        return _isin("dataset")(incidents, wanted, index)
+    return index.per_distinct("datasets", lambda cells: np.array(
         [isinstance(c, str) and bool(wanted & set(c.split("; "))) for c in cells], dtype=bool))
 
 
-def _at_least_sources(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
+def _at_least_sources(incidents: pd.DataFrame, n: int, _index) -> np.ndarray:
     if "independent_sources" in incidents.columns:
         counts = incidents["independent_sources"].to_numpy()
     else:  # a frame of reports
@@ -235,21 +225,21 @@ def _at_least_sources(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
     return counts >= n
 
 
-def _graded(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
+def _graded(incidents: pd.DataFrame, wanted: frozenset, index: FrameIndex) -> np.ndarray:
     """The incidents whose civilian-harm grade is one of ``wanted`` (a frame without grades, e.g. of reports, is
     graded here as its rows stand: :func:`dashboard.data.grading.grade_frame`)."""
     if "grade" not in incidents.columns:
         from dashboard.data.grading import grade_frame
 
-        incidents = grade_frame(incidents)
-    return incidents["grade"].isin(wanted).to_numpy(dtype=bool)
+        return grade_frame(incidents)["grade"].isin(wanted).to_numpy(dtype=bool)
+    return _isin("grade")(incidents, wanted, index)
 
 
-def _at_least_killed(incidents: pd.DataFrame, n: int, _search) -> np.ndarray:
+def _at_least_killed(incidents: pd.DataFrame, n: int, _index) -> np.ndarray:
     return (incidents["fatalities_min"] >= n).fillna(False).to_numpy(dtype=bool)
 
 
-def _among_killed(incidents: pd.DataFrame, groups: frozenset[str], _search) -> np.ndarray:
+def _among_killed(incidents: pd.DataFrame, groups: frozenset[str], _index) -> np.ndarray:
     """At least one of the killed is known to be in one of ``groups`` (its lower bound is 1 or more)."""
     keep = np.zeros(len(incidents), dtype=bool)
     for group in groups:
@@ -257,33 +247,33 @@ def _among_killed(incidents: pd.DataFrame, groups: frozenset[str], _search) -> n
     return keep
 
 
-def _harm_reported(incidents: pd.DataFrame, wanted: frozenset[str], _search) -> np.ndarray:
+def _harm_reported(incidents: pd.DataFrame, wanted: frozenset[str], _index) -> np.ndarray:
     keep = np.zeros(len(incidents), dtype=bool)
     for harm in wanted:
         keep |= harms.reported_harms(incidents, harm).to_numpy(dtype=bool)
     return keep
 
 
-def _violation(incidents: pd.DataFrame, wanted: frozenset[str], _search) -> np.ndarray:
+def _violation(incidents: pd.DataFrame, wanted: frozenset[str], index: FrameIndex) -> np.ndarray:
     """``violation`` / ``abuse`` match an incident that is ``both`` too (:func:`dashboard.data.harms.violation_kind`)."""
     kinds = set(wanted) | ({"both"} if wanted & {"violation", "abuse"} else set())
-    return _per_distinct(incidents["perpetrator_category"], lambda cats: np.array(
+    return index.per_distinct("perpetrator_category", lambda cats: np.array(
         [harms.violation_kind(c) in kinds for c in cats], dtype=bool))
 
 
-def _scope(incidents: pd.DataFrame, name: str, _search) -> np.ndarray:
-    return scope.scope(name).mask(incidents)
+def _scope(incidents: pd.DataFrame, name: str, index: FrameIndex) -> np.ndarray:
+    return index.scopes.mask(name)
 
 
-def _status(incidents: pd.DataFrame, wanted: frozenset, _search) -> np.ndarray:
+def _status(incidents: pd.DataFrame, wanted: frozenset, index: FrameIndex) -> np.ndarray:
     """The review status (issue 14); a frame without the column (the public view) holds published incidents only."""
     if "status" not in incidents.columns:
         return np.full(len(incidents), "published" in wanted, dtype=bool)
-    return incidents["status"].isin(list(wanted)).to_numpy(dtype=bool)
+    return _isin("status")(incidents, wanted, index)
 
 
-def _text(incidents: pd.DataFrame, text: str, search: SearchIndex | None) -> np.ndarray:
-    return text_mask(incidents, text, search)
+def _text(incidents: pd.DataFrame, text: str, index: FrameIndex) -> np.ndarray:
+    return index.text(text)
 
 
 # ---- phrases -------------------------------------------------------------------------------------------------
@@ -318,9 +308,9 @@ FILTERS: tuple[Filter, ...] = (
            choices=scope.scope_choices(), choice_label=lambda name, t: t.gettext(scope.scope(name).label)),
     Filter("start", "start", "from", "--from", N_("From"), "date",
            N_("First day (YYYY-MM-DD); an incident counts if its date span overlaps the period"),
-           lambda df, d, _s: overlaps(df, d, None), _period, rank=40),
+           lambda df, d, _index: overlaps(df, d, None), _period, rank=40),
     Filter("end", "end", "to", "--to", N_("To"), "date", N_("Last day (YYYY-MM-DD), inclusive"),
-           lambda df, d, _s: overlaps(df, None, d), _period, rank=40),
+           lambda df, d, _index: overlaps(df, None, d), _period, rank=40),
     Filter("cat", "perpetrator_categories", "cat", "--perpetrator-category", N_("Perpetrator category"), "set",
            N_("Alleged perpetrators; an incident with several categories matches any of them"),
            _any_code, _phrase("attributed to {values}", "attributed to {values}", show=lambda c, w: w.pgettext(

@@ -13,13 +13,14 @@ belong under the title), and the note names that reason separately.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard.data.admin import REGION, AdminNames
 from dashboard.i18n import N_
+from dashboard.query.rows import Rows
 
 __all__ = [
     "DEFAULT_SCOPE",
@@ -131,23 +132,20 @@ class LeftOut:
     Their rows (:attr:`incidents`) are taken when first asked for (the note's list, built once opened): the note
     itself needs only the counts, and at a million incidents the rows left out can be most of them."""
 
-    source: pd.DataFrame  # the rows among which they are (:data:`LISTED_COLUMNS` of the loaded frame, or themselves)
-    positions: np.ndarray | None  # where they are in ``source`` (None: every row)
+    rows: Rows  # where they are (in the loaded frame, or themselves)
     not_civilian: int  # civilian targeting recorded as false
     civilian_unknown: int  # ... not recorded
     outside: int  # region recorded, and not the Ségou region
     region_unknown: int  # region not recorded
-    _taken: list = field(default_factory=list, repr=False)
+    listed: tuple[str, ...] | None = None  # the columns :attr:`incidents` holds (None: every column)
 
     def __len__(self) -> int:
-        return len(self.source) if self.positions is None else len(self.positions)
+        return len(self.rows)
 
     @property
     def incidents(self) -> pd.DataFrame:
         """The incidents left out (taken once; read-only)."""
-        if not self._taken:  # two sessions at once may both take them: the same rows, one kept
-            self._taken.append(self.source if self.positions is None else self.source.take(self.positions))
-        return self._taken[0]
+        return self.rows.columns(self.listed)
 
     def reasons(self, words: LeftOutWords = LEFT_OUT_EN) -> list[str]:
         """"14 whose victims were not civilians targeted as such", "1 outside the Ségou region"..."""
@@ -196,28 +194,28 @@ def _reason_codes(incidents: pd.DataFrame) -> np.ndarray:
 
 def left_out(counted: pd.DataFrame, everything: pd.DataFrame) -> LeftOut:
     """Which incidents of ``everything`` (the same filters with every incident counted) ``counted`` leaves out."""
-    return _left_out(everything.loc[~everything.index.isin(counted.index)])
+    extra = everything.loc[~everything.index.isin(counted.index)]
+    return _counted(Rows(extra), _reason_codes(extra))
 
 
 LISTED_COLUMNS = ("incident_id", "date_start", "location", "admin1", "cercle_pcode", "civilian_targeting",
                   "inclusion_note")  # what the note and its list of related incidents read
 
 
-def left_out_of(incidents: pd.DataFrame, counted: np.ndarray, everything: np.ndarray,
-                scopes: RowScopes | None = None) -> LeftOut:
-    """:func:`left_out` from boolean masks over ``incidents``, holding only :data:`LISTED_COLUMNS` of the rows left
-    out (at a million incidents they can be half of them: taking every column cost more than the filters), taken
-    when the list is asked for. ``scopes`` (of ``incidents``) gives the reasons without computing them again."""
-    columns = [c for c in LISTED_COLUMNS if c in incidents.columns]
+def left_out_of(incidents: pd.DataFrame, counted: np.ndarray, everything: np.ndarray, scopes: RowScopes
+                ) -> LeftOut:
+    """:func:`left_out` from boolean masks over ``incidents``, with the reasons ``scopes`` keeps (of
+    ``incidents``). Its list holds only :data:`LISTED_COLUMNS` of the rows left out (at a million incidents they
+    can be half of them: taking every column cost more than the filters), taken when the list is asked for."""
     positions = np.flatnonzero(everything & ~counted)
-    codes = scopes.reasons[positions] if scopes is not None else _reason_codes(incidents[columns].take(positions))
-    counts = np.bincount(codes, minlength=len(REASONS) + 1)
-    return LeftOut(incidents[columns], positions, *(int(n) for n in counts[:len(REASONS)]))
+    listed = tuple(c for c in LISTED_COLUMNS if c in incidents.columns)
+    return _counted(Rows(incidents, positions), scopes.reasons[positions], listed)
 
 
-def _left_out(extra: pd.DataFrame) -> LeftOut:
-    counts = np.bincount(_reason_codes(extra), minlength=len(REASONS) + 1)
-    return LeftOut(extra, None, *(int(n) for n in counts[:len(REASONS)]))
+def _counted(rows: Rows, reasons: np.ndarray, listed: tuple[str, ...] | None = None) -> LeftOut:
+    """The note of the rows left out, from each one's reason (its position in :data:`REASONS`)."""
+    counts = np.bincount(reasons, minlength=len(REASONS) + 1)
+    return LeftOut(rows, *(int(n) for n in counts[:len(REASONS)]), listed=listed)
 
 
 @dataclass(frozen=True, eq=False)

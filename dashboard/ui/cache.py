@@ -40,8 +40,8 @@ from dashboard.data.store import (
 )
 from dashboard.export.ratelimit import RateLimit
 from dashboard.query.aggregate import distinct_values
+from dashboard.query.frame_index import FrameIndex
 from dashboard.query.registry import FILTERS
-from dashboard.query.scope import RowScopes, row_scopes
 from dashboard.query.selection import Filtered, filtered
 from dashboard.query.spec import FilterSpec
 from dashboard.settings import Settings
@@ -68,7 +68,7 @@ class Loaded:
     credited: tuple[Licence, ...] = ()  # public view: the licences of what it holds or counts (attribution lines)
     licences: Mapping[str, Licence] | None = None  # declared at import: report id → licence
     newer: str | None = None  # a newer dataset version whose cache an import is still building (shown meanwhile)
-    scopes: RowScopes | None = None  # the scopes' masks and reasons of these incidents, for every filter state
+    index: FrameIndex | None = None  # of these incidents (their search index, scopes, codes), for every filter state
 
     def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:
         """incident id → its reports as records (lead first), for cards."""
@@ -105,7 +105,7 @@ def _load(location: str, version: str, public: bool) -> Loaded:
             search = None  # the index is of the rows before the licences: search by scanning
     return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=search,
                   reports=level, decisions=stored.decisions, withheld=withheld, credited=credited,
-                  licences=stored.licences, scopes=row_scopes(incidents))
+                  licences=stored.licences, index=FrameIndex(incidents, search).warmed())
 
 
 def _redistributable(incidents: gpd.GeoDataFrame, level: ReportLevel, declared: Mapping[str, Licence] | None):
@@ -252,9 +252,8 @@ def spec_key(spec: FilterSpec) -> tuple:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _filtered(location: str, version: str, public: bool, key: tuple, _incidents, _search, _spec,
-              _scopes) -> Filtered:
-    return filtered(_incidents, _spec, _search, _scopes)
+def _filtered(location: str, version: str, public: bool, key: tuple, _incidents, _spec, _index) -> Filtered:
+    return filtered(_incidents, _spec, _index)
 
 
 def selection(data: Loaded, spec: FilterSpec) -> Filtered:
@@ -262,8 +261,8 @@ def selection(data: Loaded, spec: FilterSpec) -> Filtered:
     (:func:`dashboard.query.selection.filtered`), computed once per filter state and shared by the sessions: a rerun
     that does not change the filters (a map mode, a click, another page) does no filter work, and each session
     keeps nothing of it. At most four filter states are held (a selection with no filter holds no copy)."""
-    return _filtered(data.store, data.version, data.public, spec_key(spec), data.incidents, data.search, spec,
-                     data.scopes)
+    index = data.index if data.index is not None else FrameIndex(data.incidents, data.search)
+    return _filtered(data.store, data.version, data.public, spec_key(spec), data.incidents, spec, index)
 
 
 def options(data: Loaded) -> dict[str, list[str]]:

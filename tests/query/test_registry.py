@@ -14,10 +14,11 @@ from typer.testing import CliRunner
 
 from dashboard.cli import app
 from dashboard.cli_options import App, filter_options
+from dashboard.data.grading import grade_frame
 from dashboard.data.reconcile.view import incidents_of
 from dashboard.data.store import load_bundled
 from dashboard.query.aggregate import distinct_values
-from dashboard.query.filters import filter_incidents
+from dashboard.query.filters import FrameIndex, filter_incidents, filter_mask
 from dashboard.query.registry import FILTERS, Filter
 from dashboard.query.spec import FilterSpec
 from tests.factories import incidents, row
@@ -107,6 +108,20 @@ def test_mask(name):
     value, expected = MASKS[name]
     spec = FilterSpec(**{"scope": "all", f.field: value})  # every incident counted: only this filter at work
     assert sorted(filter_incidents(SAMPLE, spec)["incident_id"]) == expected
+
+
+@pytest.mark.parametrize("name", list(MASKS))
+def test_mask_through_the_loaders_index_computes_nothing_more(name):
+    """The app's loader computes the frame's index ahead (``FrameIndex.warmed``): every mask gives the same rows
+    through it and finds there all it reads (a column missing from ``CODED_COLUMNS`` would be computed here)."""
+    f = by_name(name)
+    value, expected = MASKS[name]
+    loaded = grade_frame(SAMPLE)  # graded, as the store's cache holds incidents
+    index = FrameIndex(loaded).warmed()
+    before = index.computed()
+    mask = filter_mask(loaded, FilterSpec(**{"scope": "all", f.field: value}), index)
+    assert sorted(loaded.loc[mask, "incident_id"]) == expected
+    assert index.computed() == before
 
 
 @pytest.mark.parametrize("f", FILTERS, ids=lambda f: f.name)

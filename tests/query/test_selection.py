@@ -14,13 +14,12 @@ from pandas.testing import assert_frame_equal
 from benchmarks.synthetic import synthetic_incidents
 from dashboard.data.search import SearchIndex
 from dashboard.query.aggregate import TOTALS_COLUMNS, _dataset_counts, datasets_note, totals
-from dashboard.query.filters import filter_incidents, filter_mask, select
+from dashboard.query.filters import FrameIndex, filter_incidents, filter_mask, select
 from dashboard.query.scope import (
     DEFAULT_SCOPE,
     LISTED_COLUMNS,
     REASONS,
     left_out,
-    row_scopes,
     scope,
     scope_choices,
     why_not_counted,
@@ -64,20 +63,20 @@ SPECS = [
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: repr(s.to_query_params()))
-@pytest.mark.parametrize("indexed", [False, True], ids=["scan", "index"])
-@pytest.mark.parametrize("kept", [False, True], ids=["scopes-here", "scopes-kept"])
-def test_filtered_is_the_plain_definition(frame, spec, indexed, kept):
-    search = SearchIndex.build(frame) if indexed else None
-    got = filtered(frame, spec, search, row_scopes(frame) if kept else None)
-    view = frame.loc[filter_mask(frame, spec, search)]
+@pytest.mark.parametrize("indexed", [False, True], ids=["scan", "search-index"])
+@pytest.mark.parametrize("warmed", [False, True], ids=["computed-here", "kept-by-the-loader"])
+def test_filtered_is_the_plain_definition(frame, spec, indexed, warmed):
+    index = FrameIndex(frame, SearchIndex.build(frame) if indexed else None)
+    got = filtered(frame, spec, index.warmed() if warmed else index)
+    view = frame.loc[filter_mask(frame, spec)]  # every part computed for this call, the text scanned
     assert_frame_equal(got.view, view)
     assert got.totals == totals(view)
     if spec.scope == "all":
-        expected = left_out(filter_incidents(frame, spec.with_(scope=DEFAULT_SCOPE), search), view)
+        expected = left_out(filter_incidents(frame, spec.with_(scope=DEFAULT_SCOPE)), view)
         assert got.left_out is None
         shown = got.counted_in
     else:
-        expected = left_out(view, filter_incidents(frame, spec.with_(scope="all"), search))
+        expected = left_out(view, filter_incidents(frame, spec.with_(scope="all")))
         assert got.counted_in is None
         shown = got.left_out
     assert_frame_equal(shown.incidents, expected.incidents[list(shown.incidents.columns)])
@@ -113,7 +112,7 @@ def test_no_row_is_taken_whole_until_the_view_is_asked_for(frame, monkeypatch):
 
     monkeypatch.setattr(type(frame), "take", counted)
     monkeypatch.setattr(pd.DataFrame, "take", counted)
-    got = filtered(frame, FilterSpec(perpetrator_categories=frozenset({"state_forces"})), None, row_scopes(frame))
+    got = filtered(frame, FilterSpec(perpetrator_categories=frozenset({"state_forces"})), FrameIndex(frame).warmed())
     assert taken == [len(TOTALS_COLUMNS)]  # the totals' columns: the scope note's rows wait for its list
     assert len(got.left_out) > 0 and taken == [len(TOTALS_COLUMNS)]
     assert len(got.left_out.incidents) == len(got.left_out) and taken[-1] == len(LISTED_COLUMNS)
@@ -124,7 +123,7 @@ def test_no_row_is_taken_whole_until_the_view_is_asked_for(frame, monkeypatch):
 
 
 def test_the_kept_scopes_are_the_scopes_masks_and_reasons(frame):
-    kept = row_scopes(frame)
+    kept = FrameIndex(frame).scopes
     for name in scope_choices():
         assert np.array_equal(kept.mask(name), scope(name).mask(frame))
     words = np.array([*REASONS, None], dtype=object)

@@ -14,7 +14,7 @@ from benchmarks.synthetic import synthetic_incidents
 from dashboard.data.schema import PERPETRATOR_LABELS
 from dashboard.data.search import SearchIndex
 from dashboard.query.aggregate import distinct_values
-from dashboard.query.filters import SEARCH_COLUMNS, filter_mask
+from dashboard.query.filters import SEARCH_COLUMNS, FrameIndex, filter_mask
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.timeline import timeline_table
 
@@ -63,7 +63,8 @@ def test_filters_matched_per_distinct_value_equal_the_row_by_row_definition(fram
     got = filter_mask(frame, spec)
     assert got.sum() > 0
     assert (got == reference_mask(frame, spec)).all()
-    assert (filter_mask(frame, spec, index) == got).all()
+    assert (filter_mask(frame, spec, FrameIndex(frame, index)) == got).all()
+    assert (filter_mask(frame, spec, FrameIndex(frame, index).warmed()) == got).all()
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from dashboard.data.engines import ConflictError
 from dashboard.data.engines.base import ValidationFailed
 from dashboard.data.store import apply_import, dataset_version, load_store, open_store, published, store_state
 from dashboard.data.workflow_view import status_column
+from dashboard.query.frame_index import FrameIndex
 from dashboard.query.registry import by_key
 from dashboard.team import accounts
 from dashboard.team.errors import PermissionDenied, WorkflowError
@@ -109,7 +110,7 @@ def test_the_public_view_holds_published_reports_only_and_the_version_follows(st
     shown, level, left = published(data)
     assert left and rid not in set(shown["incident_id"]) and rid not in set(level.reports["incident_id"])
     assert len(shown) == len(data.incidents) - 1
-    mask = by_key("status").mask(data.incidents, frozenset({"draft"}), None)
+    mask = by_key("status").mask(data.incidents, frozenset({"draft"}), FrameIndex(data.incidents))
     assert list(data.incidents.loc[mask, "incident_id"]) == [rid]
     transition(store, EDITOR, rid, "submit", reason="ready")
     transition(store, REVIEWER, rid, "publish", reason="ok")
