@@ -71,3 +71,10 @@ class Rows:
             return part if self.positions is None else part.take(self.positions)
 
         return self._kept.get(key, take)
+
+    def first(self, n: int, by: Sequence[str]) -> pd.DataFrame:
+        """Every column of the first ``n`` rows ordered by the columns ``by``: ``whole.sort_values(by).head(n)``,
+        with only ``by`` read of the other rows (the Timeline's cards: 200 incidents of up to a million)."""
+        keys = self.columns(by).reset_index(drop=True)
+        order = keys.sort_values(list(by)).index[:n].to_numpy()
+        return self.frame.take(order if self.positions is None else self.positions[order])

@@ -59,6 +59,11 @@ class Filtered:
         them. Kept for the next caller."""
         return self.rows.columns(names)
 
+    def first(self, n: int, by: Sequence[str]) -> pd.DataFrame:
+        """Every column of the first ``n`` selected incidents ordered by ``by`` (``view.sort_values(by).head(n)``),
+        the other rows not taken whole. Not kept (a page keeps what it builds of them)."""
+        return self.rows.first(n, by)
+
 
 def filtered(incidents: pd.DataFrame, spec: FilterSpec, index: FrameIndex | None = None) -> Filtered:
     """The selection of ``spec`` and its scope note: the rows of ``filter_incidents(incidents, spec, index)``, and

@@ -16,7 +16,7 @@ from dashboard.query.registry import by_key
 from dashboard.ui import cache, widgets
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
-from dashboard.viz.timeline import BRUSH, Freq, Measure, Stack, brushed_period, timeline_chart
+from dashboard.viz.timeline import BRUSH, TIMELINE_COLUMNS, Freq, Measure, Stack, brushed_period, timeline_chart
 
 WHOLE_MONTHS_KEY = "brush_whole_months"
 APPLIED_KEY = "_brush_applied"  # the period the last brush set (so that clearing the brush clears only that)
@@ -60,7 +60,7 @@ def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: M
     t = current()
     view_key = cache.view_key("timeline_chart", ctx.data, ctx.spec, t.lang, freq, measure, height, stack)
     spec = cache.shared(view_key, lambda: vega_lite_spec(
-        timeline_chart(ctx.view, freq=freq, measure=measure, height=height, t=t, stack=stack)))
+        timeline_chart(ctx.selection.columns(TIMELINE_COLUMNS), freq=freq, measure=measure, height=height, t=t, stack=stack)))
     st.vega_lite_chart(spec=spec, key=key, on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
     c1, c2, c3 = st.columns([3, 1.2, 1.2], vertical_alignment="center")
     c1.caption(_("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "

@@ -81,6 +81,11 @@ def first_category(cell: object) -> str:
     return codes[0] if codes else UNKNOWN_CATEGORY
 
 
+# every column timeline_table (and so timeline_chart) reads: a page hands it only these of a large selection
+# (tests/viz/test_timeline.py: the same chart)
+TIMELINE_COLUMNS = ("perpetrator_category", "date_start", "date_precision", "fatalities_min", "fatalities_max")
+
+
 def timeline_table(incidents: pd.DataFrame, freq: Freq = "month", *, t: Translator | None = None,
                    stack: Stack = "category") -> pd.DataFrame:
     """Per (period, first-named category, precise-to-the-day?): incidents and killed (min, max); with

@@ -122,6 +122,27 @@ def test_no_row_is_taken_whole_until_the_view_is_asked_for(frame, monkeypatch):
     assert got.view is got.view and got.left_out.incidents is got.left_out.incidents  # taken once
 
 
+@pytest.mark.parametrize("spec", SPECS[:6], ids=lambda s: repr(s.to_query_params()))
+@pytest.mark.parametrize("n", [0, 7, 10_000])
+def test_first_is_the_sorted_head_taking_only_those_rows_whole(frame, spec, n, monkeypatch):
+    by = ["date_start", "incident_id"]
+    expected = filtered(frame, spec).view.sort_values(by).head(n)
+    got = filtered(frame, spec)
+    taken = []
+    take = type(frame).take
+
+    def counted(self, indices, axis=0, **kwargs):
+        if axis in (0, "index"):
+            taken.append((self.shape[1], len(indices)))
+        return take(self, indices, axis=axis, **kwargs)
+
+    monkeypatch.setattr(type(frame), "take", counted)
+    monkeypatch.setattr(pd.DataFrame, "take", counted)
+    assert_frame_equal(got.first(n, by), expected)
+    whole = [rows for width, rows in taken if width == frame.shape[1]]
+    assert whole == [min(n, len(got))]  # the keys of the others, and only those n rows whole
+
+
 def test_the_kept_scopes_are_the_scopes_masks_and_reasons(frame):
     kept = FrameIndex(frame).scopes
     for name in scope_choices():

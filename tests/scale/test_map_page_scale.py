@@ -125,3 +125,34 @@ def test_the_page_takes_whole_rows_only_where_it_draws_markers(app, store, monke
     assert any(f'data-incident-id="{first}"' in el.proto.body for el in at.get("html"))
     _narrow_to_markers(at)
     assert asked and set(asked) == {small}  # the markers' selection, whole, and no other
+
+
+def test_the_timeline_takes_no_whole_row_but_its_cards(app, store, monkeypatch):
+    """The timeline (on its page, and under the map once opened) reads a few columns of the selection; the Timeline
+    page's cards take their 200 incidents whole, not the other rows."""
+    from dashboard.query.selection import Filtered
+    from dashboard.ui.pages.map_page import TIMELINE_OPEN_KEY
+    from dashboard.ui.pages.timeline_page import MAX_CARDS
+
+    asked, firsts = [], []
+    whole, first = Filtered.view, Filtered.first
+
+    def counted(self):
+        asked.append(len(self))
+        return whole.fget(self)
+
+    def counted_first(self, n, by):
+        got = first(self, n, by)
+        firsts.append(len(got))
+        return got
+
+    monkeypatch.setattr(Filtered, "view", property(counted))
+    monkeypatch.setattr(Filtered, "first", counted_first)
+    at = app()
+    at.session_state[TIMELINE_OPEN_KEY] = True  # what opening the expander under the map does
+    at.run()
+    assert not at.exception and asked == []
+    assert at.get("vega_lite_chart")  # the timeline was drawn
+    at = app(page="timeline")
+    assert not at.exception and asked == [] and firsts == [MAX_CARDS]
+    assert at.get("vega_lite_chart")

@@ -2,10 +2,18 @@ from datetime import date
 from functools import cache
 
 import pandas as pd
+import pytest
 
 from dashboard.data.store import load_bundled
 from dashboard.viz.palette import CATEGORY_COLOURS
-from dashboard.viz.timeline import BRUSH, brushed_period, snap_period, timeline_chart, timeline_table
+from dashboard.viz.timeline import (
+    BRUSH,
+    TIMELINE_COLUMNS,
+    brushed_period,
+    snap_period,
+    timeline_chart,
+    timeline_table,
+)
 from tests.factories import incidents, row
 
 
@@ -129,3 +137,13 @@ def test_the_bars_can_be_split_by_violation_or_abuse():
     chart = timeline_chart(october, stack="violation").to_dict()
     assert chart["encoding"]["color"]["scale"]["domain"] == [
         "violation (state agents)", "abuse (non-state actors)", "neither (perpetrator unidentified)"]
+
+
+@pytest.mark.parametrize("freq", ["week", "month", "year"])
+@pytest.mark.parametrize("measure", ["incidents", "killed"])
+@pytest.mark.parametrize("stack", ["category", "violation"])
+def test_the_chart_from_its_columns_alone_is_the_chart_of_every_column(freq, measure, stack):
+    """A page hands the chart only TIMELINE_COLUMNS of a large selection: the same chart, data included."""
+    bundled = load_bundled()
+    whole = timeline_chart(bundled, freq=freq, measure=measure, stack=stack).to_dict()
+    assert timeline_chart(bundled[list(TIMELINE_COLUMNS)], freq=freq, measure=measure, stack=stack).to_dict() == whole

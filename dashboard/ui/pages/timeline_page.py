@@ -19,7 +19,7 @@ def cards(ctx: PageContext, t: Translator) -> str:
     browser instead of one per card). The same for every session showing the same selection in the same language:
     built once and shared (``cache.shared``, keyed on the store, dataset version, public mode, filter and language;
     a public and a private view never share it)."""
-    ordered = ctx.view.sort_values(["date_start", "incident_id"]).head(MAX_CARDS)
+    ordered = ctx.selection.first(MAX_CARDS, ["date_start", "incident_id"])  # only these taken whole
     reports = ctx.data.reports_of(ordered)
     return card_list_html(incident_card_html(r, public=ctx.data.public, width=900,
                                              reports=reports.get(r["incident_id"]), t=t)
