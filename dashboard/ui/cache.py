@@ -39,7 +39,7 @@ from dashboard.data.store import (
     store_state,
 )
 from dashboard.export.ratelimit import RateLimit
-from dashboard.query.aggregate import distinct_values
+from dashboard.query.aggregate import distinct_of_cells
 from dashboard.query.frame_index import FrameIndex
 from dashboard.query.registry import FILTERS
 from dashboard.query.selection import Filtered, filtered
@@ -239,9 +239,10 @@ def basemap() -> Basemap:
 
 @st.cache_data(max_entries=4)
 def filter_options(location: str, version: str, public: bool) -> dict[str, list[str]]:
-    """The values the data-driven filters offer, by filter field (see ``Filter.options``)."""
-    incidents = _load(location, version, public).incidents
-    return {f.field: distinct_values(incidents, f.options, split=f.split) for f in FILTERS if f.options}
+    """The values the data-driven filters offer, by filter field (see ``Filter.options``), from the distinct cells
+    the frame's index keeps (reading a million cells for them took 90 ms of each version's first page)."""
+    index = _load(location, version, public).index
+    return {f.field: distinct_of_cells(index.coded(f.options).values, split=f.split) for f in FILTERS if f.options}
 
 
 def spec_key(spec: FilterSpec) -> tuple:

@@ -12,8 +12,12 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from benchmarks.synthetic import synthetic_incidents
+from dashboard.data.reconcile.view import incidents_of
 from dashboard.data.search import SearchIndex
+from dashboard.data.store import load_bundled
+from dashboard.query.aggregate import distinct_of_cells, distinct_values
 from dashboard.query.frame_index import CODED_COLUMNS, FrameIndex
+from dashboard.query.registry import FILTERS
 from dashboard.query.rows import Kept, Rows
 
 
@@ -86,3 +90,15 @@ def test_rows_are_the_frames_rows_taken_once(frame, positions):
     assert rows.columns(["incident_id", "geometry"]) is part and rows.whole is rows.whole
     if positions is None:
         assert rows.whole is frame  # every row: the frame itself, not a copy
+
+
+@pytest.mark.parametrize("f", [f for f in FILTERS if f.options], ids=lambda f: f.name)
+def test_the_sidebars_options_from_the_kept_cells_are_the_columns_distinct_values(f):
+    """The sidebar offers the distinct values the frame's index keeps (ui/cache.filter_options): the same list as
+    reading the column, multi-valued cells split."""
+    loaded = incidents_of(load_bundled(), ()).frame
+    index = FrameIndex(loaded).warmed()
+    assert ("coded", f.options) in index.computed()  # computed ahead by the loader
+    expected = distinct_values(loaded, f.options, split=f.split)
+    assert len(expected) > 1
+    assert distinct_of_cells(index.coded(f.options).values, split=f.split) == expected
