@@ -25,13 +25,15 @@ from dashboard.query.scope import RowScopes, row_scopes
 __all__ = ["CODED_COLUMNS", "Coded", "FrameIndex"]
 
 # The columns the registry's masks test value by value (dashboard/query/registry.py); computed ahead by the loader.
-# A mask reading another column still works (its codes are computed on first use): tests/query/test_frame_index.py
-# checks that no filter does.
+# A mask reading another column still works (its codes are computed on first use); tests/query/test_registry.py
+# (test_mask_through_the_loaders_index_computes_nothing_more) checks that no filter does.
 CODED_COLUMNS = ("perpetrator_category", "perpetrators", "event_type", "cercle", "commune_pcode", "verification",
                  "grade", "geo_precision", "datasets", "dataset", "status")
 
 
 class Coded(NamedTuple):
+    """A column as codes: ``values[codes]`` is the column, a missing value where the code is -1."""
+
     codes: np.ndarray  # per row, the position of its value in ``values`` (-1: missing)
     values: pd.Series  # the distinct values, in the column's dtype
 
@@ -50,7 +52,7 @@ class FrameIndex:
         self._kept = Kept()
 
     def of(self, incidents: pd.DataFrame) -> FrameIndex:
-        """This index, after checking that it is ``incidents``'."""
+        """This index, checked to be the index of ``incidents`` (the same object)."""
         if incidents is not self.frame:
             raise ValueError("this index was built for another frame")
         return self
