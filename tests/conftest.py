@@ -78,6 +78,17 @@ def _bugs_fail_in_process_app_tests(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _import_day(monkeypatch):
+    """The in-process import takes the session's first day for today (:mod:`tests.clock`)."""
+    from dashboard.data import importer
+    from dashboard.data.engines import records
+    from tests.clock import SessionDate
+
+    monkeypatch.setattr(importer, "date", SessionDate)
+    monkeypatch.setattr(records, "date", SessionDate)
+
+
+@pytest.fixture(autouse=True)
 def _english_environment(monkeypatch):
     """The CLI speaks the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): tests read English unless
     they ask for another, whatever the machine running them is set to."""

@@ -15,7 +15,7 @@ import pickle
 import pkgutil
 import re
 import sqlite3
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -27,11 +27,12 @@ from dashboard.cli import app
 from dashboard.data import import_job
 from dashboard.errors import UserError
 from dashboard.i18n import tr
+from tests.clock import SESSION_DAY
 from tests.hardening.hostile_files import build_view_gpkg, build_virtual_table_gpkg, csv_of, good
 
 runner = CliRunner()
 FR = {"LANG": "fr_FR.UTF-8", "LC_CTYPE": "C.UTF-8"}  # as Python leaves it where fr_FR is not generated
-TODAY = date.today()
+TODAY = SESSION_DAY  # what the import takes for today (tests/clock.py)
 
 
 def said(result) -> str:
