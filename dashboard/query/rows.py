@@ -11,7 +11,7 @@ written by hand for it, used by the selection, the scope note and the frame inde
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,8 +25,8 @@ class Kept:
 
     __slots__ = ("_lock", "_values")
 
-    def __init__(self, values: Mapping[Hashable, Any] | None = None) -> None:
-        self._values = dict(values or {})
+    def __init__(self) -> None:
+        self._values: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -47,11 +47,10 @@ class Rows:
 
     __slots__ = ("_kept", "frame", "positions")
 
-    def __init__(self, frame: pd.DataFrame, positions: np.ndarray | None = None,
-                 taken: Mapping[tuple[str, ...], pd.DataFrame] | None = None) -> None:
+    def __init__(self, frame: pd.DataFrame, positions: np.ndarray | None = None) -> None:
         self.frame = frame
         self.positions = positions
-        self._kept = Kept(taken)  # column names (None: every column) → those columns of the rows
+        self._kept = Kept()  # column names (None: every column) → those columns of the rows
 
     def __len__(self) -> int:
         return len(self.frame) if self.positions is None else len(self.positions)

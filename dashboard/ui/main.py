@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -29,7 +32,28 @@ from dashboard.ui.pages import (
 from dashboard.viz.assets import use_local_assets
 
 ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")  # local: no icon CDN
-PAGES = ("map", "timeline", "table", "story", "export", "data", "review", "record", "about")
+
+
+class _Page(NamedTuple):
+    slug: str  # its URL path and ``?page=`` value
+    module: ModuleType  # has ``render(ctx)``
+    title: str  # marked for translation, translated when drawn
+    icon: str
+    public: bool = True  # False: not in the public view (no accounts, no record page)
+
+
+PAGE_LIST = (  # the navigation's order; the one list of the app's pages
+    _Page("map", map_page, N_("Map"), ":material/map:"),
+    _Page("timeline", timeline_page, N_("Timeline"), ":material/timeline:"),
+    _Page("table", table_page, N_("Table & figures"), ":material/table:"),
+    _Page("story", story_page, N_("Story"), ":material/slideshow:"),
+    _Page("export", export_page, N_("Briefing & exports"), ":material/download:"),
+    _Page("data", data_page, N_("Data & import"), ":material/upload_file:"),
+    _Page("review", review_page, N_("Review"), ":material/rule:"),
+    _Page("record", record_page, N_("Record & publish"), ":material/edit_note:", public=False),
+    _Page("about", about, N_("About & sources"), ":material/info:"),
+)
+PAGES = tuple(page.slug for page in PAGE_LIST)
 BUG_MESSAGE = N_("Something went wrong while drawing this page: a fault in the dashboard, not in your data or your "
                  "link. The details are in the server's log. Reload the page, or change the filters.")
 CATCH_BUGS = True  # tests in-process set this to False, so that a bug fails them as an exception
@@ -94,20 +118,13 @@ def _run(default: str) -> None:
                        + common.md_escape(", ".join(dropped)))
     default = requested_page(default)
     ctx = None  # the pages read it when they run, after the filters below are drawn
-    pages = [
-        st.Page(lambda: map_page.render(ctx), title=_("Map"), url_path="map", default=default == "map", icon=":material/map:"),
-        st.Page(lambda: timeline_page.render(ctx), title=_("Timeline"), url_path="timeline", default=default == "timeline", icon=":material/timeline:"),
-        st.Page(lambda: table_page.render(ctx), title=_("Table & figures"), url_path="table", default=default == "table", icon=":material/table:"),
-        st.Page(lambda: story_page.render(ctx), title=_("Story"), url_path="story", default=default == "story", icon=":material/slideshow:"),
-        st.Page(lambda: export_page.render(ctx), title=_("Briefing & exports"), url_path="export", default=default == "export", icon=":material/download:"),
-        st.Page(lambda: data_page.render(ctx), title=_("Data & import"), url_path="data", default=default == "data", icon=":material/upload_file:"),
-        st.Page(lambda: review_page.render(ctx), title=_("Review"), url_path="review", default=default == "review", icon=":material/rule:"),
-        st.Page(lambda: about.render(ctx), title=_("About & sources"), url_path="about", default=default == "about", icon=":material/info:"),
-    ]
+
+    def runs(module: ModuleType) -> Callable[[], None]:
+        return lambda: module.render(ctx)
+
+    pages = [st.Page(runs(page.module), title=_(page.title), url_path=page.slug, default=default == page.slug,
+                     icon=page.icon) for page in PAGE_LIST if page.public or not settings.public]
     who = ANONYMOUS  # the public view has no accounts, no sign-in and no record page at all
-    if not settings.public:
-        pages.insert(-1, st.Page(lambda: record_page.render(ctx), title=_("Record & publish"), url_path="record",
-                                 default=default == "record", icon=":material/edit_note:"))
     # Navigation first, widgets after: Streamlit folds the running page's identity into every widget id, and a
     # new session's first run has another identity than later runs until st.navigation resolves the page. Widgets
     # drawn before it changed ids on the second run, so the first thing a user did with one (a search typed and

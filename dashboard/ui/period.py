@@ -59,8 +59,8 @@ def period_chart(ctx: PageContext, *, key: str, freq: Freq = "month", measure: M
     period = ctx.spec.start or ctx.spec.end
     t = current()
     view_key = cache.view_key("timeline_chart", ctx.data, ctx.spec, t.lang, freq, measure, height, stack)
-    spec = cache.shared(view_key, lambda: vega_lite_spec(
-        timeline_chart(ctx.selection.columns(TIMELINE_COLUMNS), freq=freq, measure=measure, height=height, t=t, stack=stack)))
+    spec = cache.shared(view_key, lambda: vega_lite_spec(timeline_chart(
+        ctx.selection.columns(TIMELINE_COLUMNS), freq=freq, measure=measure, height=height, t=t, stack=stack)))
     st.vega_lite_chart(spec=spec, key=key, on_select=partial(apply_brush, key), selection_mode=BRUSH, width="stretch")
     c1, c2, c3 = st.columns([3, 1.2, 1.2], vertical_alignment="center")
     c1.caption(_("Drag across the chart to choose a period: it becomes the From/To filter, so the counts, the link "
