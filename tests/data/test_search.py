@@ -160,3 +160,25 @@ def test_the_bundled_french_summaries_are_searched():
     found = filter_incidents(bundled, FilterSpec(text="bavure de l'armée"))
     assert found["incident_id"].tolist() == ["SEG-2012-001"]
     assert "bavure" not in bundled.loc[found.index[0], "summary"]  # found through its French summary only
+
+
+def test_a_phrase_is_checked_only_in_the_columns_that_hold_all_its_words(monkeypatch):
+    """Its words in two different columns of a row cannot make it match there: that row's text is not read."""
+    data = frame(summary=["attack in the niono area", "niono town", "seen in niono", None],
+                 sources=["https://a.org/area", "https://b.org/area-report", None, "https://niono.org/area"])
+    index = SearchIndex.build(data)
+    scanned: list[str] = []
+    real_scan = search._scan
+
+    def scan(texts, needle):
+        scanned.extend(texts.to_pylist())
+        return real_scan(texts, needle)
+
+    monkeypatch.setattr(search, "_scan", scan)
+    assert index.mask("niono area").tolist() == [True, False, False, False]
+    # read: the one summary holding both words, and the one source (the second row's "niono" is in its summary,
+    # its "area" in its source: neither is read)
+    assert scanned == ["attack in the niono area", "https://niono.org/area"]
+    scanned.clear()
+    assert index.mask("niono.org/area").tolist() == [False, False, False, True]
+    assert scanned == ["https://niono.org/area"]  # the only value holding "niono", "org" and "area"
