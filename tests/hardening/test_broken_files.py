@@ -28,7 +28,13 @@ from tests.hardening.corpus import NATIVE_COLUMNS, write_native_csv
 from tests.hardening.hostile_files import sha256
 
 CLI = str(Path(sys.executable).parent / "incident-map")
-TODAY = date.today()
+
+
+def day(offset: int) -> date:
+    """Today plus ``offset`` days, read when the case runs: the installed command (another process) reads the
+    real clock when it imports, so a case dated when this module loaded would fail after midnight
+    (``tests/clock.py`` pins the in-process import only)."""
+    return date.today() + timedelta(days=offset)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ def _csv_lines(tmp: Path, *rows: dict) -> list[bytes]:
 BIG = 5 * 1024 * 1024
 HEADER = ",".join(NATIVE_COLUMNS)
 
-CASES: dict[str, tuple[str, Callable[[Path], bytes], Unreadable | Quarantined]] = {
+CASES: dict[str, tuple[str, Callable[[Path], bytes], Unreadable | Quarantined | Callable[[], Quarantined]]] = {
     # ---- files that cannot be read at all ----------------------------------------------------------------
     "empty csv": ("empty.csv", lambda t: b"", Unreadable("empty.csv: the file is empty; expected a CSV with a header row")),
     "empty geojson": ("empty.geojson", lambda t: b"",
@@ -149,11 +155,11 @@ CASES: dict[str, tuple[str, Callable[[Path], bytes], Unreadable | Quarantined]] 
                      Quarantined(added=0, rejects=[(2, "summary", f"text of {BIG:,} characters is longer than the "
                                                                   "limit of 10,000")])),
     "dates in the future": ("future.csv", lambda t: csv_bytes(
-        good(incident_id="F-1", date_start=(TODAY + timedelta(days=1)).isoformat()),
-        good(incident_id="F-2", source_record_id="F-2", date_start=(TODAY + timedelta(days=2)).isoformat()),
+        good(incident_id="F-1", date_start=day(1).isoformat()),
+        good(incident_id="F-2", source_record_id="F-2", date_start=day(2).isoformat()),
         good(incident_id="F-3", source_record_id="F-3", date_start="2099-01-01", date_precision="year"), tmp=t),
-        Quarantined(added=1, rejects=[
-            (3, "date_start", f"{TODAY + timedelta(days=2)} is in the future (after the import day {TODAY} + 1 day)"),
+        lambda: Quarantined(added=1, rejects=[
+            (3, "date_start", f"{day(2)} is in the future (after the import day {day(0)} + 1 day)"),
             (4, "date_start", "2099-01-01 is in the future")])),
     "coordinates out of range or (0, 0)": ("coords.csv", lambda t: csv_bytes(
         good(incident_id="C-1", source_record_id="C-1", latitude="91"),
@@ -182,6 +188,7 @@ def test_broken_file(case, store, tmp_path):
     name, make, expected = CASES[case]
     path = tmp_path / name
     data = make(tmp_path)
+    expected = expected() if callable(expected) else expected  # dated now, as the rows just written
     path.write_bytes(data)
     before = sha256(store)
     result = subprocess.run([CLI, "import", str(path), "--store", str(store), "--json"], capture_output=True,
