@@ -42,7 +42,7 @@ from dashboard.i18n import from_environment, tr
 from dashboard.settings import warm_wanted
 
 LOCALES = ("en-GB", "fr-FR")  # one run per language of the app (dashboard/locale), as a browser would ask
-WARM_TIMEOUT_S = 600.0  # a cold million-incident store takes about a minute to load (docs/benchmarks.md)
+WARM_TIMEOUT_S = 600.0  # a cold million-incident store takes 2–3 minutes to load (docs/benchmarks.md)
 QUIET = ("streamlit", "streamlit.runtime.caching", "streamlit.runtime.scriptrunner_utils.script_run_context")
 
 
