@@ -152,6 +152,23 @@ def test_timeline_and_table_pages():
         ("Incidents", "7"), ("Killed, at least", "68"), ("Killed, up to", "86"), ("Toll unknown", "0")]
 
 
+def test_the_table_says_a_place_not_stated_and_draws_other_unknowns_empty():
+    """A missing cercle or commune says so, as the counts by cercle beside it do; the other missing values (no
+    breakdown of the killed, no http source) are drawn empty, never as Python's "None"."""
+    at = open_page("table")
+    table = at.dataframe[-1]
+    missing = bundled_incidents()
+    assert missing["commune"].isna().any() and missing["cercle"].isna().any()  # the bundled record has some
+    shown = table.value.set_index("id")
+    for column in ("cercle", "commune"):
+        unstated = set(missing.loc[missing[column].isna(), "incident_id"]) & set(shown.index)
+        assert unstated, column
+        assert set(shown.loc[sorted(unstated), column]) == {"(not stated)"}, column
+        assert not shown[column].isna().any(), column
+    assert shown["among the killed"].isna().any()  # still missing in the data, so it sorts as unknown
+    assert table.proto.placeholder == ""  # and drawn empty
+
+
 def test_cite_line_carries_the_filter_and_dataset_version():
     at = open_page("map", cat="state_forces")
     assert not [c for c in at.code if "dataset version" in c.value]  # built only once its popover is opened

@@ -35,7 +35,8 @@ def harm_columns(view: pd.DataFrame, t: Translator) -> dict[str, list]:
 
 def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFrame:
     """The display table: plain values only (st.dataframe draws text, never HTML); headers and labels in ``t``'s
-    language (the columns' order and meaning are the same in every language)."""
+    language (the columns' order and meaning are the same in every language). A place not stated says so, as the
+    counts by cercle beside it do; other unknowns stay missing (numbers sort as numbers) and are drawn empty."""
     t = t or tr()
     tw = toll_words(t)
     first_url = []
@@ -50,8 +51,8 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
         t.gettext("date"): view["date_start"].dt.date.to_numpy(),
         t.gettext("date precision"): view["date_precision"].map(lambda p: t.pgettext("date precision", p)).to_numpy(),
         t.gettext("place (as reported)"): view["location"].to_numpy(),
-        t.gettext("cercle"): view["cercle"].to_numpy(),
-        t.gettext("commune"): view["commune"].to_numpy(),
+        t.gettext("cercle"): view["cercle"].fillna(t.gettext("(not stated)")).to_numpy(),  # as "By cercle" says
+        t.gettext("commune"): view["commune"].fillna(t.gettext("(not stated)")).to_numpy(),
         t.gettext("location precision"): view["geo_precision"].map(lambda p: labels.precision(p, t)).to_numpy(),
         t.gettext("alleged perpetrators"): view["perpetrators"].to_numpy(),
         t.gettext("category"): [", ".join(labels.category(c, t) for c in split_codes(v)) for v in view["perpetrator_category"]],
@@ -117,6 +118,7 @@ def render(ctx: PageContext) -> None:
     table = incident_table(ctx.view.sort_values("date_start"), lang)
     st.dataframe(
         table, hide_index=True, width="stretch", key="incident_table",
+        placeholder="",  # a missing value drawn empty ("empty = unknown"), not as Python's "None" in any language
         column_config={
             _("first source"): st.column_config.LinkColumn(_("first source")),
             _("killed (min)"): st.column_config.NumberColumn(_("killed (min)"),
