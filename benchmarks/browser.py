@@ -12,6 +12,7 @@ script state is "not running" and the "Showing N of M incidents" caption has not
 * the first open after ``serve`` (a fresh server each time; the store's cache is on disk), then a new session on
   that warm server, and in that session a filter change (a perpetrator category picked in the sidebar), a text
   search typed in the sidebar, and a page switch (to the Table page, then back to the Map: the back is timed);
+  then the Table page opened with no filter (timed until its three tables are drawn: every selected incident);
 * for every server, the time from starting it until its health check answers (``incident-map serve`` opens the
   default page once before it listens, :mod:`dashboard.ui.boot`), and from starting it until the map is drawn;
 * once per store: the first open of a copy with no cache (built while the server warms up), and the first open after
@@ -119,15 +120,16 @@ class Session:
         except Error:
             return None
 
-    def ready(self, started: float, *, changed_from: str | None = None) -> float | None:
-        """Seconds from ``started`` until the map's marks are drawn, no script runs, the title (and for the app the
-        caption, changed from ``changed_from`` when given) is there, all of it unchanged for :data:`SETTLE_S`;
-        ``None`` after :data:`TIMEOUT_S`."""
+    def ready(self, started: float, *, changed_from: str | None = None, drawn=None, at_least: int = 1) -> float | None:
+        """Seconds from ``started`` until the map's marks (or ``at_least`` of ``drawn``) are drawn, no script runs,
+        the title (and for the app the caption, changed from ``changed_from`` when given) is there, all of it
+        unchanged for :data:`SETTLE_S`; ``None`` after :data:`TIMEOUT_S`."""
+        drawn = self.marks if drawn is None else drawn
         stable_since, last = None, None
         while time.monotonic() - started < TIMEOUT_S:
             caption = self.caption() if self.who == "app" else ""
             empty = bool(caption) and caption.startswith("Showing 0 ")  # nothing selected: the app draws no map
-            state = (empty or self.marks.count() > 0, self.page.locator(RUNNING).count() == 0,
+            state = (empty or drawn.count() >= at_least, self.page.locator(RUNNING).count() == 0,
                      self.page.locator(TITLE).count() > 0, caption)
             ok = all(state[:3]) and caption is not None and (changed_from is None or caption != changed_from)
             now = time.monotonic()
@@ -192,6 +194,10 @@ def _interactions(session: Session, query: str, out: dict) -> None:
     started = time.monotonic()
     nav.filter(has_text="Map").first.click()
     out.setdefault("page_switch", []).append(session.ready(started))
+    started = time.monotonic()  # the Table page with no filter: every selected incident in its table
+    page.goto(session.base + "/?page=table", wait_until="commit", timeout=TIMEOUT_S * 1000)
+    tables = page.locator("[data-testid='stDataFrame']")  # by category, by cercle, the incidents
+    out.setdefault("table_open", []).append(session.ready(started, drawn=tables, at_least=3))
 
 
 def _env() -> dict[str, str]:

@@ -97,6 +97,7 @@ ROWS = (  # (label, who, measure, kind)
     ("filter change: a perpetrator category", "app", "filter", "s"),
     ("text search {query}", "app", "search", "s"),
     ("page switch: Table → Map", "app", "page_switch", "s"),
+    ("Table page opened, no filter (a new session)", "app", "table_open", "s"),
     ("first open with no store cache (built while warming up)", "app", "cold_open", "s"),
     ("`serve` until ready, no store cache (its health check answers)", "app", "cold_ready", "s"),
     ("`serve` until ready (its health check answers)", "app", "ready", "s"),
