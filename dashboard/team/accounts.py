@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -34,7 +35,14 @@ MIN_PASSWORD = 10
 PASSWORD_ENV = "INCIDENT_MAP_PASSWORD"  # noqa: S105 (a variable name): scripts give the password there
 _NAME = re.compile(r"^[A-Za-z0-9._@+-]{2,120}$")
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy() -> str:
+    """A digest no password matches, checked for an unknown name. Made on the first sign-in, before its account is
+    looked up (so a name's existence never changes which sign-in pays for it), not on import: hashing costs
+    0.15 s of every server's start (`python -X importtime`), and most servers never see a sign-in."""
+    return _HASHER.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -123,13 +131,14 @@ def sign_in(store: Store, name: str, password: str, *, now: datetime) -> Session
     :class:`SignInFailed` (the same words for an unknown name and a wrong password)."""
     wrong = SignInFailed(N_("Wrong name or password."))
     refused: SignInFailed | None = None
+    dummy = _dummy()
     with store.write_connection() as conn, conn.begin():
         store.start_write(conn, exclusive=False)
         sql = (_SIGN_IN_SQL
                + store.lock_for_update())
         row = conn.execute(sa.text(sql), {"n": (name or "").strip()}).first()
         if row is None or row[2] is None or row[5]:
-            _verify(_DUMMY, password or "")  # the same cost as a real check: a name's existence does not show
+            _verify(dummy, password or "")  # the same cost as a real check: a name's existence does not show
             refused = wrong
         elif row[4] and datetime.fromisoformat(row[4]) > now:
             refused = SignInFailed(N_("This account is locked after {n} wrong passwords; try again after {until} "

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from dashboard.data.store import open_store
 from dashboard.team import accounts
@@ -56,6 +57,29 @@ def test_an_unknown_name_and_a_wrong_password_say_the_same_thing(store_location)
             accounts.sign_in(store, name, password, now=NOW)
         messages.add(str(caught.value))
     assert messages == {"Wrong name or password."}
+
+
+def test_the_unknown_names_digest_is_made_by_the_first_sign_in_of_any_name_not_on_import(store_location,
+                                                                                         monkeypatch):
+    hashed = []
+
+    class Counting(PasswordHasher):
+        def hash(self, password, **kwargs):
+            hashed.append(password)
+            return super().hash(password, **kwargs)
+
+    monkeypatch.setattr(accounts, "_HASHER", Counting())
+    accounts._dummy.cache_clear()  # as a fresh import leaves it
+    store = open_store(store_location)
+    accounts.add_account(store, "awa", "editor", password=PASSWORD, now=NOW)
+    assert hashed == [PASSWORD]
+    assert accounts.sign_in(store, "awa", PASSWORD, now=NOW).account.name == "awa"  # a known name pays for it too
+    assert hashed == [PASSWORD, "not a password of anyone"]
+    checked = []
+    monkeypatch.setattr(accounts, "_verify", lambda digest, password: checked.append(digest) or False)
+    with pytest.raises(SignInFailed):
+        accounts.sign_in(store, "nobody", PASSWORD, now=NOW)
+    assert checked == [accounts._dummy()] and len(hashed) == 2  # checked against it, made once
 
 
 def test_a_session_expires_and_single_sign_on_needs_a_known_email(store_location):
