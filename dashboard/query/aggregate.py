@@ -167,13 +167,22 @@ def per_distinct_row(frame: pd.DataFrame, fn: Callable[[dict], object]) -> np.nd
     """``[fn(row) for row in frame.to_dict("records")]`` as an object array, with ``fn`` called once per distinct
     row: a table's words for 191,710 incidents come from a few hundred distinct tolls, harms or codes (the Table
     page at a million incidents: ``to_dict`` of every row and column alone took 20 s, docs/benchmarks.md)."""
+    return per_distinct_rows(frame, fn)[0]
+
+
+def per_distinct_rows(frame: pd.DataFrame, *fns: Callable[[dict], object]) -> list[np.ndarray]:
+    """:func:`per_distinct_row` of each of ``fns`` on the same frame, its distinct rows found once."""
     if len(frame) == 0:
-        return np.empty(0, dtype=object)
+        return [np.empty(0, dtype=object) for _ in fns]
     code, first = distinct_rows(frame)
-    words = np.empty(len(first), dtype=object)
-    for i, row in enumerate(frame.take(first).to_dict("records")):
-        words[i] = fn(row)  # one by one: a tuple or list returned is a value, not a row of the array
-    return words[code]
+    records = frame.take(first).to_dict("records")
+    out = []
+    for fn in fns:
+        words = np.empty(len(first), dtype=object)
+        for i, row in enumerate(records):
+            words[i] = fn(row)  # one by one: a tuple or list returned is a value, not a row of the array
+        out.append(words[code])
+    return out
 
 
 def per_distinct_value(values: pd.Series, fn: Callable[[object], object]) -> np.ndarray:

@@ -19,7 +19,7 @@ from dashboard.data.schema import first_link, is_http_url, parse_sources, split_
 from dashboard.data.store import load_bundled
 from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import tr
-from dashboard.query.aggregate import distinct_rows, per_distinct_row, per_distinct_value
+from dashboard.query.aggregate import distinct_rows, per_distinct_row, per_distinct_rows, per_distinct_value
 from dashboard.ui.pages.table_page import incident_table
 from dashboard.wording import toll_text, toll_words
 
@@ -114,3 +114,7 @@ def test_per_distinct_row_calls_once_per_distinct_row_and_gives_each_rows_answer
     assert [expected[i] for i in first] == [expected[list(codes).index(c)] for c in range(len(first))]
     assert list(per_distinct_value(frame["x"], lambda v: "missing" if is_missing(v) else v)) == [
         e[0] for e in expected]
+    calls.clear()
+    both = per_distinct_rows(frame, key, lambda row: key(row)[::-1])  # two writers, the distinct rows found once
+    assert [list(w) for w in both] == [expected, [e[::-1] for e in expected]]
+    assert len(calls) == 2 * len(set(expected))

@@ -13,7 +13,13 @@ from dashboard.data import harms
 from dashboard.data.schema import first_link, split_codes
 from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import Translator, tr
-from dashboard.query.aggregate import by_category, by_column, per_distinct_row, per_distinct_value
+from dashboard.query.aggregate import (
+    by_category,
+    by_column,
+    per_distinct_row,
+    per_distinct_rows,
+    per_distinct_value,
+)
 from dashboard.ui import common, state
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
@@ -27,11 +33,13 @@ def toll_headers() -> dict[str, str]:
 def harm_columns(view: pd.DataFrame, t: Translator) -> dict[str, np.ndarray]:
     """The victims and harms of each incident as plain text columns (:mod:`dashboard.harm_words`), each written once
     per distinct set of the columns it reads."""
-    harm = view[[c for c in harms.HARM_COLUMNS if c in view.columns]]
+    killed, other, cause = per_distinct_rows(
+        view[[c for c in harms.HARM_COLUMNS if c in view.columns]],
+        lambda r: "; ".join(killed_breakdown(r, t)) or None, lambda r: harms_text(r, t), lambda r: cause_text(r, t))
     return {
-        t.gettext("among the killed"): per_distinct_row(harm, lambda r: "; ".join(killed_breakdown(r, t)) or None),
-        t.gettext("other harms"): per_distinct_row(harm, lambda r: harms_text(r, t)),
-        t.gettext("cause of death"): per_distinct_row(harm, lambda r: cause_text(r, t)),
+        t.gettext("among the killed"): killed,
+        t.gettext("other harms"): other,
+        t.gettext("cause of death"): cause,
         t.gettext("violation or abuse"): per_distinct_value(
             view["perpetrator_category"], lambda c: violation_text({"perpetrator_category": c}, t)),
     }
