@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,42 +149,3 @@ def distinct_of_cells(cells: pd.Series, split: str | None = None) -> list[str]:
     return sorted(v for v in cells.unique() if v)
 
 
-def distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``codes`` (one per row, into the frame's distinct rows, missing values all alike) and the position of each
-    distinct row's first occurrence. Codes are combined column by column (each step re-factorised, so they stay
-    below the row count and never overflow)."""
-    code = np.zeros(len(frame), dtype=np.int64)
-    for column in frame.columns:
-        cells, distinct = pd.factorize(frame[column], use_na_sentinel=True)  # -1: missing
-        code, _ = pd.factorize(code * (len(distinct) + 1) + (cells + 1))
-    first = np.full(int(code.max()) + 1 if len(code) else 0, len(code), dtype=np.int64)
-    np.minimum.at(first, code, np.arange(len(code)))
-    return code, first
-
-
-def per_distinct_row(frame: pd.DataFrame, fn: Callable[[dict], object]) -> np.ndarray:
-    """``[fn(row) for row in frame.to_dict("records")]`` as an object array, with ``fn`` called once per distinct
-    row: a table's words for 191,710 incidents come from a few hundred distinct tolls, harms or codes (the Table
-    page at a million incidents: ``to_dict`` of every row and column alone took 20 s, docs/benchmarks.md)."""
-    return per_distinct_rows(frame, fn)[0]
-
-
-def per_distinct_rows(frame: pd.DataFrame, *fns: Callable[[dict], object]) -> list[np.ndarray]:
-    """:func:`per_distinct_row` of each of ``fns`` on the same frame, its distinct rows found once."""
-    if len(frame) == 0:
-        return [np.empty(0, dtype=object) for _ in fns]
-    code, first = distinct_rows(frame)
-    records = frame.take(first).to_dict("records")
-    out = []
-    for fn in fns:
-        words = np.empty(len(first), dtype=object)
-        for i, row in enumerate(records):
-            words[i] = fn(row)  # one by one: a tuple or list returned is a value, not a row of the array
-        out.append(words[code])
-    return out
-
-
-def per_distinct_value(values: pd.Series, fn: Callable[[object], object]) -> np.ndarray:
-    """:func:`per_distinct_row` of one column: ``fn(value)`` once per distinct value."""
-    name = values.name if values.name is not None else 0
-    return per_distinct_row(values.to_frame(name), lambda row: fn(row[name]))

@@ -1,15 +1,12 @@
 """The Table page's incident table, written once per distinct value, is the table written row by row; the helpers
-that make it so (:func:`per_distinct_row`, :func:`first_link`) are their plain definitions."""
+that make it so (:func:`first_link` here, :mod:`dashboard.data.distinct` in tests/data/test_distinct.py) are their
+plain definitions."""
 
 from __future__ import annotations
 
 import json
 
-import numpy as np
-import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic_incidents
 from dashboard import grade_words, labels
@@ -19,7 +16,6 @@ from dashboard.data.schema import first_link, is_http_url, parse_sources, split_
 from dashboard.data.store import load_bundled
 from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import tr
-from dashboard.query.aggregate import distinct_rows, per_distinct_row, per_distinct_rows, per_distinct_value
 from dashboard.ui.pages.table_page import incident_table
 from dashboard.wording import toll_text, toll_words
 
@@ -37,7 +33,7 @@ DERIVED = {  # the table's written columns (English headers), each as the row-by
     "sources": lambda r, t: len(parse_sources(r["sources"])),
     "first source": lambda r, t: next((s.url for s in parse_sources(r["sources"]) if is_http_url(s.url)), None),
 }
-DERIVED_ON = {"cercle": "cercle", "commune": "commune"}  # a missing place says "(not stated)"
+PLACES = ("cercle", "commune")  # shown as they are, but a missing place says "(not stated)"
 
 
 def _views():  # graded, with the columns the store's loader adds, as the page gets them
@@ -62,8 +58,8 @@ def test_the_table_is_the_table_written_row_by_row(name, lang):
         expected = [write(r, t) for r in rows]
         got = table[column].tolist()
         assert [None if is_missing(v) else v for v in got] == [None if is_missing(v) else v for v in expected], column
-    for column, source in DERIVED_ON.items():
-        assert table[column].tolist() == [t.gettext("(not stated)") if is_missing(r[source]) else r[source]
+    for column in PLACES:
+        assert table[column].tolist() == [t.gettext("(not stated)") if is_missing(r[column]) else r[column]
                                           for r in rows], column
     assert table["id"].tolist() == view["incident_id"].tolist()
 
@@ -91,30 +87,3 @@ def test_first_link_is_what_the_parsed_sources_say():
     for cell in cells:
         parsed = parse_sources(cell)
         assert first_link(cell) == (next((s.url for s in parsed if is_http_url(s.url)), None), len(parsed)), cell
-
-
-_cells = st.one_of(st.none(), st.just(np.nan), st.integers(0, 3), st.sampled_from(["a", "b", "a;b"]))
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(_cells, _cells, st.one_of(st.none(), st.integers(0, 2))), max_size=40))
-def test_per_distinct_row_calls_once_per_distinct_row_and_gives_each_rows_answer(rows):
-    frame = pd.DataFrame(rows, columns=["x", "y", "n"]).astype({"n": "Int64"})
-    calls = []
-
-    def key(row):  # missing values alike, as the table's writers treat them
-        calls.append(row)
-        return tuple("missing" if is_missing(v) else v for v in row.values())
-
-    got = per_distinct_row(frame, key)
-    expected = [tuple("missing" if is_missing(v) else v for v in r.values()) for r in frame.to_dict("records")]
-    assert list(got) == expected
-    assert len(calls) == len(set(expected))
-    codes, first = distinct_rows(frame)
-    assert [expected[i] for i in first] == [expected[list(codes).index(c)] for c in range(len(first))]
-    assert list(per_distinct_value(frame["x"], lambda v: "missing" if is_missing(v) else v)) == [
-        e[0] for e in expected]
-    calls.clear()
-    both = per_distinct_rows(frame, key, lambda row: key(row)[::-1])  # two writers, the distinct rows found once
-    assert [list(w) for w in both] == [expected, [e[::-1] for e in expected]]
-    assert len(calls) == 2 * len(set(expected))

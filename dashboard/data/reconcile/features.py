@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.data.distinct import per_distinct_value
 from dashboard.data.placekeys import key
 from dashboard.data.reconcile.names import name_keys
 from dashboard.data.schema import PERPETRATOR_CATEGORIES
@@ -79,12 +80,6 @@ def _days(column: pd.Series) -> np.ndarray:
     return column.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
-def _per_distinct(values: pd.Series, fn) -> list:
-    codes, uniques = pd.factorize(values)
-    mapped = [fn(u) for u in uniques] + [fn(None)]
-    return [mapped[c] for c in codes]
-
-
 def features(reports: pd.DataFrame) -> Features:
     """The features of every report of a canonical frame (a GeoDataFrame with a point geometry)."""
     n = len(reports)
@@ -110,7 +105,7 @@ def features(reports: pd.DataFrame) -> Features:
     grouped = np.array([None if not isinstance(g, str) or not g.strip() else f"{d}/{g.strip()}"
                         for d, g in zip(dataset, group, strict=True)], dtype=object)
     units = reports["admin2"].fillna("").astype(str) + "\x00" + reports["admin3"].fillna("").astype(str)
-    commune = np.array(_per_distinct(units, _commune_key), dtype=object)
+    commune = per_distinct_value(units, _commune_key)
     return Features(
         ids=reports["incident_id"].astype(object).to_numpy(),
         dataset=dataset,
@@ -123,7 +118,7 @@ def features(reports: pd.DataFrame) -> Features:
         lon=lon,
         radius=radius,
         locations=reports["location"].astype(object).to_numpy(),
-        names=tuple(_per_distinct(reports["location"].astype(object), name_keys)),
+        names=tuple(per_distinct_value(reports["location"], name_keys)),
         commune=commune,
         cats=category_bits(reports["perpetrator_category"]),
         toll_lo=lo,
