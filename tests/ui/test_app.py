@@ -157,11 +157,11 @@ def test_the_table_says_a_place_not_stated_and_draws_other_unknowns_empty():
     breakdown of the killed, no http source) are drawn empty, never as Python's "None"."""
     at = open_page("table")
     table = at.dataframe[-1]
-    missing = bundled_incidents()
-    assert missing["commune"].isna().any() and missing["cercle"].isna().any()  # the bundled record has some
+    incidents = bundled_incidents()
+    assert incidents["commune"].isna().any() and incidents["cercle"].isna().any()  # the bundled record has some
     shown = table.value.set_index("id")
     for column in ("cercle", "commune"):
-        unstated = set(missing.loc[missing[column].isna(), "incident_id"]) & set(shown.index)
+        unstated = set(incidents.loc[incidents[column].isna(), "incident_id"]) & set(shown.index)
         assert unstated, column
         assert set(shown.loc[sorted(unstated), column]) == {"(not stated)"}, column
         assert not shown[column].isna().any(), column
