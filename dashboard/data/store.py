@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -179,10 +180,20 @@ class StoreData:
     licences: Mapping[str, Licence] = field(default_factory=dict)  # declared at import: report id → licence
     responses: tuple[dict, ...] = ()  # what the accused party said (migration 0008_grading), oldest first
     statuses: Mapping[str, str] = field(default_factory=dict)  # review workflow: report id → status (else published)
+    deferred: DeferredReports | None = None  # the reports, when ``load_store(defer_reports=True)`` left them unread
 
     @property
     def report_level(self) -> ReportLevel:
-        return ReportLevel(self.reports, self.report_incident)
+        """Every report and its incident (the deferred reports are read now)."""
+        return ReportLevel(self.deferred.frame() if self.reports is None else self.reports, self.report_incident)
+
+    def report_level_when_asked(self) -> Callable[[], ReportLevel]:
+        """:attr:`report_level`, read the first time it is called (at once when the reports are not deferred)."""
+        if self.deferred is None:
+            level = self.report_level
+            return lambda: level
+        deferred, owners = self.deferred, self.report_incident
+        return lambda: ReportLevel(deferred.frame(), owners)
 
 
 def read_store(location: Location | None = None) -> gpd.GeoDataFrame:
@@ -194,14 +205,15 @@ def read_store(location: Location | None = None) -> gpd.GeoDataFrame:
 
 
 def load_store(location: Location | None = None, *, use_cache: bool = True, write_cache: bool = True,
-               step: Callable[[str], None] | None = None) -> StoreData:
+               step: Callable[[str], None] | None = None, defer_reports: bool = False) -> StoreData:
     """The store's incidents, reports, decisions and dataset version: the frames from the fast cache when it is
     fresh for the store's current dataset version, otherwise read from the store (validated) and grouped by the
     decisions, after which the cache is (re)built unless ``write_cache`` is false. The decisions are always read
     from the store (a small table; a pending one changes no frame, so not the version either). ``step`` is told
     each stage of a build as it starts (``read``, ``validate``, ``group``, ``index``, ``cache``: the import's
     progress bar); the search index is written before the cache, so a fresh cache means both are there
-    (:mod:`dashboard.data.warming`)."""
+    (:mod:`dashboard.data.warming`). ``defer_reports``: when the frames come from the cache, the reports' frame is
+    left unread (``reports`` is ``None``) until :attr:`StoreData.report_level` asks for it (:class:`DeferredReports`)."""
     step = step or (lambda _name: None)
     location = ensure_store(location)
     store = open_store(location)
@@ -210,7 +222,7 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     if use_cache:
         with ThreadPoolExecutor(1) as pool:  # the decisions are read while the cache is (see _read_cache)
             reading = pool.submit(read_decisions, location)
-            data = _read_cache(location, _cache_key(version))
+            data = _read_cache(location, _cache_key(version), defer_reports=defer_reports)
             decisions = reading.result()
     if data is not None:
         # the same links as the cached frames' (else the store changed in between: read it whole)
@@ -235,8 +247,14 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     statuses = read_statuses(store)
     data = replace(data, licences=read_licences(store), responses=responses, statuses=statuses)
     # each incident's and report's review status (dashboard.data.workflow_view): added on every load, never cached
-    data.incidents[STATUS_COLUMN], data.reports[STATUS_COLUMN] = status_column(
-        data.incidents, data.reports, data.report_incident, statuses)
+    if data.deferred is None:
+        data.incidents[STATUS_COLUMN], data.reports[STATUS_COLUMN] = status_column(
+            data.incidents, data.reports, data.report_incident, statuses)
+    else:  # the reports' ids only, and only when some report has a status (else every one is published)
+        ids = data.deferred.ids() if statuses else pd.Series(index=range(len(data.report_incident)), dtype=object)
+        data.incidents[STATUS_COLUMN], status = status_column(
+            data.incidents, pd.DataFrame({"incident_id": ids}), data.report_incident, statuses)
+        data.deferred.status = status
     if not use_cache:
         return data
     search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
@@ -419,33 +437,91 @@ def _rules_fingerprint() -> str:
 _STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
 
 
-def _read_cache(store: Location, key: dict) -> StoreData | None:
+def _read_cache(store: Location, key: dict, defer_reports: bool = False) -> StoreData | None:
     """The cached frames (reports, incidents) if the cache is fresh and reads back whole; ``None`` (rebuild)
     otherwise. The two files are read at once, in two threads (Parquet decoding and the points' creation release
-    the interpreter's lock): measured at a million reports, 9.1 s one after the other, 5.2 s together."""
-    with ThreadPoolExecutor(1) as pool:
-        reading = pool.submit(_read_frame, cache_path(store), key, list(COLUMNS))
+    the interpreter's lock): measured at a million reports, 9.1 s one after the other, 5.2 s together.
+    ``defer_reports``: the reports' file is only opened and its footer checked (:class:`DeferredReports`)."""
+    if defer_reports:
+        reports = _open_frame(cache_path(store), key)
         incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS])
-        reports = reading.result()
-    if reports is None or incidents is None or reports[1] != incidents[1]:
+    else:
+        with ThreadPoolExecutor(1) as pool:
+            reading = pool.submit(_read_frame, cache_path(store), key, list(COLUMNS))
+            incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS])
+            reports = reading.result()
+    if reports is None or incidents is None or reports[-1]["version"] != incidents[-1]["version"]:
         return None
-    report_incident = incidents[2].get("report_incident")
-    if report_incident is None or len(report_incident) != len(reports[0]):
+    report_incident = incidents[-1].get("report_incident")
+    if report_incident is None or len(report_incident) != reports[-1]["rows"]:
         return None
-    return StoreData(incidents=incidents[0], version=reports[1], from_cache=True, reports=reports[0],
-                     report_incident=np.asarray(report_incident, dtype=object), links=str(incidents[2].get("links")))
+    deferred = DeferredReports(cache_path(store), *reports) if defer_reports else None
+    return StoreData(incidents=incidents[0], version=str(incidents[-1]["version"]), from_cache=True,
+                     reports=None if defer_reports else reports[0], deferred=deferred,
+                     report_incident=np.asarray(report_incident, dtype=object), links=str(incidents[-1].get("links")))
 
 
-def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, str, dict] | None:
-    """One cached frame: (frame, the dataset version, the rest of its metadata)."""
+class DeferredReports:
+    """A cached version's reports, read when first asked for (``load_store(defer_reports=True)``, as the app loads):
+    most pages need only the incidents, and at a million reports the reports' file is most of what a warm load reads
+    (docs/benchmarks.md). The file is opened, and its footer checked, with the incidents; the open handle keeps that
+    version's file readable once an import renames a newer one over it (a rename leaves an open file as it was), so
+    the reports read later are always those of the incidents held. Read once, by whichever page asks first."""
+
+    def __init__(self, path: Path, source: pq.ParquetFile, meta: dict):
+        self._path, self._source, self._meta = path, source, meta
+        self._lock = threading.Lock()
+        self._frame: gpd.GeoDataFrame | None = None
+        self.status = None  # the reports' review status (STATUS_COLUMN), set by load_store, added when read
+
+    def ids(self) -> pd.Series:
+        """The reports' ids, in order (one column read)."""
+        with self._lock:
+            return self._source.read(columns=["incident_id"]).column(0).to_pandas(
+                types_mapper={pa.string(): _STRING, pa.large_string(): _STRING}.get)
+
+    def frame(self) -> gpd.GeoDataFrame:
+        with self._lock:
+            if self._frame is None:
+                frame = _frame_of(self._path, self._source, self._meta, list(COLUMNS))
+                if frame is None:
+                    raise StoreError(N_("{path}: the cached reports of dataset version {version} could not be read "
+                                        "back; reload the page"), path=str(self._path), version=self._meta["version"])
+                frame[STATUS_COLUMN] = self.status
+                self._frame, self._source = frame, None  # the file is closed once read
+            return self._frame
+
+
+def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, dict] | None:
+    """One cached frame: (frame, its metadata: the dataset version, its rows...)."""
+    opened = _open_frame(path, key)
+    if opened is None:
+        return None
+    frame = _frame_of(path, *opened, columns)
+    return None if frame is None else (frame, opened[1])
+
+
+def _open_frame(path: Path, key: dict) -> tuple[pq.ParquetFile, dict] | None:
+    """A cached frame's file, opened, and its metadata, if it was written under ``key``."""
     if not path.exists():
         return None
     try:
         # the footer read once (at a million reports its metadata, which maps them to incidents, is 15 MB)
-        parquet = pq.ParquetFile(path, page_checksum_verification=True)
+        parquet = pq.ParquetFile(pa.OSFile(str(path)), page_checksum_verification=True)
         meta = json.loads(parquet.schema_arrow.metadata[_CACHE_META])
         if meta.get("key") != key:
             return None  # stale: the store (or the validation rules) changed since the cache was built
+        if not isinstance(meta.get("rows"), int) or "version" not in meta:
+            raise ValueError("no rows or dataset version in its metadata")
+    except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
+        log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
+        return None
+    return parquet, meta
+
+
+def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict, columns: list[str]) -> gpd.GeoDataFrame | None:
+    """The frame of an opened cache file (:func:`_open_frame`), checked against its metadata."""
+    try:
         # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
         table = parquet.read()
         if table.num_rows != meta["rows"] or table.column_names != [*columns, "geometry"]:
@@ -462,7 +538,7 @@ def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataF
         frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS, copy=False)  # the columns are fresh: no copy
         if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
             raise ValueError("unexpected dtypes")
-        return frame, str(meta["version"]), meta
+        return frame
     except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
         log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
         return None

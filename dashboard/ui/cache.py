@@ -62,13 +62,20 @@ class Loaded:
     store: str  # the location (a path or a URL), as load_store takes it
     public: bool
     search: SearchIndex | None  # text-search index of exactly these rows (public mode keeps rows and text)
-    reports: ReportLevel  # every report and its incident (coarsened in public mode, as the incidents)
+    # every report and its incident (coarsened in public mode, as the incidents), read when a page first asks
+    report_level: Callable[[], ReportLevel]
     decisions: tuple[Decision, ...] = ()
     withheld: Withheld | None = None  # public view: what the licences kept out (counted by cercle and month)
     credited: tuple[Licence, ...] = ()  # public view: the licences of what it holds or counts (attribution lines)
     licences: Mapping[str, Licence] | None = None  # declared at import: report id → licence
     newer: str | None = None  # a newer dataset version whose cache an import is still building (shown meanwhile)
     index: FrameIndex | None = None  # of these incidents (their search index, scopes, codes), for every filter state
+
+    @property
+    def reports(self) -> ReportLevel:
+        """Every report and its incident: read from the cache the first time a page asks (the map and most pages
+        need only the incidents: :class:`~dashboard.data.store.DeferredReports`)."""
+        return self.report_level()
 
     def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:
         """incident id → its reports as records (lead first), for cards."""
@@ -91,8 +98,10 @@ def store_label(location: str) -> str:
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def _load(location: str, version: str, public: bool) -> Loaded:
-    stored = load_store(location)  # the fast cache for this version, rebuilt when stale (see data/store.py)
-    incidents, level = stored.incidents, stored.report_level
+    # the fast cache for this version, rebuilt when stale (see data/store.py); the public view's reports are read
+    # at once (which are published, and what the licences allow, decide which incidents it shows)
+    stored = load_store(location, defer_reports=not public)
+    incidents, reports = stored.incidents, stored.report_level_when_asked()
     search, withheld, credited = stored.search, None, ()
     if public:  # published reports only (the review workflow), coarsened, then what the licences allow
         incidents, level, unpublished = published(stored)
@@ -103,8 +112,9 @@ def _load(location: str, version: str, public: bool) -> Loaded:
         incidents, level, withheld, credited = _redistributable(incidents, level, stored.licences)
         if withheld:
             search = None  # the index is of the rows before the licences: search by scanning
+        reports = lambda: level  # noqa: E731
     return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=search,
-                  reports=level, decisions=stored.decisions, withheld=withheld, credited=credited,
+                  report_level=reports, decisions=stored.decisions, withheld=withheld, credited=credited,
                   licences=stored.licences, index=FrameIndex(incidents, search).warmed())
 
 

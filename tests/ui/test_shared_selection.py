@@ -16,7 +16,7 @@ from tests.factories import bundled_incidents
 
 def _loaded(incidents, *, version: str, public: bool) -> cache.Loaded:
     return cache.Loaded(incidents=incidents, version=version, store="/nowhere/selection-test.gpkg", public=public,
-                        search=None, reports=None)  # the selection reads neither reports nor the store
+                        search=None, report_level=None)  # the selection reads neither reports nor the store
 
 
 def test_equal_filters_share_one_selection_whatever_the_order_their_values_were_given_in():
