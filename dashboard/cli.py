@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store, cli_team, cli_victims
+from dashboard import cli_captures, cli_grading, cli_reconcile, cli_store, cli_team, cli_victims, labels
 from dashboard.cli_help import H_, translator
 from dashboard.cli_options import App, LangOpt, checked_translator, filter_options
 from dashboard.data.atomic import replacing
@@ -161,7 +161,7 @@ def query(spec: FilterSpec, store: StoreOpt = None, as_json: JsonOpt = False,
     for r in view.itertuples(index=False):
         several = ("  (" + tl.ngettext("{n} report", "{n} reports", r.n_reports).format(n=r.n_reports) + ")"
                    if r.n_reports > 1 else "")
-        typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {r.location[:40]:<40} "
+        typer.echo(f"{r.incident_id:<14} {r.date_start:%Y-%m-%d}  {labels.place(r.location, tl)[:40]:<40} "
                    f"{r.perpetrator_category.replace(';', '/'):<30} "
                    + tl.gettext("killed {toll}").format(toll=toll_text(r.fatalities_min, r.fatalities_max, words=tw))
                    + several)
@@ -180,7 +180,7 @@ def _list_reports(spec: FilterSpec, request: ExportRequest, data: StoreData, as_
     for r in request.reports.itertuples(index=False):
         typer.echo(f"{r.incident_id:<18} " + tl.gettext("of {incident}").format(incident=f"{r.belongs_to_incident:<14}")
                    + f" {r.dataset:<13} {r.date_start:%Y-%m-%d}  "
-                   f"{r.location[:32]:<32} {r.perpetrator_category.replace(';', '/'):<28} "
+                   f"{labels.place(r.location, tl)[:32]:<32} {r.perpetrator_category.replace(';', '/'):<28} "
                    + tl.gettext("killed {toll}").format(toll=toll_text(r.fatalities_min, r.fatalities_max, words=tw)))
 
 

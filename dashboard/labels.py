@@ -8,11 +8,16 @@ are shown. An ACLED event type keeps ACLED's English name beside its translation
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from dashboard.data.schema import GEO_PRECISION_LABELS, PERPETRATOR_LABELS
+from dashboard.data.sources.ucdp import NOT_NAMED as UCDP_NOT_NAMED
 from dashboard.i18n import DEFAULT, N_, NP_, Translator, tr
 
 __all__ = ["ACTOR_GROUPS", "BASIS", "CATEGORY_ATTRIBUTED", "EVENT_TYPES", "VERIFICATION", "actor_group", "basis",
-           "category", "category_attributed", "event_type", "precision", "said_event_type", "verification"]
+           "category", "category_attributed", "event_type", "place", "places", "precision", "said_event_type",
+           "verification"]
 
 # The schema's labels, marked here (the schema stays free of the translation layer)
 _CATEGORIES = {"state_forces": N_("State forces"), "foreign_forces": N_("Foreign forces"),
@@ -48,6 +53,7 @@ ACTOR_GROUPS = (  # the canonical actors of dashboard/bundled/actors.csv
 )
 assert set(_CATEGORIES.values()) == set(PERPETRATOR_LABELS.values()), "labels.py and schema.py disagree"
 assert set(_PRECISIONS.values()) == set(GEO_PRECISION_LABELS.values()), "labels.py and schema.py disagree"
+_UNNAMED = (UCDP_NOT_NAMED,)  # what an adapter writes as the place where its file names none (marked there)
 
 
 def _t(t: Translator | str | None) -> Translator:
@@ -106,6 +112,20 @@ CAUSES = {"firearm": N_("firearm"), "explosive": N_("explosive weapon"), "sharp_
           "indirect": N_("indirect (e.g. siege, denial of care)"), "unknown": NP_("cause of death", "unknown")}
 VIOLATION_KINDS = {"violation": N_("violation (state agents)"), "abuse": N_("abuse (non-state actors)"),
                    "both": N_("violation and abuse"), "unknown": N_("neither (perpetrator unidentified)")}
+
+
+def place(location: str, t: Translator | str | None = None) -> str:
+    """A place as reported, shown as the source wrote it; the wording an adapter writes where its file names no place
+    (:data:`dashboard.data.sources.ucdp.NOT_NAMED`) is said in the reader's language."""
+    return _t(t).gettext(location) if location in _UNNAMED else location
+
+
+def places(locations: pd.Series, t: Translator | str | None = None) -> np.ndarray:
+    """:func:`place` of a column (an object array): one comparison per row, one translation."""
+    values = locations.to_numpy(dtype=object, copy=True)
+    for unnamed in _UNNAMED:
+        values[(locations == unnamed).fillna(False).to_numpy(dtype=bool)] = _t(t).gettext(unnamed)
+    return values
 
 
 def harm(code: str, t: Translator | str | None = None) -> str:

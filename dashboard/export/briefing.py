@@ -89,7 +89,7 @@ def _incident(row: Mapping[str, Any], number: int, cited: Sequence[int], lang: s
         "number": number,
         "id": row["incident_id"],
         "when": when_text(row, t.dates()),
-        "location": row["location"],
+        "location": labels.place(row["location"], t),
         "admin": ", ".join(x for x in (text_or_none(row.get("admin3")), text_or_none(row.get("admin2"))) if x),
         "categories": [(labels.category(c, t), CATEGORY_COLOURS.get(c, "#6B6B6B"),
                         text_colour_on(CATEGORY_COLOURS.get(c, "#6B6B6B"))) for c in categories],
@@ -203,7 +203,7 @@ def _context(request: ExportRequest) -> dict:
         notes = {step.incident_id: step.note for step in story.steps}  # by id: the licences may leave a step out
         for item in rows:
             item["note"] = notes.get(item["id"], "")
-    not_drawn = [{"number": numbers[r["incident_id"]], "when": when_text(r, t.dates()), "location": r["location"]}
+    not_drawn = [{"number": numbers[r["incident_id"]], "when": when_text(r, t.dates()), "location": labels.place(r["location"], t)}
                  for r in unplotted(listed).to_dict("records")]
     by_id = {item["id"]: item for item in rows}
     serious = [by_id[i] for i in summary.most_serious(listed)["incident_id"]] if kind == "briefing" else []

@@ -121,7 +121,7 @@ def key_findings(incidents: pd.DataFrame, *, period: str, lang: str = "en") -> l
         r = serious.iloc[0]
         codes = split_codes(r["perpetrator_category"])
         findings.append(t.gettext("The deadliest: {place}, {when}, {toll} killed, attributed to {who} ({basis}).").format(
-            place=_short(str(r["location"])), when=when_text(r, t.dates()),
+            place=_short(labels.place(str(r["location"]), t)), when=when_text(r, t.dates()),
             toll=toll_text(r["fatalities_min"], r["fatalities_max"], words=toll_words(t)),
             who=_who(codes, t) if codes else "?", basis=labels.basis(r["attribution_basis"], t)))
     cercles = incidents["admin2"].map(text_or_none).dropna().value_counts()

@@ -104,7 +104,7 @@ def report_columns(reports: Sequence[Mapping[str, Any]], t: Translator | None = 
             "organisations": ", ".join(organisations[:3]) + (f" +{len(organisations) - 3}" if len(organisations) > 3
                                                              else ""),
             "when": when_text(r, t.dates()),
-            "place": f"{r['location']} ({labels.precision(r['geo_precision'], t).split(' (')[0]})",
+            "place": f"{labels.place(r['location'], t)} ({labels.precision(r['geo_precision'], t).split(' (')[0]})",
             "perpetrators": ", ".join(labels.category(c, t) for c in split_codes(r["perpetrator_category"])),
             "toll": toll_text(r["fatalities_min"], r["fatalities_max"], words=toll_words(t)),
             "verification": labels.verification(r["verification"], t),
@@ -211,7 +211,7 @@ def card_context(row: Mapping[str, Any], *, public: bool = False, width: int = 3
     return {
         "id": row["incident_id"],
         "width": width,
-        "location": row["location"],
+        "location": labels.place(row["location"], t),
         "when": when_text(row, t.dates()),
         "admin": admin,
         "categories": [(labels.category(c, t), CATEGORY_COLOURS[c], text_colour_on(CATEGORY_COLOURS[c]))
@@ -310,7 +310,7 @@ def tooltip_text(row: Mapping[str, Any], t: Translator | None = None) -> str:
     backslash, braces) are replaced here by look-alikes (a tooltip is a preview; the card keeps the exact text)."""
     t = t or tr()
     toll = toll_text(row["fatalities_min"], row["fatalities_max"], words=toll_words(t))
-    text = (f"{row['incident_id']} · {when_text(row, t.dates())} · {row['location'][:60]} · "
+    text = (f"{row['incident_id']} · {when_text(row, t.dates())} · {labels.place(row['location'], t)[:60]} · "
             + t.gettext("killed: {toll}").format(toll=toll))
     n = int(row.get("n_reports", 1) or 1)
     if n > 1:

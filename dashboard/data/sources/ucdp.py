@@ -52,6 +52,7 @@ from dashboard.data.missing import is_missing
 from dashboard.data.schema import FLAT_COLUMNS, Source, dump_sources
 from dashboard.data.sources.actors import categorise
 from dashboard.data.sources.common import ISO_DAY, codes, column_reader, english_where_given, lowered, parse_dates
+from dashboard.i18n import N_
 
 GED_COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -67,7 +68,10 @@ CORE_COLUMNS = (  # what any GED file (the full layout or an extract) must have
 )
 DATASET = "ucdp"  # the dataset every row of this layout gets
 _SIGNATURE = ("id", "type_of_violence", "side_a", "side_b")
-NOT_NAMED = "place not named in the UCDP file"
+# the place (a required column) where the file names none (GED's where_coordinates is absent from extracts such as
+# the bundled one): kept so in the data and its exports, said in the reader's language wherever a page, card or
+# briefing shows it (dashboard.labels.place)
+NOT_NAMED = N_("place not named in the UCDP file")
 _WHERE_PREC = {"1": "1", "2": "2", "3": "3", "4": "3", "5": "3", "6": "3", "7": "3"}
 _DATE_PREC = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 _EVENT = {  # type_of_violence → (event_type, sub_event_type, civilian_targeting)

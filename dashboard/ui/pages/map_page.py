@@ -9,6 +9,7 @@ from babel.dates import format_date
 
 from dashboard.data.captures import captures_root
 from dashboard.i18n import N_
+from dashboard.labels import place
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import in_period
 from dashboard.ui import cache, common, foliummap, state
@@ -206,12 +207,12 @@ def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
     if count > NOT_DRAWN_LISTED:
         st.caption(_("The first {n} by date are listed; narrow the filter, or see them all on the Table page.").format(
             n=NOT_DRAWN_LISTED))
-    labels = {r["incident_id"]: f"{t.day(r['date_start'].date())} · {str(r['location'])[:60]}"
-              for r in ordered.to_dict("records")}
-    picked = st.selectbox(_("Show the card of"), list(labels), index=None, key=NOT_DRAWN_KEY,
-                          format_func=labels.get,
-                          placeholder=t.ngettext("the {n} incident", "one of the {n} incidents", len(labels)).format(
-                              n=len(labels)))
+    said = {r["incident_id"]: f"{t.day(r['date_start'].date())} · {place(str(r['location']), t)[:60]}"
+            for r in ordered.to_dict("records")}
+    picked = st.selectbox(_("Show the card of"), list(said), index=None, key=NOT_DRAWN_KEY,
+                          format_func=said.get,
+                          placeholder=t.ngettext("the {n} incident", "one of the {n} incidents", len(said)).format(
+                              n=len(said)))
     if picked is not None:
         row = ctx.all.loc[ctx.all["incident_id"] == picked]  # every column of the one picked, for its card
         if not row.empty:

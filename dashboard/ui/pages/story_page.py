@@ -33,6 +33,7 @@ from dashboard.export.story import (
     story_frame,
 )
 from dashboard.i18n import languages
+from dashboard.labels import place
 from dashboard.ui import cache, common, foliummap
 from dashboard.ui import lang as ui_lang
 from dashboard.ui.context import PageContext
@@ -61,7 +62,7 @@ def note_key(incident_id: str) -> str:
 
 def _label(incidents: pd.DataFrame) -> dict[str, str]:
     return {
-        r["incident_id"]: f"{r['date_start']:%Y-%m-%d} · {str(r['location'])[:60]} · "
+        r["incident_id"]: f"{r['date_start']:%Y-%m-%d} · {place(str(r['location']), ui_lang.current())[:60]} · "
                           + _("killed {toll}").format(toll=toll_text(r["fatalities_min"], r["fatalities_max"],
                                                                      words=toll_words(ui_lang.current())))
                           + f" ({r['incident_id']})"

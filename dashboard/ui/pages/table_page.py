@@ -57,7 +57,7 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
         t.gettext("id"): view["incident_id"].to_numpy(),
         t.gettext("date"): view["date_start"].dt.date.to_numpy(),
         t.gettext("date precision"): each("date_precision", lambda p: t.pgettext("date precision", p)),
-        t.gettext("place (as reported)"): view["location"].to_numpy(),
+        t.gettext("place (as reported)"): labels.places(view["location"], t),
         t.gettext("cercle"): view["cercle"].fillna(t.gettext("(not stated)")).to_numpy(),  # as "By cercle" says
         t.gettext("commune"): view["commune"].fillna(t.gettext("(not stated)")).to_numpy(),
         t.gettext("location precision"): each("geo_precision", lambda p: labels.precision(p, t)),
