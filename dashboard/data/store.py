@@ -475,8 +475,10 @@ class DeferredReports:
         self.status = None  # the reports' review status (STATUS_COLUMN), set by load_store, added when read
 
     def ids(self) -> pd.Series:
-        """The reports' ids, in order (one column read)."""
+        """The reports' ids, in order (one column read, unless the reports are)."""
         with self._lock:
+            if self._frame is not None:
+                return self._frame["incident_id"]
             return self._source.read(columns=["incident_id"]).column(0).to_pandas(
                 types_mapper={pa.string(): _STRING, pa.large_string(): _STRING}.get)
 

@@ -32,6 +32,7 @@ def test_deferred_reports_are_read_when_asked_and_are_what_a_full_load_reads(loc
     assert deferred.from_cache and deferred.reports is None and deferred.deferred is not None
     _same_load(deferred, load_store(location))
     assert deferred.report_level.reports is deferred.report_level.reports  # read once, then kept
+    assert list(deferred.deferred.ids()) == list(deferred.report_level.reports["incident_id"])  # after it, too
     ask = deferred.report_level_when_asked()
     assert ask().reports is deferred.report_level.reports
 
