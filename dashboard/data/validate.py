@@ -228,8 +228,8 @@ def _date_range(df: pd.DataFrame, problems: list[dict], today: date | None, give
                     latest=_day(latest)), day))
             elif col == "date_end" and today is not None:
                 bound = pd.Timestamp(today) + FUTURE_SLACK
-                if start[row] is not None:
-                    bound = max(bound, pd.Timestamp(start[row].year, 12, 31))
+                if not is_missing(start[row]) and start[row] >= earliest:  # an earlier start is refused itself
+                    bound = max(bound, pd.Timestamp(start[row].year, 12, 31))  # (a year before 1 has no 31 Dec)
                 if stamp > bound:
                     problems.append(_problem(df, row, col, Problem(N_(
                         "{day} is in the future (after the import day {today} + 1 day and the end of the start "
