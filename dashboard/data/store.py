@@ -435,6 +435,7 @@ def _rules_fingerprint() -> str:
 
 
 _STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
+_TEXT_AS_STRING = {pa.string(): _STRING, pa.large_string(): _STRING}.get  # Arrow text -> it, for to_pandas
 
 
 def _read_cache(store: Location, key: dict, defer_reports: bool = False) -> StoreData | None:
@@ -480,7 +481,7 @@ class DeferredReports:
             if self._frame is not None:
                 return self._frame["incident_id"]
             return self._source.read(columns=["incident_id"]).column(0).to_pandas(
-                types_mapper={pa.string(): _STRING, pa.large_string(): _STRING}.get)
+                types_mapper=_TEXT_AS_STRING)
 
     def frame(self) -> gpd.GeoDataFrame:
         with self._lock:
@@ -530,7 +531,7 @@ def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict, columns: list[str
             raise ValueError("unexpected rows or columns")
         geometry = table.column("geometry").combine_chunks()
         frame = table.drop(["geometry"]).combine_chunks().to_pandas(
-            types_mapper={pa.string(): _STRING, pa.large_string(): _STRING}.get)
+            types_mapper=_TEXT_AS_STRING)
         has_point = geometry.is_valid().to_numpy(zero_copy_only=False)
         x = np.where(has_point, geometry.field("x").to_numpy(zero_copy_only=False), 0.0)
         y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)

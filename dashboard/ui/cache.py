@@ -101,9 +101,10 @@ def _load(location: str, version: str, public: bool) -> Loaded:
     # the fast cache for this version, rebuilt when stale (see data/store.py); the public view's reports are read
     # at once (which are published, and what the licences allow, decide which incidents it shows)
     stored = load_store(location, defer_reports=not public)
-    incidents, reports = stored.incidents, stored.report_level_when_asked()
-    search, withheld, credited = stored.search, None, ()
-    if public:  # published reports only (the review workflow), coarsened, then what the licences allow
+    incidents, search, withheld, credited = stored.incidents, stored.search, None, ()
+    if not public:
+        reports = stored.report_level_when_asked()
+    else:  # published reports only (the review workflow), coarsened, then what the licences allow
         incidents, level, unpublished = published(stored)
         if unpublished:
             search = None  # the index is of every report's incidents: search by scanning
