@@ -81,14 +81,16 @@ def _times(fn, *args, repeat: int = 1, **kwargs):
 
 def page_selection(incidents, spec, index):
     """What the map page takes of a filter state whose selection is above the marker budget (every filter measured
-    here selects thousands of incidents): the selection with its totals and scope note (``index``: the frame's
-    index, as the app's loader keeps it), the columns the page reads (the map's, the month player's, the not-drawn
-    list's: ``PAGE_COLUMNS``) and the datasets note's."""
+    here selects thousands of incidents), in its default mode (markers, drawn as hexagons above the budget): the
+    selection with its totals and scope note (``index``: the frame's index, as the app's loader keeps it), the
+    columns the page reads (``page_columns``), the not-drawn list's rows (``unplotted_rows``) and the datasets
+    note's column."""
     from dashboard.query.selection import filtered
-    from dashboard.ui.pages.map_page import PAGE_COLUMNS
+    from dashboard.ui.pages.map_page import page_columns, unplotted_rows
+    from dashboard.ui.state import ViewState
 
     chosen = filtered(incidents, spec, index)
-    chosen.columns(PAGE_COLUMNS)
+    unplotted_rows(chosen.columns(page_columns(ViewState().mode, play=False)), chosen)
     chosen.columns(["datasets"])
     return chosen
 

@@ -211,19 +211,17 @@ class SearchIndex:
     def mask(self, text: str) -> np.ndarray:
         """Boolean mask (by row position) of the rows matching ``text``; see the module docstring."""
         needle = fold_query(text)
-        hit = np.zeros(self.rows, dtype=bool)
-        for col, codes in self.codes.items():
-            per_value = _contains(self.uniques[col], needle)
-            if per_value.any():
-                hit |= np.append(per_value, False)[codes]  # code -1 (missing) reads the appended False
         runs = sorted(set(_WORD_RUN.findall(needle.encode())), key=len, reverse=True)
+        if self.words is not None and runs == [needle.encode()]:  # exact: the query can only occur inside a word
+            # the words first: a short query ("e") is in nearly every summary, and once every row matches the
+            # repeating columns need not be read (5 gathers of a million codes, 9 of the 22 ms at 1 M)
+            return self._repeating(needle, self.words.rows_holding(self.words.containing(needle), self.rows))
+        hit = self._repeating(needle, np.zeros(self.rows, dtype=bool))
         if self.words is None or not runs:
             for values in self.texts.values():
                 hit |= _scan(values, needle)
             return hit
         words = [self.words.containing(run.decode()) for run in runs]  # longest run first: usually the rarest
-        if runs == [needle.encode()]:  # exact: the query can only occur inside a word
-            return hit | self.words.rows_holding(words[0], self.rows)
         for c, values in enumerate(self.texts.values()):  # its runs all in one value: in the words of one column
             candidates = None
             for which in words:
@@ -240,6 +238,17 @@ class SearchIndex:
             rows = np.flatnonzero(left)
             # a take by row number: 6.5 ms for 66,656 of a million summaries (memory-mapped), a mask filter 9 ms
             hit[rows[_scan(values.take(pa.array(rows)), needle)]] = True
+        return hit
+
+    def _repeating(self, needle: str, hit: np.ndarray) -> np.ndarray:
+        """``hit`` (changed in place) or the rows whose value of a repeating column holds ``needle``; not read
+        once every row is a hit."""
+        for col, codes in self.codes.items():
+            if hit.all():
+                break
+            per_value = _contains(self.uniques[col], needle)
+            if per_value.any():
+                hit |= np.append(per_value, False)[codes]  # code -1 (missing) reads the appended False
         return hit
 
     # ---- persistence ------------------------------------------------------------------------------------

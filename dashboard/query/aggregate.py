@@ -108,10 +108,15 @@ def _dataset_counts(incidents: pd.DataFrame) -> tuple[dict[str, int], int]:
         names = _datasets_of(incidents)
         return names.value_counts(sort=False).to_dict(), int((names.groupby(level=0).size() > 1).sum())
     codes, cells = pd.factorize(incidents["datasets"])
-    held = np.bincount(codes[codes >= 0], minlength=len(cells))
+    return _list_counts(cells, np.bincount(codes[codes >= 0], minlength=len(cells)))
+
+
+def _list_counts(lists, held) -> tuple[dict[str, int], int]:
+    """:func:`_dataset_counts` of incidents whose distinct ``datasets`` lists are ``lists``, each held by the number
+    of incidents at the same place in ``held``."""
     counts: dict[str, int] = {}
     shared = 0
-    for cell, n in zip(cells, held, strict=True):
+    for cell, n in zip(lists, held, strict=True):
         names = [name for name in str(cell).split("; ") if name != ""]
         for name in names:
             counts[name] = counts.get(name, 0) + int(n)
@@ -122,8 +127,16 @@ def _dataset_counts(incidents: pd.DataFrame) -> tuple[dict[str, int], int]:
 def datasets_note(incidents: pd.DataFrame, t: Translator | None = None) -> str | None:
     """When a selection holds reports from several datasets, say how they are counted: each incident once, however
     many datasets report it."""
-    t = t or tr()
-    counts, shared = _dataset_counts(incidents)
+    return _datasets_sentence(*_dataset_counts(incidents), t or tr())
+
+
+def datasets_note_of_lists(held: pd.Series, t: Translator | None = None) -> str | None:
+    """:func:`datasets_note` of incidents whose distinct ``datasets`` lists are ``held``'s index, each held by that
+    many incidents (what :meth:`dashboard.query.selection.Filtered.value_counts` gives without taking a row)."""
+    return _datasets_sentence(*_list_counts(held.index, held.to_numpy()), t or tr())
+
+
+def _datasets_sentence(counts: dict[str, int], shared: int, t: Translator) -> str | None:
     if len(counts) < 2:
         return None
     parts = ", ".join(f"{t.number(int(n))} {name}"

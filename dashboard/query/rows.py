@@ -71,6 +71,11 @@ class Rows:
 
         return self._kept.get(key, take)
 
+    def part(self, where: np.ndarray) -> Rows:
+        """These rows at ``where`` (a boolean mask or positions over them): rows of the same frame."""
+        where = np.flatnonzero(where) if where.dtype == bool else where
+        return Rows(self.frame, where if self.positions is None else self.positions[where])
+
     def first(self, n: int, by: Sequence[str]) -> pd.DataFrame:
         """Every column of the first ``n`` rows ordered by the columns ``by``: ``whole.sort_values(by).head(n)``,
         with only ``by`` read of the other rows (the Timeline's cards: 200 incidents of up to a million)."""

@@ -19,7 +19,7 @@ here copies more than it must:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ import pandas as pd
 from dashboard.query.aggregate import TOTALS_COLUMNS, Totals, totals
 from dashboard.query.filters import filter_mask
 from dashboard.query.frame_index import FrameIndex
-from dashboard.query.rows import Rows
+from dashboard.query.rows import Kept, Rows
 from dashboard.query.scope import DEFAULT_SCOPE, LeftOut, left_out_of
 from dashboard.query.spec import FilterSpec
 
@@ -43,6 +43,8 @@ class Filtered:
     totals: Totals
     left_out: LeftOut | None  # related incidents the scope does not count (None: every incident is counted)
     counted_in: LeftOut | None  # with every incident counted: those the default scope would leave out
+    index: FrameIndex  # of the frame the filter ran on (its columns' codes: value_counts)
+    _kept: Kept = field(default_factory=Kept, repr=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -58,6 +60,23 @@ class Filtered:
         the same as ``view[names]``, without taking the other columns. A GeoDataFrame when the geometry is among
         them. Kept for the next caller."""
         return self.rows.columns(names)
+
+    def part(self, where: np.ndarray) -> Rows:
+        """The selected rows at ``where`` (a boolean mask or positions over the selection, in its order), taken
+        when asked for; not kept."""
+        return self.rows.part(where)
+
+    def value_counts(self, column: str) -> pd.Series:
+        """How many selected incidents hold each distinct value of ``column`` (by value; values no selected row
+        holds, and missing values, left out), from the frame index's codes of the column: no row is taken (the
+        datasets note read the whole column of the selection: 8 ms of a 191,710-row selection at a million). Kept."""
+        def count() -> pd.Series:
+            codes, values = self.index.coded(column)
+            chosen = codes if self.rows.positions is None else codes[self.rows.positions]
+            held = np.bincount(chosen[chosen >= 0], minlength=len(values))
+            return pd.Series(held[held > 0], index=pd.Index(values[held > 0]), name="count")
+
+        return self._kept.get(column, count)
 
     def first(self, n: int, by: Sequence[str]) -> pd.DataFrame:
         """Every column of the first ``n`` selected incidents ordered by ``by`` (``view.sort_values(by).head(n)``),
@@ -82,4 +101,4 @@ def filtered(incidents: pd.DataFrame, spec: FilterSpec, index: FrameIndex | None
         left, counted_in = left_out_of(incidents, counted, everything, scopes), None
     rows = Rows(incidents, None if counted.all() else np.flatnonzero(counted))
     tolls = rows.columns(TOTALS_COLUMNS)
-    return Filtered(rows=rows, totals=totals(tolls), left_out=left, counted_in=counted_in)
+    return Filtered(rows=rows, totals=totals(tolls), left_out=left, counted_in=counted_in, index=index)

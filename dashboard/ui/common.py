@@ -15,7 +15,7 @@ from dashboard.citation import citation
 from dashboard.data.licensing import NO_CERCLE, attribution_lines
 from dashboard.errors import BriefingError, UserError
 from dashboard.labels import places
-from dashboard.query.aggregate import datasets_note
+from dashboard.query.aggregate import datasets_note_of_lists
 from dashboard.query.scope import DEFAULT_SCOPE, RECORD_STATEMENT, left_out_words, why_not_counted
 from dashboard.ui import cache
 from dashboard.ui.context import PageContext
@@ -43,7 +43,7 @@ def header(ctx: PageContext, title: str, *, note: bool = True) -> None:
     t = current()
     st.markdown(f"**{md_inline(ctx.spec.describe(t.words()))}**")  # names and search text from the data or the URL
     st.caption(ctx.totals.sentence(total=len(ctx.all), t=t))
-    datasets = datasets_note(ctx.selection.columns(["datasets"]), t)  # one column, not every one
+    datasets = datasets_note_of_lists(ctx.selection.value_counts("datasets"), t)  # no row taken
     if datasets:
         st.caption(_("Note: {note}.").format(note=datasets))
     if note:

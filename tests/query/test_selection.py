@@ -13,7 +13,7 @@ from pandas.testing import assert_frame_equal
 
 from benchmarks.synthetic import synthetic_incidents
 from dashboard.data.search import SearchIndex
-from dashboard.query.aggregate import TOTALS_COLUMNS, _dataset_counts, datasets_note, totals
+from dashboard.query.aggregate import TOTALS_COLUMNS, _dataset_counts, datasets_note, datasets_note_of_lists, totals
 from dashboard.query.filters import FrameIndex, filter_incidents, filter_mask, select
 from dashboard.query.scope import (
     DEFAULT_SCOPE,
@@ -141,6 +141,40 @@ def test_first_is_the_sorted_head_taking_only_those_rows_whole(frame, spec, n, m
     assert_frame_equal(got.first(n, by), expected)
     whole = [rows for width, rows in taken if width == frame.shape[1]]
     assert whole == [min(n, len(got))]  # the keys of the others, and only those n rows whole
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: repr(s.to_query_params()))
+def test_part_is_those_rows_of_the_view(frame, spec):
+    got = filtered(frame, spec)
+    view = got.view
+    rng = np.random.default_rng(len(view))
+    mask = rng.random(len(view)) < 0.3
+    names = ["incident_id", "geometry", "location"]
+    assert_frame_equal(got.part(mask).columns(names), view[names].loc[mask])
+    positions = np.sort(rng.choice(len(view), size=min(5, len(view)), replace=False))
+    assert_frame_equal(got.part(positions).columns(names), view[names].iloc[positions])
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: repr(s.to_query_params()))
+@pytest.mark.parametrize("column", ["dataset", "cercle", "perpetrator_category", "geo_precision"])
+def test_value_counts_are_those_of_the_view(frame, spec, column):
+    got = filtered(frame, spec, FrameIndex(frame))
+    counts = got.value_counts(column)
+    expected = got.view[column].value_counts()  # missing values left out, as here
+    assert dict(zip(counts.index, counts.to_numpy().tolist(), strict=True)) == expected.to_dict()
+    assert (counts > 0).all()
+    assert got.value_counts(column) is counts  # kept
+
+
+def test_the_datasets_note_of_the_counted_lists_is_that_of_the_rows():
+    rng = np.random.default_rng(4)
+    cells = np.array(["acled", "ucdp", "acled; ucdp", "segou-curated; acled; ucdp", "user", "", None], dtype=object)
+    incidents = pd.DataFrame({"datasets": pd.Series(cells[rng.integers(0, len(cells), 500)], dtype="str")})
+    mask = rng.random(len(incidents)) < 0.5
+    held = incidents["datasets"].loc[mask].value_counts()
+    note = datasets_note_of_lists(held)
+    assert note is not None
+    assert note == datasets_note(incidents.loc[mask])
 
 
 def test_the_kept_scopes_are_the_scopes_masks_and_reasons(frame):

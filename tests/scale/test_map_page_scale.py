@@ -156,3 +156,52 @@ def test_the_timeline_takes_no_whole_row_but_its_cards(app, store, monkeypatch):
     at = app(page="timeline")
     assert not at.exception and asked == [] and firsts == [MAX_CARDS]
     assert at.get("vega_lite_chart")
+
+
+@pytest.mark.parametrize("params", [{}, {"mode": "clusters"}, {"mode": "hexbin"}, {"mode": "heat"},
+                                    {"mode": "choropleth", "unit": "cercle"}, {"mode": "choropleth"}],
+                         ids=lambda p: "-".join(p.values()) or "default")
+def test_a_map_without_markers_takes_only_its_modes_columns_of_the_selection(app, store, monkeypatch, params):
+    """Of the whole selection the page takes its map's columns for the mode (and the totals'); the not-drawn list
+    takes its labels of the incidents it lists from those the map does not draw, and a click's id is looked up
+    without taking the other columns."""
+    from dashboard.query.aggregate import TOTALS_COLUMNS
+    from dashboard.query.rows import Rows
+    from dashboard.query.selection import filtered
+    from dashboard.ui.pages.map_page import LISTED_COLUMNS
+    from dashboard.viz.maps import aggregate_columns
+
+    incidents = load_store(store).incidents
+    selection = filtered(incidents, FilterSpec())
+    unplaced = int((~scale.plottable_mask(selection.view)).sum())
+    assert 0 < unplaced < len(selection)
+    asked = []
+    columns = Rows.columns
+
+    def counted(self, names):
+        asked.append((len(self), None if names is None else tuple(names)))
+        return columns(self, names)
+
+    monkeypatch.setattr(Rows, "columns", counted)
+    at = app(**params)
+    assert "incident-marker precision-" not in component(at)["script"]
+    of_all = {name for n, names in asked if n == len(selection) for name in names or ("every column",)}
+    assert of_all == {*aggregate_columns(params.get("mode", "points")), *TOTALS_COLUMNS}
+    listed = {name for n, names in asked if n == unplaced for name in names or ("every column",)}
+    assert listed == {"geometry", "geo_precision", *LISTED_COLUMNS}
+    assert len(at.selectbox(key=NOT_DRAWN_KEY).options) == NOT_DRAWN_LISTED
+
+
+def test_the_selected_incident_is_said_to_be_outside_the_filter_only_when_it_is(app, store):
+    """Drawn as hexagons the page has no ids of its own (the map's columns only): whether the incident of ``?sel=``
+    is among those shown is read from the selection's ids."""
+    incidents = load_store(store).incidents
+    narrow = {"cercle": [SMALL["cercle"]], "from": SMALL["from"], "to": SMALL["to"]}
+    shown = filter_incidents(incidents, FilterSpec.from_query_params(narrow))
+    inside = shown["incident_id"].iloc[-1]
+    outside = incidents.loc[~incidents["incident_id"].isin(shown["incident_id"]), "incident_id"].iloc[0]
+    for sel, said in ((inside, False), (outside, True)):
+        at = app(**SMALL, mode="hexbin", sel=sel)
+        assert "incident-hex" in component(at)["script"]
+        assert any(f'data-incident-id="{sel}"' in el.proto.body for el in at.get("html"))  # its card
+        assert any("outside the current filter" in c.value for c in at.caption) is said, sel

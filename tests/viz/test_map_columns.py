@@ -1,6 +1,7 @@
-"""A map that draws no marker (hexagons above the budget, heat, the choropleth) reads only
-:data:`~dashboard.viz.maps.AGGREGATE_COLUMNS`: built from those columns alone it is the same page as from every
-column, so the map page can take a few columns of a large selection instead of all ~80 (docs/benchmarks.md)."""
+"""A map that draws no marker (hexagons above the budget, heat, the choropleth) reads only its mode's
+:func:`~dashboard.viz.maps.aggregate_columns`: built from those columns alone it is the same page as from every
+column, so the map page can take a few columns of a large selection instead of all ~80 (docs/benchmarks.md); and
+each of them is read, so the list does not carry columns the page would take for nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from benchmarks.synthetic import synthetic_incidents
 from dashboard.viz.choropleth import MEASURES, UNITS
-from dashboard.viz.maps import AGGREGATE_COLUMNS, Basemap, build_incident_map
+from dashboard.viz.maps import AGGREGATE_COLUMNS, Basemap, aggregate_columns, build_incident_map
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +40,28 @@ CASES = [
 def test_a_map_without_markers_is_the_same_from_its_columns_alone(frame, basemap, options):
     whole = _page(frame, basemap, **options)
     assert "incident-marker precision-" not in whole  # no marker drawn: what the columns are for
-    assert _page(frame[list(AGGREGATE_COLUMNS)], basemap, **options) == whole
+    assert _page(frame[list(aggregate_columns(options["mode"]))], basemap, **options) == whole
+
+
+@pytest.mark.parametrize("mode", sorted(AGGREGATE_COLUMNS))
+def test_each_listed_column_is_read(frame, basemap, mode):
+    """Without any one of its mode's columns, some map of that mode differs or cannot be built."""
+    cases = [o for o in CASES if aggregate_columns(o["mode"]) == AGGREGATE_COLUMNS[mode]]
+    columns = AGGREGATE_COLUMNS[mode]
+    for column in columns:
+        rest = [c for c in columns if c != column]
+
+        def differs(options, rest=rest) -> bool:
+            try:
+                return _page(frame[rest], basemap, **options) != _page(frame, basemap, **options)
+            except (KeyError, AttributeError):  # a missing column, or no geometry column at all
+                return True
+
+        assert any(differs(o) for o in cases), f"{mode} does not read {column}"
 
 
 def test_markers_need_more_than_those_columns(frame, basemap):
     """The cards read every column: the page hands markers the whole rows (the check above can tell them apart)."""
     assert "incident-marker precision-" in _page(frame.head(20), basemap, mode="points")
     with pytest.raises(KeyError):
-        _page(frame.head(20)[list(AGGREGATE_COLUMNS)], basemap, mode="points")
+        _page(frame.head(20)[list(aggregate_columns("points"))], basemap, mode="points")

@@ -12,6 +12,7 @@ from dashboard.i18n import N_
 from dashboard.labels import place
 from dashboard.query.aggregate import totals
 from dashboard.query.filters import in_period
+from dashboard.query.selection import Filtered
 from dashboard.ui import cache, common, foliummap, state
 from dashboard.ui.context import PageContext
 from dashboard.ui.lang import _, current
@@ -21,7 +22,7 @@ from dashboard.viz import scale
 from dashboard.viz.cards import incident_captures, incident_card_html, incident_id_from_tooltip
 from dashboard.viz.choropleth import MEASURES, UNITS, figures, not_allocated_note
 from dashboard.viz.history import history_html
-from dashboard.viz.maps import AGGREGATE_COLUMNS, MAP_MODES, build_incident_map, first_unplotted
+from dashboard.viz.maps import MAP_MODES, aggregate_columns, build_incident_map, first_unplotted
 
 MODE_LABELS = {"points": N_("Points"), "clusters": N_("Clusters"), "heat": N_("Heat"), "hexbin": N_("Hexagons (H3)"),
                "choropleth": N_("By cercle/commune")}
@@ -32,10 +33,19 @@ MAP_KEY = "map"
 NOT_DRAWN_LISTED = 50  # incidents listed beside the map; the rest are counted (the table page lists them all)
 NOT_DRAWN_KEY = "not_drawn_card"
 MAP_HEIGHT = 520
-# what the page reads of a selection the map will not draw as markers: the map's columns, the month player's dates,
-# the ids (a click) and the not-drawn list's labels. Taking these instead of the ~80 columns of 190,000 incidents
-# (the default view at a million) cut 0.1-0.4 s from the page (docs/benchmarks.md).
-PAGE_COLUMNS = (*AGGREGATE_COLUMNS, "incident_id", "date_start", "date_end", "location")
+# What the page reads of a selection the map will not draw as markers: the map's columns for its mode
+# (maps.aggregate_columns); with the month player, the dates it plays and the ids and places of the rows it keeps.
+# Taking these instead of the ~80 columns of 190,000 incidents (the default view at a million) cut 0.1-0.4 s from
+# the page (docs/benchmarks.md). Without the player, a click's id and the not-drawn list's labels are taken of the
+# rows they need alone (_shown, unplotted_rows): at a million, the ids, dates and places of the default view's 191,710
+# rows were 12-15 ms of every filter change.
+LISTED_COLUMNS = ("incident_id", "date_start", "location")  # what the not-drawn list reads of each incident
+PLAYER_COLUMNS = (*LISTED_COLUMNS, "date_end")
+
+
+def page_columns(mode: str, play: bool) -> tuple[str, ...]:
+    """The columns the page takes of a selection the map will not draw as markers (see above)."""
+    return (*aggregate_columns(mode), *(PLAYER_COLUMNS if play else ()))
 
 
 def months_of(incidents: pd.DataFrame) -> list[str]:
@@ -65,7 +75,7 @@ def render(ctx: PageContext) -> None:
                              "off, nothing leaves this machine."))
     play = c3.toggle(_("Step through months"), key="play", help=_("For presentations: one month at a time."))
     unit, measure = _choropleth_choice(ctx) if mode == "choropleth" else (ctx.state.unit, ctx.state.measure)
-    view = ctx.selection.columns(PAGE_COLUMNS)  # every column only where markers are drawn (below)
+    view = ctx.selection.columns(page_columns(mode, play))  # every column only where markers are drawn (below)
     month = None
     if play and len(view):
         months = months_of(view)
@@ -107,7 +117,7 @@ def render(ctx: PageContext) -> None:
                     st.caption(_allocation_caption(view, unit))
                 clicked = st.session_state.get(MAP_KEY) or {}
                 clicked_id = incident_id_from_tooltip(clicked.get("last_object_clicked_tooltip"))
-                if clicked_id and bool((view["incident_id"] == clicked_id).any()):
+                if clicked_id and _shown(view, clicked_id, ctx):
                     selected = clicked_id
         with right:
             if len(view):
@@ -155,7 +165,7 @@ def _allocation_caption(view: pd.DataFrame, unit: str) -> str:
 
 def _markers_possible(view: pd.DataFrame, mode: str, max_markers: int) -> bool:
     """Whether the map may draw ``view`` as markers (points or clusters within the marker budget); otherwise it
-    reads only :data:`AGGREGATE_COLUMNS`."""
+    reads only its mode's :func:`~dashboard.viz.maps.aggregate_columns`."""
     return mode in ("points", "clusters") and int(scale.plottable_mask(view).sum()) <= max_markers
 
 
@@ -172,6 +182,22 @@ def _selected_id(ctx: PageContext) -> str | None:
     return str(owner[0]) if len(owner) else None
 
 
+def _shown(view: pd.DataFrame, incident_id: str, ctx: PageContext) -> bool:
+    """Whether the incident is among those the map shows (``view``'s rows). A view without ids holds the
+    selection's rows (no markers, no month played): the selection's ids are read then."""
+    ids = view if "incident_id" in view.columns else ctx.selection.columns(["incident_id"])
+    return bool((ids["incident_id"] == incident_id).any())
+
+
+def unplotted_rows(view: pd.DataFrame, selection: Filtered) -> pd.DataFrame:
+    """The rows of ``view`` with what the not-drawn list reads (:data:`LISTED_COLUMNS`): ``view`` itself when it has
+    them (markers, a month played), else the selection's rows the map does not draw, those columns taken of them
+    alone (``view`` then holds the selection's rows)."""
+    if set(LISTED_COLUMNS) <= set(view.columns):
+        return view
+    return selection.part(~scale.plottable_mask(view)).columns(("geometry", "geo_precision", *LISTED_COLUMNS))
+
+
 def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
     st.markdown("#### " + _("Selected incident"))
     row = ctx.all.loc[ctx.all["incident_id"] == selected] if selected else None
@@ -184,7 +210,7 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
                                reports=ctx.data.reports_of(row).get(selected), t=current(), captures=held))
     if not ctx.data.public:  # public mode shows a capture's date and hash, never the file
         capture_downloads(held, captures_root(ctx.data.store, ctx.settings.captures_dir))
-    if not bool((view["incident_id"] == selected).any()):
+    if not _shown(view, selected, ctx):
         st.caption(_("This incident is outside the current filter."))
     if not ctx.data.public:  # the history holds internal fields and names: never in the public view
         doc = cache.history(ctx.data.store, selected)
@@ -197,7 +223,7 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
 def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
     """The incidents the map cannot draw: one compact table, and the card of the one picked (not a card each: 50
     expanders of cards were most of the page's first paint)."""
-    count, ordered = first_unplotted(view, NOT_DRAWN_LISTED)
+    count, ordered = first_unplotted(unplotted_rows(view, ctx.selection), NOT_DRAWN_LISTED)
     if not count:
         return
     t = current()
