@@ -83,15 +83,15 @@ def page_selection(incidents, spec, index):
     """What the map page takes of a filter state whose selection is above the marker budget (every filter measured
     here selects thousands of incidents), in its default mode (markers, drawn as hexagons above the budget): the
     selection with its totals and scope note (``index``: the frame's index, as the app's loader keeps it), the
-    columns the page reads (``page_columns``), the not-drawn list's rows (``unplotted_rows``) and the datasets
-    note's column."""
+    columns the page reads (``page_columns``) and the rows' points, the not-drawn list's rows (``unplotted_rows``)
+    and the datasets note's counts."""
     from dashboard.query.selection import filtered
     from dashboard.ui.pages.map_page import page_columns, unplotted_rows
     from dashboard.ui.state import ViewState
 
     chosen = filtered(incidents, spec, index)
-    unplotted_rows(chosen.columns(page_columns(ViewState().mode, play=False)), chosen)
-    chosen.columns(["datasets"])
+    unplotted_rows(chosen.columns(page_columns(ViewState().mode, play=False)), chosen, chosen.points)
+    chosen.value_counts("datasets")
     return chosen
 
 
@@ -137,16 +137,16 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
     assert not cold.from_cache
     version = cold.version
     del cold
-    warm_times, incidents, search = [], None, None
+    warm_times, incidents, search, points = [], None, None, None
     for _ in range(3):  # the previous frame is freed first, as a new process would find it
-        incidents = search = None
+        incidents = search = points = None
         gc.collect()
         seconds, warm = _timed(load_store, store)
         warm_times.append(seconds)
         assert warm.from_cache
         assert warm.search is not None
         assert warm.version == version
-        incidents, search = warm.incidents, warm.search
+        incidents, search, points = warm.incidents, warm.search, warm.points
         del warm
     out["load_warm_s"] = statistics.median(warm_times)
     out["search_build_s"], _ = _timed(SearchIndex.build, incidents)
@@ -167,8 +167,8 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
     from dashboard.ui.pages import map_page  # noqa: F401  (imported here, not in the first filter's time)
 
     # as the app's loader keeps it per loaded version: the search index, the scopes, the repeating columns' codes
-    out["frame_index_s"], kept = _timed(lambda: FrameIndex(incidents, search).warmed())
-    scanning = FrameIndex(incidents).warmed()  # the same without the search index
+    out["frame_index_s"], kept = _timed(lambda: FrameIndex(incidents, search, points).warmed())
+    scanning = FrameIndex(incidents, None, points).warmed()  # the same without the search index
     for label, spec in specs.items():
         index = scanning if "no index" in label else kept
         gc.collect()
@@ -203,7 +203,7 @@ def measure_size(n: int, workdir: Path, seed: int, apptest: bool) -> dict:
     del region, small
     if apptest:  # the sessions load the store as a new server would: this process's own copy freed first
         window = widest_window(incidents)
-        del incidents, search, mask
+        del incidents, search, points, mask, kept, scanning, index, views  # the indexes and views hold it too
         gc.collect()
         out["apptest"] = measure_apptest(store, window)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

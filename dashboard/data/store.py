@@ -61,6 +61,7 @@ from dashboard.data.engines.records import (
     version_text,
 )
 from dashboard.data.grading import GRADE_COLUMNS, grade_frame
+from dashboard.data.points import Points
 from dashboard.data.readers import read_csv_text
 from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
@@ -181,6 +182,7 @@ class StoreData:
     responses: tuple[dict, ...] = ()  # what the accused party said (migration 0008_grading), oldest first
     statuses: Mapping[str, str] = field(default_factory=dict)  # review workflow: report id → status (else published)
     deferred: DeferredReports | None = None  # the reports, when ``load_store(defer_reports=True)`` left them unread
+    points: Points | None = None  # the incidents' points as the cache held them (None: ask the geometry)
 
     @property
     def report_level(self) -> ReportLevel:
@@ -457,7 +459,7 @@ def _read_cache(store: Location, key: dict, defer_reports: bool = False) -> Stor
     if report_incident is None or len(report_incident) != reports[-1]["rows"]:
         return None
     deferred = DeferredReports(cache_path(store), *reports) if defer_reports else None
-    return StoreData(incidents=incidents[0], version=str(incidents[-1]["version"]), from_cache=True,
+    return StoreData(incidents=incidents[0], points=incidents[1], version=str(incidents[-1]["version"]), from_cache=True,
                      reports=None if defer_reports else reports[0], deferred=deferred,
                      report_incident=np.asarray(report_incident, dtype=object), links=str(incidents[-1].get("links")))
 
@@ -486,22 +488,23 @@ class DeferredReports:
     def frame(self) -> gpd.GeoDataFrame:
         with self._lock:
             if self._frame is None:
-                frame = _frame_of(self._path, self._source, self._meta, list(COLUMNS))
-                if frame is None:
+                read = _frame_of(self._path, self._source, self._meta, list(COLUMNS))
+                if read is None:
                     raise StoreError(N_("{path}: the cached reports of dataset version {version} could not be read "
                                         "back; reload the page"), path=str(self._path), version=self._meta["version"])
+                frame = read[0]
                 frame[STATUS_COLUMN] = self.status
                 self._frame, self._source = frame, None  # the file is closed once read
             return self._frame
 
 
-def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, dict] | None:
-    """One cached frame: (frame, its metadata: the dataset version, its rows...)."""
+def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, Points, dict] | None:
+    """One cached frame: (frame, its rows' points, its metadata: the dataset version, its rows...)."""
     opened = _open_frame(path, key)
     if opened is None:
         return None
-    frame = _frame_of(path, *opened, columns)
-    return None if frame is None else (frame, opened[1])
+    read = _frame_of(path, *opened, columns)
+    return None if read is None else (*read, opened[1])
 
 
 def _open_frame(path: Path, key: dict) -> tuple[pq.ParquetFile, dict] | None:
@@ -522,8 +525,10 @@ def _open_frame(path: Path, key: dict) -> tuple[pq.ParquetFile, dict] | None:
     return parquet, meta
 
 
-def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict, columns: list[str]) -> gpd.GeoDataFrame | None:
-    """The frame of an opened cache file (:func:`_open_frame`), checked against its metadata."""
+def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict,
+              columns: list[str]) -> tuple[gpd.GeoDataFrame, Points] | None:
+    """The frame of an opened cache file (:func:`_open_frame`), checked against its metadata, and its rows' points
+    as read (the numbers the geometry is made of: kept, they need not be asked of the geometry again)."""
     try:
         # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
         table = parquet.read()
@@ -541,7 +546,7 @@ def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict, columns: list[str
         frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS, copy=False)  # the columns are fresh: no copy
         if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
             raise ValueError("unexpected dtypes")
-        return frame
+        return frame, Points(has_point, y, x)
     except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
         log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
         return None

@@ -1,6 +1,7 @@
 """What the filters read of one frame besides its rows, computed once for that frame and kept: its text-search
 index, each scope's mask and each row's reason for being left out by default (:class:`~dashboard.query.scope.
-RowScopes`), and the codes of the columns whose values repeat (a category, a cercle, a dataset list).
+RowScopes`), the codes of the columns whose values repeat (a category, a cercle, a dataset list), and each row's
+point as numbers (what the map reads of the geometry: :class:`~dashboard.data.points.Points`).
 
 A filter on such a column tests each *distinct* value once and spreads the answer back to the rows by their codes.
 Factorising the column is most of that work: at a million incidents 13-24 ms per column on every filter change
@@ -18,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from dashboard.data.points import Points, points_of
 from dashboard.data.search import SearchIndex, text_mask
 from dashboard.query.rows import Kept
 from dashboard.query.scope import RowScopes, row_scopes
@@ -42,13 +44,16 @@ class FrameIndex:
     """The index of exactly one frame (``frame``: the object itself, not a copy; asking it about another frame is
     an error). Shared by the sessions that show that frame: what it computes is kept, read-only."""
 
-    __slots__ = ("_kept", "frame", "search")
+    __slots__ = ("_kept", "_points", "frame", "search")
 
-    def __init__(self, frame: pd.DataFrame, search: SearchIndex | None = None) -> None:
+    def __init__(self, frame: pd.DataFrame, search: SearchIndex | None = None, points: Points | None = None) -> None:
         if search is not None and search.rows != len(frame):
             raise ValueError(f"the search index covers {search.rows} rows, not these {len(frame)}")
+        if points is not None and len(points.has_point) != len(frame):
+            raise ValueError(f"the points are of {len(points.has_point)} rows, not these {len(frame)}")
         self.frame = frame
         self.search = search  # None: a text query scans the frame
+        self._points = points  # as the store's cache held them; None: read from the geometry when first asked
         self._kept = Kept()
 
     def of(self, incidents: pd.DataFrame) -> FrameIndex:
@@ -58,8 +63,11 @@ class FrameIndex:
         return self
 
     def warmed(self) -> FrameIndex:
-        """This index with every part computed (the scopes, the codes of :data:`CODED_COLUMNS` the frame has)."""
+        """This index with every part computed (the scopes, the codes of :data:`CODED_COLUMNS` the frame has, the
+        points when the frame has a geometry)."""
         self.scopes  # noqa: B018  (computed and kept)
+        if "geometry" in self.frame.columns:
+            self.points  # noqa: B018
         for column in CODED_COLUMNS:
             if column in self.frame.columns:
                 self.coded(column)
@@ -68,6 +76,12 @@ class FrameIndex:
     @property
     def scopes(self) -> RowScopes:
         return self._kept.get("scopes", lambda: row_scopes(self.frame))
+
+    @property
+    def points(self) -> Points:
+        """Each row's point (:class:`~dashboard.data.points.Points`): as given, else read from the geometry once
+        (at a million incidents, 0.2-0.4 s)."""
+        return self._kept.get("points", lambda: points_of(self.frame) if self._points is None else self._points)
 
     def coded(self, column: str) -> Coded:
         def factorise() -> Coded:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.data.points import Points
 from dashboard.query.aggregate import TOTALS_COLUMNS, Totals, totals
 from dashboard.query.filters import filter_mask
 from dashboard.query.frame_index import FrameIndex
@@ -76,7 +77,17 @@ class Filtered:
             held = np.bincount(chosen[chosen >= 0], minlength=len(values))
             return pd.Series(held[held > 0], index=pd.Index(values[held > 0]), name="count")
 
-        return self._kept.get(column, count)
+        return self._kept.get(("counts", column), count)
+
+    @property
+    def points(self) -> Points:
+        """The selected incidents' points (:class:`~dashboard.data.points.Points`: the frame index's, taken by
+        position; no geometry read). Kept."""
+        def take() -> Points:
+            every = self.index.points
+            return every if self.rows.positions is None else every.take(self.rows.positions)
+
+        return self._kept.get("points", take)
 
     def first(self, n: int, by: Sequence[str]) -> pd.DataFrame:
         """Every column of the first ``n`` selected incidents ordered by ``by`` (``view.sort_values(by).head(n)``),

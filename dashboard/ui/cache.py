@@ -102,6 +102,7 @@ def _load(location: str, version: str, public: bool) -> Loaded:
     # at once (which are published, and what the licences allow, decide which incidents it shows)
     stored = load_store(location, defer_reports=not public)
     incidents, search, withheld, credited = stored.incidents, stored.search, None, ()
+    points = stored.points  # as the cache held them (None: the index reads them from the geometry)
     if not public:
         reports = stored.report_level_when_asked()
     else:  # published reports only (the review workflow), coarsened, then what the licences allow
@@ -114,9 +115,10 @@ def _load(location: str, version: str, public: bool) -> Loaded:
         if withheld:
             search = None  # the index is of the rows before the licences: search by scanning
         reports = lambda: level  # noqa: E731
+        points = None  # the public view's rows and coarsened points are its own: read from its geometry
     return Loaded(incidents=incidents, version=stored.version, store=location, public=public, search=search,
                   report_level=reports, decisions=stored.decisions, withheld=withheld, credited=credited,
-                  licences=stored.licences, index=FrameIndex(incidents, search).warmed())
+                  licences=stored.licences, index=FrameIndex(incidents, search, points).warmed())
 
 
 def _redistributable(incidents: gpd.GeoDataFrame, level: ReportLevel, declared: Mapping[str, Licence] | None):

@@ -99,11 +99,13 @@ def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return incidents.loc[~scale.plottable_mask(incidents)]
 
 
-def first_unplotted(incidents: gpd.GeoDataFrame, n: int) -> tuple[int, gpd.GeoDataFrame]:
+def first_unplotted(incidents: gpd.GeoDataFrame, n: int,
+                    points: scale.Points | None = None) -> tuple[int, gpd.GeoDataFrame]:
     """How many incidents the map does not draw, and the first ``n`` of them by date (then id): the same as
     ``unplotted(incidents).sort_values(["date_start", "incident_id"], kind="stable").head(n)``, sorting two columns
-    of them instead of copying every column of every one (tens of thousands at a million incidents)."""
-    where = np.flatnonzero(~scale.plottable_mask(incidents))
+    of them instead of copying every column of every one (tens of thousands at a million incidents). ``points``:
+    the rows' points when the caller has them (the geometry is then not read)."""
+    where = np.flatnonzero(~scale.plottable_mask(incidents, points))
     keys = incidents[["date_start", "incident_id"]].take(where).reset_index(drop=True)
     first = keys.sort_values(["date_start", "incident_id"], kind="stable").index.to_numpy()[:n]
     return len(where), incidents.take(where[first])
@@ -116,18 +118,19 @@ def marker_radius(lo, hi) -> float:
     return 5.0 + 2.2 * math.sqrt(n)
 
 
-# every column build_incident_map reads when it draws no marker, by what it draws (hexagons, heat, the choropleth):
-# a page may hand it only these then, instead of every column of a large selection (tests/viz/test_map_columns.py:
-# the same page from them alone, and each one read). At a million incidents, taking the choropleth's seven columns
-# of the default view's 191,710 rows where the hexagons read four cost 15-20 ms more on every filter change.
-_DRAWN = ("geometry", "geo_precision", "fatalities_min", "fatalities_max")  # where, how precisely, the tolls
+# every column build_incident_map reads when it draws no marker, by what it draws (hexagons, heat, the choropleth),
+# besides where each incident is (the geometry, or the ``points`` the caller has): a page may hand it only these
+# then, instead of every column of a large selection (tests/viz/test_map_columns.py: the same page from them alone,
+# and each one read). At a million incidents, taking the choropleth's six columns of the default view's 191,710 rows
+# where the hexagons read three cost 15-20 ms more on every filter change, and the geometry 8-15 ms more.
+_DRAWN = ("geo_precision", "fatalities_min", "fatalities_max")  # how precisely it is placed, the tolls
 AGGREGATE_COLUMNS = {"hexbin": _DRAWN, "heat": (*_DRAWN, "located_to"),
                      "choropleth": (*_DRAWN, "cercle", "cercle_pcode", "commune_pcode")}
 
 
 def aggregate_columns(mode: str) -> tuple[str, ...]:
     """What :func:`build_incident_map` reads in ``mode`` when it draws no marker (points and clusters above the
-    marker budget are drawn as hexagons)."""
+    marker budget are drawn as hexagons), besides the geometry (not read when it is given ``points``)."""
     return AGGREGATE_COLUMNS["hexbin" if mode in ("points", "clusters") else mode]
 
 
@@ -150,6 +153,7 @@ def build_incident_map(
     t: Translator | None = None,
     captures: Sequence[Capture] = (),
     capture_links: Mapping[str, str] | None = None,
+    points: scale.Points | None = None,
 ) -> folium.Map:
     """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
     (they need the internet; off by default so that nothing leaves the machine).
@@ -161,7 +165,9 @@ def build_incident_map(
     :data:`~dashboard.viz.scale.MAX_HEAT_POINTS` points. ``reports`` (incident id → its reports' records) puts each
     incident's reports side by side in its card. ``t`` is the language of the cards, tooltips and legend.
     ``captures`` (the preserved copies of sources) and ``capture_links`` (sha256 → relative href of an exported
-    copy) are shown under each card's sources (:func:`dashboard.viz.cards.capture_lines`)."""
+    copy) are shown under each card's sources (:func:`dashboard.viz.cards.capture_lines`). ``points``: each row's
+    point when the caller has them (:class:`~dashboard.viz.scale.Points`; the geometry is then read only to draw
+    markers)."""
     t = t or tr()
     if mode not in MAP_MODES:
         raise ValueError(f"unknown map mode {mode!r}; expected one of {', '.join(MAP_MODES)}")
@@ -182,8 +188,8 @@ def build_incident_map(
         ).add_to(m)
     basemap = basemap or Basemap()
     _add_basemap(m, basemap, t)
-    mask = scale.plottable_mask(incidents)
-    lat, lng = scale.coordinates(incidents, mask)
+    mask = scale.plottable_mask(incidents, points)
+    lat, lng = scale.coordinates(incidents, mask, points)
     if bounds is None and center is None and zoom is None and basemap.region is not None:
         bounds = scale.view_bounds(lat, lng, basemap.region)  # the region fills the map, widened to the data
     if bounds is not None:
@@ -205,22 +211,22 @@ def build_incident_map(
     two = False
     outlined = 0
     if shown == "heat":
-        outlined = _add_heat(m, incidents, mask, view, layer_name)
+        outlined = _add_heat(m, incidents, mask, view, layer_name, points)
     elif shown == "hexbin":
         _add_hexbins(m, incidents, mask, lat, lng, layer_name, hex_resolution if hex_resolution is not None else
                      scale.resolution_for_bounds(view), t)
     else:
-        points, units = outlines.split(incidents.loc[mask])
+        placed, units = outlines.split(incidents.loc[mask])
         outlined = _add_unit_outlines(m, units, basemap, public=public, t=t, captures=captures,
                                       capture_links=capture_links)
         target = _cluster_group(layer_name) if mode == "clusters" else folium.FeatureGroup(name=layer_name)
         target.add_to(m)
-        _add_markers(target, points, public=public, second_rings=mode == "points", reports=reports or {}, t=t,
+        _add_markers(target, placed, public=public, second_rings=mode == "points", reports=reports or {}, t=t,
                      captures=captures, capture_links=capture_links)
         rings = mode == "points"
-        present = {c for cell in points["perpetrator_category"].unique() for c in split_codes(cell)[: 2 if rings else 1]}
+        present = {c for cell in placed["perpetrator_category"].unique() for c in split_codes(cell)[: 2 if rings else 1]}
         present |= {split_codes(cell)[0] for cell in units["perpetrator_category"].unique() if split_codes(cell)}
-        two = rings and bool(points["perpetrator_category"].str.contains(";", regex=False).any())
+        two = rings and bool(placed["perpetrator_category"].str.contains(";", regex=False).any())
     m.add_child(Legend(mode=shown, drawn=drawn, not_drawn=len(incidents) - drawn, categories=present,
                        second_ring=two, aggregated=drawn if aggregated else 0, max_markers=max_markers,
                        outlined=outlined, fit_bounds=bounds, t=t))
@@ -329,12 +335,12 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
 
 
 def _add_heat(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, view: scale.Bounds | None,
-              name: str) -> int:
+              name: str, points: scale.Points | None = None) -> int:
     """Heat from the incidents located to a place (a unit's seat would make a false hot spot), in its own pane
     above the basemap; returns how many incidents known only to a commune or cercle it leaves out."""
     located = incidents["located_to"].astype("string").isin(["commune", "cercle"]).fillna(False).to_numpy(bool)
     places = mask & ~located
-    lat, lng = scale.coordinates(incidents, places)
+    lat, lng = scale.coordinates(incidents, places, points)
     _, hi, _ = scale.upper_tolls(incidents, places)
     weight = np.nan_to_num(hi, nan=1.0).clip(min=1.0)
     HeatMap(scale.heat_points(lat, lng, weight, view), name=name, radius=22, blur=18, min_opacity=0.35,

@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 from branca.element import Template
 
+from dashboard.data.points import Points
 from dashboard.i18n import Translator, tr
 from dashboard.settings import MAX_MARKER_BYTES, MAX_MARKERS  # the default budget; Settings may change it
 from dashboard.viz.cards import incident_card_html, tooltip_text
@@ -43,15 +44,22 @@ HEX_COLOUR = "#3B0F70"
 
 
 # ---- points ------------------------------------------------------------------------------------------------
-def plottable_mask(incidents: gpd.GeoDataFrame) -> np.ndarray:
-    """Incidents with a point and a location finer than the region (see :func:`dashboard.viz.maps.plottable`)."""
-    geom = incidents.geometry
-    has_point = (geom.notna() & ~geom.is_empty).to_numpy(dtype=bool)
+def plottable_mask(incidents: gpd.GeoDataFrame, points: Points | None = None) -> np.ndarray:
+    """Incidents with a point and a location finer than the region (see :func:`dashboard.viz.maps.plottable`).
+    ``points``: the rows' points when the caller has them (else read from the geometry)."""
+    if points is None:
+        has_point = shapely.get_num_coordinates(np.asarray(incidents.geometry.array)) > 0
+    else:
+        has_point = points.has_point
     return has_point & (incidents["geo_precision"] < 3).fillna(False).to_numpy(dtype=bool)
 
 
-def coordinates(incidents: gpd.GeoDataFrame, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Latitude and longitude of the rows in ``mask`` (plottable rows: every one has a point)."""
+def coordinates(incidents: gpd.GeoDataFrame, mask: np.ndarray,
+                points: Points | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of the rows in ``mask`` (plottable rows: every one has a point). ``points``: the
+    rows' points when the caller has them (else read from the geometry)."""
+    if points is not None:
+        return points.lat[mask], points.lng[mask]
     geom = np.asarray(incidents.geometry.array)[mask]
     return shapely.get_y(geom), shapely.get_x(geom)
 
@@ -91,12 +99,13 @@ def view_bounds(lat: np.ndarray, lng: np.ndarray, region: gpd.GeoDataFrame | Non
     return union_bounds(frame_bounds(region), data_bounds(lat, lng))
 
 
-def map_view(view: gpd.GeoDataFrame, filtered: bool) -> Bounds | None:
+def map_view(view: gpd.GeoDataFrame, filtered: bool, points: Points | None = None) -> Bounds | None:
     """What the map shows: the whole region (widened to the data) when nothing is filtered, otherwise the extent
-    of the filtered incidents, so that filtering zooms in (finer hexagons, then individual markers)."""
+    of the filtered incidents, so that filtering zooms in (finer hexagons, then individual markers). ``points``:
+    the rows' points when the caller has them."""
     if not filtered:
         return None  # the map builder's default: the region outline, widened to the data
-    box = data_bounds(*coordinates(view, plottable_mask(view)))
+    box = data_bounds(*coordinates(view, plottable_mask(view, points), points))
     if box is None:
         return None
     (south, west), (north, east) = box

@@ -162,9 +162,9 @@ def test_the_timeline_takes_no_whole_row_but_its_cards(app, store, monkeypatch):
                                     {"mode": "choropleth", "unit": "cercle"}, {"mode": "choropleth"}],
                          ids=lambda p: "-".join(p.values()) or "default")
 def test_a_map_without_markers_takes_only_its_modes_columns_of_the_selection(app, store, monkeypatch, params):
-    """Of the whole selection the page takes its map's columns for the mode (and the totals'); the not-drawn list
-    takes its labels of the incidents it lists from those the map does not draw, and a click's id is looked up
-    without taking the other columns."""
+    """Of the whole selection the page takes its map's columns for the mode (and the totals'), never the geometry
+    (the rows' points are read as numbers); the not-drawn list takes its labels of the incidents the map does not
+    draw alone."""
     from dashboard.query.aggregate import TOTALS_COLUMNS
     from dashboard.query.rows import Rows
     from dashboard.query.selection import filtered
@@ -188,7 +188,7 @@ def test_a_map_without_markers_takes_only_its_modes_columns_of_the_selection(app
     of_all = {name for n, names in asked if n == len(selection) for name in names or ("every column",)}
     assert of_all == {*aggregate_columns(params.get("mode", "points")), *TOTALS_COLUMNS}
     listed = {name for n, names in asked if n == unplaced for name in names or ("every column",)}
-    assert listed == {"geometry", "geo_precision", *LISTED_COLUMNS}
+    assert listed == {"geo_precision", *LISTED_COLUMNS}
     assert len(at.selectbox(key=NOT_DRAWN_KEY).options) == NOT_DRAWN_LISTED
 
 

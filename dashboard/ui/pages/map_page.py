@@ -8,10 +8,11 @@ import streamlit as st
 from babel.dates import format_date
 
 from dashboard.data.captures import captures_root
+from dashboard.data.points import Points
 from dashboard.i18n import N_
 from dashboard.labels import place
 from dashboard.query.aggregate import totals
-from dashboard.query.filters import in_period
+from dashboard.query.registry import overlaps
 from dashboard.query.selection import Filtered
 from dashboard.ui import cache, common, foliummap, state
 from dashboard.ui.context import PageContext
@@ -76,6 +77,7 @@ def render(ctx: PageContext) -> None:
     play = c3.toggle(_("Step through months"), key="play", help=_("For presentations: one month at a time."))
     unit, measure = _choropleth_choice(ctx) if mode == "choropleth" else (ctx.state.unit, ctx.state.measure)
     view = ctx.selection.columns(page_columns(mode, play))  # every column only where markers are drawn (below)
+    points = ctx.selection.points  # where each one is, as numbers (the geometry is read only to draw markers)
     month = None
     if play and len(view):
         months = months_of(view)
@@ -87,11 +89,12 @@ def render(ctx: PageContext) -> None:
         b3.button(_("Next ▶"), on_click=_step, args=(months, 1), width="stretch")
         start = pd.Timestamp(f"{month}-01")
         period = (start, start + pd.offsets.MonthEnd(0))
-        view = in_period(view, *period)
+        inside = overlaps(view, *period)
+        view, points = view.loc[inside], points.take(inside)
         st.markdown(f"**{format_date(start, 'LLLL y', locale=t.lang)}** — {totals(view).sentence(t=t)}")
-    markers = _markers_possible(view, mode, ctx.settings.max_markers)
+    markers = _markers_possible(view, mode, ctx.settings.max_markers, points)
     if markers:  # their cards read every column: the same rows, whole
-        view = ctx.view if month is None else in_period(ctx.view, *period)
+        view = ctx.view if month is None else ctx.view.loc[inside]
     selected = _selected_id(ctx)
     with map_area:
         if not common.empty_state(ctx) and len(view) == 0:
@@ -105,10 +108,10 @@ def render(ctx: PageContext) -> None:
                             ctx.settings.max_markers, ctx.settings.max_marker_bytes)  # all the map depends on
                 rendered = cache.map_payload(view_key, lambda: build_incident_map(
                     view, basemap=cache.basemap(), mode=mode, online_tiles=tiles, public=ctx.data.public,
-                    bounds=scale.map_view(view, filtered), max_markers=ctx.settings.max_markers,
+                    bounds=scale.map_view(view, filtered, points), max_markers=ctx.settings.max_markers,
                     max_marker_bytes=ctx.settings.max_marker_bytes, unit=unit, measure=measure,
                     reports=ctx.data.reports_of(view) if markers and len(view) <= ctx.settings.max_markers else None,
-                    t=t))
+                    t=t, points=points))
                 foliummap.show(rendered, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                                returned_objects=["last_object_clicked_tooltip"])
                 # st_folium copies the browser's value to session_state[MAP_KEY] (its return value is keyed on a
@@ -122,7 +125,7 @@ def render(ctx: PageContext) -> None:
         with right:
             if len(view):
                 _detail(view, selected, ctx)
-                _not_drawn(view, ctx)
+                _not_drawn(view, points, ctx)
     common.scope_note(ctx)
     if len(ctx.selection):
         _timeline(ctx)
@@ -163,10 +166,10 @@ def _allocation_caption(view: pd.DataFrame, unit: str) -> str:
              "communes.").format(note=note[:1].upper() + note[1:])
 
 
-def _markers_possible(view: pd.DataFrame, mode: str, max_markers: int) -> bool:
+def _markers_possible(view: pd.DataFrame, mode: str, max_markers: int, points: Points) -> bool:
     """Whether the map may draw ``view`` as markers (points or clusters within the marker budget); otherwise it
     reads only its mode's :func:`~dashboard.viz.maps.aggregate_columns`."""
-    return mode in ("points", "clusters") and int(scale.plottable_mask(view).sum()) <= max_markers
+    return mode in ("points", "clusters") and int(scale.plottable_mask(view, points).sum()) <= max_markers
 
 
 def _selected_id(ctx: PageContext) -> str | None:
@@ -189,13 +192,15 @@ def _shown(view: pd.DataFrame, incident_id: str, ctx: PageContext) -> bool:
     return bool((ids["incident_id"] == incident_id).any())
 
 
-def unplotted_rows(view: pd.DataFrame, selection: Filtered) -> pd.DataFrame:
-    """The rows of ``view`` with what the not-drawn list reads (:data:`LISTED_COLUMNS`): ``view`` itself when it has
-    them (markers, a month played), else the selection's rows the map does not draw, those columns taken of them
-    alone (``view`` then holds the selection's rows)."""
+def unplotted_rows(view: pd.DataFrame, selection: Filtered, points: Points) -> tuple[pd.DataFrame, Points]:
+    """The rows of ``view`` (whose points are ``points``) with what the not-drawn list reads
+    (:data:`LISTED_COLUMNS`), and their points: ``view`` itself when it has those columns (markers, a month played),
+    else the selection's rows the map does not draw, those columns taken of them alone (``view`` then holds the
+    selection's rows)."""
     if set(LISTED_COLUMNS) <= set(view.columns):
-        return view
-    return selection.part(~scale.plottable_mask(view)).columns(("geometry", "geo_precision", *LISTED_COLUMNS))
+        return view, points
+    where = np.flatnonzero(~scale.plottable_mask(view, points))
+    return selection.part(where).columns(("geo_precision", *LISTED_COLUMNS)), points.take(where)
 
 
 def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
@@ -220,10 +225,11 @@ def _detail(view: pd.DataFrame, selected: str | None, ctx: PageContext) -> None:
             st.html(history_html(doc, current()))
 
 
-def _not_drawn(view: pd.DataFrame, ctx: PageContext) -> None:
+def _not_drawn(view: pd.DataFrame, points: Points, ctx: PageContext) -> None:
     """The incidents the map cannot draw: one compact table, and the card of the one picked (not a card each: 50
     expanders of cards were most of the page's first paint)."""
-    count, ordered = first_unplotted(unplotted_rows(view, ctx.selection), NOT_DRAWN_LISTED)
+    rows, their_points = unplotted_rows(view, ctx.selection, points)
+    count, ordered = first_unplotted(rows, NOT_DRAWN_LISTED, their_points)
     if not count:
         return
     t = current()
