@@ -8,8 +8,10 @@ here copies more than it must:
 * :class:`Filtered` holds the positions of the selected rows in the loaded frame (a
   :class:`~dashboard.query.rows.Rows`). :attr:`Filtered.view` takes every column of them once, on first use (the
   frame itself when every row is selected: read-only, like the loaded frame); :meth:`Filtered.columns` takes only
-  the columns asked for (the map page's hexagons, heat and choropleth, the totals and the datasets note read a
-  handful of the ~80): a few milliseconds where the whole rows took a tenth of a second;
+  the columns asked for (the map page's hexagons, heat and choropleth read a handful of the ~80): a few
+  milliseconds where the whole rows took a tenth of a second. What the frame's index keeps per row is read at the
+  positions, with no column taken: the totals (its toll parts), the datasets note's counts (its codes:
+  :meth:`Filtered.value_counts`), where each incident is (its points: :attr:`Filtered.points`);
 * :func:`filtered` computes the other filters' mask once and ANDs the scope on it, so the scope note needs no
   second filter pass and no second full selection; with the scopes' masks and reasons of the frame's index
   (:class:`~dashboard.query.frame_index.FrameIndex`, kept by the app's loader) it counts the rows it leaves out
@@ -25,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.points import Points
-from dashboard.query.aggregate import TOTALS_COLUMNS, Totals, totals
+from dashboard.query.aggregate import Totals
 from dashboard.query.filters import filter_mask
 from dashboard.query.frame_index import FrameIndex
 from dashboard.query.rows import Kept, Rows
@@ -111,5 +113,5 @@ def filtered(incidents: pd.DataFrame, spec: FilterSpec, index: FrameIndex | None
         counted = everything & scopes.mask(spec.scope)
         left, counted_in = left_out_of(incidents, counted, everything, scopes), None
     rows = Rows(incidents, None if counted.all() else np.flatnonzero(counted))
-    tolls = rows.columns(TOTALS_COLUMNS)
-    return Filtered(rows=rows, totals=totals(tolls), left_out=left, counted_in=counted_in, index=index)
+    return Filtered(rows=rows, totals=index.tolls.totals(rows.positions), left_out=left, counted_in=counted_in,
+                    index=index)

@@ -26,11 +26,11 @@ def frame():
     return synthetic_incidents(2_000, seed=9, validate="none")
 
 
-def test_warmed_computes_the_scopes_and_every_coded_column_the_frame_has(frame):
+def test_warmed_computes_every_part(frame):
     index = FrameIndex(frame).warmed()
     present = [c for c in CODED_COLUMNS if c in frame.columns]
     assert len(present) >= 8  # a frame of reports: no incident's "datasets", "grade" or "status"
-    assert index.computed() == {"scopes", "points", *(("coded", c) for c in present)}
+    assert index.computed() == {"scopes", "points", "tolls", *(("coded", c) for c in present)}
 
 
 @pytest.mark.parametrize("column", ["perpetrator_category", "cercle", "geo_precision", "dataset"])

@@ -13,7 +13,7 @@ from pandas.testing import assert_frame_equal
 
 from benchmarks.synthetic import synthetic_incidents
 from dashboard.data.search import SearchIndex
-from dashboard.query.aggregate import TOTALS_COLUMNS, _dataset_counts, datasets_note, datasets_note_of_lists, totals
+from dashboard.query.aggregate import _dataset_counts, datasets_note, datasets_note_of_lists, toll_parts, totals
 from dashboard.query.filters import FrameIndex, filter_incidents, filter_mask, select
 from dashboard.query.scope import (
     DEFAULT_SCOPE,
@@ -113,8 +113,8 @@ def test_no_row_is_taken_whole_until_the_view_is_asked_for(frame, monkeypatch):
     monkeypatch.setattr(type(frame), "take", counted)
     monkeypatch.setattr(pd.DataFrame, "take", counted)
     got = filtered(frame, FilterSpec(perpetrator_categories=frozenset({"state_forces"})), FrameIndex(frame).warmed())
-    assert taken == [len(TOTALS_COLUMNS)]  # the totals' columns: the scope note's rows wait for its list
-    assert len(got.left_out) > 0 and taken == [len(TOTALS_COLUMNS)]
+    assert taken == []  # the totals are read by position; the scope note's rows wait for its list
+    assert len(got.left_out) > 0 and taken == []
     assert len(got.left_out.incidents) == len(got.left_out) and taken[-1] == len(LISTED_COLUMNS)
     got.columns(["incident_id", "summary"])
     assert taken[-1] == 2
@@ -175,6 +175,18 @@ def test_the_datasets_note_of_the_counted_lists_is_that_of_the_rows():
     note = datasets_note_of_lists(held)
     assert note is not None
     assert note == datasets_note(incidents.loc[mask])
+
+
+@pytest.mark.parametrize("share", [0.0, 0.02, 0.5, 1.0])
+def test_toll_parts_sum_to_the_totals(frame, share):
+    """Totals summed by position from each row's parts are the totals of the rows, with unknown and open-ended
+    tolls among them (the frame has both)."""
+    lo, hi = frame["fatalities_min"], frame["fatalities_max"]
+    assert (lo.isna() & hi.isna()).any() and (lo.notna() & hi.isna()).any() and (hi > lo).any()
+    mask = np.random.default_rng(int(share * 100)).random(len(frame)) < share
+    positions = np.flatnonzero(mask)
+    assert toll_parts(frame).totals(positions) == totals(frame.loc[mask])
+    assert toll_parts(frame).totals() == totals(frame)
 
 
 def test_the_kept_scopes_are_the_scopes_masks_and_reasons(frame):

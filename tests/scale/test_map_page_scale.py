@@ -162,10 +162,9 @@ def test_the_timeline_takes_no_whole_row_but_its_cards(app, store, monkeypatch):
                                     {"mode": "choropleth", "unit": "cercle"}, {"mode": "choropleth"}],
                          ids=lambda p: "-".join(p.values()) or "default")
 def test_a_map_without_markers_takes_only_its_modes_columns_of_the_selection(app, store, monkeypatch, params):
-    """Of the whole selection the page takes its map's columns for the mode (and the totals'), never the geometry
+    """Of the whole selection the page takes its map's columns for the mode, never the geometry
     (the rows' points are read as numbers); the not-drawn list takes its labels of the incidents the map does not
     draw alone."""
-    from dashboard.query.aggregate import TOTALS_COLUMNS
     from dashboard.query.rows import Rows
     from dashboard.query.selection import filtered
     from dashboard.ui.pages.map_page import LISTED_COLUMNS
@@ -186,7 +185,7 @@ def test_a_map_without_markers_takes_only_its_modes_columns_of_the_selection(app
     at = app(**params)
     assert "incident-marker precision-" not in component(at)["script"]
     of_all = {name for n, names in asked if n == len(selection) for name in names or ("every column",)}
-    assert of_all == {*aggregate_columns(params.get("mode", "points")), *TOTALS_COLUMNS}
+    assert of_all == set(aggregate_columns(params.get("mode", "points")))
     listed = {name for n, names in asked if n == unplaced for name in names or ("every column",)}
     assert listed == {"geo_precision", *LISTED_COLUMNS}
     assert len(at.selectbox(key=NOT_DRAWN_KEY).options) == NOT_DRAWN_LISTED
