@@ -40,9 +40,6 @@ class Totals:
         return " · ".join(parts)
 
 
-TOTALS_COLUMNS = ("fatalities_min", "fatalities_max")  # all that :func:`totals` reads
-
-
 def totals(incidents: pd.DataFrame) -> Totals:
     lo, hi = incidents["fatalities_min"], incidents["fatalities_max"]
     return Totals(

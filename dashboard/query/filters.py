@@ -17,10 +17,10 @@ import pandas as pd
 
 from dashboard.data.search import SEARCH_COLUMNS
 from dashboard.query.frame_index import FrameIndex
-from dashboard.query.registry import FILTERS, overlaps
+from dashboard.query.registry import FILTERS
 from dashboard.query.spec import FilterSpec
 
-__all__ = ["SEARCH_COLUMNS", "FrameIndex", "filter_incidents", "filter_mask", "in_period", "select"]
+__all__ = ["SEARCH_COLUMNS", "FrameIndex", "filter_incidents", "filter_mask", "select"]
 
 
 def filter_mask(incidents: pd.DataFrame, spec: FilterSpec, index: FrameIndex | None = None) -> np.ndarray:
@@ -49,8 +49,3 @@ def select(incidents: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     if mask.all():
         return incidents
     return incidents.take(np.flatnonzero(mask))
-
-
-def in_period(incidents: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Incidents whose date span overlaps [start, end] (a month played back, a period brushed on the timeline)."""
-    return incidents.loc[overlaps(incidents, start, end)]

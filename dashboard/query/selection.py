@@ -46,7 +46,7 @@ class Filtered:
     totals: Totals
     left_out: LeftOut | None  # related incidents the scope does not count (None: every incident is counted)
     counted_in: LeftOut | None  # with every incident counted: those the default scope would leave out
-    index: FrameIndex  # of the frame the filter ran on (its columns' codes: value_counts)
+    index: FrameIndex  # of the frame the filter ran on (its codes, points and toll parts, read by position)
     _kept: Kept = field(default_factory=Kept, repr=False)
 
     def __len__(self) -> int:

@@ -35,6 +35,7 @@ from jinja2 import Environment
 from dashboard import labels
 from dashboard.data.captures import Capture
 from dashboard.data.missing import is_missing
+from dashboard.data.points import Points
 from dashboard.data.schema import PERPETRATOR_CATEGORIES, split_codes
 from dashboard.i18n import Translator, tr
 from dashboard.viz import choropleth, geography, outlines, rendered, scale
@@ -100,7 +101,7 @@ def unplotted(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def first_unplotted(incidents: gpd.GeoDataFrame, n: int,
-                    points: scale.Points | None = None) -> tuple[int, gpd.GeoDataFrame]:
+                    points: Points | None = None) -> tuple[int, gpd.GeoDataFrame]:
     """How many incidents the map does not draw, and the first ``n`` of them by date (then id): the same as
     ``unplotted(incidents).sort_values(["date_start", "incident_id"], kind="stable").head(n)``, sorting two columns
     of them instead of copying every column of every one (tens of thousands at a million incidents). ``points``:
@@ -153,7 +154,7 @@ def build_incident_map(
     t: Translator | None = None,
     captures: Sequence[Capture] = (),
     capture_links: Mapping[str, str] | None = None,
-    points: scale.Points | None = None,
+    points: Points | None = None,
 ) -> folium.Map:
     """Build the map of ``incidents`` (already filtered). ``online_tiles`` adds optional OSM/satellite layers
     (they need the internet; off by default so that nothing leaves the machine).
@@ -166,7 +167,7 @@ def build_incident_map(
     incident's reports side by side in its card. ``t`` is the language of the cards, tooltips and legend.
     ``captures`` (the preserved copies of sources) and ``capture_links`` (sha256 → relative href of an exported
     copy) are shown under each card's sources (:func:`dashboard.viz.cards.capture_lines`). ``points``: each row's
-    point when the caller has them (:class:`~dashboard.viz.scale.Points`; the geometry is then read only to draw
+    point when the caller has them (:class:`~dashboard.data.points.Points`; the geometry is then read only to draw
     markers)."""
     t = t or tr()
     if mode not in MAP_MODES:
@@ -335,7 +336,7 @@ def _add_markers(target, points: gpd.GeoDataFrame, *, public: bool, second_rings
 
 
 def _add_heat(m: folium.Map, incidents: gpd.GeoDataFrame, mask: np.ndarray, view: scale.Bounds | None,
-              name: str, points: scale.Points | None = None) -> int:
+              name: str, points: Points | None = None) -> int:
     """Heat from the incidents located to a place (a unit's seat would make a false hot spot), in its own pane
     above the basemap; returns how many incidents known only to a commune or cercle it leaves out."""
     located = incidents["located_to"].astype("string").isin(["commune", "cercle"]).fillna(False).to_numpy(bool)
