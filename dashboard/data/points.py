@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-__all__ = ["Points", "points_of"]
+__all__ = ["Points", "has_point", "lat_lng", "points_of"]
 
 
 class Points(NamedTuple):
@@ -25,13 +25,23 @@ class Points(NamedTuple):
 
     def take(self, where: np.ndarray) -> Points:
         """The points of the rows ``where`` (a boolean mask or positions)."""
-        return Points(self.has_point[where], self.lat[where], self.lng[where])
+        return Points(has_point=self.has_point[where], lat=self.lat[where], lng=self.lng[where])
+
+
+def has_point(geometry: gpd.GeoSeries) -> np.ndarray:
+    """Which rows of ``geometry`` have a point: neither missing nor empty, asked in one pass."""
+    return shapely.get_num_coordinates(np.asarray(geometry.array)) > 0
+
+
+def lat_lng(geometry: gpd.GeoSeries, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of the rows ``where`` (each of them has a point)."""
+    geom = np.asarray(geometry.array)[where]
+    return shapely.get_y(geom), shapely.get_x(geom)
 
 
 def points_of(incidents: gpd.GeoDataFrame) -> Points:
     """:class:`Points` of every row of ``incidents``."""
-    geom = np.asarray(incidents.geometry.array)
-    has_point = shapely.get_num_coordinates(geom) > 0  # one pass: neither missing nor empty
-    lat, lng = np.zeros(len(geom)), np.zeros(len(geom))
-    lat[has_point], lng[has_point] = shapely.get_y(geom[has_point]), shapely.get_x(geom[has_point])
-    return Points(has_point, lat, lng)
+    located = has_point(incidents.geometry)
+    lat, lng = np.zeros(len(located)), np.zeros(len(located))
+    lat[located], lng[located] = lat_lng(incidents.geometry, located)
+    return Points(has_point=located, lat=lat, lng=lng)

@@ -546,7 +546,7 @@ def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict,
         frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS, copy=False)  # the columns are fresh: no copy
         if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
             raise ValueError("unexpected dtypes")
-        return frame, Points(has_point, y, x)
+        return frame, Points(has_point=has_point, lat=y, lng=x)
     except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
         log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
         return None

@@ -23,10 +23,9 @@ import geopandas as gpd
 import h3.api.basic_int as h3i
 import numpy as np
 import pandas as pd
-import shapely
 from branca.element import Template
 
-from dashboard.data.points import Points
+from dashboard.data.points import Points, has_point, lat_lng
 from dashboard.i18n import Translator, tr
 from dashboard.settings import MAX_MARKER_BYTES, MAX_MARKERS  # the default budget; Settings may change it
 from dashboard.viz.cards import incident_card_html, tooltip_text
@@ -47,11 +46,8 @@ HEX_COLOUR = "#3B0F70"
 def plottable_mask(incidents: gpd.GeoDataFrame, points: Points | None = None) -> np.ndarray:
     """Incidents with a point and a location finer than the region (see :func:`dashboard.viz.maps.plottable`).
     ``points``: the rows' points when the caller has them (else read from the geometry)."""
-    if points is None:
-        has_point = shapely.get_num_coordinates(np.asarray(incidents.geometry.array)) > 0
-    else:
-        has_point = points.has_point
-    return has_point & (incidents["geo_precision"] < 3).fillna(False).to_numpy(dtype=bool)
+    located = has_point(incidents.geometry) if points is None else points.has_point
+    return located & (incidents["geo_precision"] < 3).fillna(False).to_numpy(dtype=bool)
 
 
 def coordinates(incidents: gpd.GeoDataFrame, mask: np.ndarray,
@@ -60,8 +56,7 @@ def coordinates(incidents: gpd.GeoDataFrame, mask: np.ndarray,
     rows' points when the caller has them (else read from the geometry)."""
     if points is not None:
         return points.lat[mask], points.lng[mask]
-    geom = np.asarray(incidents.geometry.array)[mask]
-    return shapely.get_y(geom), shapely.get_x(geom)
+    return lat_lng(incidents.geometry, mask)
 
 
 def upper_tolls(incidents: pd.DataFrame, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
