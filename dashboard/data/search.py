@@ -48,6 +48,7 @@ WORD_COLUMNS = ("summary", "summary_fr", "sources")  # one value per incident: w
 _META = b"incident_map_search"
 SCAN_SHARE = 0.25  # above this share of candidate rows, a phrase is checked by reading all the text
 DENSE_SHARE = 1 / 32  # a word in more than this share of rows is kept as a bitmap of rows, not a list
+_SLICE = 1 << 24  # bytes cut into words, or words renumbered, at a time by the build: bounds its temporary arrays
 
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[[*range(ord("0"), ord("9") + 1), *range(ord("A"), ord("Z") + 1), *range(ord("a"), ord("z") + 1)]] = True
@@ -80,33 +81,56 @@ class WordIndex:
 
     @classmethod
     def build(cls, texts: list[pa.Array], rows: int) -> WordIndex:
+        """The index of ``texts`` (folded, one array per word column, ``rows`` long each).
+
+        Memory: each column's words are numbered (:func:`_words`) without being copied out as strings, and the
+        (word, row) pairs are renumbered by the whole vocabulary a slice at a time. At a million synthetic incidents
+        (56.6 million words) this build's peak over the folded text, measured, was 2.2 GB when every column's words
+        were copied out and numbered together, and is 1.2 GB so (docs/benchmarks.md has the cold load's)."""
         if len(texts) > 8:
             raise ValueError("a word's columns are kept as the bits of one byte: at most 8 word columns")
-        words, where = zip(*(_words(t) for t in texts), strict=True)
-        encoded = pa.chunked_array(words, pa.large_string()).dictionary_encode().combine_chunks()
+        local_words, local_pairs = [], []
+        for text in texts:
+            distinct, number, row = _words(text)
+            local_words.append(distinct)
+            local_pairs.append((number, row))
+        # the vocabulary: each column's words in turn, as one encoding of every token would have numbered them
+        encoded = pa.chunked_array(local_words, pa.large_string()).combine_chunks().dictionary_encode()
         digits = pc.ascii_is_decimal(encoded.dictionary).to_numpy(zero_copy_only=False)
         order = np.concatenate([np.flatnonzero(digits), np.flatnonzero(~digits)])
         vocabulary = encoded.dictionary.take(pa.array(order))
         new_id = np.empty(len(order), dtype=np.int64)
         new_id[order] = np.arange(len(order))
-        ids = new_id[encoded.indices.to_numpy()]
-        del encoded
-        keys = np.empty(len(ids), dtype=np.int64)  # word, row, column: one int64 each, sorted in place
+        word_of_local = new_id[encoded.indices.to_numpy()]  # a column's word number (after the earlier columns')
+        first_local = np.cumsum([0, *(len(w) for w in local_words)])
+        del encoded, new_id, local_words
+        keys = np.empty(sum(len(n) for n, _ in local_pairs), dtype=np.int64)  # word, row, column: sorted in place
         at = 0
-        for c, holding in enumerate(where):
-            part = slice(at, at + len(holding))
-            keys[part] = (ids[part] << 35) | (holding.astype(np.int64) << 3) | c
-            at += len(holding)
-        del ids, where
+        for c, (number, row) in enumerate(local_pairs):
+            local_pairs[c] = None
+            for lo in range(0, len(number), _SLICE):
+                out = keys[at + lo:at + lo + len(number[lo:lo + _SLICE])]
+                np.left_shift(word_of_local[first_local[c] + number[lo:lo + _SLICE]], 35, out=out)
+                out |= row[lo:lo + _SLICE].astype(np.int64) << 3
+                out |= c
+            at += len(number)
+            del number, row
+        del word_of_local, local_pairs
         keys.sort()
-        bits = np.left_shift(np.uint8(1), keys.astype(np.uint8) & 7)  # the low byte holds the column
+        in_columns = np.left_shift(np.uint8(1), (keys & 7).astype(np.uint8))  # the low byte holds the column
         keys >>= 3  # word and row: a word counts once per incident, with the columns it is in
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else keys[:0]
-        in_columns = np.bitwise_or.reduceat(bits, starts) if len(starts) else bits[:0]
-        keys = keys[starts]
-        del bits, starts
-        word_of = (keys >> 32).astype(np.int32)
-        row_of = (keys & 0xFFFFFFFF).astype(np.int32)
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        if not first.all():  # each run's first takes the others' bits: ORed over 1, 2, 4... rows ahead in the run
+            shift = 1
+            while shift < len(keys) and (same := keys[shift:] == keys[:-shift]).any():
+                in_columns[:-shift] |= np.where(same, in_columns[shift:], np.uint8(0))
+                shift *= 2
+            keys, in_columns = keys[first], in_columns[first]
+        del first
+        word_of, row_of = np.empty(len(keys), dtype=np.int32), np.empty(len(keys), dtype=np.int32)
+        np.right_shift(keys, 32, out=word_of, casting="same_kind")
+        np.bitwise_and(keys, 0xFFFFFFFF, out=row_of, casting="same_kind")
         del keys
         counts = np.bincount(word_of, minlength=len(vocabulary))
         dense = np.flatnonzero(counts > DENSE_SHARE * rows).astype(np.int32)
@@ -371,29 +395,59 @@ def _digest(arrays: dict[str, pa.Array]) -> str:
     return hashlib.sha256(json.dumps({name: of(v) for name, v in arrays.items()}).encode()).hexdigest()[:16]
 
 
-def _words(folded: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Every word of every value (maximal runs of word bytes, never across values) and the row it is in."""
+def _words(folded: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Every word of every value (maximal runs of word bytes, never across values) as (the distinct words in order
+    of first appearance, each word's number in that list, the row it is in; both int32).
+
+    Memory: the word boundaries are found :data:`_SLICE` bytes at a time and kept as 32-bit offsets, and the words
+    are numbered over the text itself (one string array whose items alternate word, gap, word...), never copied out
+    as strings. Measured on the sources of a million synthetic incidents (216 MB of text, 29.6 million words), the
+    peak over the text was 721 MB when the whole text was cut at once and its words copied out, 563 MB so; the words
+    a caller then holds are 8 bytes each (two int32), not a string each."""
     folded = _large(pc.fill_null(folded, ""))  # a null's slot may hold bytes: make it empty
     _, offset_buf, data_buf = folded.buffers()
     offsets = np.frombuffer(offset_buf, dtype=np.int64)[folded.offset:folded.offset + len(folded) + 1]
     lo, hi = int(offsets[0]), int(offsets[-1])
+    nothing = pa.array([], pa.large_string()), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     if data_buf is None or hi == lo:
-        return pa.array([], pa.large_string()), np.zeros(0, dtype=np.int32)
-    word = _WORD_BYTE[np.frombuffer(data_buf, dtype=np.uint8)[lo:hi]]
-    value_start = np.zeros(hi - lo + 1, dtype=bool)
-    value_start[offsets - lo] = True  # also marks the end of the text
-    starts = word.copy()
-    starts[1:] &= ~word[:-1] | value_start[1:-1]
-    ends = word.copy()
-    ends[:-1] &= ~word[1:] | value_start[1:-1]
-    starts, ends = np.flatnonzero(starts) + lo, np.flatnonzero(ends) + (lo + 1)
-    del word, value_start
-    if not len(starts):
-        return pa.array([], pa.large_string()), np.zeros(0, dtype=np.int32)
-    # one string array over the same bytes whose items alternate word, gap, word...; keep every other item
-    bounds = np.empty(2 * len(starts), dtype=np.int64)
-    bounds[0::2], bounds[1::2] = starts, ends
-    spans = pa.Array.from_buffers(pa.large_string(), len(bounds) - 1, [None, pa.py_buffer(bounds), data_buf])
-    tokens = spans.take(pa.array(np.arange(0, len(bounds) - 1, 2)))
-    row = (np.searchsorted(offsets, starts, side="right") - 1).astype(np.int32)
-    return tokens, row
+        return nothing
+    small = hi - lo < 2**31 - 1  # 32-bit offsets into the text (else 64-bit)
+    at = np.int32 if small else np.int64
+    data = np.frombuffer(data_buf, dtype=np.uint8, count=hi - lo, offset=lo)
+    value_starts = offsets - lo  # also the end of the text
+    starts, ends, rows = [], [], []
+    for a in range(0, hi - lo, _SLICE):
+        b = min(a + _SLICE, hi - lo)
+        word = np.zeros(b - a + 2, dtype=bool)  # one byte of context on each side (none outside the text)
+        word[1 if a == 0 else 0:(b - a + 2) if b < hi - lo else -1] = _WORD_BYTE[data[max(a - 1, 0):b + 1]]
+        new_value = np.zeros(b - a + 1, dtype=bool)  # positions a..b that start a value
+        inside = value_starts[(value_starts >= a) & (value_starts <= b)]
+        new_value[inside - a] = True
+        here = word[1:-1]
+        first = np.flatnonzero(here & (~word[:-2] | new_value[:-1]))
+        starts.append((first + a).astype(at))
+        ends.append((np.flatnonzero(here & (~word[2:] | new_value[1:])) + (a + 1)).astype(at))
+        rows.append((np.searchsorted(value_starts, first + a, side="right") - 1).astype(np.int32))
+    n = sum(len(s) for s in starts)
+    if not n:
+        return nothing
+    row = np.concatenate(rows)
+    del rows
+    # one string array over the same bytes whose items alternate word, gap, word...; the words are every other item
+    bounds = np.empty(2 * n, dtype=at)
+    bounds[0::2], bounds[1::2] = np.concatenate(starts), np.concatenate(ends)
+    del starts, ends
+    kind = pa.string() if small else pa.large_string()
+    spans = pa.Array.from_buffers(kind, 2 * n - 1, [None, pa.py_buffer(bounds), data_buf.slice(lo, hi - lo)])
+    encoded = spans.dictionary_encode()
+    del spans, bounds
+    number = encoded.indices.to_numpy()[0::2].astype(np.int32)
+    dictionary = encoded.dictionary
+    del encoded
+    used = np.zeros(len(dictionary), dtype=bool)
+    used[number] = True
+    if not used.all():  # a gap's text is not a word: renumber the words only (their order of appearance is kept)
+        renumber = np.cumsum(used, dtype=np.int64) - 1
+        number = renumber[number].astype(np.int32)
+        dictionary = dictionary.filter(pa.array(used))
+    return _large(dictionary), number, row

@@ -114,6 +114,12 @@ def test_the_word_index_and_the_scan_give_exactly_the_definition(case, tmp_path_
     path = tmp_path_factory.mktemp("index") / "i.arrow"
     index.save(path, {"k": 1})  # the last one: lists and bitmaps
     assert SearchIndex.open(path, {"k": 1}).mask(query).tolist() == want.tolist()
+    whole = index.words.arrays()
+    for cut in (1, 2, 5):  # the text cut into words, and the words renumbered, a few bytes or words at a time
+        with patch.object(search, "DENSE_SHARE", 0.3), patch.object(search, "_SLICE", cut):
+            sliced = SearchIndex.build(data)
+        assert sliced.mask(query).tolist() == want.tolist()
+        assert {k: v.to_pylist() for k, v in sliced.words.arrays().items()} == {k: v.to_pylist() for k, v in whole.items()}
 
 
 def test_a_saved_index_is_used_only_for_its_key_and_code_and_never_when_damaged(tmp_path):
