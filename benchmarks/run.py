@@ -450,7 +450,7 @@ def table(results: list[dict], baseline: dict | None) -> str:
                 lambda r, i=i: _rerun_cell(r["apptest"]["reruns"][i]))
     add("peak memory (maxrss)", lambda r: f"{r['peak_rss_mb']:,.0f} MB")
     if all("import" in r for r in results):
-        add("peak memory, cold load (fresh process, maxrss)", lambda r: f"{r['cold_process']['maxrss_mb']:,.0f} MB "
+        add("peak memory, cold load (fresh process, its own peak: VmHWM)", lambda r: f"{r['cold_process']['peak_rss_mb']:,.0f} MB "
             f"({_fmt_s(r['cold_process']['s'])})")
         add(f"import {IMPORT_ROWS // 1000} k into N: import (+ cache, index) / next first load",
             lambda r: f"{_fmt_s(r['import']['import_s'])} / {_fmt_s(r['import']['first_load_s'])}")
