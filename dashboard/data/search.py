@@ -19,7 +19,8 @@ How it is fast (the times at 10 k–1 M incidents are in ``docs/benchmarks.md``)
   no word byte at all is checked on all of it (the slowest case).
 
 The index is derived data: :mod:`dashboard.data.store` builds it with the store cache, saves it beside the store
-as ``<store>.search.arrow`` (Arrow IPC, memory-mapped when read: opening it costs one checksum pass) and trusts
+as ``<store>.search.arrow`` (Arrow IPC, memory-mapped when read but for the folded texts, which are copied into
+memory: opening it costs one checksum pass and that copy) and trusts
 it only when its key matches the cache's key and dataset version, it was built by this code, and its checksum
 holds.
 """
@@ -294,7 +295,8 @@ class SearchIndex:
     @classmethod
     def open(cls, path: str | Path, key: dict) -> SearchIndex | None:
         """The saved index if it was built for ``key`` by this version of the code, else ``None``.
-        Memory-mapped, so opening costs little more than summing its bytes once (a damaged file is an error)."""
+        Memory-mapped, so opening costs little more than summing its bytes once (a damaged file is an error); the
+        folded texts are then copied into memory (:func:`_resident`)."""
         reader = pa.ipc.open_file(pa.memory_map(str(path), "r"))
         meta = json.loads(reader.schema.metadata[_META])
         if meta.get("key") != key or meta.get("format") != search_fingerprint():
@@ -308,7 +310,7 @@ class SearchIndex:
             rows=rows,
             codes={c: column[f"codes:{c}"].to_numpy() for c in REPEATING_COLUMNS},
             uniques={c: column[f"uniques:{c}"] for c in REPEATING_COLUMNS},
-            texts={c: column[f"text:{c}"] for c in WORD_COLUMNS},
+            texts={c: _resident(column[f"text:{c}"]) for c in WORD_COLUMNS},
             words=WordIndex.from_arrays(column, rows),
         )
         lengths = [len(v) for v in (*index.codes.values(), *index.texts.values())]
@@ -355,6 +357,16 @@ def _refold(values: pd.Series, previous: SearchIndex, row_before: np.ndarray, co
     taken[new] = previous.rows + np.arange(len(new))
     both = pa.concat_arrays([_large(previous.texts[col]), _large(folded)])
     return _large(both.take(pa.array(taken)))
+
+
+def _resident(values: pa.Array) -> pa.Array:
+    """A copy of ``values`` in the process's own memory, for the folded texts of a memory-mapped index: a phrase
+    reads the candidates' texts at random, and pages of a mapped file that went unread for a while can be dropped
+    by the kernel (this VM's proactive reclaim, DAMON, pages out what has not been read for seconds) and read back
+    from disk one by one. Measured at 1 M in the benchmark, a phrase's first call took 106 ms and 444 ms in two runs
+    (median 49-56 ms, its mask alone 20-29 ms). The word lists stay mapped: a query reads few of their pages. At a
+    million incidents the texts are 392 MB (their pages were resident once the checksum had read them anyway)."""
+    return pa.concat_arrays([values, values.slice(0, 0)])  # concatenation writes new buffers
 
 
 def _contains(values: pa.Array, needle: str) -> np.ndarray:

@@ -138,6 +138,23 @@ def test_a_saved_index_is_used_only_for_its_key_and_code_and_never_when_damaged(
         SearchIndex.open(path, {"store": 1})
 
 
+def test_an_opened_index_holds_its_texts_in_memory_not_on_the_files_pages(tmp_path):
+    """A phrase reads the candidates' texts at random; mapped pages the kernel dropped are read back from disk one by
+    one (search._resident). Overwriting the file in place shows which the index reads: a mapping would see it."""
+    data = frame(summary=["Kamona, 2 Oct", "Balle, 13 Oct"], sources=["https://hrw.org/a", "https://rfi.fr/b"])
+    path = tmp_path / "i.arrow"
+    SearchIndex.build(data).save(path, {"store": 1})
+    index = SearchIndex.open(path, {"store": 1})
+    raw = path.read_bytes()
+    with open(path, "r+b") as f:  # the same file, its bytes changed where the folded summaries are
+        at = raw.index(b"balle, 13 oct")
+        f.seek(at)
+        f.write(b"x" * len(b"balle, 13 oct"))
+    assert path.read_bytes() != raw
+    assert index.texts["summary"].to_pylist() == ["kamona, 2 oct", "balle, 13 oct"]
+    assert index.mask("balle, 13").tolist() == [False, True]
+
+
 def test_the_canonical_frame_is_searched_through_its_own_dtypes():
     data = incidents(row(incident_id="a", summary="Témoins à Kamona", perpetrators="FAMa; Dozo"),
                      row(incident_id="b", summary="Other", location="Balle", admin2=None))
