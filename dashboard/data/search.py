@@ -110,9 +110,10 @@ class WordIndex:
         for c, (number, row) in enumerate(local_pairs):
             local_pairs[c] = None
             for lo in range(0, len(number), _SLICE):
-                out = keys[at + lo:at + lo + len(number[lo:lo + _SLICE])]
-                np.left_shift(word_of_local[first_local[c] + number[lo:lo + _SLICE]], 35, out=out)
-                out |= row[lo:lo + _SLICE].astype(np.int64) << 3
+                part = slice(lo, lo + _SLICE)
+                out = keys[at + lo:at + lo + len(number[part])]
+                np.left_shift(word_of_local[first_local[c] + number[part]], 35, out=out)
+                out |= row[part].astype(np.int64) << 3
                 out |= c
             at += len(number)
             del number, row
@@ -430,16 +431,17 @@ def _words(folded: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     starts, ends, rows = [], [], []
     for a in range(0, hi - lo, _SLICE):
         b = min(a + _SLICE, hi - lo)
-        word = np.zeros(b - a + 2, dtype=bool)  # one byte of context on each side (none outside the text)
-        word[1 if a == 0 else 0:(b - a + 2) if b < hi - lo else -1] = _WORD_BYTE[data[max(a - 1, 0):b + 1]]
+        word = np.zeros(b - a + 2, dtype=bool)  # positions a-1..b: one byte of context each side (none outside)
+        seen_lo, seen_hi = max(a - 1, 0), min(b + 1, hi - lo)
+        word[seen_lo - (a - 1):seen_hi - (a - 1)] = _WORD_BYTE[data[seen_lo:seen_hi]]
         new_value = np.zeros(b - a + 1, dtype=bool)  # positions a..b that start a value
         inside = value_starts[(value_starts >= a) & (value_starts <= b)]
         new_value[inside - a] = True
         here = word[1:-1]
-        first = np.flatnonzero(here & (~word[:-2] | new_value[:-1]))
-        starts.append((first + a).astype(at))
+        first = np.flatnonzero(here & (~word[:-2] | new_value[:-1])) + a
+        starts.append(first.astype(at))
         ends.append((np.flatnonzero(here & (~word[2:] | new_value[1:])) + (a + 1)).astype(at))
-        rows.append((np.searchsorted(value_starts, first + a, side="right") - 1).astype(np.int32))
+        rows.append((np.searchsorted(value_starts, first, side="right") - 1).astype(np.int32))
     n = sum(len(s) for s in starts)
     if not n:
         return nothing
