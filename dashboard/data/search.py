@@ -19,8 +19,8 @@ How it is fast (the times at 10 k–1 M incidents are in ``docs/benchmarks.md``)
   no word byte at all is checked on all of it (the slowest case).
 
 The index is derived data: :mod:`dashboard.data.store` builds it with the store cache, saves it beside the store
-as ``<store>.search.arrow`` (Arrow IPC, memory-mapped when read but for the folded texts, which are copied into
-memory: opening it costs one checksum pass and that copy) and trusts
+as ``<store>.search.arrow`` (Arrow IPC, read whole into memory when opened, its checksum summed over what was
+read) and trusts
 it only when its key matches the cache's key and dataset version, it was built by this code, and its checksum
 holds.
 """
@@ -49,7 +49,11 @@ WORD_COLUMNS = ("summary", "summary_fr", "sources")  # one value per incident: w
 _META = b"incident_map_search"
 SCAN_SHARE = 0.25  # above this share of candidate rows, a phrase is checked by reading all the text
 DENSE_SHARE = 1 / 32  # a word in more than this share of rows is kept as a bitmap of rows, not a list
-_SLICE = 1 << 24  # bytes cut into words, or words renumbered, at a time by the build: bounds its temporary arrays
+# the build's temporary arrays are bounded by working a slice at a time: the text's bytes cut into words, the
+# (word, row) pairs renumbered by the whole vocabulary
+_WORD_ROWS = 1 << 17  # rows folded, and cut into words, at a time
+_CUT_BYTES = 1 << 24
+_RENUMBER_PAIRS = 1 << 24
 
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[[*range(ord("0"), ord("9") + 1), *range(ord("A"), ord("Z") + 1), *range(ord("a"), ord("z") + 1)]] = True
@@ -84,35 +88,39 @@ class WordIndex:
     def build(cls, texts: list[pa.Array], rows: int) -> WordIndex:
         """The index of ``texts`` (folded, one array per word column, ``rows`` long each).
 
-        Memory: each column's words are numbered (:func:`_words`) without being copied out as strings, and the
-        (word, row) pairs are renumbered by the whole vocabulary a slice at a time. At a million synthetic incidents
-        (56.6 million words) this build's peak over the folded text, measured, was 2.2 GB when every column's words
-        were copied out and numbered together, and is 1.2 GB so (docs/benchmarks.md has the cold load's)."""
+        Memory: each column's words are numbered (:func:`_words`) :data:`_WORD_ROWS` rows at a time without being
+        copied out as strings, and the (word, row) pairs are renumbered by the whole vocabulary a slice at a time. At a
+        million synthetic incidents (56.6 million words) this build's peak over the folded text, measured, was 2.2 GB
+        when every column's words were copied out and numbered together, 1.2 GB when each column was cut whole (its
+        cutting alone then took 820 MB for the summaries); the renumbering and the sort are now the peak
+        (docs/benchmarks.md has the cold load's)."""
         if len(texts) > 8:
             raise ValueError("a word's columns are kept as the bits of one byte: at most 8 word columns")
-        local_words, local_pairs = [], []
-        for text in texts:
-            distinct, number, row = _words(text)
-            local_words.append(distinct)
-            local_pairs.append((number, row))
-        # the vocabulary: each column's words in turn, as one encoding of every token would have numbered them
+        local_words, local_pairs = [], []  # of each slice of rows of each column, in turn
+        for c, text in enumerate(texts):
+            for first_row in range(0, len(text), _WORD_ROWS):
+                distinct, number, row = _words(text.slice(first_row, _WORD_ROWS))
+                row += first_row
+                local_words.append(distinct)
+                local_pairs.append((c, number, row))
+        # the vocabulary: each slice's words in turn, as one encoding of every token would have numbered them
         encoded = pa.chunked_array(local_words, pa.large_string()).combine_chunks().dictionary_encode()
         digits = pc.ascii_is_decimal(encoded.dictionary).to_numpy(zero_copy_only=False)
         order = np.concatenate([np.flatnonzero(digits), np.flatnonzero(~digits)])
         vocabulary = encoded.dictionary.take(pa.array(order))
         new_id = np.empty(len(order), dtype=np.int64)
         new_id[order] = np.arange(len(order))
-        word_of_local = new_id[encoded.indices.to_numpy()]  # a column's word number (after the earlier columns')
+        word_of_local = new_id[encoded.indices.to_numpy()]  # a slice's word number (after the earlier slices')
         first_local = np.cumsum([0, *(len(w) for w in local_words)])
         del encoded, new_id, local_words
-        keys = np.empty(sum(len(n) for n, _ in local_pairs), dtype=np.int64)  # word, row, column: sorted in place
+        keys = np.empty(sum(len(n) for _, n, _ in local_pairs), dtype=np.int64)  # word, row, column: sorted in place
         at = 0
-        for c, (number, row) in enumerate(local_pairs):
-            local_pairs[c] = None
-            for lo in range(0, len(number), _SLICE):
-                part = slice(lo, lo + _SLICE)
+        for s, (c, number, row) in enumerate(local_pairs):
+            local_pairs[s] = None  # each slice's pairs let go as they are renumbered
+            for lo in range(0, len(number), _RENUMBER_PAIRS):
+                part = slice(lo, lo + _RENUMBER_PAIRS)
                 out = keys[at + lo:at + lo + len(number[part])]
-                np.left_shift(word_of_local[first_local[c] + number[part]], 35, out=out)
+                np.left_shift(word_of_local[first_local[s] + number[part]], 35, out=out)
                 out |= row[part].astype(np.int64) << 3
                 out |= c
             at += len(number)
@@ -228,7 +236,8 @@ class SearchIndex:
             codes[col] = code.astype(np.int32)
             uniques[col] = fold(pa.array(np.asarray(distinct, dtype=object), pa.large_string()))
         for col in WORD_COLUMNS:
-            texts[col] = fold(_arrow(incidents[col])) if previous is None else _refold(incidents[col], *previous, col)
+            texts[col] = _fold_slices(_arrow(incidents[col])) if previous is None else _refold(incidents[col],
+                                                                                           *previous, col)
         index = cls(rows=len(incidents), codes=codes, uniques=uniques, texts=texts)
         if not words:
             return index
@@ -262,7 +271,7 @@ class SearchIndex:
                 hit |= left & _scan(values, needle)
                 continue
             rows = np.flatnonzero(left)
-            # a take by row number: 6.5 ms for 66,656 of a million summaries (memory-mapped), a mask filter 9 ms
+            # a take by row number: 6.5 ms for 66,656 of a million summaries, a mask filter 9 ms
             hit[rows[_scan(values.take(pa.array(rows)), needle)]] = True
         return hit
 
@@ -295,14 +304,21 @@ class SearchIndex:
 
     @classmethod
     def open(cls, path: str | Path, key: dict) -> SearchIndex | None:
-        """The saved index if it was built for ``key`` by this version of the code, else ``None``.
-        Memory-mapped, so opening costs little more than summing its bytes once (a damaged file is an error); the
-        folded texts are then copied into memory (:func:`_resident`)."""
-        reader = pa.ipc.open_file(pa.memory_map(str(path), "r"))
-        meta = json.loads(reader.schema.metadata[_META])
-        if meta.get("key") != key or meta.get("format") != search_fingerprint():
-            return None
-        table = reader.read_all()
+        """The saved index if it was built for ``key`` by this version of the code, else ``None``. Read whole into
+        the process's memory, once (its checksum is then summed over what was read; a damaged file is an error).
+
+        Not memory-mapped: a phrase reads the candidates' texts at random, and pages of a mapped file that went unread
+        for a while can be dropped by the kernel (this VM's proactive reclaim, DAMON, pages out what has not been read
+        for seconds) and read back from disk one by one; measured at 1 M in the benchmark, a phrase's first call over
+        mapped texts took 106 ms and 444 ms in two runs (median 49-56 ms, its mask alone 20-29 ms). Measured at a
+        million incidents (a 500 MB index), opening it mapped and then copying the texts into memory left the process
+        1,038 MB larger; read whole, 515 MB. Opening took 0.1-1.1 s either way, a phrase's median 27-28 ms."""
+        with pa.OSFile(str(path), "r") as source:
+            reader = pa.ipc.open_file(source)
+            meta = json.loads(reader.schema.metadata[_META])
+            if meta.get("key") != key or meta.get("format") != search_fingerprint():
+                return None
+            table = reader.read_all()
         column = {name: table.column(name).chunk(0).values for name in table.column_names}
         if _digest(column) != meta.get("digest"):
             raise ValueError("the saved search index is damaged (its checksum differs)")
@@ -311,7 +327,7 @@ class SearchIndex:
             rows=rows,
             codes={c: column[f"codes:{c}"].to_numpy() for c in REPEATING_COLUMNS},
             uniques={c: column[f"uniques:{c}"] for c in REPEATING_COLUMNS},
-            texts={c: _resident(column[f"text:{c}"]) for c in WORD_COLUMNS},
+            texts={c: column[f"text:{c}"] for c in WORD_COLUMNS},
             words=WordIndex.from_arrays(column, rows),
         )
         lengths = [len(v) for v in (*index.codes.values(), *index.texts.values())]
@@ -350,6 +366,16 @@ def _arrow(values: pd.Series) -> pa.Array:
                   else pa.array(values.to_numpy(), pa.large_string(), from_pandas=True))
 
 
+def _fold_slices(values: pa.Array) -> pa.Array:
+    """``fold(values)``, :data:`_WORD_ROWS` values at a time: the folding's intermediate arrays (lowered, normalised,
+    marks removed) are those of a slice, not of the whole column. Measured on a million synthetic summaries (170 MB):
+    folding them whole took 596 MB of Arrow memory beyond the input, a slice at a time 337 MB (the folded
+    slices and their concatenation)."""
+    if len(values) <= _WORD_ROWS:
+        return _large(fold(values))
+    return pa.concat_arrays([_large(fold(values.slice(a, _WORD_ROWS))) for a in range(0, len(values), _WORD_ROWS)])
+
+
 def _refold(values: pd.Series, previous: SearchIndex, row_before: np.ndarray, col: str) -> pa.Array:
     """The folded ``values``: rows with a previous row take its folded text, the others are folded here."""
     new = np.flatnonzero(row_before < 0)
@@ -358,16 +384,6 @@ def _refold(values: pd.Series, previous: SearchIndex, row_before: np.ndarray, co
     taken[new] = previous.rows + np.arange(len(new))
     both = pa.concat_arrays([_large(previous.texts[col]), _large(folded)])
     return _large(both.take(pa.array(taken)))
-
-
-def _resident(values: pa.Array) -> pa.Array:
-    """A copy of ``values`` in the process's own memory, for the folded texts of a memory-mapped index: a phrase
-    reads the candidates' texts at random, and pages of a mapped file that went unread for a while can be dropped
-    by the kernel (this VM's proactive reclaim, DAMON, pages out what has not been read for seconds) and read back
-    from disk one by one. Measured at 1 M in the benchmark, a phrase's first call took 106 ms and 444 ms in two runs
-    (median 49-56 ms, its mask alone 20-29 ms). The word lists stay mapped: a query reads few of their pages. At a
-    million incidents the texts are 392 MB (their pages were resident once the checksum had read them anyway)."""
-    return pa.concat_arrays([values, values.slice(0, 0)])  # concatenation writes new buffers
 
 
 def _contains(values: pa.Array, needle: str) -> np.ndarray:
@@ -412,7 +428,7 @@ def _words(folded: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Every word of every value (maximal runs of word bytes, never across values) as (the distinct words in order
     of first appearance, each word's number in that list, the row it is in; both int32).
 
-    Memory: the word boundaries are found :data:`_SLICE` bytes at a time and kept as 32-bit offsets, and the words
+    Memory: the word boundaries are found :data:`_CUT_BYTES` bytes at a time and kept as 32-bit offsets, and the words
     are numbered over the text itself (one string array whose items alternate word, gap, word...), never copied out
     as strings. Measured on the sources of a million synthetic incidents (216 MB of text, 29.6 million words), the
     peak over the text was 721 MB when the whole text was cut at once and its words copied out, 563 MB so; the words
@@ -429,8 +445,8 @@ def _words(folded: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     data = np.frombuffer(data_buf, dtype=np.uint8, count=hi - lo, offset=lo)
     value_starts = offsets - lo  # also the end of the text
     starts, ends, rows = [], [], []
-    for a in range(0, hi - lo, _SLICE):
-        b = min(a + _SLICE, hi - lo)
+    for a in range(0, hi - lo, _CUT_BYTES):
+        b = min(a + _CUT_BYTES, hi - lo)
         word = np.zeros(b - a + 2, dtype=bool)  # positions a-1..b: one byte of context each side (none outside)
         seen_lo, seen_hi = max(a - 1, 0), min(b + 1, hi - lo)
         word[seen_lo - (a - 1):seen_hi - (a - 1)] = _WORD_BYTE[data[seen_lo:seen_hi]]
