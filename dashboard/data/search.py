@@ -311,8 +311,8 @@ class SearchIndex:
         for a while can be dropped by the kernel (this VM's proactive reclaim, DAMON, pages out what has not been read
         for seconds) and read back from disk one by one; measured at 1 M in the benchmark, a phrase's first call over
         mapped texts took 106 ms and 444 ms in two runs (median 49-56 ms, its mask alone 20-29 ms). Measured at a
-        million incidents (a 500 MB index), opening it mapped and then copying the texts into memory left the process
-        1,038 MB larger; read whole, 515 MB. Opening took 0.1-1.1 s either way, a phrase's median 27-28 ms."""
+        million incidents (a 500 MB index), opening it mapped and then copying the texts into memory grew the process
+        by 900 MB; read whole, by 505 MB. Opening took 0.1-1.7 s either way, a phrase's median 27-28 ms."""
         with pa.OSFile(str(path), "r") as source:
             reader = pa.ipc.open_file(source)
             meta = json.loads(reader.schema.metadata[_META])
