@@ -121,6 +121,7 @@ def test_the_word_index_and_the_scan_give_exactly_the_definition(case, tmp_path_
             sliced = SearchIndex.build(data)
         assert sliced.mask(query).tolist() == want.tolist()
         assert {k: v.to_pylist() for k, v in sliced.words.arrays().items()} == {k: v.to_pylist() for k, v in whole.items()}
+        assert {k: v.to_pylist() for k, v in sliced.texts.items()} == {k: v.to_pylist() for k, v in index.texts.items()}
 
 
 def test_a_saved_index_is_used_only_for_its_key_and_code_and_never_when_damaged(tmp_path):
