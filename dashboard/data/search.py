@@ -175,6 +175,19 @@ class WordIndex:
         skip = 0 if run.isascii() and run.isdigit() else self.numeric
         return (np.flatnonzero(_contains(self.words.slice(skip), run)) + skip).astype(np.int32)
 
+    def rows_with(self, run: str, rows: int) -> np.ndarray:
+        """Mask of the rows holding a word that contains ``run``: ``rows_holding(containing(run), rows)``, the
+        frequent words first. When their bitmaps alone already hold every row (a letter, "de": what is typed first
+        in the search box), that is the answer and the vocabulary is not read. Measured at a million synthetic
+        incidents: a letter's mask took 12-26 ms (the vocabulary read for "1": 12.5 ms; gathering the lists of
+        12,000-22,000 rare words: 9-13 ms), while the 40-67 frequent words holding it already covered every row."""
+        frequent = np.unique(self.dense_words)
+        if len(frequent):
+            found = self.rows_holding(frequent[_contains(self.words.take(pa.array(frequent)), run)], rows)
+            if found.all():
+                return found
+        return self.rows_holding(self.containing(run), rows)
+
     def rows_holding(self, which: np.ndarray, rows: int, column: int | None = None) -> np.ndarray:
         """Mask of the rows holding one of the words ``which`` (sorted ids), in the word column ``column`` (its
         index in WORD_COLUMNS) or, when ``None``, in any of them."""
@@ -187,7 +200,7 @@ class WordIndex:
         if bitmaps.any():
             found |= np.unpackbits(np.bitwise_or.reduce(self.dense_bits[bitmaps], axis=0), count=rows).view(bool)
         sparse = which[np.isin(which, self.dense_words, invert=True)]
-        if len(sparse):
+        if len(sparse) and not found.all():  # every row already found: the lists cannot add one
             taken = pa.array(sparse)
             holding = pc.list_flatten(self.postings.take(taken)).to_numpy()
             if column is not None:
@@ -250,7 +263,7 @@ class SearchIndex:
         if self.words is not None and runs == [needle.encode()]:  # exact: the query can only occur inside a word
             # the words first: a short query ("e") is in nearly every summary, and once every row matches the
             # repeating columns need not be read (5 gathers of a million codes, 9 of the 22 ms at 1 M)
-            return self._repeating(needle, self.words.rows_holding(self.words.containing(needle), self.rows))
+            return self._repeating(needle, self.words.rows_with(needle, self.rows))
         hit = self._repeating(needle, np.zeros(self.rows, dtype=bool))
         if self.words is None or not runs:
             for values in self.texts.values():

@@ -211,3 +211,29 @@ def test_a_phrase_is_checked_only_in_the_columns_that_hold_all_its_words(monkeyp
     scanned.clear()
     assert index.mask("niono.org/area").tolist() == [False, False, False, True]
     assert scanned == ["https://niono.org/area"]  # the only value holding "niono", "org" and "area"
+
+
+def test_a_letter_in_every_row_is_answered_from_the_frequent_words_alone(monkeypatch):
+    """When the frequent words' bitmaps already hold every row, the vocabulary is not read; when they do not, it is,
+    and the rare words' rows are added (the answer is the definition's either way)."""
+    common = [f"the attack near village{i} by men" for i in range(64)]
+    data = frame(summary=common, sources=[f"https://x.org/r{i}" for i in range(64)])
+    with patch.object(search, "DENSE_SHARE", 0.5):  # "the", "attack"... in every row: bitmaps; the rest: lists
+        index = SearchIndex.build(data)
+    assert len(index.words.dense_words) and len(index.words.postings.flatten())
+    real = search.WordIndex.containing
+    read: list[str] = []
+
+    def containing(self, run):
+        read.append(run)
+        return real(self, run)
+
+    monkeypatch.setattr(search.WordIndex, "containing", containing)
+    for letter in ("e", "a", "t"):  # in "the" or "attack": every row, from the bitmaps
+        assert index.mask(letter).tolist() == reference(data, letter).tolist() == [True] * 64
+    assert read == []
+    for rare in ("village1", "r6", "9"):  # only in rare words: the vocabulary is read, the lists give the rows
+        want = reference(data, rare)
+        assert 0 < want.sum() < 64
+        assert index.mask(rare).tolist() == want.tolist()
+    assert read == ["village1", "r6", "9"]
