@@ -30,7 +30,7 @@ store = Path(sys.argv[1])
 if sys.argv[2] == "cold":
     for path in (cache_path(store), incident_cache_path(store), search_path(store)):
         path.unlink(missing_ok=True)
-data = load_store(store)
+data = load_store(store, defer_reports=True)  # as the app and the warming load (the reports read when a page asks)
 # its own peak (VmHWM: this program's memory since exec); ru_maxrss also counts the parent's resident memory at the
 # fork (Linux keeps the larger), so behind a benchmark holding 5 GB it read 5 GB whatever this load used
 peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))

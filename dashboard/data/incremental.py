@@ -21,8 +21,8 @@ Anything else falls back to the full build (``update`` returns ``False``): the p
 unreadable; the store no longer at the change set's version (another change landed since: the change set's ids are
 then not all that changed); a touched response or any record type other than reports, decisions, licences and
 review statuses (the last two are read with every load, never cached); a touched report that fails validation (the full build reports it); a frame whose dtypes or shape differ from the
-cache's. The new cache is keyed and written exactly as a full build writes it (search index first, then the
-frames, each atomically), so a reader cannot tell which path made it; ``tests/data/test_incremental.py`` checks
+cache's. The new cache is keyed and written as a full build writes it (each file atomically, the incidents' last,
+after the search index), so a reader cannot tell which path made it; ``tests/data/test_incremental.py`` checks
 that both give the same frames and the same search results after random imports, edits, deletes, links and unlinks.
 """
 
@@ -124,15 +124,13 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
         return False
 
     step("index")
-    previous = st._open_search(location, {"store": st._cache_key(since.base_version), "version": since.base_version,
-                                          "rows": len(old.incidents)})
+    previous = st._open_search(location, st._search_key(since.base_version, len(old.incidents)))
     if previous is None:
         search = SearchIndex.build(incidents)
     else:
         row_before = np.concatenate([np.flatnonzero(was), np.full(len(graded), -1)])[where]
         search = SearchIndex.build(incidents, previous=(previous, row_before))
-    search_key = {"store": st._cache_key(since.version), "version": since.version, "rows": len(incidents)}
-    st._atomic_write(st.search_path(location), lambda tmp: search.save(tmp, search_key), location)
+    st._write_search(location, search, since.version)
 
     step("cache")
     data = st.StoreData(incidents=incidents, version=since.version, from_cache=False, reports=reports,

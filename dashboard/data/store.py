@@ -67,7 +67,7 @@ from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of
 from dashboard.data.schema import COLUMNS, parse_sources
-from dashboard.data.search import SearchIndex
+from dashboard.data.search import SEARCH_COLUMNS, SearchIndex
 from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
 from dashboard.data.validate import CRS, rejects_table, validate_flat
@@ -212,10 +212,11 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     fresh for the store's current dataset version, otherwise read from the store (validated) and grouped by the
     decisions, after which the cache is (re)built unless ``write_cache`` is false. The decisions are always read
     from the store (a small table; a pending one changes no frame, so not the version either). ``step`` is told
-    each stage of a build as it starts (``read``, ``validate``, ``group``, ``index``, ``cache``: the import's
-    progress bar); the search index is written before the cache, so a fresh cache means both are there
-    (:mod:`dashboard.data.warming`). ``defer_reports``: when the frames come from the cache, the reports' frame is
-    left unread (``reports`` is ``None``) until :attr:`StoreData.report_level` asks for it (:class:`DeferredReports`)."""
+    each stage of a build as it starts (:data:`dashboard.data.warming.STEPS`: the import's progress bar); the
+    incidents' cache file is renamed into place after the search index is written, so a fresh cache means both are
+    there (:func:`_write_derived`). ``defer_reports``: the reports' frame is left unread (``reports`` is ``None``)
+    until :attr:`StoreData.report_level` asks for it (:class:`DeferredReports`), whether the frames come from the
+    cache or were built here and written to it."""
     step = step or (lambda _name: None)
     location = ensure_store(location)
     store = open_store(location)
@@ -229,23 +230,14 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     if data is not None:
         # the same links as the cached frames' (else the store changed in between: read it whole)
         data = replace(data, decisions=decisions) if _links_hash(decisions) == data.links else None
-    built_here = data is None
     responses = read_responses(store)
+    search = None
     if data is None:
-        step("read")
-        reports, decided, version = _read_validated(store, location)
-        step("validate")
-        decisions = _decisions(decided.flat)
-        del decided
-        step("group")
-        built = incidents_of(reports, decisions)
-        step("grade")  # the grades are a function of the versioned record (responses included): cached with it
-        graded = grade_frame(built.frame, reports, built.report_incident, responses)
-        report_incident = built.report_incident
-        del built  # the ungraded frame (grade_frame copies it): not held through the index and the cache
-        data = StoreData(incidents=graded, version=version, from_cache=False, reports=reports,
-                         decisions=decisions, report_incident=report_incident, links=_links_hash(decisions))
-        del graded, reports
+        data = _build(store, location, responses, step)
+        if use_cache and write_cache:
+            held = [data]
+            del data  # only ``held`` refers to the frames: _write_derived lets them go while it builds the index
+            data, search = _write_derived(store, location, held, step, defer_reports)
     statuses = read_statuses(store)
     data = replace(data, licences=read_licences(store), responses=responses, statuses=statuses)
     # each incident's and report's review status (dashboard.data.workflow_view): added on every load, never cached
@@ -259,16 +251,70 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
         data.deferred.status = status
     if not use_cache:
         return data
-    search_key = {"store": _cache_key(data.version), "version": data.version, "rows": len(data.incidents)}
-    search = _open_search(location, search_key)
+    if search is None:
+        search = _open_search(location, _search_key(data.version, len(data.incidents)))
     if search is None and write_cache:
         step("index")
         search = SearchIndex.build(data.incidents)
-        _atomic_write(search_path(location), lambda tmp: search.save(tmp, search_key), location)
-    if built_here and write_cache:  # last: a cache fresh for a version means its search index is written too
-        step("cache")
-        _write_cache(location, _cache_key(data.version), data)
+        _write_search(location, search, data.version)
     return replace(data, search=search)
+
+
+def _build(store: engines.Store, location: Location, responses: tuple[dict, ...],
+           step: Callable[[str], None]) -> StoreData:
+    """The store's reports read and validated, grouped into incidents by the decisions, and graded."""
+    step("read")
+    reports, decided, version = _read_validated(store, location)
+    step("validate")
+    decisions = _decisions(decided.flat)
+    del decided
+    step("group")
+    built = incidents_of(reports, decisions)
+    step("grade")  # the grades are a function of the versioned record (responses included): cached with it
+    graded = grade_frame(built.frame, reports, built.report_incident, responses)
+    report_incident = built.report_incident
+    del built  # the ungraded frame (grade_frame copies it): not held through the index and the cache
+    return StoreData(incidents=graded, version=version, from_cache=False, reports=reports, decisions=decisions,
+                     report_incident=report_incident, links=_links_hash(decisions))
+
+
+def _write_derived(store: engines.Store, location: Location, held: list[StoreData], step: Callable[[str], None],
+                   defer_reports: bool) -> tuple[StoreData, SearchIndex | None]:
+    """Write the cache and the search index of a version just built (``held``: its one :class:`StoreData`, taken
+    out), and return its frames read back from the cache (the reports left unread with ``defer_reports``, as the
+    app loads) and the index. The incidents' file is renamed into place last, after the index is written: a fresh
+    cache means its search index is there too (:mod:`dashboard.data.warming`).
+
+    Why the frames are let go and read back: the index is built from the searched columns alone, so the frames
+    (at a million incidents, the reports' and the incidents' 2.1 GB resident) are not held beside the build's own
+    arrays. Measured at a million synthetic incidents, the index build's peak was 4.05 GB with the frames held,
+    2.89 GB with only the searched columns; reading the incidents back takes a few seconds (docs/benchmarks.md)."""
+    data = held.pop()
+    key = _cache_key(data.version)
+    decisions, version, rows = data.decisions, data.version, len(data.incidents)
+    step("cache")
+    renamed_last = contextlib.ExitStack()  # the incidents' file: written now, renamed into place after the index
+    try:
+        _replace_file(cache_path(location), _reports_table(data, key), location)
+        tmp = renamed_last.enter_context(replacing(incident_cache_path(location), mode_like=_like(location)))
+        _write_table(_incidents_table(data, key), tmp)
+    except Exception as exc:
+        renamed_last.__exit__(type(exc), exc, exc.__traceback__)  # not renamed: the temporary file is removed
+        log.warning("%s: could not write the store cache (%s)", incident_cache_path(location), exc)
+        return data, None
+    with renamed_last:
+        searched = data.incidents[list(SEARCH_COLUMNS)]
+        del data  # the frames let go: the searched columns are all the index reads
+        step("index")
+        search = SearchIndex.build(searched)
+        del searched
+        _write_search(location, search, version)
+    read = _read_cache(location, key, defer_reports=defer_reports)
+    if read is None or read.version != version or len(read.incidents) != rows:  # a disk fault: built again
+        log.warning("%s: the store cache just written does not read back; building the frames again",
+                    incident_cache_path(location))
+        return _build(store, location, read_responses(store), lambda _name: None), search
+    return replace(read, decisions=decisions, from_cache=False), search
 
 
 def store_cache_version(location: Location) -> str | None:
@@ -557,14 +603,37 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def _write_cache(store: Location, key: dict, data: StoreData) -> None:
-    """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version."""
-    _write_frame(cache_path(store), store, key, data.reports, list(COLUMNS), data.version, {})
-    _write_frame(incident_cache_path(store), store, key, data.incidents, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS],
-                 data.version, {"report_incident": [str(r) for r in data.report_incident], "links": data.links})
+    """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version; the
+    incidents' last. A file that cannot be written is skipped (:func:`_atomic_write`)."""
+    _atomic_write(cache_path(store), lambda tmp: _write_table(_reports_table(data, key), tmp), store)
+    _atomic_write(incident_cache_path(store), lambda tmp: _write_table(_incidents_table(data, key), tmp), store)
 
 
-def _write_frame(path: Path, store: Location, key: dict, frame: gpd.GeoDataFrame, columns: list[str], version: str,
-                 extra: dict) -> None:
+def _reports_table(data: StoreData, key: dict) -> pa.Table:
+    return _frame_table(data.reports, list(COLUMNS), key, data.version, {})
+
+
+def _incidents_table(data: StoreData, key: dict) -> pa.Table:
+    return _frame_table(data.incidents, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS], key, data.version,
+                        {"report_incident": [str(r) for r in data.report_incident], "links": data.links})
+
+
+def _write_table(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd", write_page_checksum=True)
+
+
+def _search_key(version: str, rows: int) -> dict:
+    """What a saved search index must have been built for: this version, these rows, under these rules."""
+    return {"store": _cache_key(version), "version": version, "rows": rows}
+
+
+def _write_search(location: Location, search: SearchIndex, version: str) -> None:
+    key = _search_key(version, search.rows)
+    _atomic_write(search_path(location), lambda tmp: search.save(tmp, key), location)
+
+
+def _frame_table(frame: gpd.GeoDataFrame, columns: list[str], key: dict, version: str, extra: dict) -> pa.Table:
+    """A frame's columns and points as a GeoParquet table, with its key, version and dtypes in the metadata."""
     table = pa.Table.from_pandas(pd.DataFrame(frame[columns]), preserve_index=False)
     geom = frame.geometry
     has_point = (geom.notna() & ~geom.is_empty).to_numpy()
@@ -578,9 +647,19 @@ def _write_frame(path: Path, store: Location, key: dict, frame: gpd.GeoDataFrame
     # the dtypes of what is written (columns added to the frame on every load, e.g. the review status, are not)
     meta = {"key": key, "rows": len(frame), "version": version, "dtypes": _dtypes(frame[[*columns, frame.geometry.name]]),
             **extra}
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
-                                           _CACHE_META: json.dumps(meta).encode()})
-    _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", write_page_checksum=True), store)
+    return table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
+                                          _CACHE_META: json.dumps(meta).encode()})
+
+
+def _like(store: Location) -> Path | None:
+    """The file whose permissions a derived file takes: the GeoPackage's (none for a database's: private)."""
+    return store if isinstance(store, Path) else None
+
+
+def _replace_file(path: Path, table: pa.Table, store: Location) -> None:
+    """Write ``table`` as ``path`` (a temporary file renamed over it); raises when it cannot."""
+    with replacing(path, mode_like=_like(store)) as tmp:
+        _write_table(table, tmp)
 
 
 def _atomic_write(path: Path, write, store: Location) -> None:
@@ -588,7 +667,7 @@ def _atomic_write(path: Path, write, store: Location) -> None:
     A derived file that cannot be written (read-only folder, full disk...) is simply skipped: it is rebuilt or done
     without next time."""
     try:
-        with replacing(path, mode_like=store if isinstance(store, Path) else None) as tmp:
+        with replacing(path, mode_like=_like(store)) as tmp:
             write(tmp)
     except Exception as exc:
         log.warning("%s: could not write this derived file (%s)", path, exc)

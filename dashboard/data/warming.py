@@ -47,7 +47,7 @@ from dashboard.data.store import (
 
 __all__ = ["STEPS", "Since", "being_built", "building", "is_ready", "lock_path", "wait_built", "warm"]
 
-STEPS = ("read", "validate", "group", "grade", "index", "cache")  # what load_store reports through ``step`` when building
+STEPS = ("read", "validate", "group", "grade", "cache", "index")  # what load_store reports through ``step`` when building
 
 
 def lock_path(location: Location) -> Path:
@@ -113,7 +113,7 @@ def warm(location: Location, step: Callable[[str], None] | None = None, since: S
         if update(resolve_store(location), since, steps):
             return
         step = steps
-    load_store(location, step=step)
+    load_store(location, step=step, defer_reports=True)  # nothing here reads the reports: not read back
 
 
 class _Once:

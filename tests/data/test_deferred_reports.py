@@ -59,8 +59,11 @@ def test_a_newer_versions_cache_written_meanwhile_does_not_change_the_reports_re
     assert "LATER-1" not in set(deferred.report_level.reports["incident_id"])
 
 
-def test_without_a_fresh_cache_the_reports_are_read_at_once(tmp_path, monkeypatch):
+def test_a_load_that_builds_the_cache_defers_the_reports_to_it_one_that_writes_none_reads_them(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_CACHE", str(tmp_path / "cache"))
-    built = load_store(tmp_path / "new.gpkg", defer_reports=True)  # nothing cached yet: read, validated, built
-    assert not built.from_cache and built.reports is not None and built.deferred is None
-    assert built.report_level.reports is built.reports
+    built = load_store(tmp_path / "new.gpkg", defer_reports=True)  # nothing cached yet: read, validated, built, written
+    assert not built.from_cache and built.reports is None and built.deferred is not None
+    _same_load(built, load_store(tmp_path / "new.gpkg"))
+    plain = load_store(tmp_path / "other.gpkg", defer_reports=True, write_cache=False)  # no file to defer them to
+    assert not plain.from_cache and plain.reports is not None and plain.deferred is None
+    assert plain.report_level.reports is plain.reports

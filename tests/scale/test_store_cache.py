@@ -3,8 +3,10 @@ rebuilt whenever the store changes, never trusted when stale or damaged, and nev
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import weakref
 
 import geopandas as gpd
 import pandas as pd
@@ -12,19 +14,22 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic import synthetic_incidents
+from dashboard.data import store as store_module
 from dashboard.data.engines import is_postgres_url
 from dashboard.data.public import public_view
 from dashboard.data.reference import cercle_seats
-from dashboard.data.search import SEARCH_COLUMNS, text_mask
+from dashboard.data.search import SEARCH_COLUMNS, SearchIndex, text_mask
 from dashboard.data.store import (
     cache_path,
     dataset_version,
     load_store,
     read_store,
     search_path,
+    store_cache_version,
     store_lock,
     write_store,
 )
+from dashboard.data.warming import STEPS
 
 N = 3_000
 
@@ -51,12 +56,16 @@ def same(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> None:
 
 
 def test_the_cache_round_trips_exactly(store, incidents):
-    cold = load_store(store)
+    built = load_store(store, write_cache=False)  # the frames as built in memory (never written, never read back)
+    cold = load_store(store)  # built, written, read back
     assert not cold.from_cache
     assert cache_path(store).exists()
     warm = load_store(store)
     assert warm.from_cache
-    same(warm.incidents, cold.incidents)
+    for loaded in (cold, warm):
+        same(loaded.incidents, built.incidents)
+        same(loaded.reports, built.reports)
+        assert list(loaded.report_incident) == list(built.report_incident)
     assert warm.version == cold.version == dataset_version(warm.incidents) == dataset_version(incidents)
     assert warm.incidents.geometry.isna().sum() == incidents.geometry.isna().sum()  # no point stays no point
 
@@ -201,3 +210,84 @@ def test_public_mode_keeps_the_searched_text_and_rows_so_the_index_still_applies
     public = public_view(data.incidents, cercle_seats())
     for col in SEARCH_COLUMNS:
         pd.testing.assert_series_equal(public[col], data.incidents[col])
+
+
+def test_a_cold_load_lets_its_frames_go_while_it_builds_the_index(store, monkeypatch):
+    """The index is built from the searched columns once the cache is written and the frames built are no longer
+    held (they are read back afterwards): the frames and the index build are never in memory together."""
+    built_frames: list[weakref.ref] = []
+    real_build, real_index = store_module._build, SearchIndex.build
+
+    def build(*args):
+        data = real_build(*args)
+        built_frames.extend([weakref.ref(data.incidents), weakref.ref(data.reports)])
+        return data
+
+    seen = {}
+
+    def index(frame, **kwargs):
+        gc.collect()
+        seen["columns"], seen["alive"] = list(frame.columns), [ref() is not None for ref in built_frames]
+        seen["fresh"] = store_cache_version(store)  # the incidents' file is not in place yet
+        return real_index(frame, **kwargs)
+
+    monkeypatch.setattr(store_module, "_build", build)
+    monkeypatch.setattr(SearchIndex, "build", index)
+    steps: list[str] = []
+    data = load_store(store, defer_reports=True, step=steps.append)
+    assert seen == {"columns": list(SEARCH_COLUMNS), "alive": [False, False], "fresh": None}
+    assert steps == list(STEPS)
+    assert not data.from_cache and data.reports is None and data.search is not None
+    assert store_cache_version(store) == data.version
+    expected = load_store(store, write_cache=False, use_cache=False)
+    same(data.incidents, expected.incidents)
+    same(data.report_level.reports, expected.reports)
+    assert (data.search.mask("niono") == text_mask(expected.incidents, "niono")).all()
+
+
+def _leftovers(store) -> list[str]:
+    return sorted(p.name for p in cache_path(store).parent.iterdir() if p.name.startswith("."))
+
+
+def test_an_index_build_that_fails_leaves_no_fresh_cache(store, monkeypatch):
+    def fail(frame, **kwargs):
+        raise RuntimeError("index build failed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SearchIndex, "build", fail)
+        with pytest.raises(RuntimeError, match="index build failed"):
+            load_store(store, defer_reports=True)
+    assert store_cache_version(store) is None  # the reports' file alone: not a fresh cache
+    assert _leftovers(store) == []  # the incidents' temporary file removed
+    again = load_store(store, defer_reports=True)
+    assert not again.from_cache and again.search is not None and store_cache_version(store) == again.version
+
+
+def test_a_cache_that_cannot_be_written_keeps_the_frames_built(store, monkeypatch, caplog):
+    expected = load_store(store, write_cache=False)
+    real_write = store_module._write_table
+    calls = []
+
+    def write(table, path):
+        calls.append(path)
+        if len(calls) == 2:  # the incidents' file (the reports' was written)
+            raise OSError("No space left on device")
+        real_write(table, path)
+
+    monkeypatch.setattr(store_module, "_write_table", write)
+    data = load_store(store, defer_reports=True)
+    assert "could not write the store cache" in caplog.text and "No space left" in caplog.text
+    assert store_cache_version(store) is None and _leftovers(store) == []
+    same(data.incidents.drop(columns="status"), expected.incidents.drop(columns="status"))
+    same(data.reports, expected.reports)  # kept in memory: there is no file to defer them to
+    assert data.search is not None and (data.search.mask("niono") == text_mask(data.incidents, "niono")).all()
+
+
+def test_a_cache_that_does_not_read_back_is_built_again(store, monkeypatch, caplog):
+    expected = load_store(store, write_cache=False)
+    monkeypatch.setattr(store_module, "_read_cache", lambda *args, **kwargs: None)
+    data = load_store(store, defer_reports=True)
+    assert "does not read back" in caplog.text
+    same(data.incidents, expected.incidents)
+    same(data.reports, expected.reports)
+    assert data.search is not None and data.search.rows == len(data.incidents)
