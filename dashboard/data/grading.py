@@ -129,40 +129,88 @@ def grade(incident: Mapping, reports: Sequence[Mapping] = (), responses: Sequenc
                  reason=None if is_blank(reason) else reason)
 
 
+GRADE_ROWS = 1 << 17  # incidents graded at a time (grade_frame): the per-incident Python objects of one slice only
+
+
 def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
                 report_incident: Sequence[str] | None = None,
                 responses: Sequence[Mapping] = ()) -> pd.DataFrame:
     """``incidents`` with :data:`GRADE_COLUMNS` added. ``reports`` and ``report_incident`` (each report's incident
-    id) give the reports of incidents with several; ``responses`` name any report of their incident."""
-    ids = incidents["incident_id"].astype(object).tolist()
+    id) give the reports of incidents with several; ``responses`` name any report of their incident.
+
+    The rules read Python objects (each incident's sources, override, responses): they are made
+    :data:`GRADE_ROWS` incidents at a time, and the frame is not copied (copy-on-write: the grade columns are added
+    to a new frame sharing the others). Measured at a million synthetic incidents, the cold load's grade step
+    peaked 830 MB above the grouped frame when every incident's objects were made at once and the frame copied."""
+    n = len(incidents)
+    said = _said(responses, reports, report_incident)
+    disagree = _disagreeing(incidents, reports, report_incident)
+    overrides = incidents["grade_override"] if "grade_override" in incidents.columns else None
+    reasons = incidents["grade_override_reason"] if "grade_override_reason" in incidents.columns else None
+    parts = []
+    for lo in range(0, n, GRADE_ROWS):
+        rows = slice(lo, lo + GRADE_ROWS)
+        ids = incidents["incident_id"].iloc[rows].astype(object).tolist()
+        facts, types = facts_of(incidents["sources"].iloc[rows].tolist(),
+                                [None] * len(ids) if overrides is None else overrides.iloc[rows].tolist(),
+                                [said.get(i, ()) for i in ids], disagree[rows])
+        grades, rules = decide(facts)
+        reason = (np.full(len(ids), None, dtype=object) if reasons is None
+                  else np.where(rules == "override", reasons.iloc[rows].astype(object).to_numpy(), None))
+        parts.append((grades, rules, facts.corroborating, types, facts.denied, reason,
+                      [_said_json(said[i]) if i in said else None for i in ids]))
+    columns = [[part[k] for part in parts] for k in range(len(GRADE_COLUMNS))]
+    joined = {name: (np.concatenate(values) if values and isinstance(values[0], np.ndarray)
+                     else [v for part in values for v in part]) for name, values in zip(GRADE_COLUMNS, columns,
+                                                                                       strict=True)}
+    out = incidents.copy(deep=False)  # copy-on-write: ``incidents`` is left as it was
+    for name in GRADE_COLUMNS:
+        values = joined[name] if n else []
+        if name in ("corroborating_sources", "denied"):
+            out[name] = np.asarray(values, dtype=np.int64 if name == "corroborating_sources" else bool)
+        else:
+            out[name] = pd.array(values, dtype="str")
+    return out
+
+
+def _said(responses: Sequence[Mapping], reports: pd.DataFrame | None,
+          report_incident: Sequence[str] | None) -> dict[str, list[Mapping]]:
+    """The responses by incident: a response names a report, whose incident is its own id or the one it was
+    grouped into (only the reports named are looked up)."""
     owner: dict[str, str] = {}
-    disagree = np.zeros(len(ids), dtype=bool)
-    if reports is not None and report_incident is not None and len(reports):
-        owner = dict(zip(reports["incident_id"].astype(object), report_incident, strict=True))
-        several = incidents["n_reports"].to_numpy() > 1 if "n_reports" in incidents.columns else np.ones(len(ids), bool)
-        if several.any():
-            cats = pd.Series(reports["perpetrator_category"].astype(object).to_numpy(),
-                             index=pd.Index(list(report_incident), dtype=object))
-            wanted = {ids[i] for i in np.flatnonzero(several)}
-            by_incident = {k: g.tolist() for k, g in cats[cats.index.isin(wanted)].groupby(level=0)}
-            disagree = np.array([perpetrators_disagree(by_incident.get(i, ())) if s else False
-                                 for i, s in zip(ids, several, strict=True)], dtype=bool)
+    named = {r["incident_id"] for r in responses}
+    if named and reports is not None and report_incident is not None and len(reports):
+        at = np.flatnonzero(reports["incident_id"].isin(named).to_numpy())
+        owner = dict(zip(reports["incident_id"].iloc[at].astype(object), np.asarray(report_incident, dtype=object)[at],
+                         strict=True))
     said: dict[str, list[Mapping]] = {}
     for r in responses:
         said.setdefault(owner.get(r["incident_id"], r["incident_id"]), []).append(r)
-    overrides = incidents["grade_override"].tolist() if "grade_override" in incidents.columns else [None] * len(ids)
-    facts, types = facts_of(incidents["sources"].tolist(), overrides, [said.get(i, ()) for i in ids], disagree)
-    grades, rules = decide(facts)
-    out = incidents.copy()
-    out["grade"] = pd.array(grades, dtype="str")
-    out["grade_rule"] = pd.array(rules, dtype="str")
-    out["corroborating_sources"] = facts.corroborating
-    out["source_types"] = pd.array(types, dtype="str")
-    out["denied"] = facts.denied
-    reasons = (incidents["grade_override_reason"] if "grade_override_reason" in incidents.columns
-               else pd.Series([None] * len(ids), index=incidents.index))
-    out["grade_reason"] = pd.array(np.where(rules == "override", reasons.astype(object), None), dtype="str")
+    return said
+
+
+def _disagreeing(incidents: pd.DataFrame, reports: pd.DataFrame | None,
+                 report_incident: Sequence[str] | None) -> np.ndarray:
+    """For each incident, whether its reports name perpetrators with nothing in common (only incidents of several
+    reports are looked at)."""
+    disagree = np.zeros(len(incidents), dtype=bool)
+    if reports is None or report_incident is None or not len(reports):
+        return disagree
+    several = (incidents["n_reports"].to_numpy() > 1 if "n_reports" in incidents.columns
+               else np.ones(len(incidents), dtype=bool))
+    at = np.flatnonzero(several)
+    if not len(at):
+        return disagree
+    ids = incidents["incident_id"].iloc[at].astype(object).tolist()
+    owners = pd.Series(np.asarray(report_incident, dtype=object))
+    theirs = np.flatnonzero(owners.isin(set(ids)).to_numpy())
+    cats = pd.Series(reports["perpetrator_category"].iloc[theirs].astype(object).to_numpy(),
+                     index=pd.Index(owners.iloc[theirs].to_numpy(), dtype=object))
+    by_incident = {k: g.tolist() for k, g in cats.groupby(level=0)}
+    disagree[at] = [perpetrators_disagree(by_incident.get(i, ())) for i in ids]
+    return disagree
+
+
+def _said_json(responses: Sequence[Mapping]) -> str:
     fields = ("date", "party", "kind", "url", "note")
-    out["responses"] = pd.array([json.dumps([{k: r.get(k) for k in fields} for r in said[i]], ensure_ascii=False)
-                                 if i in said else None for i in ids], dtype="str")
-    return out
+    return json.dumps([{k: r.get(k) for k in fields} for r in responses], ensure_ascii=False)

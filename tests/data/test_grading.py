@@ -297,3 +297,39 @@ def test_the_cli_grades_an_incident_by_its_id_not_a_report_grouped_into_another(
     out = CliRunner().invoke(app, ["grade", "NOPE-1", "weak", "--reason", "r", "--store", store])
     assert out.exit_code == 2 and "no such incident" in out.output
     forget(store)
+
+
+def test_grade_frame_a_few_incidents_at_a_time_is_grade_frame_whole(monkeypatch):
+    """The rules' objects are made GRADE_ROWS incidents at a time: the same grades, rules, reasons and responses
+    (a response naming a report goes to its incident; reports of one incident that disagree are found across
+    slices), and the frame given is left as it was."""
+    from dashboard.data import grading
+
+    frame = incidents(
+        row(incident_id="A", sources=_sources("RFI", "AFP"), source_record_id="A"),
+        row(incident_id="B", sources=_sources("RFI"), source_record_id="B"),
+        row(incident_id="C", sources=_sources("RFI", "AFP"), source_record_id="C",
+            grade_override="discounted", grade_override_reason="fighters, per the UN"),
+        row(incident_id="D", sources=_sources("Human Rights Watch"), source_record_id="D"),
+        row(incident_id="E", sources=_sources("UCDP GED"), source_record_id="E"),
+    ).assign(n_reports=[2, 1, 1, 2, 1])
+    reports = incidents(*(row(incident_id=i, source_record_id=i, perpetrator_category=c) for i, c in (
+        ("A1", "state_forces"), ("B", "state_forces"), ("A2", "jihadist_group"), ("C", "state_forces"),
+        ("D1", "state_forces"), ("D2", "progov_militia"), ("E", "unidentified"))))
+    owner = ["A", "B", "A", "C", "D", "D", "E"]
+    responses = [{**DENIAL, "incident_id": "D2"}, {**DENIAL, "incident_id": "B", "kind": "admission"},
+                 {**DENIAL, "incident_id": "E"}]
+    before = frame.copy()
+    whole = grade_frame(frame, reports, owner, responses)
+    got = {i: (g, r) for i, g, r in zip(whole["incident_id"], whole["grade"], whole["grade_rule"], strict=True)}
+    assert got == {"A": ("contested", "perpetrators_disagree"), "B": ("confirmed", "admitted"),
+                   "C": ("discounted", "override"), "D": ("weak", "single_source"),  # denied, but investigated
+                   "E": ("contested", "denied_uninvestigated")}
+    assert list(whole["denied"]) == [False, False, False, True, True]  # D's denial named its report D2
+    assert json.loads(whole.set_index("incident_id").loc["D", "responses"])[0]["kind"] == "denial"
+    assert whole.set_index("incident_id").loc["C", "grade_reason"] == "fighters, per the UN"
+    for rows in (1, 2, 3):
+        monkeypatch.setattr(grading, "GRADE_ROWS", rows)
+        pd.testing.assert_frame_equal(grade_frame(frame, reports, owner, responses), whole)
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(frame.columns) == list(before.columns)
