@@ -147,7 +147,7 @@ def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
     disagree = _disagreeing(incidents, reports, report_incident)
     overrides = incidents["grade_override"] if "grade_override" in incidents.columns else None
     reasons = incidents["grade_override_reason"] if "grade_override_reason" in incidents.columns else None
-    parts = []
+    parts: dict[str, list] = {name: [] for name in GRADE_COLUMNS}  # each column's values, a slice at a time
     for lo in range(0, n, GRADE_ROWS):
         rows = slice(lo, lo + GRADE_ROWS)
         ids = incidents["incident_id"].iloc[rows].astype(object).tolist()
@@ -157,19 +157,17 @@ def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
         grades, rules = decide(facts)
         reason = (np.full(len(ids), None, dtype=object) if reasons is None
                   else np.where(rules == "override", reasons.iloc[rows].astype(object).to_numpy(), None))
-        parts.append((grades, rules, facts.corroborating, types, facts.denied, reason,
-                      [_said_json(said[i]) if i in said else None for i in ids]))
-    columns = [[part[k] for part in parts] for k in range(len(GRADE_COLUMNS))]
-    joined = {name: (np.concatenate(values) if values and isinstance(values[0], np.ndarray)
-                     else [v for part in values for v in part]) for name, values in zip(GRADE_COLUMNS, columns,
-                                                                                       strict=True)}
+        answers = [_said_json(said[i]) if i in said else None for i in ids]
+        for name, values in zip(GRADE_COLUMNS, (grades, rules, facts.corroborating, types, facts.denied, reason,
+                                                answers), strict=True):
+            parts[name].append(values)
     out = incidents.copy(deep=False)  # copy-on-write: ``incidents`` is left as it was
-    for name in GRADE_COLUMNS:
-        values = joined[name] if n else []
-        if name in ("corroborating_sources", "denied"):
-            out[name] = np.asarray(values, dtype=np.int64 if name == "corroborating_sources" else bool)
+    numbers = {"corroborating_sources": np.int64, "denied": bool}
+    for name, values in parts.items():
+        if name in numbers:
+            out[name] = np.concatenate(values) if values else np.zeros(0, dtype=numbers[name])
         else:
-            out[name] = pd.array(values, dtype="str")
+            out[name] = pd.array([v for part in values for v in part], dtype="str")
     return out
 
 

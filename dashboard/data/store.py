@@ -273,7 +273,7 @@ def _build(store: engines.Store, location: Location, responses: tuple[dict, ...]
     step("grade")  # the grades are a function of the versioned record (responses included): cached with it
     graded = grade_frame(built.frame, reports, built.report_incident, responses)
     report_incident = built.report_incident
-    del built  # the ungraded frame (grade_frame copies it): not held through the index and the cache
+    del built  # the ungraded frame (the graded one shares its columns): not held through the index and the cache
     return StoreData(incidents=graded, version=version, from_cache=False, reports=reports, decisions=decisions,
                      report_incident=report_incident, links=_links_hash(decisions))
 
@@ -285,10 +285,11 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
     app loads) and the index. The incidents' file is renamed into place last, after the index is written: a fresh
     cache means its search index is there too (:mod:`dashboard.data.warming`).
 
-    Why the frames are let go and read back: the index is built from the searched columns alone, so the frames
-    (at a million incidents, the reports' and the incidents' 2.1 GB resident) are not held beside the build's own
-    arrays. Measured at a million synthetic incidents, the index build's peak was 4.05 GB with the frames held,
-    2.89 GB with only the searched columns; reading the incidents back takes a few seconds (docs/benchmarks.md)."""
+    Why the frames are let go and read back: the index is built from the searched columns alone, so the frames are
+    not held beside the build's own arrays. Measured at a million synthetic incidents, the process held 2.07 GB
+    with both frames, 1.33 GB with the searched columns alone; the index build's peak was 4.05 GB with the frames
+    held, 2.89 GB without; reading the incidents back (5 s) then peaks at 3.09 GB, about what a warm load of the
+    same store takes (docs/benchmarks.md, "The frames let go while the index is built")."""
     data = held.pop()
     key = _cache_key(data.version)
     decisions, version, rows = data.decisions, data.version, len(data.incidents)
@@ -313,7 +314,8 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
     if read is None or read.version != version or len(read.incidents) != rows:  # a disk fault: built again
         log.warning("%s: the store cache just written does not read back; building the frames again",
                     incident_cache_path(location))
-        return _build(store, location, read_responses(store), lambda _name: None), search
+        rebuilt = _build(store, location, read_responses(store), lambda _name: None)
+        return rebuilt, search if rebuilt.version == version else None  # the index is of that version's frame
     return replace(read, decisions=decisions, from_cache=False), search
 
 
