@@ -454,6 +454,11 @@ def table(results: list[dict], baseline: dict | None) -> str:
             f"({_fmt_s(r['cold_process']['s'])})")
         add(f"import {IMPORT_ROWS // 1000} k into N: import (+ cache, index) / next first load",
             lambda r: f"{_fmt_s(r['import']['import_s'])} / {_fmt_s(r['import']['first_load_s'])}")
+        if all("cold_after_import" in r["import"] for r in results):
+            add("peak memory, cold load after that import (some reports linked)",
+                lambda r: f"{r['import']['cold_after_import']['peak_rss_mb']:,.0f} MB "
+                f"({_fmt_s(r['import']['cold_after_import']['s'])}, "
+                f"{r['import']['cold_after_import']['linked']:,} linked)")
     width = max(len(label) for label, _ in rows)
     widths = [max(len(c), *(len(v[i]) for _, v in rows)) for i, c in enumerate(cols)]
     lines = ["| " + "measure".ljust(width) + " | " + " | ".join(c.rjust(w) for c, w in zip(cols, widths, strict=True))

@@ -32,6 +32,7 @@ def test_the_benchmark_rewrites_only_its_table(tmp_path):
     assert (head, tail) == (before[0], before[2])  # the prose is kept
     assert "N = 300 |" in block  # the table of this run
     assert "Budgets:" in block and "Naive folium baseline at N = 300" in block
+    assert "peak memory, cold load after that import (some reports linked)" in block
     assert block != before[1]
 
 

@@ -111,3 +111,26 @@ def test_counting_organisations_in_bulk_agrees_with_decoding_each_cell(cells, as
                          for orgs in cells])
     expected = [len({organisation_key(o) for o in orgs}) for orgs in cells]
     assert organisation_counts(sources).tolist() == expected
+
+
+def _each_alone(reports: pd.DataFrame, group: np.ndarray) -> pd.DataFrame:
+    """The incidents built one group at a time, in the order of each group's first report."""
+    labels = pd.unique(np.asarray(group))
+    frames = [build_incidents(reports.iloc[np.flatnonzero(group == label)], np.zeros((group == label).sum(), int))
+              .frame for label in labels]
+    return pd.concat(frames, ignore_index=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=12), st.randoms(use_true_random=False))
+def test_grouping_many_incidents_at_once_equals_grouping_each_alone(labels, random):
+    """Lone reports and merged incidents interleaved: each incident's row is the one its reports give alone, at the
+    place of its first report (merged rows are written over the kept rows: a misplaced or retyped one fails)."""
+    reports = POOL.iloc[random.sample(range(len(POOL)), len(labels))].reset_index(drop=True)
+    group = np.asarray(labels)
+    built = build_incidents(reports, group)
+    pd.testing.assert_frame_equal(pd.DataFrame(built.frame), pd.DataFrame(_each_alone(reports, group)))
+    assert built.frame.dtypes.to_dict() == build_incidents(reports, np.arange(len(reports))).frame.dtypes.to_dict()
+    lead = {i: ids.split("; ") for i, ids in zip(built.frame["incident_id"], built.frame["report_ids"], strict=True)}
+    for report, incident in zip(reports["incident_id"], built.report_incident, strict=True):
+        assert report in lead[incident]
