@@ -40,7 +40,7 @@ from dashboard.data.reconcile.features import ALLIED, UNIDENTIFIED, category_bit
 from dashboard.data.schema import GRADES
 from dashboard.data.source_types import source_profile
 
-__all__ = ["GRADE_COLUMNS", "RULES", "Facts", "Grade", "decide", "facts_of", "grade", "grade_frame",
+__all__ = ["GRADE_COLUMNS", "REPORT_COLUMNS", "RULES", "Facts", "Grade", "decide", "facts_of", "grade", "grade_frame",
            "perpetrators_disagree"]
 
 RULES = ("override", "admitted", "perpetrators_disagree", "denied_uninvestigated", "corroborated", "single_source",
@@ -130,13 +130,15 @@ def grade(incident: Mapping, reports: Sequence[Mapping] = (), responses: Sequenc
 
 
 GRADE_ROWS = 1 << 17  # incidents graded at a time (grade_frame): the per-incident Python objects of one slice only
+REPORT_COLUMNS = ("incident_id", "perpetrator_category")  # all grade_frame reads of the reports
 
 
 def grade_frame(incidents: pd.DataFrame, reports: pd.DataFrame | None = None,
                 report_incident: Sequence[str] | None = None,
                 responses: Sequence[Mapping] = ()) -> pd.DataFrame:
     """``incidents`` with :data:`GRADE_COLUMNS` added. ``reports`` and ``report_incident`` (each report's incident
-    id) give the reports of incidents with several; ``responses`` name any report of their incident.
+    id) give the reports of incidents with several (of ``reports``, only :data:`REPORT_COLUMNS` are read);
+    ``responses`` name any report of their incident.
 
     The rules read Python objects (each incident's sources, override, responses): they are made
     :data:`GRADE_ROWS` incidents at a time, and the frame is not copied (copy-on-write: the grade columns are added

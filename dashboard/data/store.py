@@ -60,7 +60,7 @@ from dashboard.data.engines.records import (
     response_hashes,
     version_text,
 )
-from dashboard.data.grading import GRADE_COLUMNS, grade_frame
+from dashboard.data.grading import GRADE_COLUMNS, REPORT_COLUMNS, grade_frame
 from dashboard.data.points import Points
 from dashboard.data.readers import read_csv_text
 from dashboard.data.reconcile.decisions import Decision
@@ -233,7 +233,7 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     responses = read_responses(store)
     search = None
     if data is None:
-        data = _build(store, location, responses, step)
+        data = _build(store, location, responses, step, cache=use_cache and write_cache)
         if use_cache and write_cache:
             held = [data]
             del data  # only ``held`` refers to the frames: _write_derived lets them go while it builds the index
@@ -261,21 +261,45 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
 
 
 def _build(store: engines.Store, location: Location, responses: tuple[dict, ...],
-           step: Callable[[str], None]) -> StoreData:
-    """The store's reports read and validated, grouped into incidents by the decisions, and graded."""
+           step: Callable[[str], None], *, cache: bool = False) -> StoreData:
+    """The store's reports read and validated, grouped into incidents by the decisions, and graded.
+
+    ``cache``: the reports' cache file is written as the grouping starts and the reports are deferred to it
+    (``reports`` is ``None``; :class:`DeferredReports` reads them back), so that grouping can move the rows it keeps
+    out of the reports' frame rather than copy them beside it (``build_incidents(take=True)``); grading keeps only
+    the reports' columns it reads. Measured at a million reports after an import linked some of them, a cold load
+    peaked at 3.9 GB with the whole reports' frame held through grouping, grading and the cache
+    (docs/benchmarks.md, "A store whose reports are linked"). A file that cannot be written leaves the reports in
+    memory (:func:`_write_derived` tries again and says why)."""
     step("read")
     reports, decided, version = _read_validated(store, location)
     step("validate")
     decisions = _decisions(decided.flat)
     del decided
     step("group")
-    built = incidents_of(reports, decisions)
+    reports = reports.reset_index(drop=True)  # (copy-on-write: the same columns)
+    deferred = _defer_reports(location, reports, version) if cache else None
+    read_by_grading = reports if deferred is None else reports[list(REPORT_COLUMNS)]
+    built = incidents_of(reports, decisions, take=deferred is not None)
+    if deferred is not None:
+        reports = None  # (emptied by the grouping: its columns were moved into the incident frame or let go)
     step("grade")  # the grades are a function of the versioned record (responses included): cached with it
-    graded = grade_frame(built.frame, reports, built.report_incident, responses)
+    graded = grade_frame(built.frame, read_by_grading, built.report_incident, responses)
     report_incident = built.report_incident
-    del built  # the ungraded frame (the graded one shares its columns): not held through the index and the cache
-    return StoreData(incidents=graded, version=version, from_cache=False, reports=reports, decisions=decisions,
-                     report_incident=report_incident, links=_links_hash(decisions))
+    del built, read_by_grading  # the ungraded frame (the graded one shares its columns): not held any longer
+    return StoreData(incidents=graded, version=version, from_cache=False, reports=reports, deferred=deferred,
+                     decisions=decisions, report_incident=report_incident, links=_links_hash(decisions))
+
+
+def _defer_reports(location: Location, reports: gpd.GeoDataFrame, version: str) -> DeferredReports | None:
+    """The reports' cache file written and opened (``None``: it could not be, the reports stay in memory)."""
+    key, path = _cache_key(version), cache_path(location)
+    try:
+        _replace_file(path, _reports_table(reports, key, version), location)
+    except Exception:  # (_write_derived writes it again and logs why it cannot)
+        return None
+    opened = _open_frame(path, key)
+    return None if opened is None else DeferredReports(path, *opened)
 
 
 def _write_derived(store: engines.Store, location: Location, held: list[StoreData], step: Callable[[str], None],
@@ -296,13 +320,19 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
     step("cache")
     renamed_last = contextlib.ExitStack()  # the incidents' file: written now, renamed into place after the index
     try:
-        _replace_file(cache_path(location), _reports_table(data, key), location)
+        if data.deferred is None:  # (else written as the grouping started: _build)
+            _replace_file(cache_path(location), _reports_table(data.reports, key, version), location)
         tmp = renamed_last.enter_context(replacing(incident_cache_path(location), mode_like=_like(location)))
         _write_table(_incidents_table(data, key), tmp)
     except Exception as exc:
         renamed_last.__exit__(type(exc), exc, exc.__traceback__)  # not renamed: the temporary file is removed
         log.warning("%s: could not write the store cache (%s)", incident_cache_path(location), exc)
-        return data, None
+        if data.deferred is None or defer_reports:
+            return data, None
+        try:  # the reports asked for in memory: read back from their file, written before the grouping
+            return replace(data, reports=data.deferred.frame(), deferred=None), None
+        except StoreError:
+            return _build(store, location, read_responses(store), lambda _name: None), None
     with renamed_last:
         searched = data.incidents[list(SEARCH_COLUMNS)]
         del data  # the frames let go: the searched columns are all the index reads
@@ -607,12 +637,13 @@ def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
 def _write_cache(store: Location, key: dict, data: StoreData) -> None:
     """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version; the
     incidents' last. A file that cannot be written is skipped (:func:`_atomic_write`)."""
-    _atomic_write(cache_path(store), lambda tmp: _write_table(_reports_table(data, key), tmp), store)
+    _atomic_write(cache_path(store), lambda tmp: _write_table(_reports_table(data.reports, key, data.version), tmp),
+                  store)
     _atomic_write(incident_cache_path(store), lambda tmp: _write_table(_incidents_table(data, key), tmp), store)
 
 
-def _reports_table(data: StoreData, key: dict) -> pa.Table:
-    return _frame_table(data.reports, list(COLUMNS), key, data.version, {})
+def _reports_table(reports: gpd.GeoDataFrame, key: dict, version: str) -> pa.Table:
+    return _frame_table(reports, list(COLUMNS), key, version, {})
 
 
 def _incidents_table(data: StoreData, key: dict) -> pa.Table:

@@ -8,6 +8,7 @@ import io
 import json
 import sqlite3
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -16,7 +17,8 @@ from dashboard.cli import app
 from dashboard.data.engines import forget
 from dashboard.data.engines.changes import StoreError
 from dashboard.data.engines.migrate import current, head
-from dashboard.data.grading import grade, grade_frame, perpetrators_disagree
+from dashboard.data.grading import REPORT_COLUMNS, grade, grade_frame, perpetrators_disagree
+from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.responses import add_response, set_grade
 from dashboard.data.schema import SOURCE_TYPES, parse_sources
 from dashboard.data.source_types import organisation_types, source_type, typed_sources
@@ -333,3 +335,21 @@ def test_grade_frame_a_few_incidents_at_a_time_is_grade_frame_whole(monkeypatch)
         pd.testing.assert_frame_equal(grade_frame(frame, reports, owner, responses), whole)
     pd.testing.assert_frame_equal(frame, before)
     assert list(frame.columns) == list(before.columns)
+
+
+def test_grading_reads_only_the_report_columns_it_names():
+    """The cold load keeps only REPORT_COLUMNS of the reports for grading (the rest are moved into the incidents):
+    grading with them alone is grading with the whole frame, for a perpetrator disagreement and a response naming a
+    report that is not its incident's lead."""
+    reports = incidents(row(incident_id="A-1", perpetrator_category="state_forces", sources=_sources("RFI")),
+                        row(incident_id="A-2", perpetrator_category="jihadist_group", sources=_sources("AFP")),
+                        row(incident_id="B-1", sources=_sources("HRW")),
+                        row(incident_id="B-2", sources=_sources("Reuters")),
+                        row(incident_id="C-1", sources=_sources("RFI")))
+    built = build_incidents(reports, np.array([0, 0, 1, 1, 2]))
+    responses = [{**DENIAL, "incident_id": "B-2"}]
+    whole = grade_frame(built.frame, reports, built.report_incident, responses)
+    alone = grade_frame(built.frame, reports[list(REPORT_COLUMNS)], built.report_incident, responses)
+    pd.testing.assert_frame_equal(pd.DataFrame(alone), pd.DataFrame(whole))
+    by_id = whole.set_index("incident_id")
+    assert by_id.loc["A-1", "grade_rule"] == "perpetrators_disagree" and pd.notna(by_id.loc["B-1", "responses"])

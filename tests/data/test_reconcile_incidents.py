@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +135,26 @@ def test_grouping_many_incidents_at_once_equals_grouping_each_alone(labels, rand
     lead = {i: ids.split("; ") for i, ids in zip(built.frame["incident_id"], built.frame["report_ids"], strict=True)}
     for report, incident in zip(reports["incident_id"], built.report_incident, strict=True):
         assert report in lead[incident]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=12), st.randoms(use_true_random=False))
+def test_grouping_that_takes_the_reports_frame_builds_the_same_incidents(labels, random):
+    """``take=True`` (the cold load's grouping, which gives the reports' frame up) moves the kept rows out of the
+    frame given, a column at a time, and builds exactly what the copying grouping builds."""
+    reports = POOL.iloc[random.sample(range(len(POOL)), len(labels))].reset_index(drop=True)
+    group = np.asarray(labels)
+    expected = build_incidents(reports, group)
+    given_up = reports.copy()
+    taken = build_incidents(given_up, group, take=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(taken.frame), pd.DataFrame(expected.frame))
+    assert taken.frame.crs == expected.frame.crs
+    assert list(taken.report_incident) == list(expected.report_incident)
+    if len(set(labels)) < len(labels):  # some reports grouped: their columns were moved, not copied beside them
+        assert given_up.shape == (len(reports), 0)
+
+
+def test_grouping_that_takes_the_reports_frame_needs_rows_numbered_from_zero():
+    reports = POOL.iloc[[2, 0, 1]]
+    with pytest.raises(ValueError, match="RangeIndex"):
+        build_incidents(reports, np.zeros(3, int), take=True)

@@ -17,6 +17,7 @@ from benchmarks.synthetic import synthetic_incidents
 from dashboard.data import store as store_module
 from dashboard.data.engines import is_postgres_url
 from dashboard.data.public import public_view
+from dashboard.data.reconcile.decisions import Decision
 from dashboard.data.reference import cercle_seats
 from dashboard.data.search import SEARCH_COLUMNS, SearchIndex, text_mask
 from dashboard.data.store import (
@@ -218,9 +219,11 @@ def test_a_cold_load_lets_its_frames_go_while_it_builds_the_index(store, monkeyp
     built_frames: list[weakref.ref] = []
     real_build, real_index = store_module._build, SearchIndex.build
 
-    def build(*args):
-        data = real_build(*args)
-        built_frames.extend([weakref.ref(data.incidents), weakref.ref(data.reports)])
+    def build(*args, **kwargs):
+        data = real_build(*args, **kwargs)
+        if kwargs.get("cache"):  # (the load below that writes no cache keeps its reports)
+            assert data.reports is None and data.deferred is not None  # deferred to their file as grouping starts
+            built_frames.append(weakref.ref(data.incidents))
         return data
 
     seen = {}
@@ -235,7 +238,7 @@ def test_a_cold_load_lets_its_frames_go_while_it_builds_the_index(store, monkeyp
     monkeypatch.setattr(SearchIndex, "build", index)
     steps: list[str] = []
     data = load_store(store, defer_reports=True, step=steps.append)
-    assert seen == {"columns": list(SEARCH_COLUMNS), "alive": [False, False], "fresh": None}
+    assert seen == {"columns": list(SEARCH_COLUMNS), "alive": [False], "fresh": None}
     assert steps == list(STEPS)
     assert not data.from_cache and data.reports is None and data.search is not None
     assert store_cache_version(store) == data.version
@@ -279,7 +282,7 @@ def test_a_cache_that_cannot_be_written_keeps_the_frames_built(store, monkeypatc
     assert "could not write the store cache" in caplog.text and "No space left" in caplog.text
     assert store_cache_version(store) is None and _leftovers(store) == []
     same(data.incidents.drop(columns="status"), expected.incidents.drop(columns="status"))
-    same(data.reports, expected.reports)  # kept in memory: there is no file to defer them to
+    same(data.report_level.reports.drop(columns="status"), expected.reports.drop(columns="status"))
     assert data.search is not None and (data.search.mask("niono") == text_mask(data.incidents, "niono")).all()
 
 
@@ -291,3 +294,59 @@ def test_a_cache_that_does_not_read_back_is_built_again(store, monkeypatch, capl
     same(data.incidents, expected.incidents)
     same(data.reports, expected.reports)
     assert data.search is not None and data.search.rows == len(data.incidents)
+
+
+@pytest.fixture
+def linked_store(store_location, incidents):
+    """The store with some reports linked (grouped into incidents of several reports), as after an import."""
+    ids = incidents["incident_id"].tolist()
+    links = [Decision(ids[k], ids[k + 1], "linked", author="reviewer", at="2026-12-04T08:00:00Z", reason="same raid")
+             for k in range(0, 600, 3)]
+    with store_lock(store_location):
+        write_store(store_location, incidents, links)
+    return store_location
+
+
+def test_a_cold_load_of_linked_reports_round_trips_and_defers_the_reports(linked_store, monkeypatch):
+    """With links, the grouping moves the rows it keeps out of the reports' frame (written to its file first): what
+    is loaded is what a build that writes nothing holds, and the reports are read back from their file."""
+    built = load_store(linked_store, write_cache=False, use_cache=False)
+    assert len(built.incidents) == N - 200
+    real_build = store_module._build
+    deferred = []
+
+    def build(*args, **kwargs):
+        data = real_build(*args, **kwargs)
+        deferred.append(data.reports is None and data.deferred is not None)
+        return data
+
+    monkeypatch.setattr(store_module, "_build", build)
+    cold = load_store(linked_store)
+    assert deferred == [True] and not cold.from_cache
+    warm = load_store(linked_store, defer_reports=True)
+    assert warm.from_cache
+    for loaded in (cold, warm):
+        same(loaded.incidents, built.incidents)
+        same(loaded.report_level.reports, built.reports)
+        assert list(loaded.report_incident) == list(built.report_incident)
+
+
+@pytest.mark.parametrize("defer_reports", [False, True])
+def test_linked_reports_are_read_back_when_the_incidents_file_cannot_be_written(linked_store, monkeypatch, caplog,
+                                                                                defer_reports):
+    expected = load_store(linked_store, write_cache=False)
+    real_write = store_module._write_table
+    calls = []
+
+    def write(table, path):
+        calls.append(path)
+        if len(calls) == 2:  # the incidents' file (the reports' was written as the grouping started)
+            raise OSError("No space left on device")
+        real_write(table, path)
+
+    monkeypatch.setattr(store_module, "_write_table", write)
+    data = load_store(linked_store, defer_reports=defer_reports)
+    assert "could not write the store cache" in caplog.text and store_cache_version(linked_store) is None
+    assert (data.reports is None) == defer_reports
+    same(data.incidents, expected.incidents)
+    same(data.report_level.reports, expected.reports)

@@ -113,10 +113,19 @@ def _lead_key(reports: pd.DataFrame, position: int) -> tuple:
             str(reports["incident_id"].iat[position]))
 
 
-def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray) -> Incidents:
+def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray, *, take: bool = False) -> Incidents:
     """The incident frame of canonical ``reports`` grouped by ``group`` (for each report, any label shared by the
-    reports of its incident, e.g. :func:`dashboard.data.reconcile.decisions.incident_groups`)."""
-    reports = reports.reset_index(drop=True)
+    reports of its incident, e.g. :func:`dashboard.data.reconcile.decisions.incident_groups`).
+
+    ``take``: the caller gives ``reports`` up (it must not use the frame again), and when some reports are grouped
+    the rows kept are moved into the incident frame a column at a time, each column deleted from ``reports`` once
+    copied, so the two frames are never held whole together. Measured at a million reports after an import linked
+    some of them, a cold load's grouping step peaked 3.9 GB with the copy made whole beside the reports
+    (docs/benchmarks.md, "A store whose reports are linked")."""
+    if take and not reports.index.equals(pd.RangeIndex(len(reports))):
+        raise ValueError("build_incidents(take=True) needs reports numbered from 0 (a RangeIndex)")
+    reports = reports if take else reports.reset_index(drop=True)
+    crs = reports.crs  # (with ``take`` the frame loses its geometry column below)
     n = len(reports)
     group = np.asarray(group, dtype=np.int64)
     codes = pd.factorize(group)[0] if n else np.zeros(0, np.int64)
@@ -138,7 +147,12 @@ def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray) -> Incidents:
     kept = single.copy()
     kept[at] = True
     positions = np.flatnonzero(kept)
-    frame = (reports if kept.all() else reports.iloc[positions]).reset_index(drop=True)
+    if kept.all():
+        frame = reports.reset_index(drop=True)
+    elif take:
+        frame = _moved(reports, positions)
+    else:
+        frame = reports.iloc[positions].reset_index(drop=True)
     frame = frame.assign(
         n_reports=np.ones(len(frame), dtype=np.int64),
         report_ids=frame["incident_id"],
@@ -156,10 +170,21 @@ def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray) -> Incidents:
             values.iloc[rows] = extra[column].astype(values.dtype).array
             frame[column] = values
         geometry = frame.geometry.copy()
-        geometry.iloc[rows] = gpd.GeoSeries(extra["geometry"].to_list(), crs=reports.crs).array
+        geometry.iloc[rows] = gpd.GeoSeries(extra["geometry"].to_list(), crs=crs).array
         frame[frame.geometry.name] = geometry
-    frame = gpd.GeoDataFrame(frame[[*COLUMNS, *INCIDENT_COLUMNS, "geometry"]], geometry="geometry", crs=reports.crs)
+    frame = gpd.GeoDataFrame(frame[[*COLUMNS, *INCIDENT_COLUMNS, "geometry"]], geometry="geometry", crs=crs)
     return Incidents(frame=frame, report_incident=report_incident)
+
+
+def _moved(reports: gpd.GeoDataFrame, positions: np.ndarray) -> gpd.GeoDataFrame:
+    """The rows of ``reports`` at ``positions`` as a new frame, copied a column at a time, each column deleted from
+    ``reports`` once copied (``build_incidents(take=True)``); ``reports`` is left without columns."""
+    name, crs = reports.geometry.name, reports.crs
+    columns = {}
+    for column in list(reports.columns):
+        columns[column] = reports[column].take(positions).reset_index(drop=True)
+        del reports[column]
+    return gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry=name, crs=crs)
 
 
 def _merge(reports: pd.DataFrame, members: list[int]) -> dict:

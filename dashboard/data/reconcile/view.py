@@ -28,9 +28,10 @@ __all__ = ["BUNDLED_DECISIONS", "INCIDENT_OF_REPORT", "ReportLevel", "bundled_de
 BUNDLED_DECISIONS = "decisions.csv"
 
 
-def incidents_of(reports: pd.DataFrame, decisions: Iterable[Decision]) -> Incidents:
-    """The incident frame of stored reports under stored decisions (no matching: the ``linked`` ones group)."""
-    return build_incidents(reports, incident_groups(reports["incident_id"], decisions))
+def incidents_of(reports: pd.DataFrame, decisions: Iterable[Decision], *, take: bool = False) -> Incidents:
+    """The incident frame of stored reports under stored decisions (no matching: the ``linked`` ones group);
+    ``take``: the caller gives ``reports`` up (:func:`~dashboard.data.reconcile.incidents.build_incidents`)."""
+    return build_incidents(reports, incident_groups(reports["incident_id"], decisions), take=take)
 
 
 def linked_digest(decisions: Iterable[Decision]) -> bytes:
