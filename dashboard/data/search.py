@@ -93,7 +93,9 @@ class WordIndex:
         million synthetic incidents (56.6 million words) this build's peak over the folded text, measured, was 2.2 GB
         when every column's words were copied out and numbered together, 1.2 GB when each column was cut whole (its
         cutting alone then took 820 MB for the summaries); the renumbering and the sort are now the peak
-        (docs/benchmarks.md has the cold load's)."""
+        (docs/benchmarks.md has the cold load's). After the sort, the rows and each word's count are read from the
+        keys a slice at a time: making the deduplicated keys and the words' numbers whole beside them took the
+        build of the same million (from the searched columns read, 1.2 GB) to 2.79–2.90 GB, so 2.42–2.53 GB."""
         if len(texts) > 8:
             raise ValueError("a word's columns are kept as the bits of one byte: at most 8 word columns")
         local_words, local_pairs = [], []  # of each slice of rows of each column, in turn
@@ -136,13 +138,18 @@ class WordIndex:
             while shift < len(keys) and (same := keys[shift:] == keys[:-shift]).any():
                 in_columns[:-shift] |= np.where(same, in_columns[shift:], np.uint8(0))
                 shift *= 2
-            keys, in_columns = keys[first], in_columns[first]
-        del first
-        word_of, row_of = np.empty(len(keys), dtype=np.int32), np.empty(len(keys), dtype=np.int32)
-        np.right_shift(keys, 32, out=word_of, casting="same_kind")
-        np.bitwise_and(keys, 0xFFFFFFFF, out=row_of, casting="same_kind")
-        del keys
-        counts = np.bincount(word_of, minlength=len(vocabulary))
+            in_columns = in_columns[first]
+        # each pair's row, and each word's number of rows, read from the sorted keys a slice at a time: neither the
+        # deduplicated keys nor the words' numbers are made whole beside them
+        row_of = np.empty(len(in_columns), dtype=np.int32)
+        counts = np.zeros(len(vocabulary), dtype=np.int64)
+        at = 0
+        for lo in range(0, len(keys), _RENUMBER_PAIRS):
+            part = keys[lo:lo + _RENUMBER_PAIRS][first[lo:lo + _RENUMBER_PAIRS]]
+            np.bitwise_and(part, 0xFFFFFFFF, out=row_of[at:at + len(part)], casting="same_kind")
+            counts += np.bincount(part >> 32, minlength=len(vocabulary))
+            at += len(part)
+        del keys, first
         dense = np.flatnonzero(counts > DENSE_SHARE * rows).astype(np.int32)
         offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
