@@ -282,7 +282,7 @@ def _build(store: engines.Store, location: Location, responses: tuple[dict, ...]
     read_by_grading = reports if deferred is None else reports[list(REPORT_COLUMNS)]
     built = incidents_of(reports, decisions, take=deferred is not None)
     if deferred is not None:
-        reports = None  # (emptied by the grouping: its columns were moved into the incident frame or let go)
+        reports = None  # (its columns were moved into the incident frame, or are shared with it if none grouped)
     step("grade")  # the grades are a function of the versioned record (responses included): cached with it
     graded = grade_frame(built.frame, read_by_grading, built.report_incident, responses)
     report_incident = built.report_incident
