@@ -293,13 +293,17 @@ def _build(store: engines.Store, location: Location, responses: tuple[dict, ...]
 
 def _defer_reports(location: Location, reports: gpd.GeoDataFrame, version: str) -> DeferredReports | None:
     """The reports' cache file written and opened (``None``: it could not be, the reports stay in memory)."""
-    key, path = _cache_key(version), cache_path(location)
     try:
-        _replace_file(path, _reports_table(reports, key, version), location)
+        _write_reports(location, reports, version)
     except Exception:  # (_write_derived writes it again and logs why it cannot)
         return None
-    opened = _open_frame(path, key)
-    return None if opened is None else DeferredReports(path, *opened)
+    opened = _open_frame(cache_path(location), _cache_key(version))
+    return None if opened is None else DeferredReports(cache_path(location), *opened)
+
+
+def _write_reports(location: Location, reports: gpd.GeoDataFrame, version: str) -> None:
+    """The reports' cache file written (as the grouping starts, :func:`_defer_reports`, or with the incidents')."""
+    _replace_file(cache_path(location), _reports_table(reports, _cache_key(version), version), location)
 
 
 def _write_derived(store: engines.Store, location: Location, held: list[StoreData], step: Callable[[str], None],
@@ -322,7 +326,7 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
     renamed_last = contextlib.ExitStack()  # the incidents' file: written now, renamed into place after the index
     try:
         if data.deferred is None:  # (else written as the grouping started: _build)
-            _replace_file(cache_path(location), _reports_table(data.reports, key, version), location)
+            _write_reports(location, data.reports, version)
         tmp = renamed_last.enter_context(replacing(incident_cache_path(location), mode_like=_like(location)))
         _write_table(_incidents_table(data, key), tmp)
     except Exception as exc:
@@ -611,8 +615,8 @@ def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict,
     try:
         if parquet.schema_arrow.names != [*columns, "geometry"]:
             raise ValueError("unexpected columns")
-        # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
         geometry = _read_columns(parquet, ["geometry"], meta["rows"]).column(0).combine_chunks()
+        # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
         frame = pd.concat([_read_columns(parquet, columns[lo:lo + _READ_COLUMNS], meta["rows"]).combine_chunks()
                            .to_pandas(types_mapper=_TEXT_AS_STRING) for lo in range(0, len(columns), _READ_COLUMNS)],
                           axis=1)
