@@ -36,6 +36,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.data.engines.records import DECISION, INCIDENT, LICENCE, WORKFLOW
+from dashboard.data.frame_files import dtypes_of
 from dashboard.data.grading import grade_frame
 from dashboard.data.reconcile.decisions import incident_groups
 from dashboard.data.reconcile.incidents import build_incidents
@@ -99,7 +100,7 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
     if len(at) != len(reports) or (at < 0).any():
         return False  # the stored reports are not the cached ones plus the change set's
     reports = reports.take(at).reset_index(drop=True)
-    if st._dtypes(reports) != st._dtypes(old.reports):
+    if dtypes_of(reports) != dtypes_of(old.reports):
         return False
 
     step("group")
@@ -120,7 +121,7 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
     if len(where) != len(incidents) or (where < 0).any():
         return False
     incidents = incidents.take(where).reset_index(drop=True)
-    if st._dtypes(incidents) != st._dtypes(old.incidents):
+    if dtypes_of(incidents) != dtypes_of(old.incidents):
         return False
 
     step("index")

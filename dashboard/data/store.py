@@ -30,7 +30,6 @@ import hashlib
 import json
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -44,7 +43,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard import bundled
-from dashboard.data import collector, engines
+from dashboard.data import engines
+from dashboard.data import frame_files as files
 from dashboard.data.atomic import replacing
 from dashboard.data.engines import Change, ChangeSet, StoreError, default_author, is_postgres_url
 from dashboard.data.engines.records import (
@@ -70,7 +70,7 @@ from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SEARCH_COLUMNS, SearchIndex
 from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
-from dashboard.data.validate import CRS, rejects_table, validate_flat
+from dashboard.data.validate import rejects_table, validate_flat
 from dashboard.data.workflow_view import STATUS_COLUMN, status_column
 from dashboard.history_words import BUNDLED, REPLACED
 from dashboard.i18n import N_, Count
@@ -86,8 +86,8 @@ INCIDENT_CACHE_SUFFIX = ".incidents.parquet"
 SEARCH_SUFFIX = ".search.arrow"
 BUILD_LOCK_SUFFIX = ".building"  # beside the cache: held while a cache is built (dashboard.data.warming)
 CACHE_FORMAT = 3  # bump when the cached layout or its key changes
-_CACHE_META = b"incident_map_cache"
 log = logging.getLogger(__name__)
+INCIDENT_FRAME_COLUMNS = (*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS)  # the incident frame's, as cached
 
 Location = str | Path  # a GeoPackage path or a postgresql:// URL
 
@@ -181,7 +181,8 @@ class StoreData:
     licences: Mapping[str, Licence] = field(default_factory=dict)  # declared at import: report id → licence
     responses: tuple[dict, ...] = ()  # what the accused party said (migration 0008_grading), oldest first
     statuses: Mapping[str, str] = field(default_factory=dict)  # review workflow: report id → status (else published)
-    deferred: DeferredReports | None = None  # the reports, when ``load_store(defer_reports=True)`` left them unread
+    deferred: files.DeferredReports | None = None  # the reports, when ``load_store(defer_reports=True)`` left them
+    # unread
     points: Points | None = None  # the incidents' points as the cache held them (None: ask the geometry)
 
     @property
@@ -215,7 +216,7 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     each stage of a build as it starts (:data:`dashboard.data.warming.STEPS`: the import's progress bar); the
     incidents' cache file is renamed into place after the search index is written, so a fresh cache means both are
     there (:func:`_write_derived`). ``defer_reports``: the reports' frame is left unread (``reports`` is ``None``)
-    until :attr:`StoreData.report_level` asks for it (:class:`DeferredReports`), whether the frames come from the
+    until :attr:`StoreData.report_level` asks for it (:class:`~dashboard.data.frame_files.DeferredReports`), whether the frames come from the
     cache or were built here and written to it."""
     step = step or (lambda _name: None)
     location = ensure_store(location)
@@ -265,7 +266,7 @@ def _build(store: engines.Store, location: Location, responses: tuple[dict, ...]
     """The store's reports read and validated, grouped into incidents by the decisions, and graded.
 
     ``cache``: the reports' cache file is written as the grouping starts and the reports are deferred to it
-    (``reports`` is ``None``; :class:`DeferredReports` reads them back), so that grouping can move the rows it keeps
+    (``reports`` is ``None``; :class:`~dashboard.data.frame_files.DeferredReports` reads them back), so that grouping can move the rows it keeps
     out of the reports' frame rather than copy them beside it (``build_incidents(take=True)``); grading keeps only
     the reports' columns it reads. Measured at a million reports after an import linked some of them, a cold load
     peaked at 3.9 GB with the whole reports' frame held through grouping, grading and the cache
@@ -291,19 +292,19 @@ def _build(store: engines.Store, location: Location, responses: tuple[dict, ...]
                      decisions=decisions, report_incident=report_incident, links=_links_hash(decisions))
 
 
-def _defer_reports(location: Location, reports: gpd.GeoDataFrame, version: str) -> DeferredReports | None:
+def _defer_reports(location: Location, reports: gpd.GeoDataFrame, version: str) -> files.DeferredReports | None:
     """The reports' cache file written and opened (``None``: it could not be, the reports stay in memory)."""
     try:
         _write_reports(location, reports, version)
     except Exception:  # (_write_derived writes it again and logs why it cannot)
         return None
-    opened = _open_frame(cache_path(location), _cache_key(version))
-    return None if opened is None else DeferredReports(cache_path(location), *opened)
+    opened = files.open_frame(cache_path(location), _cache_key(version))
+    return None if opened is None else files.DeferredReports(cache_path(location), *opened)
 
 
 def _write_reports(location: Location, reports: gpd.GeoDataFrame, version: str) -> None:
     """The reports' cache file written (as the grouping starts, :func:`_defer_reports`, or with the incidents')."""
-    _replace_file(cache_path(location), _reports_table(reports, _cache_key(version), version), location)
+    files.replace_file(cache_path(location), _reports_table(reports, _cache_key(version), version), location)
 
 
 def _write_derived(store: engines.Store, location: Location, held: list[StoreData], step: Callable[[str], None],
@@ -327,8 +328,9 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
     try:
         if data.deferred is None:  # (else written as the grouping started: _build)
             _write_reports(location, data.reports, version)
-        tmp = renamed_last.enter_context(replacing(incident_cache_path(location), mode_like=_like(location)))
-        _write_table(_incidents_table(data, key), tmp)
+        tmp = renamed_last.enter_context(replacing(incident_cache_path(location),
+                                                               mode_like=files.mode_like(location)))
+        files.write_table(_incidents_table(data, key), tmp)
     except Exception as exc:
         renamed_last.__exit__(type(exc), exc, exc.__traceback__)  # not renamed: the temporary file is removed
         log.warning("%s: could not write the store cache (%s)", incident_cache_path(location), exc)
@@ -360,7 +362,7 @@ def store_cache_version(location: Location) -> str | None:
     versions = set()
     for path in (cache_path(location), incident_cache_path(location)):
         try:
-            meta = json.loads(pq.read_schema(path).metadata[_CACHE_META])
+            meta = json.loads(pq.read_schema(path).metadata[files.CACHE_META])
         except Exception:  # missing, truncated or foreign: no usable cache
             return None
         if meta.get("key") != _cache_key(str(meta.get("version"))):
@@ -519,159 +521,46 @@ def _rules_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-_STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
-_TEXT_AS_STRING = {pa.string(): _STRING, pa.large_string(): _STRING}.get  # Arrow text -> it, for to_pandas
-
-
 def _read_cache(store: Location, key: dict, defer_reports: bool = False) -> StoreData | None:
     """The cached frames (reports, incidents) if the cache is fresh and reads back whole; ``None`` (rebuild)
     otherwise. The two files are read at once, in two threads (Parquet decoding and the points' creation release
     the interpreter's lock): measured at a million reports, 9.1 s one after the other, 5.2 s together.
-    ``defer_reports``: the reports' file is only opened and its footer checked (:class:`DeferredReports`)."""
+    ``defer_reports``: the reports' file is only opened and its footer checked (:class:`~dashboard.data.frame_files.DeferredReports`)."""
     if defer_reports:
-        reports = _open_frame(cache_path(store), key)
-        incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS])
+        reports = files.open_frame(cache_path(store), key)
+        incidents = files.read_frame(incident_cache_path(store), key, list(INCIDENT_FRAME_COLUMNS))
     else:
         with ThreadPoolExecutor(1) as pool:
-            reading = pool.submit(_read_frame, cache_path(store), key, list(COLUMNS))
-            incidents = _read_frame(incident_cache_path(store), key, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS])
+            reading = pool.submit(files.read_frame, cache_path(store), key, list(COLUMNS))
+            incidents = files.read_frame(incident_cache_path(store), key, list(INCIDENT_FRAME_COLUMNS))
             reports = reading.result()
     if reports is None or incidents is None or reports[-1]["version"] != incidents[-1]["version"]:
         return None
     report_incident = incidents[-1].get("report_incident")
     if report_incident is None or len(report_incident) != reports[-1]["rows"]:
         return None
-    deferred = DeferredReports(cache_path(store), *reports) if defer_reports else None
+    deferred = files.DeferredReports(cache_path(store), *reports) if defer_reports else None
     return StoreData(incidents=incidents[0], points=incidents[1], version=str(incidents[-1]["version"]), from_cache=True,
                      reports=None if defer_reports else reports[0], deferred=deferred,
                      report_incident=np.asarray(report_incident, dtype=object), links=str(incidents[-1].get("links")))
 
 
-class DeferredReports:
-    """A cached version's reports, read when first asked for (``load_store(defer_reports=True)``, as the app loads):
-    most pages need only the incidents, and at a million reports the reports' file is most of what a warm load reads
-    (docs/benchmarks.md). The file is opened, and its footer checked, with the incidents; the open handle keeps that
-    version's file readable once an import renames a newer one over it (a rename leaves an open file as it was), so
-    the reports read later are always those of the incidents held. Read once, by whichever page asks first."""
-
-    def __init__(self, path: Path, source: pq.ParquetFile, meta: dict):
-        self._path, self._source, self._meta = path, source, meta
-        self._lock = threading.Lock()
-        self._frame: gpd.GeoDataFrame | None = None
-        self.status = None  # the reports' review status (STATUS_COLUMN), set by load_store, added when read
-
-    def ids(self) -> pd.Series:
-        """The reports' ids, in order (one column read, unless the reports are)."""
-        with self._lock:
-            if self._frame is not None:
-                return self._frame["incident_id"]
-            return self._source.read(columns=["incident_id"]).column(0).to_pandas(
-                types_mapper=_TEXT_AS_STRING)
-
-    def frame(self) -> gpd.GeoDataFrame:
-        with self._lock:
-            if self._frame is None:
-                read = _frame_of(self._path, self._source, self._meta, list(COLUMNS))
-                if read is None:
-                    raise StoreError(N_("{path}: the cached reports of dataset version {version} could not be read "
-                                        "back; reload the page"), path=str(self._path), version=self._meta["version"])
-                frame = read[0]
-                frame[STATUS_COLUMN] = self.status
-                self._frame, self._source = frame, None  # the file is closed once read
-            return self._frame
-
-
-def _read_frame(path: Path, key: dict, columns: list[str]) -> tuple[gpd.GeoDataFrame, Points, dict] | None:
-    """One cached frame: (frame, its rows' points, its metadata: the dataset version, its rows...)."""
-    opened = _open_frame(path, key)
-    if opened is None:
-        return None
-    read = _frame_of(path, *opened, columns)
-    return None if read is None else (*read, opened[1])
-
-
-def _open_frame(path: Path, key: dict) -> tuple[pq.ParquetFile, dict] | None:
-    """A cached frame's file, opened, and its metadata, if it was written under ``key``."""
-    if not path.exists():
-        return None
-    try:
-        # the footer read once (at a million reports its metadata, which maps them to incidents, is 15 MB)
-        parquet = pq.ParquetFile(pa.OSFile(str(path)), page_checksum_verification=True)
-        meta = json.loads(parquet.schema_arrow.metadata[_CACHE_META])
-        if meta.get("key") != key:
-            return None  # stale: the store (or the validation rules) changed since the cache was built
-        if not isinstance(meta.get("rows"), int) or "version" not in meta:
-            raise ValueError("no rows or dataset version in its metadata")
-    except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
-        log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
-        return None
-    return parquet, meta
-
-
-def _frame_of(path: Path, parquet: pq.ParquetFile, meta: dict,
-              columns: list[str]) -> tuple[gpd.GeoDataFrame, Points] | None:
-    """The frame of an opened cache file (:func:`_open_frame`), checked against its metadata, and its rows' points
-    as read (the numbers the geometry is made of: kept, they need not be asked of the geometry again)."""
-    try:
-        if parquet.schema_arrow.names != [*columns, "geometry"]:
-            raise ValueError("unexpected columns")
-        geometry = _read_columns(parquet, ["geometry"], meta["rows"]).column(0).combine_chunks()
-        # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
-        frame = pd.concat([_read_columns(parquet, columns[lo:lo + _READ_COLUMNS], meta["rows"]).combine_chunks()
-                           .to_pandas(types_mapper=_TEXT_AS_STRING) for lo in range(0, len(columns), _READ_COLUMNS)],
-                          axis=1)
-        has_point = geometry.is_valid().to_numpy(zero_copy_only=False)
-        x = np.where(has_point, geometry.field("x").to_numpy(zero_copy_only=False), 0.0)
-        y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)
-        with collector.paused():  # a million tracked objects: see dashboard/data/collector.py
-            points = gpd.points_from_xy(x, y, crs=CRS)
-        points[~has_point] = None
-        frame = gpd.GeoDataFrame(frame, geometry=points, crs=CRS, copy=False)  # the columns are fresh: no copy
-        if _dtypes(frame) != meta["dtypes"]:  # as validated when the cache was built (same rules: see key)
-            raise ValueError("unexpected dtypes")
-        return frame, Points(has_point=has_point, lat=y, lng=x)
-    except Exception as exc:  # corrupt, truncated or foreign: never trusted, rebuilt from the store
-        log.warning("%s: ignoring the store cache (%s); rebuilding it", path, exc)
-        return None
-
-
-_READ_COLUMNS = 4  # a cached frame's columns read, and converted, at a time (_frame_of)
-
-
-def _read_columns(parquet: pq.ParquetFile, columns: list[str], rows: int) -> pa.Table:
-    """Some columns of a cached frame (:data:`_READ_COLUMNS` at a time), converted before the next are read. Why
-    not the whole table at once: measured on a million synthetic incidents' file in a fresh process, reading it whole
-    then converting it grew the process by 1.99–2.05 GB (the table's buffers, once converted, stay with Arrow's
-    allocator); 4 columns at a time 1.63–1.69 GB and no slower (1.4 s); one at a time 1.60 GB, 2.6–3.2 s."""
-    table = parquet.read(columns=columns)
-    if table.num_rows != rows:
-        raise ValueError("unexpected rows")
-    return table
-
-
-def _dtypes(frame: pd.DataFrame) -> dict[str, str]:
-    return {c: f"{t}/{getattr(t, 'storage', '')}/{getattr(t, 'na_value', '')}" for c, t in frame.dtypes.items()}
-
-
 def _write_cache(store: Location, key: dict, data: StoreData) -> None:
     """Both frames as GeoParquet 1.1 (point encoding, zstd, page checksums), with their key and version; the
-    incidents' last. A file that cannot be written is skipped (:func:`_atomic_write`)."""
-    _atomic_write(cache_path(store), lambda tmp: _write_table(_reports_table(data.reports, key, data.version), tmp),
-                  store)
-    _atomic_write(incident_cache_path(store), lambda tmp: _write_table(_incidents_table(data, key), tmp), store)
+    incidents' last. A file that cannot be written is skipped (:func:`atomic_write`)."""
+    files.atomic_write(cache_path(store),
+                       lambda tmp: files.write_table(_reports_table(data.reports, key, data.version), tmp), store)
+    files.atomic_write(incident_cache_path(store), lambda tmp: files.write_table(_incidents_table(data, key), tmp),
+                       store)
 
 
 def _reports_table(reports: gpd.GeoDataFrame, key: dict, version: str) -> pa.Table:
-    return _frame_table(reports, list(COLUMNS), key, version, {})
+    return files.frame_table(reports, list(COLUMNS), key, version, {})
 
 
 def _incidents_table(data: StoreData, key: dict) -> pa.Table:
-    return _frame_table(data.incidents, [*COLUMNS, *INCIDENT_COLUMNS, *GRADE_COLUMNS], key, data.version,
+    return files.frame_table(data.incidents, list(INCIDENT_FRAME_COLUMNS), key, data.version,
                         {"report_incident": [str(r) for r in data.report_incident], "links": data.links})
-
-
-def _write_table(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd", write_page_checksum=True)
 
 
 def _search_key(version: str, rows: int) -> dict:
@@ -681,48 +570,7 @@ def _search_key(version: str, rows: int) -> dict:
 
 def _write_search(location: Location, search: SearchIndex, version: str) -> None:
     key = _search_key(version, search.rows)
-    _atomic_write(search_path(location), lambda tmp: search.save(tmp, key), location)
-
-
-def _frame_table(frame: gpd.GeoDataFrame, columns: list[str], key: dict, version: str, extra: dict) -> pa.Table:
-    """A frame's columns and points as a GeoParquet table, with its key, version and dtypes in the metadata."""
-    table = pa.Table.from_pandas(pd.DataFrame(frame[columns]), preserve_index=False)
-    geom = frame.geometry
-    has_point = (geom.notna() & ~geom.is_empty).to_numpy()
-    xy = pa.StructArray.from_arrays(
-        [pa.array(np.where(has_point, geom.x, 0.0)), pa.array(np.where(has_point, geom.y, 0.0))],
-        names=["x", "y"], mask=pa.array(~has_point))
-    table = table.append_column(pa.field("geometry", xy.type, nullable=True), xy)
-    geo = {"version": "1.1.0", "primary_column": "geometry",
-           "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
-                                    "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
-    # the dtypes of what is written (columns added to the frame on every load, e.g. the review status, are not)
-    meta = {"key": key, "rows": len(frame), "version": version, "dtypes": _dtypes(frame[[*columns, frame.geometry.name]]),
-            **extra}
-    return table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
-                                          _CACHE_META: json.dumps(meta).encode()})
-
-
-def _like(store: Location) -> Path | None:
-    """The file whose permissions a derived file takes: the GeoPackage's (none for a database's: private)."""
-    return store if isinstance(store, Path) else None
-
-
-def _replace_file(path: Path, table: pa.Table, store: Location) -> None:
-    """Write ``table`` as ``path`` (a temporary file renamed over it); raises when it cannot."""
-    with replacing(path, mode_like=_like(store)) as tmp:
-        _write_table(table, tmp)
-
-
-def _atomic_write(path: Path, write, store: Location) -> None:
-    """``write(tmp)`` then rename over ``path``, as readable as a GeoPackage store (private for a database's cache).
-    A derived file that cannot be written (read-only folder, full disk...) is simply skipped: it is rebuilt or done
-    without next time."""
-    try:
-        with replacing(path, mode_like=_like(store)) as tmp:
-            write(tmp)
-    except Exception as exc:
-        log.warning("%s: could not write this derived file (%s)", path, exc)
+    files.atomic_write(search_path(location), lambda tmp: search.save(tmp, key), location)
 
 
 def write_store(location: Location, incidents: gpd.GeoDataFrame, decisions: Sequence[Decision] | None = None, *,

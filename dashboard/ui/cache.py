@@ -74,7 +74,7 @@ class Loaded:
     @property
     def reports(self) -> ReportLevel:
         """Every report and its incident: read from the cache the first time a page asks (the map and most pages
-        need only the incidents: :class:`~dashboard.data.store.DeferredReports`)."""
+        need only the incidents: :class:`~dashboard.data.frame_files.DeferredReports`)."""
         return self.report_level()
 
     def reports_of(self, incidents: pd.DataFrame) -> dict[str, list[dict]]:

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic import synthetic_incidents
+from dashboard.data import frame_files
 from dashboard.data import store as store_module
 from dashboard.data.engines import is_postgres_url
 from dashboard.data.public import public_view
@@ -268,7 +269,7 @@ def test_an_index_build_that_fails_leaves_no_fresh_cache(store, monkeypatch):
 
 def test_a_cache_that_cannot_be_written_keeps_the_frames_built(store, monkeypatch, caplog):
     expected = load_store(store, write_cache=False)
-    real_write = store_module._write_table
+    real_write = frame_files.write_table
     calls = []
 
     def write(table, path):
@@ -277,7 +278,7 @@ def test_a_cache_that_cannot_be_written_keeps_the_frames_built(store, monkeypatc
             raise OSError("No space left on device")
         real_write(table, path)
 
-    monkeypatch.setattr(store_module, "_write_table", write)
+    monkeypatch.setattr(frame_files, "write_table", write)
     data = load_store(store, defer_reports=True)
     assert "could not write the store cache" in caplog.text and "No space left" in caplog.text
     assert store_cache_version(store) is None and _leftovers(store) == []
@@ -335,7 +336,7 @@ def test_a_cold_load_of_linked_reports_round_trips_and_defers_the_reports(linked
 def test_linked_reports_are_read_back_when_the_incidents_file_cannot_be_written(linked_store, monkeypatch, caplog,
                                                                                 defer_reports):
     expected = load_store(linked_store, write_cache=False)
-    real_write = store_module._write_table
+    real_write = frame_files.write_table
     calls = []
 
     def write(table, path):
@@ -344,7 +345,7 @@ def test_linked_reports_are_read_back_when_the_incidents_file_cannot_be_written(
             raise OSError("No space left on device")
         real_write(table, path)
 
-    monkeypatch.setattr(store_module, "_write_table", write)
+    monkeypatch.setattr(frame_files, "write_table", write)
     data = load_store(linked_store, defer_reports=defer_reports)
     assert "could not write the store cache" in caplog.text and store_cache_version(linked_store) is None
     assert (data.reports is None) == defer_reports
