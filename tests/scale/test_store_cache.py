@@ -25,6 +25,7 @@ from dashboard.data.store import (
     cache_path,
     dataset_version,
     load_store,
+    read_decisions,
     read_store,
     search_path,
     store_cache_version,
@@ -330,6 +331,26 @@ def test_a_cold_load_of_linked_reports_round_trips_and_defers_the_reports(linked
         same(loaded.incidents, built.incidents)
         same(loaded.report_level.reports, built.reports)
         assert list(loaded.report_incident) == list(built.report_incident)
+
+
+def test_the_decisions_read_back_are_those_written_with_equal_texts_one_object(linked_store, incidents):
+    """A load holds every decision for as long as the page does (at a million reports after an import, 148 k): equal
+    texts are one object, not one per decision and field (store._shared)."""
+    ids = incidents["incident_id"].tolist()
+    pending = [Decision(ids[900], ids[k], "pending", author="auto", at="2026-12-04T09:00:00Z", reason="score in the band",
+                        score=50 + k % 7, evidence=f"same day · {k % 3} km apart") for k in range(901, 960)]
+    with store_lock(linked_store):
+        write_store(linked_store, incidents, [*read_decisions(linked_store), *pending])
+    read = read_decisions(linked_store)
+    assert len(read) == 200 + len(pending)
+    assert {(d.a, d.b, d.verdict, d.author, d.at, d.reason, d.score, d.evidence) for d in read} >= {
+        (d.a, d.b, d.verdict, d.author, d.at, d.reason, d.score, d.evidence) for d in pending}
+    waiting = [d for d in read if d.verdict == "pending"]
+    assert len(waiting) == len(pending)
+    for field in ("verdict", "author", "at", "reason", "a"):  # ids[900] is in every pending pair
+        assert len({id(getattr(d, field)) for d in waiting}) == 1, field
+    assert len({id(d.evidence) for d in waiting}) == len({d.evidence for d in waiting}) == 3
+    assert len({id(d.b) for d in waiting}) == len(pending)
 
 
 @pytest.mark.parametrize("defer_reports", [False, True])
