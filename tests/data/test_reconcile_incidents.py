@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -10,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.data.reconcile import incidents as incidents_module
 from dashboard.data.reconcile.clusters import reconcile
 from dashboard.data.reconcile.incidents import (
     INCIDENT_COLUMNS,
@@ -105,13 +108,19 @@ def test_a_best_estimate_outside_the_merged_range_is_dropped():
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=4), min_size=1, max_size=5),
-       st.booleans())
-def test_counting_organisations_in_bulk_agrees_with_decoding_each_cell(cells, ascii_only):
-    sources = pd.Series([json.dumps([{"organisation": o, "url": None} for o in orgs], ensure_ascii=ascii_only)
-                         for orgs in cells])
+@given(st.lists(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=4), min_size=1, max_size=9),
+       st.booleans(), st.integers(1, 4), st.integers(1, 3))
+def test_counting_organisations_in_bulk_agrees_with_decoding_each_cell(cells, ascii_only, at_a_time, chunks):
+    """Counted a few cells at a time (the slices' bounds anywhere), from a column of one or several Arrow chunks."""
+    texts = [json.dumps([{"organisation": o, "url": None} for o in orgs], ensure_ascii=ascii_only) for orgs in cells]
+    bounds = np.linspace(0, len(texts), chunks + 1).astype(int)
+    sources = pd.concat([pd.Series(texts[lo:hi], dtype="str") for lo, hi in itertools.pairwise(bounds)],
+                        ignore_index=True)
     expected = [len({organisation_key(o) for o in orgs}) for orgs in cells]
-    assert organisation_counts(sources).tolist() == expected
+    with mock.patch.object(incidents_module, "COUNT_CELLS", at_a_time):
+        assert organisation_counts(sources).tolist() == expected
+    assert organisation_counts(pd.Series(texts)).tolist() == expected  # one slice, plain Python text
+    assert organisation_counts(sources.iloc[:0]).tolist() == []
 
 
 def _each_alone(reports: pd.DataFrame, group: np.ndarray) -> pd.DataFrame:
