@@ -159,8 +159,8 @@ def frame_table(frame: gpd.GeoDataFrame, columns: list[str], key: dict, version:
            "columns": {"geometry": {"encoding": "point", "geometry_types": ["Point"],
                                     "crs": gpd.GeoSeries([], crs=CRS).crs.to_json_dict()}}}
     # the dtypes of what is written (columns added to the frame on every load, e.g. the review status, are not)
-    meta = {"key": key, "rows": len(frame), "version": version, "dtypes": dtypes_of(frame[[*columns, frame.geometry.name]]),
-            **extra}
+    meta = {"key": key, "rows": len(frame), "version": version,
+            "dtypes": dtypes_of(frame[[*columns, frame.geometry.name]]), **extra}
     return table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode(),
                                           CACHE_META: json.dumps(meta).encode()})
 

@@ -181,8 +181,7 @@ class StoreData:
     licences: Mapping[str, Licence] = field(default_factory=dict)  # declared at import: report id → licence
     responses: tuple[dict, ...] = ()  # what the accused party said (migration 0008_grading), oldest first
     statuses: Mapping[str, str] = field(default_factory=dict)  # review workflow: report id → status (else published)
-    deferred: files.DeferredReports | None = None  # the reports, when ``load_store(defer_reports=True)`` left them
-    # unread
+    deferred: files.DeferredReports | None = None  # the reports, when load_store(defer_reports=True) left them unread
     points: Points | None = None  # the incidents' points as the cache held them (None: ask the geometry)
 
     @property
@@ -216,8 +215,8 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     each stage of a build as it starts (:data:`dashboard.data.warming.STEPS`: the import's progress bar); the
     incidents' cache file is renamed into place after the search index is written, so a fresh cache means both are
     there (:func:`_write_derived`). ``defer_reports``: the reports' frame is left unread (``reports`` is ``None``)
-    until :attr:`StoreData.report_level` asks for it (:class:`~dashboard.data.frame_files.DeferredReports`), whether the frames come from the
-    cache or were built here and written to it."""
+    until :attr:`StoreData.report_level` asks for it (:class:`~dashboard.data.frame_files.DeferredReports`),
+    whether the frames come from the cache or were built here and written to it."""
     step = step or (lambda _name: None)
     location = ensure_store(location)
     store = open_store(location)
@@ -266,12 +265,12 @@ def _build(store: engines.Store, location: Location, responses: tuple[dict, ...]
     """The store's reports read and validated, grouped into incidents by the decisions, and graded.
 
     ``cache``: the reports' cache file is written as the grouping starts and the reports are deferred to it
-    (``reports`` is ``None``; :class:`~dashboard.data.frame_files.DeferredReports` reads them back), so that grouping can move the rows it keeps
-    out of the reports' frame rather than copy them beside it (``build_incidents(take=True)``); grading keeps only
-    the reports' columns it reads. Measured at a million reports after an import linked some of them, a cold load
-    peaked at 3.9 GB with the whole reports' frame held through grouping, grading and the cache
-    (docs/benchmarks.md, "A store whose reports are linked"). A file that cannot be written leaves the reports in
-    memory (:func:`_write_derived` tries again and says why)."""
+    (``reports`` is ``None``; :class:`~dashboard.data.frame_files.DeferredReports` reads them back), so that grouping
+    can move the rows it keeps out of the reports' frame rather than copy them beside it
+    (``build_incidents(take=True)``); grading keeps only the reports' columns it reads. Measured at a million
+    reports after an import linked some of them, a cold load peaked at 3.9 GB with the whole reports' frame held
+    through grouping, grading and the cache (docs/benchmarks.md, "A store whose reports are linked"). A file that
+    cannot be written leaves the reports in memory (:func:`_write_derived` tries again and says why)."""
     step("read")
     reports, decided, version = _read_validated(store, location)
     step("validate")
@@ -328,8 +327,7 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
     try:
         if data.deferred is None:  # (else written as the grouping started: _build)
             _write_reports(location, data.reports, version)
-        tmp = renamed_last.enter_context(replacing(incident_cache_path(location),
-                                                               mode_like=files.mode_like(location)))
+        tmp = renamed_last.enter_context(replacing(incident_cache_path(location), mode_like=files.mode_like(location)))
         files.write_table(_incidents_table(data, key), tmp)
     except Exception as exc:
         renamed_last.__exit__(type(exc), exc, exc.__traceback__)  # not renamed: the temporary file is removed
@@ -525,7 +523,8 @@ def _read_cache(store: Location, key: dict, defer_reports: bool = False) -> Stor
     """The cached frames (reports, incidents) if the cache is fresh and reads back whole; ``None`` (rebuild)
     otherwise. The two files are read at once, in two threads (Parquet decoding and the points' creation release
     the interpreter's lock): measured at a million reports, 9.1 s one after the other, 5.2 s together.
-    ``defer_reports``: the reports' file is only opened and its footer checked (:class:`~dashboard.data.frame_files.DeferredReports`)."""
+    ``defer_reports``: the reports' file is only opened and its footer checked
+    (:class:`~dashboard.data.frame_files.DeferredReports`)."""
     if defer_reports:
         reports = files.open_frame(cache_path(store), key)
         incidents = files.read_frame(incident_cache_path(store), key, list(INCIDENT_FRAME_COLUMNS))

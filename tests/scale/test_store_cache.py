@@ -337,8 +337,9 @@ def test_the_decisions_read_back_are_those_written_with_equal_texts_one_object(l
     """A load holds every decision for as long as the page does (at a million reports after an import, 148 k): equal
     texts are one object, not one per decision and field (store._shared)."""
     ids = incidents["incident_id"].tolist()
-    pending = [Decision(ids[900], ids[k], "pending", author="auto", at="2026-12-04T09:00:00Z", reason="score in the band",
-                        score=50 + k % 7, evidence=f"same day · {k % 3} km apart") for k in range(901, 960)]
+    pending = [Decision(ids[900], ids[k], "pending", author="auto", at="2026-12-04T09:00:00Z",
+                        reason="score in the band", score=50 + k % 7, evidence=f"same day · {k % 3} km apart")
+               for k in range(901, 960)]
     with store_lock(linked_store):
         write_store(linked_store, incidents, [*read_decisions(linked_store), *pending])
     read = read_decisions(linked_store)
