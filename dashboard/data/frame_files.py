@@ -25,6 +25,7 @@ from dashboard.data.atomic import replacing
 from dashboard.data.engines import StoreError
 from dashboard.data.points import Points
 from dashboard.data.schema import COLUMNS
+from dashboard.data.shared_columns import EMPTY, with_empty
 from dashboard.data.validate import CRS
 from dashboard.data.workflow_view import STATUS_COLUMN
 from dashboard.i18n import N_
@@ -106,8 +107,9 @@ def frame_of(path: Path, parquet: pq.ParquetFile, meta: dict,
             raise ValueError("unexpected columns")
         geometry = _read_columns(parquet, ["geometry"], meta["rows"]).column(0).combine_chunks()
         # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
-        frame = pd.concat([_read_columns(parquet, columns[lo:lo + _READ_COLUMNS], meta["rows"]).combine_chunks()
-                           .to_pandas(types_mapper=TEXT_AS_STRING) for lo in range(0, len(columns), _READ_COLUMNS)],
+        empty: dict = {}  # one all-empty column per dtype, shared by the columns that are all empty
+        frame = pd.concat([_converted(_read_columns(parquet, columns[lo:lo + _READ_COLUMNS], meta["rows"])
+                                      .combine_chunks(), empty) for lo in range(0, len(columns), _READ_COLUMNS)],
                           axis=1)
         has_point = geometry.is_valid().to_numpy(zero_copy_only=False)
         x = np.where(has_point, geometry.field("x").to_numpy(zero_copy_only=False), 0.0)
@@ -136,6 +138,17 @@ def _read_columns(parquet: pq.ParquetFile, columns: list[str], rows: int) -> pa.
     if table.num_rows != rows:
         raise ValueError("unexpected rows")
     return table
+
+
+def _converted(table: pa.Table, empty: dict[object, pd.Series]) -> pd.DataFrame:
+    """Some columns of a cached frame as pandas, those with no value at all shared
+    (:func:`~dashboard.data.shared_columns.with_empty`) rather than converted."""
+    rows = table.num_rows
+    dtypes = table.slice(0, 0).to_pandas(types_mapper=TEXT_AS_STRING).dtypes
+    blank = {name: dtypes[name] for name, column in zip(table.column_names, table.columns, strict=True)
+             if rows and column.null_count == rows and dtypes[name] in EMPTY}
+    frame = table.drop_columns(list(blank)).to_pandas(types_mapper=TEXT_AS_STRING)
+    return with_empty(frame, blank, table.column_names, empty)
 
 
 def dtypes_of(frame: pd.DataFrame) -> dict[str, str]:

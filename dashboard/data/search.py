@@ -259,9 +259,12 @@ class SearchIndex:
             texts[col] = _fold_slices(_arrow(incidents[col])) if previous is None else _refold(incidents[col],
                                                                                            *previous, col)
         index = cls(rows=len(incidents), codes=codes, uniques=uniques, texts=texts)
-        if not words:
-            return index
-        return replace(index, words=WordIndex.build(list(texts.values()), len(incidents)))
+        return index.with_words() if words else index
+
+    def with_words(self) -> SearchIndex:
+        """This index with its word index, built from its folded text alone (the frame it was built from may be let
+        go first: :func:`dashboard.data.store._write_derived`)."""
+        return replace(self, words=WordIndex.build(list(self.texts.values()), self.rows))
 
     def mask(self, text: str) -> np.ndarray:
         """Boolean mask (by row position) of the rows matching ``text``; see the module docstring."""

@@ -60,6 +60,7 @@ from dashboard.data.engines.records import (
     response_hashes,
     version_text,
 )
+from dashboard.data.freed import give_back
 from dashboard.data.grading import GRADE_COLUMNS, REPORT_COLUMNS, grade_frame
 from dashboard.data.points import Points
 from dashboard.data.readers import read_csv_text
@@ -68,6 +69,7 @@ from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SEARCH_COLUMNS, SearchIndex
+from dashboard.data.shared_columns import blank_columns, with_empty
 from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
 from dashboard.data.validate import rejects_table, validate_flat
@@ -217,7 +219,7 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     there (:func:`_write_derived`). ``defer_reports``: the reports' frame is left unread (``reports`` is ``None``)
     until :attr:`StoreData.report_level` asks for it (:class:`~dashboard.data.frame_files.DeferredReports`),
     whether the frames come from the cache or were built here and written to it."""
-    step = step or (lambda _name: None)
+    step = _giving_back(step or (lambda _name: None))
     location = ensure_store(location)
     store = open_store(location)
     version = store.version()
@@ -258,6 +260,14 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
         search = SearchIndex.build(data.incidents)
         _write_search(location, search, data.version)
     return replace(data, search=search)
+
+
+def _giving_back(step: Callable[[str], None]) -> Callable[[str], None]:
+    """``step``, told each stage once what the last one freed is handed back (:mod:`dashboard.data.freed`)."""
+    def stage(name: str) -> None:
+        give_back()
+        step(name)
+    return stage
 
 
 def _build(store: engines.Store, location: Location, responses: tuple[dict, ...],
@@ -342,9 +352,12 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
         searched = data.incidents[list(SEARCH_COLUMNS)]
         del data  # the frames let go: the searched columns are all the index reads
         step("index")
-        search = SearchIndex.build(searched)
-        del searched
+        search = SearchIndex.build(searched, words=False)
+        del searched  # the searched columns let go too: the word index reads the folded text alone
+        give_back()
+        search = search.with_words()
         _write_search(location, search, version)
+    give_back()  # what the index build freed, before the frames are read back
     read = _read_cache(location, key, defer_reports=defer_reports)
     if read is None or read.version != version or len(read.incidents) != rows:  # a disk fault: built again
         log.warning("%s: the store cache just written does not read back; building the frames again",
@@ -420,27 +433,38 @@ def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDa
     and validated :data:`READ_CHUNK` at a time, so that only one chunk is ever held as Python objects (the flat
     records cost several times their validated, Arrow-backed form). Validation is per row but for the duplicate
     ids check, which a store's key makes moot; chunks are joined only when they validated to the same dtypes,
-    else the store is validated whole (exactly as before)."""
+    else the store is validated whole (exactly as before). A count or text column with no value in any chunk is not
+    joined: the frame holds it as a view of one shared empty column (:func:`~dashboard.data.frame_files.with_empty`,
+    as a frame read back from the cache does)."""
     name = describe_store(location)
     results, (decided,), version = store.read_in_chunks(
         INCIDENT, READ_CHUNK, lambda flat: validate_flat(flat, source_name=name), also=(DECISION,))
     rejects = pd.concat([r.rejects for r in results], ignore_index=True)
     if len(rejects):
         _refuse(rejects, rejects["row"].nunique(), location)
-    if len(results) == 1:
-        return results[0].valid, decided, version
     if len({tuple(map(str, r.valid.dtypes)) for r in results}) > 1:
         snapshot, decided = store.read_types((INCIDENT, DECISION))
         return _validated(snapshot.flat, location), decided, snapshot.version
-    valid = [r.valid for r in results]
+    geometry, crs = results[0].valid.geometry.name, results[0].valid.crs
+    valid = [pd.DataFrame(r.valid) for r in results]
     del results
-    joined = pd.concat(valid, ignore_index=True)
-    del valid
-    for column in joined.columns:  # one Arrow chunk per text column, as a whole read (and the cache) give them
-        if isinstance(joined[column].dtype, pd.StringDtype) and joined[column].dtype.storage == "pyarrow":
-            joined[column] = pd.array(pa.chunked_array(joined[column].array._pa_array).combine_chunks(),
-                                      dtype=joined[column].dtype)
-    return gpd.GeoDataFrame(joined, geometry=joined.geometry.name, crs=joined.crs), decided, version
+    order = list(valid[0].columns)
+    blank = blank_columns(valid)  # not joined: one shared empty column each (shared_columns.with_empty)
+    columns = {}
+    for column in order:  # joined a column at a time, each chunk's column let go once joined
+        if column not in blank:
+            joined = pd.concat([v[column] for v in valid], ignore_index=True)
+            if isinstance(joined.dtype, pd.StringDtype) and joined.dtype.storage == "pyarrow":
+                # one Arrow chunk per text column, as a whole read (and the cache) give them
+                joined = pd.Series(pd.array(pa.chunked_array(joined.array._pa_array).combine_chunks(),
+                                            dtype=joined.dtype), name=column)
+            columns[column] = joined
+        for v in valid:
+            del v[column]
+        give_back()
+    frame = with_empty(pd.DataFrame(columns, copy=False), blank, order)
+    # copy=False: given a CRS, GeoDataFrame otherwise copies every column (these are this function's own)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=crs, copy=False), decided, version
 
 
 def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:

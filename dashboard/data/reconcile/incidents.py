@@ -34,9 +34,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.data.freed import give_back
 from dashboard.data.missing import is_missing
 from dashboard.data.placekeys import key
 from dashboard.data.schema import COLUMNS, split_codes
+from dashboard.data.shared_columns import blank_columns, with_empty
 
 __all__ = ["DATASET_RANK", "INCIDENT_COLUMNS", "ORGANISATION_ALIASES", "Incidents", "build_incidents",
            "organisation_counts", "organisation_key"]
@@ -176,26 +178,37 @@ def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray, *, take: bool 
     if merged:
         rows = np.searchsorted(positions, at)
         extra = pd.DataFrame(merged)
+        blank = blank_columns([frame])
         for column in [*COLUMNS, *INCIDENT_COLUMNS]:
+            if column in blank and extra[column].isna().all():
+                continue  # empty, and empty for the merged incidents too: left a view of the shared empty column
             values = frame[column].copy()  # this column only (the frame's own is replaced below)
             values.iloc[rows] = extra[column].astype(values.dtype).array
             frame[column] = values
+            if take:
+                give_back()
         geometry = frame.geometry.copy()
         geometry.iloc[rows] = gpd.GeoSeries(extra["geometry"].to_list(), crs=crs).array
         frame[frame.geometry.name] = geometry
-    frame = gpd.GeoDataFrame(frame[[*COLUMNS, *INCIDENT_COLUMNS, "geometry"]], geometry="geometry", crs=crs)
+    # copy=False: given a CRS, GeoDataFrame otherwise copies every column (the frame is this function's own)
+    frame = gpd.GeoDataFrame(frame[[*COLUMNS, *INCIDENT_COLUMNS, "geometry"]], geometry="geometry", crs=crs, copy=False)
     return Incidents(frame=frame, report_incident=report_incident)
 
 
 def _moved(reports: gpd.GeoDataFrame, positions: np.ndarray) -> gpd.GeoDataFrame:
     """The rows of ``reports`` at ``positions`` as a new frame, copied a column at a time, each column deleted from
-    ``reports`` once copied (``build_incidents(take=True)``); ``reports`` is left without columns."""
-    name, crs = reports.geometry.name, reports.crs
+    ``reports`` once copied (``build_incidents(take=True)``); ``reports`` is left without columns. A column with no
+    value is not copied but one view of a shared empty column (:mod:`dashboard.data.shared_columns`)."""
+    name, crs, order = reports.geometry.name, reports.crs, list(reports.columns)
+    blank = blank_columns([reports])
     columns = {}
-    for column in list(reports.columns):
-        columns[column] = reports[column].take(positions).reset_index(drop=True)
+    for column in order:
+        if column not in blank:
+            columns[column] = reports[column].take(positions).reset_index(drop=True)
         del reports[column]
-    return gpd.GeoDataFrame(pd.DataFrame(columns, copy=False), geometry=name, crs=crs)
+        give_back()
+    frame = with_empty(pd.DataFrame(columns, index=pd.RangeIndex(len(positions)), copy=False), blank, order)
+    return gpd.GeoDataFrame(frame, geometry=name, crs=crs, copy=False)  # (else copied: a CRS is given)
 
 
 def _merge(reports: pd.DataFrame, members: list[int]) -> dict:
