@@ -433,9 +433,10 @@ def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDa
     and validated :data:`READ_CHUNK` at a time, so that only one chunk is ever held as Python objects (the flat
     records cost several times their validated, Arrow-backed form). Validation is per row but for the duplicate
     ids check, which a store's key makes moot; chunks are joined only when they validated to the same dtypes,
-    else the store is validated whole (exactly as before). A count or text column with no value in any chunk is not
-    joined: the frame holds it as a view of one shared empty column (:func:`~dashboard.data.frame_files.with_empty`,
-    as a frame read back from the cache does)."""
+    else the store is validated whole (exactly as before). The chunks are joined a column at a time, each chunk's
+    column let go once joined; a count or text column with no value in any chunk is not joined: the frame holds it
+    as a view of one shared empty column (:func:`~dashboard.data.shared_columns.with_empty`, as a frame read back
+    from the cache does)."""
     name = describe_store(location)
     results, (decided,), version = store.read_in_chunks(
         INCIDENT, READ_CHUNK, lambda flat: validate_flat(flat, source_name=name), also=(DECISION,))
