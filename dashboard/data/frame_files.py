@@ -25,7 +25,7 @@ from dashboard.data.atomic import replacing
 from dashboard.data.engines import StoreError
 from dashboard.data.points import Points
 from dashboard.data.schema import COLUMNS
-from dashboard.data.shared_columns import EMPTY, with_empty
+from dashboard.data.shared_columns import EMPTY, STRING, with_empty
 from dashboard.data.validate import CRS
 from dashboard.data.workflow_view import STATUS_COLUMN
 from dashboard.i18n import N_
@@ -33,7 +33,6 @@ from dashboard.i18n import N_
 log = logging.getLogger("dashboard.data.store")  # (the store's warnings, as before this module was split off)
 
 CACHE_META = b"incident_map_cache"  # the key of the files' own metadata
-STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str")
 TEXT_AS_STRING = {pa.string(): STRING, pa.large_string(): STRING}.get  # Arrow text -> it, for to_pandas
 
 

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-_STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype (frame_files.STRING)
+STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # the canonical text dtype ("str"; frame_files.STRING)
 
 EMPTY = {  # the dtypes whose all-empty columns are shared, and how one such column is made
-    _STRING: lambda rows: pd.array(pa.nulls(rows, pa.large_string()), dtype=_STRING),
+    STRING: lambda rows: pd.array(pa.nulls(rows, pa.large_string()), dtype=STRING),
     pd.Int64Dtype(): lambda rows: pd.arrays.IntegerArray(np.zeros(rows, np.int64), np.ones(rows, bool)),
 }
 
