@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from dashboard.data import collector
 from dashboard.data.atomic import replacing
 from dashboard.data.engines import StoreError
+from dashboard.data.freed import give_back
 from dashboard.data.points import Points
 from dashboard.data.schema import COLUMNS
 from dashboard.data.shared_columns import EMPTY, STRING, with_empty
@@ -107,9 +108,8 @@ def frame_of(path: Path, parquet: pq.ParquetFile, meta: dict,
         geometry = _read_columns(parquet, ["geometry"], meta["rows"]).column(0).combine_chunks()
         # one chunk per column (a row group of up to 1 Mi rows): later row selections are several times faster
         empty: dict = {}  # one all-empty column per dtype, shared by the columns that are all empty
-        frame = pd.concat([_converted(_read_columns(parquet, columns[lo:lo + _READ_COLUMNS], meta["rows"])
-                                      .combine_chunks(), empty) for lo in range(0, len(columns), _READ_COLUMNS)],
-                          axis=1)
+        frame = pd.concat([_converted_read(parquet, columns[lo:lo + _READ_COLUMNS], meta["rows"], empty)
+                           for lo in range(0, len(columns), _READ_COLUMNS)], axis=1)
         has_point = geometry.is_valid().to_numpy(zero_copy_only=False)
         x = np.where(has_point, geometry.field("x").to_numpy(zero_copy_only=False), 0.0)
         y = np.where(has_point, geometry.field("y").to_numpy(zero_copy_only=False), 0.0)
@@ -137,6 +137,19 @@ def _read_columns(parquet: pq.ParquetFile, columns: list[str], rows: int) -> pa.
     if table.num_rows != rows:
         raise ValueError("unexpected rows")
     return table
+
+
+def _converted_read(parquet: pq.ParquetFile, columns: list[str], rows: int,
+                    empty: dict[object, pd.Series]) -> pd.DataFrame:
+    """Some columns of a cached frame read (:func:`_read_columns`) and converted (:func:`_converted`), then what
+    reading them freed handed back (:func:`~dashboard.data.freed.give_back`) before the next are read. Why: the
+    decoded pages and the converted columns' Arrow buffers stay with the allocator that served them, so reading
+    a million incidents' file (1,008,553 rows, after an import linked some) grew a fresh process to 1,945–2,054 MB
+    at its peak, and to 1,787–1,804 MB when each group's freed memory was handed back, no slower (2.5–3.1 s
+    either way; docs/benchmarks.md, "The read-back hands back as it reads")."""
+    frame = _converted(_read_columns(parquet, columns, rows).combine_chunks(), empty)
+    give_back()
+    return frame
 
 
 def _converted(table: pa.Table, empty: dict[object, pd.Series]) -> pd.DataFrame:
@@ -188,12 +201,14 @@ def replace_file(path: Path, table: pa.Table, store: str | Path) -> None:
         write_table(table, tmp)
 
 
-def atomic_write(path: Path, write, store: str | Path) -> None:
+def atomic_write(path: Path, write, store: str | Path) -> bool:
     """``write(tmp)`` then rename over ``path``, as readable as a GeoPackage store (private for a database's cache).
     A derived file that cannot be written (read-only folder, full disk...) is simply skipped: it is rebuilt or done
-    without next time."""
+    without next time. Whether it was written."""
     try:
         with replacing(path, mode_like=mode_like(store)) as tmp:
             write(tmp)
     except Exception as exc:
         log.warning("%s: could not write this derived file (%s)", path, exc)
+        return False
+    return True

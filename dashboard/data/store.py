@@ -254,6 +254,7 @@ def load_store(location: Location | None = None, *, use_cache: bool = True, writ
     if not use_cache:
         return data
     if search is None:
+        give_back()  # what reading the frames freed (a cold load's read-back: see _write_derived)
         search = _open_search(location, _search_key(data.version, len(data.incidents)))
     if search is None and write_cache:
         step("index")
@@ -328,7 +329,13 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
     with both frames, 1.33 GB with the searched columns alone; the index build's peak was 4.05 GB with the frames
     held, 2.89 GB without; reading the incidents back (5 s) then peaks at 3.09 GB, about what a warm load of the
     same store takes (docs/benchmarks.md, "The frames let go while the index is built"; since then the index build
-    and the read-back are leaner, "The index build and the read-back": 2.8 GB)."""
+    and the read-back are leaner, "The index build and the read-back": 2.8 GB).
+
+    The index, once saved, is let go too while the frames are read back (``None`` is returned: :func:`load_store`
+    opens it from its file after them, as a warm load does); one that could not be saved is kept and returned.
+    Measured on the million after an import linked some of its reports, the read-back beside the index peaked at
+    2.53 GB, without it and then the index opened 2.33 GB (docs/benchmarks.md, "The read-back hands back as it
+    reads")."""
     data = held.pop()
     key = _cache_key(data.version)
     decisions, version, rows = data.decisions, data.version, len(data.incidents)
@@ -356,7 +363,8 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
         del searched  # the searched columns let go too: the word index reads the folded text alone
         give_back()
         search = search.with_words()
-        _write_search(location, search, version)
+        if _write_search(location, search, version):
+            search = None  # let go too: load_store opens it from its file once the frames are read back
     give_back()  # what the index build freed, before the frames are read back
     read = _read_cache(location, key, defer_reports=defer_reports)
     if read is None or read.version != version or len(read.incidents) != rows:  # a disk fault: built again
@@ -592,9 +600,10 @@ def _search_key(version: str, rows: int) -> dict:
     return {"store": _cache_key(version), "version": version, "rows": rows}
 
 
-def _write_search(location: Location, search: SearchIndex, version: str) -> None:
+def _write_search(location: Location, search: SearchIndex, version: str) -> bool:
+    """The index saved beside the store; whether it could be."""
     key = _search_key(version, search.rows)
-    files.atomic_write(search_path(location), lambda tmp: search.save(tmp, key), location)
+    return files.atomic_write(search_path(location), lambda tmp: search.save(tmp, key), location)
 
 
 def write_store(location: Location, incidents: gpd.GeoDataFrame, decisions: Sequence[Decision] | None = None, *,

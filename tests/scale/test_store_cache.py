@@ -246,19 +246,83 @@ def test_a_cold_load_lets_its_frames_go_while_it_builds_the_index(store, monkeyp
         seen["searched alive"] = [ref() is not None for ref in searched]
         return real_words(texts, rows)
 
+    built_index: list[weakref.ref] = []
+    real_with_words, real_read = SearchIndex.with_words, store_module._read_cache
+
+    def with_words(self):
+        built_index.append(weakref.ref(index := real_with_words(self)))
+        return index
+
+    def read_back(*args, **kwargs):  # the frames read back: the index built is not held beside them
+        if built_index:
+            gc.collect()
+            seen["index alive at read-back"] = [ref() is not None for ref in built_index]
+        return real_read(*args, **kwargs)
+
     monkeypatch.setattr(store_module, "_build", build)
     monkeypatch.setattr(SearchIndex, "build", index)
     monkeypatch.setattr(WordIndex, "build", words)
+    monkeypatch.setattr(SearchIndex, "with_words", with_words)
+    monkeypatch.setattr(store_module, "_read_cache", read_back)
     steps: list[str] = []
     data = load_store(store, defer_reports=True, step=steps.append)
-    assert seen == {"columns": list(SEARCH_COLUMNS), "alive": [False], "fresh": None, "searched alive": [False]}
+    assert seen == {"columns": list(SEARCH_COLUMNS), "alive": [False], "fresh": None, "searched alive": [False],
+                    "index alive at read-back": [False]}
     assert steps == list(STEPS)
     assert not data.from_cache and data.reports is None and data.search is not None
+    assert len(built_index) == 1  # built once: the index loaded is the one saved, opened from its file
     assert store_cache_version(store) == data.version
     expected = load_store(store, write_cache=False, use_cache=False)
     same(data.incidents, expected.incidents)
     same(data.report_level.reports, expected.reports)
     assert (data.search.mask("niono") == text_mask(expected.incidents, "niono")).all()
+
+
+def test_an_index_that_cannot_be_saved_is_kept_not_built_twice(store, monkeypatch, caplog):
+    """A cold load lets the index it built go while it reads the frames back only when the index is in its file;
+    one that could not be saved (a full disk) is kept in memory, not built a second time."""
+    built = []
+    real_with_words = SearchIndex.with_words
+
+    def with_words(self):
+        built.append(self.rows)
+        return real_with_words(self)
+
+    def full(self, path, key):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(SearchIndex, "with_words", with_words)
+    monkeypatch.setattr(SearchIndex, "save", full)
+    data = load_store(store, defer_reports=True)
+    assert "could not write this derived file" in caplog.text and not search_path(store).exists()
+    assert built == [N] and data.search is not None and data.search.words is not None
+    assert (data.search.mask("niono area") == text_mask(data.incidents, "niono area")).all()
+
+
+def test_a_cached_frame_is_handed_back_after_each_group_of_columns_it_reads(store, monkeypatch):
+    """Reading a cached frame back hands what each group of columns freed back to the system before the next group
+    is read (frame_files._converted_read), and a load does so again before it opens the search index."""
+    load_store(store)  # built, cached
+    log: list[str] = []
+    real_read, real_open = frame_files._read_columns, store_module._open_search
+
+    def read(parquet, columns, rows):
+        log.append("geometry" if columns == ["geometry"] else f"read {len(columns)}")
+        return real_read(parquet, columns, rows)
+
+    def open_search(*args):
+        log.append("open index")
+        return real_open(*args)
+
+    monkeypatch.setattr(frame_files, "_read_columns", read)
+    monkeypatch.setattr(frame_files, "give_back", lambda: log.append("give back"))
+    monkeypatch.setattr(store_module, "give_back", lambda: log.append("give back"))
+    monkeypatch.setattr(store_module, "_open_search", open_search)
+    warm = load_store(store, defer_reports=True)
+    assert warm.from_cache and warm.search is not None
+    columns = len(store_module.INCIDENT_FRAME_COLUMNS)
+    groups = [min(frame_files._READ_COLUMNS, columns - lo) for lo in range(0, columns, frame_files._READ_COLUMNS)]
+    assert log == ["geometry", *[e for n in groups for e in (f"read {n}", "give back")], "give back", "open index"]
 
 
 def _leftovers(store) -> list[str]:
