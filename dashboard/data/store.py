@@ -321,8 +321,9 @@ def _write_derived(store: engines.Store, location: Location, held: list[StoreDat
                    defer_reports: bool) -> tuple[StoreData, SearchIndex | None]:
     """Write the cache and the search index of a version just built (``held``: its one :class:`StoreData`, taken
     out), and return its frames read back from the cache (the reports left unread with ``defer_reports``, as the
-    app loads) and the index. The incidents' file is renamed into place last, after the index is written: a fresh
-    cache means its search index is there too (:mod:`dashboard.data.warming`).
+    app loads) and the index when it could not be saved (else ``None``: see below). The incidents' file is renamed
+    into place last, after the index is written: a fresh cache means its search index is there too
+    (:mod:`dashboard.data.warming`).
 
     Why the frames are let go and read back: the index is built from the searched columns alone, so the frames are
     not held beside the build's own arrays. Measured at a million synthetic incidents, the process held 2.07 GB

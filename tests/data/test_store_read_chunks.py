@@ -29,7 +29,7 @@ def test_chunks_give_the_frames_of_reading_it_whole(store, monkeypatch):
     assert list(chunked.report_incident) == list(whole.report_incident)
     texts = [c for c in chunked.reports.columns if chunked.reports[c].dtype == "str"]
     assert texts and all(chunked.reports[c].array._pa_array.num_chunks == 1 for c in texts)  # as a whole read
-    for read in (chunked, whole):  # the columns no report fills: one shared empty column (frame_files.with_empty)
+    for read in (chunked, whole):  # the columns no report fills: one shared empty column (shared_columns.with_empty)
         blank = [c for c in read.reports if read.reports[c].dtype == "Int64" and read.reports[c].isna().all()]
         assert len(blank) >= 2
         assert all(np.shares_memory(read.reports[c].array._data, read.reports[blank[0]].array._data) for c in blank)
