@@ -26,7 +26,7 @@ from dashboard.data.engines import StoreError
 from dashboard.data.freed import give_back
 from dashboard.data.points import Points
 from dashboard.data.schema import COLUMNS
-from dashboard.data.shared_columns import EMPTY, STRING, with_empty
+from dashboard.data.shared_columns import EMPTY, STRING, compact, with_empty
 from dashboard.data.validate import CRS
 from dashboard.data.workflow_view import STATUS_COLUMN
 from dashboard.i18n import N_
@@ -159,7 +159,7 @@ def _converted(table: pa.Table, empty: dict[object, pd.Series]) -> pd.DataFrame:
     dtypes = table.slice(0, 0).to_pandas(types_mapper=TEXT_AS_STRING).dtypes
     blank = {name: dtypes[name] for name, column in zip(table.column_names, table.columns, strict=True)
              if rows and column.null_count == rows and dtypes[name] in EMPTY}
-    frame = table.drop_columns(list(blank)).to_pandas(types_mapper=TEXT_AS_STRING)
+    frame = compact(table.drop_columns(list(blank)).to_pandas(types_mapper=TEXT_AS_STRING))
     return with_empty(frame, blank, table.column_names, empty)
 
 

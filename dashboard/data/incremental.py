@@ -41,6 +41,7 @@ from dashboard.data.grading import grade_frame
 from dashboard.data.reconcile.decisions import incident_groups
 from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.search import SearchIndex
+from dashboard.data.shared_columns import compact, stacked
 from dashboard.data.validate import validate_flat
 
 __all__ = ["Since", "since_report", "update"]
@@ -91,11 +92,11 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
     result = validate_flat(flat, source_name=st.describe_store(location))
     if len(result.rejects) or len(result.valid) != len(present):
         return False
-    fresh = result.valid.reset_index(drop=True)
+    fresh = compact(result.valid.reset_index(drop=True))
 
     touched = set(ids)
     kept = ~old.reports["incident_id"].isin(touched).to_numpy()
-    reports = pd.concat([old.reports.iloc[np.flatnonzero(kept)], fresh], ignore_index=True)
+    reports = stacked([old.reports.iloc[np.flatnonzero(kept)], fresh])
     at = pd.Index(reports["incident_id"].astype(object)).get_indexer(pd.Index(order, dtype=object))
     if len(at) != len(reports) or (at < 0).any():
         return False  # the stored reports are not the cached ones plus the change set's
@@ -113,9 +114,9 @@ def update(location, since: Since, step: Callable[[str], None] | None = None) ->
     dropped = set(before[~kept]) | (set(owner[affected]) - {None})  # the cached incidents built again
     owner[affected] = built.report_incident
     step("grade")
-    graded = grade_frame(built.frame, sub.reset_index(drop=True), built.report_incident, responses)
+    graded = compact(grade_frame(built.frame, sub.reset_index(drop=True), built.report_incident, responses))
     was = ~old.incidents["incident_id"].isin(dropped).to_numpy()
-    incidents = pd.concat([old.incidents.iloc[np.flatnonzero(was)], graded], ignore_index=True)
+    incidents = stacked([old.incidents.iloc[np.flatnonzero(was)], graded])
     first = pd.unique(owner)  # incidents in the order of their first report (build_incidents' order)
     where = pd.Index(incidents["incident_id"].astype(object)).get_indexer(pd.Index(first, dtype=object))
     if len(where) != len(incidents) or (where < 0).any():

@@ -28,6 +28,7 @@ import pandas as pd
 
 from dashboard.data.reconcile.incidents import build_incidents
 from dashboard.data.reconcile.view import INCIDENT_OF_REPORT
+from dashboard.data.shared_columns import written
 from dashboard.data.sources.licences import DECLARED_LINE, Licence
 from dashboard.data.sources.registry import licence_of
 from dashboard.i18n import N_, Translator, tr
@@ -219,7 +220,7 @@ def _rebuild(incidents: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, mixed: set[
     at = np.flatnonzero([i in group_of for i in ids])
     order = np.array([group_of[i] for i in ids[at]], dtype=np.int64)
     for c in (c for c in out.columns if c in built.columns):
-        out.loc[out.index[at], c] = built[c].iloc[order].to_numpy()
+        out[c] = written(out[c].copy(), at, built[c].iloc[order])
     kept = reports.copy()
     kept[INCIDENT_OF_REPORT] = pd.array([new_of.get(o, o) for o in owner], dtype=reports[INCIDENT_OF_REPORT].dtype)
     return out, kept

@@ -69,10 +69,10 @@ from dashboard.data.reconcile.incidents import INCIDENT_COLUMNS
 from dashboard.data.reconcile.view import ReportLevel, bundled_decisions, incidents_of
 from dashboard.data.schema import COLUMNS, parse_sources
 from dashboard.data.search import SEARCH_COLUMNS, SearchIndex
-from dashboard.data.shared_columns import blank_columns, with_empty
+from dashboard.data.shared_columns import blank_columns, compact, joined, with_empty
 from dashboard.data.source_types import source_type
 from dashboard.data.sources.licences import Licence, declared
-from dashboard.data.validate import rejects_table, validate_flat
+from dashboard.data.validate import ValidationResult, rejects_table, validate_flat
 from dashboard.data.workflow_view import STATUS_COLUMN, status_column
 from dashboard.history_words import BUNDLED, REPLACED
 from dashboard.i18n import N_, Count
@@ -295,7 +295,7 @@ def _build(store: engines.Store, location: Location, responses: tuple[dict, ...]
     if deferred is not None:
         reports = None  # (its columns were moved into the incident frame, or are shared with it if none grouped)
     step("grade")  # the grades are a function of the versioned record (responses included): cached with it
-    graded = grade_frame(built.frame, read_by_grading, built.report_incident, responses)
+    graded = compact(grade_frame(built.frame, read_by_grading, built.report_incident, responses))
     report_incident = built.report_incident
     del built, read_by_grading  # the ungraded frame (the graded one shares its columns): not held any longer
     return StoreData(incidents=graded, version=version, from_cache=False, reports=reports, deferred=deferred,
@@ -448,7 +448,7 @@ def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDa
     from the cache does)."""
     name = describe_store(location)
     results, (decided,), version = store.read_in_chunks(
-        INCIDENT, READ_CHUNK, lambda flat: validate_flat(flat, source_name=name), also=(DECISION,))
+        INCIDENT, READ_CHUNK, lambda flat: _compacted(validate_flat(flat, source_name=name)), also=(DECISION,))
     rejects = pd.concat([r.rejects for r in results], ignore_index=True)
     if len(rejects):
         _refuse(rejects, rejects["row"].nunique(), location)
@@ -463,12 +463,12 @@ def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDa
     columns = {}
     for column in order:  # joined a column at a time, each chunk's column let go once joined
         if column not in blank:
-            joined = pd.concat([v[column] for v in valid], ignore_index=True)
-            if isinstance(joined.dtype, pd.StringDtype) and joined.dtype.storage == "pyarrow":
+            whole = joined([v[column] for v in valid])
+            if isinstance(whole.dtype, pd.StringDtype) and whole.dtype.storage == "pyarrow":
                 # one Arrow chunk per text column, as a whole read (and the cache) give them
-                joined = pd.Series(pd.array(pa.chunked_array(joined.array._pa_array).combine_chunks(),
-                                            dtype=joined.dtype), name=column)
-            columns[column] = joined
+                whole = pd.Series(pd.array(pa.chunked_array(whole.array._pa_array).combine_chunks(),
+                                           dtype=whole.dtype), name=column)
+            columns[column] = whole
         for v in valid:
             del v[column]
         give_back()
@@ -481,7 +481,14 @@ def _validated(flat: pd.DataFrame, location: Location) -> gpd.GeoDataFrame:
     result = validate_flat(flat, source_name=describe_store(location))
     if len(result.rejects):
         _refuse(result.rejects, len(result.rejected_rows), location)
-    return result.valid
+    return compact(result.valid)
+
+
+def _compacted(result: ValidationResult) -> ValidationResult:
+    """A chunk's validation with its repeating texts held as categories (:func:`shared_columns.compact`), as the
+    store's frames hold them."""
+    compact(result.valid)
+    return result
 
 
 def _refuse(rejects: pd.DataFrame, rows: int, location: Location) -> None:

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
 
 from dashboard.data.reconcile.decisions import Decision
@@ -41,8 +40,8 @@ def report_statuses(report_ids: Iterable[str], statuses: Mapping[str, str]) -> n
 
 def status_column(incidents: pd.DataFrame, reports: pd.DataFrame, report_incident: np.ndarray,
                   statuses: Mapping[str, str]) -> tuple[ExtensionArray, ExtensionArray]:
-    """(each incident's status, each report's status), in the frames' orders, as text arrays of the frames' own
-    dtype (so adding them as columns converts nothing).
+    """(each incident's status, each report's status), in the frames' orders, as categories (as the frames hold
+    their repeating texts: :data:`dashboard.data.shared_columns.REPEATING`).
 
     Array lookups in the (usually small) table of statuses and a group-by over the reports not published only: the
     row-by-row version took 3.5 s on every load of a million-report store once an import had given 10,000 reports a
@@ -61,12 +60,16 @@ def status_column(incidents: pd.DataFrame, reports: pd.DataFrame, report_inciden
         lowest = pd.Series(rank[below]).groupby(np.asarray(report_incident, dtype=object)[below]).min()
         where = pd.Index(lowest.index, dtype=object).get_indexer(_ids(incidents["incident_id"]))
         ranks = np.where(where >= 0, lowest.to_numpy(np.int64)[np.maximum(where, 0)], RANK[DEFAULT])
-    return pd.array(_BY_RANK[ranks], dtype=TEXT), pd.array(of_report, dtype=TEXT)
+    return _categories(_BY_RANK[ranks]), _categories(of_report)
 
 
-def _everywhere(value: str, n: int) -> ExtensionArray:
-    """``value`` ``n`` times as a text array: one Arrow string repeated (by taking it ``n`` times)."""
-    return pd.array(pa.array([value], pa.large_string()).take(np.zeros(n, dtype=np.int32)), dtype=TEXT)
+def _categories(values: np.ndarray) -> pd.Categorical:
+    return pd.Categorical(values, categories=pd.Index(sorted(set(values)), dtype=TEXT))
+
+
+def _everywhere(value: str, n: int) -> pd.Categorical:
+    """``value`` ``n`` times as a category: one small code per row."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([value], dtype=TEXT))
 
 
 def _statuses_at(at: np.ndarray, statuses: Mapping[str, str]) -> np.ndarray:

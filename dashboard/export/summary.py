@@ -17,6 +17,7 @@ from dashboard import grade_words, labels
 from dashboard.data.harms import killed_at_least
 from dashboard.data.missing import text_or_none
 from dashboard.data.schema import GRADES, PERPETRATOR_CATEGORIES, split_codes
+from dashboard.data.shared_columns import counted
 from dashboard.i18n import Translator, tr
 from dashboard.query.aggregate import totals
 from dashboard.query.scope import RECORD_STATEMENT, LeftOut, left_out_words
@@ -124,7 +125,7 @@ def key_findings(incidents: pd.DataFrame, *, period: str, lang: str = "en") -> l
             place=_short(labels.place(str(r["location"]), t)), when=when_text(r, t.dates()),
             toll=toll_text(r["fatalities_min"], r["fatalities_max"], words=toll_words(t)),
             who=_who(codes, t) if codes else "?", basis=labels.basis(r["attribution_basis"], t)))
-    cercles = incidents["admin2"].map(text_or_none).dropna().value_counts()
+    cercles = counted(incidents["admin2"].map(text_or_none).dropna())
     if n > 2 and len(cercles) > 1 and cercles.iloc[0] > cercles.iloc[1]:
         findings.append(t.gettext("{k} of the {n} took place in {cercle} cercle, more than in any other.").format(
             k=int(cercles.iloc[0]), n=n, cercle=cercles.index[0]))

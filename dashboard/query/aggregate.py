@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard import labels
 from dashboard.data.schema import PERPETRATOR_CATEGORIES
+from dashboard.data.shared_columns import filled
 from dashboard.i18n import Translator, tr
 from dashboard.wording import toll_text, toll_words
 
@@ -117,7 +118,7 @@ def by_category(incidents: pd.DataFrame, t: Translator | None = None) -> pd.Data
 
 
 def by_column(incidents: pd.DataFrame, column: str, missing: str = "(not stated)") -> pd.DataFrame:
-    grouped = _summarise(incidents, incidents[column].fillna(missing), "size")
+    grouped = _summarise(incidents, filled(incidents[column], missing), "size")
     return grouped.sort_values("incidents", ascending=False)
 
 
@@ -125,7 +126,7 @@ def _datasets_of(incidents: pd.DataFrame) -> pd.Series:
     """The dataset of each report of each incident: one row per (incident, dataset) (the incident frame's
     ``datasets`` lists them; a frame of reports has one each)."""
     if "datasets" in incidents.columns:
-        return incidents["datasets"].fillna("").str.split("; ").explode().loc[lambda s: s != ""]
+        return filled(incidents["datasets"], "").str.split("; ").explode().loc[lambda s: s != ""]
     return incidents["dataset"]
 
 

@@ -94,6 +94,8 @@ class FrameIndex:
     def coded(self, column: str) -> Coded:
         def factorise() -> Coded:
             values = self.frame[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):  # coded already (shared_columns.REPEATING)
+                return Coded(values.cat.codes.to_numpy().astype(np.int32), pd.Series(values.cat.categories))
             codes, distinct = pd.factorize(values, use_na_sentinel=True)
             return Coded(codes.astype(np.int32), pd.Series(distinct, dtype=values.dtype))  # half intp's memory
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.citation import citation
 from dashboard.data.licensing import NO_CERCLE, attribution_lines
+from dashboard.data.shared_columns import filled
 from dashboard.errors import BriefingError, UserError
 from dashboard.labels import places
 from dashboard.query.aggregate import datasets_note_of_lists
@@ -100,7 +101,7 @@ def left_out_table(incidents, limit: int | None = None) -> pd.DataFrame:
         _("incident"): ordered["incident_id"].astype(str),
         _("date"): ordered["date_start"].dt.strftime("%Y-%m-%d"),
         _("place"): places(ordered["location"].astype(str), current()),
-        _("region"): ordered["admin1"].fillna(_("(not recorded)")).astype(str),
+        _("region"): filled(ordered["admin1"], _("(not recorded)")).astype(str),
         _("why it is not counted"): ordered["inclusion_note"].fillna(why_not_counted(ordered)).fillna("").astype(str),
     })
 

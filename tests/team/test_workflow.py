@@ -127,15 +127,18 @@ def test_an_incident_shows_the_status_of_its_report_furthest_from_publication():
     assert list(status_column(data, data, ["A", "B"], {"B": "withdrawn"})[0]) == ["published", "withdrawn"]
 
 
-def test_the_status_columns_are_text_of_the_frames_own_dtype_with_or_without_statuses(store_location):
+def test_the_status_columns_are_categories_of_the_values_held_with_or_without_statuses(store_location):
     data = incidents(row(incident_id="A"), row(incident_id="B"))
-    for given_statuses in ({}, {"B": "in_review"}):
+    for given_statuses, held in (({}, ["published"]), ({"B": "in_review"}, ["in_review", "published"])):
         of_incident, of_report = status_column(data.iloc[:1], data, ["A", "A"], given_statuses)
         assert (len(of_incident), len(of_report)) == (1, 2)
-        assert of_incident.dtype == of_report.dtype == data["incident_id"].dtype  # added as columns: no conversion
+        for column in (of_incident, of_report):  # as the frames hold their repeating texts (shared_columns)
+            assert isinstance(column.dtype, pd.CategoricalDtype)
+            assert column.categories.dtype == data["incident_id"].dtype
+        assert list(of_report.categories) == held
     assert list(status_column(data, data, ["A", "B"], {})[0]) == ["published", "published"]
     loaded = load_store(store_location)
-    assert loaded.incidents["status"].dtype == loaded.incidents["incident_id"].dtype
+    assert list(loaded.incidents["status"].cat.categories) == ["published"]
     assert set(loaded.incidents["status"]) == set(loaded.reports["status"]) == {"published"}
 
 

@@ -16,6 +16,7 @@ from dashboard.data.distinct import per_distinct_value
 from dashboard.data.placekeys import key
 from dashboard.data.reconcile.names import name_keys
 from dashboard.data.schema import PERPETRATOR_CATEGORIES
+from dashboard.data.shared_columns import filled
 
 __all__ = ["ALLIED", "DATE_SLACK_DAYS", "RADIUS_KM", "UNIDENTIFIED", "Features", "category_bits", "features"]
 
@@ -104,7 +105,7 @@ def features(reports: pd.DataFrame) -> Features:
     dataset = reports["dataset"].astype(object).to_numpy()
     grouped = np.array([None if not isinstance(g, str) or not g.strip() else f"{d}/{g.strip()}"
                         for d, g in zip(dataset, group, strict=True)], dtype=object)
-    units = reports["admin2"].fillna("").astype(str) + "\x00" + reports["admin3"].fillna("").astype(str)
+    units = filled(reports["admin2"], "").astype(str) + "\x00" + filled(reports["admin3"], "").astype(str)
     commune = per_distinct_value(units, _commune_key)
     return Features(
         ids=reports["incident_id"].astype(object).to_numpy(),

@@ -38,7 +38,7 @@ from dashboard.data.freed import give_back
 from dashboard.data.missing import is_missing
 from dashboard.data.placekeys import key
 from dashboard.data.schema import COLUMNS, split_codes
-from dashboard.data.shared_columns import blank_columns, with_empty
+from dashboard.data.shared_columns import blank_columns, with_empty, written
 
 __all__ = ["DATASET_RANK", "INCIDENT_COLUMNS", "ORGANISATION_ALIASES", "Incidents", "build_incidents",
            "organisation_counts", "organisation_key"]
@@ -182,9 +182,7 @@ def build_incidents(reports: gpd.GeoDataFrame, group: np.ndarray, *, take: bool 
         for column in [*COLUMNS, *INCIDENT_COLUMNS]:
             if column in blank and extra[column].isna().all():
                 continue  # empty, and empty for the merged incidents too: left a view of the shared empty column
-            values = frame[column].copy()  # this column only (the frame's own is replaced below)
-            values.iloc[rows] = extra[column].astype(values.dtype).array
-            frame[column] = values
+            frame[column] = written(frame[column].copy(), rows, extra[column])  # (this column only is copied)
             if take:
                 give_back()
         geometry = frame.geometry.copy()

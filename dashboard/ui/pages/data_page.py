@@ -17,6 +17,7 @@ from dashboard.data.engines import default_author
 from dashboard.data.import_job import ImportCrashed, ImportRequest, run_import
 from dashboard.data.importer import ImportReport
 from dashboard.data.readers import SUFFIXES
+from dashboard.data.shared_columns import counted
 from dashboard.data.sources import registry
 from dashboard.errors import UserError
 from dashboard.i18n import N_
@@ -46,7 +47,7 @@ def render(ctx: PageContext) -> None:
                    waiting).format(k=t.number(waiting)))
     st.caption(_("Each row of a dataset is a *report*; reports of the same event from several datasets are one "
                  "incident, counted once."))
-    counts = reports["dataset"].value_counts().rename_axis(_("dataset")).reset_index(name=_("reports"))
+    counts = counted(reports["dataset"]).rename_axis(_("dataset")).reset_index(name=_("reports"))
     counts[_("incidents with a report from it")] = [
         int(ctx.all["datasets"].str.split("; ").map(lambda names, d=d: d in names).sum())
         for d in counts[_("dataset")]]

@@ -12,6 +12,7 @@ from dashboard import grade_words, labels
 from dashboard.data import harms
 from dashboard.data.distinct import per_distinct_row, per_distinct_rows, per_distinct_value
 from dashboard.data.schema import first_link, split_codes
+from dashboard.data.shared_columns import filled
 from dashboard.harm_words import cause_text, harms_text, killed_breakdown, violation_text
 from dashboard.i18n import Translator, tr
 from dashboard.query.aggregate import by_category, by_column
@@ -58,8 +59,8 @@ def incident_table(view: pd.DataFrame, t: Translator | None = None) -> pd.DataFr
         t.gettext("date"): view["date_start"].dt.date.to_numpy(),
         t.gettext("date precision"): each("date_precision", lambda p: t.pgettext("date precision", p)),
         t.gettext("place (as reported)"): labels.places(view["location"], t),
-        t.gettext("cercle"): view["cercle"].fillna(t.gettext("(not stated)")).to_numpy(),  # as "By cercle" says
-        t.gettext("commune"): view["commune"].fillna(t.gettext("(not stated)")).to_numpy(),
+        t.gettext("cercle"): filled(view["cercle"], t.gettext("(not stated)")).to_numpy(),  # as "By cercle" says
+        t.gettext("commune"): filled(view["commune"], t.gettext("(not stated)")).to_numpy(),
         t.gettext("location precision"): each("geo_precision", lambda p: labels.precision(p, t)),
         t.gettext("alleged perpetrators"): view["perpetrators"].to_numpy(),
         t.gettext("category"): each("perpetrator_category",
