@@ -64,6 +64,7 @@ def status_column(incidents: pd.DataFrame, reports: pd.DataFrame, report_inciden
 
 
 def _categories(values: np.ndarray) -> pd.Categorical:
+    """``values`` (statuses) as a category of the values held, sorted."""
     return pd.Categorical(values, categories=pd.Index(sorted(set(values)), dtype=TEXT))
 
 

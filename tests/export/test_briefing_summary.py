@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.data.shared_columns import compact
 from dashboard.data.store import load_bundled
 from dashboard.export.briefing import briefing_html, briefing_pdf
 from dashboard.export.request import ExportRequest
@@ -69,6 +70,16 @@ def test_a_finding_without_its_facts_is_not_said():
     assert findings[1] == ("0 of the 1 are confirmed or corroborated; 1 rests on a single source or is contested; 1 "
                            "can be placed only at the level of the region.")
     assert key_findings(SAMPLE.iloc[0:0], period="") == []
+
+
+def test_a_selection_from_one_cercle_names_no_cercle_with_more_than_any_other():
+    """Filtered from frames as the store holds them (the cercles a category of every cercle in the record), the
+    cercles the selection does not hold do not count as cercles with fewer incidents (``shared_columns.counted``)."""
+    niono = compact(SAMPLE.copy()).loc[lambda f: f["admin2"] == "Niono"]
+    assert len(niono) == 3 and "Macina" in list(niono["admin2"].cat.categories)
+    findings = key_findings(niono, period="Oct 2025")
+    assert not any("cercle" in f for f in findings)
+    assert any("took place in Niono cercle" in f for f in key_findings(compact(SAMPLE.copy()), period="Oct 2025"))
 
 
 def test_the_most_serious_are_ranked_by_what_the_sources_agree_on_at_least():
