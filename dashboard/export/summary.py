@@ -82,7 +82,7 @@ class _Group:
 
 def _groups(incidents: pd.DataFrame) -> list[_Group]:
     """Incidents by their set of alleged perpetrator categories (in canonical order), most killed first."""
-    keys = incidents["perpetrator_category"].map(
+    keys = incidents["perpetrator_category"].astype(object).map(  # (a category's map makes an index of the tuples)
         lambda cell: tuple(c for c in PERPETRATOR_CATEGORIES if c in split_codes(cell)))
     out = []
     for codes, part in incidents.groupby(keys, sort=False):

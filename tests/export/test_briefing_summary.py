@@ -82,6 +82,15 @@ def test_a_selection_from_one_cercle_names_no_cercle_with_more_than_any_other():
     assert any("took place in Niono cercle" in f for f in key_findings(compact(SAMPLE.copy()), period="Oct 2025"))
 
 
+def test_the_findings_of_frames_as_the_store_holds_them_are_those_of_texts():
+    """The perpetrator groups are made from each incident's categories as a tuple: on a category column, pandas maps
+    the categories into an index of tuples, cut to the first one's length (here "jihadist_group" alone, so
+    "state_forces;progov_militia" would have been counted as state forces alone)."""
+    held = compact(SAMPLE.copy())
+    assert list(held["perpetrator_category"].cat.categories)[0] == "jihadist_group"
+    assert key_findings(held, period="Oct 2025") == key_findings(SAMPLE, period="Oct 2025")
+
+
 def test_the_most_serious_are_ranked_by_what_the_sources_agree_on_at_least():
     assert list(most_serious(SAMPLE)["incident_id"]) == ["kamona", "dougabougou", "macina"]  # no toll: not ranked
     bundled = load_bundled()
