@@ -87,7 +87,7 @@ def test_the_findings_of_frames_as_the_store_holds_them_are_those_of_texts():
     the categories into an index of tuples, cut to the first one's length (here "jihadist_group" alone, so
     "state_forces;progov_militia" would have been counted as state forces alone)."""
     held = compact(SAMPLE.copy())
-    assert list(held["perpetrator_category"].cat.categories)[0] == "jihadist_group"
+    assert held["perpetrator_category"].cat.categories[0] == "jihadist_group"
     assert key_findings(held, period="Oct 2025") == key_findings(SAMPLE, period="Oct 2025")
 
 
