@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.schema import INTERNAL_COLUMNS
+from dashboard.data.shared_columns import compact
 
 GRID_DEG = 0.5
 
@@ -42,8 +43,10 @@ def public_view(incidents: gpd.GeoDataFrame, seats: pd.DataFrame, grid: float = 
     points[~has_point] = None
     out = out.set_geometry(points)
     out["geo_precision"] = out["geo_precision"].clip(lower=2).astype("Int8")
-    out["located_to"] = pd.array(located, dtype=out["located_to"].dtype)
+    out["located_to"] = pd.array(located, dtype=object)
     for col in (*INTERNAL_COLUMNS, "commune", "commune_pcode"):
         out[col] = pd.NA
     out["geocoded_from"] = pd.array(note, dtype="string")
-    return out
+    # held as the store holds them (categories): as the frame's own category, "cercle" would have been lost where
+    # no incident was located to a cercle before
+    return compact(out)

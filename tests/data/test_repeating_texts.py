@@ -119,3 +119,15 @@ def test_the_frame_index_reads_a_categorys_own_codes(column, tmp_path):
     assert np.array_equal(codes, frame[column].cat.codes.to_numpy())
     decoded = [None if c < 0 else values.iloc[c] for c in codes]
     assert decoded == as_texts(frame[[column]])[column].tolist()
+
+
+def test_the_public_view_says_cercle_where_no_incident_was_located_to_a_cercle_before():
+    from dashboard.data.public import public_view
+    from dashboard.data.reference import cercle_seats
+
+    frame = compact(incidents(row(incident_id="P1", geo_precision="1"), row(incident_id="P2", geo_precision="1")))
+    assert list(frame["located_to"].cat.categories) == ["place"] and frame["cercle"].notna().all()
+    public = public_view(frame, cercle_seats())
+    assert public["located_to"].astype(object).tolist() == ["cercle", "cercle"]
+    assert public["geocoded_from"].astype(object).str.startswith("public mode: seat of").all()
+    held_as_categories(public)
