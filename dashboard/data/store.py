@@ -434,7 +434,9 @@ def import_status(store: engines.Store, publish: bool) -> str:
     return "published" if publish or not has_accounts(store) else "draft"
 
 
-READ_CHUNK = 100_000  # reports read and validated at a time by a full load (its peak memory: docs/benchmarks.md)
+READ_CHUNK = 50_000  # reports read and validated at a time by a full load. Measured on a linked million's cold
+# load: the read step's peak 1,971 MB with 100,000 at a time, 1,724-1,727 with 50,000, 1,599 with 25,000 (the
+# cache step, 1.93-1.94 GB, is then the highest); 109, 110-114 and 117 s (docs/benchmarks.md, "Smaller chunks")
 
 
 def _read_validated(store: engines.Store, location: Location) -> tuple[gpd.GeoDataFrame, engines.Snapshot, str]:
