@@ -15,18 +15,22 @@ from dashboard.data.schema import PERPETRATOR_LABELS, parse_sources
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, plottable
-from tests.browser.mapcheck import open_cite
+from tests.browser.mapcheck import (
+    CHART,
+    EXCEPTION,
+    FOLIUM_FRAME,
+    MAP_TIMEOUT_MS,
+    MARKERS,
+    map_frame,
+    open_cite,
+    wait_idle,
+)
 from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
 
-FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
-MARKERS = "path.incident-marker"
-EXCEPTION = "[data-testid='stException']"
-CHART = "[data-testid='stVegaLiteChart']"
 NO_MATCH = "No incidents match these filters"
 KAMONA = "SEG-2025-008"
-MAP_TIMEOUT_MS = 45_000
 
 
 @cache
@@ -40,18 +44,6 @@ def selection(params: dict[str, str | list[str]]):
 
 def caption_for(view) -> str:
     return f"Showing {len(view)} of {len(bundled())} incidents"
-
-
-def wait_idle(page, timeout_ms: int = 30_000) -> None:
-    """Streamlit marks its root with the script state; ``notRunning`` means the last run finished."""
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
-
-
-def map_frame(page):
-    frame = page.frame_locator(FOLIUM_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=MAP_TIMEOUT_MS)
-    return frame
 
 
 def test_map_draws_every_plottable_incident_with_a_legend(web):

@@ -23,15 +23,11 @@ from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import plottable
 from tests import serving
 from tests.browser.conftest import recorded_page
-from tests.browser.mapcheck import open_cite
+from tests.browser.mapcheck import CHART, EXCEPTION, FOLIUM_FRAME, MARKERS, open_cite, open_options, wait_idle
 from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
 
-FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
-MARKERS = "path.incident-marker"
-CHART = "[data-testid='stVegaLiteChart']"
-EXCEPTION = "[data-testid='stException']"
 MAP_TIMEOUT_MS = 60_000
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -49,11 +45,6 @@ def bundled():
 
 def default_view():
     return filter_incidents(bundled(), FilterSpec())
-
-
-def wait_idle(page, timeout_ms: int = 60_000) -> None:
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
 
 
 def open_map(web, path: str = "/"):
@@ -163,8 +154,7 @@ def test_axe_finds_no_contrast_or_aria_violation(web, path):
     if path in ("/", "/?page=story"):
         expect(page.frame_locator(FOLIUM_FRAME).locator(MARKERS).first).to_be_attached(timeout=MAP_TIMEOUT_MS)
     if path == "/":  # a card with badges on the page, and one in the map's popup
-        page.locator("[data-testid='stSelectbox']").filter(has_text="Show the card of").click()
-        page.get_by_role("option").first.click()
+        open_options(page, page.locator("[data-testid='stSelectbox']").filter(has_text="Show the card of")).first.click()
         wait_idle(page)
         page.frame_locator(FOLIUM_FRAME).locator(MARKERS).first.click(force=True)
         page.wait_for_timeout(500)  # the click reruns the app, which fades the page while it runs: wait for it

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, unplotted
-from tests.browser.test_app_browser import CHART, EXCEPTION, MAP_TIMEOUT_MS, MARKERS, map_frame, wait_idle
+from tests.browser.mapcheck import CHART, EXCEPTION, MAP_TIMEOUT_MS, MARKERS, map_frame, open_options, wait_idle
 from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,7 @@ def test_the_map_shows_first_and_the_timeline_and_cards_stay_reachable(web):
     expect(frame.locator(".leaflet-popup .incident-card")).to_be_visible(timeout=15_000)
     wait_idle(page)
     # the picker of the incidents not drawn shows the card of the one picked
-    page.locator("[data-testid='stSelectbox']").filter(has_text="Show the card of").click()
-    page.get_by_role("option").first.click()
+    open_options(page, page.locator("[data-testid='stSelectbox']").filter(has_text="Show the card of")).first.click()
     wait_idle(page)
     expect(page.locator("[data-testid='stMain'] .incident-card").first).to_be_visible(timeout=MAP_TIMEOUT_MS)
     # opened, the timeline draws, and stays open across reruns of the session

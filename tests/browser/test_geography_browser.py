@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 
 from dashboard.viz.palette import WATER
 from tests.browser.conftest import ARTIFACTS, recorded_page
+from tests.browser.mapcheck import FOLIUM_FRAME, MAP_TIMEOUT_MS
 
-FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
-MAP_TIMEOUT_MS = 45_000
 HEAT_DARK = [(0x8C, 0x29, 0x81), (0xDE, 0x49, 0x68), (0x3B, 0x0F, 0x70), (0xFE, 0x9F, 0x6D)]
 LEAFLET_CLUSTER = [(110, 204, 57), (181, 226, 140), (240, 194, 12), (241, 211, 87), (241, 128, 23), (253, 156, 115)]
 

@@ -29,15 +29,12 @@ from dashboard.data.store import load_store, write_store
 from tests import serving
 from tests.browser.canary import canary_server, native_rows, payloads
 from tests.browser.conftest import SERVER_READY_TIMEOUT_S, recorded_page
+from tests.browser.mapcheck import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS, MARKERS, open_options, wait_idle
 from tests.factories import NEAR_SIRAKORO, acled_file, incidents, row
 from tests.hardening import corpus
 
 pytestmark = pytest.mark.browser
 
-FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
-MARKERS = "path.incident-marker"
-EXCEPTION = "[data-testid='stException']"
-MAP_TIMEOUT_MS = 45_000
 
 # In every frame: an element whose address-bearing attribute (or style, or event handler) names the canary.
 POINTING_AT = """(needle) => {
@@ -111,11 +108,6 @@ def web(browser, served, canary):
         yield recorder
 
 
-def wait_idle(page, timeout_ms: int = MAP_TIMEOUT_MS) -> None:
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
-
-
 def open_page(web, path: str):
     page = web.open(path, timeout_ms=MAP_TIMEOUT_MS)
     wait_idle(page)
@@ -162,9 +154,7 @@ def test_map_markers_popups_side_card_and_picker(web, served, hostile_store, can
     # (on a fresh page: a marker's click reruns the page a moment later, which would close the picker's list)
     page = open_page(web, "/?scope=all")
     picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Show the card of")
-    picker.click()
-    expect(page.get_by_role("option").first).to_be_visible(timeout=20_000)
-    page.get_by_role("option").first.click()
+    open_options(page, picker).first.click()
     wait_idle(page)
     expect(page.locator("[data-testid='stMain'] .incident-card").first).to_contain_text(f"{canary.needle}/")
     assert_shown_as_text(web, canary, "map picker")

@@ -23,12 +23,12 @@ from dashboard.data.store import write_store
 from dashboard.ui.main import BUG_MESSAGE
 from tests import serving
 from tests.browser.conftest import SERVER_READY_TIMEOUT_S, recorded_page
+from tests.browser.mapcheck import EXCEPTION, wait_idle
 from tests.factories import incidents, row
 from tests.hardening.hostile_files import CASES, SECRET, Refused, listening
 
 pytestmark = pytest.mark.browser
 
-EXCEPTION = "[data-testid='stException']"
 WJ = "\u2060"  # the invisible joiner md_escape puts into URL-like text
 
 
@@ -46,11 +46,6 @@ def data_app(tmp_path_factory):
             yield SimpleNamespace(base=served.base, store=store, folder=workdir)
     except serving.ServerError as exc:
         pytest.fail(str(exc))
-
-
-def wait_idle(page, timeout_ms: int = 60_000) -> None:
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
 
 
 def test_hostile_files_through_the_data_page(browser, data_app, tmp_path):

@@ -22,6 +22,7 @@ from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from tests import serving
 from tests.browser.conftest import SERVER_READY_TIMEOUT_S, recorded_page
+from tests.browser.mapcheck import wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +42,6 @@ def public_app(tmp_path_factory):
             yield SimpleNamespace(base=served.base, n=len(shown))
     except serving.ServerError as exc:
         pytest.fail(str(exc))
-
-
-def wait_idle(page, timeout_ms: int = 45_000) -> None:
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
 
 
 def pdf_buttons(page):

@@ -13,7 +13,7 @@ from dashboard.data.importer import import_file
 from dashboard.data.store import load_store
 from tests import serving
 from tests.browser.conftest import SERVER_READY_TIMEOUT_S, recorded_page
-from tests.browser.test_app_browser import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS, wait_idle
+from tests.browser.mapcheck import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS, wait_idle
 from tests.factories import NEAR_SIRAKORO, acled_file
 
 pytestmark = pytest.mark.browser

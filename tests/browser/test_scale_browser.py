@@ -25,13 +25,13 @@ from dashboard.viz import scale
 from dashboard.viz.maps import plottable
 from tests import serving
 from tests.browser.conftest import Web, recorded_page
+from tests.browser.mapcheck import map_frame
 
 pytestmark = pytest.mark.browser
 
 N = 100_000
 SERVER_READY_TIMEOUT_S = 240  # `serve` builds the store's fast cache (validation of 100 k rows) while warming up
 FIRST_PAGE_TIMEOUT_MS = 240_000
-FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
 SMALL = "cercle=Niono&from=2024-06-01&to=2024-06-30"
 SMALL_PARAMS = {"cercle": ["Niono"], "from": "2024-06-01", "to": "2024-06-30"}
 
@@ -56,12 +56,6 @@ def scale_url(scale_store, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def scale_web(scale_url: str, browser) -> Iterator[Web]:
     with recorded_page(browser, scale_url, timeout_ms=60_000) as recorder:
         yield recorder
-
-
-def map_frame(page, timeout_ms: int):
-    frame = page.frame_locator(FOLIUM_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
-    return frame
 
 
 def test_100k_store_draws_hexagons_then_markers_for_a_small_filter_all_locally(scale_web, scale_store):

@@ -23,16 +23,14 @@ from dashboard.export.files import to_html_bytes
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, plottable
+from tests.browser.mapcheck import FOLIUM_FRAME, MAP_TIMEOUT_MS, MARKERS, wait_idle
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
-MARKERS = "path.incident-marker"
 OCT = {"from": "2025-10-01", "to": "2025-10-31", "cat": "state_forces"}  # Kamona is the first step
 OCT_QUERY = "from=2025-10-01&to=2025-10-31&cat=state_forces"
 KAMONA, DOUGABOUGOU = "SEG-2025-008", "SEG-2025-009"
-MAP_TIMEOUT_MS = 45_000
 VIEW = """() => { const m = window.map; if (!m || !m.getCenter) return null;
   const c = m.getCenter(); return {lat: c.lat, lng: c.lng, zoom: m.getZoom()}; }"""
 AT_POINT = """([lat, lng, zoom]) => { const m = window.map; if (!m || !m.getCenter) return false;
@@ -48,11 +46,6 @@ def october():
 def point(ident: str) -> tuple[float, float]:
     g = october().set_index("incident_id").geometry[ident]
     return g.y, g.x
-
-
-def wait_idle(page, timeout_ms: int = 30_000) -> None:
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
 
 
 def folium_frame(page):

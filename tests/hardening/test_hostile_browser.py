@@ -17,16 +17,13 @@ from playwright.sync_api import expect
 
 from dashboard.viz.maps import plottable
 from tests.browser.conftest import VIEWPORT, Web
+from tests.browser.mapcheck import EXCEPTION, FOLIUM_FRAME, MAP_TIMEOUT_MS, MARKERS, open_options, wait_idle
 from tests.hardening.browsing import run_browser
 from tests.hardening.conftest import import_hostile
 from tests.hardening.server import serve
 
 pytestmark = pytest.mark.browser
 
-FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
-MARKERS = "path.incident-marker"
-EXCEPTION = "[data-testid='stException']"
-MAP_TIMEOUT_MS = 45_000
 
 # Run in every frame: what a successful injection would leave behind.
 FIND_INJECTED = """() => {
@@ -98,11 +95,6 @@ def in_browser(flow):
     return test
 
 
-def wait_idle(page, timeout_ms: int = 45_000) -> None:
-    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        state="attached", timeout=timeout_ms)
-
-
 def assert_nothing_injected(web: Web, where: str) -> None:
     page = web.page
     found = []
@@ -147,14 +139,12 @@ def test_map_markers_popups_tooltips_and_unplaced_list(hweb, stored):
     # region-level incidents are listed beside the map as the options of one picker (their hostile place names
     # as text), and the card of each one picked is shown
     picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Show the card of")
-    picker.click()
     # the list opens after the click: wait for its fifth option rather than counting at once (a count taken
     # before the list is drawn is 0; CI failed that way on 2 cores)
-    expect(page.get_by_role("option").nth(4)).to_be_visible(timeout=10_000)
+    open_options(page, picker, count=5)
     page.keyboard.press("Escape")
     for i in range(4):
-        picker.click()
-        page.get_by_role("option").nth(i).click()
+        open_options(page, picker, count=i + 1).nth(i).click()
         wait_idle(page)
     expect(page.locator("[data-testid='stMain'] .incident-card")).to_have_count(2, timeout=20_000)  # clicked, picked
     assert_nothing_injected(hweb, "map page")
