@@ -49,7 +49,7 @@ lint: $(STAMP)
 
 # Every test in two runs: all but the browser tier on JOBS pytest-xdist workers (a file's tests stay on one worker,
 # with its fixtures), then the browser tier serially: a served app and chromium beside another worker were too slow
-# once (a picker's list not drawn within 10 s). 2026-12-05, 2 cores: 27 + 15 min, against 63 min all serially.
+# once (a picker's list not drawn within 10 s). 2026-12-05, 2 cores: 23–27 + 13–15 min, against 63 min all serially.
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -m "not browser" -n $(JOBS) --dist loadfile; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; rc=1; fi; \
