@@ -33,6 +33,14 @@ def map_frame(page, timeout_ms: int = MAP_TIMEOUT_MS):
     return frame
 
 
+def leaflet_frame(page, timeout_ms: int = MAP_TIMEOUT_MS):
+    """The st_folium iframe as a Frame (to evaluate JavaScript in it), once Leaflet is there."""
+    map_frame(page, timeout_ms)
+    frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
+    assert frame is not None, [f.url for f in page.frames]
+    return frame
+
+
 def open_options(page, picker, count: int = 1, timeout_ms: int = 30_000):
     """Open a selectbox's list and wait until it shows at least ``count`` options; return the options' locator.
 

@@ -23,7 +23,16 @@ from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import plottable
 from tests import serving
 from tests.browser.conftest import recorded_page
-from tests.browser.mapcheck import CHART, EXCEPTION, FOLIUM_FRAME, MARKERS, open_cite, open_options, wait_idle
+from tests.browser.mapcheck import (
+    CHART,
+    EXCEPTION,
+    FOLIUM_FRAME,
+    MARKERS,
+    leaflet_frame,
+    open_cite,
+    open_options,
+    wait_idle,
+)
 from tests.factories import bundled_incidents
 
 pytestmark = pytest.mark.browser
@@ -53,15 +62,7 @@ def open_map(web, path: str = "/"):
     expect(frame.locator(MARKERS).first).to_be_attached(timeout=MAP_TIMEOUT_MS)
     wait_idle(page)
     page.wait_for_timeout(500)  # the legend fits the view after layout
-    return page, map_frame(page)
-
-
-def map_frame(page):
-    """The st_folium iframe as a Frame, to evaluate JavaScript in it."""
-    for frame in page.frames:
-        if frame != page.main_frame and frame.query_selector(".leaflet-container"):
-            return frame
-    raise AssertionError("no Leaflet frame")
+    return page, leaflet_frame(page)
 
 
 REGION_BOX = """([south, west, north, east]) => {
@@ -161,7 +162,7 @@ def test_axe_finds_no_contrast_or_aria_violation(web, path):
         wait_idle(page)
     axe = Axe()
     found = []
-    targets = [("page", page.main_frame)] + ([("map", map_frame(page))] if path in ("/", "/?page=story") else [])
+    targets = [("page", page.main_frame)] + ([("map", leaflet_frame(page))] if path in ("/", "/?page=story") else [])
     for name, target in targets:
         result = axe.run(target, context={"exclude": AXE_EXCLUDE}, options=AXE_RULES)
         found += [f"{name}: {v['id']} {[n['target'] for n in v['nodes']][:5]}" for v in result.response["violations"]]

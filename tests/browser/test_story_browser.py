@@ -23,7 +23,7 @@ from dashboard.export.files import to_html_bytes
 from dashboard.query.filters import filter_incidents
 from dashboard.query.spec import FilterSpec
 from dashboard.viz.maps import as_points, plottable
-from tests.browser.mapcheck import FOLIUM_FRAME, MAP_TIMEOUT_MS, MARKERS, wait_idle
+from tests.browser.mapcheck import FOLIUM_FRAME, MAP_TIMEOUT_MS, MARKERS, leaflet_frame, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -48,21 +48,13 @@ def point(ident: str) -> tuple[float, float]:
     return g.y, g.x
 
 
-def folium_frame(page):
-    """The st_folium iframe as a Frame (to evaluate JavaScript in it), once Leaflet is there."""
-    page.frame_locator(FOLIUM_FRAME).locator(".leaflet-container").wait_for(timeout=MAP_TIMEOUT_MS)
-    frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
-    assert frame is not None, [f.url for f in page.frames]
-    return frame
-
-
 def test_next_shows_the_next_card_and_moves_the_map(web):
     # Streamlit learns the st.navigation pages on a server's first script run: the very first visit of a fresh
     # server straight to a page path shows a "Page not found" dialog over the right page. Visit "/" first.
     wait_idle(web.open("/"))
     page = web.open(f"/story?{OCT_QUERY}&step=1")
     expect(page.get_by_role("dialog").filter(has_text="Page not found")).to_have_count(0)
-    frame = folium_frame(page)
+    frame = leaflet_frame(page)
     expect(page.frame_locator(FOLIUM_FRAME).locator(MARKERS)).to_have_count(len(as_points(october())),
                                                                              timeout=MAP_TIMEOUT_MS)
     wait_idle(page)
